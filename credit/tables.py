@@ -1,0 +1,1 @@
+"""Read-model tables of the credit context (filled in as its projections land)."""

@@ -1,0 +1,41 @@
+"""Alembic environment: read-model tables only; the event store's tables are not ours."""
+
+from __future__ import annotations
+
+from alembic import context
+
+import credit.tables  # noqa: F401  (register tables on the metadata)
+import supervision.tables  # noqa: F401
+from opencheck.db import create_engine, metadata
+from opencheck.settings import Settings
+
+config = context.config
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
+    # Autogenerate would propose dropping the event store's tables (alembic #596): skip them.
+    if type_ == "table" and reflected and compare_to is None:
+        return False
+    return True
+
+
+def run_migrations() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        engine = create_engine(config.attributes.get("settings") or Settings())
+        with engine.begin() as conn:
+            _run(conn)
+        engine.dispose()
+    else:
+        _run(connection)
+
+
+def _run(connection) -> None:  # noqa: ANN001
+    context.configure(connection=connection, target_metadata=metadata,
+                      render_as_batch=True, include_object=include_object,
+                      compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()

@@ -1,0 +1,102 @@
+"""create_app(settings): the API, the dashboard and the public pages in one ASGI app."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from opencheck import auth
+from opencheck.api import ErrorPublic, PlatformDep
+from opencheck.bootstrap import Platform, bootstrap
+from opencheck.errors import DomainError
+from opencheck.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    role: str
+
+
+class HealthPublic(BaseModel):
+    status: str
+    database: str
+    projections: dict[str, int]
+
+
+def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
+    """Build the ASGI app; the platform is created in the lifespan unless one is given."""
+    settings = settings or (platform.settings if platform else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        own = platform is None
+        app.state.platform = platform or bootstrap(settings)
+        if own and settings.projections_in_process:
+            app.state.platform.start_projections()
+        try:
+            yield
+        finally:
+            if own:
+                app.state.platform.close()
+
+    app = FastAPI(title="OpenCheck 双随机、一公开", version="0.1.0", lifespan=lifespan,
+                  description="Random inspections, penalties, commitments and the credit record.")
+    if platform is not None:
+        app.state.platform = platform
+    _install_error_handlers(app)
+
+    @app.get("/api/v1/health", response_model=HealthPublic, tags=["system"])
+    def health(p: PlatformDep) -> HealthPublic:
+        """Liveness plus each projection's lag behind its log."""
+        return HealthPublic(status="ok", database="postgresql" if p.settings.is_postgres else "sqlite",
+                            projections={name: r.lag() for name, r in p.runners.items()})
+
+    @app.post("/api/v1/auth/token", response_model=TokenPublic, tags=["auth"],
+              responses={401: {"model": ErrorPublic}})
+    def login(p: PlatformDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenPublic:
+        """OAuth2 password flow: exchange username and password for a bearer token."""
+        user = auth.authenticate(p.engine, form.username, form.password)
+        if user is None:
+            raise HTTPException(401, "wrong username or password",
+                                headers={"WWW-Authenticate": "Bearer"})
+        return TokenPublic(access_token=auth.issue_token(p.settings, user), role=user.role)
+
+    from supervision.routes import public_router as supervision_public
+    from supervision.routes import router as supervision_router
+
+    app.include_router(supervision_router, prefix="/api/v1")
+    app.include_router(supervision_public, prefix="/api/v1/public")
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        if exc.status_code == 422:
+            loc = ["body", exc.field] if exc.field else ["body"]
+            return JSONResponse({"detail": [{"loc": loc, "msg": exc.message,
+                                             "type": "value_error"}]}, status_code=422)
+        return JSONResponse({"detail": exc.message, "field": exc.field},
+                            status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""),
+                    "type": e.get("type", "")} for e in exc.errors()]
+        return JSONResponse({"detail": details}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))

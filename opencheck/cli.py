@@ -1,0 +1,189 @@
+"""The `opencheck` command line (typer): serve, migrate, rebuild, import, users, demo, worker."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from opencheck.errors import DomainError
+from opencheck.settings import Settings
+
+app = typer.Typer(help="OpenCheck: double random, one open; supervision and credit.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+users_app = typer.Typer(help="Manage users and roles.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+console = Console(stderr=True)
+
+
+def progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+def _platform():
+    from opencheck.bootstrap import bootstrap
+    from opencheck.migrate import upgrade
+
+    settings = Settings()
+    upgrade(settings)
+    return bootstrap(settings)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the read-model tables (alembic upgrade head)."""
+    from opencheck.migrate import upgrade
+
+    upgrade(Settings())
+    console.print("read models at the newest revision")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          workers: Annotated[int, typer.Option(min=1)] = 1) -> None:
+    """Serve API, dashboard and public pages (migrates first)."""
+    import uvicorn
+
+    from opencheck.migrate import upgrade
+
+    upgrade(Settings())
+    uvicorn.run("opencheck.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = False) -> None:
+    """Run the projections outside the API processes (production shape)."""
+    platform = _platform()
+    if once:
+        n = platform.catch_up()
+        console.print(f"projected {n} events")
+        return
+    from opencheck.projections import ProjectionDaemon
+
+    daemon = ProjectionDaemon(list(platform.runners.values()), platform.settings.projection_poll_seconds)
+    signal.signal(signal.SIGTERM, lambda *_: daemon._stop.set())
+    console.print("projection worker running (Ctrl-C to stop)")
+    try:
+        daemon.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        platform.close()
+
+
+@app.command()
+def rebuild(projection: Annotated[Optional[list[str]], typer.Argument()] = None) -> None:
+    """Empty read models and replay every event into them (default: all projections)."""
+    platform = _platform()
+    with progress() as bar:
+        for runner in platform.runners.values():
+            names = [n for n in runner.names if not projection or n in projection]
+            if not names:
+                continue
+            task = bar.add_task(f"rebuild {', '.join(names)}",
+                                total=runner.app.recorder.max_notification_id() or 0)
+            runner.rebuild(names, on_progress=lambda n, t=task: bar.advance(t, n))
+    platform.close()
+
+
+class ImportKind(str, Enum):
+    entities = "entities"
+
+
+@app.command("import")
+def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Bulk-register rows from a CSV file; bad rows are reported, good rows kept."""
+    from opencheck import importing
+
+    platform = _platform()
+    total = sum(1 for _ in file.open(encoding="utf-8-sig")) - 1
+    with progress() as bar:
+        task = bar.add_task(f"import {kind.value}", total=max(total, 0))
+        report = importing.import_entities(platform, file, lambda n: bar.advance(task, n))
+        proj = bar.add_task("project", total=platform.runners["supervision"].lag())
+        for runner in platform.runners.values():
+            runner.catch_up(lambda n: bar.advance(proj, n))
+    platform.close()
+    console.print(f"read {report.read} rows: {report.registered} registered, "
+                  f"{report.already_registered} already registered, {len(report.rejected)} rejected")
+    if report.rejected:
+        rejects = file.with_suffix(".rejects.csv")
+        importing.write_rejects(report, rejects)
+        for r in report.rejected[:20]:
+            console.print(f"  line {r.line}: {r.field}: {r.reason}")
+        if len(report.rejected) > 20:
+            console.print(f"  … {len(report.rejected) - 20} more")
+        console.print(f"all rejected rows: {rejects}")
+
+
+@users_app.command("add")
+def users_add(name: str, role: Annotated[str, typer.Option(help="inspector | supervisor | admin")],
+              password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+              department: Optional[str] = None, inspector_no: Optional[int] = None) -> None:
+    """Create a user with a role."""
+    from opencheck import auth
+
+    platform = _platform()
+    auth.add_user(platform.engine, name, password, role, department=department,
+                  inspector_no=inspector_no)
+    platform.close()
+    console.print(f"user {name} ({role}) created")
+
+
+@users_app.command("password")
+def users_password(name: str, password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                                                      confirmation_prompt=True)]) -> None:
+    """Change a user's password."""
+    from opencheck import auth
+
+    platform = _platform()
+    auth.set_password(platform.engine, name, password)
+    platform.close()
+    console.print(f"password of {name} changed")
+
+
+class DemoSize(str, Enum):
+    small = "small"
+    city = "city"
+
+
+@app.command()
+def demo(size: DemoSize = DemoSize.small, host: str = "127.0.0.1", port: int = 8000,
+         serve_after: Annotated[bool, typer.Option("--serve/--no-serve")] = True) -> None:
+    """Load the synthetic demo province into an empty store, then serve it."""
+    from opencheck import demo as demo_data
+
+    platform = _platform()
+    with progress() as bar:
+        loaded = demo_data.load_if_empty(platform, size.value, bar)
+    platform.close()
+    console.print("demo data loaded" if loaded else "store not empty: demo data left as it is")
+    if serve_after:
+        serve(host=host, port=port, workers=1)
+
+
+def main() -> None:
+    """Entry point: domain errors become one readable line and a non-zero exit."""
+    try:
+        app()
+    except DomainError as e:
+        console.print(f"error: {e.field + ': ' if e.field else ''}{e.message}", markup=False)
+        sys.exit(2)
+    except Exception as e:  # the last line of defence: no traceback for the user
+        from opencheck.rules import InvalidRules
+
+        if isinstance(e, (InvalidRules, OSError, ValueError)):
+            console.print(f"error: {e}", markup=False)
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":
+    main()

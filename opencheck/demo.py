@@ -1,0 +1,58 @@
+"""The demo data set: a small synthetic province loaded into an empty store by `opencheck demo`."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import islice
+
+import sqlalchemy as sa
+from rich.progress import Progress
+
+from opencheck import auth
+from opencheck.bootstrap import Platform
+from opencheck.synthdata import generate_entities
+from supervision.registry import EntityData
+from supervision.tables import entities
+
+SIZES = {"small": 5_000, "city": 1_000_000}
+SEED = 20261123
+# Demo credentials, listed in the README; change them with `opencheck users password NAME`.
+DEMO_USERS = (
+    ("admin", "admin-demo-pass", "admin", None),
+    ("supervisor", "supervisor-demo-pass", "supervisor", "market_regulation"),
+    ("inspector", "inspector-demo-pass", "inspector", "market_regulation"),
+)
+CHUNK = 2000
+
+
+def is_empty(platform: Platform) -> bool:
+    with platform.engine.connect() as conn:
+        return conn.execute(sa.select(entities.c.entity_no).limit(1)).first() is None \
+            and (platform.supervision.recorder.max_notification_id() or 0) == 0
+
+
+def load_if_empty(platform: Platform, size: str, bar: Progress) -> bool:
+    """Build the demo province unless the store already holds data; True if it loaded."""
+    if not is_empty(platform):
+        return False
+    n = SIZES[size]
+    task = bar.add_task(f"register {n:,} market entities", total=n)
+    rows = generate_entities(SEED, n)
+    while chunk := list(islice(rows, CHUNK)):
+        platform.supervision.register_entities([_entity(r) for r in chunk])
+        bar.advance(task, len(chunk))
+    proj = bar.add_task("project read models", total=platform.runners["supervision"].lag())
+    for runner in platform.runners.values():
+        runner.catch_up(lambda k: bar.advance(proj, k))
+    for username, password, role, department in DEMO_USERS:
+        auth.add_user(platform.engine, username, password, role, department=department)
+    return True
+
+
+def _entity(row: dict) -> EntityData:
+    return EntityData(
+        uscc=row["uscc"], name=row["name"], entity_type=row["entity_type"],
+        region_code=row["region_code"], industry_code=row["industry_code"],
+        registered_on=date.fromisoformat(row["registered_on"]), address=row["address"],
+        legal_representative=row["legal_representative"],
+        registering_authority=row["registering_authority"])

@@ -1,0 +1,237 @@
+"""Catch-up projection runner: read-model change and tracking position commit in ONE transaction.
+
+The runner polls the application's notification log (SQLite has no subscribe(); polling works on
+both backends), decodes a batch of events, lets each projection write its read-model rows through a
+`Unit`, and advances each projection's position in `projection_tracking` inside the same
+transaction. A crash anywhere rolls back both, so no event is lost or applied twice. The position
+update is conditional on the position read at the start, so two runners racing on the same log
+cannot both commit the same batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+import sqlalchemy as sa
+from eventsourcing.application import Application
+
+from opencheck.db import projection_tracking
+
+log = logging.getLogger(__name__)
+
+
+class ConcurrentProjection(Exception):
+    """Another runner advanced the same projection first; this batch was rolled back."""
+
+
+class Unit:
+    """The writes of one batch; consecutive uses of the same statement go out as one executemany."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self._stmt: Any = None
+        self._params: list[dict[str, Any]] = []
+
+    def execute(self, stmt: Any, params: dict[str, Any]) -> None:
+        if stmt is not self._stmt:
+            self.flush()
+            self._stmt = stmt
+        self._params.append(params)
+
+    def query(self, stmt: Any, params: dict[str, Any] | None = None) -> sa.CursorResult:
+        """Read inside the batch (sees every write queued so far)."""
+        self.flush()
+        return self.conn.execute(stmt, params or {})
+
+    def flush(self) -> None:
+        if self._stmt is not None and self._params:
+            self.conn.execute(self._stmt, self._params)
+        self._stmt, self._params = None, []
+
+
+Handler = Callable[[Any, Any, int, Unit], None]
+
+
+def handles(*event_types: type) -> Callable[[Handler], Handler]:
+    """Mark a projection method as the handler of these event classes."""
+
+    def mark(fn: Handler) -> Handler:
+        fn._handles = event_types  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+class Projection:
+    """A read model built from one application's events; subclasses mark handlers with @handles."""
+
+    name: ClassVar[str]
+    application: ClassVar[str]
+    tables: ClassVar[tuple[sa.Table, ...]] = ()
+    _handlers: ClassVar[dict[type, Handler]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._handlers = {}
+        for base in reversed(cls.__mro__):
+            for attr in vars(base).values():
+                for event_type in getattr(attr, "_handles", ()):
+                    cls._handlers[event_type] = attr
+
+    def apply(self, event: Any, position: int, unit: Unit) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(self, event, position, unit)
+
+    def clear(self, conn: sa.Connection) -> None:
+        """Empty this projection's tables (before a rebuild)."""
+        for table in reversed(self.tables):
+            conn.execute(table.delete())
+
+
+class ProjectionRunner:
+    """Follows one application's notification log for a set of projections."""
+
+    def __init__(self, engine: sa.Engine, app: Application, projections: Sequence[Projection],
+                 batch_size: int = 500) -> None:
+        self.engine, self.app, self.projections = engine, app, list(projections)
+        self.batch_size = batch_size
+        self.lock = threading.RLock()
+        self._ensured = False
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.projections]
+
+    def _ensure_tracking(self, conn: sa.Connection) -> None:
+        if self._ensured:
+            return
+        have = set(conn.scalars(sa.select(projection_tracking.c.projection)
+                                .where(projection_tracking.c.projection.in_(self.names))))
+        for name in self.names:
+            if name not in have:
+                conn.execute(projection_tracking.insert().values(
+                    projection=name, application=self.app.name, position=0))
+        self._ensured = True
+
+    def positions(self, conn: sa.Connection | None = None) -> dict[str, int]:
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.positions(c)
+        rows = conn.execute(sa.select(projection_tracking.c.projection, projection_tracking.c.position)
+                            .where(projection_tracking.c.projection.in_(self.names)))
+        found = dict(rows.all())
+        return {name: found.get(name, 0) for name in self.names}
+
+    def position(self) -> int:
+        """How far every projection of this runner has got (the slowest one)."""
+        return min(self.positions().values(), default=0)
+
+    def run_batch(self) -> int:
+        """Apply the next batch of events; return how many notifications were processed."""
+        with self.lock, self.engine.begin() as conn:
+            self._ensure_tracking(conn)
+            pos = self.positions(conn)
+            notifications = self.app.recorder.select_notifications(
+                start=min(pos.values()), limit=self.batch_size, inclusive_of_start=False)
+            if not notifications:
+                return 0
+            unit = Unit(conn)
+            to_domain_event = self.app.mapper.to_domain_event
+            for n in notifications:
+                event = to_domain_event(n)
+                for p in self.projections:
+                    if pos[p.name] < n.id:
+                        p.apply(event, n.id, unit)
+            unit.flush()
+            last, now = notifications[-1].id, datetime.now(timezone.utc)
+            for name, old in pos.items():
+                if old >= last:
+                    continue
+                result = conn.execute(
+                    projection_tracking.update()
+                    .where(projection_tracking.c.projection == name,
+                           projection_tracking.c.position == old)
+                    .values(position=last, updated_at=now))
+                if result.rowcount != 1:
+                    raise ConcurrentProjection(f"projection {name} moved past {old} meanwhile")
+            return len(notifications)
+
+    def catch_up(self, on_progress: Callable[[int], None] | None = None) -> int:
+        """Run batches until the log is exhausted; return the number of events processed."""
+        total = 0
+        while n := self.run_batch():
+            total += n
+            if on_progress:
+                on_progress(n)
+        return total
+
+    def lag(self) -> int:
+        """Notifications recorded but not yet projected."""
+        return max(0, (self.app.recorder.max_notification_id() or 0) - self.position())
+
+    def rebuild(self, names: Iterable[str] | None = None,
+                on_progress: Callable[[int], None] | None = None) -> int:
+        """Empty the named projections (default: all) and replay the whole log into them."""
+        chosen = set(names or self.names)
+        with self.lock:
+            with self.engine.begin() as conn:
+                self._ensure_tracking(conn)
+                for p in self.projections:
+                    if p.name in chosen:
+                        p.clear(conn)
+                        conn.execute(projection_tracking.update()
+                                     .where(projection_tracking.c.projection == p.name)
+                                     .values(position=0))
+            return self.catch_up(on_progress)
+
+    def wait_for(self, position: int, timeout: float = 5.0, run_inline: bool = True) -> bool:
+        """Block until every projection has reached `position` (run the batch here if allowed)."""
+        deadline = time.monotonic() + timeout
+        while self.position() < position:
+            if run_inline:
+                try:
+                    self.catch_up()
+                    continue
+                except ConcurrentProjection:
+                    pass
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+
+class ProjectionDaemon:
+    """Keeps runners caught up from a background thread (`serve` in-process, or `worker`)."""
+
+    def __init__(self, runners: Sequence[ProjectionRunner], poll_seconds: float = 0.2) -> None:
+        self.runners, self.poll_seconds = list(runners), poll_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            busy = False
+            for runner in self.runners:
+                try:
+                    busy |= runner.run_batch() > 0
+                except ConcurrentProjection:
+                    busy = True
+                except Exception:  # keep serving; the batch rolled back and is retried
+                    log.exception("projection batch of %s failed", runner.app.name)
+            if not busy:
+                self._stop.wait(self.poll_seconds)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run_forever, name="projections", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=10)

@@ -1,0 +1,450 @@
+"""Every rule number OpenCheck applies, in one configurable tree, each citing its source.
+
+Defaults follow the domain rulebook (shared/DOMAIN.md). Provincial practice is marked
+"(local, <place>)" and numbers no regulation fixes are marked "(assumed)": both are meant to
+be overridden per deployment with ``load_rules(path)`` from a JSON or TOML file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+__all__ = [
+    "DEFAULT_RULES",
+    "AbnormalListRules",
+    "ClassDays",
+    "ClassRatios",
+    "CommitmentRules",
+    "DrawRules",
+    "FollowUp",
+    "InvalidRules",
+    "PublicityRules",
+    "RedListRules",
+    "RepairRules",
+    "ResultCategory",
+    "RiskScoringRules",
+    "Rules",
+    "SeriousListRules",
+    "UnknownResultCode",
+    "load_rules",
+]
+
+Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
+Workdays = Annotated[int, Field(ge=0)]
+RISK_CLASSES = ("A", "B", "C", "D")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class UnknownResultCode(KeyError):
+    """An inspection result code that is not in the configured catalogue."""
+
+
+class InvalidRules(ValueError):
+    """A rules override file that cannot be read or fails validation."""
+
+
+class PublicityRules(_Section):
+    """Deadlines and periods for publishing inspection results and penalties (一公开)."""
+
+    inspection_result_deadline_workdays: Workdays = Field(
+        20,
+        description="Publish inspection results within N working days of the inspection's end "
+        "(local, Fujian practice; national wording unconfirmed).",
+    )
+    penalty_publication_workdays: Workdays = Field(
+        20,
+        description="Publish an ordinary-procedure penalty within N working days of the decision "
+        "(SAMR Order 45, 市场监督管理行政处罚信息公示规定).",
+    )
+    penalty_withdrawal_workdays: Workdays = Field(
+        3,
+        description="Withdraw a published penalty within N working days of it being changed, "
+        "revoked or found invalid (SAMR Order 45).",
+    )
+    penalty_publicity_minor_months: int = Field(
+        3,
+        ge=0,
+        description="Publicity period in months for 通报批评 or a low fine (SAMR Order 45).",
+    )
+    penalty_publicity_years: int = Field(
+        3,
+        ge=0,
+        description="Publicity period in years for other penalties, longer if a restriction "
+        "lasts longer (SAMR Order 45).",
+    )
+    low_fine_threshold_yuan: Decimal = Field(
+        Decimal(10_000),
+        ge=0,
+        description="A fine at or below this amount (CNY) is a low fine (较低数额罚款) with the "
+        "short publicity period (local, assumed: SAMR Order 45 leaves the amount to provincial "
+        "market regulators).",
+    )
+    double_publicity_workdays: Workdays = Field(
+        7,
+        description="Licensing and penalty decisions online within N working days "
+        "(NDRC double publicity, 双公示).",
+    )
+
+
+class AbnormalListRules(_Section):
+    """经营异常名录, abnormal operation list (企业信息公示暂行条例; SAMR rules)."""
+
+    annual_report_due_month: int = Field(
+        6, ge=1, le=12, description="Annual report for the previous year due by this month "
+        "(企业信息公示暂行条例: 1 January – 30 June).",
+    )
+    annual_report_due_day: int = Field(
+        30, ge=1, le=31, description="Annual report due by this day of the month "
+        "(企业信息公示暂行条例: 30 June).",
+    )
+    listing_deadline_workdays: Workdays = Field(
+        10,
+        description="Decide the listing within N working days of the ground arising "
+        "(企业信息公示暂行条例; SAMR abnormal list rules).",
+    )
+    removal_deadline_workdays: Workdays = Field(
+        5,
+        description="Remove within N working days of the ground being cured "
+        "(SAMR abnormal list rules).",
+    )
+    escalation_years: int = Field(
+        3,
+        ge=1,
+        description="Still listed after N years: moved to the serious dishonest list "
+        "(企业信息公示暂行条例; SAMR Order 44).",
+    )
+
+    @model_validator(mode="after")
+    def _check_due_date(self) -> AbnormalListRules:
+        # A non-leap year, so a due date of 29 February is rejected rather than skipped.
+        try:
+            date(2001, self.annual_report_due_month, self.annual_report_due_day)
+        except ValueError as exc:
+            raise ValueError(
+                f"annual_report_due_month={self.annual_report_due_month}, "
+                f"annual_report_due_day={self.annual_report_due_day} is not a valid date: {exc}"
+            ) from None
+        return self
+
+    def annual_report_due(self, year: int) -> date:
+        """The deadline in ``year`` for publicising the annual report of ``year - 1``."""
+        return date(year, self.annual_report_due_month, self.annual_report_due_day)
+
+
+class SeriousListRules(_Section):
+    """严重违法失信名单, serious illegal and dishonest list (SAMR Order 44)."""
+
+    duration_years: int = Field(
+        3, ge=1, description="Listed for N years, then removed automatically (SAMR Order 44)."
+    )
+    early_repair_after_years: int = Field(
+        1,
+        ge=0,
+        description="Early removal by credit repair after at least N years on the list "
+        "(SAMR Order 44).",
+    )
+
+
+class RedListRules(_Section):
+    """Red list (守信激励) eligibility (local practice; see DOMAIN §6)."""
+
+    min_active_years: int = Field(
+        2, ge=0, description="Registered and active for at least N years (local, assumed)."
+    )
+    penalty_lookback_years: int = Field(
+        2,
+        ge=0,
+        description="No unrepaired penalty of a fine or above in the previous N years "
+        "(local practice).",
+    )
+    repaired_penalties_disqualify: bool = Field(
+        False,
+        description="Whether a penalty already repaired (信用修复) still disqualifies "
+        "(local practice: only unrepaired ones do).",
+    )
+    exclude_negative_lists: bool = Field(
+        True,
+        description="Entities on the abnormal or serious dishonest list are not eligible "
+        "(local practice).",
+    )
+
+
+class RepairRules(_Section):
+    """信用修复, credit repair (SAMR Order 107, in force 2025-12-25; NDRC rules 2026-04-01)."""
+
+    general_min_wait_months: int = Field(
+        3, ge=0, description="A general penalty may be repaired after N months of publicity "
+        "(SAMR Order 107).",
+    )
+    serious_min_wait_months: int = Field(
+        12, ge=0, description="A serious record (serious list, heavy penalty) may be repaired "
+        "after N months (SAMR Order 107).",
+    )
+    general_publicity_max_months: int = Field(
+        12, ge=0, description="Longest publicity of a general penalty, in months "
+        "(SAMR Order 107: 3 months to 1 year).",
+    )
+    serious_publicity_max_years: int = Field(
+        3, ge=0, description="Longest publicity of a serious record, in years; removed "
+        "automatically then (SAMR Order 107: 1 to 3 years).",
+    )
+
+
+class CommitmentRules(_Section):
+    """告知承诺制, notification–commitment (国办发〔2020〕42号)."""
+
+    verification_window_workdays: Workdays = Field(
+        30,
+        description="Verify a commitment within N working days of the decision "
+        "(local, default practice under 国办发〔2020〕42号).",
+    )
+
+
+class ClassRatios(_Section):
+    """A sampling ratio per credit risk class."""
+
+    A: Ratio = Field(0.03, description="Class A, low risk (local, 林甸: ≤ 5 %).")
+    B: Ratio = Field(0.05, description="Class B, general risk (local, 林甸: 5–20 %).")
+    C: Ratio = Field(0.20, description="Class C, relatively high risk (local, 林甸: 21–60 %).")
+    D: Ratio = Field(1.00, description="Class D, high risk (local, 林甸: 61–100 %).")
+
+    def for_class(self, risk_class: str) -> float:
+        """The ratio for risk class ``risk_class`` (A–D)."""
+        if risk_class not in RISK_CLASSES:
+            raise KeyError(risk_class)
+        return getattr(self, risk_class)
+
+
+class ClassDays(_Section):
+    """A number of days per credit risk class."""
+
+    A: int = Field(365, ge=0, description="Class A: not re-checked within a year (local, 广东 2025).")
+    B: int = Field(0, ge=0, description="Class B: no cool-off (local, 广东 2025).")
+    C: int = Field(0, ge=0, description="Class C: no cool-off (local, 广东 2025).")
+    D: int = Field(0, ge=0, description="Class D: no cool-off (local, 广东 2025).")
+
+    def for_class(self, risk_class: str) -> int:
+        """The days for risk class ``risk_class`` (A–D)."""
+        if risk_class not in RISK_CLASSES:
+            raise KeyError(risk_class)
+        return getattr(self, risk_class)
+
+
+class DrawRules(_Section):
+    """双随机, the random draw of entities and inspectors."""
+
+    ratios: ClassRatios = Field(
+        default_factory=ClassRatios,
+        description="Sampling ratio per credit risk class (国市监信发〔2022〕6号; local, 林甸).",
+    )
+    targeted_ratio: Ratio = Field(
+        1.0,
+        description="Ratio for key supervision targets (many complaints, abnormal list, serious "
+        "violation records): up to 100 % (国市监信发〔2022〕6号).",
+    )
+    cooloff_days: ClassDays = Field(
+        default_factory=ClassDays,
+        description="Days before the same department re-checks an entity, per class "
+        "(local, 广东 2025).",
+    )
+    min_inspectors: int = Field(
+        2,
+        ge=2,
+        description="Inspectors drawn per task; enforcement needs at least 2 officers "
+        "(行政处罚法 Art 42).",
+    )
+    national_floor_ratio: Ratio = Field(
+        0.03,
+        description="Yearly floor for enterprise disclosure checks (企业公示信息抽查办法 Art 4).",
+    )
+
+
+class RiskScoringRules(_Section):
+    """Cut points from a risk score to the A–D class (企业信用风险分类管理).
+
+    Convention: a score in [0, 100], higher means riskier. A score below ``b_from`` is class A,
+    below ``c_from`` B, below ``d_from`` C, anything else D; ``cut_points`` feeds
+    ``numpy.digitize`` directly. The classes are internal and never shown to the public.
+    """
+
+    b_from: float = Field(30.0, ge=0, le=100, description="Lowest class-B score (assumed).")
+    c_from: float = Field(60.0, ge=0, le=100, description="Lowest class-C score (assumed).")
+    d_from: float = Field(80.0, ge=0, le=100, description="Lowest class-D score (assumed).")
+
+    @model_validator(mode="after")
+    def _check_increasing(self) -> RiskScoringRules:
+        if not self.b_from < self.c_from < self.d_from:
+            raise ValueError("cut points must increase: b_from < c_from < d_from")
+        return self
+
+    @property
+    def cut_points(self) -> tuple[float, float, float]:
+        """(b_from, c_from, d_from), ascending."""
+        return (self.b_from, self.c_from, self.d_from)
+
+
+class FollowUp(StrEnum):
+    """Default follow-up of an inspection result."""
+
+    NONE = "none"
+    ORDER_PUBLICISE = "order_publicise"  # 责令公示
+    ORDER_CORRECT = "order_correct"  # 责令改正
+    ABNORMAL_GROUND = "abnormal_ground"  # propose abnormal listing
+    PUBLICISE_REFUSAL = "publicise_refusal"
+    MAY_OPEN_PENALTY = "may_open_penalty"
+    TERMINAL_STATUS = "terminal_status"  # entity no longer operates under this registration
+
+
+class ResultCategory(_Section):
+    """One inspection result category (DOMAIN §4)."""
+
+    code: str = Field(min_length=1, description="Result code as the provincial system keys it.")
+    name_zh: str
+    name_en: str
+    follow_up: FollowUp = FollowUp.NONE
+    problem_found: bool
+    abnormal_list_ground: bool = Field(
+        False, description="The result itself is a ground for the abnormal list "
+        "(企业信息公示暂行条例: false information, unreachable at the registered address).",
+    )
+
+
+def _cat(
+    code: str, zh: str, en: str, follow_up: FollowUp, problem: bool, abnormal: bool = False
+) -> ResultCategory:
+    return ResultCategory(
+        code=code, name_zh=zh, name_en=en, follow_up=follow_up,
+        problem_found=problem, abnormal_list_ground=abnormal,
+    )
+
+
+DEFAULT_RESULT_CATALOGUE: tuple[ResultCategory, ...] = (
+    _cat("1", "未发现问题", "no problem found", FollowUp.NONE, False),
+    _cat("B", "未按规定公示应当公示的信息", "failed to publicise required information",
+         FollowUp.ORDER_PUBLICISE, True),
+    _cat("C", "公示信息隐瞒真实情况、弄虚作假", "false information publicised",
+         FollowUp.ORDER_CORRECT, True, abnormal=True),
+    _cat("6", "通过登记的住所（经营场所）无法联系", "unreachable at registered address",
+         FollowUp.ABNORMAL_GROUND, True, abnormal=True),
+    _cat("E", "发现问题经责令已改正", "problem found, corrected on order", FollowUp.NONE, True),
+    _cat("8", "不配合检查情节严重", "serious refusal to cooperate",
+         FollowUp.PUBLICISE_REFUSAL, True),
+    _cat("F", "未发现开展本次抽查涉及的经营活动", "no relevant business activity",
+         FollowUp.NONE, False),
+    _cat("A", "发现问题待后续处理", "problem found, pending further action",
+         FollowUp.MAY_OPEN_PENALTY, True),
+    _cat("7", "已关闭停业或正在组织清算", "closed or liquidating", FollowUp.NONE, False),
+    _cat("9", "注销", "deregistered", FollowUp.TERMINAL_STATUS, False),
+    _cat("10", "被吊销", "revoked", FollowUp.TERMINAL_STATUS, False),
+    _cat("11", "被撤销", "cancelled", FollowUp.TERMINAL_STATUS, False),
+    _cat("12", "迁出", "moved out", FollowUp.TERMINAL_STATUS, False),
+)
+
+
+class ResultRules(_Section):
+    """The inspection result catalogue (DOMAIN §4; codes as in a provincial system)."""
+
+    catalogue: tuple[ResultCategory, ...] = Field(
+        DEFAULT_RESULT_CATALOGUE,
+        min_length=1,
+        description="Result categories; an override replaces the whole catalogue "
+        "(codes as coded in a provincial system, configurable).",
+    )
+    _by_code: dict[str, ResultCategory] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_unique_codes(self) -> ResultRules:
+        codes = [c.code for c in self.catalogue]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate result codes: {duplicates}")
+        return self
+
+    def model_post_init(self, __context: Any) -> None:
+        self._by_code = {c.code: c for c in self.catalogue}
+
+    def get(self, code: str) -> ResultCategory:
+        """The category for ``code``; raises ``UnknownResultCode``."""
+        try:
+            return self._by_code[str(code).strip()]
+        except KeyError:
+            raise UnknownResultCode(
+                f"unknown inspection result code {code!r}; known: {sorted(self._by_code)}"
+            ) from None
+
+
+class Rules(_Section):
+    """All rule numbers, grouped by the regulation area they come from."""
+
+    publicity: PublicityRules = Field(default_factory=PublicityRules)
+    abnormal_list: AbnormalListRules = Field(default_factory=AbnormalListRules)
+    serious_list: SeriousListRules = Field(default_factory=SeriousListRules)
+    red_list: RedListRules = Field(default_factory=RedListRules)
+    repair: RepairRules = Field(default_factory=RepairRules)
+    commitment: CommitmentRules = Field(default_factory=CommitmentRules)
+    draw: DrawRules = Field(default_factory=DrawRules)
+    risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)
+    results: ResultRules = Field(default_factory=ResultRules)
+
+    def result(self, code: str) -> ResultCategory:
+        """The inspection result category for ``code``; raises ``UnknownResultCode``."""
+        return self.results.get(code)
+
+
+DEFAULT_RULES = Rules()
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    # Tables merge key by key; any other value (lists included) replaces the default.
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_override(path: Path) -> dict[str, Any]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            with path.open("rb") as f:
+                data = tomllib.load(f)
+        elif suffix == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            raise InvalidRules(f"{path}: rules file must end in .toml or .json")
+    except (OSError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidRules(f"{path}: cannot read rules: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InvalidRules(f"{path}: rules file must hold a table/object at the top level")
+    return data
+
+
+def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
+    """The default rules, deep-merged with the overrides in a JSON or TOML file if given."""
+    if path is None:
+        return DEFAULT_RULES
+    path = Path(path)
+    merged = _deep_merge(DEFAULT_RULES.model_dump(), _read_override(path))
+    try:
+        return Rules.model_validate(merged)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or '<root>'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise InvalidRules(f"{path}: invalid rules: {problems}") from exc

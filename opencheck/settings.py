@@ -1,0 +1,93 @@
+"""Configuration: environment / .env -> Settings -> explicit objects (nothing else reads os.environ)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SQLITE_PREFIX = "sqlite:///"
+
+
+class Settings(BaseSettings):
+    """Every OpenCheck setting; documented in docs/DEPLOYMENT.md."""
+
+    model_config = SettingsConfigDict(env_prefix="OPENCHECK_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///var/opencheck.db",
+        description="The one store: sqlite:///PATH (embedded) or postgresql://USER@HOST:PORT/DB.",
+    )
+    database_schema: str | None = Field(
+        None, description="PostgreSQL schema for events and read models (default: public)."
+    )
+    secret_key: str | None = Field(
+        None, description="JWT signing key; if unset a random key is kept in var/secret.key."
+    )
+    token_ttl_minutes: int = Field(480, description="Lifetime of an access token.")
+    rules_file: str | None = Field(None, description="TOML/JSON file overriding rule numbers.")
+    projections_in_process: bool = Field(
+        True, description="Run projections inside `serve` (demo); false when `opencheck worker` runs."
+    )
+    scheduler_in_process: bool = Field(
+        True, description="Run the scheduler inside `serve`; false when `opencheck scheduler` runs."
+    )
+    projection_batch_size: int = Field(500, ge=1, description="Events per projection transaction.")
+    projection_poll_seconds: float = Field(0.2, gt=0, description="Projection polling interval.")
+    public_rate_limit_per_minute: int = Field(
+        6000, ge=1, description="Requests per client per minute on public endpoints."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, url: str) -> str:
+        if not (url.startswith(SQLITE_PREFIX) or url.startswith(("postgresql://", "postgres://"))):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return url
+
+    @property
+    def is_postgres(self) -> bool:
+        return not self.database_url.startswith(SQLITE_PREFIX)
+
+    @cached_property
+    def sqlite_path(self) -> Path:
+        return Path(self.database_url[len(SQLITE_PREFIX):])
+
+    @property
+    def var_dir(self) -> Path:
+        return self.sqlite_path.parent if not self.is_postgres else Path("var")
+
+    def sqlalchemy_url(self) -> str:
+        """URL of the read-model database for SQLAlchemy (psycopg 3 driver on PostgreSQL)."""
+        if not self.is_postgres:
+            return f"sqlite:///{self.sqlite_path}"
+        rest = self.database_url.split("://", 1)[1]
+        return f"postgresql+psycopg://{rest}"
+
+    def eventstore_env(self, app_name: str) -> dict[str, str]:
+        """The eventsourcing environment mapping for one application."""
+        if not self.is_postgres:
+            # Applications must not share one SQLite file: their logs would mix (STACK.md).
+            path = self.sqlite_path.with_name(f"{self.sqlite_path.stem}.{app_name}.events.db")
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        parts = urlsplit(self.database_url)
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": str(parts.port or 5432),
+            "POSTGRES_USER": unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_LOCK_TIMEOUT": "10",
+            "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+        }
+        if self.database_schema:
+            env["POSTGRES_SCHEMA"] = self.database_schema
+        return env

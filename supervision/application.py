@@ -1,0 +1,69 @@
+"""The supervision application: use cases over the directory, plans and tasks (load, command, save)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from opencheck.errors import Conflict, NotFound
+from opencheck.eventstore import OpenCheckApplication
+from supervision.registry import EntityData, MarketEntity, entity_id
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    registered: int
+    duplicates: list[str]
+
+
+class SupervisionApplication(OpenCheckApplication):
+    """双随机 Supervision: the directories, spot-check plans, draws and inspection tasks."""
+
+    name = "supervision"
+
+    def register_entity(self, data: EntityData, today: date) -> UUID:
+        """Register a market entity; 409 if its USCC is already in the directory."""
+        entity = MarketEntity.register(data.validated(today))
+        try:
+            self.save(entity)
+        except IntegrityError:
+            raise Conflict(f"entity {entity.uscc} is already registered", field="uscc") from None
+        return entity.id
+
+    def register_entities(self, rows: Sequence[EntityData]) -> BulkOutcome:
+        """Register already validated rows in one write; rows already registered are reported."""
+        try:
+            self.save(*[MarketEntity.register(r) for r in rows])
+            return BulkOutcome(len(rows), [])
+        except IntegrityError:
+            pass  # some row exists already: fall back to one write per row
+        registered, duplicates = 0, []
+        for row in rows:
+            entity = MarketEntity.register(row)  # fresh: the failed save consumed pending events
+            try:
+                self.save(entity)
+                registered += 1
+            except IntegrityError:
+                duplicates.append(entity.uscc)
+        return BulkOutcome(registered, duplicates)
+
+    def get_entity(self, uscc: str) -> MarketEntity:
+        try:
+            return self.repository.get(entity_id(uscc))
+        except AggregateNotFoundError:
+            raise NotFound(f"no market entity with code {uscc}", field="uscc") from None
+
+    def change_entity_status(self, uscc: str, status: str, effective_on: date, reason: str) -> None:
+        entity = self.get_entity(uscc)
+        entity.change_status(status, effective_on, reason)
+        self.save(entity)
+
+    def file_annual_report(self, uscc: str, year: int, filed_on: date) -> None:
+        entity = self.get_entity(uscc)
+        entity.file_annual_report(year, filed_on)
+        self.save(entity)

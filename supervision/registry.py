@@ -1,0 +1,138 @@
+"""检查对象名录库 Inspection-object directory: market entities as event-sourced aggregates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from opencheck.errors import Conflict, InvalidInput
+from opencheck.regions import is_valid_region_code
+from supervision.uscc import InvalidUSCC, validate_uscc
+
+ENTITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/entities")
+ENTITY_TYPES = ("enterprise", "individual", "cooperative")
+# GB 32100-2015: under registration authority 9, position 2 is the entity kind.
+USCC_KIND_OF_TYPE = {"enterprise": "1", "individual": "2", "cooperative": "3"}
+STATUSES = ("active", "deregistered", "revoked", "moved_out")
+INDUSTRY_CODE = re.compile(r"^[A-T](\d{2,4})?$")  # GB/T 4754 section letter + division/class digits
+
+
+@dataclass(frozen=True)
+class EntityData:
+    """What a registration carries; `validated()` applies every directory rule."""
+
+    uscc: str
+    name: str
+    entity_type: str
+    region_code: str
+    industry_code: str
+    registered_on: date
+    address: str
+    legal_representative: str = ""
+    registering_authority: str = ""
+
+    def validated(self, today: date) -> EntityData:
+        try:
+            uscc = validate_uscc(self.uscc)
+        except InvalidUSCC as e:
+            raise InvalidInput(e.reason, field="uscc") from None
+        name = self.name.strip()
+        if not name:
+            raise InvalidInput("name must not be empty", field="name")
+        if self.entity_type not in ENTITY_TYPES:
+            raise InvalidInput(f"entity_type must be one of {', '.join(ENTITY_TYPES)}",
+                               field="entity_type")
+        if uscc[0] == "9" and uscc[1] != USCC_KIND_OF_TYPE[self.entity_type]:
+            raise InvalidInput(
+                f"entity_type '{self.entity_type}' does not match the code's entity-kind "
+                f"character '{uscc[1]}' (position 2)", field="entity_type")
+        if not is_valid_region_code(self.region_code):
+            raise InvalidInput("region_code must be a 6-digit GB/T 2260 code with a known "
+                               "province prefix", field="region_code")
+        industry = self.industry_code.strip().upper()
+        if not INDUSTRY_CODE.match(industry):
+            raise InvalidInput("industry_code must be a GB/T 4754 code: section letter A-T and "
+                               "optionally 2-4 digits, e.g. F5211", field="industry_code")
+        if self.registered_on > today:
+            raise InvalidInput("registered_on must not be in the future", field="registered_on")
+        return EntityData(uscc, name, self.entity_type, self.region_code, industry,
+                          self.registered_on, self.address.strip(),
+                          self.legal_representative.strip(), self.registering_authority.strip())
+
+
+class MarketEntity(Aggregate):
+    """市场主体 A market entity; its id is derived from the USCC, so registering twice conflicts."""
+
+    @staticmethod
+    def create_id(uscc: str) -> UUID:
+        return entity_id(uscc)
+
+    @event("Registered")
+    def __init__(self, uscc: str, name: str, entity_type: str, region_code: str,
+                 industry_code: str, registered_on: date, address: str,
+                 legal_representative: str, registering_authority: str) -> None:
+        self.uscc, self.name, self.entity_type = uscc, name, entity_type
+        self.region_code, self.industry_code = region_code, industry_code
+        self.registered_on, self.address = registered_on, address
+        self.legal_representative = legal_representative
+        self.registering_authority = registering_authority
+        self.status = "active"
+        self.annual_reports: dict[int, date] = {}
+
+    @classmethod
+    def register(cls, data: EntityData) -> MarketEntity:
+        return cls(**vars(data))
+
+    def change_status(self, status: str, effective_on: date, reason: str) -> None:
+        """Record deregistration, revocation, moving out, or reactivation (status 'active')."""
+        if status not in STATUSES:
+            raise InvalidInput(f"status must be one of {', '.join(STATUSES)}", field="status")
+        if status == self.status:
+            raise Conflict(f"entity {self.uscc} is already {status}", field="status")
+        if effective_on < self.registered_on:
+            raise InvalidInput("effective_on is before the registration date", field="effective_on")
+        self._status_changed(status=status, effective_on=effective_on, reason=reason)
+
+    @event("StatusChanged")
+    def _status_changed(self, status: str, effective_on: date, reason: str) -> None:
+        self.status = status
+
+    def file_annual_report(self, year: int, filed_on: date) -> None:
+        """年度报告 Annual report for `year`, publicised on `filed_on` (due 30 June of year+1)."""
+        if year in self.annual_reports:
+            raise Conflict(f"annual report {year} already filed on {self.annual_reports[year]}",
+                           field="year")
+        if filed_on.year <= year:
+            raise InvalidInput(f"an annual report for {year} is filed from {year + 1} on",
+                               field="filed_on")
+        if year < self.registered_on.year:
+            raise InvalidInput("year is before the registration year", field="year")
+        self._annual_report_filed(year=year, filed_on=filed_on)
+
+    @event("AnnualReportFiled")
+    def _annual_report_filed(self, year: int, filed_on: date) -> None:
+        self.annual_reports[year] = filed_on
+
+    def change_details(self, **changes: str) -> None:
+        """Change name, address, legal representative, industry or region (变更登记)."""
+        allowed = {"name", "address", "legal_representative", "industry_code", "region_code",
+                   "registering_authority"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if changed:
+            self._details_changed(changes=changed)
+
+    @event("DetailsChanged")
+    def _details_changed(self, changes: dict[str, str]) -> None:
+        for key, value in changes.items():
+            setattr(self, key, value)
+
+
+def entity_id(uscc: str) -> UUID:
+    return uuid5(ENTITY_NAMESPACE, uscc)

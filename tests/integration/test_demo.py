@@ -1,0 +1,28 @@
+"""The demo data set answers the lookup the README promises, and its users can log in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from rich.progress import Progress
+
+from opencheck import demo
+from opencheck.app import create_app
+
+README = Path(__file__).parents[2] / "README.md"
+
+
+def test_readme_demo_lookup_answers(platform):
+    with Progress(disable=True) as bar:
+        assert demo.load_if_empty(platform, "small", bar)
+        assert not demo.load_if_empty(platform, "small", bar)  # a second run leaves the store alone
+    path = re.search(r"curl http://127\.0\.0\.1:8000(/api/v1/public/entities/\w+)", README.read_text())
+    with TestClient(create_app(platform=platform)) as client:
+        r = client.get(path.group(1))
+        assert r.status_code == 200, r.text
+        for username, password, role, _ in demo.DEMO_USERS:
+            assert re.search(rf"`{username}` \| `{password}` \| {role}", README.read_text())
+            r = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+            assert r.status_code == 200 and r.json()["role"] == role
