@@ -6,17 +6,11 @@ from alembic import context
 
 import credit.tables  # noqa: F401  (register tables on the metadata)
 import supervision.tables  # noqa: F401
+from migrations.env_filters import include_object
 from opencheck.db import create_engine, metadata
 from opencheck.settings import Settings
 
 config = context.config
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
-    # Autogenerate would propose dropping the event store's tables (alembic #596): skip them.
-    if type_ == "table" and reflected and compare_to is None:
-        return False
-    return True
 
 
 def run_migrations() -> None:

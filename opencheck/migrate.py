@@ -1,4 +1,8 @@
-"""Programmatic alembic: `opencheck migrate` and the test fixtures use the same code path."""
+"""Programmatic alembic: `opencheck migrate` and the test fixtures use the same code path.
+
+Each bounded context has its own branch of revisions (supervision: 0001, 0002, …; credit:
+c001, c002, … branching from 0001), so `upgrade` goes to every head.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ def alembic_config(settings: Settings) -> Config:
     return cfg
 
 
-def upgrade(settings: Settings, revision: str = "head") -> None:
+def upgrade(settings: Settings, revision: str = "heads") -> None:
     command.upgrade(alembic_config(settings), revision)
 
 

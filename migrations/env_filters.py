@@ -1,0 +1,10 @@
+"""What alembic compares: our read-model tables, never the event store's."""
+
+from __future__ import annotations
+
+
+def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
+    # Autogenerate would propose dropping the event store's tables (alembic #596): skip them.
+    if type_ == "table" and reflected and compare_to is None:
+        return False
+    return True
