@@ -42,11 +42,20 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     async def lifespan(app: FastAPI):
         own = platform is None
         app.state.platform = platform or bootstrap(settings)
+        scheduler = leadership = None
         if own and settings.projections_in_process:
             app.state.platform.start_projections()
+        if own and settings.scheduler_in_process:
+            from opencheck import scheduler as jobs
+
+            scheduler, leadership = jobs.start(app.state.platform)
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            if leadership is not None:
+                leadership.release()
             if own:
                 app.state.platform.close()
 

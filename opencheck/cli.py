@@ -79,6 +79,44 @@ def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = Fal
 
 
 @app.command()
+def scheduler() -> None:
+    """Run the time-driven rules (exactly one such process; others wait for leadership)."""
+    import time
+
+    from opencheck import scheduler as jobs
+
+    platform = _platform()
+    sched, leadership = jobs.start(platform)
+    while sched is None:  # stand by: take over when the leader stops
+        time.sleep(30)
+        sched, leadership = jobs.start(platform)
+    console.print(f"scheduler running {len(jobs.JOBS)} jobs (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sched.shutdown()
+        leadership.release()
+        platform.close()
+
+
+@app.command("run-jobs")
+def run_jobs(on: Annotated[Optional[str], typer.Option("--date", help="ISO date (default: today in China)")] = None,
+             only: Annotated[Optional[list[str]], typer.Option("--job")] = None) -> None:
+    """Run the scheduler's jobs once for a date (idempotent: catching up after downtime is safe)."""
+    from datetime import date
+
+    from opencheck import scheduler as jobs
+    from opencheck.bootstrap import today_in_china
+
+    platform = _platform()
+    day = date.fromisoformat(on) if on else today_in_china()
+    for job_id, summary in jobs.run_jobs(platform, day, set(only) if only else None).items():
+        console.print(f"{job_id}: {summary}")
+    platform.close()
+
+
+@app.command()
 def rebuild(projection: Annotated[Optional[list[str]], typer.Argument()] = None) -> None:
     """Empty read models and replay every event into them (default: all projections)."""
     platform = _platform()

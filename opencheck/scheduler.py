@@ -1,0 +1,120 @@
+"""Time-driven rules: APScheduler jobs that only call application methods, run by exactly one leader.
+
+APScheduler 3 runs every job in every process that starts a scheduler (#160, #766), so a process
+first becomes the leader: `pg_try_advisory_lock` on PostgreSQL (held by one open connection), an
+exclusive `flock` on `var/scheduler.lock` on SQLite. Jobs are idempotent anyway: they record events
+with deterministic ids per period, so a second run, or a late run after downtime, changes nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from opencheck.bootstrap import Platform, today_in_china
+
+log = logging.getLogger(__name__)
+TIMEZONE = "Asia/Shanghai"
+ADVISORY_LOCK_KEY = 0x0C_5C_4ED  # "OpenCheck scheduler"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A daily or monthly rule run: `run(platform, today)` returns a short summary."""
+
+    id: str
+    cron: dict[str, Any]
+    run: Callable[[Platform, date], str]
+
+
+JOBS: list[Job] = []
+
+
+def job(id: str, **cron: Any) -> Callable[[Callable[[Platform, date], str]], Callable[[Platform, date], str]]:
+    """Register a job (cron fields as APScheduler's CronTrigger takes them)."""
+
+    def register(fn: Callable[[Platform, date], str]) -> Callable[[Platform, date], str]:
+        JOBS.append(Job(id, cron, fn))
+        return fn
+
+    return register
+
+
+def run_jobs(platform: Platform, today: date, only: set[str] | None = None) -> dict[str, str]:
+    """Run the registered jobs for `today` now (the CLI's `run-jobs` and the tests use this)."""
+    results = {}
+    for j in JOBS:
+        if only is None or j.id in only:
+            results[j.id] = j.run(platform, today)
+    return results
+
+
+class Leadership:
+    """Holds the one-scheduler lock for as long as this object lives."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform, self._conn, self._file = platform, None, None
+
+    def acquire(self) -> bool:
+        if self.platform.settings.is_postgres:
+            self._conn = self.platform.engine.connect()
+            got = self._conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"),
+                                     {"k": ADVISORY_LOCK_KEY}).scalar()
+            self._conn.commit()
+            if not got:
+                self._conn.close()
+                self._conn = None
+            return bool(got)
+        path = Path(self.platform.settings.var_dir) / "scheduler.lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = path.open("a")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            self._file.close()
+            self._file = None
+            return False
+
+    def release(self) -> None:
+        if self._conn is not None:
+            # The pool keeps the session open, so unlock explicitly (a dead process unlocks anyway).
+            self._conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
+            self._conn.commit()
+            self._conn.close()
+            self._conn = None
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def _run_logged(platform: Platform, j: Job) -> None:
+    try:
+        log.info("job %s: %s", j.id, j.run(platform, today_in_china()))
+    except Exception:
+        log.exception("job %s failed; it is idempotent and runs again next time", j.id)
+
+
+def start(platform: Platform) -> tuple[BackgroundScheduler | None, Leadership]:
+    """Start the scheduler if this process wins leadership; otherwise do nothing."""
+    leadership = Leadership(platform)
+    if not leadership.acquire():
+        log.info("another process runs the scheduler")
+        return None, leadership
+    scheduler = BackgroundScheduler(timezone=TIMEZONE, job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
+    for j in JOBS:
+        scheduler.add_job(_run_logged, CronTrigger(timezone=TIMEZONE, **j.cron),
+                          args=(platform, j), id=j.id, replace_existing=True)
+    scheduler.start()
+    return scheduler, leadership
