@@ -1,1 +1,121 @@
-"""Read-model tables of the credit context (filled in as its projections land)."""
+"""Read-model tables of the credit context (owned by alembic, written only by projections)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from opencheck.db import metadata
+
+# One row per penalty case. `notes` and `revocation_reason` are internal: never public.
+penalties = sa.Table(
+    "penalties",
+    metadata,
+    sa.Column("case_id", sa.String(32), primary_key=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("department", sa.String(100), nullable=False),
+    sa.Column("inspection_task_id", sa.String(64), nullable=True),
+    sa.Column("opened_on", sa.Date, nullable=False),
+    sa.Column("notes", sa.Text, nullable=False, server_default=""),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("decision_no", sa.String(100), nullable=True, index=True),
+    sa.Column("violation_type", sa.String(200), nullable=True),
+    sa.Column("legal_basis", sa.String(500), nullable=True),
+    sa.Column("kinds", sa.String(300), nullable=False, server_default=""),
+    sa.Column("procedure", sa.String(10), nullable=True),
+    sa.Column("heavier_penalty", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("fine_amount", sa.Numeric(16, 2), nullable=True),
+    sa.Column("restriction_months", sa.Integer, nullable=True),
+    sa.Column("decided_on", sa.Date, nullable=True),
+    sa.Column("publicisable", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("publication_due_on", sa.Date, nullable=True, index=True),
+    sa.Column("published_on", sa.Date, nullable=True),
+    sa.Column("published_late", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("publicity_ends_on", sa.Date, nullable=True),
+    sa.Column("revocation_ground", sa.String(10), nullable=True),
+    sa.Column("revoked_on", sa.Date, nullable=True),
+    sa.Column("revocation_reason", sa.Text, nullable=True),
+    sa.Column("withdrawal_due_on", sa.Date, nullable=True),
+    sa.Column("withdrawn_on", sa.Date, nullable=True),
+    sa.Column("withdrawn_late", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("fine_paid_on", sa.Date, nullable=True),
+    sa.Column("fulfilled_on", sa.Date, nullable=True),
+    sa.Column("repaired_on", sa.Date, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "credit_penalties"},
+)
+
+commitments = sa.Table(
+    "commitments",
+    metadata,
+    sa.Column("commitment_id", sa.String(32), primary_key=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("department", sa.String(100), nullable=False),
+    sa.Column("permit_type", sa.String(200), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("committed_on", sa.Date, nullable=False),
+    sa.Column("verify_by", sa.Date, nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("verified_on", sa.Date, nullable=True),
+    sa.Column("verification_method", sa.String(20), nullable=True),
+    sa.Column("verification_note", sa.Text, nullable=True),
+    sa.Column("verified_late", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("decision_revoked", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("overdue_on", sa.Date, nullable=True),
+    sa.Column("repaired_on", sa.Date, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "credit_commitments"},
+)
+
+# One row per listing procedure (cycle) of an entity.
+serious_listings = sa.Table(
+    "serious_listings",
+    metadata,
+    sa.Column("listing_id", sa.String(32), primary_key=True),
+    sa.Column("cycle", sa.Integer, primary_key=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("notice_no", sa.String(100), nullable=False),
+    sa.Column("noticed_on", sa.Date, nullable=False),
+    sa.Column("ground", sa.String(40), nullable=False),
+    sa.Column("facts", sa.Text, nullable=False),
+    sa.Column("penalty_case_id", sa.String(32), nullable=True),
+    sa.Column("statement_on", sa.Date, nullable=True),
+    sa.Column("statement", sa.Text, nullable=True),
+    sa.Column("hearing_requested", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("decision_no", sa.String(100), nullable=True),
+    sa.Column("decided_on", sa.Date, nullable=True),
+    sa.Column("legal_basis", sa.String(200), nullable=True),
+    sa.Column("listed_on", sa.Date, nullable=True),
+    sa.Column("auto_removal_on", sa.Date, nullable=True, index=True),
+    sa.Column("repair_possible_on", sa.Date, nullable=True),
+    sa.Column("removed_on", sa.Date, nullable=True),
+    sa.Column("removal_reason", sa.String(20), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "credit_serious_list"},
+)
+
+# One row per repair application (a record's case may hold several attempts).
+repair_applications = sa.Table(
+    "repair_applications",
+    metadata,
+    sa.Column("repair_id", sa.String(32), primary_key=True),
+    sa.Column("attempt", sa.Integer, primary_key=True),
+    sa.Column("record_kind", sa.String(20), nullable=False),
+    sa.Column("record_key", sa.String(64), nullable=False, index=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("applied_on", sa.Date, nullable=False),
+    sa.Column("eligible_from", sa.Date, nullable=False),
+    sa.Column("serious", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("pledge", sa.Text, nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),  # JSON list of strings
+    sa.Column("decided_on", sa.Date, nullable=True),
+    sa.Column("decided_by", sa.String(100), nullable=True),
+    sa.Column("decision_reason", sa.Text, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "credit_repairs"},
+)

@@ -86,6 +86,18 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     app.include_router(supervision_router, prefix="/api/v1")
     app.include_router(supervision_public, prefix="/api/v1/public")
+
+    from supervision import plan_routes
+
+    app.include_router(plan_routes.router, prefix="/api/v1")
+    app.include_router(plan_routes.inbox_router, prefix="/api/v1")
+    app.include_router(plan_routes.public_router, prefix="/api/v1/public")
+
+    from credit.routes import public_router as credit_public
+    from credit.routes import router as credit_router
+
+    app.include_router(credit_router, prefix="/api/v1")
+    app.include_router(credit_public, prefix="/api/v1/public")
     return app
 
 

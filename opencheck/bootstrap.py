@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import sqlalchemy as sa
 
+from credit.application import CreditApplication
+from credit.projections import credit_projections
+from credit.views import SqlLookups
 from opencheck.db import create_engine
 from opencheck.eventstore import build_application
 from opencheck.projections import ProjectionDaemon, ProjectionRunner
 from opencheck.rules import Rules, load_rules
 from opencheck.settings import Settings
 from supervision.application import SupervisionApplication
-from supervision.projections import EntityDirectory
+from supervision.draws import all_class_b
+from supervision.plan_projections import PlanBoard, TaskBoard
+from supervision.projections import (CheckItemList, EntityDirectory, EntityPoolProjection,
+                                     InspectorDirectory)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -32,7 +40,11 @@ class Platform:
     engine: sa.Engine
     supervision: SupervisionApplication
     runners: dict[str, ProjectionRunner]
+    credit: CreditApplication
     daemon: ProjectionDaemon | None = field(default=None)
+    # The drawer's per-class ratios read these classes (entity_no -> 0..3 = A..D): the credit
+    # context's classification once it exists, every entity class B until then.
+    risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
 
     def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
         """Wait until the read models reflect everything this application has recorded."""
@@ -52,6 +64,7 @@ class Platform:
         if self.daemon:
             self.daemon.stop()
         self.supervision.close()
+        self.credit.close()
         self.engine.dispose()
 
 
@@ -59,8 +72,14 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     settings = settings or Settings()
     engine = create_engine(settings)
     supervision = build_application(SupervisionApplication, settings)
+    rules = load_rules(settings.rules_file)
+    credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine))
     batch = settings.projection_batch_size
     runners = {
-        "supervision": ProjectionRunner(engine, supervision, [EntityDirectory()], batch),
+        "supervision": ProjectionRunner(engine, supervision, [
+            EntityDirectory(), EntityPoolProjection(), InspectorDirectory(), CheckItemList(),
+            PlanBoard(), TaskBoard(),
+        ], batch),
+        "credit": ProjectionRunner(engine, credit, credit_projections(), batch),
     }
-    return Platform(settings, load_rules(settings.rules_file), engine, supervision, runners)
+    return Platform(settings, rules, engine, supervision, runners, credit)

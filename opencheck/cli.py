@@ -116,6 +116,33 @@ def run_jobs(on: Annotated[Optional[str], typer.Option("--date", help="ISO date 
     platform.close()
 
 
+@app.command("verify-draw")
+def verify_draw(plan: str, draw_no: Annotated[Optional[int], typer.Option(min=1)] = None) -> None:
+    """Recompute a plan's recorded draw from its archived inputs; exit 1 if anything differs."""
+    from uuid import UUID
+
+    from supervision import draws
+
+    try:
+        plan_id = UUID(plan)
+    except ValueError:
+        raise DomainError(f"{plan!r} is not a plan id (a UUID)", field="plan") from None
+    platform = _platform()
+    try:
+        result = draws.verify_draw(platform.engine, platform.supervision, plan_id, draw_no)
+    finally:
+        platform.close()
+    print(f"plan {result['plan_id']} draw {result['draw_no']} ({result['algorithm_version']}, "
+          f"public random {result['public_random']!r}, pool {result['pool_digest']})")
+    if result["verified"]:
+        print("verified: true")
+        return
+    print("verified: false")
+    for d in result["differences"]:
+        print(f"  - {d}")
+    raise typer.Exit(1)
+
+
 @app.command()
 def rebuild(projection: Annotated[Optional[list[str]], typer.Argument()] = None) -> None:
     """Empty read models and replay every event into them (default: all projections)."""
@@ -133,6 +160,8 @@ def rebuild(projection: Annotated[Optional[list[str]], typer.Argument()] = None)
 
 class ImportKind(str, Enum):
     entities = "entities"
+    inspectors = "inspectors"
+    check_items = "check-items"
 
 
 @app.command("import")
@@ -144,7 +173,7 @@ def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, 
     total = sum(1 for _ in file.open(encoding="utf-8-sig")) - 1
     with progress() as bar:
         task = bar.add_task(f"import {kind.value}", total=max(total, 0))
-        report = importing.import_entities(platform, file, lambda n: bar.advance(task, n))
+        report = importing.IMPORTERS[kind.value](platform, file, lambda n: bar.advance(task, n))
         proj = bar.add_task("project", total=platform.runners["supervision"].lag())
         for runner in platform.runners.values():
             runner.catch_up(lambda n: bar.advance(proj, n))

@@ -11,9 +11,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import DomainError
+from opencheck.errors import Conflict, DomainError
+from supervision.check_items import CheckItemData, KnownCodes
+from supervision.inspectors import InspectorData, split_codes
 from supervision.registry import EntityData
-from supervision.tables import entities
+from supervision.tables import check_items, entities, inspectors
 
 ENTITY_COLUMNS = ("uscc", "name", "entity_type", "region_code", "industry_code", "registered_on",
                   "address", "legal_representative", "registering_authority")
@@ -112,3 +114,118 @@ def write_rejects(report: ImportReport, path: Path) -> None:
         w.writerow(["line", "field", "reason"])
         for r in report.rejected:
             w.writerow([r.line, r.field, r.reason])
+
+
+INSPECTOR_COLUMNS = ("credential_no", "name", "department", "region_code", "station",
+                     "qualifications", "status")
+REQUIRED_INSPECTOR_COLUMNS = INSPECTOR_COLUMNS[:6]
+# The keys of opencheck.synthdata.generate_check_items (CHECK_ITEM_FIELDS); lists are ';'-joined.
+CHECK_ITEM_COLUMNS = ("code", "name", "sub_item", "legal_basis", "department",
+                      "object_scope_types", "object_scope_industries", "method", "category",
+                      "default_ratio", "frequency_per_year", "qualification")
+REQUIRED_CHECK_ITEM_COLUMNS = tuple(c for c in CHECK_ITEM_COLUMNS
+                                    if c not in ("sub_item", "object_scope_industries"))
+
+
+def _inspector(row: dict[str, str], known: KnownCodes, item_codes: set[str]) -> InspectorData:
+    return InspectorData(
+        credential_no=row.get("credential_no") or "", name=row.get("name") or "",
+        department=(row.get("department") or "").strip(),
+        region_code=(row.get("region_code") or "").strip(), station=row.get("station") or "",
+        qualifications=split_codes(row.get("qualifications") or ""),
+        status=(row.get("status") or "active").strip(),
+    ).validated(known, item_codes)
+
+
+def import_inspectors(platform: Platform, path: Path,
+                      on_progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Register every valid row of an inspector CSV; credential numbers already known are skipped."""
+    report, today = ImportReport(), today_in_china()
+    platform.catch_up()  # the skip-check and the check-item codes below read the read models
+    known = KnownCodes.from_rules(platform.rules)
+    with platform.engine.connect() as conn:
+        item_codes = set(conn.scalars(sa.select(check_items.c.code)))
+    chunk: list[InspectorData] = []
+    seen_in_file: set[str] = set()
+
+    def flush() -> None:
+        if not chunk:
+            return
+        with platform.engine.connect() as conn:
+            have = set(conn.scalars(sa.select(inspectors.c.credential_no).where(
+                inspectors.c.credential_no.in_([d.credential_no for d in chunk]))))
+        fresh = [d for d in chunk if d.credential_no not in have]
+        report.already_registered += len(chunk) - len(fresh)
+        if fresh:
+            registered, duplicates = platform.supervision.register_inspectors(fresh, today)
+            report.registered += registered
+            report.already_registered += len(duplicates)
+        if on_progress:
+            on_progress(len(chunk))
+        chunk.clear()
+
+    for line, row in _rows(path, REQUIRED_INSPECTOR_COLUMNS):
+        report.read += 1
+        try:
+            data = _inspector(row, known, item_codes)
+        except DomainError as e:
+            report.rejected.append(Rejected(line, e.field or "", e.message))
+            if on_progress:
+                on_progress(1)
+            continue
+        if data.credential_no in seen_in_file:
+            report.rejected.append(Rejected(line, "credential_no",
+                                            f"{data.credential_no} appears earlier in the file"))
+            continue
+        seen_in_file.add(data.credential_no)
+        chunk.append(data)
+        if len(chunk) >= CHUNK:
+            flush()
+    flush()
+    return report
+
+
+def _check_item(row: dict[str, str], known: KnownCodes) -> CheckItemData:
+    numbers = {}
+    for name, kind in (("default_ratio", float), ("frequency_per_year", int)):
+        try:
+            numbers[name] = kind((row.get(name) or "").strip())
+        except ValueError:
+            raise DomainError(f"{name} must be a number", field=name) from None
+    return CheckItemData(
+        code=row.get("code") or "", name=row.get("name") or "",
+        sub_item=row.get("sub_item") or "", legal_basis=row.get("legal_basis") or "",
+        department=(row.get("department") or "").strip(),
+        object_scope_types=split_codes(row.get("object_scope_types") or ""),
+        object_scope_industries=split_codes(row.get("object_scope_industries") or ""),
+        method=(row.get("method") or "").strip(), category=(row.get("category") or "").strip(),
+        qualification=(row.get("qualification") or "").strip(), **numbers,
+    ).validated(known)
+
+
+def import_check_items(platform: Platform, path: Path,
+                       on_progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Add every valid row of a check-item CSV to its department's list (unpublished)."""
+    report = ImportReport()
+    known = KnownCodes.from_rules(platform.rules)
+    seen_in_file: set[str] = set()
+    for line, row in _rows(path, REQUIRED_CHECK_ITEM_COLUMNS):
+        report.read += 1
+        try:
+            data = _check_item(row, known)
+            if data.code in seen_in_file:
+                raise DomainError(f"{data.code} appears earlier in the file", field="code")
+            seen_in_file.add(data.code)
+            platform.supervision.add_check_item(data, known)
+            report.registered += 1
+        except Conflict:
+            report.already_registered += 1  # the list holds this code already: a rerun
+        except DomainError as e:
+            report.rejected.append(Rejected(line, e.field or "", e.message))
+        if on_progress:
+            on_progress(1)
+    return report
+
+
+IMPORTERS = {"entities": import_entities, "inspectors": import_inspectors,
+             "check-items": import_check_items}

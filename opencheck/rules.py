@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 __all__ = [
     "DEFAULT_RULES",
+    "Department",
+    "DirectoryRules",
     "AbnormalListRules",
     "ClassDays",
     "ClassRatios",
@@ -199,6 +201,11 @@ class RepairRules(_Section):
     serious_publicity_max_years: int = Field(
         3, ge=0, description="Longest publicity of a serious record, in years; removed "
         "automatically then (SAMR Order 107: 1 to 3 years).",
+    )
+    false_commitment_min_wait_months: int = Field(
+        3, ge=0, description="A false commitment (虚假承诺) may be repaired N months after it "
+        "was found (assumed: treated as a general record under SAMR Order 107; "
+        "国办发〔2020〕42号 fixes no period).",
     )
 
 
@@ -385,6 +392,70 @@ class ResultRules(_Section):
             ) from None
 
 
+class Department(_Section):
+    """One department that runs random checks (抽查主体) and the qualifications it grants."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,49}$",
+                      description="Department code, e.g. market_regulation (deployment data).")
+    name_zh: str = Field(min_length=1, description="Chinese name, e.g. 市场监管局.")
+    name_en: str = Field(min_length=1, description="English name.")
+    qualifications: tuple[str, ...] = Field(
+        (), description="Enforcement-qualification codes (执法资格) this department grants, "
+        "e.g. Q-MARKET; a check item may require one of them.",
+    )
+
+
+# Seeded from opencheck.synthdata.DEPARTMENTS and its check items (a unit test keeps them equal).
+DEFAULT_DEPARTMENTS: tuple[Department, ...] = (
+    Department(code="market_regulation", name_zh="市场监管局", name_en="market regulation",
+               qualifications=("Q-MARKET",)),
+    Department(code="ecology_environment", name_zh="生态环境局", name_en="ecology and environment",
+               qualifications=("Q-ECOLOGY",)),
+    Department(code="emergency_management", name_zh="应急管理局", name_en="emergency management",
+               qualifications=("Q-SAFETY",)),
+    Department(code="health", name_zh="卫生健康委", name_en="health",
+               qualifications=("Q-HEALTH",)),
+)
+
+
+class DirectoryRules(_Section):
+    """一单两库 The check-item list and the inspector directory: which codes are known.
+
+    Known qualification codes are the configured departments' ``qualifications`` plus the
+    department codes themselves (a department-wide remit); the inspector directory further
+    accepts check-item codes of the current list as per-item qualifications.
+    """
+
+    departments: tuple[Department, ...] = Field(
+        DEFAULT_DEPARTMENTS,
+        min_length=1,
+        description="Departments that join random checks (部门联合双随机); an override replaces "
+        "the whole list (deployment data, assumed defaults from the synthetic province).",
+    )
+    general_item_max_ratio: Ratio = Field(
+        0.20,
+        description="Highest default sampling ratio of a general (一般) check item; key (重点) "
+        "items have no upper limit (DOMAIN §2: general ratio strictly limited; cap assumed).",
+    )
+
+    @model_validator(mode="after")
+    def _check_unique_codes(self) -> DirectoryRules:
+        codes = [d.code for d in self.departments]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate department codes: {duplicates}")
+        return self
+
+    @property
+    def department_codes(self) -> frozenset[str]:
+        return frozenset(d.code for d in self.departments)
+
+    @property
+    def qualification_codes(self) -> frozenset[str]:
+        """Codes a check item may require: granted qualifications and department codes."""
+        return frozenset(q for d in self.departments for q in d.qualifications) | self.department_codes
+
+
 class Rules(_Section):
     """All rule numbers, grouped by the regulation area they come from."""
 
@@ -397,6 +468,7 @@ class Rules(_Section):
     draw: DrawRules = Field(default_factory=DrawRules)
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)
     results: ResultRules = Field(default_factory=ResultRules)
+    directory: DirectoryRules = Field(default_factory=DirectoryRules)
 
     def result(self, code: str) -> ResultCategory:
         """The inspection result category for ``code``; raises ``UnknownResultCode``."""

@@ -12,6 +12,8 @@ from eventsourcing.persistence import IntegrityError
 
 from opencheck.errors import Conflict, NotFound
 from opencheck.eventstore import OpenCheckApplication
+from supervision.directory_app import DirectoryUseCases
+from supervision.plan_app import PlanUseCases
 from supervision.registry import EntityData, MarketEntity, entity_id
 
 
@@ -21,7 +23,7 @@ class BulkOutcome:
     duplicates: list[str]
 
 
-class SupervisionApplication(OpenCheckApplication):
+class SupervisionApplication(DirectoryUseCases, PlanUseCases, OpenCheckApplication):
     """双随机 Supervision: the directories, spot-check plans, draws and inspection tasks."""
 
     name = "supervision"

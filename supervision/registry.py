@@ -124,6 +124,18 @@ class MarketEntity(Aggregate):
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
+        changes = {k: v.strip() for k, v in changes.items()}
+        # The same rules as at registration, so the directory never holds what it would refuse.
+        if "name" in changes and not changes["name"]:
+            raise InvalidInput("name must not be empty", field="name")
+        if "region_code" in changes and not is_valid_region_code(changes["region_code"]):
+            raise InvalidInput("region_code must be a 6-digit GB/T 2260 code with a known "
+                               "province prefix", field="region_code")
+        if "industry_code" in changes:
+            changes["industry_code"] = changes["industry_code"].upper()
+            if not INDUSTRY_CODE.match(changes["industry_code"]):
+                raise InvalidInput("industry_code must be a GB/T 4754 code: section letter A-T "
+                                   "and optionally 2-4 digits, e.g. F5211", field="industry_code")
         changed = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if changed:
             self._details_changed(changes=changed)

@@ -10,9 +10,9 @@ from opencheck.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
 from opencheck.auth import Supervisor
 from opencheck.bootstrap import today_in_china
 from opencheck.errors import InvalidInput, NotFound
-from supervision import views
-from supervision.schemas import (AnnualReportCreate, EntityCreate, EntityPublic, EntityRecord,
-                                 EntityStatusChange, EntityType)
+from supervision import directory_routes, views
+from supervision.schemas import (AnnualReportCreate, EntityCreate, EntityDetailsChange,
+                                 EntityPublic, EntityRecord, EntityStatusChange, EntityType)
 from supervision.uscc import InvalidUSCC, validate_uscc
 
 router = APIRouter(tags=["directory"], responses=errors(401, 403))
@@ -72,6 +72,17 @@ def change_status(uscc: UsccPath, body: EntityStatusChange, p: PlatformDep, _: S
         return views.entity_record(conn, code)
 
 
+@router.patch("/entities/{uscc}", response_model=EntityRecord, responses=errors(404))
+def change_details(uscc: UsccPath, body: EntityDetailsChange, p: PlatformDep,
+                   _: Supervisor) -> dict:
+    """变更登记 Change name, address, legal representative, industry or region."""
+    code = _checked_uscc(uscc)
+    p.supervision.change_entity_details(code, body.changes())
+    p.settle()
+    with p.engine.connect() as conn:
+        return views.entity_record(conn, code)
+
+
 @router.post("/entities/{uscc}/annual-reports", response_model=EntityRecord,
              status_code=201, responses=errors(404, 409))
 def file_annual_report(uscc: UsccPath, body: AnnualReportCreate, p: PlatformDep,
@@ -94,3 +105,8 @@ def public_entity(uscc: UsccPath, conn: ReadConn) -> dict:
     if profile is None:
         raise NotFound(f"no market entity with code {uscc}", field="uscc")
     return profile
+
+
+# The inspector directory and the check-item list share this router's prefix and auth.
+router.include_router(directory_routes.router)
+public_router.include_router(directory_routes.public_router)

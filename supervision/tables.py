@@ -39,3 +39,125 @@ annual_reports = sa.Table(
     sa.Column("filed_on", sa.Date, nullable=False),
     info={"projection": "entity_directory"},
 )
+
+# The drawer's integer view of the directory: one narrow row per entity, every column the pool
+# loader returns is an integer, so a million rows load straight into numpy arrays.
+entity_pool = sa.Table(
+    "entity_pool",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("entity_id", sa.String(32), nullable=False, unique=True),
+    sa.Column("region_int", sa.Integer, nullable=False),         # GB/T 2260 code as a number
+    sa.Column("type_code", sa.SmallInteger, nullable=False),     # index in registry.ENTITY_TYPES
+    sa.Column("industry_section", sa.SmallInteger, nullable=False),  # GB/T 4754 A..T = 0..19
+    sa.Column("industry_code", sa.String(5), nullable=False),    # for finer prefix filters
+    sa.Column("registered_day", sa.Integer, nullable=False),     # days since 1970-01-01
+    sa.Column("status_code", sa.SmallInteger, nullable=False),   # index in registry.STATUSES
+    info={"projection": "entity_pool"},
+)
+
+# Filled by the inspection-task projection of the same name once tasks exist (cool-off per
+# department); the pool loader already reads it.
+entity_inspections = sa.Table(
+    "entity_inspections",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("department", sa.String(50), primary_key=True),
+    sa.Column("last_inspected_day", sa.Integer, nullable=False),  # days since 1970-01-01
+    info={"projection": "entity_inspections"},
+)
+
+inspectors = sa.Table(
+    "inspectors",
+    metadata,
+    # inspector_no: the notification id of the registration event (stable across rebuilds), the
+    # int64 key of the drawer's roster and of users.inspector_no.
+    sa.Column("inspector_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("inspector_id", sa.String(32), nullable=False, unique=True),
+    sa.Column("credential_no", sa.String(32), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("department", sa.String(50), nullable=False, index=True),
+    sa.Column("region_code", sa.String(6), nullable=False),
+    sa.Column("region_int", sa.Integer, nullable=False),
+    sa.Column("station", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status_since", sa.Date, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "inspector_directory"},
+)
+
+inspector_qualifications = sa.Table(
+    "inspector_qualifications",
+    metadata,
+    sa.Column("inspector_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("code", sa.String(50), primary_key=True, index=True),
+    info={"projection": "inspector_directory"},
+)
+
+inspector_conflicts = sa.Table(
+    "inspector_conflicts",
+    metadata,
+    sa.Column("inspector_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("declaration_no", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("reason", sa.String(500), nullable=False),
+    sa.Column("from_on", sa.Date, nullable=False),
+    sa.Column("to_on", sa.Date, nullable=True),
+    sa.Column("declared_on", sa.Date, nullable=False),
+    sa.Column("withdrawn_on", sa.Date, nullable=True),
+    sa.Column("withdraw_reason", sa.String(500), nullable=False, server_default=""),
+    info={"projection": "inspector_directory"},
+)
+
+check_items = sa.Table(
+    "check_items",
+    metadata,
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("sub_item", sa.String(200), nullable=False, server_default=""),
+    sa.Column("legal_basis", sa.String(500), nullable=False),
+    sa.Column("department", sa.String(50), nullable=False, index=True),
+    sa.Column("object_scope_types", sa.String(100), nullable=False),       # ';'-joined
+    sa.Column("object_scope_industries", sa.String(200), nullable=False),  # ';'-joined, '' = all
+    sa.Column("method", sa.String(20), nullable=False),
+    sa.Column("category", sa.String(20), nullable=False),
+    sa.Column("default_ratio", sa.Float, nullable=False),
+    sa.Column("frequency_per_year", sa.Integer, nullable=False),
+    sa.Column("qualification", sa.String(50), nullable=False),
+    sa.Column("withdrawn", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "check_item_list"},
+)
+
+check_lists = sa.Table(
+    "check_lists",
+    metadata,
+    sa.Column("department", sa.String(50), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),            # 0 = never published
+    sa.Column("published_on", sa.Date, nullable=True),
+    sa.Column("item_count", sa.Integer, nullable=False, server_default="0"),
+    info={"projection": "check_item_list"},
+)
+
+# The public list: only what each department last published (一公开).
+published_check_items = sa.Table(
+    "published_check_items",
+    metadata,
+    sa.Column("department", sa.String(50), primary_key=True),
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("published_on", sa.Date, nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("sub_item", sa.String(200), nullable=False, server_default=""),
+    sa.Column("legal_basis", sa.String(500), nullable=False),
+    sa.Column("object_scope_types", sa.String(100), nullable=False),
+    sa.Column("object_scope_industries", sa.String(200), nullable=False),
+    sa.Column("method", sa.String(20), nullable=False),
+    sa.Column("category", sa.String(20), nullable=False),
+    sa.Column("default_ratio", sa.Float, nullable=False),
+    sa.Column("frequency_per_year", sa.Integer, nullable=False),
+    sa.Column("qualification", sa.String(50), nullable=False),
+    info={"projection": "check_item_list"},
+)

@@ -1,9 +1,13 @@
-"""Test data builders: synthetic entities with valid codes (never real companies' codes)."""
+"""Test data builders: synthetic entities with valid codes (never real companies' codes),
+inspectors and check items."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from opencheck.rules import DEFAULT_RULES
+from supervision.check_items import CheckItemData, KnownCodes
+from supervision.inspectors import InspectorData
 from supervision.registry import EntityData
 from supervision.uscc import make_uscc
 
@@ -39,3 +43,97 @@ def entity_json(i: int, **over) -> dict:
     if "entity_type" in over:
         body["entity_type"] = over["entity_type"]
     return body
+
+
+# -- inspector directory and check-item list (一单两库) ---------------------------------------
+DEPARTMENTS = ("market_regulation", "ecology_environment", "emergency_management", "health")
+QUALIFICATION = {"market_regulation": "Q-MARKET", "ecology_environment": "Q-ECOLOGY",
+                 "emergency_management": "Q-SAFETY", "health": "Q-HEALTH"}
+
+
+def known_codes() -> KnownCodes:
+    return KnownCodes.from_rules(DEFAULT_RULES)
+
+
+def credential(i: int, region: str = "330702") -> str:
+    return f"{region}2015{i:04d}"
+
+
+def inspector(i: int, department: str = "market_regulation", region: str = "330702",
+              **over) -> InspectorData:
+    fields = dict(credential_no=credential(i, region), name=f"检查员{i}", department=department,
+                  region_code=region, station=f"测试{region}{department}所",
+                  qualifications=(QUALIFICATION.get(department, "Q-MARKET"),), status="active")
+    fields.update(over)
+    return InspectorData(**fields)
+
+
+def inspector_json(i: int, **over) -> dict:
+    body = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(inspector(i)).items()}
+    body.update(over)
+    return body
+
+
+def check_item(i: int, department: str = "market_regulation", **over) -> CheckItemData:
+    fields = dict(code=f"T-{i:03d}", name=f"测试抽查事项{i}", sub_item="子项",
+                  legal_basis="《企业信息公示暂行条例》第十四条", department=department,
+                  object_scope_types=("enterprise", "individual"), object_scope_industries=("F",),
+                  method="on_site", category="general", default_ratio=0.05, frequency_per_year=1,
+                  qualification=QUALIFICATION.get(department, "Q-MARKET"))
+    fields.update(over)
+    return CheckItemData(**fields)
+
+
+def check_item_json(i: int, **over) -> dict:
+    body = {k: list(v) if isinstance(v, tuple) else v for k, v in vars(check_item(i)).items()}
+    body.update(over)
+    return body
+
+
+# -- credit: penalties, commitments, serious list (credit context) ---------------------------
+def decision(no: int = 1, **over):
+    """A publicisable ordinary-procedure fine above the low-fine threshold (3-year publicity)."""
+    from decimal import Decimal
+
+    from credit.penalties import Decision
+
+    fields = dict(decision_no=f"婺市监处罚〔2025〕{no}号", violation_type="虚假宣传 false advertising",
+                  legal_basis="《反不正当竞争法》第二十条", kinds=["fine"], procedure="ordinary",
+                  decided_on=date(2025, 9, 26), heavier_penalty=False,
+                  fine_amount=Decimal("50000.00"), restriction_months=None)
+    fields.update(over)
+    return Decision(**fields)
+
+
+def decision_json(no: int = 1, **over) -> dict:
+    body = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in vars(decision(no)).items()}
+    body["fine_amount"] = str(body["fine_amount"])
+    body.update(over)
+    return body
+
+
+def commitment(i: int, permit_type: str = "食品经营许可 food business permit", **over):
+    from credit.commitments import CommitmentData
+
+    fields = dict(uscc=uscc(i), permit_type=permit_type,
+                  content="本单位承诺符合食品经营许可条件 we meet the permit's conditions",
+                  department="market_regulation", committed_on=date(2025, 3, 3))
+    fields.update(over)
+    return CommitmentData(**fields)
+
+
+def commitment_json(i: int, **over) -> dict:
+    body = {k: (v.isoformat() if isinstance(v, date) else v)
+            for k, v in vars(commitment(i)).items()}
+    body.update(over)
+    return body
+
+
+def listing_notice(no: int = 1, **over):
+    from credit.lists import ListingNotice
+
+    fields = dict(notice_no=f"婺市监失信告〔2025〕{no}号", ground="heavier_penalty",
+                  facts="受到较重行政处罚 a heavier penalty for a violation of bad nature",
+                  noticed_on=date(2025, 1, 6), penalty_case_id=None)
+    fields.update(over)
+    return ListingNotice(**fields)

@@ -11,10 +11,10 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
 
 from opencheck import auth
 from opencheck.app import create_app
-from opencheck.bootstrap import bootstrap
+from opencheck.bootstrap import bootstrap, today_in_china
 from opencheck.migrate import upgrade
 from tests.conftest import make_settings
-from tests.factories import entity
+from tests.factories import check_item, entity, inspector, known_codes
 
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
@@ -26,6 +26,12 @@ def fuzz_app(tmp_path_factory):
     platform = bootstrap(s)
     auth.add_user(platform.engine, "fuzz-supervisor", "fuzz-pass-123", "supervisor")
     platform.supervision.register_entities([entity(i) for i in range(20)])
+    today, known = today_in_china(), known_codes()
+    platform.supervision.add_check_item(check_item(1), known)
+    platform.supervision.register_inspector(inspector(1), today, known)
+    platform.supervision.declare_conflict(inspector(1).credential_no, entity(1).uscc, "亲属",
+                                          today, None, today)
+    platform.supervision.publish_check_list("market_regulation", today, today, known)
     platform.catch_up()
     app = create_app(platform=platform)
     yield app, auth.issue_token(s, auth.authenticate(platform.engine, "fuzz-supervisor",

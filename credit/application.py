@@ -1,0 +1,261 @@
+"""The credit application: penalties, commitments, serious list, repair (load, command, save)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Protocol, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from credit.commitments import (Commitment, CommitmentData, CommitmentLedger, ledger_id,
+                                why_commitment_refused)
+from credit.common import checked_uscc, one_of
+from credit.lists import ListingNotice, SeriousListing, serious_listing_id
+from credit.penalties import (Decision, DecisionNumber, PenaltyCase, decision_number_id,
+                              penalty_case_id)
+from credit.repair import RECORD_KINDS, RepairCase, RepairTarget, repair_id
+from opencheck.errors import Conflict, InvalidInput, NotFound
+from opencheck.eventstore import OpenCheckApplication
+from opencheck.rules import DEFAULT_RULES, Rules
+
+log = logging.getLogger(__name__)
+A = TypeVar("A", bound=Aggregate)
+FULFILMENTS = {"fine_paid": "缴纳罚款 fine paid", "obligations_fulfilled": "履行完毕 fulfilled"}
+
+
+class CreditLookups(Protocol):
+    """What the credit commands read from the read models (the composition root supplies it)."""
+
+    def entity_exists(self, uscc: str) -> bool: ...
+
+    def commitments_unverified_by(self, day: date) -> list[UUID]: ...
+
+    def listings_expired_by(self, day: date) -> list[str]: ...
+
+
+class CreditApplication(OpenCheckApplication):
+    """信用 Credit: penalty cases, notification–commitments, the serious list, credit repair."""
+
+    name = "credit"
+    rules: Rules = DEFAULT_RULES
+    lookups: CreditLookups | None = None
+
+    def configure(self, rules: Rules, lookups: CreditLookups | None) -> CreditApplication:
+        self.rules, self.lookups = rules, lookups
+        return self
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, cls) else None
+
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str, field: str = "id") -> A:
+        found = self._find(cls, aggregate_id)
+        if found is None:
+            raise NotFound(f"no {what} {aggregate_id}", field=field)
+        return found
+
+    def _save(self, *aggregates: Any,
+              conflict: str = "changed meanwhile; repeat the request") -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise Conflict(conflict) from None
+
+    def _require_entity(self, uscc: str) -> None:
+        # Credit reads the supervision directory's read model, never its aggregates.
+        if self.lookups is not None and not self.lookups.entity_exists(uscc):
+            raise NotFound(f"no market entity with code {uscc}", field="uscc")
+
+    # -- penalties (SAMR Order 45) ----------------------------------------------------------
+    def open_penalty(self, uscc: str, department: str, opened_on: date, today: date,
+                     inspection_task_id: str | None = None, notes: str = "") -> UUID:
+        """立案 Open a case; from an inspection task the id is fixed, so reopening conflicts."""
+        uscc, task = checked_uscc(uscc), (inspection_task_id or "").strip()
+        self._require_entity(uscc)
+        case = PenaltyCase.open(penalty_case_id(uscc, task) if task else uuid4(), uscc,
+                                department, opened_on, task, notes, today)
+        self._save(case, conflict=f"a penalty case for {uscc} from inspection task {task} exists")
+        return case.id
+
+    def decide_penalty(self, case_id: UUID, decision: Decision, today: date) -> None:
+        case = self._get(PenaltyCase, case_id, "penalty case")
+        case.decide(decision, self.rules.publicity, today)
+        number = case.decision.decision_no
+        holder = self._find(DecisionNumber, decision_number_id(number))
+        if holder is not None and holder.case_id != case.id:
+            raise Conflict(f"decision number {number} is already used by case {holder.case_id}",
+                           field="decision_no")
+        pending = [DecisionNumber.reserve(number, case.id)] if case.holds_new_number else []
+        self._save(case, *pending, conflict=f"decision number {number} was taken meanwhile")
+
+    def publish_penalty(self, case_id: UUID, published_on: date, today: date) -> None:
+        case = self._get(PenaltyCase, case_id, "penalty case")
+        case.publish(published_on, self.rules.publicity, today)
+        self._save(case)
+
+    def revoke_penalty(self, case_id: UUID, ground: str, effective_on: date, reason: str,
+                       today: date, withdrawn_on: date | None = None) -> None:
+        case = self._get(PenaltyCase, case_id, "penalty case")
+        case.revoke(ground, effective_on, reason, withdrawn_on, self.rules.publicity, today)
+        self._save(case)
+
+    def record_penalty_fulfilment(self, case_id: UUID, kind: str, on: date, today: date) -> None:
+        case = self._get(PenaltyCase, case_id, "penalty case")
+        if one_of(kind, FULFILMENTS, "kind") == "fine_paid":
+            case.pay_fine(on, today)
+        else:
+            case.fulfil(on, today)
+        self._save(case)
+
+    # -- notification–commitment (国办发〔2020〕42号) ----------------------------------------
+    def accept_commitment(self, data: CommitmentData, today: date) -> UUID:
+        """Check the applicant's credit first; a refusal records nothing (409 with the reason)."""
+        data = data.validated(today)
+        self._require_entity(data.uscc)
+        listing = self._find(SeriousListing, serious_listing_id(data.uscc))
+        ledger = self._find(CommitmentLedger, ledger_id(data.uscc))
+        # A back-dated commitment must not slip past a listing: the day it was made and today.
+        reason = (why_commitment_refused(listing, ledger, data.committed_on)
+                  or why_commitment_refused(listing, ledger, today))
+        if reason:
+            log.info("commitment of %s for %s refused: %s", data.uscc, data.permit_type, reason)
+            raise Conflict(reason, field="uscc")
+        commitment = Commitment.accept(data, self.rules)
+        self._save(commitment, conflict=f"{data.uscc} already committed for {data.permit_type} "
+                                        f"on {data.committed_on}")
+        return commitment.id
+
+    def verify_commitment(self, commitment_id: UUID, outcome: str, verified_on: date,
+                          method: str, note: str, today: date) -> None:
+        """核查 A false commitment also enters the entity's ledger, in the same write."""
+        commitment = self._get(Commitment, commitment_id, "commitment")
+        commitment.verify(outcome, verified_on, method, note, today)
+        pending: list[Aggregate] = [commitment]
+        if commitment.status == "false":
+            ledger = (self._find(CommitmentLedger, ledger_id(commitment.uscc))
+                      or CommitmentLedger.open(commitment.uscc))
+            ledger.record_false(commitment.id, verified_on)
+            pending.append(ledger)
+        self._save(*pending)
+
+    def mark_overdue_commitments(self, today: date) -> int:
+        """Flag commitments unverified past their window; idempotent (for the daily job)."""
+        marked = 0
+        for cid in self.lookups.commitments_unverified_by(today) if self.lookups else []:
+            commitment = self._find(Commitment, cid)
+            if commitment is not None and commitment.mark_overdue(today):
+                try:
+                    self.save(commitment)
+                    marked += 1
+                except IntegrityError:
+                    pass  # verified or flagged by someone else meanwhile: nothing to do
+        return marked
+
+    # -- serious dishonest list (SAMR Order 44) --------------------------------------------
+    def _listing(self, uscc: str) -> SeriousListing:
+        uscc = checked_uscc(uscc)
+        listing = self._find(SeriousListing, serious_listing_id(uscc))
+        if listing is None:
+            raise NotFound(f"no serious-list procedure for {uscc}", field="uscc")
+        return listing
+
+    def give_listing_notice(self, uscc: str, notice: ListingNotice, today: date) -> None:
+        uscc = checked_uscc(uscc)
+        self._require_entity(uscc)
+        if notice.penalty_case_id is not None:
+            self._get(PenaltyCase, notice.penalty_case_id, "penalty case",
+                      "penalty_case_id").check_listing_ground(uscc)
+        listing = (self._find(SeriousListing, serious_listing_id(uscc))
+                   or SeriousListing.open(uscc))
+        listing.give_notice(notice, today)
+        self._save(listing)
+
+    def record_listing_statement(self, uscc: str, received_on: date, statement: str,
+                                 hearing_requested: bool, today: date) -> None:
+        listing = self._listing(uscc)
+        listing.record_statement(received_on, statement, hearing_requested, today)
+        self._save(listing)
+
+    def decide_listing(self, uscc: str, listed: bool, decision_no: str, decided_on: date,
+                       reason: str, today: date) -> None:
+        listing = self._listing(uscc)
+        listing.decide(listed, decision_no, decided_on, reason, self.rules, today)
+        self._save(listing)
+
+    def remove_from_serious_list(self, uscc: str, removed_on: date, reason: str,
+                                 today: date) -> None:
+        if reason == "repaired":
+            raise InvalidInput("early removal goes through credit repair (POST /repairs)",
+                               field="reason")
+        listing = self._listing(uscc)
+        listing.remove(removed_on, reason, today)
+        self._save(listing)
+
+    def expire_serious_listings(self, today: date) -> int:
+        """Remove listings whose period has run out, as of their expiry date; idempotent."""
+        removed = 0
+        for uscc in self.lookups.listings_expired_by(today) if self.lookups else []:
+            listing = self._find(SeriousListing, serious_listing_id(uscc))
+            if listing is None or listing.status != "listed" or listing.is_listed(today):
+                continue
+            listing.remove(listing.auto_removal_on, "expired", today)
+            try:
+                self.save(listing)
+                removed += 1
+            except IntegrityError:
+                pass
+        return removed
+
+    # -- credit repair (SAMR Order 107) ----------------------------------------------------
+    def _repair_target(self, record_kind: str, record_id: str, on: date) -> RepairTarget:
+        one_of(record_kind, RECORD_KINDS, "record_kind")
+        if record_kind == "serious_listing":
+            return self._listing(checked_uscc(record_id, "record_id")).repair_target(self.rules, on)
+        try:
+            rid = UUID(record_id)
+        except ValueError:
+            raise InvalidInput("record_id must be the penalty case's or commitment's id",
+                               field="record_id") from None
+        if record_kind == "penalty":
+            return self._get(PenaltyCase, rid, "penalty case", "record_id").repair_target(
+                self.rules, on)
+        return self._get(Commitment, rid, "commitment", "record_id").repair_target(self.rules)
+
+    def apply_for_repair(self, record_kind: str, record_id: str, applied_on: date, pledge: str,
+                         evidence: Sequence[str], today: date) -> UUID:
+        """信用修复申请 For a serious listing the record id is the entity's USCC."""
+        target = self._repair_target(record_kind, record_id, applied_on)
+        case = (self._find(RepairCase, repair_id(target.record_kind, target.record_key))
+                or RepairCase.open(target))
+        case.apply(target, applied_on, pledge, list(evidence), today)
+        self._save(case)
+        return case.id
+
+    def decide_repair(self, repair_case_id: UUID, approve: bool, decided_on: date,
+                      decided_by: str, reason: str, today: date) -> None:
+        """Approval takes the record off the public record in the same write."""
+        case = self._get(RepairCase, repair_case_id, "repair application")
+        case.decide(approve, decided_on, decided_by, reason, today)
+        self._save(case, *(self._repaired_records(case, decided_on, today) if approve else []))
+
+    def _repaired_records(self, case: RepairCase, on: date, today: date) -> list[Aggregate]:
+        if case.record_kind == "serious_listing":
+            listing = self._listing(case.uscc)
+            if listing.repair_key() != case.record_key:
+                raise Conflict("the listing this application concerns has already ended")
+            listing.remove(on, "repaired", today)
+            return [listing]
+        if case.record_kind == "false_commitment":
+            ledger = self._get(CommitmentLedger, ledger_id(case.uscc), "commitment ledger of")
+            ledger.record_repaired(UUID(case.record_key), on)
+            return [ledger]
+        return []  # a repaired penalty only leaves public view (the projections see Approved)

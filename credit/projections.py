@@ -1,0 +1,244 @@
+"""Projections of the credit log into read-model tables (later credit projections join these)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from credit.commitments import Commitment
+from credit.lists import SeriousListing
+from credit.penalties import PenaltyCase
+from credit.repair import RepairCase
+from credit.tables import commitments, penalties, repair_applications, serious_listings
+from opencheck.projections import Projection, Unit, handles
+
+
+def _update(table: sa.Table, keys: tuple[str, ...], *columns: str, versioned: bool = True) -> Any:
+    """A prebuilt UPDATE keyed by `b_<key>` parameters, setting `columns` (and the version)."""
+    names = columns + (("version", "updated_position") if versioned else ())
+    return (table.update().where(*[table.c[k] == sa.bindparam(f"b_{k}") for k in keys])
+            .values({n: sa.bindparam(n) for n in names}))
+
+
+def _stamp(e: Any, position: int) -> dict[str, Any]:
+    return {"version": e.originator_version, "updated_position": position}
+
+
+_PENALTY_KEY = ("case_id",)
+_INSERT_PENALTY = penalties.insert()
+_PENALTY_DECIDED = _update(
+    penalties, _PENALTY_KEY, "status", "decision_no", "violation_type", "legal_basis", "kinds",
+    "procedure", "heavier_penalty", "fine_amount", "restriction_months", "decided_on",
+    "publicisable", "publication_due_on", "published_on", "published_late", "publicity_ends_on",
+    "revocation_ground", "revoked_on", "revocation_reason", "withdrawal_due_on", "withdrawn_on",
+    "withdrawn_late", "fine_paid_on", "fulfilled_on")
+_PENALTY_PUBLISHED = _update(penalties, _PENALTY_KEY, "status", "published_on", "published_late",
+                             "publicity_ends_on")
+_PENALTY_REVOKED = _update(penalties, _PENALTY_KEY, "status", "revocation_ground", "revoked_on",
+                           "revocation_reason", "withdrawal_due_on", "withdrawn_on",
+                           "withdrawn_late")
+_PENALTY_FINE_PAID = _update(penalties, _PENALTY_KEY, "fine_paid_on")
+_PENALTY_FULFILLED = _update(penalties, _PENALTY_KEY, "fulfilled_on")
+_PENALTY_REPAIRED = _update(penalties, _PENALTY_KEY, "repaired_on", versioned=False)
+
+
+class PenaltyBoard(Projection):
+    """行政处罚 Penalty cases as supervisors list them and the public record shows them."""
+
+    name = "credit_penalties"
+    application = "credit"
+    tables = (penalties,)
+
+    @handles(PenaltyCase.Opened)
+    def opened(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_PENALTY, {
+            "case_id": e.originator_id.hex, "uscc": e.uscc, "department": e.department,
+            "inspection_task_id": e.inspection_task_id, "opened_on": e.opened_on,
+            "notes": e.notes, "status": "opened", "kinds": "", "heavier_penalty": False,
+            "publicisable": False, "published_late": False, "withdrawn_late": False,
+            **_stamp(e, position)})
+
+    @handles(PenaltyCase.Decided)
+    def decided(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_PENALTY_DECIDED, {
+            "b_case_id": e.originator_id.hex, "status": "decided", "decision_no": e.decision_no,
+            "violation_type": e.violation_type, "legal_basis": e.legal_basis,
+            "kinds": ",".join(e.kinds), "procedure": e.procedure,
+            "heavier_penalty": e.heavier_penalty, "fine_amount": e.fine_amount,
+            "restriction_months": e.restriction_months, "decided_on": e.decided_on,
+            "publicisable": e.publicisable, "publication_due_on": e.publication_due_on,
+            "published_on": None, "published_late": False, "publicity_ends_on": None,
+            "revocation_ground": None, "revoked_on": None, "revocation_reason": None,
+            "withdrawal_due_on": None, "withdrawn_on": None, "withdrawn_late": False,
+            "fine_paid_on": None, "fulfilled_on": None, **_stamp(e, position)})
+
+    @handles(PenaltyCase.Published)
+    def published(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_PENALTY_PUBLISHED, {
+            "b_case_id": e.originator_id.hex, "status": "published",
+            "published_on": e.published_on, "published_late": e.late,
+            "publicity_ends_on": e.publicity_ends_on, **_stamp(e, position)})
+
+    @handles(PenaltyCase.Revoked)
+    def revoked(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_PENALTY_REVOKED, {
+            "b_case_id": e.originator_id.hex,
+            "status": "changed" if e.ground == "changed" else "revoked",
+            "revocation_ground": e.ground, "revoked_on": e.effective_on,
+            "revocation_reason": e.reason, "withdrawal_due_on": e.withdrawal_due_on,
+            "withdrawn_on": e.withdrawn_on, "withdrawn_late": e.withdrawn_late,
+            **_stamp(e, position)})
+
+    @handles(PenaltyCase.FinePaid)
+    def fine_paid(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_PENALTY_FINE_PAID, {"b_case_id": e.originator_id.hex,
+                                          "fine_paid_on": e.paid_on, **_stamp(e, position)})
+
+    @handles(PenaltyCase.ObligationsFulfilled)
+    def fulfilled(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_PENALTY_FULFILLED, {"b_case_id": e.originator_id.hex,
+                                          "fulfilled_on": e.fulfilled_on, **_stamp(e, position)})
+
+    @handles(RepairCase.Approved)
+    def repaired(self, e: Any, position: int, unit: Unit) -> None:
+        if e.record_kind == "penalty":
+            unit.execute(_PENALTY_REPAIRED, {"b_case_id": e.record_key,
+                                             "repaired_on": e.decided_on})
+
+
+_COMMITMENT_KEY = ("commitment_id",)
+_INSERT_COMMITMENT = commitments.insert()
+_COMMITMENT_VERIFIED = _update(commitments, _COMMITMENT_KEY, "status", "verified_on",
+                               "verification_method", "verification_note", "verified_late",
+                               "decision_revoked")
+_COMMITMENT_OVERDUE = _update(commitments, _COMMITMENT_KEY, "status", "overdue_on")
+_COMMITMENT_REPAIRED = _update(commitments, _COMMITMENT_KEY, "repaired_on", versioned=False)
+
+
+class CommitmentBoard(Projection):
+    """告知承诺 Commitments awaiting verification, verified, false or overdue."""
+
+    name = "credit_commitments"
+    application = "credit"
+    tables = (commitments,)
+
+    @handles(Commitment.Accepted)
+    def accepted(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_COMMITMENT, {
+            "commitment_id": e.originator_id.hex, "uscc": e.uscc, "department": e.department,
+            "permit_type": e.permit_type, "content": e.content, "committed_on": e.committed_on,
+            "verify_by": e.verify_by, "status": "awaiting", "verified_late": False,
+            "decision_revoked": False, **_stamp(e, position)})
+
+    @handles(Commitment.VerifiedFulfilled, Commitment.FoundFalse)
+    def verified(self, e: Any, position: int, unit: Unit) -> None:
+        false = isinstance(e, Commitment.FoundFalse)
+        unit.execute(_COMMITMENT_VERIFIED, {
+            "b_commitment_id": e.originator_id.hex, "status": "false" if false else "fulfilled",
+            "verified_on": e.verified_on, "verification_method": e.method,
+            "verification_note": e.note, "verified_late": e.late,
+            "decision_revoked": bool(false and e.decision_revoked), **_stamp(e, position)})
+
+    @handles(Commitment.MarkedOverdue)
+    def overdue(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_COMMITMENT_OVERDUE, {"b_commitment_id": e.originator_id.hex,
+                                           "status": "overdue", "overdue_on": e.overdue_on,
+                                           **_stamp(e, position)})
+
+    @handles(RepairCase.Approved)
+    def repaired(self, e: Any, position: int, unit: Unit) -> None:
+        if e.record_kind == "false_commitment":
+            unit.execute(_COMMITMENT_REPAIRED, {"b_commitment_id": e.record_key,
+                                                "repaired_on": e.decided_on})
+
+
+_LISTING_KEY = ("listing_id", "cycle")
+_INSERT_LISTING = serious_listings.insert()
+_LISTING_STATEMENT = _update(serious_listings, _LISTING_KEY, "statement_on", "statement",
+                             "hearing_requested")
+_LISTING_DECIDED = _update(serious_listings, _LISTING_KEY, "status", "decision_no", "decided_on",
+                           "legal_basis", "listed_on", "auto_removal_on", "repair_possible_on")
+_LISTING_REMOVED = _update(serious_listings, _LISTING_KEY, "status", "removed_on",
+                           "removal_reason")
+
+
+class SeriousListBoard(Projection):
+    """严重违法失信名单 Listing procedures per entity: noticed, listed, not listed, removed."""
+
+    name = "credit_serious_list"
+    application = "credit"
+    tables = (serious_listings,)
+
+    @staticmethod
+    def _key(e: Any) -> dict[str, Any]:
+        return {"b_listing_id": e.originator_id.hex, "b_cycle": e.cycle}
+
+    @handles(SeriousListing.NoticeGiven)
+    def noticed(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_LISTING, {
+            "listing_id": e.originator_id.hex, "cycle": e.cycle, "uscc": e.uscc,
+            "status": "noticed", "notice_no": e.notice_no, "noticed_on": e.noticed_on,
+            "ground": e.ground, "facts": e.facts,
+            "penalty_case_id": e.penalty_case_id.hex if e.penalty_case_id else None,
+            "hearing_requested": False, **_stamp(e, position)})
+
+    @handles(SeriousListing.StatementRecorded)
+    def statement(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_LISTING_STATEMENT, {
+            **self._key(e), "statement_on": e.received_on, "statement": e.statement,
+            "hearing_requested": e.hearing_requested, **_stamp(e, position)})
+
+    @handles(SeriousListing.Listed, SeriousListing.NotListed)
+    def decided(self, e: Any, position: int, unit: Unit) -> None:
+        listed = isinstance(e, SeriousListing.Listed)
+        unit.execute(_LISTING_DECIDED, {
+            **self._key(e), "status": "listed" if listed else "not_listed",
+            "decision_no": e.decision_no, "decided_on": e.listed_on if listed else e.decided_on,
+            "legal_basis": e.legal_basis if listed else None,
+            "listed_on": e.listed_on if listed else None,
+            "auto_removal_on": e.auto_removal_on if listed else None,
+            "repair_possible_on": e.repair_possible_on if listed else None,
+            **_stamp(e, position)})
+
+    @handles(SeriousListing.Removed)
+    def removed(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_LISTING_REMOVED, {**self._key(e), "status": "removed",
+                                        "removed_on": e.removed_on, "removal_reason": e.reason,
+                                        **_stamp(e, position)})
+
+
+_REPAIR_KEY = ("repair_id", "attempt")
+_INSERT_REPAIR = repair_applications.insert()
+_REPAIR_DECIDED = _update(repair_applications, _REPAIR_KEY, "status", "decided_on", "decided_by",
+                          "decision_reason")
+
+
+class RepairBoard(Projection):
+    """信用修复 Repair applications and their decisions."""
+
+    name = "credit_repairs"
+    application = "credit"
+    tables = (repair_applications,)
+
+    @handles(RepairCase.Applied)
+    def applied(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_REPAIR, {
+            "repair_id": e.originator_id.hex, "attempt": e.attempt, "record_kind": e.record_kind,
+            "record_key": e.record_key, "uscc": e.uscc, "status": "pending",
+            "applied_on": e.applied_on, "eligible_from": e.eligible_from, "serious": e.serious,
+            "pledge": e.pledge, "evidence": json.dumps(e.evidence, ensure_ascii=False),
+            **_stamp(e, position)})
+
+    @handles(RepairCase.Approved, RepairCase.Rejected)
+    def decided(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_REPAIR_DECIDED, {
+            "b_repair_id": e.originator_id.hex, "b_attempt": e.attempt,
+            "status": "approved" if isinstance(e, RepairCase.Approved) else "rejected",
+            "decided_on": e.decided_on, "decided_by": e.decided_by, "decision_reason": e.reason,
+            **_stamp(e, position)})
+
+
+def credit_projections() -> list[Projection]:
+    return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard()]

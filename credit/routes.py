@@ -1,0 +1,273 @@
+"""HTTP routes of the credit context: penalties, commitments, the serious list, credit repair."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Path, Query
+
+from credit import views
+from credit.common import checked_uscc
+from credit.schemas import (CommitmentCreate, CommitmentRecord, CommitmentStatus,
+                            FulfilmentCreate, ListingDecisionCreate, ListingNoticeCreate,
+                            ListingRemovalCreate, ListingStatementCreate, ListingStatus,
+                            PenaltyCreate, PenaltyDecisionCreate, PenaltyPublic, PenaltyRecord,
+                            PenaltyStatus, PublicationCreate, RecordKind, RepairCreate,
+                            RepairDecisionCreate, RepairRecord, RepairStatus, RevocationCreate,
+                            SeriousListingRecord, VerificationCreate)
+from opencheck.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
+from opencheck.auth import Supervisor
+from opencheck.bootstrap import Platform, today_in_china
+from opencheck.errors import NotFound
+from opencheck.idempotency import IdempotentRoute
+
+router = APIRouter(tags=["credit"], responses=errors(401, 403), route_class=IdempotentRoute)
+public_router = APIRouter(tags=["public"])
+
+UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
+                               max_length=40)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+UsccQuery = Annotated[str | None, Query(max_length=40, pattern=NO_NUL)]
+DeptQuery = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
+
+
+def _settled(p: Platform, read: Callable[..., Any], key: Any) -> Any:
+    """Wait for the credit read models, then answer from them (CQRS: never from aggregates)."""
+    p.settle("credit")
+    with p.engine.connect() as conn:
+        record = read(conn, key)
+    if record is None:
+        raise HTTPException(503, "recorded; the read model has not caught up yet")
+    return record
+
+
+def _page(page: Any, total: int, items: list) -> dict:
+    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+
+
+# -- penalties -----------------------------------------------------------------------------
+@router.post("/penalties", status_code=201, response_model=PenaltyRecord,
+             responses=errors(404, 409))
+def open_penalty(body: PenaltyCreate, p: PlatformDep, _: Supervisor) -> dict:
+    """立案 Open a penalty case against a registered entity."""
+    case_id = p.credit.open_penalty(body.uscc, body.department, body.opened_on,
+                                    today_in_china(), body.inspection_task_id, body.notes)
+    return _settled(p, views.penalty_record, case_id)
+
+
+@router.post("/penalties/{case_id}/decision", response_model=PenaltyRecord,
+             responses=errors(404, 409))
+def decide_penalty(case_id: UUID, body: PenaltyDecisionCreate, p: PlatformDep,
+                   _: Supervisor) -> dict:
+    """处罚决定 Record the decision; its number must be unused."""
+    p.credit.decide_penalty(case_id, body.to_decision(), today_in_china())
+    return _settled(p, views.penalty_record, case_id)
+
+
+@router.post("/penalties/{case_id}/publication", response_model=PenaltyRecord,
+             responses=errors(404, 409))
+def publish_penalty(case_id: UUID, body: PublicationCreate, p: PlatformDep,
+                    _: Supervisor) -> dict:
+    """公示 Publish an ordinary-procedure penalty (late publication is recorded as late)."""
+    p.credit.publish_penalty(case_id, body.published_on, today_in_china())
+    return _settled(p, views.penalty_record, case_id)
+
+
+@router.post("/penalties/{case_id}/revocation", response_model=PenaltyRecord,
+             responses=errors(404, 409))
+def revoke_penalty(case_id: UUID, body: RevocationCreate, p: PlatformDep,
+                   _: Supervisor) -> dict:
+    """变更/撤销 The decision was changed, revoked or found invalid: withdraw its publicity."""
+    p.credit.revoke_penalty(case_id, body.ground, body.effective_on, body.reason,
+                            today_in_china(), body.withdrawn_on)
+    return _settled(p, views.penalty_record, case_id)
+
+
+@router.post("/penalties/{case_id}/fulfilment", response_model=PenaltyRecord,
+             responses=errors(404, 409))
+def record_fulfilment(case_id: UUID, body: FulfilmentCreate, p: PlatformDep,
+                      _: Supervisor) -> dict:
+    """The fine was paid, or every obligation of the decision fulfilled."""
+    p.credit.record_penalty_fulfilment(case_id, body.kind, body.on, today_in_china())
+    return _settled(p, views.penalty_record, case_id)
+
+
+@router.get("/penalties", response_model=Page[PenaltyRecord])
+def list_penalties(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQuery = None,
+                   status: PenaltyStatus | None = None, department: DeptQuery = None,
+                   overdue_for_publication: bool | None = None) -> dict:
+    """Penalty cases, filtered by entity, status, department or overdue publication."""
+    total, items = views.list_penalties(conn, today=today_in_china(), uscc=uscc, status=status,
+                                        department=department,
+                                        overdue_for_publication=overdue_for_publication,
+                                        offset=page.offset, limit=page.limit)
+    return _page(page, total, items)
+
+
+@router.get("/penalties/{case_id}", response_model=PenaltyRecord, responses=errors(404))
+def get_penalty(case_id: UUID, conn: ReadConn, _: Supervisor) -> dict:
+    """One penalty case."""
+    record = views.penalty_record(conn, case_id)
+    if record is None:
+        raise NotFound(f"no penalty case {case_id}", field="case_id")
+    return record
+
+
+# -- notification–commitment ---------------------------------------------------------------
+@router.post("/commitments", status_code=201, response_model=CommitmentRecord,
+             responses=errors(404, 409))
+def accept_commitment(body: CommitmentCreate, p: PlatformDep, _: Supervisor) -> dict:
+    """告知承诺 Accept a commitment after the credit check (409 with the refusal's reason)."""
+    commitment_id = p.credit.accept_commitment(body.to_data(), today_in_china())
+    return _settled(p, views.commitment_record, commitment_id)
+
+
+@router.post("/commitments/{commitment_id}/verification", response_model=CommitmentRecord,
+             responses=errors(404, 409))
+def verify_commitment(commitment_id: UUID, body: VerificationCreate, p: PlatformDep,
+                      _: Supervisor) -> dict:
+    """核查 Record the verification: fulfilled, or a false commitment."""
+    p.credit.verify_commitment(commitment_id, body.outcome, body.verified_on, body.method,
+                               body.note, today_in_china())
+    return _settled(p, views.commitment_record, commitment_id)
+
+
+@router.get("/commitments", response_model=Page[CommitmentRecord])
+def list_commitments(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQuery = None,
+                     status: CommitmentStatus | None = None, department: DeptQuery = None,
+                     awaiting_verification: bool | None = None,
+                     overdue: bool | None = None) -> dict:
+    """Commitments, e.g. those awaiting verification or overdue as of today."""
+    total, items = views.list_commitments(conn, today=today_in_china(), uscc=uscc, status=status,
+                                          department=department,
+                                          awaiting_verification=awaiting_verification,
+                                          overdue=overdue, offset=page.offset, limit=page.limit)
+    return _page(page, total, items)
+
+
+@router.get("/commitments/{commitment_id}", response_model=CommitmentRecord,
+            responses=errors(404))
+def get_commitment(commitment_id: UUID, conn: ReadConn, _: Supervisor) -> dict:
+    """One commitment."""
+    record = views.commitment_record(conn, commitment_id)
+    if record is None:
+        raise NotFound(f"no commitment {commitment_id}", field="commitment_id")
+    return record
+
+
+# -- serious dishonest list ----------------------------------------------------------------
+def _listings(p: Platform, uscc: str) -> list[dict]:
+    code = checked_uscc(uscc)
+    p.settle("credit")
+    with p.engine.connect() as conn:
+        return views.serious_listings_of(conn, code)
+
+
+@router.post("/serious-list/{uscc}/notice", status_code=201,
+             response_model=list[SeriousListingRecord], responses=errors(404, 409))
+def give_listing_notice(uscc: UsccPath, body: ListingNoticeCreate, p: PlatformDep,
+                        _: Supervisor) -> list[dict]:
+    """告知 Give prior notice of an intended listing (SAMR Order 44)."""
+    p.credit.give_listing_notice(uscc, body.to_notice(), today_in_china())
+    return _listings(p, uscc)
+
+
+@router.post("/serious-list/{uscc}/statement", response_model=list[SeriousListingRecord],
+             responses=errors(404, 409))
+def record_listing_statement(uscc: UsccPath, body: ListingStatementCreate, p: PlatformDep,
+                             _: Supervisor) -> list[dict]:
+    """陈述申辩 Record the entity's statement or hearing request."""
+    p.credit.record_listing_statement(uscc, body.received_on, body.statement,
+                                      body.hearing_requested, today_in_china())
+    return _listings(p, uscc)
+
+
+@router.post("/serious-list/{uscc}/decision", response_model=list[SeriousListingRecord],
+             responses=errors(404, 409))
+def decide_listing(uscc: UsccPath, body: ListingDecisionCreate, p: PlatformDep,
+                   _: Supervisor) -> list[dict]:
+    """列入决定 List the entity for 3 years, or decide not to."""
+    p.credit.decide_listing(uscc, body.listed, body.decision_no, body.decided_on, body.reason,
+                            today_in_china())
+    return _listings(p, uscc)
+
+
+@router.post("/serious-list/{uscc}/removal", response_model=list[SeriousListingRecord],
+             responses=errors(404, 409))
+def remove_listing(uscc: UsccPath, body: ListingRemovalCreate, p: PlatformDep,
+                   _: Supervisor) -> list[dict]:
+    """移出 Remove at expiry or after the underlying decision was revoked."""
+    p.credit.remove_from_serious_list(uscc, body.removed_on, body.reason, today_in_china())
+    return _listings(p, uscc)
+
+
+@router.get("/serious-list", response_model=Page[SeriousListingRecord])
+def list_serious_listings(conn: ReadConn, page: PageDep, _: Supervisor,
+                          status: ListingStatus | None = None) -> dict:
+    """Listing procedures, filtered by status."""
+    total, items = views.list_serious_listings(conn, status=status, offset=page.offset,
+                                               limit=page.limit)
+    return _page(page, total, items)
+
+
+@router.get("/serious-list/{uscc}", response_model=list[SeriousListingRecord],
+            responses=errors(404))
+def get_serious_listings(uscc: UsccPath, conn: ReadConn, _: Supervisor) -> list[dict]:
+    """Every listing procedure of one entity, the newest first."""
+    found = views.serious_listings_of(conn, checked_uscc(uscc))
+    if not found:
+        raise NotFound(f"no serious-list procedure for {uscc}", field="uscc")
+    return found
+
+
+# -- credit repair -------------------------------------------------------------------------
+@router.post("/repairs", status_code=201, response_model=RepairRecord,
+             responses=errors(404, 409))
+def apply_for_repair(body: RepairCreate, p: PlatformDep, _: Supervisor) -> dict:
+    """信用修复申请 Apply for repair (409 with the date it becomes possible if too early)."""
+    repair_id = p.credit.apply_for_repair(body.record_kind, body.record_id, body.applied_on,
+                                          body.pledge, body.evidence, today_in_china())
+    return _settled(p, views.repair_application, repair_id)
+
+
+@router.post("/repairs/{repair_id}/decision", response_model=RepairRecord,
+             responses=errors(404, 409))
+def decide_repair(repair_id: UUID, body: RepairDecisionCreate, p: PlatformDep,
+                  user: Supervisor) -> dict:
+    """Approve (the record leaves the public record) or reject a repair application."""
+    p.credit.decide_repair(repair_id, body.approve, body.decided_on, user.username, body.reason,
+                           today_in_china())
+    return _settled(p, views.repair_application, repair_id)
+
+
+@router.get("/repairs", response_model=Page[RepairRecord])
+def list_repairs(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQuery = None,
+                 status: RepairStatus | None = None,
+                 record_kind: RecordKind | None = None) -> dict:
+    """Repair applications, filtered by entity, status or record kind."""
+    total, items = views.list_repair_applications(conn, uscc=uscc, status=status,
+                                                  record_kind=record_kind,
+                                                  offset=page.offset, limit=page.limit)
+    return _page(page, total, items)
+
+
+@router.get("/repairs/{repair_id}", response_model=RepairRecord, responses=errors(404))
+def get_repair(repair_id: UUID, conn: ReadConn, _: Supervisor) -> dict:
+    """The latest application of one repair case."""
+    record = views.repair_application(conn, repair_id)
+    if record is None:
+        raise NotFound(f"no repair application {repair_id}", field="repair_id")
+    return record
+
+
+# -- public record (一公开) -------------------------------------------------------------------
+@public_router.get("/entities/{uscc}/penalties", response_model=list[PenaltyPublic],
+                   responses={404: ERRORS[404]})
+def public_penalties(uscc: UsccPath, conn: ReadConn) -> list[dict]:
+    """Penalties publicised today: published, within publicity, not revoked, not repaired."""
+    code = checked_uscc(uscc)
+    if not views.entity_exists(conn, code):
+        raise NotFound(f"no market entity with code {uscc}", field="uscc")
+    return views.public_penalties(conn, code, today_in_china())

@@ -1,0 +1,276 @@
+"""API schemas of the credit context (XCreate / XPublic / XRecord)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from credit.commitments import CommitmentData
+from credit.lists import ListingNotice
+from credit.penalties import Decision
+
+# Dates the platform can reason about (the working-day calendar and calendar arithmetic).
+Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
+
+
+NO_NUL = r"^[^\x00]*$"  # NUL cannot be stored in PostgreSQL text columns: refuse it at the door
+
+
+def text(default: Any, max_length: int, min_length: int = 0,
+         description: str | None = None) -> Any:
+    """A string field of bounded length without NUL characters."""
+    return Field(default, min_length=min_length, max_length=max_length, pattern=NO_NUL,
+                 description=description)
+
+
+USCC_DOC = "统一社会信用代码 Unified social credit code (18 chars)"
+EvidenceItem = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
+PenaltyKind = Literal["warning", "circulated_criticism", "fine", "confiscation",
+                      "licence_suspended", "licence_downgraded", "licence_revoked",
+                      "business_restricted", "business_closed"]
+Procedure = Literal["ordinary", "simple"]
+PenaltyStatus = Literal["opened", "decided", "published", "changed", "revoked"]
+CommitmentStatus = Literal["awaiting", "overdue", "fulfilled", "false"]
+ListingStatus = Literal["noticed", "listed", "not_listed", "removed"]
+RecordKind = Literal["penalty", "serious_listing", "false_commitment"]
+RepairStatus = Literal["pending", "approved", "rejected"]
+
+
+class PenaltyCreate(BaseModel):
+    """立案 Open a penalty case."""
+
+    uscc: str = text(..., 40, 1, USCC_DOC)
+    department: str = text(..., 100, 1, "Deciding department (处罚机关)")
+    opened_on: Day
+    inspection_task_id: str | None = text(None, 64, 0, "The inspection task the case comes from")
+    notes: str = text("", 2000, 0, "Internal notes; never public")
+
+
+class PenaltyDecisionCreate(BaseModel):
+    """处罚决定 The penalty decision."""
+
+    decision_no: str = text(..., 100, 1, "决定书文号 Decision number, unique")
+    violation_type: str = text(..., 200, 1)
+    legal_basis: str = text(..., 500, 1)
+    kinds: list[PenaltyKind] = Field(..., min_length=1, max_length=9)
+    procedure: Procedure
+    decided_on: Day
+    heavier_penalty: bool = Field(False, description="从重/较重处罚 for a violation of bad nature")
+    fine_amount: Decimal | None = Field(None, gt=0, le=Decimal("1e12"), max_digits=16,
+                                        decimal_places=2, description="Fine in CNY")
+    restriction_months: int | None = Field(None, ge=1, le=1200)
+
+    def to_decision(self) -> Decision:
+        return Decision(self.decision_no, self.violation_type, self.legal_basis, list(self.kinds),
+                        self.procedure, self.decided_on, self.heavier_penalty, self.fine_amount,
+                        self.restriction_months)
+
+
+class PublicationCreate(BaseModel):
+    published_on: Day
+
+
+class RevocationCreate(BaseModel):
+    """变更/撤销/确认无效 The decision was changed, revoked or found invalid."""
+
+    ground: Literal["changed", "revoked", "invalid"]
+    effective_on: Day
+    reason: str = text(..., 2000, 1, "Internal; never public")
+    withdrawn_on: Day | None = Field(None, description="When publicity was withdrawn (default "
+                                                       "today, if it was published)")
+
+
+class FulfilmentCreate(BaseModel):
+    kind: Literal["fine_paid", "obligations_fulfilled"]
+    on: Day
+
+
+class PenaltyPublic(BaseModel):
+    """行政处罚信息 A penalty as the public record shows it."""
+
+    decision_no: str
+    uscc: str
+    department: str
+    violation_type: str
+    legal_basis: str
+    kinds: list[str]
+    fine_amount: Decimal | None
+    restriction_months: int | None
+    decided_on: date
+    published_on: date
+    publicity_ends_on: date
+
+
+class PenaltyRecord(BaseModel):
+    """The supervisor's view of a penalty case."""
+
+    id: str
+    uscc: str
+    department: str
+    inspection_task_id: str | None
+    opened_on: date
+    notes: str
+    status: PenaltyStatus
+    decision_no: str | None
+    violation_type: str | None
+    legal_basis: str | None
+    kinds: list[str]
+    procedure: str | None
+    heavier_penalty: bool
+    fine_amount: Decimal | None
+    restriction_months: int | None
+    decided_on: date | None
+    publicisable: bool
+    publication_due_on: date | None
+    published_on: date | None
+    published_late: bool
+    publicity_ends_on: date | None
+    revocation_ground: str | None
+    revoked_on: date | None
+    revocation_reason: str | None
+    withdrawal_due_on: date | None
+    withdrawn_on: date | None
+    withdrawn_late: bool
+    fine_paid_on: date | None
+    fulfilled_on: date | None
+    repaired_on: date | None
+    version: int
+
+
+class CommitmentCreate(BaseModel):
+    """告知承诺 An applicant's written commitment for a permit."""
+
+    uscc: str = text(..., 40, 1, USCC_DOC)
+    permit_type: str = text(..., 200, 1, "The matter (permit or certificate) committed for")
+    content: str = text(..., 5000, 1, "What the applicant promises")
+    department: str = text(..., 100, 1)
+    committed_on: Day
+
+    def to_data(self) -> CommitmentData:
+        return CommitmentData(self.uscc, self.permit_type, self.content, self.department,
+                              self.committed_on)
+
+
+class VerificationCreate(BaseModel):
+    """核查 The later verification of a commitment."""
+
+    outcome: Literal["fulfilled", "false"]
+    verified_on: Day
+    method: Literal["written", "online", "onsite"]
+    note: str = text("", 2000, 0, "Findings; required for a false commitment")
+
+
+class CommitmentRecord(BaseModel):
+    id: str
+    uscc: str
+    department: str
+    permit_type: str
+    content: str
+    committed_on: date
+    verify_by: date
+    status: CommitmentStatus
+    verified_on: date | None
+    verification_method: str | None
+    verification_note: str | None
+    verified_late: bool
+    decision_revoked: bool
+    overdue_on: date | None
+    repaired_on: date | None
+    version: int
+
+
+class ListingNoticeCreate(BaseModel):
+    """告知书 Prior notice of an intended serious-list listing (SAMR Order 44)."""
+
+    notice_no: str = text(..., 100, 1, "告知书文号")
+    ground: Literal["heavier_penalty", "abnormal_three_years"]
+    facts: str = text(..., 5000, 1)
+    noticed_on: Day
+    penalty_case_id: UUID | None = None
+
+    def to_notice(self) -> ListingNotice:
+        return ListingNotice(self.notice_no, self.ground, self.facts, self.noticed_on,
+                             self.penalty_case_id)
+
+
+class ListingStatementCreate(BaseModel):
+    """陈述申辩 The entity's statement, or its hearing request."""
+
+    received_on: Day
+    statement: str = text("", 5000, 0)
+    hearing_requested: bool = False
+
+
+class ListingDecisionCreate(BaseModel):
+    listed: bool = Field(True, description="List the entity, or decide not to")
+    decision_no: str = text(..., 100, 1, "决定书文号")
+    decided_on: Day
+    reason: str = text("", 2000, 0, "Required when not listing")
+
+
+class ListingRemovalCreate(BaseModel):
+    """移出 Removal at expiry or because the decision was revoked (early: POST /repairs)."""
+
+    removed_on: Day
+    reason: Literal["expired", "decision_revoked"]
+
+
+class SeriousListingRecord(BaseModel):
+    listing_id: str
+    cycle: int
+    uscc: str
+    status: ListingStatus
+    notice_no: str
+    noticed_on: date
+    ground: str
+    facts: str
+    penalty_case_id: str | None
+    statement_on: date | None
+    statement: str | None
+    hearing_requested: bool
+    decision_no: str | None
+    decided_on: date | None
+    legal_basis: str | None
+    listed_on: date | None
+    auto_removal_on: date | None
+    repair_possible_on: date | None
+    removed_on: date | None
+    removal_reason: str | None
+    version: int
+
+
+class RepairCreate(BaseModel):
+    """信用修复申请 A credit repair application (SAMR Order 107)."""
+
+    record_kind: RecordKind
+    record_id: str = text(..., 64, 1,
+                          "Penalty case or commitment id; the USCC for a serious listing")
+    applied_on: Day
+    pledge: str = text(..., 5000, 1, "守信承诺书 The public credit pledge")
+    evidence: list[EvidenceItem] = Field(..., min_length=1, max_length=50)
+
+
+class RepairDecisionCreate(BaseModel):
+    approve: bool
+    decided_on: Day
+    reason: str = text("", 2000, 0, "Required for a rejection")
+
+
+class RepairRecord(BaseModel):
+    id: str
+    attempt: int
+    record_kind: RecordKind
+    record_key: str
+    uscc: str
+    status: RepairStatus
+    applied_on: date
+    eligible_from: date
+    serious: bool
+    pledge: str
+    evidence: list[str]
+    decided_on: date | None
+    decided_by: str | None
+    decision_reason: str | None
+    version: int

@@ -1,0 +1,179 @@
+"""Read side of credit: small query functions over the read-model tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from credit.tables import commitments, penalties, repair_applications, serious_listings
+from supervision.views import entity_record
+
+PUBLIC_PENALTY_COLUMNS = (
+    penalties.c.decision_no, penalties.c.uscc, penalties.c.department,
+    penalties.c.violation_type, penalties.c.legal_basis, penalties.c.kinds,
+    penalties.c.fine_amount, penalties.c.restriction_months, penalties.c.decided_on,
+    penalties.c.published_on, penalties.c.publicity_ends_on,
+)
+
+
+def _penalty(row: sa.Row) -> dict[str, Any]:
+    record = dict(row._mapping)
+    record["kinds"] = [k for k in record["kinds"].split(",") if k]
+    if "case_id" in record:
+        record["id"] = record["case_id"]
+    return record
+
+
+def _page(conn: sa.Connection, table: sa.Table, where: list, order: list, offset: int,
+          limit: int) -> tuple[int, list[sa.Row]]:
+    total = conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
+    rows = conn.execute(sa.select(table).where(*where).order_by(*order).offset(offset).limit(limit))
+    return total, list(rows)
+
+
+def penalty_record(conn: sa.Connection, case_id: UUID) -> dict[str, Any] | None:
+    """The supervisor's view of one penalty case (internal notes included)."""
+    row = conn.execute(sa.select(penalties).where(penalties.c.case_id == case_id.hex)).first()
+    return _penalty(row) if row else None
+
+
+def list_penalties(conn: sa.Connection, *, today: date, uscc: str | None = None,
+                   status: str | None = None, department: str | None = None,
+                   overdue_for_publication: bool | None = None, offset: int = 0,
+                   limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Penalty cases, newest first; `overdue_for_publication`: decided, publicisable, past due."""
+    where = []
+    if uscc:
+        where.append(penalties.c.uscc == uscc)
+    if status:
+        where.append(penalties.c.status == status)
+    if department:
+        where.append(penalties.c.department == department)
+    overdue = sa.and_(penalties.c.status == "decided", penalties.c.publicisable.is_(True),
+                      penalties.c.publication_due_on < today)
+    if overdue_for_publication is not None:
+        where.append(overdue if overdue_for_publication else sa.not_(overdue))
+    total, rows = _page(conn, penalties, where,
+                        [penalties.c.opened_on.desc(), penalties.c.case_id], offset, limit)
+    return total, [_penalty(r) for r in rows]
+
+
+def public_penalties(conn: sa.Connection, uscc: str, today: date) -> list[dict[str, Any]]:
+    """一公开 Penalties on the public record `today`: published, in publicity, in force, unrepaired."""
+    rows = conn.execute(
+        sa.select(*PUBLIC_PENALTY_COLUMNS)
+        .where(penalties.c.uscc == uscc, penalties.c.status == "published",
+               penalties.c.published_on <= today, penalties.c.publicity_ends_on > today,
+               sa.or_(penalties.c.repaired_on.is_(None), penalties.c.repaired_on > today))
+        .order_by(penalties.c.decided_on.desc(), penalties.c.decision_no))
+    return [_penalty(r) for r in rows]
+
+
+def _commitment(row: sa.Row) -> dict[str, Any]:
+    record = dict(row._mapping)
+    record["id"] = record["commitment_id"]
+    return record
+
+
+def commitment_record(conn: sa.Connection, commitment_id: UUID) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(commitments)
+                       .where(commitments.c.commitment_id == commitment_id.hex)).first()
+    return _commitment(row) if row else None
+
+
+def list_commitments(conn: sa.Connection, *, today: date, uscc: str | None = None,
+                     status: str | None = None, department: str | None = None,
+                     awaiting_verification: bool | None = None, overdue: bool | None = None,
+                     offset: int = 0, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Commitments by verification deadline; `overdue`: unverified past the window as of today."""
+    where = []
+    if uscc:
+        where.append(commitments.c.uscc == uscc)
+    if status:
+        where.append(commitments.c.status == status)
+    if department:
+        where.append(commitments.c.department == department)
+    unverified = commitments.c.status.in_(("awaiting", "overdue"))
+    if awaiting_verification is not None:
+        where.append(unverified if awaiting_verification else sa.not_(unverified))
+    late = sa.and_(unverified, commitments.c.verify_by < today)
+    if overdue is not None:
+        where.append(late if overdue else sa.not_(late))
+    total, rows = _page(conn, commitments, where,
+                        [commitments.c.verify_by, commitments.c.commitment_id], offset, limit)
+    return total, [_commitment(r) for r in rows]
+
+
+def serious_listings_of(conn: sa.Connection, uscc: str) -> list[dict[str, Any]]:
+    """Every listing procedure of one entity, the newest first."""
+    rows = conn.execute(sa.select(serious_listings).where(serious_listings.c.uscc == uscc)
+                        .order_by(serious_listings.c.cycle.desc()))
+    return [dict(r._mapping) for r in rows]
+
+
+def list_serious_listings(conn: sa.Connection, *, status: str | None = None, offset: int = 0,
+                          limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    where = [serious_listings.c.status == status] if status else []
+    total, rows = _page(conn, serious_listings, where,
+                        [serious_listings.c.noticed_on.desc(), serious_listings.c.uscc],
+                        offset, limit)
+    return total, [dict(r._mapping) for r in rows]
+
+
+def _repair(row: sa.Row) -> dict[str, Any]:
+    record = dict(row._mapping)
+    record["id"] = record["repair_id"]
+    record["evidence"] = json.loads(record["evidence"])
+    return record
+
+
+def repair_application(conn: sa.Connection, repair_id: UUID) -> dict[str, Any] | None:
+    """The latest application of one repair case."""
+    row = conn.execute(sa.select(repair_applications)
+                       .where(repair_applications.c.repair_id == repair_id.hex)
+                       .order_by(repair_applications.c.attempt.desc()).limit(1)).first()
+    return _repair(row) if row else None
+
+
+def list_repair_applications(conn: sa.Connection, *, uscc: str | None = None,
+                             status: str | None = None, record_kind: str | None = None,
+                             offset: int = 0, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    t = repair_applications
+    where = [c == v for c, v in ((t.c.uscc, uscc), (t.c.status, status),
+                                 (t.c.record_kind, record_kind)) if v]
+    total, rows = _page(conn, t, where, [t.c.applied_on.desc(), t.c.repair_id, t.c.attempt],
+                        offset, limit)
+    return total, [_repair(r) for r in rows]
+
+
+def entity_exists(conn: sa.Connection, uscc: str) -> bool:
+    """Is the entity in the supervision directory (read model only: no supervision aggregates)."""
+    return entity_record(conn, uscc) is not None
+
+
+class SqlLookups:
+    """The read-model queries credit commands need (`credit.application.CreditLookups`)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def entity_exists(self, uscc: str) -> bool:
+        with self.engine.connect() as conn:
+            return entity_exists(conn, uscc)
+
+    def commitments_unverified_by(self, day: date) -> list[UUID]:
+        with self.engine.connect() as conn:
+            ids = conn.scalars(sa.select(commitments.c.commitment_id)
+                               .where(commitments.c.status == "awaiting",
+                                      commitments.c.verify_by < day))
+            return [UUID(i) for i in ids]
+
+    def listings_expired_by(self, day: date) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.scalars(sa.select(serious_listings.c.uscc)
+                                     .where(serious_listings.c.status == "listed",
+                                            serious_listings.c.auto_removal_on <= day)))

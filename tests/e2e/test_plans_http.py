@@ -1,0 +1,89 @@
+"""Plans over HTTP: draft, publish, draw with a public random value, verify, inbox, public record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from opencheck import auth
+from supervision.tables import inspectors
+from tests.e2e.conftest import token
+from tests.factories import check_item, credential, entity, inspector, known_codes
+
+TODAY = date(2026, 3, 2)
+
+
+def _world(platform) -> int:
+    app = platform.supervision
+    app.register_entities([entity(i, region="330702" if i % 2 else "330703") for i in range(40)])
+    app.register_inspectors([inspector(i, region="330702" if i % 2 else "330703")
+                             for i in range(6)], TODAY)
+    app.add_check_item(check_item(1), known_codes())
+    platform.settle()
+    with platform.engine.connect() as conn:
+        no = conn.execute(sa.select(inspectors.c.inspector_no).where(
+            inspectors.c.credential_no == credential(1, "330702"))).scalar_one()
+    auth.add_user(platform.engine, "insp1", "insp1-pass-123", "inspector", inspector_no=no)
+    return no
+
+
+def _plan_body(**over) -> dict:
+    body = {"name": "2026年度双随机抽查", "lead_department": "market_regulation",
+            "check_items": ["T-001"], "scope": {"region_prefix": "3307"},
+            "ratios": {"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, "due_on": "2099-06-30"}
+    body.update(over)
+    return body
+
+
+def test_plan_draw_verify_inbox_and_public_record(client, platform):
+    inspector_no = _world(platform)
+    sup = token(client, "supervisor")
+    r = client.post("/api/v1/plans", json=_plan_body(), headers=sup)
+    assert r.status_code == 201, r.text
+    plan_id = r.json()["plan_id"]
+    assert r.json()["terms"]["inspectors_per_task"] == 2      # the rules' default
+    assert client.post(f"/api/v1/plans/{plan_id}/draw", json={"public_random": "3D-123"},
+                       headers=sup).status_code == 409          # not published yet
+    assert client.post(f"/api/v1/plans/{plan_id}/publish", headers=sup).status_code == 200
+    r = client.post(f"/api/v1/plans/{plan_id}/draw", json={"public_random": "3D-123"}, headers=sup)
+    assert r.status_code == 201, r.text
+    drawn = r.json()["drawn"]
+    assert drawn == 20 and r.json()["record"]["public_random"] == "3D-123"
+    assert client.post(f"/api/v1/plans/{plan_id}/draw", json={"public_random": "x-999"},
+                       headers=sup).status_code == 409          # drawn once
+    r = client.get(f"/api/v1/plans/{plan_id}/draw/verification", headers=sup)
+    assert r.status_code == 200 and r.json()["verified"] is True, r.text
+    # the inspector sees only their own tasks
+    mine = client.get("/api/v1/me/tasks", headers=_inspector_token(client)).json()
+    assert mine["total"] > 0
+    assert all(inspector_no in [m["inspector_no"] for m in t["team"]] for t in mine["items"])
+    assert client.get("/api/v1/me/tasks", headers=token(client, "inspector")).status_code == 403
+    assert client.get("/api/v1/me/tasks", headers=sup).status_code == 403
+    # the public sees the plan, its draw record and the drawn entities, never inspectors
+    r = client.get(f"/api/v1/public/plans/{plan_id}")
+    assert r.status_code == 200 and len(r.json()["drawn_entities"]) == drawn
+    assert "inspector_no" not in r.text and "team" not in r.text and "credential" not in r.text
+    assert client.get("/api/v1/public/plans").json()["total"] == 1
+
+
+def _inspector_token(client) -> dict:
+    r = client.post("/api/v1/auth/token", data={"username": "insp1", "password": "insp1-pass-123"})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_bad_plans_are_422_naming_the_field(client, platform):
+    _world(platform)
+    sup = token(client, "supervisor")
+    for over, field in [({"inspectors_per_task": 1}, "inspectors_per_task"),
+                        ({"lead_department": "tax_bureau"}, "departments"),
+                        ({"ratios": {"A": 0.1}}, "ratios"),
+                        ({"due_on": "2000-01-01"}, "due_on")]:
+        r = client.post("/api/v1/plans", json=_plan_body(**over), headers=sup)
+        assert r.status_code == 422, (over, r.text)
+        assert r.json()["detail"][0]["loc"][-1] == field
+    assert client.get("/api/v1/plans", headers=sup).json()["total"] == 0
+    assert client.get("/api/v1/plans/not-a-uuid", headers=sup).status_code == 422
+    assert client.get("/api/v1/plans/00000000-0000-0000-0000-000000000000",
+                      headers=sup).status_code == 404
+    assert client.get("/api/v1/public/plans/00000000-0000-0000-0000-000000000000").status_code == 404
