@@ -17,6 +17,7 @@ from opencheck import auth
 from opencheck.api import ErrorPublic, PlatformDep
 from opencheck.bootstrap import Platform, bootstrap
 from opencheck.errors import DomainError
+from opencheck.public import PublicRateLimit
 from opencheck.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,15 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     app.include_router(credit_router, prefix="/api/v1")
     app.include_router(credit_public, prefix="/api/v1/public")
+
+    from credit import public_routes
+
+    app.include_router(public_routes.router, prefix="/api/v1/public")
+
+    from opencheck import web
+
+    app.include_router(web.router)
+    app.add_middleware(PublicRateLimit, per_minute=settings.public_rate_limit_per_minute)
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -164,3 +165,22 @@ def published_items(conn: sa.Connection, *, department: str | None = None,
     rows = conn.execute(sa.select(p).where(*where).order_by(p.c.department, p.c.code)
                         .offset(offset).limit(limit))
     return total, [_item(r) for r in rows]
+
+
+CODE_LIKE = re.compile(r"^[0-9A-Z]{2,18}$")
+
+
+def search_entities(conn: sa.Connection, q: str, offset: int = 0,
+                    limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
+    """Public search by code prefix or name substring; the exact code first, then code prefixes."""
+    q = q.strip()
+    code = q.upper()
+    by_name = entities.c.name.contains(q, autoescape=True)
+    match = sa.or_(entities.c.uscc.startswith(code, autoescape=True), by_name) \
+        if CODE_LIKE.match(code) else by_name
+    total = conn.execute(sa.select(sa.func.count()).select_from(entities).where(match)).scalar_one()
+    rank = sa.case((entities.c.uscc == code, 0),
+                   (entities.c.uscc.startswith(code, autoescape=True), 1), else_=2)
+    rows = conn.execute(sa.select(*PUBLIC_ENTITY_COLUMNS).where(match)
+                        .order_by(rank, entities.c.uscc).offset(offset).limit(limit))
+    return total, [dict(r._mapping) for r in rows]

@@ -1,0 +1,97 @@
+"""Public credit lookup (一公开): by code or name, no login, rate limited, cacheable."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from credit.public_record import public_credit_record
+from opencheck.api import ERRORS, Page, PageDep, ReadConn
+from opencheck.bootstrap import today_in_china
+from opencheck.errors import InvalidInput, NotFound
+from opencheck.public import cache_headers, not_modified, validators
+from supervision.schemas import EntityPublic
+from supervision.uscc import InvalidUSCC, validate_uscc
+
+router = APIRouter(tags=["public"])
+LIMITED = {429: {"description": "Too many requests (see Retry-After)"}}
+
+
+class ListEntryPublic(BaseModel):
+    list: str
+    label: str
+    reason: str
+    decision_no: str | None
+    legal_basis: str
+    since: date | None
+    until: date | None
+
+
+class PenaltyEntryPublic(BaseModel):
+    decision_no: str
+    department: str
+    violation_type: str
+    legal_basis: str
+    kinds: list[str]
+    fine_amount: Decimal | None
+    restriction_months: int | None
+    decided_on: date
+    published_on: date
+    publicity_ends_on: date
+
+
+class FalseCommitmentPublic(BaseModel):
+    department: str
+    permit_type: str
+    committed_on: date
+    verified_on: date | None
+    decision_revoked: bool
+
+
+class CreditRecordPublic(BaseModel):
+    """公示信用记录 What the law makes public about one entity, as of a date."""
+
+    as_of: date
+    entity: EntityPublic
+    lists: list[ListEntryPublic]
+    penalties: list[PenaltyEntryPublic]
+    false_commitments: list[FalseCommitmentPublic]
+
+
+def checked_uscc(uscc: str) -> str:
+    try:
+        return validate_uscc(uscc)
+    except InvalidUSCC as e:
+        raise InvalidInput(e.reason, field="uscc") from None
+
+
+@router.get("/credit/{uscc}", response_model=CreditRecordPublic,
+            responses={404: ERRORS[404], 304: {"description": "Not modified"}, **LIMITED})
+def credit_record(uscc: str, request: Request, conn: ReadConn) -> Response:
+    """An entity's public credit record (lists, published results, penalties in publicity)."""
+    code, today = checked_uscc(uscc), today_in_china()
+    etag, last_modified = validators(conn, request, today)
+    headers = cache_headers(etag, last_modified)
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    record = public_credit_record(conn, code, today)
+    if record is None:
+        raise NotFound(f"no market entity with code {code}", field="uscc")
+    return JSONResponse(jsonable_encoder(record), headers=headers)
+
+
+@router.get("/search", response_model=Page[EntityPublic], responses=LIMITED)
+def search(conn: ReadConn, page: PageDep,
+           q: Annotated[str, Query(min_length=1, max_length=100,
+                                   description="code prefix or part of the name")]) -> dict:
+    """Find entities by unified social credit code prefix or name; the exact code ranks first."""
+    from supervision.views import search_entities
+
+    total, items = search_entities(conn, q, page.offset, min(page.limit, 100))
+    return {"total": total, "offset": page.offset, "limit": min(page.limit, 100), "items": items}

@@ -1,0 +1,95 @@
+"""What every public endpoint shares: per-client rate limiting and cache validators.
+
+Rate limit: a token bucket per client address (per process; behind a proxy set the limit per
+worker accordingly), answering 429 with `Retry-After`. Validators: the public answer changes only
+when a projection moves or the day changes (publicity periods end at midnight, China time), so
+the ETag is derived from the projection positions, the date and the request path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from datetime import date, datetime, timezone
+from email.utils import format_datetime
+
+import sqlalchemy as sa
+from fastapi import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from opencheck.db import projection_tracking
+
+PUBLIC_PREFIXES = ("/api/v1/public/", "/entity/", "/search")
+
+
+class TokenBuckets:
+    """`rate` requests per minute per key, bursts up to the same number."""
+
+    def __init__(self, per_minute: int, max_keys: int = 100_000) -> None:
+        self.capacity, self.per_second = float(per_minute), per_minute / 60.0
+        self.max_keys = max_keys
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str, now: float | None = None) -> float:
+        """0 if allowed, else the seconds until a token is available."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.per_second)
+            if tokens >= 1.0:
+                if len(self._buckets) >= self.max_keys and key not in self._buckets:
+                    self._buckets.clear()  # bounded memory under address churn
+                self._buckets[key] = (tokens - 1.0, now)
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            return (1.0 - tokens) / self.per_second
+
+
+class PublicRateLimit:
+    """Pure ASGI middleware (no per-request task, streaming responses untouched)."""
+
+    def __init__(self, app: ASGIApp, per_minute: int) -> None:
+        self.app, self.buckets = app, TokenBuckets(per_minute)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = scope["path"]
+            if path == "/" or path.startswith(PUBLIC_PREFIXES):
+                client = scope.get("client")
+                wait = self.buckets.take(client[0] if client else "unknown")
+                if wait > 0:
+                    response = JSONResponse(
+                        {"detail": "too many requests; slow down", "field": None},
+                        status_code=429, headers={"Retry-After": str(max(1, math.ceil(wait)))})
+                    await response(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+def validators(conn: sa.Connection, request: Request, today: date) -> tuple[str, str]:
+    """(ETag, Last-Modified) of a public answer as of now."""
+    rows = conn.execute(sa.select(projection_tracking.c.projection, projection_tracking.c.position,
+                                  projection_tracking.c.updated_at)
+                        .order_by(projection_tracking.c.projection)).all()
+    basis = ";".join(f"{r.projection}={r.position}" for r in rows)
+    raw = f"{basis}|{today.isoformat()}|{request.url.path}?{request.url.query}"
+    etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+    stamps = [r.updated_at for r in rows if r.updated_at is not None]
+    last = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=timezone.utc)
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)
+    return etag, format_datetime(last.astimezone(timezone.utc), usegmt=True)
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    tags = request.headers.get("if-none-match", "")
+    return etag in [t.strip() for t in tags.split(",")] or tags.strip() == "*"
+
+
+def cache_headers(etag: str, last_modified: str) -> dict[str, str]:
+    return {"ETag": etag, "Last-Modified": last_modified,
+            "Cache-Control": "public, max-age=60, must-revalidate"}

@@ -1,0 +1,75 @@
+"""Public web pages at `/`: search and an entity's credit record (server-rendered, no script)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from credit.public_record import public_credit_record
+from opencheck.api import ReadConn
+from opencheck.bootstrap import today_in_china
+from opencheck.regions import region_name
+from supervision.uscc import InvalidUSCC, validate_uscc
+from supervision.views import search_entities
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual business",
+         "cooperative": "农民专业合作社 Cooperative"}
+STATUSES = {"active": "存续 Active", "deregistered": "注销 Deregistered",
+            "revoked": "吊销 Revoked", "moved_out": "迁出 Moved out"}
+templates.env.globals.update(type_label=lambda t: TYPES.get(t, t),
+                             status_label=lambda s: STATUSES.get(s, s),
+                             region_label=lambda c: region_name(c, full=True) or c)
+router = APIRouter(include_in_schema=False)
+PAGE = 20
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, conn: ReadConn, q: str = "", offset: int = 0) -> HTMLResponse:
+    q, offset = q.strip()[:100], max(0, min(offset, 10_000))
+    total, items = search_entities(conn, q, offset, PAGE) if q else (0, [])
+    return templates.TemplateResponse(request, "index.html", {
+        "q": q, "items": items, "total": total, "offset": offset, "limit": PAGE, "error": None})
+
+
+@router.get("/entity/{uscc}", response_class=HTMLResponse)
+def entity_page(request: Request, uscc: str, conn: ReadConn) -> HTMLResponse:
+    try:
+        code = validate_uscc(uscc)
+    except InvalidUSCC as e:
+        return _message(request, f"代码无效 Invalid code: {e.reason}", 422)
+    record = public_credit_record(conn, code, today_in_china())
+    if record is None:
+        return _message(request, f"未找到 No entity with code {code}", 404)
+    return templates.TemplateResponse(request, "entity.html",
+                                      {"r": record, "timeline": timeline(record)})
+
+
+def _message(request: Request, text: str, status: int) -> HTMLResponse:
+    return templates.TemplateResponse(request, "index.html", {
+        "q": "", "items": [], "total": 0, "offset": 0, "limit": PAGE, "error": text},
+        status_code=status)
+
+
+def timeline(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Public events of the record, newest first."""
+    e = record["entity"]
+    events = [{"on": e["registered_on"], "text": "成立登记 Registered"}]
+    if e["status"] != "active" and e["status_since"]:
+        events.append({"on": e["status_since"], "text": STATUSES.get(e["status"], e["status"])})
+    for entry in record["lists"]:
+        events.append({"on": entry["since"], "text": f"列入 Listed: {entry['label']}"})
+    for p in record["penalties"]:
+        events.append({"on": p["decided_on"],
+                       "text": f"行政处罚 Penalty {p['decision_no']}: {p['violation_type']}"})
+    for c in record["false_commitments"]:
+        events.append({"on": c["verified_on"],
+                       "text": f"虚假承诺 False commitment ({c['permit_type']})"})
+    for i in record.get("inspections", []):
+        events.append({"on": i["inspected_on"],
+                       "text": f"抽查检查 Inspection: {i['result_name']}"})
+    return sorted(events, key=lambda x: x["on"], reverse=True)
