@@ -1,0 +1,160 @@
+"""Public credit lookup under load, against a bare endpoint measured in the same run.
+
+    python -m bench.lookup [--entities 1000000] [--seconds 10] [--connections 16] [--workers 2]
+
+The store is filled by direct INSERTs into the `entities` read model (the import is what
+bench/store.py measures) plus up to 2,000 published penalties recorded through the credit
+application, so some records have content.
+Both servers run under uvicorn with the same number of workers and no access log; `wrk` (Debian
+package, installed by `make bench`) requests random codes from a list of 20,000 real ones.
+Reference: bench/bare_app.py, one raw SQL query returning the same profile row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from opencheck.migrate import upgrade
+from opencheck.settings import Settings
+from opencheck.synthdata import generate_entities
+
+ROOT = Path(__file__).resolve().parents[1]
+LUA = """
+local codes = {}
+for line in io.lines(os.getenv("CODES")) do codes[#codes + 1] = line end
+local prefix = os.getenv("PREFIX")
+request = function() return wrk.format("GET", prefix .. codes[math.random(#codes)]) end
+"""
+
+
+def add_penalties(settings: Settings, codes: list[str]) -> None:
+    """Published penalties for some entities, recorded through the credit application."""
+    from opencheck.bootstrap import bootstrap, today_in_china
+    from tests.factories import decision
+
+    platform, today = bootstrap(settings), today_in_china()
+    for i, code in enumerate(codes):
+        case = platform.credit.open_penalty(code, "market_regulation", today - timedelta(days=50),
+                                            today)
+        platform.credit.decide_penalty(case, decision(i, decided_on=today - timedelta(days=40)),
+                                       today)
+        platform.credit.publish_penalty(case, today - timedelta(days=30), today)
+    platform.catch_up()
+    platform.close()
+
+
+def fill(db: Path, n: int) -> list[str]:
+    con = sqlite3.connect(db)
+    rows, codes = [], []
+    for i, r in enumerate(generate_entities(11, n), 1):
+        rows.append((i, f"{i:032x}", r["uscc"], r["name"], r["entity_type"],
+                     r["legal_representative"], r["region_code"], r["industry_code"],
+                     r["registered_on"], r["address"], r["registering_authority"], "active",
+                     r["registered_on"], None, 1, i))
+        if len(rows) == 100_000:
+            _insert(con, rows)
+            rows = []
+    _insert(con, rows)
+    codes = [c for (c,) in con.execute("SELECT uscc FROM entities ORDER BY random() LIMIT 20000")]
+    con.commit()
+    con.close()
+    return codes
+
+
+def _insert(con: sqlite3.Connection, rows: list[tuple]) -> None:
+    con.executemany("INSERT INTO entities VALUES (" + ",".join("?" * 16) + ")", rows)
+    con.commit()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(port: int, path: str) -> None:
+    import urllib.request
+
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
+            return
+        except Exception:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+def wrk(port: int, prefix: str, codes_file: Path, seconds: int, connections: int) -> tuple[float, float]:
+    """(requests/s, p99 ms) from `wrk --latency`."""
+    script = codes_file.with_suffix(".lua")
+    script.write_text(LUA)
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+                          str(script), f"http://127.0.0.1:{port}"], capture_output=True, text=True,
+                         env=dict(os.environ, CODES=str(codes_file), PREFIX=prefix), check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    m = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+    if "Non-2xx" in out:
+        raise RuntimeError(f"errors during the run:\n{out}")
+    return rps, p99
+
+
+def main(argv: list[str] | None = None) -> list[str]:
+    ap = argparse.ArgumentParser(description="public lookup under load")
+    ap.add_argument("--entities", type=int, default=1_000_000)
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="oclookup-") as d:
+        db = Path(d) / "oc.db"
+        settings = Settings(database_url=f"sqlite:///{db}")
+        upgrade(settings)
+        t = time.perf_counter()
+        codes = fill(db, args.entities)
+        add_penalties(settings, codes[: max(1, min(2_000, args.entities // 100))])
+        print(f"filled {args.entities:,} entities in {time.perf_counter() - t:.1f} s", flush=True)
+        codes_file = Path(d) / "codes.txt"
+        codes_file.write_text("\n".join(codes) + "\n")
+        env = dict(os.environ, OPENCHECK_DATABASE_URL=f"sqlite:///{db}", OPENCHECK_SECRET_KEY="bench",
+                   OPENCHECK_PUBLIC_RATE_LIMIT_PER_MINUTE="100000000",
+                   OPENCHECK_PROJECTIONS_IN_PROCESS="false", OPENCHECK_SCHEDULER_IN_PROCESS="false",
+                   BARE_SQLITE_PATH=str(db), PYTHONPATH=str(ROOT))
+        results = {}
+        for name, cmd, prefix in [
+            ("bare", [sys.executable, "-m", "uvicorn", "bench.bare_app:app"], "/bare/"),
+            ("lookup", [sys.executable, "-m", "uvicorn", "opencheck.app:create_app", "--factory"],
+             "/api/v1/public/credit/"),
+        ]:
+            port = _free_port()
+            server = subprocess.Popen(cmd + ["--port", str(port), "--workers", str(args.workers),
+                                             "--no-access-log", "--log-level", "warning"],
+                                      env=env, cwd=ROOT)
+            try:
+                _wait(port, prefix + codes[0])
+                wrk(port, prefix, codes_file, 2, args.connections)          # warm-up
+                results[name] = wrk(port, prefix, codes_file, args.seconds, args.connections)
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    (b_rps, b_p99), (l_rps, l_p99) = results["bare"], results["lookup"]
+    line = (f"public lookup, {args.entities:,} entities, {args.workers} workers, "
+            f"{args.connections} connections: {l_rps:,.0f} lookups/s, p99 {l_p99:.1f} ms | "
+            f"reference bare endpoint (1 raw SQL): {b_rps:,.0f} req/s, p99 {b_p99:.1f} ms | "
+            f"ratio {b_rps / l_rps:.2f}x")
+    print(line, flush=True)
+    return [line]
+
+
+if __name__ == "__main__":
+    main()
