@@ -33,6 +33,8 @@ test-fast: install
 	$(BIN)/python -m pytest -m "not postgres and not browser and not slow"
 
 bench: install
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench
 
 clean:

@@ -1,0 +1,80 @@
+"""`make bench`: run every benchmark, print its figures, write docs/BENCHMARKS.md.
+
+    python -m bench [--quick] [--only NAME ...]
+
+Each benchmark prints its figure and the ratio against a reference measured in the same run.
+`--quick` uses small sizes (a smoke run); the default sizes are the issues' targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# name -> (module, full-size args, quick args, what the issue asks)
+BENCHES = {
+    "draw": ("bench.draw", [], ["--entities", "200000", "--inspectors", "2000", "--repeat", "1"],
+             "10 M pool, 50 k inspectors: <= 3 s, <= 2 GB, within 10x of a bare numpy mask"),
+    "pool": ("bench.pool", [], ["--entities", "100000"],
+             "1 M pool into arrays: <= 2 s on SQLite, within 3x of a raw SELECT"),
+    "store": ("bench.store", ["--entities", "200000"], ["--entities", "20000"],
+              "import and projection catch-up vs raw INSERT / read-and-fold, SQLite and PostgreSQL"),
+    "credit": ("bench.credit", [], ["--entities", "100000"],
+               "re-classify 1 M entities <= 10 s; credit projection catch-up >= 20,000 events/s"),
+    "lookup": ("bench.lookup", [], ["--entities", "50000", "--seconds", "5"],
+               "1 M entities: >= 1,000 lookups/s, p99 <= 20 ms, within 2x of a bare endpoint"),
+    "dashboard": ("bench.dashboard", [], ["--entities", "100000"],
+                  "1 M entities: overview first render <= 1.5 s server time"),
+}
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((int(line.split()[1]) // 1024 // 1024 for line in Path("/proc/meminfo").read_text()
+                .splitlines() if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, Python {platform.python_version()}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", nargs="*", choices=sorted(BENCHES))
+    ap.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
+    args = ap.parse_args()
+    sections = []
+    for name, (module, full, quick, target) in BENCHES.items():
+        if args.only and name not in args.only:
+            continue
+        if not (ROOT / f"{module.replace('.', '/')}.py").exists():
+            continue
+        argv = quick if args.quick else full
+        command = " ".join(["python -m", module, *argv])
+        print(f"\n## {name}: {command}", flush=True)
+        t = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", module, *argv], cwd=ROOT, text=True,
+                             capture_output=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        output = (run.stdout + (f"\nFAILED (exit {run.returncode}):\n{run.stderr[-2000:]}"
+                                if run.returncode else "")).strip()
+        print(output, flush=True)
+        sections.append(f"## {name}\n\nTarget: {target}.\n\n`{command}` "
+                        f"({time.perf_counter() - t:.0f} s)\n\n```\n{output}\n```\n")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    Path(args.out).write_text(
+        "# Benchmarks\n\n"
+        f"Measured {stamp} on {machine()}; `make bench` ({'quick sizes' if args.quick else 'full sizes'})."
+        " Each figure comes with a reference measured in the same run; ratios are ours / reference"
+        " (time) unless stated. Other processes on the machine affect absolute numbers.\n\n"
+        + "\n".join(sections))
+    print(f"\nwritten {args.out}")
+
+
+if __name__ == "__main__":
+    main()
