@@ -141,14 +141,17 @@ class ProjectionRunner:
                 start=min(pos.values()), limit=self.batch_size, inclusive_of_start=False)
             if not notifications:
                 return 0
-            unit = Unit(conn)
+            # One unit per projection: projections write disjoint tables, so each one's
+            # consecutive inserts batch into one executemany even when events interleave them.
+            units = [Unit(conn) for _ in self.projections]
             to_domain_event = self.app.mapper.to_domain_event
             for n in notifications:
                 event = to_domain_event(n)
-                for p in self.projections:
+                for p, unit in zip(self.projections, units):
                     if pos[p.name] < n.id:
                         p.apply(event, n.id, unit)
-            unit.flush()
+            for unit in units:
+                unit.flush()
             last, now = notifications[-1].id, datetime.now(timezone.utc)
             for name, old in pos.items():
                 if old >= last:
