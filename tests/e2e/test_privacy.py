@@ -1,0 +1,105 @@
+"""One entity with every kind of internal and expired fact: none of it may reach any public
+response or page. Positive controls prove the pages do show what is public."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+from opencheck.bootstrap import today_in_china
+from tests.factories import (check_item, commitment, credential, decision, entity, inspector,
+                             known_codes, listing_notice, uscc)
+
+SECRETS = ("NOTES-SECRET", "FACTS-SECRET", "STATEMENT-SECRET", "CONTENT-SECRET", "VNOTE-SECRET",
+           "检查员秘密", "REPAIR-PLEDGE-SECRET", "REVOKE-REASON-SECRET")
+HIDDEN_DECISIONS = ("〔2026〕901号", "〔2026〕902号", "〔2026〕903号", "〔2026〕904号",
+                    "〔2026〕905号", "〔2026〕906号")
+SHOWN = ("〔2026〕907号", "婺市监失信〔2026〕1号")
+
+
+def _penalty(platform, code, no, decided, published=None, **over):
+    t = today_in_china()
+    case = platform.credit.open_penalty(code, "market_regulation", decided - timedelta(days=5), t,
+                                        notes="NOTES-SECRET internal case notes")
+    platform.credit.decide_penalty(case, decision(no, decision_no=f"婺市监处罚〔2026〕{no}号",
+                                                  decided_on=decided, **over), t)
+    if published:
+        platform.credit.publish_penalty(case, published, t)
+    return case
+
+
+def _build(platform) -> str:
+    t, app, credit = today_in_china(), platform.supervision, platform.credit
+    code = uscc(1)
+    app.register_entities([entity(i) for i in range(6)])
+    app.register_inspectors([inspector(i, name=f"检查员秘密{i}") for i in range(4)], t)
+    app.add_check_item(check_item(1), known_codes())
+    app.declare_conflict(credential(1), code, "REASON 亲属", t - timedelta(days=10), None, t)
+    platform.settle()
+    # a commitment awaiting verification and one verified with an internal note
+    credit.accept_commitment(commitment(1, content="CONTENT-SECRET 承诺内容",
+                                        committed_on=t - timedelta(days=100)), t)
+    fulfilled = credit.accept_commitment(commitment(1, permit_type="其他许可 other permit",
+                                                    committed_on=t - timedelta(days=90)), t)
+    credit.verify_commitment(fulfilled, "fulfilled", t - timedelta(days=80), "written",
+                             "VNOTE-SECRET verification note", t)
+    # penalties: unpublished, simple procedure, warning only, expired, revoked, repaired, shown
+    _penalty(platform, code, 901, t - timedelta(days=30))
+    # (publishing these two is refused: SAMR Order 45 publicises neither)
+    _penalty(platform, code, 902, t - timedelta(days=30), procedure="simple",
+             fine_amount=Decimal("100"))
+    _penalty(platform, code, 903, t - timedelta(days=30), kinds=["warning"], fine_amount=None)
+    _penalty(platform, code, 904, t - timedelta(days=400), t - timedelta(days=395),
+             kinds=["circulated_criticism"], fine_amount=None)
+    revoked = _penalty(platform, code, 905, t - timedelta(days=30), t - timedelta(days=20))
+    credit.revoke_penalty(revoked, "revoked", t - timedelta(days=10), "REVOKE-REASON-SECRET", t)
+    repaired = _penalty(platform, code, 906, t - timedelta(days=200), t - timedelta(days=195))
+    credit.record_penalty_fulfilment(repaired, "fine_paid", t - timedelta(days=150), t)
+    credit.record_penalty_fulfilment(repaired, "obligations_fulfilled", t - timedelta(days=150), t)
+    repair = credit.apply_for_repair("penalty", str(repaired), t - timedelta(days=5),
+                                     "REPAIR-PLEDGE-SECRET 守信承诺", ["proof.pdf"], t)
+    credit.decide_repair(repair, True, t - timedelta(days=2), "sup", "ok", t)
+    _penalty(platform, code, 907, t - timedelta(days=30), t - timedelta(days=25))
+    # serious list: the notice's facts and the entity's statement stay internal
+    credit.give_listing_notice(code, listing_notice(facts="FACTS-SECRET 违法事实",
+                                                    noticed_on=t - timedelta(days=60)), t)
+    credit.record_listing_statement(code, t - timedelta(days=55), "STATEMENT-SECRET 陈述申辩",
+                                    True, t)
+    credit.decide_listing(code, True, "婺市监失信〔2026〕1号", t - timedelta(days=50), "较重处罚", t)
+    platform.catch_up()
+    return code
+
+
+def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
+    from tests.e2e.conftest import token
+
+    code = _build(platform)
+    sup = token(client, "supervisor")
+    plan = client.post("/api/v1/plans", headers=sup, json={
+        "name": "隐私测试计划", "lead_department": "market_regulation", "check_items": ["T-001"],
+        "scope": {"region_prefix": "3307"}, "ratios": {"A": 1, "B": 1, "C": 1, "D": 1},
+        "due_on": "2099-01-01"}).json()["plan_id"]
+    client.post(f"/api/v1/plans/{plan}/publish", headers=sup)
+    assert client.post(f"/api/v1/plans/{plan}/draw", headers=sup,
+                       json={"public_random": "privacy-1"}).status_code == 201
+
+    pages = {path: client.get(path) for path in (
+        f"/api/v1/public/credit/{code}", f"/api/v1/public/entities/{code}",
+        f"/api/v1/public/entities/{code}/penalties", f"/api/v1/public/search?q={code}",
+        "/api/v1/public/search?q=测试", "/api/v1/public/plans", f"/api/v1/public/plans/{plan}",
+        "/api/v1/public/check-items", f"/entity/{code}", f"/?q={code}")}
+    for path, r in pages.items():
+        assert r.status_code == 200, (path, r.text)
+        text = r.text
+        for secret in SECRETS + HIDDEN_DECISIONS:
+            assert secret not in text, (path, secret)
+        for word in ("risk_class", "credential_no", "inspector_no", "legal_representative",
+                     "notes", "statement", "verification_note"):
+            assert word not in text, (path, word)
+    record = pages[f"/api/v1/public/credit/{code}"].json()
+    assert [p["decision_no"] for p in record["penalties"]] == ["婺市监处罚〔2026〕907号"]
+    assert [entry["decision_no"] for entry in record["lists"]] == ["婺市监失信〔2026〕1号"]
+    for shown in SHOWN:
+        assert shown in pages[f"/entity/{code}"].text, shown
+    assert json.dumps(record, ensure_ascii=False).count("〔2026〕") == 2
