@@ -134,16 +134,27 @@ class _Pools:
         self.col_first = np.array([min(j, d) for j in range(self.k)])   # first column of pool
         self.col_width = np.array([1] * d + [self.k - d] * (self.k - d))
         self.feasible = (self.hi > self.lo).all(1) & (self.gsize >= self.k)
+        # each station's slice within each column's pool of its group: (stations, k)
+        self.stations = np.unique(region)
+        at = self._key(self.col_order, np.searchsorted(self.groups, self.stations // self.divisor)
+                       [:, None], self.col_dept, self.stations[:, None])
+        self.s_lo = np.searchsorted(self.key, at, "left")
+        self.s_hi = np.searchsorted(self.key, at, "right")
 
     def _key(self, ordering, group, dcol, region):
         return ((ordering * self.groups.size + group) * self.dm + dcol) * _REGION + region
 
     def ranges(self, gi, cols, region):
         """Slices of ``ro``: the pool of each slot, and its own station within that pool."""
-        key = self._key(self.col_order[cols], gi, self.col_dept[cols], region)
         flat = gi * self.k + cols
-        return (self.lo.ravel()[flat], self.hi.ravel()[flat],
-                np.searchsorted(self.key, key, "left"), np.searchsorted(self.key, key, "right"))
+        lo, hi = self.lo.ravel()[flat], self.hi.ravel()[flat]
+        if self.stations.size == 0:
+            return lo, hi, lo, lo
+        s = np.minimum(np.searchsorted(self.stations, region), self.stations.size - 1)
+        own = self.stations[s] == region            # else no inspector sits at that station
+        at = s * self.k + cols
+        return lo, hi, np.where(own, self.s_lo.ravel()[at], lo), \
+            np.where(own, self.s_hi.ravel()[at], lo)
 
     def locate(self, task_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Group index of each task, and whether its group can staff a team at all."""
@@ -255,8 +266,10 @@ def _under_cap(y: np.ndarray, load: np.ndarray, cap: np.ndarray, priority) -> np
     crowded = (np.bincount(y, minlength=cap.size) > room)[y]
     ok = np.ones(y.size, bool)
     if crowded.any():
-        idx = np.flatnonzero(crowded)
-        order = idx[np.lexsort((priority[idx], y[idx]))]
+        idx = np.flatnonzero(crowded)           # by inspector, then random priority
+        bits = np.uint64(max(int(cap.size - 1).bit_length(), 1))
+        key = (y[idx].astype(np.uint64) << (np.uint64(64) - bits)) | (priority[idx] >> bits)
+        order = idx[np.argsort(key, kind="stable")]
         ys = y[order]
         first = np.ones(ys.size, bool)
         first[1:] = ys[1:] != ys[:-1]
@@ -284,11 +297,12 @@ class _Repair:
         hard = np.zeros((n, k), bool)
         for j in range(1, k):
             hard[:, j] = _any(team[:, :j] == team[:, j:j + 1])
-        rows = self.fkeys // max(self.size, 1)
-        rows = rows[np.append(True, rows[1:] != rows[:-1])] if rows.size else rows
-        hard[rows] |= _is_forbidden(self.fkeys, rows[:, None], team[rows], self.size)
+        barred_task, barred = np.divmod(self.fkeys, max(self.size, 1))
+        for j in range(k):                      # conflicts and last inspectors in the team
+            hit = team[barred_task, j] == barred
+            hard[barred_task[hit], j] = True
         self.has_pairs = np.zeros(n, bool)
-        self.has_pairs[rows] = True
+        self.has_pairs[barred_task] = True
         hard &= staffable[:, None]
         soft = np.zeros((n, k), bool)
         if self.cross_station and n and self.size:
@@ -299,9 +313,6 @@ class _Repair:
         """Whether the slot's pool has inspectors of another station than the task's."""
         lo, hi, s_lo, s_hi = self.pools.ranges(self.gi[t], c, self.task_region[t])
         return self.cross_station & (hi - lo > s_hi - s_lo)
-
-    def _open(self, rows) -> np.ndarray:
-        return _any(self.hard[rows] | self.soft[rows])
 
     def rejection_rounds(self) -> None:
         """Redraw open slots uniformly among their pool's inspectors under cap (of another
@@ -371,7 +382,7 @@ class _Repair:
     def exact_loop(self) -> dict[int, str]:
         """Settle the remaining violating slots one by one; returns unassigned task reasons."""
         reasons: dict[int, str] = {}
-        rows = np.flatnonzero(self._open(slice(None)))
+        rows = np.flatnonzero(_any(self.hard | self.soft))
         # in random order: under scarcity no entity number is served first
         for t in rows[np.argsort(self.bitgen.random_raw(rows.size), kind="stable")]:
             for c in np.flatnonzero(self.hard[t] | self.soft[t]):
