@@ -12,6 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from credit.abnormal_app import AbnormalListUseCases
 from credit.commitments import (Commitment, CommitmentData, CommitmentLedger, ledger_id,
                                 why_commitment_refused)
 from credit.common import checked_uscc, one_of
@@ -38,8 +39,8 @@ class CreditLookups(Protocol):
     def listings_expired_by(self, day: date) -> list[str]: ...
 
 
-class CreditApplication(OpenCheckApplication):
-    """信用 Credit: penalty cases, notification–commitments, the serious list, credit repair."""
+class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
+    """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"
     rules: Rules = DEFAULT_RULES
@@ -189,7 +190,10 @@ class CreditApplication(OpenCheckApplication):
                        reason: str, today: date) -> None:
         listing = self._listing(uscc)
         listing.decide(listed, decision_no, decided_on, reason, self.rules, today)
-        self._save(listing)
+        # SAMR Order 44: listed for 3 years on the abnormal list → moved to the serious list
+        moved = self.remove_escalated(listing.uscc, decided_on, today) \
+            if listed and listing.ground == "abnormal_three_years" else []
+        self._save(listing, *moved)
 
     def remove_from_serious_list(self, uscc: str, removed_on: date, reason: str,
                                  today: date) -> None:
@@ -220,6 +224,13 @@ class CreditApplication(OpenCheckApplication):
         one_of(record_kind, RECORD_KINDS, "record_kind")
         if record_kind == "serious_listing":
             return self._listing(checked_uscc(record_id, "record_id")).repair_target(self.rules, on)
+        if record_kind == "abnormal_listing":
+            uscc = checked_uscc(record_id, "record_id")
+            found = self.abnormal_listing(uscc)
+            if found is None:
+                raise NotFound(f"{uscc} was never on the abnormal operation list",
+                               field="record_id")
+            return found.repair_target(on)
         try:
             rid = UUID(record_id)
         except ValueError:
@@ -232,7 +243,7 @@ class CreditApplication(OpenCheckApplication):
 
     def apply_for_repair(self, record_kind: str, record_id: str, applied_on: date, pledge: str,
                          evidence: Sequence[str], today: date) -> UUID:
-        """信用修复申请 For a serious listing the record id is the entity's USCC."""
+        """信用修复申请 For a list entry (serious, abnormal) the record id is the entity's USCC."""
         target = self._repair_target(record_kind, record_id, applied_on)
         case = (self._find(RepairCase, repair_id(target.record_kind, target.record_key))
                 or RepairCase.open(target))
@@ -254,6 +265,12 @@ class CreditApplication(OpenCheckApplication):
                 raise Conflict("the listing this application concerns has already ended")
             listing.remove(on, "repaired", today)
             return [listing]
+        if case.record_kind == "abnormal_listing":
+            abnormal = self.abnormal_listing(case.uscc)
+            if abnormal is None or abnormal.repair_key() != case.record_key:
+                raise Conflict("the listing this application concerns has already ended")
+            abnormal.remove(on, "repaired", today)
+            return [abnormal]
         if case.record_kind == "false_commitment":
             ledger = self._get(CommitmentLedger, ledger_id(case.uscc), "commitment ledger of")
             ledger.record_repaired(UUID(case.record_key), on)

@@ -241,4 +241,7 @@ class RepairBoard(Projection):
 
 
 def credit_projections() -> list[Projection]:
-    return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard()]
+    from credit.abnormal_projections import AbnormalListBoard
+
+    return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
+            AbnormalListBoard()]

@@ -12,8 +12,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from credit.public_lists import entries_of
 from credit.tables import commitments, serious_listings
 from credit.views import public_penalties
+from supervision.task_views import published_inspections
 from supervision.views import public_entity
 
 SERIOUS_LIST_BASIS = "《市场监督管理严重违法失信名单管理办法》(SAMR Order 44)"
@@ -57,6 +59,8 @@ def public_credit_record(conn: sa.Connection, uscc: str, today: date) -> dict[st
     if profile is None:
         return None
     return {"as_of": today, "entity": profile,
-            "lists": public_serious_listings(conn, uscc, today),
+            "lists": [*public_serious_listings(conn, uscc, today),
+                      *entries_of(conn, uscc, today, ("abnormal", "red"))],
+            "inspections": published_inspections(conn, uscc=uscc, limit=None)[1],
             "penalties": public_penalties(conn, uscc, today),
             "false_commitments": public_false_commitments(conn, uscc, today)}

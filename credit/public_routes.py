@@ -17,6 +17,7 @@ from opencheck.bootstrap import today_in_china
 from opencheck.errors import InvalidInput, NotFound
 from opencheck.public import cache_headers, not_modified, validators
 from supervision.schemas import EntityPublic
+from supervision.task_schemas import PublishedInspection
 from supervision.uscc import InvalidUSCC, validate_uscc
 
 router = APIRouter(tags=["public"])
@@ -60,6 +61,7 @@ class CreditRecordPublic(BaseModel):
     as_of: date
     entity: EntityPublic
     lists: list[ListEntryPublic]
+    inspections: list[PublishedInspection]
     penalties: list[PenaltyEntryPublic]
     false_commitments: list[FalseCommitmentPublic]
 

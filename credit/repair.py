@@ -21,6 +21,7 @@ RECORD_KINDS = {
     "penalty": "行政处罚信息 penalty",
     "serious_listing": "严重违法失信名单 serious dishonest listing",
     "false_commitment": "虚假承诺 false commitment",
+    "abnormal_listing": "经营异常名录 abnormal operation list",
 }
 MAX_EVIDENCE = 50
 

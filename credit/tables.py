@@ -119,3 +119,88 @@ repair_applications = sa.Table(
     sa.Column("updated_position", sa.BigInteger, nullable=False),
     info={"projection": "credit_repairs"},
 )
+
+# -- 经营异常名录 abnormal operation list (one row per listing cycle of an entity) ------------------
+# `recorded_on` (the China date the event was recorded) lets the credit file travel in time.
+abnormal_listings = sa.Table(
+    "abnormal_listings",
+    metadata,
+    sa.Column("listing_id", sa.String(32), primary_key=True),
+    sa.Column("cycle", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("marked", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("status", sa.String(20), nullable=False, index=True),  # pending|listed|removed|cleared
+    sa.Column("first_ground_on", sa.Date, nullable=False),
+    sa.Column("listed_on", sa.Date, nullable=True, index=True),
+    sa.Column("grounds", sa.String(500), nullable=False, server_default=""),  # ';'-joined codes
+    sa.Column("legal_basis", sa.String(300), nullable=True),
+    sa.Column("escalation_on", sa.Date, nullable=True, index=True),
+    sa.Column("escalation_noticed_on", sa.Date, nullable=True),
+    sa.Column("removed_on", sa.Date, nullable=True),
+    sa.Column("removal_reason", sa.String(20), nullable=True),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+    sa.Column("listed_recorded_on", sa.Date, nullable=True),
+    sa.Column("removed_recorded_on", sa.Date, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "credit_abnormal_list"},
+)
+
+# Every ground of every cycle: open → cured, or closed with its cycle (repair, escalation).
+abnormal_grounds = sa.Table(
+    "abnormal_grounds",
+    metadata,
+    sa.Column("listing_id", sa.String(32), primary_key=True),
+    sa.Column("ground_key", sa.String(120), primary_key=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("cycle", sa.Integer, nullable=False),
+    sa.Column("ground", sa.String(30), nullable=False),
+    sa.Column("arose_on", sa.Date, nullable=False),
+    sa.Column("decide_by", sa.Date, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False, index=True),  # open|cured|closed
+    sa.Column("cured_on", sa.Date, nullable=True),
+    sa.Column("cure", sa.String(200), nullable=True),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+    info={"projection": "credit_abnormal_list"},
+)
+
+# What the supervision log says about abnormal-list grounds, in credit's words: projected by
+# credit from supervision's inspection and directory events (never from its aggregates).
+abnormal_ground_sources = sa.Table(
+    "abnormal_ground_sources",
+    metadata,
+    sa.Column("ground_key", sa.String(120), primary_key=True),
+    # NULL for a follow-up ground (its event names only the task): the job takes it from `tasks`
+    sa.Column("uscc", sa.String(18), nullable=True, index=True),
+    sa.Column("entity_id", sa.String(32), nullable=True, index=True),
+    sa.Column("task_id", sa.String(32), nullable=False, index=True),
+    sa.Column("department", sa.String(50), nullable=False),
+    sa.Column("ground", sa.String(30), nullable=False),
+    sa.Column("arose_on", sa.Date, nullable=False),
+    sa.Column("cured_on", sa.Date, nullable=True),
+    sa.Column("cure", sa.String(200), nullable=True),
+    info={"projection": "credit_ground_sources"},
+)
+
+# 守信激励 The red list, materialised by the daily job (membership periods; `until` NULL = now).
+red_list = sa.Table(
+    "red_list",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("since", sa.Date, primary_key=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("until", sa.Date, nullable=True, index=True),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+)
+
+# A–D credit risk classes (企业信用风险分类), rewritten by the monthly job. INTERNAL ONLY: never
+# read by a public route or page. `class` is 0..3 = A..D, as the drawer takes it.
+risk_classes = sa.Table(
+    "risk_classes",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("class", sa.SmallInteger, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reasons", sa.String(300), nullable=False, server_default=""),  # ','-joined
+    sa.Column("classified_on", sa.Date, nullable=False),
+)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from alembic import context
 
 import credit.tables  # noqa: F401  (register tables on the metadata)
+import dashboard.tables  # noqa: F401
 import opencheck.idempotency  # noqa: F401
 import supervision.plan_tables  # noqa: F401
 import supervision.tables  # noqa: F401
+import supervision.task_tables  # noqa: F401
 from migrations.env_filters import include_object
 from opencheck.db import create_engine, metadata
 from opencheck.settings import Settings

@@ -94,6 +94,12 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(plan_routes.inbox_router, prefix="/api/v1")
     app.include_router(plan_routes.public_router, prefix="/api/v1/public")
 
+    from supervision import notification_routes, task_routes
+
+    app.include_router(task_routes.router, prefix="/api/v1")
+    app.include_router(notification_routes.router, prefix="/api/v1")
+    app.include_router(task_routes.public_router, prefix="/api/v1/public")
+
     from credit.routes import public_router as credit_public
     from credit.routes import router as credit_router
 
@@ -104,9 +110,22 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     app.include_router(public_routes.router, prefix="/api/v1/public")
 
+    from credit import file_routes
+
+    app.include_router(file_routes.router, prefix="/api/v1")
+    app.include_router(file_routes.public_router, prefix="/api/v1/public")
+
     from opencheck import web
 
     app.include_router(web.router)
+
+    from a2wsgi import WSGIMiddleware
+
+    from dashboard.app import build_dashboard
+
+    # Dash (Flask) under /dashboard/ through a2wsgi: its callbacks run in a2wsgi's thread pool and
+    # reach the platform through this reference, set in the lifespan (STACK.md, "Dash 4").
+    app.mount("/dashboard", WSGIMiddleware(build_dashboard(lambda: app.state.platform).server))
     app.add_middleware(PublicRateLimit, per_minute=settings.public_rate_limit_per_minute)
     return app
 

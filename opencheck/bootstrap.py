@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import sqlalchemy as sa
 
+from credit.abnormal_projections import credit_projections_of_supervision
 from credit.application import CreditApplication
 from credit.projections import credit_projections
+from credit.rating import StoredRiskClasses
 from credit.views import SqlLookups
+from dashboard.projections import dashboard_projections
 from opencheck.db import create_engine
 from opencheck.eventstore import build_application
 from opencheck.projections import ProjectionDaemon, ProjectionRunner
@@ -23,6 +26,7 @@ from supervision.draws import all_class_b
 from supervision.plan_projections import PlanBoard, TaskBoard
 from supervision.projections import (CheckItemList, EntityDirectory, EntityPoolProjection,
                                      InspectorDirectory)
+from supervision.task_projections import EntityInspections, InspectionResults, Notifications
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -43,7 +47,7 @@ class Platform:
     credit: CreditApplication
     daemon: ProjectionDaemon | None = field(default=None)
     # The drawer's per-class ratios read these classes (entity_no -> 0..3 = A..D): the credit
-    # context's classification once it exists, every entity class B until then.
+    # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
 
     def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
@@ -78,8 +82,14 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     runners = {
         "supervision": ProjectionRunner(engine, supervision, [
             EntityDirectory(), EntityPoolProjection(), InspectorDirectory(), CheckItemList(),
-            PlanBoard(), TaskBoard(),
+            PlanBoard(), TaskBoard(), InspectionResults(), EntityInspections(), Notifications(),
+            *dashboard_projections(),
         ], batch),
         "credit": ProjectionRunner(engine, credit, credit_projections(), batch),
+        # credit's own read models of the supervision log (abnormal-list grounds from
+        # inspections): a runner of their own, so neither context waits on the other
+        "credit_on_supervision": ProjectionRunner(engine, supervision,
+                                                  credit_projections_of_supervision(), batch),
     }
-    return Platform(settings, rules, engine, supervision, runners, credit)
+    return Platform(settings, rules, engine, supervision, runners, credit,
+                    risk_classes=StoredRiskClasses(engine))

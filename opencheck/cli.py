@@ -19,6 +19,8 @@ app = typer.Typer(help="OpenCheck: double random, one open; supervision and cred
                   no_args_is_help=True, pretty_exceptions_enable=False)
 users_app = typer.Typer(help="Manage users and roles.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+export_app = typer.Typer(help="Export public records.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 console = Console(stderr=True)
 
 
@@ -54,7 +56,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     from opencheck.migrate import upgrade
 
     upgrade(Settings())
-    uvicorn.run("opencheck.app:create_app", factory=True, host=host, port=port, workers=workers)
+    # bounded shutdown: open notification streams (SSE) are cancelled after 10 s, not awaited
+    uvicorn.run("opencheck.app:create_app", factory=True, host=host, port=port, workers=workers,
+                timeout_graceful_shutdown=10)
 
 
 @app.command()
@@ -102,18 +106,28 @@ def scheduler() -> None:
 
 @app.command("run-jobs")
 def run_jobs(on: Annotated[Optional[str], typer.Option("--date", help="ISO date (default: today in China)")] = None,
-             only: Annotated[Optional[list[str]], typer.Option("--job")] = None) -> None:
-    """Run the scheduler's jobs once for a date (idempotent: catching up after downtime is safe)."""
-    from datetime import date
+             only: Annotated[Optional[list[str]], typer.Option("--job")] = None,
+             until: Annotated[Optional[str], typer.Option(
+                 "--until", help="catch up: every day from --date to this ISO date")] = None) -> None:
+    """Run the scheduler's jobs due on a date, or on each day of a range (idempotent: catching
+    up after downtime is safe); --job runs the named jobs whatever the day."""
+    from datetime import date, timedelta
 
     from opencheck import scheduler as jobs
     from opencheck.bootstrap import today_in_china
 
-    platform = _platform()
     day = date.fromisoformat(on) if on else today_in_china()
-    for job_id, summary in jobs.run_jobs(platform, day, set(only) if only else None).items():
-        console.print(f"{job_id}: {summary}")
-    platform.close()
+    last = date.fromisoformat(until) if until else day
+    if last < day:
+        raise DomainError("--until must not be before --date", field="until")
+    platform = _platform()
+    try:
+        while day <= last:
+            for job_id, summary in jobs.run_jobs(platform, day, set(only) if only else None).items():
+                console.print(f"{day} {job_id}: {summary}" if until else f"{job_id}: {summary}")
+            day += timedelta(days=1)
+    finally:
+        platform.close()
 
 
 @app.command("verify-draw")
@@ -214,6 +228,27 @@ def users_password(name: str, password: Annotated[str, typer.Option(prompt=True,
     auth.set_password(platform.engine, name, password)
     platform.close()
     console.print(f"password of {name} changed")
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+@export_app.command("inspections")
+def export_inspections(
+        file: Annotated[Path, typer.Argument(dir_okay=False)],
+        format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.csv,
+        plan: Annotated[Optional[str], typer.Option("--plan", help="plan id (UUID)")] = None) -> None:
+    """Write the published inspection results (一公开) as CSV or JSON."""
+    from supervision.task_export import export_published
+
+    platform = _platform()
+    try:
+        written = export_published(platform.engine, file, format.value, plan)
+    finally:
+        platform.close()
+    console.print(f"{written} published result(s) written to {file}")
 
 
 class DemoSize(str, Enum):

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from rich.progress import Progress
 
 from opencheck import auth
-from opencheck.bootstrap import Platform
+from opencheck.bootstrap import Platform, today_in_china
+from opencheck.demo_history import load_history
+from opencheck.scheduler import run_jobs
 from opencheck.synthdata import generate_entities
 from supervision.registry import EntityData
 from supervision.tables import entities
@@ -41,12 +43,30 @@ def load_if_empty(platform: Platform, size: str, bar: Progress) -> bool:
     while chunk := list(islice(rows, CHUNK)):
         platform.supervision.register_entities([_entity(r) for r in chunk])
         bar.advance(task, len(chunk))
-    proj = bar.add_task("project read models", total=platform.runners["supervision"].lag())
+    proj = bar.add_task("project read models", total=sum(r.lag() for r in platform.runners.values()))
     for runner in platform.runners.values():
         runner.catch_up(lambda k: bar.advance(proj, k))
+    history = bar.add_task("history: lists, plans, draws, results, penalties", total=None)
+    today = today_in_china()
+    inspector_no = load_history(platform, SEED, today,
+                                lambda what, n: bar.update(history, description=f"history: {what}"))
+    for day in months_until(date(2025, 1, 1), today):   # the daily rules, as the scheduler runs them
+        run_jobs(platform, day)
+        bar.update(history, description=f"history: rules as of {day}")
+    run_jobs(platform, today)
+    platform.catch_up()
     for username, password, role, department in DEMO_USERS:
-        auth.add_user(platform.engine, username, password, role, department=department)
+        auth.add_user(platform.engine, username, password, role, department=department,
+                      inspector_no=inspector_no if role == "inspector" else None)
     return True
+
+
+def months_until(start: date, end: date) -> list[date]:
+    days, d = [], start
+    while d < end:
+        days.append(d)
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return days
 
 
 def _entity(row: dict) -> EntityData:

@@ -34,6 +34,7 @@ __all__ = [
     "RepairRules",
     "ResultCategory",
     "RiskScoringRules",
+    "RiskWeight",
     "Rules",
     "SeriousListRules",
     "UnknownResultCode",
@@ -43,6 +44,11 @@ __all__ = [
 Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
 Workdays = Annotated[int, Field(ge=0)]
 RISK_CLASSES = ("A", "B", "C", "D")
+# Indicators of the risk score (RiskScoringRules), in the order reasons are listed.
+RISK_INDICATORS = ("serious_list", "abnormal_list", "heavy_penalty", "penalty_recent",
+                   "penalty_older", "minor_penalty", "false_commitment", "negative_result",
+                   "clean_result", "annual_report_missing", "annual_reports_on_time",
+                   "new_entity", "established")
 
 
 class _Section(BaseModel):
@@ -157,6 +163,12 @@ class SeriousListRules(_Section):
         description="Early removal by credit repair after at least N years on the list "
         "(SAMR Order 44).",
     )
+    statement_period_workdays: Workdays = Field(
+        5,
+        description="After the prior notice the entity may state its case within N working "
+        "days; an automatic listing (3 years on the abnormal list) is decided on the next "
+        "working day if it did not (SAMR Order 44; assumed default, check the local rule).",
+    )
 
 
 class RedListRules(_Section):
@@ -180,6 +192,11 @@ class RedListRules(_Section):
         True,
         description="Entities on the abnormal or serious dishonest list are not eligible "
         "(local practice).",
+    )
+    exclude_false_commitments: bool = Field(
+        True,
+        description="An unrepaired false commitment (虚假承诺) disqualifies "
+        "(国办发〔2020〕42号: a false commitment enters the credit record; local practice).",
     )
 
 
@@ -278,17 +295,98 @@ class DrawRules(_Section):
     )
 
 
-class RiskScoringRules(_Section):
-    """Cut points from a risk score to the A–D class (企业信用风险分类管理).
+class RiskWeight(_Section):
+    """One indicator of the risk score: points per occurrence (negative lowers the risk), counted
+    at most ``max_count`` times, and an optional ``floor`` the score cannot fall below while the
+    indicator holds (a one-vote veto, 一票否决)."""
 
-    Convention: a score in [0, 100], higher means riskier. A score below ``b_from`` is class A,
-    below ``c_from`` B, below ``d_from`` C, anything else D; ``cut_points`` feeds
-    ``numpy.digitize`` directly. The classes are internal and never shown to the public.
+    points: float = Field(ge=-100, le=100, description="Points per occurrence; the basis is "
+                          "cited on the indicator (risk_scoring.<indicator>).")
+    max_count: int = Field(1, ge=1, le=100, description="Occurrences counted at most "
+                           "(assumed, see the indicator).")
+    floor: float | None = Field(None, ge=0, le=100, description="Lowest score while the "
+                                "indicator holds, a veto (assumed, see the indicator).")
+
+
+def _weight(points: float, max_count: int = 1, floor: float | None = None) -> Any:
+    return RiskWeight(points=points, max_count=max_count, floor=floor)
+
+
+class RiskScoringRules(_Section):
+    """The A–D credit risk score (企业信用风险分类管理, 国市监信发〔2022〕6号): weights and cut points.
+
+    Convention: a score in [0, 100], higher means riskier: ``base`` plus every indicator's
+    points (capped per indicator), raised to the floor of any veto indicator, clipped to
+    [0, 100]. A score below ``b_from`` is class A, below ``c_from`` B, below ``d_from`` C,
+    anything else D; ``cut_points`` feeds ``numpy.digitize`` directly. The classes are internal
+    and never shown to the public (DOMAIN §7). Every weight is an assumption to be calibrated
+    per province; the indicator families follow the national practice (entity attributes,
+    annual-report compliance, inspection results, penalties, list status, commitments).
     """
 
     b_from: float = Field(30.0, ge=0, le=100, description="Lowest class-B score (assumed).")
     c_from: float = Field(60.0, ge=0, le=100, description="Lowest class-C score (assumed).")
     d_from: float = Field(80.0, ge=0, le=100, description="Lowest class-D score (assumed).")
+    base: float = Field(
+        45.0, ge=0, le=100, description="Starting score of every entity: general risk (class B) "
+        "unless its facts say otherwise (assumed; entities without information are classed B in "
+        "企业信用风险分类管理 practice).")
+    serious_list: RiskWeight = Field(
+        _weight(40, floor=80), description="On the serious illegal and dishonest list: a key "
+        "supervision target, class D (SAMR Order 44; 国市监信发〔2022〕6号; points assumed).")
+    abnormal_list: RiskWeight = Field(
+        _weight(20, floor=60), description="Listed in (or, individual businesses, marked with) "
+        "the abnormal operation list: at least class C (企业信息公示暂行条例; DOMAIN §3 higher "
+        "ratio for listed entities; points assumed).")
+    heavy_penalty: RiskWeight = Field(
+        _weight(35, floor=80), description="A heavier penalty (较重行政处罚, SAMR Order 44 Art 2) "
+        "in force and unrepaired, decided within `recent_years`: class D (assumed).")
+    penalty_recent: RiskWeight = Field(
+        _weight(12, max_count=3), description="Each other non-minor penalty in force and "
+        "unrepaired, decided within `recent_years` (SAMR Order 45 severity; points assumed).")
+    penalty_older: RiskWeight = Field(
+        _weight(6, max_count=3), description="Each non-minor penalty (heavier ones included) in "
+        "force and unrepaired, decided `recent_years`–`penalty_window_years` ago: older records "
+        "weigh half (assumed; the 3-year window follows the publicity period, SAMR Order 45).")
+    minor_penalty: RiskWeight = Field(
+        _weight(3, max_count=3), description="Each minor penalty (warning, 通报批评, low fine) "
+        "decided within `recent_years` (SAMR Order 45; points assumed).")
+    false_commitment: RiskWeight = Field(
+        _weight(15), description="An unrepaired false commitment (虚假承诺, 国办发〔2020〕42号; "
+        "points assumed).")
+    negative_result: RiskWeight = Field(
+        _weight(10, max_count=3), description="Each inspection result within `inspection_years` "
+        "that found a problem needing follow-up (codes B, C, 6, 8, A; DOMAIN §4) and was not "
+        "repaired (SAMR Order 107; points assumed).")
+    clean_result: RiskWeight = Field(
+        _weight(-5), description="The latest inspection within `inspection_years` found no "
+        "problem (assumed).")
+    annual_report_missing: RiskWeight = Field(
+        _weight(10), description="The last annual report due was not publicised by its due date "
+        "(企业信息公示暂行条例; points assumed).")
+    annual_reports_on_time: RiskWeight = Field(
+        _weight(-10), description="The last `on_time_years` annual reports due were all "
+        "publicised on time (assumed).")
+    new_entity: RiskWeight = Field(
+        _weight(5), description="Registered less than `new_entity_years` ago: little history "
+        "(assumed).")
+    established: RiskWeight = Field(
+        _weight(-10), description="Registered at least `established_years` ago (assumed).")
+    recent_years: int = Field(1, ge=1, description="Recent penalties: decided within N years "
+                              "(assumed).")
+    penalty_window_years: int = Field(3, ge=1, description="Penalties older than N years no "
+                                      "longer count (SAMR Order 45: 3-year publicity).")
+    inspection_years: int = Field(2, ge=1, description="Inspection results within N years count "
+                                  "(assumed).")
+    on_time_years: int = Field(2, ge=1, le=5, description="Annual reports looked at for "
+                               "`annual_reports_on_time` (assumed).")
+    new_entity_years: int = Field(1, ge=1, description="`new_entity` below N years (assumed).")
+    established_years: int = Field(5, ge=1, description="`established` from N years (assumed).")
+
+    @property
+    def indicators(self) -> dict[str, RiskWeight]:
+        """The weights by indicator name, in the order reasons are listed."""
+        return {name: getattr(self, name) for name in RISK_INDICATORS}
 
     @model_validator(mode="after")
     def _check_increasing(self) -> RiskScoringRules:

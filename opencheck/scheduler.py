@@ -9,6 +9,7 @@ with deterministic ids per period, so a second run, or a late run after downtime
 from __future__ import annotations
 
 import fcntl
+import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,8 +36,17 @@ class Job:
     cron: dict[str, Any]
     run: Callable[[Platform, date], str]
 
+    def runs_on(self, day: date) -> bool:
+        """Whether the cron fires on `day` (integer month / day / day_of_week fields; other
+        expressions count as firing), so `run_jobs` over a range runs a monthly job monthly."""
+        fields = {"month": day.month, "day": day.day, "day_of_week": day.weekday()}
+        return all(self.cron[k] == v for k, v in fields.items()
+                   if isinstance(self.cron.get(k), int))
+
 
 JOBS: list[Job] = []
+# Modules whose @job decorators register jobs; imported on first use (they import this module).
+JOB_MODULES: tuple[str, ...] = ("supervision.task_jobs", "credit.jobs", "dashboard.credit_counts")
 
 
 def job(id: str, **cron: Any) -> Callable[[Callable[[Platform, date], str]], Callable[[Platform, date], str]]:
@@ -49,11 +59,19 @@ def job(id: str, **cron: Any) -> Callable[[Callable[[Platform, date], str]], Cal
     return register
 
 
+def _load_jobs() -> None:
+    """Import the job modules (once: imports are cached, so nothing registers twice)."""
+    for name in JOB_MODULES:
+        importlib.import_module(name)
+
+
 def run_jobs(platform: Platform, today: date, only: set[str] | None = None) -> dict[str, str]:
-    """Run the registered jobs for `today` now (the CLI's `run-jobs` and the tests use this)."""
+    """Run the jobs due on `today` now, or the `only` ones whatever the day (the CLI's
+    `run-jobs` and the tests use this)."""
+    _load_jobs()
     results = {}
     for j in JOBS:
-        if only is None or j.id in only:
+        if (j.id in only) if only is not None else j.runs_on(today):
             results[j.id] = j.run(platform, today)
     return results
 
@@ -107,6 +125,7 @@ def _run_logged(platform: Platform, j: Job) -> None:
 
 def start(platform: Platform) -> tuple[BackgroundScheduler | None, Leadership]:
     """Start the scheduler if this process wins leadership; otherwise do nothing."""
+    _load_jobs()
     leadership = Leadership(platform)
     if not leadership.acquire():
         log.info("another process runs the scheduler")

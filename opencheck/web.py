@@ -69,7 +69,7 @@ def timeline(record: dict[str, Any]) -> list[dict[str, Any]]:
     for c in record["false_commitments"]:
         events.append({"on": c["verified_on"],
                        "text": f"虚假承诺 False commitment ({c['permit_type']})"})
-    for i in record.get("inspections", []):
-        events.append({"on": i["inspected_on"],
-                       "text": f"抽查检查 Inspection: {i['result_name']}"})
+    for i in record["inspections"]:
+        events.append({"on": i["inspected_on"], "text": f"双随机抽查 Spot check ({i['department']}): "
+                                                         f"{i['result_name_zh']} {i['result_name_en']}"})
     return sorted(events, key=lambda x: x["on"], reverse=True)

@@ -15,6 +15,7 @@ from opencheck.eventstore import OpenCheckApplication
 from supervision.directory_app import DirectoryUseCases
 from supervision.plan_app import PlanUseCases
 from supervision.registry import EntityData, MarketEntity, entity_id
+from supervision.task_app import TaskUseCases
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class BulkOutcome:
     duplicates: list[str]
 
 
-class SupervisionApplication(DirectoryUseCases, PlanUseCases, OpenCheckApplication):
+class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, OpenCheckApplication):
     """双随机 Supervision: the directories, spot-check plans, draws and inspection tasks."""
 
     name = "supervision"
@@ -69,3 +70,12 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, OpenCheckApplicati
         entity = self.get_entity(uscc)
         entity.file_annual_report(year, filed_on)
         self.save(entity)
+
+    def file_annual_reports(self, reports: Sequence[tuple[str, int, date]]) -> None:
+        """Bulk intake of annual reports (one save, all or nothing), e.g. from the filing system."""
+        entities = []
+        for uscc, year, filed_on in reports:
+            entity = self.get_entity(uscc)
+            entity.file_annual_report(year, filed_on)
+            entities.append(entity)
+        self.save(*entities)

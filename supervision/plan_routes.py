@@ -12,7 +12,7 @@ from opencheck.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
 from opencheck.auth import Inspector, Supervisor
 from opencheck.bootstrap import today_in_china
 from opencheck.errors import NotFound
-from supervision import draws, plan_views
+from supervision import draws, plan_views, task_views
 from supervision.plan_schemas import (DrawRecordPublic, DrawRequest, PlanCreate, PlanPublic,
                                       PlanRecord, PublicPlanDetail, RedrawRequest, TaskPublic,
                                       VerificationPublic)
@@ -135,9 +135,12 @@ def public_plans(conn: ReadConn, page: PageDep, status: PlanStatus | None = None
 @public_router.get("/plans/{plan_id}", response_model=PublicPlanDetail,
                    responses={404: ERRORS[404]})
 def public_plan(plan_id: UUID, conn: ReadConn) -> dict:
-    """A published plan, its draw records and the entities its latest draw selected."""
+    """A published plan, its draw records, the entities its latest draw selected and the
+    published inspection results (一公开)."""
     found = plan_views.plan(conn, plan_id.hex, public=True)
     if found is None:
         raise NotFound(f"no published plan {plan_id}", field="plan_id")
     last = found["draw_records"][-1]["draw_no"] if found["draw_records"] else 0
-    return {**found, "drawn_entities": plan_views.public_drawn_entities(conn, plan_id.hex, last)}
+    _, results = task_views.published_inspections(conn, plan_id=plan_id.hex, limit=None)
+    return {**found, "drawn_entities": plan_views.public_drawn_entities(conn, plan_id.hex, last),
+            "published_results": results}

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from supervision.plans import PlanScope, PlanTerms
 from supervision.schemas import EntityType
+from supervision.task_schemas import PublishedInspection
 
 RISK_CLASS_DOC = "per credit risk class A–D (国市监信发〔2022〕6号)"
 
@@ -127,8 +128,10 @@ class TaskPublic(BaseModel):
     check_items: list[str]
     status: str
     unassigned_reason: str
+    short_staffed: bool = False
     assigned_on: date
     due_on: date
+    started_on: date | None = None
     team: list[TeamMember]
 
 
@@ -139,3 +142,4 @@ class DrawnEntity(BaseModel):
 
 class PublicPlanDetail(PlanPublic):
     drawn_entities: list[DrawnEntity]
+    published_results: list[PublishedInspection] = []

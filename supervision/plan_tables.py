@@ -57,6 +57,11 @@ tasks = sa.Table(
     sa.Column("unassigned_reason", sa.Text, nullable=False, server_default=""),
     sa.Column("assigned_on", sa.Date, nullable=False),
     sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("started_on", sa.Date, nullable=True),
+    # a recusal found no replacement: fewer than two officers (行政处罚法 Art 42) until fixed
+    sa.Column("short_staffed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("results_recorded", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("results_published", sa.Integer, nullable=False, server_default="0"),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("updated_position", sa.BigInteger, nullable=False),
     info={"projection": "task_board"},
@@ -70,6 +75,8 @@ task_inspectors = sa.Table(
     sa.Column("department", sa.String(50), nullable=False),
     sa.Column("assigned_on", sa.Date, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("acknowledged_on", sa.Date, nullable=True),
+    sa.Column("recused_on", sa.Date, nullable=True),
     info={"projection": "task_board"},
 )
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from decimal import Decimal
+from uuid import UUID
 
 from opencheck.bootstrap import today_in_china
+from supervision import plan_views
 from tests.factories import (check_item, commitment, credential, decision, entity, inspector,
                              known_codes, listing_notice, uscc)
 
-SECRETS = ("NOTES-SECRET", "FACTS-SECRET", "STATEMENT-SECRET", "CONTENT-SECRET", "VNOTE-SECRET",
+SECRETS = ("FINDINGS-SECRET", "NOTES-SECRET", "FACTS-SECRET", "STATEMENT-SECRET", "CONTENT-SECRET", "VNOTE-SECRET",
            "检查员秘密", "REPAIR-PLEDGE-SECRET", "REVOKE-REASON-SECRET")
 HIDDEN_DECISIONS = ("〔2026〕901号", "〔2026〕902号", "〔2026〕903号", "〔2026〕904号",
                     "〔2026〕905号", "〔2026〕906号")
@@ -71,6 +73,23 @@ def _build(platform) -> str:
     return code
 
 
+def _inspect(platform, plan_id: UUID, code: str, publish: bool) -> None:
+    t, app = today_in_china(), platform.supervision
+    with platform.engine.connect() as conn:
+        task = next(x for x in plan_views.plan_tasks(conn, plan_id.hex, limit=500)[1]
+                    if x["uscc"] == code)
+    team = [m["inspector_no"] for m in task["team"]]
+    task_id = UUID(task["task_id"])
+    for member in team:
+        app.acknowledge_task(task_id, member, t)
+    app.start_task(task_id, team[0], t)
+    app.record_result(task_id, team[0], "B", "FINDINGS-SECRET 现场检查记录", t,
+                      team, t, platform.rules)
+    if publish:
+        app.publish_result(task_id, None, t, "sup", None)
+    platform.settle()
+
+
 def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     from tests.e2e.conftest import token
 
@@ -84,11 +103,17 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     assert client.post(f"/api/v1/plans/{plan}/draw", headers=sup,
                        json={"public_random": "privacy-1"}).status_code == 201
 
+    # results: the entity's own stays unpublished; another entity's is published (control)
+    _inspect(platform, UUID(plan), code, publish=False)
+    _inspect(platform, UUID(plan), uscc(2), publish=True)
+
     pages = {path: client.get(path) for path in (
         f"/api/v1/public/credit/{code}", f"/api/v1/public/entities/{code}",
         f"/api/v1/public/entities/{code}/penalties", f"/api/v1/public/search?q={code}",
         "/api/v1/public/search?q=测试", "/api/v1/public/plans", f"/api/v1/public/plans/{plan}",
-        "/api/v1/public/check-items", f"/entity/{code}", f"/?q={code}")}
+        "/api/v1/public/check-items", f"/entity/{code}", f"/?q={code}",
+        f"/api/v1/public/inspections?uscc={code}", f"/api/v1/public/credit/{uscc(2)}",
+        f"/entity/{uscc(2)}", f"/api/v1/public/inspections?plan_id={plan}")}
     for path, r in pages.items():
         assert r.status_code == 200, (path, r.text)
         text = r.text
@@ -97,6 +122,9 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
         for word in ("risk_class", "credential_no", "inspector_no", "legal_representative",
                      "notes", "statement", "verification_note"):
             assert word not in text, (path, word)
+    assert pages[f"/api/v1/public/credit/{code}"].json()["inspections"] == []
+    shown = pages[f"/api/v1/public/credit/{uscc(2)}"].json()["inspections"]
+    assert [i["result_code"] for i in shown] == ["B"] and "findings" not in shown[0]
     record = pages[f"/api/v1/public/credit/{code}"].json()
     assert [p["decision_no"] for p in record["penalties"]] == ["婺市监处罚〔2026〕907号"]
     assert [entry["decision_no"] for entry in record["lists"]] == ["婺市监失信〔2026〕1号"]

@@ -1,0 +1,269 @@
+"""Credit benchmarks: A–D re-classification of a province, and credit projection catch-up.
+
+    python -m bench.credit [--entities 1000000] [--events 100000] [--backend sqlite|postgres|both]
+
+- reclassify: the monthly job's `credit.rating.reclassify` (load every fact table with one
+  SELECT each, score in numpy, rewrite `risk_classes`) over read-model tables filled directly
+  (as bench/pool.py does; filling is not timed): ~5 % penalised, 5 % abnormal, 0.5 % serious,
+  0.5 % false commitments, 10 % inspected, 90 % with the last two annual reports. Reference in
+  the same run: the raw SELECT of the same columns (no day arithmetic, no joins) plus the raw
+  write of the same result rows (executemany on SQLite, COPY on PostgreSQL); and, for
+  information, the bare numpy scoring.
+- catch-up: the credit projections from position 0 over a log of penalty, commitment,
+  abnormal-list and repair events, against a raw read-and-fold of the same log and the raw
+  single-transaction executemany of one row per event.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, timedelta
+from itertools import islice
+
+import numpy as np
+import sqlalchemy as sa
+
+from bench.common import Timer, fresh_platform, pg_reachable, report
+from credit.abnormal import AbnormalListing
+from credit.commitments import Commitment, CommitmentData
+from credit.facts import load_facts
+from credit.penalties import Decision, PenaltyCase
+from credit.rating import classify, reclassify, report_years
+from credit.tables import (abnormal_listings, commitments, penalties, risk_classes,
+                           serious_listings)
+from opencheck.db import projection_tracking
+from opencheck.rules import DEFAULT_RULES
+from supervision.pool import epoch_day
+from supervision.tables import annual_reports, entities, entity_pool
+from supervision.task_tables import task_results
+
+ON = date(2026, 11, 1)
+RULES = DEFAULT_RULES
+E0 = date(1970, 1, 1)
+
+
+def _day(n) -> date:  # noqa: ANN001
+    return E0 + timedelta(days=int(n))
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows) -> None:  # noqa: ANN001
+    it = iter(rows)
+    while chunk := list(islice(it, 50_000)):
+        conn.execute(table.insert(), chunk)
+
+
+def fill(engine: sa.Engine, n: int, seed: int = 11) -> None:
+    """A province of `n` entities and their credit facts, straight into the read models."""
+    rng = np.random.default_rng(seed)
+    nos = np.arange(1, n + 1, dtype=np.int64) * 3
+    reg = rng.integers(epoch_day(date(2006, 1, 1)), epoch_day(date(2026, 6, 1)), n)
+    codes = [f"91{no:016d}" for no in nos.tolist()]
+    pick = lambda share: rng.choice(n, int(n * share), replace=False)  # noqa: E731
+    with engine.begin() as conn:
+        _insert(conn, entity_pool, ({"entity_no": no, "entity_id": f"{no:032x}",
+                                     "region_int": 330702, "type_code": int(no % 3 == 0),
+                                     "industry_section": 5, "industry_code": "F",
+                                     "registered_day": int(r), "status_code": 0}
+                                    for no, r in zip(nos.tolist(), reg.tolist())))
+        _insert(conn, entities, ({"entity_no": no, "entity_id": f"{no:032x}", "uscc": c,
+                                  "name": "测试", "entity_type": "enterprise",
+                                  "region_code": "330702", "industry_code": "F",
+                                  "registered_on": _day(r), "status": "active", "version": 1,
+                                  "updated_position": no}
+                                 for no, c, r in zip(nos.tolist(), codes, reg.tolist())))
+        _insert(conn, penalties, ({"case_id": f"p{i:031d}", "uscc": codes[i],
+                                   "department": "market_regulation",
+                                   "opened_on": date(2024, 1, 1), "status": "published",
+                                   "kinds": "fine", "heavier_penalty": bool(i % 7 == 0),
+                                   "fine_amount": 50_000, "decided_on": _day(d),
+                                   "version": 3, "updated_position": i}
+                                  for i, d in zip(pick(0.05).tolist(), rng.integers(
+                                      epoch_day(date(2022, 1, 1)), epoch_day(ON),
+                                      int(n * 0.05)).tolist())))
+        _insert(conn, abnormal_listings, ({"listing_id": f"a{i:031d}", "cycle": 1,
+                                           "uscc": codes[i], "status": "listed",
+                                           "first_ground_on": date(2025, 7, 1),
+                                           "listed_on": date(2025, 7, 15),
+                                           "recorded_on": date(2025, 7, 15), "version": 3,
+                                           "updated_position": i}
+                                          for i in pick(0.05).tolist()))
+        _insert(conn, serious_listings, ({"listing_id": f"s{i:031d}", "cycle": 1,
+                                          "uscc": codes[i], "status": "listed",
+                                          "notice_no": "n", "noticed_on": date(2025, 1, 2),
+                                          "ground": "heavier_penalty", "facts": "f",
+                                          "listed_on": date(2025, 1, 20),
+                                          "auto_removal_on": date(2028, 1, 20), "version": 3,
+                                          "updated_position": i}
+                                         for i in pick(0.005).tolist()))
+        _insert(conn, commitments, ({"commitment_id": f"c{i:031d}", "uscc": codes[i],
+                                     "department": "d", "permit_type": "p", "content": "c",
+                                     "committed_on": date(2025, 3, 3),
+                                     "verify_by": date(2025, 4, 3), "status": "false",
+                                     "verified_on": date(2025, 4, 1), "version": 2,
+                                     "updated_position": i}
+                                    for i in pick(0.005).tolist()))
+        _insert(conn, task_results, ({"task_id": f"t{i:031d}", "department": "m",
+                                      "plan_id": "p", "entity_no": int(nos[i]),
+                                      "uscc": codes[i], "result_code": "1" if i % 5 else "B",
+                                      "result_name_zh": "", "result_name_en": "",
+                                      "follow_up": "none" if i % 5 else "order_publicise",
+                                      "problem_found": not i % 5, "inspected_on": date(2026, 3, 2),
+                                      "recorded_on": date(2026, 3, 2), "recorded_by": 1,
+                                      "signatures": "1;2", "publish_by": date(2026, 4, 1)}
+                                     for i in pick(0.10).tolist()))
+        filed = rng.random(n) < 0.9
+        _insert(conn, annual_reports, ({"entity_no": no, "year": y,
+                                        "filed_on": date(y + 1, 5, 1)}
+                                       for y in (2024, 2025)
+                                       for no in nos[filed].tolist()))
+
+
+def _raw_select_seconds(conn: sa.Connection) -> float:
+    """The same columns with no day arithmetic and no joins, straight off the cursor."""
+    queries = ["SELECT entity_no, registered_day, status_code, type_code FROM entity_pool",
+               "SELECT uscc, decided_on, heavier_penalty, kinds, status, revoked_on, "
+               "repaired_on FROM penalties",
+               "SELECT uscc, listed_on, removed_on, auto_removal_on FROM serious_listings",
+               "SELECT uscc, listed_on, removed_on FROM abnormal_listings",
+               "SELECT uscc, verified_on, repaired_on FROM commitments",
+               "SELECT entity_no, inspected_on, problem_found, follow_up FROM task_results",
+               "SELECT entity_no, year, filed_on FROM annual_reports"]
+    cursor = conn.connection.cursor()
+    with Timer() as t:
+        for q in queries:
+            cursor.execute(q)
+            cursor.fetchall()
+    cursor.close()
+    return t.seconds
+
+
+def bench_reclassify(backend: str, n: int) -> list[str]:
+    lines = []
+    with fresh_platform(backend) as p:
+        with Timer() as f:
+            fill(p.engine, n)
+        print(f"[{backend}] filled {n:,} entities and their facts in {f.seconds:.1f} s "
+              f"(not timed)", flush=True)
+        best = ref = float("inf")
+        for _ in range(2):
+            with Timer() as t:
+                per_class = reclassify(p.engine, RULES, ON)
+            best = min(best, t.seconds)
+            with p.engine.begin() as conn:
+                raw = _raw_select_seconds(conn)
+                rows = [tuple(r) for r in conn.execute(sa.select(risk_classes))]
+                with Timer() as w:
+                    conn.execute(risk_classes.delete())
+                    cursor = conn.connection.cursor()
+                    if backend == "sqlite":
+                        cursor.executemany("INSERT INTO risk_classes VALUES (?, ?, ?, ?, ?)",
+                                           [(a, b, c, d, str(e)) for a, b, c, d, e in rows])
+                    else:
+                        with cursor.copy("COPY risk_classes FROM STDIN") as copy:
+                            for row in rows:
+                                copy.write_row(row)
+                ref = min(ref, raw + w.seconds)
+        assert int(per_class.sum()) == n
+        lines.append(report(f"[{backend}] reclassify (load + score + store)", n, best,
+                            "raw SELECT of the same columns + raw write of the result",
+                            ref, unit="entities/s"))
+        with p.engine.connect() as conn:
+            facts = load_facts(conn, RULES, report_years(ON, RULES.abnormal_list, 2))
+        with Timer() as s:
+            classify(facts, RULES.risk_scoring, RULES.abnormal_list, ON)
+        print(f"  of which the bare numpy scoring: {s.seconds:.2f} s; classes "
+              f"A/B/C/D = {'/'.join(str(int(c)) for c in per_class)}", flush=True)
+    return lines
+
+
+def _credit_log(p, n_events: int) -> int:  # noqa: ANN001
+    """Penalties, commitments, abnormal listings and repairs: about `n_events` events."""
+    today, app, rules, made, i = date(2030, 1, 1), p.credit, RULES, 0, 0
+    while made < n_events:
+        batch = []
+        for _ in range(200):
+            i += 1
+            code = f"91{i:016d}"
+            case = PenaltyCase(id=_uuid("p", i), uscc=code, department="market_regulation",
+                               opened_on=date(2025, 9, 1), inspection_task_id=None, notes="")
+            case.decide(Decision(f"罚{i}", "v", "b", ["fine"], "ordinary", date(2025, 9, 26),
+                                 False, 50_000, None), rules.publicity, today)
+            case.publish(date(2025, 10, 9), rules.publicity, today)
+            c = Commitment.accept(CommitmentData(code, "permit", "c", "d", date(2025, 3, 3)),
+                                  rules)
+            c.verify("fulfilled", date(2025, 4, 1), "online", "", today)
+            a = AbnormalListing(id=_uuid("a", i), uscc=code, marked=False)
+            a.raise_ground("annual_report:2025", "annual_report", date(2026, 7, 1),
+                           rules.abnormal_list, today)
+            a.list_if_due(today, rules.abnormal_list)
+            a.cure("annual_report:2025", date(2026, 8, 3), "filed", rules.abnormal_list, today)
+            batch += [case, c, a]
+            made += sum(len(x.pending_events) for x in (case, c, a))
+        app.save(*batch)
+    return made
+
+
+def _uuid(kind: str, i: int):  # noqa: ANN202
+    from uuid import NAMESPACE_URL, uuid5
+
+    return uuid5(NAMESPACE_URL, f"bench:{kind}:{i}")
+
+
+def bench_catch_up(backend: str, n_events: int) -> list[str]:
+    with fresh_platform(backend) as p:
+        made = _credit_log(p, n_events)
+        app = p.credit
+        fold = float("inf")
+        for _ in range(3):
+            with Timer() as t:
+                start = 0
+                while batch := app.recorder.select_notifications(start=start, limit=500,
+                                                                 inclusive_of_start=False):
+                    for note in batch:
+                        app.mapper.to_domain_event(note)
+                    start = batch[-1].id
+            fold = min(fold, t.seconds)
+        scratch = sa.Table("bench_raw_rows", sa.MetaData(), sa.Column("k", sa.String(32)),
+                           sa.Column("d", sa.Date), sa.Column("n", sa.Integer))
+        scratch.create(p.engine)
+        with Timer() as raw, p.engine.begin() as conn:
+            conn.execute(scratch.insert(), [{"k": f"{i:032x}", "d": ON, "n": i}
+                                            for i in range(made)])
+        runner = p.runners["credit"]
+        with Timer() as cu:
+            assert runner.catch_up() == made
+        best = cu.seconds
+        for _ in range(2):   # a shared machine is noisy: the best of three, from position 0
+            with p.engine.begin() as conn:
+                for projection in runner.projections:
+                    projection.clear(conn)
+                conn.execute(projection_tracking.update()
+                             .where(projection_tracking.c.projection.in_(runner.names))
+                             .values(position=0))
+            with Timer() as again:
+                assert runner.catch_up() == made
+            best = min(best, again.seconds)
+        return [report(f"[{backend}] credit projection catch-up (500 events/txn, best of 3)",
+                       made, best, "raw read-and-fold", fold),
+                report(f"[{backend}] credit projection catch-up (500 events/txn, best of 3)",
+                       made, best, "raw executemany, 1 txn", raw.seconds)]
+
+
+def main(argv: list[str] | None = None) -> list[str]:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--entities", type=int, default=1_000_000)
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
+    args = ap.parse_args(argv)
+    lines = []
+    for b in ["sqlite", "postgres"] if args.backend == "both" else [args.backend]:
+        if b == "postgres" and not pg_reachable():
+            print("postgres: not reachable, skipped")
+            continue
+        lines += bench_catch_up(b, args.events)
+        lines += bench_reclassify(b, args.entities)
+    return lines
+
+
+if __name__ == "__main__":
+    main()

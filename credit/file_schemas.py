@@ -1,0 +1,128 @@
+"""API schemas of the credit file, its timeline and the public lists (XRecord / XPublic)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
+
+from credit.schemas import CommitmentRecord, PenaltyRecord, RepairRecord, SeriousListingRecord
+
+ListName = Literal["abnormal", "serious", "red"]
+
+
+class RiskReason(BaseModel):
+    indicator: str
+    points: float
+    floor: float | None
+    basis: str
+
+
+class RiskRecord(BaseModel):
+    """企业信用风险分类 The internal A–D class (never public); unclassified entities count as B."""
+
+    risk_class: Literal["A", "B", "C", "D"]
+    score: float | None
+    reasons: list[RiskReason]
+    classified_on: date | None
+
+
+class ListsOn(BaseModel):
+    abnormal: bool
+    serious: bool
+    red: bool
+
+
+class EntityCreditProfile(BaseModel):
+    uscc: str
+    name: str
+    entity_type: str
+    region_code: str
+    industry_code: str
+    registered_on: date
+    status: str
+    status_since: date | None
+    last_annual_report_year: int | None
+
+
+class AbnormalGroundRecord(BaseModel):
+    ground_key: str
+    cycle: int
+    ground: str
+    arose_on: date
+    decide_by: date
+    status: str
+    cured_on: date | None
+    cure: str | None
+    recorded_on: date
+
+
+class AbnormalListingRecord(BaseModel):
+    listing_id: str
+    cycle: int
+    marked: bool
+    status: str
+    first_ground_on: date
+    listed_on: date | None
+    legal_basis: str | None
+    escalation_on: date | None
+    escalation_noticed_on: date | None
+    removed_on: date | None
+    removal_reason: str | None
+    recorded_on: date
+    listed_recorded_on: date | None
+    removed_recorded_on: date | None
+    grounds: list[AbnormalGroundRecord]
+
+
+class RedListPeriod(BaseModel):
+    since: date
+    until: date | None
+    recorded_on: date
+
+
+class CreditFileRecord(BaseModel):
+    """信用档案 The supervisor's credit file of one entity."""
+
+    as_of: date
+    entity: EntityCreditProfile
+    risk: RiskRecord
+    lists: ListsOn
+    abnormal_listings: list[AbnormalListingRecord]
+    serious_listings: list[SeriousListingRecord]
+    red_list: list[RedListPeriod]
+    penalties: list[PenaltyRecord]
+    commitments: list[CommitmentRecord]
+    repairs: list[RepairRecord]
+
+
+class TimelineItem(BaseModel):
+    on: date
+    kind: str
+    text: str
+    ref: str
+    recorded_on: date | None
+
+
+class TimelineRecord(BaseModel):
+    """The credit facts of one entity as the record stood on `as_of`."""
+
+    uscc: str
+    as_of: date
+    lists: ListsOn
+    items: list[TimelineItem]
+
+
+class ListMemberPublic(BaseModel):
+    """One current member of a public list (public fields only)."""
+
+    uscc: str
+    name: str
+    list: ListName
+    label: str
+    reason: str
+    decision_no: str | None
+    legal_basis: str
+    since: date | None
+    until: date | None

@@ -1,0 +1,94 @@
+"""What the dashboard's forms do: the same application use cases the API routes call, in-process.
+
+Each function mirrors one route (supervision.plan_routes, the task routes) and returns what the
+page shows; domain errors propagate as ``DomainError`` and input errors as ``ValidationError``,
+which ``message_of`` turns into one readable line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from pydantic import ValidationError
+
+from opencheck.auth import User
+from opencheck.bootstrap import Platform, today_in_china
+from opencheck.errors import DomainError, Forbidden
+from supervision import draws, recusal
+from supervision.plan_schemas import PlanCreate
+
+
+def message_of(error: Exception) -> str:
+    """One line for the user: which field and what is wrong."""
+    if isinstance(error, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                         for e in error.errors())
+    if isinstance(error, DomainError):
+        return f"{error.field}: {error.message}" if error.field else error.message
+    return str(error)
+
+
+# -- plans (supervision.plan_routes) ---------------------------------------------------------------
+def draft_plan(p: Platform, user: User, form: dict[str, Any]) -> str:
+    """Validate the form as the API's PlanCreate does, draft the plan; its id (hex)."""
+    body = PlanCreate.model_validate(form)
+    plan_id = p.supervision.draft_plan(body.to_terms(p.rules.draw), today_in_china(),
+                                       user.username, set(p.rules.directory.department_codes))
+    p.settle()
+    return plan_id.hex
+
+
+def publish_plan(p: Platform, user: User, plan_id: str) -> None:
+    p.supervision.publish_plan(UUID(plan_id), today_in_china(), user.username)
+    p.settle()
+
+
+def draw_plan(p: Platform, user: User, plan_id: str, public_random: str) -> dict[str, Any]:
+    """双随机 Draw entities and inspectors with the published random value; the draw record."""
+    record = draws.run_draw(p.engine, p.supervision, UUID(plan_id), public_random or "",
+                            today_in_china(), user.username, p.risk_classes)
+    p.settle()
+    return record
+
+
+def verify_draw(p: Platform, plan_id: str) -> dict[str, Any]:
+    """Recompute the latest draw from its archived inputs."""
+    return draws.verify_draw(p.engine, p.supervision, UUID(plan_id))
+
+
+# -- the inspector's task (supervision.task_app, supervision.recusal) ----------------------------
+def _inspector_no(user: User) -> int:
+    if user.inspector_no is None:
+        raise Forbidden("this account is not linked to an inspector record", field="inspector_no")
+    return user.inspector_no
+
+
+def acknowledge_task(p: Platform, user: User, task_id: str) -> None:
+    """签收 Acknowledge the assignment."""
+    p.supervision.acknowledge_task(UUID(task_id), _inspector_no(user), today_in_china())
+    p.settle()
+
+
+def start_task(p: Platform, user: User, task_id: str) -> None:
+    """开始检查 Start the inspection (every team member has acknowledged)."""
+    p.supervision.start_task(UUID(task_id), _inspector_no(user), today_in_china())
+    p.settle()
+
+
+def record_result(p: Platform, user: User, task_id: str, code: str, findings: str,
+                  inspected_on: date, co_signers: list[int]) -> None:
+    """谁检查、谁录入 Record the department's result, signed by the recorder and co-signers."""
+    me = _inspector_no(user)
+    p.supervision.record_result(UUID(task_id), me, code, findings or "", inspected_on,
+                                [me, *co_signers], today_in_china(), p.rules)
+    p.settle()
+
+
+def recuse(p: Platform, user: User, task_id: str, reason: str) -> bool:
+    """回避 Withdraw from the task; True if a replacement was drawn."""
+    replaced = recusal.recuse(p.engine, p.supervision, UUID(task_id), _inspector_no(user),
+                              reason or "", today_in_china())
+    p.settle()
+    return replaced

@@ -1,0 +1,82 @@
+"""主体档案 One entity's internal file "as of" a day: directory record, status, tasks, credit facts.
+
+Read from the read models only: the directory and its status history, the tasks, and the credit
+file's timeline (credit.file_views: credit facts, inspection results, annual reports).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from credit import file_views
+from credit import views as credit_views
+from dashboard.labels import ENTITY_STATUSES
+from dashboard.tables import entity_status_history
+from opencheck.rules import Rules
+from supervision import views as supervision_views
+from supervision.plan_tables import plans, tasks
+
+SEARCH_LIMIT = 20
+
+
+def search(conn: sa.Connection, text: str) -> list[dict[str, Any]]:
+    """An exact USCC, else entities whose name contains the text (first 20 by USCC)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    exact = supervision_views.entity_record(conn, text.upper())
+    if exact:
+        return [exact]
+    _, rows = supervision_views.list_entities(conn, name=text, limit=SEARCH_LIMIT)
+    return rows
+
+
+def status_on(conn: sa.Connection, record: dict[str, Any], day: date) -> str | None:
+    """The registration status on `day` (None before registration)."""
+    if record["registered_on"] > day:
+        return None
+    h = entity_status_history.c
+    status = conn.execute(sa.select(h.status).where(h.entity_id == record["entity_id"],
+                                                    h.effective_on <= day)
+                          .order_by(h.effective_on.desc(), h.position.desc()).limit(1)).scalar()
+    return status or "active"
+
+
+KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 Commitment",
+         "serious": "严重违法失信名单 Serious dishonest list", "abnormal": "经营异常名录 Abnormal list",
+         "repair": "信用修复 Credit repair", "red": "守信激励 Red list",
+         "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
+
+
+def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> dict[str, Any] | None:
+    """The file of `uscc` with every fact dated on or before `as_of` (credit facts, inspection
+    results and annual reports from the credit file's timeline)."""
+    record = supervision_views.entity_record(conn, uscc)
+    if record is None:
+        return None
+    events: list[tuple[date, str, str]] = [
+        (record["registered_on"], "登记 Registered", record["registering_authority"])]
+    h = entity_status_history.c
+    for row in conn.execute(sa.select(h.effective_on, h.status, h.reason)
+                            .where(h.entity_id == record["entity_id"])):
+        events.append((row.effective_on, "状态变更 Status changed",
+                       f"{ENTITY_STATUSES.get(row.status, row.status)} {row.reason}".strip()))
+    for t in conn.execute(sa.select(tasks.c.assigned_on, tasks.c.due_on, plans.c.name)
+                          .join(plans, plans.c.plan_id == tasks.c.plan_id)
+                          .where(tasks.c.entity_no == record["entity_no"])):
+        events.append((t.assigned_on, "抽中 Drawn for inspection", f"{t.name} · 期限 due {t.due_on}"))
+    for item in file_views.timeline(conn, uscc, as_of):
+        events.append((item["on"], KINDS.get(item["kind"].split(".")[0], item["kind"]),
+                       item["text"]))
+    shown = sorted((e for e in events if e[0] <= as_of), key=lambda e: e[0], reverse=True)
+    return {
+        "record": record,
+        "status_on": status_on(conn, record, as_of),
+        "lists_on": file_views.lists_on(conn, uscc, as_of),
+        "risk": file_views.risk_of(conn, record["entity_no"], rules),
+        "penalties_in_publicity": len(credit_views.public_penalties(conn, uscc, as_of)),
+        "timeline": [{"date": d.isoformat(), "kind": k, "detail": t} for d, k, t in shown],
+    }

@@ -1,0 +1,79 @@
+"""Bilingual labels (Chinese first, English after): the one place the dashboard names things."""
+
+from __future__ import annotations
+
+from opencheck.regions import COUNTIES, PREFECTURES, PROVINCES
+from opencheck.rules import Rules
+
+ENTITY_TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual business",
+                "cooperative": "农民专业合作社 Farmers' cooperative"}
+ENTITY_STATUSES = {"active": "存续 Active", "deregistered": "注销 Deregistered",
+                   "revoked": "吊销 Revoked", "moved_out": "迁出 Moved out"}
+# GB/T 4754-2017 国民经济行业分类, sections A–T.
+INDUSTRY_SECTIONS = {
+    "A": "农、林、牧、渔业 Agriculture, forestry, husbandry, fishery", "B": "采矿业 Mining",
+    "C": "制造业 Manufacturing", "D": "电力、热力、燃气及水 Utilities", "E": "建筑业 Construction",
+    "F": "批发和零售业 Wholesale and retail", "G": "交通运输、仓储和邮政业 Transport and post",
+    "H": "住宿和餐饮业 Accommodation and catering", "I": "信息传输、软件和信息技术服务业 IT services",
+    "J": "金融业 Finance", "K": "房地产业 Real estate", "L": "租赁和商务服务业 Leasing and business",
+    "M": "科学研究和技术服务业 Research and technical", "N": "水利、环境和公共设施管理业 Public facilities",
+    "O": "居民服务、修理和其他服务业 Resident services", "P": "教育 Education",
+    "Q": "卫生和社会工作 Health and social work", "R": "文化、体育和娱乐业 Culture and sports",
+    "S": "公共管理、社会保障和社会组织 Public administration", "T": "国际组织 International organisations",
+}
+SECTION_LETTERS = tuple(INDUSTRY_SECTIONS)
+PLAN_STATUSES = {"drafted": "草拟 Drafted", "published": "已发布 Published",
+                 "drawn": "已抽取 Drawn", "closed": "已结束 Closed"}
+TASK_STATUSES = {"assigned": "已分派 Assigned", "unstaffed": "人员不足 Unstaffed",
+                 "in_progress": "检查中 In progress", "inspected": "已检查 Inspected",
+                 "published": "已公示 Published"}
+COMMITMENT_STATUSES = {"awaiting": "待核查 Awaiting verification",
+                       "overdue": "逾期未核查 Verification overdue",
+                       "fulfilled": "承诺属实 Fulfilled", "false": "虚假承诺 False commitment"}
+LISTING_STATUSES = {"noticed": "已告知 Noticed", "listed": "已列入 Listed",
+                    "not_listed": "不予列入 Not listed", "removed": "已移出 Removed"}
+LISTS = {"abnormal": "经营异常名录 Abnormal operation list",
+         "serious": "严重违法失信名单 Serious dishonest list",
+         "red": "守信激励名单 Red list"}
+RISK_CLASSES = {"A": "A 低风险 Low", "B": "B 一般风险 General",
+                "C": "C 较高风险 Relatively high", "D": "D 高风险 High"}
+STRATA = {"A": "A类 Class A", "B": "B类 Class B", "C": "C类 Class C", "D": "D类 Class D",
+          "targeted": "重点对象 Targeted"}
+ROLES = {"inspector": "执法检查人员 Inspector", "supervisor": "监管人员 Supervisor",
+         "admin": "管理员 Administrator"}
+PUBLICATION = {"on_time": "按时公示 Published on time", "late": "逾期公示 Published late",
+               "overdue": "逾期未公示 Overdue, unpublished",
+               "pending": "期限内待公示 Pending, within deadline"}
+
+
+def region_label(code: str) -> str:
+    """婺城区 330702 style: the name where the embedded table knows it, else the code; a prefix
+    ("3307") is named as its division ("金华市 3307")."""
+    full = code.ljust(6, "0")
+    name = COUNTIES.get(full) or PREFECTURES.get(full)
+    if name is None and full.endswith("0000"):
+        name = PROVINCES.get(full[:2])
+    return f"{name} {code}" if name else code
+
+
+def region_options() -> list[dict[str, str]]:
+    """Prefectures, each followed by its counties (the filter's choices, as GB/T 2260 prefixes)."""
+    options = []
+    for pref, name in PREFECTURES.items():
+        options.append({"label": f"{name} {pref}", "value": pref[:4]})
+        options += [{"label": f"　{cname} {code}", "value": code}
+                    for code, cname in COUNTIES.items() if code[:4] == pref[:4]]
+    return options
+
+
+def department_labels(rules: Rules) -> dict[str, str]:
+    return {d.code: f"{d.name_zh} {d.name_en.capitalize()}" for d in rules.directory.departments}
+
+
+def result_labels(rules: Rules) -> dict[str, str]:
+    """Official result catalogue: code → "1 未发现问题 no problem found"."""
+    return {c.code: f"{c.code} {c.name_zh} {c.name_en}" for c in rules.results.catalogue}
+
+
+def options(labels: dict[str, str]) -> list[dict[str, str]]:
+    return [{"label": v, "value": k} for k, v in labels.items()]

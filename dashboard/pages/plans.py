@@ -1,0 +1,212 @@
+"""抽查计划 Plans: draft and publish a plan, draw it with a public random value, verify the draw."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from pydantic import ValidationError
+
+from dashboard import actions, grids
+from dashboard.labels import (ENTITY_TYPES, INDUSTRY_SECTIONS, PLAN_STATUSES, TASK_STATUSES,
+                              department_labels, options, region_label, region_options)
+from dashboard.pages.plan_detail import detail, verification
+from dashboard.session import SUPERVISORS, guarded
+from dashboard.widgets import card, infinite_grid
+from opencheck.bootstrap import Platform, today_in_china
+from opencheck.errors import DomainError
+from supervision.views import list_check_items
+
+PLAN_COLUMNS = [
+    {"field": "name", "headerName": "计划名称 Plan", "minWidth": 200},
+    {"field": "status", "headerName": "状态 Status"},
+    {"field": "lead_department", "headerName": "牵头部门 Lead department"},
+    {"field": "region_prefix", "headerName": "地区 Region"},
+    {"field": "drafted_on", "headerName": "拟定 Drafted"},
+    {"field": "due_on", "headerName": "完成期限 Due"},
+    {"field": "draws", "headerName": "抽取次数 Draws", "type": "numericColumn"},
+]
+
+
+def layout(user, platform: Platform) -> html.Div:
+    return html.Div([
+        html.H2("抽查计划 Spot-check plans"),
+        dcc.Store(id="plan-selected"), dcc.Store(id="plan-refresh", data=0),
+        card("计划列表 Plans (点击一行查看 click a row)", [
+            html.Div(infinite_grid("plans-grid", PLAN_COLUMNS, "plan_id", height=280),
+                     id="plans-grid-holder")]),
+        card("新建计划 New plan", [_form(user, platform)], "plan-form-card"),
+        card("计划详情 Plan detail", [
+            html.Div(id="plan-detail", children=html.Div("请选择或新建计划 Select or create a plan.",
+                                                         className="empty-state")),
+            html.Div([
+                html.Button("发布计划 Publish", id="plan-publish", className="button", disabled=True),
+                dcc.Input(id="plan-random", type="text", className="input-wide",
+                          placeholder="公开随机数 Public random value (e.g. 福彩3D 2026-061: 3-8-1)"),
+                html.Button("抽取 Draw", id="plan-draw", className="button", disabled=True),
+                html.Button("验证抽取 Verify draw", id="plan-verify", className="button-light",
+                            disabled=True),
+            ], className="actions"),
+            html.Div(id="plan-action-msg", role="status"),
+            html.Div(id="plan-verification"),
+            html.H4("检查任务 Tasks of the latest draw"),
+            html.Div(id="plan-tasks-holder"),
+        ], "plan-detail-card", stack=True),
+    ], id="plans-page")
+
+
+def _form(user, platform: Platform) -> html.Div:
+    rules = platform.rules
+    with platform.engine.connect() as conn:
+        _, items = list_check_items(conn, limit=500)
+    departments = department_labels(rules)
+    lead = user.department if user.department in departments else next(iter(departments))
+    ratios = rules.draw.ratios
+
+    def field(label: str, control: Any) -> html.Div:
+        return html.Div([html.Label(label), control], className="field")
+
+    return html.Div([
+        field("计划名称 Plan name", dcc.Input(id="plan-name", type="text", className="input-wide")),
+        field("牵头部门 Lead department", dcc.Dropdown(id="plan-lead", options=options(departments),
+                                                   value=lead, clearable=False)),
+        field("联合部门 Joint departments", dcc.Dropdown(id="plan-departments", multi=True,
+                                                     options=options(departments))),
+        field("抽查事项 Check items", dcc.Dropdown(id="plan-items", multi=True, options=[
+            {"label": f"{i['code']} {i['name']} ({i['department']})", "value": i["code"]}
+            for i in items])),
+        field("地区范围 Region scope", dcc.Dropdown(id="plan-region", options=region_options(),
+                                                placeholder="全省 whole province")),
+        field("行业 Industries (定向 directed)", dcc.Dropdown(id="plan-industries", multi=True,
+                                                         options=options(INDUSTRY_SECTIONS))),
+        field("主体类型 Entity types (定向 directed)", dcc.Dropdown(
+            id="plan-types", multi=True, options=options(ENTITY_TYPES))),
+        html.Div([field(f"{k}类抽查比例 Ratio {k}", dcc.Input(
+            id=f"plan-ratio-{k}", type="number", min=0, max=1, step=0.01,
+            value=getattr(ratios, k))) for k in "ABCD"], className="row"),
+        field("每项任务检查人员 Inspectors per task (≥ 2, 行政处罚法 Art 42)", dcc.Input(
+            id="plan-inspectors", type="number", min=2, max=10, step=1,
+            value=rules.draw.min_inspectors)),
+        field("完成期限 Due on", dcc.DatePickerSingle(
+            id="plan-due", date=date(today_in_china().year, 12, 31).isoformat(),
+            display_format="YYYY-MM-DD")),
+        html.Button("拟定计划 Draft plan", id="plan-create", className="button"),
+        html.Div(id="plan-create-msg", role="status"),
+    ], className="form")
+
+
+def _grid() -> Any:
+    return infinite_grid("plans-grid", PLAN_COLUMNS, "plan_id", height=280)
+
+
+def register(app, get_platform) -> None:
+    @app.callback(Output("plans-grid", "getRowsResponse"), Input("plans-grid", "getRowsRequest"))
+    @guarded(get_platform, SUPERVISORS)
+    def plan_rows(user, request):
+        with get_platform().engine.connect() as conn:
+            total, rows = grids.plans_page(conn, request)
+        names = department_labels(get_platform().rules)
+        for r in rows:
+            r["status"] = PLAN_STATUSES.get(r["status"], r["status"])
+            r["lead_department"] = names.get(r["lead_department"], r["lead_department"])
+            r["region_prefix"] = (region_label(r["region_prefix"]) if r["region_prefix"]
+                                  else "全省 all")
+        return {"rowData": rows, "rowCount": total}
+
+    @app.callback(Output("plan-selected", "data"), Input("plans-grid", "cellClicked"),
+                  prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def select(user, clicked):
+        return (clicked or {}).get("rowId") or no_update
+
+    @app.callback(Output("plan-create-msg", "children"),
+                  Output("plan-selected", "data", allow_duplicate=True),
+                  Output("plans-grid-holder", "children"),
+                  Input("plan-create", "n_clicks"),
+                  State("plan-name", "value"), State("plan-lead", "value"),
+                  State("plan-departments", "value"), State("plan-items", "value"),
+                  State("plan-region", "value"), State("plan-industries", "value"),
+                  State("plan-types", "value"),
+                  *[State(f"plan-ratio-{k}", "value") for k in "ABCD"],
+                  State("plan-inspectors", "value"), State("plan-due", "date"),
+                  prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def create(user, clicks, name, lead, joint, items, region, industries, types,
+               a, b, c, d, per_task, due):
+        form = {"name": name or "", "lead_department": lead, "departments": joint or [],
+                "check_items": items or [],
+                "scope": {"region_prefix": region or "", "industries": industries or [],
+                          "entity_types": types or []},
+                "ratios": {"A": a, "B": b, "C": c, "D": d}, "inspectors_per_task": per_task,
+                "due_on": (due or "")[:10] or None}
+        try:
+            plan_id = actions.draft_plan(get_platform(), user, form)
+        except (ValidationError, DomainError) as e:
+            return html.Div(f"未能拟定 Not drafted: {actions.message_of(e)}", className="error"), \
+                no_update, no_update
+        return html.Div("已拟定 Drafted: 请发布后再抽取 publish it, then draw.", className="ok",
+                        id="plan-created"), plan_id, _grid()
+
+    @app.callback(Output("plan-detail", "children"), Output("plan-publish", "disabled"),
+                  Output("plan-draw", "disabled"), Output("plan-verify", "disabled"),
+                  Output("plan-tasks-holder", "children"), Output("plan-verification", "children"),
+                  Input("plan-selected", "data"), Input("plan-refresh", "data"),
+                  prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def show(user, plan_id, _refresh):
+        if not plan_id:
+            return no_update
+        panel, status = detail(get_platform(), plan_id)
+        tasks = (infinite_grid("plan-tasks-grid", TASK_COLUMNS, "task_id")
+                 if status in ("drawn", "closed") else html.Div("尚未抽取 Not drawn yet.",
+                                                                className="empty-state"))
+        drawn = status in ("drawn", "closed")
+        return panel, status != "drafted", status != "published", not drawn, tasks, None
+
+    @app.callback(Output("plan-action-msg", "children"),
+                  Output("plan-refresh", "data"),
+                  Output("plan-verification", "children", allow_duplicate=True),
+                  Output("plans-grid-holder", "children", allow_duplicate=True),
+                  Input("plan-publish", "n_clicks"), Input("plan-draw", "n_clicks"),
+                  Input("plan-verify", "n_clicks"),
+                  State("plan-selected", "data"), State("plan-random", "value"),
+                  State("plan-refresh", "data"), prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def act(user, _publish, _draw, _verify, plan_id, public_random, refresh):
+        p = get_platform()
+        if not plan_id or ctx.triggered_id is None:
+            return no_update
+        try:
+            if ctx.triggered_id == "plan-verify":
+                return None, no_update, verification(actions.verify_draw(p, plan_id)), no_update
+            if ctx.triggered_id == "plan-publish":
+                actions.publish_plan(p, user, plan_id)
+                done = "已发布 Published: 现在可以抽取 now draw it with a public random value."
+            else:
+                record = actions.draw_plan(p, user, plan_id, public_random)
+                done = f"已抽取 Drawn: {record['drawn']} 户 entities from {record['pool_size']:,}."
+        except (ValidationError, DomainError) as e:
+            failed = html.Div(actions.message_of(e), className="error")
+            return failed, no_update, no_update, no_update
+        return html.Div(done, className="ok"), (refresh or 0) + 1, None, _grid()
+
+    @app.callback(Output("plan-tasks-grid", "getRowsResponse"),
+                  Input("plan-tasks-grid", "getRowsRequest"), State("plan-selected", "data"))
+    @guarded(get_platform, SUPERVISORS)
+    def task_rows(user, request, plan_id):
+        with get_platform().engine.connect() as conn:
+            total, rows = grids.plan_tasks_page(conn, plan_id or "", request)
+        for r in rows:
+            r["status"] = TASK_STATUSES.get(r["status"], r["status"])
+        return {"rowData": rows, "rowCount": total}
+
+
+TASK_COLUMNS = [
+    {"field": "uscc", "headerName": "统一社会信用代码 USCC", "minWidth": 180},
+    {"field": "entity_name", "headerName": "名称 Name", "minWidth": 180},
+    {"field": "status", "headerName": "状态 Status"},
+    {"field": "team", "headerName": "检查人员 Team", "sortable": False, "minWidth": 160},
+    {"field": "due_on", "headerName": "完成期限 Due"},
+    {"field": "unassigned_reason", "headerName": "未配齐原因 Staffing gap", "sortable": False},
+]

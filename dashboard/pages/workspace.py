@@ -1,0 +1,191 @@
+"""我的任务 The inspector's workspace: own tasks, acknowledgement, start, result, recusal (回避)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from pydantic import ValidationError
+
+from dashboard import actions, grids
+from dashboard.labels import TASK_STATUSES, department_labels, result_labels
+from dashboard.session import INSPECTORS, guarded
+from dashboard.widgets import card, empty, infinite_grid
+from opencheck.bootstrap import Platform, today_in_china
+from opencheck.errors import DomainError
+from supervision import task_views
+from supervision.tables import inspectors
+
+TASK_COLUMNS = [
+    {"field": "due_on", "headerName": "完成期限 Due", "sort": "asc"},
+    {"field": "entity_name", "headerName": "名称 Entity", "minWidth": 180},
+    {"field": "uscc", "headerName": "统一社会信用代码 USCC", "minWidth": 170},
+    {"field": "status", "headerName": "状态 Status"},
+    {"field": "address", "headerName": "住所 Address", "sortable": False, "minWidth": 180},
+    {"field": "team", "headerName": "检查组 Team", "sortable": False},
+    {"field": "assigned_on", "headerName": "分派 Assigned"},
+]
+
+
+def layout(user, platform: Platform) -> html.Div:
+    if user.inspector_no is None:
+        return empty("此账号未关联检查人员 This account is not linked to an inspector record "
+                     "(users.inspector_no); ask an administrator.", "not-linked")
+    codes = result_labels(platform.rules)
+    return html.Div([
+        html.H2("我的任务 My tasks"),
+        dcc.Store(id="ws-selected"), dcc.Store(id="ws-refresh", data=0),
+        card("检查任务 Inspection tasks (点击一行 click a row)", [
+            html.Div(infinite_grid("my-tasks-grid", TASK_COLUMNS, "task_id", height=300),
+                     id="my-tasks-holder")]),
+        card("任务详情 Task", [
+            html.Div(empty("请选择任务 Select a task."), id="ws-detail"),
+            html.Div([
+                html.Button("签收 Acknowledge", id="ws-ack", className="button", disabled=True),
+                html.Button("开始检查 Start inspection", id="ws-start", className="button",
+                            disabled=True),
+            ], className="actions"),
+            html.H4("检查结果 Result (谁检查、谁录入)"),
+            html.Div([
+                html.Label("结果类别 Result category"),
+                dcc.Dropdown(id="ws-code", options=[{"label": v, "value": k}
+                                                    for k, v in codes.items()]),
+                html.Label("检查情况 Findings (发现问题时必填 required when a problem is found)"),
+                dcc.Textarea(id="ws-findings", className="textarea"),
+                html.Label("检查日期 Inspected on"),
+                dcc.DatePickerSingle(id="ws-inspected", date=today_in_china().isoformat(),
+                                     display_format="YYYY-MM-DD"),
+                html.Label("共同签名 Co-signers (≥ 2 officers, 行政处罚法 Art 42)"),
+                dcc.Checklist(id="ws-cosigners", options=[], value=[], className="checklist"),
+                html.Button("提交结果 Submit result", id="ws-submit", className="button",
+                            disabled=True),
+            ], className="form"),
+            html.H4("回避 Recusal (行政处罚法 Art 43)"),
+            html.Div([
+                dcc.Textarea(id="ws-recuse-reason", className="textarea",
+                             placeholder="回避理由 Reason: relationship or interest"),
+                html.Button("申请回避 Withdraw from this task", id="ws-recuse",
+                            className="button-danger", disabled=True),
+            ], className="form"),
+            html.Div(id="ws-msg", role="status"),
+        ], "task-card", stack=True),
+    ], id="workspace")
+
+
+def _detail(platform: Platform, user, task_id: str) -> tuple[Any, dict[str, Any] | None]:
+    with platform.engine.connect() as conn:
+        if not task_views.on_team(conn, task_id, user.inspector_no):
+            return empty("不是您的任务 Not one of your tasks."), None
+        task = task_views.task_record(conn, task_id)
+        names = dict(conn.execute(sa_names([m["inspector_no"] for m in task["team"]])).all())
+    depts = department_labels(platform.rules)
+    team = [html.Li(f"{names.get(m['inspector_no'], m['inspector_no'])} · "
+                    f"{depts.get(m['department'], m['department'])} · "
+                    + (f"已签收 acknowledged {m['acknowledged_on']}" if m.get("acknowledged_on")
+                       else "未签收 not acknowledged")) for m in task["team"]]
+    results = [html.Li(f"{r['department']}: {r['result_code']} {r['result_name_zh']} "
+                       f"{r['result_name_en']} · {r['inspected_on']}", className="result-line")
+               for r in task["results"]]
+    panel = html.Div([
+        html.H4(f"{task['entity_name']} {task['uscc']}", id="ws-task-title"),
+        html.P(f"{task['entity_address']} · 期限 due {task['due_on']} · 状态 "
+               f"{TASK_STATUSES.get(task['status'], task['status'])}", id="ws-task-status"),
+        html.P("部门 Departments: " + ", ".join(depts.get(d, d) for d in task["departments"])
+               + " · 事项 Items: " + ", ".join(task["check_items"])),
+        html.P(f"未配齐 Staffing gap: {task['unassigned_reason']}", className="error")
+        if task["unassigned_reason"] else None,
+        html.Ul(team, className="team"),
+        html.Ul(results, id="ws-results") if results else None,
+    ])
+    task["names"] = names
+    return panel, task
+
+
+def sa_names(numbers: list[int]) -> sa.Select:
+    return sa.select(inspectors.c.inspector_no, inspectors.c.name).where(
+        inspectors.c.inspector_no.in_(numbers))
+
+
+def register(app, get_platform) -> None:
+    @app.callback(Output("my-tasks-grid", "getRowsResponse"),
+                  Input("my-tasks-grid", "getRowsRequest"))
+    @guarded(get_platform, INSPECTORS)
+    def rows(user, request):
+        with get_platform().engine.connect() as conn:
+            total, page = grids.my_tasks_page(conn, user.inspector_no, request)
+        for r in page:
+            r["status"] = TASK_STATUSES.get(r["status"], r["status"])
+        return {"rowData": page, "rowCount": total}
+
+    @app.callback(Output("ws-selected", "data"), Input("my-tasks-grid", "cellClicked"),
+                  prevent_initial_call=True)
+    @guarded(get_platform, INSPECTORS)
+    def select(user, clicked):
+        return (clicked or {}).get("rowId") or no_update
+
+    @app.callback(Output("ws-detail", "children"), Output("ws-cosigners", "options"),
+                  Output("ws-cosigners", "value"), Output("ws-ack", "disabled"),
+                  Output("ws-start", "disabled"), Output("ws-submit", "disabled"),
+                  Output("ws-recuse", "disabled"),
+                  Input("ws-selected", "data"), Input("ws-refresh", "data"),
+                  prevent_initial_call=True)
+    @guarded(get_platform, INSPECTORS)
+    def show(user, task_id, _refresh):
+        if not task_id:
+            return no_update
+        panel, task = _detail(get_platform(), user, task_id)
+        if task is None:
+            return panel, [], [], True, True, True, True
+        me = user.inspector_no
+        others = [m["inspector_no"] for m in task["team"] if m["inspector_no"] != me]
+        mine = next(m for m in task["team"] if m["inspector_no"] == me)
+        recorded = mine["department"] in {r["department"] for r in task["results"]} or any(
+            me in r["signatures"] for r in task["results"])
+        return (panel,
+                [{"label": f"{task['names'].get(n, n)}", "value": n} for n in others], others,
+                bool(mine.get("acknowledged_on")),
+                task["status"] != "assigned",
+                task["status"] not in ("in_progress", "inspected") or recorded,
+                task["status"] not in ("assigned", "in_progress") or recorded)
+
+    @app.callback(Output("ws-msg", "children"), Output("ws-refresh", "data"),
+                  Output("my-tasks-holder", "children"),
+                  Input("ws-ack", "n_clicks"), Input("ws-start", "n_clicks"),
+                  Input("ws-submit", "n_clicks"), Input("ws-recuse", "n_clicks"),
+                  State("ws-selected", "data"), State("ws-code", "value"),
+                  State("ws-findings", "value"), State("ws-inspected", "date"),
+                  State("ws-cosigners", "value"), State("ws-recuse-reason", "value"),
+                  State("ws-refresh", "data"), prevent_initial_call=True)
+    @guarded(get_platform, INSPECTORS)
+    def act(user, _a, _s, _r, _w, task_id, code, findings, inspected, cosigners, reason, refresh):
+        p = get_platform()
+        if not task_id or ctx.triggered_id is None:
+            return no_update
+        try:
+            done = _run(p, user, ctx.triggered_id, task_id, code, findings, inspected,
+                        cosigners, reason)
+        except (ValidationError, DomainError) as e:
+            return html.Div(actions.message_of(e), className="error"), no_update, no_update
+        grid = infinite_grid("my-tasks-grid", TASK_COLUMNS, "task_id", height=300)
+        return html.Div(done, className="ok", id="ws-done"), (refresh or 0) + 1, grid
+
+
+def _run(p: Platform, user, button: str, task_id: str, code, findings, inspected, cosigners,
+         reason) -> str:
+    if button == "ws-ack":
+        actions.acknowledge_task(p, user, task_id)
+        return "已签收 Acknowledged."
+    if button == "ws-start":
+        actions.start_task(p, user, task_id)
+        return "已开始检查 Inspection started."
+    if button == "ws-submit":
+        if not code:
+            raise DomainError("请选择结果类别 choose a result category", field="result_code")
+        day = date.fromisoformat(inspected[:10]) if inspected else today_in_china()
+        actions.record_result(p, user, task_id, code, findings or "", day, cosigners or [])
+        return "结果已提交 Result recorded; 待部门公示 the department publishes it."
+    replaced = actions.recuse(p, user, task_id, reason or "")
+    return ("已回避，已随机抽取替补 Withdrawn; a replacement was drawn at random." if replaced else
+            "已回避，暂无替补 Withdrawn; no eligible replacement — the supervisor is alerted.")

@@ -1,0 +1,93 @@
+"""Projections behind the dashboard: directory counts per group and entity status history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from dashboard.tables import entity_counts, entity_facets, entity_status_history
+from opencheck.projections import Projection, Unit, handles
+from supervision.registry import ENTITY_TYPES, STATUSES, MarketEntity
+
+KEY = ("region_int", "industry_section", "type_code", "status_code")
+
+
+def _upsert(dialect: Any) -> Any:
+    stmt = dialect.insert(entity_counts)
+    return stmt.on_conflict_do_update(
+        index_elements=list(KEY),
+        set_={"entities": entity_counts.c.entities + stmt.excluded.entities})
+
+
+_ADD = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
+_INSERT_FACETS = entity_facets.insert()
+_INSERT_HISTORY = entity_status_history.insert()
+_FACETS = sa.select(*(entity_facets.c[k] for k in KEY)).where(
+    entity_facets.c.entity_id == sa.bindparam("b_entity_id"))
+
+
+def _section(industry_code: str) -> int:
+    return ord(industry_code[0].upper()) - ord("A")
+
+
+class EntityCounts(Projection):
+    """Active, deregistered … entities per region, industry section and type (pre-aggregated)."""
+
+    name = "entity_counts"
+    application = "supervision"
+    tables = (entity_facets, entity_counts)
+
+    @staticmethod
+    def _add(unit: Unit, key: dict[str, int], delta: int) -> None:
+        unit.execute(_ADD[unit.conn.dialect.name], {**key, "entities": delta})
+
+    @handles(MarketEntity.Registered)
+    def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
+        key = {"region_int": int(e.region_code), "industry_section": _section(e.industry_code),
+               "type_code": ENTITY_TYPES.index(e.entity_type), "status_code": 0}
+        unit.execute(_INSERT_FACETS, {"entity_id": e.originator_id.hex, **key})
+        self._add(unit, key, 1)
+
+    def _move(self, entity_id: str, unit: Unit, **new: int) -> None:
+        old = unit.query(_FACETS, {"b_entity_id": entity_id}).one()._asdict()
+        key = {**old, **new}
+        if key == old:
+            return
+        unit.query(entity_facets.update().where(entity_facets.c.entity_id == entity_id)
+                   .values(**new))
+        self._add(unit, old, -1)
+        self._add(unit, key, 1)
+
+    @handles(MarketEntity.StatusChanged)
+    def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
+        self._move(e.originator_id.hex, unit, status_code=STATUSES.index(e.status))
+
+    @handles(MarketEntity.DetailsChanged)
+    def details_changed(self, e: MarketEntity.DetailsChanged, position: int, unit: Unit) -> None:
+        new = {}
+        if "region_code" in e.changes:
+            new["region_int"] = int(e.changes["region_code"])
+        if "industry_code" in e.changes:
+            new["industry_section"] = _section(e.changes["industry_code"])
+        if new:
+            self._move(e.originator_id.hex, unit, **new)
+
+
+class EntityStatusHistory(Projection):
+    """状态变更 Each entity's registration-status changes, for the entity file's "as of" view."""
+
+    name = "entity_status_history"
+    application = "supervision"
+    tables = (entity_status_history,)
+
+    @handles(MarketEntity.StatusChanged)
+    def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_HISTORY, {
+            "entity_id": e.originator_id.hex, "position": position, "status": e.status,
+            "effective_on": e.effective_on, "reason": (e.reason or "")[:500]})
+
+
+def dashboard_projections() -> list[Projection]:
+    return [EntityCounts(), EntityStatusHistory()]

@@ -1,0 +1,88 @@
+"""Dashboard sessions: a signed JWT (opencheck.auth) in an HttpOnly, SameSite=Strict cookie.
+
+The browser's scripts never see the token; callbacks are same-origin JSON POSTs, which a
+SameSite=Strict cookie plus the JSON content type keep out of reach of other sites. Every
+callback reads the cookie from ``flask.request`` again and reloads the user, so a deactivated
+account or a changed role takes effect at the next click, not at the token's expiry.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import flask
+import jwt
+import sqlalchemy as sa
+from dash import ctx
+
+from opencheck import auth
+from opencheck.bootstrap import Platform
+from opencheck.db import users
+
+COOKIE = "opencheck_session"
+PATH = "/dashboard/"
+SUPERVISORS = ("supervisor", "admin")
+INSPECTORS = ("inspector",)
+
+
+class NotSignedIn(Exception):
+    """No valid session cookie: the callback's outputs are withheld and the login shown."""
+
+
+class NotPermitted(Exception):
+    """Signed in, but the role may not use this page."""
+
+
+def user_from_cookie(platform: Platform, cookies: Any) -> auth.User | None:
+    """The active user the cookie's token names, or None (absent, forged, expired, disabled)."""
+    token = cookies.get(COOKIE)
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, auth.signing_key(platform.settings), algorithms=[auth.ALGORITHM])
+    except jwt.PyJWTError:
+        return None
+    with platform.engine.connect() as conn:
+        row = conn.execute(sa.select(users).where(users.c.id == claims.get("uid"),
+                                                  users.c.active.is_(True))).first()
+    if row is None or row.username != claims.get("sub"):
+        return None
+    return auth.User(row.id, row.username, row.role, row.display_name, row.department,
+                     row.inspector_no)
+
+
+def current_user(platform: Platform) -> auth.User | None:
+    return user_from_cookie(platform, flask.request.cookies)
+
+
+def start_session(platform: Platform, user: auth.User) -> None:
+    """Set the session cookie on this callback's response."""
+    ctx.response.set_cookie(
+        COOKIE, auth.issue_token(platform.settings, user),
+        max_age=platform.settings.token_ttl_minutes * 60, path=PATH, httponly=True,
+        samesite="Strict", secure=flask.request.is_secure)
+
+
+def end_session() -> None:
+    ctx.response.set_cookie(COOKIE, "", max_age=0, expires=0, path=PATH, httponly=True,
+                            samesite="Strict", secure=flask.request.is_secure)
+
+
+def guarded(get_platform: Callable[[], Platform], roles: tuple[str, ...]):
+    """Decorator for callbacks: re-check the cookie and the role, then pass the user first."""
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            user = current_user(get_platform())
+            if user is None:
+                raise NotSignedIn()
+            if user.role not in roles:
+                raise NotPermitted(user.role)
+            return fn(user, *args, **kwargs)
+
+        return run
+
+    return wrap

@@ -1,0 +1,174 @@
+"""API schemas of inspection tasks, results, follow-ups, referrals, notifications and the public
+record of published results."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+Department = Field(None, max_length=50, pattern=NO_NUL,
+                   description="the part's department; may be omitted unless the task is joint")
+
+
+class TeamMemberRecord(BaseModel):
+    inspector_no: int
+    department: str
+    assigned_on: date
+    acknowledged_on: date | None
+
+
+class FollowUpRecord(BaseModel):
+    follow_up_no: int
+    kind: str
+    ordered_on: date
+    deadline_workdays: int
+    due_on: date
+    note: str
+    ordered_by: str
+    outcome: Literal["open", "satisfied", "overdue"]
+    outcome_on: date | None
+    outcome_note: str
+
+
+class ResultRecord(BaseModel):
+    """One department's recorded part of a task (谁检查、谁录入)."""
+
+    department: str
+    result_code: str
+    result_name_zh: str
+    result_name_en: str
+    follow_up: str
+    problem_found: bool
+    abnormal_list_ground: bool
+    findings: str
+    inspected_on: date
+    recorded_on: date
+    recorded_by: int
+    signatures: list[int] = Field(description="inspector numbers of the signing officers")
+    publish_by: date = Field(description="publication deadline in working days (一公开)")
+    published_on: date | None
+    late: bool
+    publication_overdue_on: date | None
+    follow_ups: list[FollowUpRecord]
+
+
+class ReferralRecord(BaseModel):
+    """抄告 A finding copied to the competent department."""
+
+    task_id: str
+    referral_no: int
+    uscc: str
+    from_department: str
+    to_department: str
+    matter: str
+    referred_on: date
+    referred_by: str
+
+
+class ReferralQueueItem(ReferralRecord):
+    entity_name: str | None
+
+
+class TaskRecord(BaseModel):
+    """An inspection task as its team and the supervisors see it."""
+
+    task_id: str
+    plan_id: str
+    draw_no: int
+    uscc: str
+    entity_name: str
+    entity_address: str
+    departments: list[str]
+    check_items: list[str]
+    status: Literal["assigned", "unstaffed", "in_progress", "inspected", "published"]
+    unassigned_reason: str
+    short_staffed: bool
+    assigned_on: date
+    due_on: date
+    started_on: date | None
+    team: list[TeamMemberRecord]
+    results: list[ResultRecord]
+    referrals: list[ReferralRecord]
+
+
+class RecusalCreate(BaseModel):
+    """回避 The conflict of interest that makes the inspector withdraw (行政处罚法 Art 43)."""
+
+    reason: str = Field(..., min_length=1, max_length=1000, pattern=NO_NUL)
+
+
+class RecusalPublic(BaseModel):
+    task_id: str
+    replaced: bool
+    short_staffed: bool
+    unassigned_reason: str
+
+
+class ResultCreate(BaseModel):
+    """检查结果 The recorder's department's result, signed by at least two team inspectors."""
+
+    result_code: str = Field(..., min_length=1, max_length=10, pattern=NO_NUL,
+                             description="a code of the configured result catalogue")
+    findings: str = Field("", max_length=4000, pattern=NO_NUL,
+                          description="required when the result finds a problem")
+    inspected_on: date = Field(description="the inspection's end; not in the future")
+    signatures: list[int] = Field(..., max_length=20,
+                                  description="user ids of the signing inspectors (≥ 2, all on "
+                                              "the team, the recorder among them)")
+
+
+class FollowUpCreate(BaseModel):
+    """责令公示 / 责令改正 An order with a deadline in working days."""
+
+    department: str | None = Department
+    kind: Literal["order_publicise", "order_correct"]
+    deadline_workdays: int = Field(..., ge=1, le=250)
+    note: str = Field("", max_length=4000, pattern=NO_NUL)
+
+
+class FollowUpOutcomeCreate(BaseModel):
+    department: str | None = Department
+    outcome: Literal["satisfied", "overdue"]
+    on: date
+    note: str = Field("", max_length=4000, pattern=NO_NUL)
+
+
+class PublicationCreate(BaseModel):
+    department: str | None = Department
+
+
+class ReferralCreate(BaseModel):
+    department: str | None = Department
+    to_department: str = Field(..., min_length=1, max_length=50, pattern=NO_NUL)
+    matter: str = Field(..., min_length=1, max_length=4000, pattern=NO_NUL)
+
+
+class NotificationPublic(BaseModel):
+    position: int = Field(description="the notification's id (also the SSE event id)")
+    kind: str
+    task_id: str
+    uscc: str
+    entity_name: str | None
+    due_on: date
+    created_on: date
+    message: str
+    read: bool
+
+
+class PublishedInspection(BaseModel):
+    """一公开 A published result: never findings, never anything about the inspectors."""
+
+    uscc: str
+    entity_name: str
+    plan_id: str
+    plan_name: str
+    check_items: list[str]
+    department: str
+    result_code: str
+    result_name_zh: str
+    result_name_en: str
+    inspected_on: date
+    published_on: date

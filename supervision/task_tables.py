@@ -1,0 +1,93 @@
+"""Read models of inspection results, follow-ups, referrals and the inspectors' notifications."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from opencheck.db import metadata
+
+# One row per task and department (谁检查、谁录入、谁公开: each department records and publishes
+# its own part of a joint task).
+task_results = sa.Table(
+    "task_results",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("department", sa.String(50), primary_key=True),
+    sa.Column("plan_id", sa.String(32), nullable=False, index=True),
+    sa.Column("entity_no", sa.BigInteger, nullable=False),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("result_code", sa.String(10), nullable=False),
+    sa.Column("result_name_zh", sa.String(200), nullable=False),
+    sa.Column("result_name_en", sa.String(200), nullable=False),
+    sa.Column("follow_up", sa.String(30), nullable=False),
+    sa.Column("problem_found", sa.Boolean, nullable=False),
+    sa.Column("abnormal_list_ground", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("findings", sa.Text, nullable=False, server_default=""),
+    sa.Column("inspected_on", sa.Date, nullable=False),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+    sa.Column("recorded_by", sa.BigInteger, nullable=False),          # inspector_no
+    sa.Column("signatures", sa.String(500), nullable=False),          # ';'-joined inspector_no
+    sa.Column("publish_by", sa.Date, nullable=False, index=True),
+    sa.Column("published_on", sa.Date, nullable=True),
+    sa.Column("published_by", sa.String(100), nullable=True),
+    sa.Column("late", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("publication_overdue_on", sa.Date, nullable=True),
+    info={"projection": "inspection_results"},
+)
+
+task_follow_ups = sa.Table(
+    "task_follow_ups",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("department", sa.String(50), primary_key=True),
+    sa.Column("follow_up_no", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("ordered_on", sa.Date, nullable=False),
+    sa.Column("deadline_workdays", sa.Integer, nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("ordered_by", sa.String(100), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False, server_default="open"),
+    sa.Column("outcome_on", sa.Date, nullable=True),
+    sa.Column("outcome_note", sa.Text, nullable=False, server_default=""),
+    info={"projection": "inspection_results"},
+)
+
+# 抄告 Findings copied to the competent department: its queue.
+task_referrals = sa.Table(
+    "task_referrals",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("referral_no", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("uscc", sa.String(18), nullable=False),
+    sa.Column("from_department", sa.String(50), nullable=False),
+    sa.Column("to_department", sa.String(50), nullable=False, index=True),
+    sa.Column("matter", sa.Text, nullable=False),
+    sa.Column("referred_on", sa.Date, nullable=False),
+    sa.Column("referred_by", sa.String(100), nullable=False),
+    info={"projection": "inspection_results"},
+)
+
+# Keyed by (inspector, event position): stable across rebuilds; the position is the SSE event id.
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("inspector_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(30), nullable=False),
+    sa.Column("task_id", sa.String(32), nullable=False),
+    sa.Column("uscc", sa.String(18), nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("created_on", sa.Date, nullable=False),
+    sa.Column("message", sa.String(500), nullable=False),
+    info={"projection": "notifications"},
+)
+
+# Which notifications an inspector has read: user state, not a projection, so a rebuild keeps it.
+notification_reads = sa.Table(
+    "notification_reads",
+    metadata,
+    sa.Column("inspector_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("read_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,113 @@
+"""The dashboard in Chromium: supervisor overview, a plan drafted, published, drawn and verified
+through the form, and the inspector's workspace down to a recorded result."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from supervision.plan_tables import task_inspectors, tasks
+
+pytestmark = pytest.mark.browser
+
+PLOT_POINTS = """id => {
+  const g = document.querySelector('#' + id + ' .js-plotly-plot');
+  if (!g || !g.data) return 0;
+  return g.data.reduce((n, t) => n + ((t.y || t.values || []).length), 0);
+}"""
+
+
+def _rows_sent(response) -> dict:
+    """The getRowsResponse a grid callback sent to the browser."""
+    return next(v["getRowsResponse"] for v in response.json()["response"].values()
+                if "getRowsResponse" in v)
+
+
+def test_supervisor_overview_renders_charts_and_filters(page, live):
+    # log in as a supervisor: the overview is the landing page
+    page.login("sup")
+    page.page.wait_for_selector("#fig-status .js-plotly-plot")
+    for fig in ("fig-status", "fig-types", "fig-coverage-region", "fig-coverage-industry",
+                "fig-risk-classes", "fig-commitments", "fig-workload"):
+        page.page.wait_for_selector(f"#{fig} .js-plotly-plot")
+        assert page.page.evaluate(PLOT_POINTS, fig) > 0, fig
+    assert page.page.inner_text("#stat-active") == "59"
+    # no results yet: an explanatory empty state, not a chart of zeros
+    assert "No inspection results" in page.page.inner_text("#empty-results")
+    assert page.page.inner_text("#stat-problem-rate") == "—"
+    # the region filter applies across the overview (婺城区 has 29 active entities)
+    page.choose("f-region", "婺城区")
+    page.page.wait_for_function("document.querySelector('#stat-active')?.innerText === '29'")
+    page.shot("overview-supervisor")
+    assert page.errors == []
+
+
+def test_plan_drafted_published_drawn_and_verified_through_the_form(page, live):
+    page.login("sup")
+    page.page.click("text=抽查计划 Plans")
+    page.page.fill("#plan-name", "浏览器测试计划 Browser plan")
+    page.choose("plan-items", "T-001")
+    page.page.fill("#plan-ratio-B input, input#plan-ratio-B", "0.2")
+    page.page.click("#plan-create")
+    page.page.wait_for_selector("#plan-created")
+    # the new plan is selected: publish, then draw with a public random value
+    page.page.wait_for_selector("#plan-publish:not([disabled])")
+    page.page.click("#plan-publish")
+    page.page.wait_for_selector("#plan-draw:not([disabled])")
+    page.page.fill("#plan-random", "福彩3D 2026320: 4-1-7")
+    page.page.click("#plan-draw")
+    page.page.wait_for_selector("#strata-table")
+    assert "已抽取" in page.page.inner_text("#plan-status")
+    page.page.click("#plan-verify")
+    page.page.wait_for_selector("#verification-status")
+    assert "verified ✓" in page.page.inner_text("#verification-status")
+    # drill into the plan's tasks
+    page.page.wait_for_selector("#plan-tasks-grid .ag-center-cols-container .ag-row")
+    page.shot("plan-drawn-verified")
+    assert page.errors == []
+
+
+def test_inspector_sees_only_own_tasks_and_records_a_result(page, live):
+    with live.platform.engine.connect() as conn:
+        mine = conn.execute(
+            sa.select(tasks.c.task_id, tasks.c.uscc, tasks.c.plan_id)
+            .join(task_inspectors, task_inspectors.c.task_id == tasks.c.task_id)
+            .where(task_inspectors.c.inspector_no == live.world.inspector_no,
+                   task_inspectors.c.active.is_(True))).all()
+    # the inspector lands on the workspace, whose grid the server pages: only own tasks
+    with page.page.expect_response(lambda r: "_dash-update-component" in r.url
+                                   and "my-tasks-grid" in (r.request.post_data or "")) as sent:
+        page.login("insp1")
+    rows = _rows_sent(sent.value)
+    assert rows["rowCount"] == len(mine)
+    assert sorted(r["uscc"] for r in rows["rowData"]) == sorted(r.uscc for r in mine)
+    assert "Overview" not in page.page.inner_text(".topbar")
+    # a task of the seeded plan, whose other inspectors have already acknowledged
+    target = next(r for r in mine if r.plan_id == live.world.plan_id)
+    page.page.click(f"#my-tasks-grid [col-id='uscc']:text-is('{target.uscc}')")
+    page.page.wait_for_selector("#ws-ack:not([disabled])")
+    page.page.click("#ws-ack")
+    page.page.wait_for_selector("#ws-start:not([disabled])")
+    page.page.click("#ws-start")
+    page.page.wait_for_selector("#ws-submit:not([disabled])")
+    page.choose("ws-code", "未发现问题")
+    page.page.click("#ws-submit")
+    page.page.wait_for_selector("#ws-results")
+    assert "1 未发现问题 no problem found" in page.page.inner_text("#ws-results")
+    page.shot("inspector-result-recorded")
+    page.page.goto(f"{live.base}/dashboard/plans")
+    page.page.wait_for_selector("#forbidden")
+    assert page.errors == []
+
+
+def test_entity_file_as_of_a_day(page, live):
+    page.login("sup")
+    page.page.click("text=主体档案 Entity file")
+    page.page.fill("#entity-query", "测试59号")
+    page.page.click("#entity-search")
+    page.page.wait_for_selector("#entity-timeline")
+    # deregistered on 2025-06-01: the file as of today says so, and the timeline shows it
+    assert "注销 Deregistered" in page.page.inner_text("#entity-record")
+    assert "状态变更 Status changed" in page.page.inner_text("#entity-timeline")
+    page.shot("entity-file")
+    assert page.errors == []

@@ -1,0 +1,84 @@
+"""A small province seeded through the application (never by writing read models directly)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from credit.jobs import refresh_red_list
+from credit.rating import reclassify
+from opencheck import auth
+from opencheck.bootstrap import Platform, today_in_china
+from supervision import draws
+from supervision.plan_schemas import PlanCreate
+from supervision.plan_tables import task_inspectors
+from supervision.tables import inspectors
+from tests.factories import check_item, commitment, credential, entity, inspector, known_codes
+
+PASSWORDS = {"sup": "super-pass-123", "admin": "admin-pass-123", "insp1": "insp1-pass-123",
+             "insp2": "insp2-pass-123"}
+
+
+@dataclass
+class World:
+    inspector_no: int            # insp1's inspector record
+    plan_id: str                 # a drawn plan
+    my_tasks: int                # tasks insp1 is on
+
+
+def _industry(i: int) -> str:
+    return "H6210" if i % 3 == 0 else "F5211"
+
+
+def seed(p: Platform) -> World:
+    today = today_in_china()
+    app = p.supervision
+    # the directory: two counties of Jinhua, two industries, some individual businesses
+    app.register_entities([entity(i, "individual" if i % 5 == 0 else "enterprise",
+                                  region="330702" if i % 2 else "330703",
+                                  industry_code=_industry(i)) for i in range(60)])
+    p.settle()
+    app.change_entity_status(entity(59, region="330702").uscc, "deregistered",
+                             date(2025, 6, 1), "申请注销 voluntary deregistration")
+    app.register_inspectors([inspector(i, region="330702" if i % 2 else "330703")
+                             for i in range(8)], today)
+    app.add_check_item(check_item(1), known_codes())
+    p.settle()
+    with p.engine.connect() as conn:
+        numbers = dict(conn.execute(sa.select(inspectors.c.credential_no,
+                                              inspectors.c.inspector_no)).all())
+    mine, other = numbers[credential(1, "330702")], numbers[credential(2, "330703")]
+    auth.add_user(p.engine, "sup", PASSWORDS["sup"], "supervisor", display_name="监管员 Sup",
+                  department="market_regulation")
+    auth.add_user(p.engine, "admin", PASSWORDS["admin"], "admin")
+    auth.add_user(p.engine, "insp1", PASSWORDS["insp1"], "inspector", display_name="检查员1",
+                  department="market_regulation", inspector_no=mine)
+    auth.add_user(p.engine, "insp2", PASSWORDS["insp2"], "inspector", display_name="检查员2",
+                  department="market_regulation", inspector_no=other)
+    # a drawn plan, so coverage and the inspectors' inboxes are not empty
+    body = PlanCreate(name="种子计划 Seed plan", lead_department="market_regulation",
+                      check_items=["T-001"], scope={"region_prefix": "3307"},
+                      ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0},
+                      due_on=today + timedelta(days=120))
+    plan_id = app.draft_plan(body.to_terms(p.rules.draw), today, "sup",
+                             set(p.rules.directory.department_codes))
+    app.publish_plan(plan_id, today, "sup")
+    draws.run_draw(p.engine, app, plan_id, "seed-3D-381", today, "sup", p.risk_classes)
+    p.settle()
+    # the rest of each of insp1's teams has acknowledged, so insp1 can start after signing
+    with p.engine.connect() as conn:
+        teams = conn.execute(sa.select(task_inspectors.c.task_id, task_inspectors.c.inspector_no)
+                             .where(task_inspectors.c.active.is_(True))).all()
+    my_tasks = {t for t, no in teams if no == mine}
+    for task_id, no in teams:
+        if task_id in my_tasks and no != mine:
+            app.acknowledge_task(UUID(task_id), no, today)
+    # credit facts: a commitment awaiting verification; the jobs' A–D classes and red list
+    p.credit.accept_commitment(commitment(7, committed_on=today - timedelta(days=3)), today)
+    p.catch_up()
+    reclassify(p.engine, p.rules, today)
+    refresh_red_list(p, today)
+    return World(mine, plan_id.hex, len(my_tasks))

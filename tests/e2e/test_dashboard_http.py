@@ -1,0 +1,99 @@
+"""The dashboard over HTTP (no browser): mounted beside the API, login cookie, role checks.
+
+Dash callbacks are JSON POSTs to /dashboard/_dash-update-component; these tests send them the
+way the browser does, with or without the session cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dashboard.session import COOKIE
+from tests.e2e.conftest import PASSWORDS
+
+
+def callback(client, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]],
+             state: list[tuple[str, str, Any]] = ()) -> Any:
+    """POST one callback as dash-renderer does; returns the response."""
+    key = (".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..") if len(outputs) > 1 \
+        else f"{outputs[0][0]}.{outputs[0][1]}"
+    body = {"output": key, "outputs": [{"id": i, "property": p} for i, p in outputs]
+            if len(outputs) > 1 else {"id": outputs[0][0], "property": outputs[0][1]},
+            "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+            "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
+            "state": [{"id": i, "property": p, "value": v} for i, p, v in state]}
+    return client.post("/dashboard/_dash-update-component", json=body)
+
+
+def route(client, path: str) -> str:
+    r = callback(client, [("page", "children"), ("topbar", "children")],
+                 [("url", "pathname", path)])
+    assert r.status_code == 200, r.text
+    return r.text
+
+
+def login(client, username: str, password: str):
+    return callback(client, [("login-error", "children")],
+                    [("login-submit", "n_clicks", 1), ("login-password", "n_submit", None)],
+                    [("login-username", "value", username), ("login-password", "value", password)])
+
+
+OVERVIEW = ([("overview-body", "children")],
+            [("f-region", "value", None), ("f-department", "value", None),
+             ("f-industry", "value", None), ("f-dates", "start_date", "2026-01-01"),
+             ("f-dates", "end_date", "2026-12-31")])
+
+
+def test_dashboard_is_mounted_and_api_404s_stay_404(client):
+    r = client.get("/dashboard/")
+    assert r.status_code == 200 and "_dash-config" in r.text
+    assert client.get("/dashboard/_dash-layout").status_code == 200
+    r = client.get("/api/v1/does-not-exist")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+
+
+def test_without_a_session_the_dashboard_shows_the_login(client):
+    assert "login-form" in route(client, "/dashboard/")
+    assert "login-form" in route(client, "/dashboard/plans")
+    # a data callback without a session returns no data, only the redirect to the login
+    r = callback(client, *OVERVIEW).json()
+    assert r["response"] == {} and r["sideUpdate"]["redirect"]["href"] == "/dashboard/login"
+    client.cookies.set(COOKIE, "forged.token.value", path="/dashboard/")
+    assert "login-form" in route(client, "/dashboard/")
+
+
+def test_login_sets_an_httponly_samesite_strict_cookie_and_logout_clears_it(client):
+    r = login(client, "supervisor", "wrong-password")
+    assert "Wrong username or password" in r.text and COOKIE not in r.headers.get("set-cookie", "")
+    r = login(client, "supervisor", PASSWORDS["supervisor"])
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie and "Path=/dashboard/" in cookie
+    assert "overview-filters" in route(client, "/dashboard/")
+    r = callback(client, *OVERVIEW)
+    assert r.status_code == 200 and "stat-active" in r.text
+    r = callback(client, [("redirect", "href")], [("logout", "n_clicks", 1)])
+    assert f"{COOKIE}=;" in r.headers["set-cookie"] or 'Max-Age=0' in r.headers["set-cookie"]
+    client.cookies.delete(COOKIE, path="/dashboard/")
+    assert "login-form" in route(client, "/dashboard/")
+
+
+def test_an_inspector_cannot_reach_supervisor_pages_or_their_data(client):
+    login(client, "inspector", PASSWORDS["inspector"])
+    assert "Overview" not in route(client, "/dashboard/")
+    for path in ("/dashboard/plans", "/dashboard/entity"):
+        assert "forbidden" in route(client, path)
+    # calling a supervisor callback directly yields no data
+    r = callback(client, *OVERVIEW).json()
+    assert r["response"] == {} and "Not permitted" in r["sideUpdate"]["notice"]["children"]
+    r = callback(client, [("plans-grid", "getRowsResponse")],
+                 [("plans-grid", "getRowsRequest", {"startRow": 0, "endRow": 50})])
+    assert r.json()["response"] == {}
+
+
+def test_a_supervisor_cannot_use_the_inspector_workspace(client):
+    login(client, "supervisor", PASSWORDS["supervisor"])
+    assert "forbidden" in route(client, "/dashboard/tasks")
+    r = callback(client, [("my-tasks-grid", "getRowsResponse")],
+                 [("my-tasks-grid", "getRowsRequest", {"startRow": 0, "endRow": 50})])
+    assert r.json()["response"] == {}
