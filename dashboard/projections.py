@@ -39,9 +39,21 @@ class EntityCounts(Projection):
     application = "supervision"
     tables = (entity_facets, entity_counts)
 
-    @staticmethod
-    def _add(unit: Unit, key: dict[str, int], delta: int) -> None:
-        unit.execute(_ADD[unit.conn.dialect.name], {**key, "entities": delta})
+    def begin_batch(self) -> None:
+        # Count deltas of the batch, summed per key and written once in end_batch: alternating
+        # facet inserts and count upserts per event would defeat the runner's executemany.
+        self._deltas: dict[tuple[int, ...], int] = {}
+
+    def end_batch(self, unit: Unit) -> None:
+        stmt = _ADD[unit.conn.dialect.name]
+        for key, delta in sorted(self._deltas.items()):
+            if delta:
+                unit.execute(stmt, {**dict(zip(KEY, key)), "entities": delta})
+        self._deltas = {}
+
+    def _add(self, unit: Unit, key: dict[str, int], delta: int) -> None:
+        k = tuple(key[c] for c in KEY)
+        self._deltas[k] = self._deltas.get(k, 0) + delta
 
     @handles(MarketEntity.Registered)
     def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:

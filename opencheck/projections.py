@@ -139,6 +139,12 @@ class Projection:
         if handler is not None:
             handler(self, event, position, unit)
 
+    def begin_batch(self) -> None:
+        """Before each batch: drop any state a rolled-back batch left behind."""
+
+    def end_batch(self, unit: Unit) -> None:
+        """After the batch's events, in its transaction: write what was accumulated (e.g. sums)."""
+
     def clear(self, conn: sa.Connection) -> None:
         """Empty this projection's tables (before a rebuild)."""
         for table in reversed(self.tables):
@@ -195,13 +201,16 @@ class ProjectionRunner:
             # One unit per projection: projections write disjoint tables, so each one's
             # consecutive inserts batch into one executemany even when events interleave them.
             units = [Unit(conn) for _ in self.projections]
+            for p in self.projections:
+                p.begin_batch()
             to_domain_event = self.app.mapper.to_domain_event
             for n in notifications:
                 event = to_domain_event(n)
                 for p, unit in zip(self.projections, units):
                     if pos[p.name] < n.id:
                         p.apply(event, n.id, unit)
-            for unit in units:
+            for p, unit in zip(self.projections, units):
+                p.end_batch(unit)
                 unit.flush()
             last, now = notifications[-1].id, datetime.now(timezone.utc)
             for name, old in pos.items():
