@@ -73,11 +73,15 @@ def entries_of(conn: sa.Connection, uscc: str, today: date,
     """An entity's current entries on `lists` (for the public credit record)."""
     out = []
     for name in lists:
-        table, now, entry, since = _SPECS[name]
-        rows = conn.execute(sa.select(table).where(table.c.uscc == uscc, *now(today))
-                            .order_by(since.desc()))
-        out += [entry(r) for r in rows]
+        _, _, entry, _ = _SPECS[name]
+        out += [entry(r) for r in conn.execute(_ENTRIES[name], {"uscc": uscc, "today": today})]
     return out
+
+
+# Built once per list: the public lookup's hot path (building a statement costs more than running it).
+_ENTRIES = {name: sa.select(table).where(table.c.uscc == sa.bindparam("uscc"),
+                                         *now(sa.bindparam("today", type_=sa.Date)))
+            .order_by(since.desc()) for name, (table, now, _, since) in _SPECS.items()}
 
 
 def public_list(conn: sa.Connection, name: str, today: date, offset: int = 0,

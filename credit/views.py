@@ -62,15 +62,18 @@ def list_penalties(conn: sa.Connection, *, today: date, uscc: str | None = None,
     return total, [_penalty(r) for r in rows]
 
 
+_USCC, _TODAY = sa.bindparam("uscc"), sa.bindparam("today", type_=sa.Date)
+_PUBLIC_PENALTIES = (  # built once: the public lookup's hot path
+    sa.select(*PUBLIC_PENALTY_COLUMNS)
+    .where(penalties.c.uscc == _USCC, penalties.c.status == "published",
+           penalties.c.published_on <= _TODAY, penalties.c.publicity_ends_on > _TODAY,
+           sa.or_(penalties.c.repaired_on.is_(None), penalties.c.repaired_on > _TODAY))
+    .order_by(penalties.c.decided_on.desc(), penalties.c.decision_no))
+
+
 def public_penalties(conn: sa.Connection, uscc: str, today: date) -> list[dict[str, Any]]:
     """一公开 Penalties on the public record `today`: published, in publicity, in force, unrepaired."""
-    rows = conn.execute(
-        sa.select(*PUBLIC_PENALTY_COLUMNS)
-        .where(penalties.c.uscc == uscc, penalties.c.status == "published",
-               penalties.c.published_on <= today, penalties.c.publicity_ends_on > today,
-               sa.or_(penalties.c.repaired_on.is_(None), penalties.c.repaired_on > today))
-        .order_by(penalties.c.decided_on.desc(), penalties.c.decision_no))
-    return [_penalty(r) for r in rows]
+    return [_penalty(r) for r in conn.execute(_PUBLIC_PENALTIES, {"uscc": uscc, "today": today})]
 
 
 def _commitment(row: sa.Row) -> dict[str, Any]:

@@ -145,6 +145,22 @@ PUBLIC_COLUMNS = (task_results.c.task_id, task_results.c.uscc,
                   task_results.c.published_on)
 
 
+_PUBLISHED_OF_ENTITY = (  # built once: the public credit lookup's hot path
+    sa.select(*PUBLIC_COLUMNS)
+    .join(tasks, tasks.c.task_id == task_results.c.task_id)
+    .join(entities, entities.c.entity_no == task_results.c.entity_no)
+    .join(plans, plans.c.plan_id == task_results.c.plan_id)
+    .where(task_results.c.published_on.is_not(None), task_results.c.uscc == sa.bindparam("uscc"))
+    .order_by(task_results.c.published_on.desc(), task_results.c.task_id,
+              task_results.c.department))
+
+
+def published_inspections_of(conn: sa.Connection, uscc: str) -> list[dict]:
+    """Every published result of one entity, newest first (no count, no paging)."""
+    return [{**r._mapping, "check_items": r.check_items.split(";")}
+            for r in conn.execute(_PUBLISHED_OF_ENTITY, {"uscc": uscc})]
+
+
 def published_inspections(conn: sa.Connection, *, uscc: str | None = None,
                           plan_id: str | None = None, offset: int = 0,
                           limit: int | None = 50) -> tuple[int, list[dict]]:
