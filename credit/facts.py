@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain, combinations
+from itertools import combinations
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from credit.penalties import PENALTY_KINDS
 from credit.tables import abnormal_listings, commitments, penalties, serious_listings
+from opencheck.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
 from opencheck.rules import Rules
 from supervision.pool import epoch_day
 from supervision.tables import annual_reports, entities, entity_pool
@@ -58,20 +59,6 @@ def day_of(conn: sa.Connection, column: Any) -> Any:
     else:
         days = column - sa.literal_column("DATE '1970-01-01'")
     return sa.func.coalesce(days, NEVER)
-
-
-def fetch_ints(conn: sa.Connection, stmt: sa.Select, ncols: int) -> np.ndarray:
-    """Run `stmt` on the raw cursor (same transaction) into an (n, ncols) int64 array."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    args: Any = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(str(compiled), args)
-        flat = np.fromiter(chain.from_iterable(cursor), dtype=np.int64)
-    finally:
-        cursor.close()
-    return flat.reshape(-1, ncols)
 
 
 def _kind_sets(kinds: tuple[str, ...]) -> list[str]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import chain
+from typing import Any
+
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
@@ -71,3 +75,18 @@ def read_model_tables(projection_names: set[str] | None = None) -> list[sa.Table
         t for t in metadata.sorted_tables
         if "projection" in t.info and (projection_names is None or t.info["projection"] in projection_names)
     ]
+
+
+def fetch_ints(conn: sa.Connection, stmt: sa.Select, ncols: int) -> np.ndarray:
+    """Run `stmt` on the raw DB-API cursor (same transaction) into an (n, ncols) int64 array:
+    no per-row Python objects beyond the driver's tuples (the drawer's and the scorer's loads)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args: Any = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        flat = np.fromiter(chain.from_iterable(cursor), dtype=np.int64)
+    finally:
+        cursor.close()
+    return flat.reshape(-1, ncols)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
+from opencheck.db import fetch_ints
 from opencheck.errors import InvalidInput
 from supervision.check_items import qualifying_codes
 from supervision.registry import ENTITY_TYPES, INDUSTRY_CODE
@@ -79,20 +80,6 @@ class PoolArrays:
                 "last_checked_days": self.last_checked_days(on)}
 
 
-def _fetch_ints(conn: sa.Connection, stmt: sa.Select, ncols: int) -> np.ndarray:
-    """Run `stmt` on the raw DB-API cursor (same transaction) into an (n, ncols) int64 array."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    args: Any = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(str(compiled), args)
-        flat = np.fromiter(chain.from_iterable(cursor), dtype=np.int64)
-    finally:
-        cursor.close()
-    return flat.reshape(-1, ncols)
-
-
 def _scope_filter(scope: PoolScope) -> list[Any]:
     where: list[Any] = [entity_pool.c.status_code == 0]   # registry.STATUSES[0] == "active"
     if scope.region_prefix:
@@ -117,7 +104,7 @@ POOL_COLUMNS = (entity_pool.c.entity_no, entity_pool.c.region_int, entity_pool.c
 
 def load_pool(conn: sa.Connection, scope: PoolScope = PoolScope()) -> PoolArrays:
     """The eligible pool of `scope` (active entities only) as arrays sorted by entity_no."""
-    rows = _fetch_ints(conn, sa.select(*POOL_COLUMNS).where(*_scope_filter(scope)),
+    rows = fetch_ints(conn, sa.select(*POOL_COLUMNS).where(*_scope_filter(scope)),
                        len(POOL_COLUMNS))
     # No ORDER BY: on SQLite it would walk the primary-key index; sorting here is cheaper.
     if rows.shape[0] > 1 and not (rows[1:, 0] > rows[:-1, 0]).all():
@@ -125,7 +112,7 @@ def load_pool(conn: sa.Connection, scope: PoolScope = PoolScope()) -> PoolArrays
     entity_no = np.ascontiguousarray(rows[:, 0])
     last = np.full(entity_no.size, NEVER, dtype=np.int32)
     if scope.department and entity_no.size:
-        seen = _fetch_ints(conn, sa.select(entity_inspections.c.entity_no,
+        seen = fetch_ints(conn, sa.select(entity_inspections.c.entity_no,
                                            entity_inspections.c.last_inspected_day)
                            .where(entity_inspections.c.department == scope.department), 2)
         at = np.searchsorted(entity_no, seen[:, 0])
