@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from credit.public_record import public_credit_record
+from credit.schemas import PenaltyPublic
 from opencheck.api import ERRORS, Page, PageDep, ReadConn
 from opencheck.bootstrap import today_in_china
 from opencheck.errors import InvalidInput, NotFound
@@ -34,19 +34,6 @@ class ListEntryPublic(BaseModel):
     until: date | None
 
 
-class PenaltyEntryPublic(BaseModel):
-    decision_no: str
-    department: str
-    violation_type: str
-    legal_basis: str
-    kinds: list[str]
-    fine_amount: Decimal | None
-    restriction_months: int | None
-    decided_on: date
-    published_on: date
-    publicity_ends_on: date
-
-
 class FalseCommitmentPublic(BaseModel):
     department: str
     permit_type: str
@@ -62,7 +49,7 @@ class CreditRecordPublic(BaseModel):
     entity: EntityPublic
     lists: list[ListEntryPublic]
     inspections: list[PublishedInspection]
-    penalties: list[PenaltyEntryPublic]
+    penalties: list[PenaltyPublic]
     false_commitments: list[FalseCommitmentPublic]
 
 
