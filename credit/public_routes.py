@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+import sqlalchemy as sa
+
 from fastapi import APIRouter, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 
-from credit.public_record import public_credit_record
+from credit.public_record import fetch_public_record
 from credit.schemas import PenaltyPublic
-from opencheck.api import ERRORS, Page, PageDep, ReadConn
+from opencheck.api import ERRORS, Page, PageDep, ReadConn, json_bytes, short_read
 from opencheck.bootstrap import today_in_china
 from opencheck.errors import InvalidInput, NotFound
-from opencheck.public import cache_headers, not_modified, validators
+from opencheck.public import cache_headers, not_modified, target_of, validators
 from supervision.schemas import EntityPublic
 from supervision.task_schemas import PublishedInspection
 from supervision.uscc import InvalidUSCC, validate_uscc
@@ -62,17 +63,22 @@ def checked_uscc(uscc: str) -> str:
 
 @router.get("/credit/{uscc}", response_model=CreditRecordPublic,
             responses={404: ERRORS[404], 304: {"description": "Not modified"}, **LIMITED})
-def credit_record(uscc: str, request: Request, conn: ReadConn) -> Response:
+async def credit_record(uscc: str, request: Request) -> Response:
     """An entity's public credit record (lists, published results, penalties in publicity)."""
-    code, today = checked_uscc(uscc), today_in_china()
-    etag, last_modified = validators(conn, request, today)
-    headers = cache_headers(etag, last_modified)
-    if not_modified(request, etag):
+    code = checked_uscc(uscc)
+    return await short_read(request, _credit_record, code, today_in_china(), target_of(request),
+                            request.headers.get("if-none-match"))
+
+
+def _credit_record(conn: sa.Connection, code: str, today: date, target: str,
+                   if_none_match: str | None) -> Response:
+    record, positions = fetch_public_record(conn, code, today)
+    headers = cache_headers(*validators(positions, target, today))
+    if not_modified(if_none_match, headers["ETag"]):
         return Response(status_code=304, headers=headers)
-    record = public_credit_record(conn, code, today)
     if record is None:
         raise NotFound(f"no market entity with code {code}", field="uscc")
-    return JSONResponse(jsonable_encoder(record), headers=headers)
+    return Response(json_bytes(record), media_type="application/json", headers=headers)
 
 
 @router.get("/search", response_model=Page[EntityPublic], responses=LIMITED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -18,6 +19,11 @@ PUBLIC_PENALTY_COLUMNS = (
     penalties.c.fine_amount, penalties.c.restriction_months, penalties.c.decided_on,
     penalties.c.published_on, penalties.c.publicity_ends_on,
 )
+
+
+def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The public form of a PUBLIC_PENALTY_COLUMNS row."""
+    return {**row, "kinds": [k for k in row["kinds"].split(",") if k]}
 
 
 def _penalty(row: sa.Row) -> dict[str, Any]:
@@ -63,17 +69,21 @@ def list_penalties(conn: sa.Connection, *, today: date, uscc: str | None = None,
 
 
 _USCC, _TODAY = sa.bindparam("uscc"), sa.bindparam("today", type_=sa.Date)
-_PUBLIC_PENALTIES = (  # built once: the public lookup's hot path
+# One entity's penalties on the public record: (unordered select, ordering), built once (the
+# public credit record runs it as a section).
+PUBLIC_PENALTIES_OF = (
     sa.select(*PUBLIC_PENALTY_COLUMNS)
     .where(penalties.c.uscc == _USCC, penalties.c.status == "published",
            penalties.c.published_on <= _TODAY, penalties.c.publicity_ends_on > _TODAY,
-           sa.or_(penalties.c.repaired_on.is_(None), penalties.c.repaired_on > _TODAY))
-    .order_by(penalties.c.decided_on.desc(), penalties.c.decision_no))
+           sa.or_(penalties.c.repaired_on.is_(None), penalties.c.repaired_on > _TODAY)),
+    (penalties.c.decided_on.desc(), penalties.c.decision_no))
+_PUBLIC_PENALTIES = PUBLIC_PENALTIES_OF[0].order_by(*PUBLIC_PENALTIES_OF[1])
 
 
 def public_penalties(conn: sa.Connection, uscc: str, today: date) -> list[dict[str, Any]]:
     """一公开 Penalties on the public record `today`: published, in publicity, in force, unrepaired."""
-    return [_penalty(r) for r in conn.execute(_PUBLIC_PENALTIES, {"uscc": uscc, "today": today})]
+    rows = conn.execute(_PUBLIC_PENALTIES, {"uscc": uscc, "today": today})
+    return [public_penalty(r._mapping) for r in rows]
 
 
 def _commitment(row: sa.Row) -> dict[str, Any]:

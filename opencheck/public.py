@@ -12,15 +12,14 @@ import hashlib
 import math
 import threading
 import time
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
+from typing import Any
 
-import sqlalchemy as sa
 from fastapi import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
-
-from opencheck.db import projection_tracking
 
 PUBLIC_PREFIXES = ("/api/v1/public/", "/entity/", "/search")
 
@@ -70,23 +69,27 @@ class PublicRateLimit:
         await self.app(scope, receive, send)
 
 
-def validators(conn: sa.Connection, request: Request, today: date) -> tuple[str, str]:
-    """(ETag, Last-Modified) of a public answer as of now."""
-    rows = conn.execute(sa.select(projection_tracking.c.projection, projection_tracking.c.position,
-                                  projection_tracking.c.updated_at)
-                        .order_by(projection_tracking.c.projection)).all()
-    basis = ";".join(f"{r.projection}={r.position}" for r in rows)
-    raw = f"{basis}|{today.isoformat()}|{request.url.path}?{request.url.query}"
+def validators(positions: list[Mapping[str, Any]], target: str, today: date) -> tuple[str, str]:
+    """(ETag, Last-Modified) of a public answer about `target` (path and query) as of `today`,
+    from the rows of projection_tracking (projection, position, updated_at) read with it."""
+    rows = sorted(positions, key=lambda r: r["projection"])
+    basis = ";".join(f"{r['projection']}={r['position']}" for r in rows)
+    raw = f"{basis}|{today.isoformat()}|{target}"
     etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
-    stamps = [r.updated_at for r in rows if r.updated_at is not None]
+    stamps = [r["updated_at"] for r in rows if r["updated_at"] is not None]
     last = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=timezone.utc)
     if last.tzinfo is None:
         last = last.replace(tzinfo=timezone.utc)
     return etag, format_datetime(last.astimezone(timezone.utc), usegmt=True)
 
 
-def not_modified(request: Request, etag: str) -> bool:
-    tags = request.headers.get("if-none-match", "")
+def target_of(request: Request) -> str:
+    """The path and query a validator is about."""
+    return f"{request.scope['path']}?{request.scope['query_string'].decode('latin-1')}"
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    tags = if_none_match or ""
     return etag in [t.strip() for t in tags.split(",")] or tags.strip() == "*"
 
 

@@ -3,6 +3,7 @@ the public record of published results (一公开: never inspectors, never unpub
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -145,20 +146,20 @@ PUBLIC_COLUMNS = (task_results.c.task_id, task_results.c.uscc,
                   task_results.c.published_on)
 
 
-_PUBLISHED_OF_ENTITY = (  # built once: the public credit lookup's hot path
+# One entity's published results, newest first: (unordered select, ordering), built once for
+# the public credit record.
+PUBLISHED_OF_ENTITY = (
     sa.select(*PUBLIC_COLUMNS)
     .join(tasks, tasks.c.task_id == task_results.c.task_id)
     .join(entities, entities.c.entity_no == task_results.c.entity_no)
     .join(plans, plans.c.plan_id == task_results.c.plan_id)
-    .where(task_results.c.published_on.is_not(None), task_results.c.uscc == sa.bindparam("uscc"))
-    .order_by(task_results.c.published_on.desc(), task_results.c.task_id,
-              task_results.c.department))
+    .where(task_results.c.published_on.is_not(None), task_results.c.uscc == sa.bindparam("uscc")),
+    (task_results.c.published_on.desc(), task_results.c.task_id, task_results.c.department))
 
 
-def published_inspections_of(conn: sa.Connection, uscc: str) -> list[dict]:
-    """Every published result of one entity, newest first (no count, no paging)."""
-    return [{**r._mapping, "check_items": r.check_items.split(";")}
-            for r in conn.execute(_PUBLISHED_OF_ENTITY, {"uscc": uscc})]
+def published_inspection(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The public form of a PUBLIC_COLUMNS row."""
+    return {**row, "check_items": row["check_items"].split(";")}
 
 
 def published_inspections(conn: sa.Connection, *, uscc: str | None = None,
@@ -179,7 +180,7 @@ def published_inspections(conn: sa.Connection, *, uscc: str | None = None,
             .order_by(task_results.c.published_on.desc(), task_results.c.uscc,
                       task_results.c.task_id, task_results.c.department).offset(offset))
     rows = conn.execute(stmt.limit(limit) if limit is not None else stmt).all()
-    return total, [{**r._mapping, "check_items": r.check_items.split(";")} for r in rows]
+    return total, [published_inspection(r._mapping) for r in rows]
 
 
 # -- notifications -------------------------------------------------------------------------------

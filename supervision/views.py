@@ -20,12 +20,12 @@ PUBLIC_ENTITY_COLUMNS = (
 
 
 # Built once: public lookups are the hot path, and building a statement costs more than running it.
-_PUBLIC_ENTITY = sa.select(*PUBLIC_ENTITY_COLUMNS).where(entities.c.uscc == sa.bindparam("uscc"))
+PUBLIC_ENTITY = sa.select(*PUBLIC_ENTITY_COLUMNS).where(entities.c.uscc == sa.bindparam("uscc"))
 
 
 def public_entity(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
     """The public profile of one entity (registration facts only), or None."""
-    row = conn.execute(_PUBLIC_ENTITY, {"uscc": uscc}).first()
+    row = conn.execute(PUBLIC_ENTITY, {"uscc": uscc}).first()
     return dict(row._mapping) if row else None
 
 

@@ -8,8 +8,14 @@ from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
+import pytest
+
+from credit.public_lists import entries_of
+from credit.public_record import LISTS
+from credit.views import public_penalties
 from opencheck.bootstrap import today_in_china
 from supervision import plan_views
+from supervision.task_views import published_inspections
 from tests.factories import (check_item, commitment, credential, decision, entity, inspector,
                              known_codes, listing_notice, uscc)
 
@@ -90,6 +96,8 @@ def _inspect(platform, plan_id: UUID, code: str, publish: bool) -> None:
     platform.settle()
 
 
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
 def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     from tests.e2e.conftest import token
 
@@ -131,3 +139,20 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     for shown in SHOWN:
         assert shown in pages[f"/entity/{code}"].text, shown
     assert json.dumps(record, ensure_ascii=False).count("〔2026〕") == 2
+
+
+    # the one-statement record equals the sections read one query at a time
+    other = pages[f"/api/v1/public/credit/{uscc(2)}"].json()
+    t = today_in_china()
+    with platform.engine.connect() as conn:
+        for c, rec in ((code, record), (uscc(2), other)):
+            one_by_one = {"lists": entries_of(conn, c, t, LISTS),
+                          "penalties": public_penalties(conn, c, t),
+                          "inspections": published_inspections(conn, uscc=c, limit=None)[1]}
+            assert {k: rec[k] for k in one_by_one} == json.loads(json_of(one_by_one)), c
+
+
+def json_of(value) -> str:
+    from opencheck.api import json_bytes
+
+    return json_bytes(value).decode()

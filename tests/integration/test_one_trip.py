@@ -1,0 +1,76 @@
+"""OneTrip: several selects in one statement give the rows, types and order of running each
+select on its own (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from opencheck.db import OneTrip, create_engine
+
+meta = sa.MetaData()
+acts = sa.Table("trip_acts", meta,
+                sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("owner", sa.String(10), nullable=False),
+                sa.Column("on", sa.Date, nullable=True),
+                sa.Column("amount", sa.Numeric(16, 2), nullable=True),
+                sa.Column("flag", sa.Boolean, nullable=False),
+                sa.Column("note", sa.Text, nullable=True))
+stamps = sa.Table("trip_stamps", meta,
+                  sa.Column("name", sa.String(10), primary_key=True),
+                  sa.Column("position", sa.BigInteger, nullable=False),
+                  sa.Column("at", sa.DateTime(timezone=True), nullable=True))
+OWNER = sa.bindparam("owner")
+SECTIONS = {
+    # several rows, ties on the first key, mixed directions, NULLs in both keys
+    "acts": (sa.select(acts.c.id, acts.c.on, acts.c.amount, acts.c.note)
+             .where(acts.c.owner == OWNER), (acts.c.on.desc(), acts.c.note, acts.c.id)),
+    "flags": (sa.select(acts.c.flag, acts.c.id).where(acts.c.owner == OWNER,
+                                                      acts.c.flag.is_(True)), (acts.c.id.desc(),)),
+    "none": (sa.select(acts.c.id).where(acts.c.owner == "nobody"), ()),
+    "stamps": (sa.select(stamps), (stamps.c.name,)),
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_one_statement_equals_each_select_alone(settings):
+    engine = create_engine(settings)
+    meta.create_all(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(acts.insert(), [
+                {"id": i, "owner": "a" if i % 4 else "b",
+                 "on": None if i % 5 == 0 else date(2026, 1, 1 + i % 3),
+                 "amount": Decimal("12.50") * i if i % 2 else None, "flag": i % 3 == 0,
+                 "note": None if i % 2 else f"记录{i % 4}"} for i in range(1, 25)])
+            conn.execute(stamps.insert(), [
+                {"name": "y", "position": 7, "at": datetime(2026, 1, 2, tzinfo=timezone.utc)},
+                {"name": "x", "position": 2**40, "at": None}])
+        trip = OneTrip(**SECTIONS)
+        with engine.connect() as conn:
+            got = trip.run(conn, {"owner": "a"})
+            for name, (select, order) in SECTIONS.items():
+                alone = [dict(r._mapping) for r in
+                         conn.execute(select.order_by(*map(sa.nullslast, order)),
+                                      {"owner": "a"})]
+                assert got[name] == [_same_types(r) for r in alone], name
+        assert [r["id"] for r in got["flags"]] == [21, 18, 15, 9, 6, 3]
+        assert got["stamps"][0]["position"] == 2**40 and got["none"] == []
+        assert isinstance(got["acts"][0]["on"], date)
+    finally:
+        meta.drop_all(engine)
+        engine.dispose()
+
+
+def test_ordering_by_an_unselected_column_is_refused():
+    with pytest.raises(ValueError, match="unselected"):
+        OneTrip(x=(sa.select(acts.c.id), (acts.c.on,)))
+
+
+def _same_types(row: dict) -> dict:
+    """OneTrip returns Numeric as float (the JSON the public record becomes)."""
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
