@@ -26,6 +26,9 @@ BENCHES = {
              "1 M pool into arrays: <= 2 s on SQLite, within 3x of a raw SELECT"),
     "store": ("bench.store", ["--entities", "200000"], ["--entities", "20000"],
               "import and projection catch-up vs raw INSERT / read-and-fold, SQLite and PostgreSQL"),
+    "csv_import": ("bench.csv_import", [], ["--entities", "20000"],
+                   "1 M-row entity CSV end to end (parse, validate, register, project), "
+                   "memory bounded by the 2,000-row chunks"),
     "credit": ("bench.credit", [], ["--entities", "100000"],
                "re-classify 1 M entities <= 10 s; credit projection catch-up >= 20,000 events/s"),
     "lookup": ("bench.lookup", [], ["--entities", "50000", "--seconds", "5"],
