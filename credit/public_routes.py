@@ -6,7 +6,6 @@ from datetime import date
 from typing import Annotated
 
 import sqlalchemy as sa
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel

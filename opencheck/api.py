@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Generic, ParamSpec, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import sqlalchemy as sa
 from fastapi import Depends, Query, Request
@@ -16,7 +16,6 @@ from starlette.concurrency import run_in_threadpool
 from opencheck.bootstrap import Platform
 
 T = TypeVar("T")
-P = ParamSpec("P")
 
 
 def get_platform(request: Request) -> Platform:
