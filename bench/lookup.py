@@ -1,8 +1,9 @@
 """Public credit lookup under load, against a bare endpoint measured in the same run.
 
     python -m bench.lookup [--entities 1000000] [--seconds 10] [--connections 16] [--workers 2]
+                           [--backend sqlite|postgres]
 
-The store is filled by direct INSERTs into the `entities` read model (the import is what
+The store is filled by direct INSERTs (COPY on PostgreSQL) into the `entities` read model (the import is what
 bench/store.py measures) plus up to 2,000 published penalties recorded through the credit
 application, so some records have content.
 Both servers run under uvicorn with the same number of workers and no access log; `wrk` (Debian
@@ -13,6 +14,7 @@ Reference: bench/bare_app.py, one raw SQL query returning the same profile row.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import socket
@@ -21,9 +23,15 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
 from datetime import timedelta
+from itertools import islice
 from pathlib import Path
 
+import psycopg
+
+from bench.common import PG_URL
 from opencheck.migrate import upgrade
 from opencheck.settings import Settings
 from opencheck.synthdata import generate_entities
@@ -53,27 +61,55 @@ def add_penalties(settings: Settings, codes: list[str]) -> None:
     platform.close()
 
 
+def entity_rows(n: int) -> Iterator[tuple]:
+    """`entities` rows in table column order."""
+    for i, r in enumerate(generate_entities(11, n), 1):
+        yield (i, f"{i:032x}", r["uscc"], r["name"], r["entity_type"], r["legal_representative"],
+               r["region_code"], r["industry_code"], r["registered_on"], r["address"],
+               r["registering_authority"], "active", r["registered_on"], None, 1, i)
+
+
 def fill(db: Path, n: int) -> list[str]:
     con = sqlite3.connect(db)
-    rows, codes = [], []
-    for i, r in enumerate(generate_entities(11, n), 1):
-        rows.append((i, f"{i:032x}", r["uscc"], r["name"], r["entity_type"],
-                     r["legal_representative"], r["region_code"], r["industry_code"],
-                     r["registered_on"], r["address"], r["registering_authority"], "active",
-                     r["registered_on"], None, 1, i))
-        if len(rows) == 100_000:
-            _insert(con, rows)
-            rows = []
-    _insert(con, rows)
+    rows = entity_rows(n)
+    while chunk := list(islice(rows, 100_000)):
+        con.executemany("INSERT INTO entities VALUES (" + ",".join("?" * 16) + ")", chunk)
+        con.commit()
     codes = [c for (c,) in con.execute("SELECT uscc FROM entities ORDER BY random() LIMIT 20000")]
-    con.commit()
     con.close()
     return codes
 
 
-def _insert(con: sqlite3.Connection, rows: list[tuple]) -> None:
-    con.executemany("INSERT INTO entities VALUES (" + ",".join("?" * 16) + ")", rows)
-    con.commit()
+def fill_pg(schema: str, n: int) -> list[str]:
+    with psycopg.connect(PG_URL, options=f"-csearch_path={schema}") as con:
+        with con.cursor().copy("COPY entities FROM STDIN") as copy:
+            for row in entity_rows(n):
+                copy.write_row(row)
+        con.execute("ANALYZE entities")
+        con.commit()
+        return [c for (c,) in con.execute(
+            "SELECT uscc FROM entities ORDER BY random() LIMIT 20000")]
+
+
+@contextlib.contextmanager
+def store(backend: str, directory: str, n: int) -> Iterator[tuple[Settings, dict, list[str]]]:
+    """A migrated store holding `n` entities: (settings, the bare app's env, 20,000 codes)."""
+    if backend == "sqlite":
+        db = Path(directory) / "oc.db"
+        settings = Settings(database_url=f"sqlite:///{db}")
+        upgrade(settings)
+        yield settings, {"BARE_SQLITE_PATH": str(db)}, fill(db, n)
+        return
+    schema = f"bench_lookup_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_URL, autocommit=True) as con:
+        con.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        settings = Settings(database_url=PG_URL, database_schema=schema)
+        upgrade(settings)
+        yield settings, {"BARE_PG_URL": PG_URL, "BARE_PG_SCHEMA": schema}, fill_pg(schema, n)
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as con:
+            con.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def _free_port() -> int:
@@ -115,21 +151,23 @@ def main(argv: list[str] | None = None) -> list[str]:
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     args = ap.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="oclookup-") as d:
-        db = Path(d) / "oc.db"
-        settings = Settings(database_url=f"sqlite:///{db}")
-        upgrade(settings)
+    with tempfile.TemporaryDirectory(prefix="oclookup-") as d, \
+            store(args.backend, d, args.entities) as (settings, bare_env, codes):
         t = time.perf_counter()
-        codes = fill(db, args.entities)
         add_penalties(settings, codes[: max(1, min(2_000, args.entities // 100))])
-        print(f"filled {args.entities:,} entities in {time.perf_counter() - t:.1f} s", flush=True)
+        print(f"filled {args.entities:,} entities ({args.backend}), penalties in "
+              f"{time.perf_counter() - t:.1f} s", flush=True)
         codes_file = Path(d) / "codes.txt"
         codes_file.write_text("\n".join(codes) + "\n")
-        env = dict(os.environ, OPENCHECK_DATABASE_URL=f"sqlite:///{db}", OPENCHECK_SECRET_KEY="bench",
+        env = dict(os.environ, OPENCHECK_DATABASE_URL=settings.database_url,
+                   OPENCHECK_SECRET_KEY="bench",
                    OPENCHECK_PUBLIC_RATE_LIMIT_PER_MINUTE="100000000",
                    OPENCHECK_PROJECTIONS_IN_PROCESS="false", OPENCHECK_SCHEDULER_IN_PROCESS="false",
-                   BARE_SQLITE_PATH=str(db), PYTHONPATH=str(ROOT))
+                   PYTHONPATH=str(ROOT), **bare_env)
+        if settings.database_schema:
+            env["OPENCHECK_DATABASE_SCHEMA"] = settings.database_schema
         results = {}
         for name, cmd, prefix in [
             ("bare", [sys.executable, "-m", "uvicorn", "bench.bare_app:app"], "/bare/"),
@@ -148,7 +186,7 @@ def main(argv: list[str] | None = None) -> list[str]:
                 server.terminate()
                 server.wait(timeout=30)
     (b_rps, b_p99), (l_rps, l_p99) = results["bare"], results["lookup"]
-    line = (f"public lookup, {args.entities:,} entities, {args.workers} workers, "
+    line = (f"public lookup ({args.backend}), {args.entities:,} entities, {args.workers} workers, "
             f"{args.connections} connections: {l_rps:,.0f} lookups/s, p99 {l_p99:.1f} ms | "
             f"reference bare endpoint (1 raw SQL): {b_rps:,.0f} req/s, p99 {b_p99:.1f} ms | "
             f"ratio {b_rps / l_rps:.2f}x")

@@ -19,10 +19,11 @@ from credit.common import checked_uscc, one_of
 from credit.lists import ListingNotice, SeriousListing, serious_listing_id
 from credit.penalties import (Decision, DecisionNumber, PenaltyCase, decision_number_id,
                               penalty_case_id)
-from credit.repair import RECORD_KINDS, RepairCase, RepairTarget, repair_id
+from credit.repair import RECORD_KINDS, PublishedResult, RepairCase, RepairTarget, repair_id
 from opencheck.errors import Conflict, InvalidInput, NotFound
 from opencheck.eventstore import OpenCheckApplication
 from opencheck.rules import DEFAULT_RULES, Rules
+from opencheck.workdays import add_months
 
 log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)
@@ -37,6 +38,8 @@ class CreditLookups(Protocol):
     def commitments_unverified_by(self, day: date) -> list[UUID]: ...
 
     def listings_expired_by(self, day: date) -> list[str]: ...
+
+    def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
 
 class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
@@ -222,6 +225,8 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
     # -- credit repair (SAMR Order 107) ----------------------------------------------------
     def _repair_target(self, record_kind: str, record_id: str, on: date) -> RepairTarget:
         one_of(record_kind, RECORD_KINDS, "record_kind")
+        if record_kind == "inspection_result":
+            return self._result_repair_target(record_id)
         if record_kind == "serious_listing":
             return self._listing(checked_uscc(record_id, "record_id")).repair_target(self.rules, on)
         if record_kind == "abnormal_listing":
@@ -240,6 +245,31 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
             return self._get(PenaltyCase, rid, "penalty case", "record_id").repair_target(
                 self.rules, on)
         return self._get(Commitment, rid, "commitment", "record_id").repair_target(self.rules)
+
+    def _result_repair_target(self, record_id: str) -> RepairTarget:
+        """A negative result, keyed TASK_ID:DEPARTMENT, repairable from its publication on."""
+        task, _, department = record_id.partition(":")
+        try:
+            task_id = UUID(task)
+        except ValueError:
+            task_id = None
+        if task_id is None or not department:
+            raise InvalidInput("a spot-check result's record_id is TASK_ID:DEPARTMENT",
+                               field="record_id")
+        found = self.lookups.published_result(task_id, department) if self.lookups else None
+        if found is None:
+            raise NotFound(f"no published {department} result on task {task_id}",
+                           field="record_id")
+        if not found.problem_found:
+            raise Conflict("only a negative spot-check result needs credit repair",
+                           field="record_id")
+        if found.withdrawn_on is not None:
+            raise Conflict(f"the result left the public record on {found.withdrawn_on}",
+                           field="record_id")
+        months = self.rules.repair.negative_result_min_wait_months
+        return RepairTarget("inspection_result", f"{task_id.hex}:{department}", found.uscc, False,
+                            add_months(found.published_on, months),
+                            f"SAMR Order 107: {months} months after publication")
 
     def apply_for_repair(self, record_kind: str, record_id: str, applied_on: date, pledge: str,
                          evidence: Sequence[str], today: date) -> UUID:
@@ -275,4 +305,6 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
             ledger = self._get(CommitmentLedger, ledger_id(case.uscc), "commitment ledger of")
             ledger.record_repaired(UUID(case.record_key), on)
             return [ledger]
-        return []  # a repaired penalty only leaves public view (the projections see Approved)
+        # a repaired penalty only leaves public view (the projections see Approved); a repaired
+        # spot-check result is withdrawn by supervision (opencheck.reactions)
+        return []

@@ -160,12 +160,15 @@ def timeline(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:
 def _supervision_items(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:
     """Inspection results and annual reports from supervision's read models."""
     t = task_results.c
+    results = conn.execute(sa.select(task_results).where(t.uscc == uscc, t.inspected_on <= as_of,
+                                                         t.recorded_on <= as_of)).all()
     out = [{"on": r.inspected_on, "kind": "inspection.result", "ref": r.task_id,
             "text": f"抽查检查 inspection ({r.department}): {r.result_code} {r.result_name_zh}",
-            "recorded_on": r.recorded_on}
-           for r in conn.execute(sa.select(task_results).where(t.uscc == uscc,
-                                                                t.inspected_on <= as_of,
-                                                                t.recorded_on <= as_of))]
+            "recorded_on": r.recorded_on} for r in results]
+    out += [{"on": r.withdrawn_on, "kind": "inspection.withdrawn", "ref": r.task_id,
+             "text": f"信用修复后撤下公示 result withdrawn from publicity after repair "
+                     f"({r.department}): {r.result_code}", "recorded_on": None}
+            for r in results if r.withdrawn_on is not None and r.withdrawn_on <= as_of]
     r = annual_reports.c
     out += [{"on": row.filed_on, "kind": "annual_report.filed", "ref": str(row.year),
              "text": f"{row.year}年度报告公示 annual report filed", "recorded_on": None}

@@ -22,6 +22,7 @@ RECORD_KINDS = {
     "serious_listing": "严重违法失信名单 serious dishonest listing",
     "false_commitment": "虚假承诺 false commitment",
     "abnormal_listing": "经营异常名录 abnormal operation list",
+    "inspection_result": "抽查检查结果 negative spot-check result",
 }
 MAX_EVIDENCE = 50
 
@@ -36,6 +37,16 @@ class RepairTarget:
     serious: bool
     eligible_from: date
     waiting_rule: str  # cited in the refusal, e.g. "SAMR Order 107: 3 months after publication"
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """A department's published spot-check result, as the supervision read model has it."""
+
+    uscc: str
+    published_on: date
+    problem_found: bool
+    withdrawn_on: date | None
 
 
 def repair_id(record_kind: str, record_key: str) -> UUID:

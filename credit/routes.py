@@ -239,7 +239,11 @@ def decide_repair(repair_id: UUID, body: RepairDecisionCreate, p: PlatformDep,
     """Approve (the record leaves the public record) or reject a repair application."""
     p.credit.decide_repair(repair_id, body.approve, body.decided_on, user.username, body.reason,
                            today_in_china())
-    return _settled(p, views.repair_application, repair_id)
+    record = _settled(p, views.repair_application, repair_id)
+    if body.approve and record["record_kind"] == "inspection_result":
+        p.settle("supervision_on_credit")  # supervision withdraws the result (a reaction) …
+        p.settle("supervision")            # … and the public views see it gone
+    return record
 
 
 @router.get("/repairs", response_model=Page[RepairRecord])

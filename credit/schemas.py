@@ -34,7 +34,8 @@ Procedure = Literal["ordinary", "simple"]
 PenaltyStatus = Literal["opened", "decided", "published", "changed", "revoked"]
 CommitmentStatus = Literal["awaiting", "overdue", "fulfilled", "false"]
 ListingStatus = Literal["noticed", "listed", "not_listed", "removed"]
-RecordKind = Literal["penalty", "serious_listing", "false_commitment", "abnormal_listing"]
+RecordKind = Literal["penalty", "serious_listing", "false_commitment", "abnormal_listing",
+                     "inspection_result"]
 RepairStatus = Literal["pending", "approved", "rejected"]
 
 
@@ -247,7 +248,8 @@ class RepairCreate(BaseModel):
     record_kind: RecordKind
     record_id: str = text(..., 64, 1,
                           "Penalty case or commitment id; the USCC for a list entry "
-                          "(serious or abnormal listing)")
+                          "(serious or abnormal listing); TASK_ID:DEPARTMENT for a "
+                          "negative spot-check result")
     applied_on: Day
     pledge: str = text(..., 5000, 1, "守信承诺书 The public credit pledge")
     evidence: list[EvidenceItem] = Field(..., min_length=1, max_length=50)

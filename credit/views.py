@@ -10,7 +10,9 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from credit.repair import PublishedResult
 from credit.tables import commitments, penalties, repair_applications, serious_listings
+from supervision.task_views import published_result
 from supervision.views import entity_record
 
 PUBLIC_PENALTY_COLUMNS = (
@@ -184,6 +186,11 @@ class SqlLookups:
                                .where(commitments.c.status == "awaiting",
                                       commitments.c.verify_by < day))
             return [UUID(i) for i in ids]
+
+    def published_result(self, task_id: UUID, department: str) -> PublishedResult | None:
+        with self.engine.connect() as conn:
+            found = published_result(conn, task_id.hex, department)
+        return PublishedResult(**found) if found else None
 
     def listings_expired_by(self, day: date) -> list[str]:
         with self.engine.connect() as conn:

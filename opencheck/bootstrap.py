@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from dashboard.projections import dashboard_projections
 from opencheck.db import create_engine
 from opencheck.eventstore import build_application
 from opencheck.projections import ProjectionDaemon, ProjectionRunner
+from opencheck.reactions import WithdrawRepairedResults
 from opencheck.rules import Rules, load_rules
 from opencheck.settings import Settings
 from supervision.application import SupervisionApplication
@@ -50,6 +52,11 @@ class Platform:
     # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
 
+    @cached_property
+    def statement_engine(self) -> sa.Engine:
+        """The read-model engine in autocommit, for reads that are a single statement."""
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
     def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
         """Wait until the read models reflect everything this application has recorded."""
         runner = self.runners[app_name]
@@ -57,7 +64,11 @@ class Platform:
         return runner.wait_for(target, timeout, run_inline=self.settings.projections_in_process)
 
     def catch_up(self) -> int:
-        return sum(r.catch_up() for r in self.runners.values())
+        """Run every runner until none has anything left (reactions record new events)."""
+        total = 0
+        while done := sum(r.catch_up() for r in self.runners.values()):
+            total += done
+        return total
 
     def start_projections(self) -> None:
         self.daemon = ProjectionDaemon(list(self.runners.values()),
@@ -90,6 +101,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         # inspections): a runner of their own, so neither context waits on the other
         "credit_on_supervision": ProjectionRunner(engine, supervision,
                                                   credit_projections_of_supervision(), batch),
+        # supervision's reactions to credit decisions (opencheck.reactions)
+        "supervision_on_credit": ProjectionRunner(engine, credit,
+                                                  [WithdrawRepairedResults(supervision)], batch),
     }
     return Platform(settings, rules, engine, supervision, runners, credit,
                     risk_classes=StoredRiskClasses(engine))

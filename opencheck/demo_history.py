@@ -9,9 +9,10 @@ and risk classes are built exactly as in production.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import count
 from uuid import UUID
 
 import numpy as np
@@ -39,11 +40,11 @@ def load_history(platform: Platform, seed: int, today: date, progress: Progress)
     known = KnownCodes.from_rules(platform.rules)
     _one_list_two_databases(platform, known, seed, progress)
     _annual_reports(platform, rng, today, progress)
-    inspector = 0
+    inspector, numbers = 0, count(1)   # decision numbers: a sequence, as a bureau issues them
     for year in (2025, 2026):
         for item, kind, label in (("SJ-001", "enterprise", "企业公示信息 enterprise disclosures"),
                                   ("SJ-003", "individual", "个体工商户年报 individual reports")):
-            inspector = _spot_checks(platform, rng, year, item, kind, label, today,
+            inspector = _spot_checks(platform, rng, year, item, kind, label, today, numbers,
                                      progress) or inspector
     _commitments(platform, rng, today, progress)
     return inspector
@@ -94,7 +95,8 @@ def _annual_reports(platform: Platform, rng: np.random.Generator, today: date,
 
 
 def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: str, kind: str,
-                 label: str, today: date, progress: Progress) -> int | None:
+                 label: str, today: date, numbers: Iterator[int],
+                 progress: Progress) -> int | None:
     app, drafted = platform.supervision, date(year, 3, 2)
     terms = PlanTerms(
         name=f"{year}年度双随机抽查: {label}", lead_department="market_regulation",
@@ -122,13 +124,14 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
                 open_tasks[member] = open_tasks.get(member, 0) + 1
             continue
         _inspect(platform, UUID(task["task_id"]), team, task["uscc"],
-                 str(rng.choice(codes, p=weights / weights.sum())), inspected, rng, today)
+                 str(rng.choice(codes, p=weights / weights.sum())), inspected, rng, today, numbers)
     progress(f"spot checks {year} {item}", len(tasks))
     return max(open_tasks, key=open_tasks.get) if open_tasks else None
 
 
 def _inspect(platform: Platform, task_id: UUID, team: list[int], uscc: str, code: str,
-             inspected: date, rng: np.random.Generator, today: date) -> None:
+             inspected: date, rng: np.random.Generator, today: date,
+             numbers: Iterator[int]) -> None:
     app = platform.supervision
     for member in team:
         app.acknowledge_task(task_id, member, inspected - timedelta(days=2))
@@ -139,11 +142,11 @@ def _inspect(platform: Platform, task_id: UUID, team: list[int], uscc: str, code
     if published <= today:
         app.publish_result(task_id, None, published, "supervisor", None)
     if code == "A":
-        _penalty(platform, uscc, str(task_id), inspected, rng, today)
+        _penalty(platform, uscc, str(task_id), inspected, rng, today, numbers)
 
 
 def _penalty(platform: Platform, uscc: str, task_id: str, found_on: date,
-             rng: np.random.Generator, today: date) -> None:
+             rng: np.random.Generator, today: date, numbers: Iterator[int]) -> None:
     from credit.penalties import Decision
 
     credit = platform.credit
@@ -154,7 +157,7 @@ def _penalty(platform: Platform, uscc: str, task_id: str, found_on: date,
     case = credit.open_penalty(uscc, "market_regulation", opened, opened, inspection_task_id=task_id)
     heavy = rng.random() < 0.25
     credit.decide_penalty(case, Decision(
-        decision_no=f"浙市监处罚〔{decided.year}〕{int(rng.integers(1000, 9999))}号",
+        decision_no=f"浙市监处罚〔{decided.year}〕{next(numbers):05d}号",
         violation_type="未按规定公示信息 failure to publicise required information",
         legal_basis="《企业信息公示暂行条例》第十八条", kinds=["fine"], procedure="ordinary",
         decided_on=decided, heavier_penalty=heavy,

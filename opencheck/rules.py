@@ -219,6 +219,11 @@ class RepairRules(_Section):
         3, ge=0, description="Longest publicity of a serious record, in years; removed "
         "automatically then (SAMR Order 107: 1 to 3 years).",
     )
+    negative_result_min_wait_months: int = Field(
+        0, ge=0, description="A negative spot-check result (抽查检查结果) may be repaired N "
+        "months after publication (SAMR Order 107 makes it repairable and sets no waiting "
+        "period; DOMAIN.md §8).",
+    )
     false_commitment_min_wait_months: int = Field(
         3, ge=0, description="A false commitment (虚假承诺) may be repaired N months after it "
         "was found (assumed: treated as a general record under SAMR Order 107; "

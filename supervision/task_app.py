@@ -94,6 +94,13 @@ class TaskUseCases:
         task.publish(department, today, by, acting_department)
         self._save_task(task)
 
+    def withdraw_result(self, task_id: UUID, department: str, withdrawn_on: date,
+                        reason: str) -> None:
+        """Off the public record (after credit repair); idempotent."""
+        task = self.get_task(task_id)
+        if task.withdraw_result(department, withdrawn_on, reason):
+            self._save_task(task)
+
     def flag_publication_overdue(self, task_id: UUID, department: str, today: date) -> bool:
         """Idempotent: True only the first time a part is found past its deadline."""
         task = self.get_task(task_id)

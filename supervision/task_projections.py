@@ -21,6 +21,10 @@ _OVERDUE = (task_results.update()
             .where(task_results.c.task_id == sa.bindparam("b_task_id"),
                    task_results.c.department == sa.bindparam("b_department"))
             .values(publication_overdue_on=sa.bindparam("flagged_on")))
+_WITHDRAWN = (task_results.update()
+              .where(task_results.c.task_id == sa.bindparam("b_task_id"),
+                     task_results.c.department == sa.bindparam("b_department"))
+              .values(withdrawn_on=sa.bindparam("withdrawn_on")))
 _INSERT_FOLLOW_UP = task_follow_ups.insert()
 _FOLLOW_UP_OUTCOME = (task_follow_ups.update()
                       .where(task_follow_ups.c.task_id == sa.bindparam("b_task_id"),
@@ -58,6 +62,11 @@ class InspectionResults(Projection):
         unit.execute(_PUBLISHED, {"b_task_id": e.originator_id.hex, "b_department": e.department,
                                   "published_on": e.published_on, "published_by": e.by,
                                   "late": e.late})
+
+    @handles(InspectionTask.ResultWithdrawn)
+    def withdrawn(self, e, position: int, unit: Unit) -> None:
+        unit.execute(_WITHDRAWN, {"b_task_id": e.originator_id.hex, "b_department": e.department,
+                                  "withdrawn_on": e.withdrawn_on})
 
     @handles(InspectionTask.PublicationOverdue)
     def overdue(self, e, position: int, unit: Unit) -> None:

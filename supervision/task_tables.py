@@ -32,6 +32,8 @@ task_results = sa.Table(
     sa.Column("published_by", sa.String(100), nullable=True),
     sa.Column("late", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("publication_overdue_on", sa.Date, nullable=True),
+    # off the public record since (credit repair of a negative result, SAMR Order 107)
+    sa.Column("withdrawn_on", sa.Date, nullable=True),
     info={"projection": "inspection_results"},
 )
 

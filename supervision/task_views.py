@@ -153,8 +153,18 @@ PUBLISHED_OF_ENTITY = (
     .join(tasks, tasks.c.task_id == task_results.c.task_id)
     .join(entities, entities.c.entity_no == task_results.c.entity_no)
     .join(plans, plans.c.plan_id == task_results.c.plan_id)
-    .where(task_results.c.published_on.is_not(None), task_results.c.uscc == sa.bindparam("uscc")),
+    .where(task_results.c.published_on.is_not(None), task_results.c.withdrawn_on.is_(None),
+           task_results.c.uscc == sa.bindparam("uscc")),
     (task_results.c.published_on.desc(), task_results.c.task_id, task_results.c.department))
+
+
+def published_result(conn: sa.Connection, task_id: str, department: str) -> dict | None:
+    """A department's published result (uscc, published_on, problem_found, withdrawn_on)."""
+    r = task_results.c
+    row = conn.execute(sa.select(r.uscc, r.published_on, r.problem_found, r.withdrawn_on)
+                       .where(r.task_id == task_id, r.department == department,
+                              r.published_on.is_not(None))).first()
+    return dict(row._mapping) if row else None
 
 
 def published_inspection(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,7 +176,7 @@ def published_inspections(conn: sa.Connection, *, uscc: str | None = None,
                           plan_id: str | None = None, offset: int = 0,
                           limit: int | None = 50) -> tuple[int, list[dict]]:
     """Published results only, without findings or anything about the inspectors."""
-    where = [task_results.c.published_on.is_not(None)]
+    where = [task_results.c.published_on.is_not(None), task_results.c.withdrawn_on.is_(None)]
     if uscc:
         where.append(task_results.c.uscc == uscc)
     if plan_id:

@@ -285,6 +285,24 @@ class InspectionTask(Aggregate):
         if all(p["published_on"] for p in self.parts.values()) and self.status == "inspected":
             self.status = "published"
 
+    def withdraw_result(self, department: str, withdrawn_on: date, reason: str) -> bool:
+        """Take a published result off the public record (its credit repair was approved, SAMR
+        Order 107); False if it is off already (the reaction that calls this may run twice)."""
+        part = self.parts.get(department)
+        if part is None or part["published_on"] is None:
+            raise Conflict(f"no published {department} result on this task", field="department")
+        if part.get("withdrawn_on") is not None:
+            return False
+        self._result_withdrawn(department=department, withdrawn_on=withdrawn_on,
+                               reason=text(reason, "reason"), uscc=self.uscc)
+        return True
+
+    @event("ResultWithdrawn")
+    def _result_withdrawn(self, department: str, withdrawn_on: date, reason: str,
+                          uscc: str) -> None:
+        self.parts = {**self.parts, department: {**self.parts[department],
+                                                 "withdrawn_on": withdrawn_on}}
+
     def flag_publication_overdue(self, department: str, today: date) -> bool:
         """The daily job: once per part, when its deadline has passed unpublished."""
         part = self.parts.get(department)
