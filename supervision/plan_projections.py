@@ -123,7 +123,10 @@ class TaskBoard(Projection):
         unit.execute(_INSERT_TEAM, {"task_id": e.originator_id.hex, "inspector_no": e.inspector_no,
                                     "department": e.department, "assigned_on": e.assigned_on,
                                     "active": True, "acknowledged_on": None, "recused_on": None})
-        self._touch(e, position, unit)
+        if e.still_short:
+            self._touch(e, position, unit)
+        else:   # a later draw filled the last empty place (or there was none)
+            self._touch(e, position, unit, short_staffed=False, unassigned_reason="")
 
     @handles(InspectionTask.LeftShortStaffed)
     def left_short_staffed(self, e, position: int, unit: Unit) -> None:

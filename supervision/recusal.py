@@ -23,6 +23,7 @@ from uuid import UUID
 import numpy as np
 import sqlalchemy as sa
 
+from opencheck.errors import Conflict
 from supervision.plan_tables import plans, task_inspectors, tasks
 from supervision.pool import load_roster
 from supervision.tables import entities, inspectors
@@ -31,8 +32,11 @@ from supervision.tasks import InspectionTask
 ALGORITHM = "opencheck-replacement/1"
 
 
-def replacement_seed(task: UUID, recusal_no: int) -> int:
-    digest = hashlib.sha256(f"{ALGORITHM}\n{task}:{recusal_no}".encode()).digest()
+def replacement_seed(task: UUID, recusal_no: int, refill: bool = False) -> int:
+    """At the recusal: from `<task_id>:<recusal_no>`; a later refill of the place it left
+    empty: from `<task_id>:<recusal_no>/refill`."""
+    key = f"{task}:{recusal_no}" + ("/refill" if refill else "")
+    digest = hashlib.sha256(f"{ALGORITHM}\n{key}".encode()).digest()
     return int.from_bytes(digest[:16], "big")
 
 
@@ -74,17 +78,17 @@ def last_inspectors(conn: sa.Connection, entity_no: int, but: str) -> set[int]:
         task_inspectors.c.task_id == latest)))
 
 
-def find_replacement(conn: sa.Connection, task: InspectionTask, withdrawn: int,
-                     today: date) -> tuple[dict[str, Any] | None, str]:
-    """(replacement, "") or (None, why nobody can replace) for `withdrawn` on `task`."""
-    department = task.member(withdrawn)["department"]
+def find_replacement(conn: sa.Connection, task: InspectionTask, department: str, seed: int,
+                     today: date, withdrawn: int | None = None) -> tuple[dict[str, Any] | None,
+                                                                     str]:
+    """(replacement, "") or (None, why nobody can) for a `department` place on `task`."""
     terms = conn.execute(sa.select(plans.c.terms)
                          .where(plans.c.plan_id == task.plan_id.hex)).scalar_one()
     digits, cross = int(terms["jurisdiction_digits"]), bool(terms["cross_station"])
     region = int(conn.execute(sa.select(entities.c.region_code)
                               .where(entities.c.entity_no == task.entity_no)).scalar_one())
     roster = load_roster(conn, (department,), check_items=task.check_items, on=today)
-    excluded = {*task.inspector_nos, *task.former, withdrawn,
+    excluded = {*task.inspector_nos, *task.former, *([withdrawn] if withdrawn else []),
                 *last_inspectors(conn, task.entity_no, task.id.hex)}
     ok = eligible(roster, department, task.entity_no, region, digits, excluded)
     other = ok & (roster.region != region)
@@ -93,9 +97,8 @@ def find_replacement(conn: sa.Connection, task: InspectionTask, withdrawn: int,
     if not candidates:
         where = str(region)[:digits] if digits else "(nationwide)"
         return None, (f"no eligible inspector of department {department} in jurisdiction "
-                      f"{where} to replace inspector {withdrawn} (qualified, active, no "
-                      f"conflict, not on the team, not the entity's last inspector)")
-    seed = replacement_seed(task.id, task.next_recusal_no)
+                      f"{where} for the empty place (qualified, active, no conflict, not on "
+                      f"the team, never withdrawn from it, not the entity's last inspector)")
     chosen = pick(candidates, seed)
     return {"inspector_no": chosen, "draw": {
         "algorithm": ALGORITHM, "seed": str(seed), "inspector_no": chosen,
@@ -114,9 +117,26 @@ def recuse(engine: sa.Engine, app: Any, task_uuid: UUID, inspector_no: int, reas
     """Withdraw the inspector, draw the replacement, declare the conflict; True if replaced."""
     task = app.get_task(task_uuid)
     task.check_can_recuse(inspector_no, reason)          # 403 / 409 / 422 before any reading
+    department = task.member(inspector_no)["department"]
     with engine.connect() as conn:
-        replacement, shortfall = find_replacement(conn, task, inspector_no, today)
+        replacement, shortfall = find_replacement(
+            conn, task, department, replacement_seed(task.id, task.next_recusal_no), today,
+            withdrawn=inspector_no)
         credential = credential_of(conn, inspector_no)
     app.recuse_inspector(task_uuid, inspector_no, credential, reason, replacement, shortfall,
                          today, task.version)
     return replacement is not None
+
+
+def refill(engine: sa.Engine, app: Any, task_uuid: UUID, today: date) -> None:
+    """Draw again for the oldest place a recusal left empty (409 with the reason if nobody is
+    eligible yet, e.g. until new inspectors join the directory)."""
+    task = app.get_task(task_uuid)
+    place = task.vacancy()
+    with engine.connect() as conn:
+        replacement, shortfall = find_replacement(
+            conn, task, place["department"],
+            replacement_seed(task.id, place["recusal_no"], refill=True), today)
+    if replacement is None:
+        raise Conflict(shortfall, field="task_id")
+    app.fill_vacancy(task_uuid, replacement, today, task.version)

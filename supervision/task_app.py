@@ -60,6 +60,15 @@ class TaskUseCases:
             inspector.declare_conflict(task.uscc, reason, today, None, today)
         self._save_task(task, inspector)
 
+    def fill_vacancy(self, task_id: UUID, replacement: dict[str, Any], today: date,
+                     expected_version: int) -> None:
+        task = self.get_task(task_id)
+        if task.version != expected_version:
+            raise Conflict("the task changed while the replacement was drawn; repeat the request",
+                           field="task_id")
+        task.fill_vacancy(replacement, today)
+        self._save_task(task)
+
     def start_task(self, task_id: UUID, inspector_no: int, today: date) -> None:
         task = self.get_task(task_id)
         task.start(inspector_no, today)

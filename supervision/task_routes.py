@@ -110,6 +110,16 @@ def recuse(task_id: UUID, body: RecusalCreate, p: PlatformDep, user: Inspector) 
             "unassigned_reason": found["unassigned_reason"]}
 
 
+@router.post("/tasks/{task_id}/staffing", response_model=RecusalPublic,
+             responses=errors(404, 409))
+def refill(task_id: UUID, p: PlatformDep, _: Supervisor) -> dict:
+    """Draw again for a place a recusal left empty (409 with the reason if nobody is eligible)."""
+    recusal.refill(p.engine, p.supervision, task_id, today_in_china())
+    found = _record(p, task_id)
+    return {"task_id": task_id.hex, "replaced": True, "short_staffed": found["short_staffed"],
+            "unassigned_reason": found["unassigned_reason"]}
+
+
 @router.post("/tasks/{task_id}/start", response_model=TaskRecord, responses=errors(404, 409))
 def start(task_id: UUID, p: PlatformDep, user: Inspector) -> dict:
     """Start the inspection (every team member has acknowledged)."""

@@ -50,6 +50,7 @@ class InspectionTask(Aggregate):
         self.former: list[int] = []           # recused members, never drawn again for this task
         self.recusals = 0
         self.short_staffed = False
+        self.vacancies: list[dict[str, Any]] = []   # places recusals left empty: recusal_no, dept
         self.started_on: date | None = None
         self.parts: dict[str, dict[str, Any]] = {}   # department -> its recorded result
         self.referrals = 0
@@ -99,9 +100,25 @@ class InspectionTask(Aggregate):
         if replacement is not None:
             self._replacement_assigned(recusal_no=number, inspector_no=replacement["inspector_no"],
                                        department=department, draw=replacement["draw"],
-                                       assigned_on=today, uscc=self.uscc, due_on=self.due_on)
+                                       assigned_on=today, uscc=self.uscc, due_on=self.due_on,
+                                       still_short=self.short_staffed)
         else:
             self._left_short_staffed(recusal_no=number, department=department, reason=shortfall)
+
+    def vacancy(self) -> dict[str, Any]:
+        """The oldest place a recusal left empty (409 if the team is complete)."""
+        if self.status != "assigned" or not self.vacancies:
+            raise Conflict(f"task is {self.status} and not short-staffed: nothing to fill",
+                           field="status")
+        return self.vacancies[0]
+
+    def fill_vacancy(self, replacement: dict[str, Any], today: date) -> None:
+        """A later draw (supervision.recusal.refill) fills the oldest empty place."""
+        place = self.vacancy()
+        self._replacement_assigned(
+            recusal_no=place["recusal_no"], inspector_no=replacement["inspector_no"],
+            department=place["department"], draw=replacement["draw"], assigned_on=today,
+            uscc=self.uscc, due_on=self.due_on, still_short=len(self.vacancies) > 1)
 
     @event("InspectorRecused")
     def _recused(self, recusal_no: int, inspector_no: int, department: str, reason: str,
@@ -114,11 +131,16 @@ class InspectionTask(Aggregate):
     @event("ReplacementAssigned")
     def _replacement_assigned(self, recusal_no: int, inspector_no: int, department: str,
                               draw: dict[str, Any], assigned_on: date, uscc: str,
-                              due_on: date) -> None:
+                              due_on: date, still_short: bool = False) -> None:
         self.team = [*self.team, {"inspector_no": inspector_no, "department": department}]
+        self.vacancies = [v for v in self.vacancies if v["recusal_no"] != recusal_no]
+        self.short_staffed = bool(self.vacancies)
+        if not self.short_staffed:
+            self.unassigned_reason = ""
 
     @event("LeftShortStaffed")
     def _left_short_staffed(self, recusal_no: int, department: str, reason: str) -> None:
+        self.vacancies = [*self.vacancies, {"recusal_no": recusal_no, "department": department}]
         self.short_staffed, self.unassigned_reason = True, reason
 
     # -- the inspection ---------------------------------------------------------------------------

@@ -185,3 +185,16 @@ def test_commands_honour_the_idempotency_key(client, world):
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert client.post(f"/api/v1/tasks/{tid}/acknowledgement",
                        headers=w["a"][0]).status_code == 409       # without the key: a repeat
+
+
+def test_staffing_draws_again_only_for_an_empty_place(client, world):
+    w, tid = world, world["task"]["task_id"]
+    # the team is complete: nothing to fill; inspectors may not ask; unknown task: 404
+    r = client.post(f"/api/v1/tasks/{tid}/staffing", headers=w["sup"])
+    assert r.status_code == 409 and "nothing to fill" in r.json()["detail"]
+    assert client.post(f"/api/v1/tasks/{tid}/staffing", headers=w["a"][0]).status_code == 403
+    r = client.post(f"/api/v1/tasks/{'0' * 32}/staffing", headers=w["sup"])
+    assert r.status_code == 404 and r.json()["field"] == "task_id"
+    # a recusal is replaced at once while inspectors are left; the result says so
+    r = client.post(f"/api/v1/tasks/{tid}/recusal", json={"reason": "亲属关系"}, headers=w["a"][0])
+    assert r.status_code == 200 and r.json()["replaced"] is True, r.text

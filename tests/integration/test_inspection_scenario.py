@@ -162,6 +162,30 @@ class InspectionScenario:
             short[0]["unassigned_reason"]
         assert len(short[0]["team"]) == 1
 
+        # a supervisor draws again: nobody yet; then a new inspector joins and fills the place
+        with pytest.raises(Conflict, match="no eligible inspector"):
+            recusal.refill(engine, app, task_uuid, DRAWN_ON)
+        app.register_inspectors([inspector(7, region="330702")], DRAWN_ON)
+        platform.settle()
+        recusal.refill(engine, app, task_uuid, DRAWN_ON)
+        platform.settle()
+        task = app.get_task(task_uuid)
+        new = next(no for no in task.inspector_nos if no != first["team"][1]["inspector_no"])
+        drawn = [e for e in app.events.get(task_uuid)
+                 if type(e).__name__ == "ReplacementAssigned"][-1]
+        assert recusal.verify_pick(drawn.draw) and drawn.draw["candidates"] == [new]
+        assert drawn.draw["seed"] == str(recusal.replacement_seed(task_uuid, 1, refill=True))
+        with engine.connect() as conn:
+            record = task_views.task_record(conn, first["task_id"])
+            _, notes = task_views.inspector_notifications(conn, new, limit=500)
+        assert not record["short_staffed"] and record["unassigned_reason"] == ""
+        assert len(record["team"]) == 2 and first["task_id"] in [n["task_id"] for n in notes]
+        with pytest.raises(Conflict, match="nothing to fill"):
+            recusal.refill(engine, app, task_uuid, DRAWN_ON)
+        app.acknowledge_task(task_uuid, new, DRAWN_ON)   # a full team can start
+        app.acknowledge_task(task_uuid, first["team"][1]["inspector_no"], DRAWN_ON)
+        app.start_task(task_uuid, new, DRAWN_ON)
+
 
 class TestInspectionsOnSQLite(InspectionScenario):
     backend = "sqlite"
