@@ -32,15 +32,19 @@ _FALSE_COMMITMENTS = (
 _POSITIONS = (sa.select(projection_tracking.c.projection, projection_tracking.c.position,
                         projection_tracking.c.updated_at), (projection_tracking.c.projection,))
 LISTS = ("serious", "abnormal", "red")
-_RECORD = OneTrip(entity=(PUBLIC_ENTITY, ()), **{name: ENTRIES_OF[name] for name in LISTS},
+RECORD = OneTrip(entity=(PUBLIC_ENTITY, ()), **{name: ENTRIES_OF[name] for name in LISTS},
                   inspections=PUBLISHED_OF_ENTITY, penalties=PUBLIC_PENALTIES_OF,
                   false_commitments=_FALSE_COMMITMENTS, positions=_POSITIONS)
 
 
-def fetch_public_record(conn: sa.Connection, uscc: str, today: date
-                        ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """(the public record as of `today` or None if not registered, the projection positions)."""
-    s = _RECORD.run(conn, {"uscc": uscc, "today": today})
+def record_params(uscc: str, today: date) -> dict[str, Any]:
+    return {"uscc": uscc, "today": today}
+
+
+def public_record_of(s: dict[str, list[dict[str, Any]]], today: date
+                     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(the public record as of `today` or None if not registered, the projection positions)
+    from the sections of RECORD."""
     if not s["entity"]:
         return None, s["positions"]
     return {"as_of": today, "entity": s["entity"][0],
@@ -52,4 +56,4 @@ def fetch_public_record(conn: sa.Connection, uscc: str, today: date
 
 def public_credit_record(conn: sa.Connection, uscc: str, today: date) -> dict[str, Any] | None:
     """The whole public record of one entity as of `today`, or None if it is not registered."""
-    return fetch_public_record(conn, uscc, today)[0]
+    return public_record_of(RECORD.run(conn, record_params(uscc, today)), today)[0]

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from credit.public_record import fetch_public_record
+from credit.public_record import RECORD, public_record_of, record_params
 from credit.schemas import PenaltyPublic
-from opencheck.api import ERRORS, Page, PageDep, ReadConn, json_bytes, short_read
+from opencheck.api import ERRORS, Page, PageDep, ReadConn, json_bytes, run_trip
 from opencheck.bootstrap import today_in_china
 from opencheck.errors import InvalidInput, NotFound
 from opencheck.public import cache_headers, not_modified, target_of, validators
@@ -64,16 +63,11 @@ def checked_uscc(uscc: str) -> str:
             responses={404: ERRORS[404], 304: {"description": "Not modified"}, **LIMITED})
 async def credit_record(uscc: str, request: Request) -> Response:
     """An entity's public credit record (lists, published results, penalties in publicity)."""
-    code = checked_uscc(uscc)
-    return await short_read(request, _credit_record, code, today_in_china(), target_of(request),
-                            request.headers.get("if-none-match"))
-
-
-def _credit_record(conn: sa.Connection, code: str, today: date, target: str,
-                   if_none_match: str | None) -> Response:
-    record, positions = fetch_public_record(conn, code, today)
-    headers = cache_headers(*validators(positions, target, today))
-    if not_modified(if_none_match, headers["ETag"]):
+    code, today = checked_uscc(uscc), today_in_china()
+    sections = await run_trip(request, RECORD, record_params(code, today))
+    record, positions = public_record_of(sections, today)
+    headers = cache_headers(*validators(positions, target_of(request), today))
+    if not_modified(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
     if record is None:
         raise NotFound(f"no market entity with code {code}", field="uscc")

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opencheck import auth
-from opencheck.api import ErrorPublic, PlatformDep
+from opencheck.api import ErrorPublic, PlatformDep, close_read_pool
 from opencheck.bootstrap import Platform, bootstrap
 from opencheck.errors import DomainError
 from opencheck.public import PublicRateLimit
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         try:
             yield
         finally:
+            await close_read_pool(app)
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
             if leadership is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -51,11 +50,6 @@ class Platform:
     # The drawer's per-class ratios read these classes (entity_no -> 0..3 = A..D): the credit
     # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
-
-    @cached_property
-    def statement_engine(self) -> sa.Engine:
-        """The read-model engine in autocommit, for reads that are a single statement."""
-        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
         """Wait until the read models reflect everything this application has recorded."""

@@ -183,23 +183,38 @@ class OneTrip:
         """Run on the connection's DB-API cursor (same transaction), with the statement compiled
         once per dialect: through `conn.execute`, building SQLAlchemy's cache key for this
         statement on every call cost as much as SQLite running it (7 % of a lookup each)."""
-        compiled = self._compiled.get(conn.dialect.name)
-        if compiled is None:
-            compiled = self._compiled[conn.dialect.name] = self._compile(conn.dialect)
-        sql, order, literals, binds = compiled
-        values = {k: binds[k](v) if k in binds else v for k, v in {**literals, **params}.items()}
-        args: Any = tuple(values[k] for k in order) if order is not None else values
-        out: dict[str, list[dict[str, Any]]] = {name: [] for name in self.layouts}
+        sql, args = self._prepare(conn.dialect, params)
         cursor = conn.connection.cursor()
         try:
             cursor.execute(sql, args)
-            rows = cursor.fetchall()
-            results = self._results.get(conn.dialect.name)
-            if results is None:
-                results = self._results[conn.dialect.name] = self._result_processors(
-                    conn.dialect, cursor.description)
+            rows, description = cursor.fetchall(), cursor.description
         finally:
             cursor.close()
+        return self._collect(conn.dialect, rows, description)
+
+    async def run_async(self, conn: Any, dialect: sa.Dialect,
+                        params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """The same on a psycopg AsyncConnection (PostgreSQL), compiled for `dialect`."""
+        sql, args = self._prepare(dialect, params)
+        async with conn.cursor() as cursor:
+            await cursor.execute(sql, args)
+            rows, description = await cursor.fetchall(), cursor.description
+        return self._collect(dialect, rows, description)
+
+    def _prepare(self, dialect: sa.Dialect, params: dict[str, Any]) -> tuple[str, Any]:
+        compiled = self._compiled.get(dialect.name)
+        if compiled is None:
+            compiled = self._compiled[dialect.name] = self._compile(dialect)
+        sql, order, literals, binds = compiled
+        values = {k: binds[k](v) if k in binds else v for k, v in {**literals, **params}.items()}
+        return sql, tuple(values[k] for k in order) if order is not None else values
+
+    def _collect(self, dialect: sa.Dialect, rows: list, description: Any
+                 ) -> dict[str, list[dict[str, Any]]]:
+        results = self._results.get(dialect.name)
+        if results is None:
+            results = self._results[dialect.name] = self._result_processors(dialect, description)
+        out: dict[str, list[dict[str, Any]]] = {name: [] for name in self.layouts}
         for row in rows:
             out[row[0]].append({key: results[slot](row[1 + slot]) if results[slot]
                                 else row[1 + slot] for key, slot in self.layouts[row[0]]})
