@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import asyncio
+import json
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Depends, Query, Request
-from psycopg_pool import AsyncConnectionPool
+from fastapi import Depends, HTTPException, Query, Request
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from pydantic import BaseModel
 
 from opencheck.bootstrap import Platform
@@ -19,6 +19,7 @@ from opencheck.db import OneTrip
 
 T = TypeVar("T")
 READ_POOL_SIZE = 10   # per process, like the engine's PostgreSQL pool
+READ_POOL_WAIT = 5.0  # seconds a public read waits for a connection before answering 503
 
 
 def get_platform(request: Request) -> Platform:
@@ -59,8 +60,12 @@ async def run_trip(request: Request, trip: OneTrip,
     if not platform.settings.is_postgres:
         with platform.engine.connect() as conn:
             return trip.run(conn, params)
-    async with (await read_pool(request.app)).connection() as conn:
-        return await trip.run_async(conn, platform.engine.dialect, params)
+    try:
+        async with (await read_pool(request.app)).connection(timeout=READ_POOL_WAIT) as conn:
+            return await trip.run_async(conn, platform.engine.dialect, params)
+    except PoolTimeout:
+        raise HTTPException(503, "the database is not answering; try again shortly",
+                            headers={"Retry-After": "5"}) from None
 
 
 async def read_pool(app: Any) -> AsyncConnectionPool:

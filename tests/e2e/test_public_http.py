@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 
 from opencheck.app import create_app
@@ -75,3 +76,23 @@ def test_public_endpoints_are_rate_limited_per_client(tmp_path):
             assert c.get("/api/v1/health").status_code == 200   # internal API is not limited
     finally:
         platform.close()
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_database_not_answering_is_a_503_not_a_500(client, monkeypatch):
+    from psycopg_pool import AsyncConnectionPool
+
+    from opencheck import api
+
+    async def unreachable(settings):  # noqa: ANN001, ANN202
+        pool = AsyncConnectionPool("postgresql://postgres@127.0.0.1:1/test", min_size=0,
+                                   max_size=1, open=False)
+        await pool.open()
+        return pool
+
+    monkeypatch.setattr(api, "_open_pool", unreachable)
+    monkeypatch.setattr(api, "READ_POOL_WAIT", 0.5)
+    r = client.get(f"/api/v1/public/credit/{uscc(1)}")
+    assert r.status_code == 503 and r.headers["retry-after"] == "5", r.text
+    assert "database" in r.json()["detail"]
