@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from rich.progress import Progress
 
+from credit.tables import abnormal_listings
 from opencheck import demo
 from opencheck.app import create_app
 
@@ -18,6 +20,12 @@ def test_readme_demo_lookup_answers(platform):
     with Progress(disable=True) as bar:
         assert demo.load_if_empty(platform, "small", bar)
         assert not demo.load_if_empty(platform, "small", bar)  # a second run leaves the store alone
+    # calibrated to DOMAIN §12 (Hunan 2019: ~92 k of several million enterprises abnormal; the
+    # Sichuan spot check put 7.88 % on the list): a few percent on the abnormal list, not most
+    with platform.engine.connect() as conn:
+        listed = conn.scalar(sa.select(sa.func.count()).select_from(abnormal_listings)
+                             .where(abnormal_listings.c.status == "listed"))
+    assert 0.01 * demo.SIZES["small"] < listed < 0.15 * demo.SIZES["small"], listed
     path = re.search(r"curl http://127\.0\.0\.1:8000(/api/v1/public/entities/\w+)", README.read_text())
     with TestClient(create_app(platform=platform)) as client:
         r = client.get(path.group(1))
