@@ -9,8 +9,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from credit.public_record import public_credit_record
-from opencheck.api import ReadConn
+from credit.public_record import RECORD, public_record_of, record_params
+from opencheck.api import ReadConn, run_trip
 from opencheck.bootstrap import today_in_china
 from opencheck.regions import region_name
 from supervision.uscc import InvalidUSCC, validate_uscc
@@ -37,12 +37,14 @@ def home(request: Request, conn: ReadConn, q: str = "", offset: int = 0) -> HTML
 
 
 @router.get("/entity/{uscc}", response_class=HTMLResponse)
-def entity_page(request: Request, uscc: str, conn: ReadConn) -> HTMLResponse:
+async def entity_page(request: Request, uscc: str) -> HTMLResponse:
     try:
         code = validate_uscc(uscc)
     except InvalidUSCC as e:
         return _message(request, f"代码无效 Invalid code: {e.reason}", 422)
-    record = public_credit_record(conn, code, today_in_china())
+    today = today_in_china()   # the same one statement as the API's lookup
+    record, _ = public_record_of(await run_trip(request, RECORD, record_params(code, today)),
+                                 today)
     if record is None:
         return _message(request, f"未找到 No entity with code {code}", 404)
     return templates.TemplateResponse(request, "entity.html",
