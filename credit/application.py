@@ -13,9 +13,10 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from credit.abnormal_app import AbnormalListUseCases
+from credit.commendations import Commendation, CommendationData, commendation_id
 from credit.commitments import (Commitment, CommitmentData, CommitmentLedger, ledger_id,
                                 why_commitment_refused)
-from credit.common import checked_uscc, one_of
+from credit.common import checked_uscc, document_number, one_of
 from credit.lists import ListingNotice, SeriousListing, serious_listing_id
 from credit.penalties import (Decision, DecisionNumber, PenaltyCase, decision_number_id,
                               penalty_case_id)
@@ -119,6 +120,25 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         else:
             case.fulfil(on, today)
         self._save(case)
+
+    # -- commendations (诚信典型, the red list's positive record) -----------------------------
+    def grant_commendation(self, data: CommendationData, today: date) -> UUID:
+        """Record a department's commendation of a registered entity; one per document number."""
+        data = data.validated(self.rules.red_list.commendation_valid_years, today)
+        self._require_entity(data.uscc)
+        commendation = Commendation.grant(data)
+        self._save(commendation, conflict=f"commendation {data.document_no} is already recorded")
+        return commendation.id
+
+    def revoke_commendation(self, document_no: str, revoked_on: date, reason: str,
+                            today: date) -> UUID:
+        number = document_number(document_no, "document_no")
+        commendation = self._find(Commendation, commendation_id(number))
+        if commendation is None:
+            raise NotFound(f"no commendation {number}", field="document_no")
+        commendation.revoke(revoked_on, reason, today)
+        self._save(commendation)
+        return commendation.id
 
     # -- notification–commitment (国办发〔2020〕42号) ----------------------------------------
     def accept_commitment(self, data: CommitmentData, today: date) -> UUID:

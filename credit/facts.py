@@ -19,7 +19,8 @@ import numpy as np
 import sqlalchemy as sa
 
 from credit.penalties import PENALTY_KINDS
-from credit.tables import abnormal_listings, commitments, penalties, serious_listings
+from credit.tables import (abnormal_listings, commendations, commitments, penalties,
+                           serious_listings)
 from opencheck.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
 from opencheck.rules import Rules
 from supervision.pool import epoch_day
@@ -46,6 +47,7 @@ class CreditFacts:
     false_commitments: Rows = field(default_factory=dict)  # entity, found, repaired
     results: Rows = field(default_factory=dict)      # entity, day, negative, clean
     reports: Rows = field(default_factory=dict)      # entity, year, filed
+    commendations: Rows = field(default_factory=dict)  # entity, since, until (revoked or ended)
 
     @property
     def size(self) -> int:
@@ -119,6 +121,12 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
                                   day_of(conn, c.repaired_on))
                   .join(entities, by_uscc == c.uscc).where(c.status == "false"),
                   ("entity", "found", "repaired"), nos)
+    m = commendations.c
+    ended = sa.case((sa.and_(m.revoked_on.is_not(None), m.revoked_on < m.valid_until),
+                     m.revoked_on), else_=m.valid_until)
+    com = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, m.granted_on),
+                                day_of(conn, ended))
+                .join(entities, by_uscc == m.uscc), ("entity", "since", "until"), nos)
     t = task_results.c
     res = _rows(conn, sa.select(t.entity_no, day_of(conn, t.inspected_on),
                                 sa.case((sa.and_(t.problem_found.is_(True),
@@ -131,7 +139,7 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
     return CreditFacts(entity_no=nos, registered=base[:, 1].astype(np.int32),
                        active=base[:, 2] == ACTIVE, individual=base[:, 3] == INDIVIDUAL,
                        penalties=pen, serious=ser, abnormal=abn, false_commitments=false,
-                       results=res, reports=rep)
+                       results=res, reports=rep, commendations=com)
 
 
 def day_number(d: date) -> int:

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from credit.schemas import CommitmentRecord, PenaltyRecord, RepairRecord, SeriousListingRecord
+from credit.schemas import (CommendationRecord, CommitmentRecord, PenaltyRecord, RepairRecord,
+                            SeriousListingRecord)
 
 ListName = Literal["abnormal", "serious", "red"]
 
@@ -92,6 +93,7 @@ class CreditFileRecord(BaseModel):
     abnormal_listings: list[AbnormalListingRecord]
     serious_listings: list[SeriousListingRecord]
     red_list: list[RedListPeriod]
+    commendations: list[CommendationRecord]
     penalties: list[PenaltyRecord]
     commitments: list[CommitmentRecord]
     repairs: list[RepairRecord]

@@ -18,9 +18,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from credit.abnormal import GROUNDS
-from credit.tables import (abnormal_grounds, abnormal_listings, commitments, penalties,
-                           red_list, repair_applications, risk_classes, serious_listings)
-from credit.views import list_commitments, list_penalties, list_repair_applications
+from credit.tables import (abnormal_grounds, abnormal_listings, commendations, commitments,
+                           penalties, red_list, repair_applications, risk_classes,
+                           serious_listings)
+from credit.views import (list_commendations, list_commitments, list_penalties,
+                          list_repair_applications)
 from opencheck.rules import RISK_CLASSES, Rules
 from supervision.tables import annual_reports, entities
 from supervision.task_tables import task_results
@@ -70,6 +72,7 @@ def credit_file(conn: sa.Connection, uscc: str, rules: Rules, today: date) -> di
         "serious_listings": sorted(_rows(conn, serious_listings, uscc),
                                    key=lambda r: r["cycle"]),
         "red_list": sorted(_rows(conn, red_list, uscc), key=lambda r: r["since"]),
+        "commendations": list_commendations(conn, today=today, uscc=uscc, limit=500)[1],
         "penalties": list_penalties(conn, today=today, uscc=uscc, limit=500)[1],
         "commitments": list_commitments(conn, today=today, uscc=uscc, limit=500)[1],
         "repairs": list_repair_applications(conn, uscc=uscc, limit=500)[1],
@@ -136,6 +139,11 @@ SOURCES: list[tuple[sa.Table, str, list[Spec]]] = [
         ("applied_on", "repair.applied", lambda r: f"信用修复申请 {r['record_kind']}", None),
         ("decided_on", "repair.decided",
          lambda r: f"信用修复 {r['status']} ({r['record_kind']})", None)]),
+    (commendations, "document_no", [
+        ("granted_on", "commendation.granted", lambda r: f"诚信典型 commended: {r['title']} "
+         f"({r['department']}, {r['document_no']})", None),
+        ("revoked_on", "commendation.revoked", lambda r: f"撤销荣誉 commendation revoked: "
+         f"{r['title']}", None)]),
     (red_list, "entity_no", [
         ("since", "red.joined", lambda r: "列入守信激励名单 joined the red list", "recorded_on"),
         ("until", "red.left", lambda r: "移出守信激励名单 left the red list", None)]),

@@ -7,11 +7,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from credit.commendations import Commendation
 from credit.commitments import Commitment
 from credit.lists import SeriousListing
 from credit.penalties import PenaltyCase
 from credit.repair import RepairCase
-from credit.tables import commitments, penalties, repair_applications, serious_listings
+from credit.tables import (commendations, commitments, penalties, repair_applications,
+                           serious_listings)
 from opencheck.projections import Projection, Unit, handles
 
 
@@ -240,8 +242,34 @@ class RepairBoard(Projection):
             **_stamp(e, position)})
 
 
+_INSERT_COMMENDATION = commendations.insert()
+_COMMENDATION_REVOKED = _update(commendations, ("commendation_id",), "revoked_on",
+                                "revocation_reason")
+
+
+class CommendationBoard(Projection):
+    """诚信典型 Commendations in force, expired and revoked (the red list's positive record)."""
+
+    name = "credit_commendations"
+    application = "credit"
+    tables = (commendations,)
+
+    @handles(Commendation.Granted)
+    def granted(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_COMMENDATION, {
+            "commendation_id": e.originator_id.hex, "document_no": e.document_no,
+            "uscc": e.uscc, "title": e.title, "department": e.department, "basis": e.basis,
+            "granted_on": e.granted_on, "valid_until": e.valid_until, **_stamp(e, position)})
+
+    @handles(Commendation.Revoked)
+    def revoked(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_COMMENDATION_REVOKED, {
+            "b_commendation_id": e.originator_id.hex, "revoked_on": e.revoked_on,
+            "revocation_reason": e.reason, **_stamp(e, position)})
+
+
 def credit_projections() -> list[Projection]:
     from credit.abnormal_projections import AbnormalListBoard
 
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
-            AbnormalListBoard()]
+            AbnormalListBoard(), CommendationBoard()]

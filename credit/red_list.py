@@ -1,8 +1,9 @@
 """守信激励 The red list: a configurable eligibility rule evaluated as of a date, over a province.
 
-Default rule (opencheck.rules `red_list`, local practice): active for ≥ 2 years, no penalty of a
-fine or above decided in the previous 2 years that is in force and unrepaired, on no negative
-list (abnormal, serious), no unrepaired false commitment. The daily job materialises it into
+Default rule (opencheck.rules `red_list`, local practice): a commendation in force (诚信典型,
+credit.commendations), active for ≥ 2 years, no penalty of a fine or above decided in the
+previous 2 years that is in force and unrepaired, on no negative list (abnormal, serious), no
+unrepaired false commitment. The daily job materialises it into
 `red_list` as membership periods (since ≤ day < until), so the public list and the credit file
 can say who was on it on any day; a repeated run for the same day changes nothing.
 """
@@ -38,6 +39,8 @@ def eligible(f: CreditFacts, rules: RedListRules, on: date) -> np.ndarray:
     ok &= np.bincount(p["entity"][counted], minlength=f.size) == 0
     if rules.exclude_negative_lists:
         ok &= (_held(f, f.serious, d) == 0) & (_held(f, f.abnormal, d) == 0)
+    if rules.require_commendation:
+        ok &= _held(f, f.commendations, d) > 0
     if rules.exclude_false_commitments:
         fc = f.false_commitments
         open_ = (fc["found"] <= d) & (fc["repaired"] > d)

@@ -10,7 +10,8 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from credit import views
 from credit.common import checked_uscc
-from credit.schemas import (CommitmentCreate, CommitmentRecord, CommitmentStatus,
+from credit.schemas import (CommendationCreate, CommendationRecord,
+                            CommendationRevocationCreate, CommitmentCreate, CommitmentRecord, CommitmentStatus,
                             FulfilmentCreate, ListingDecisionCreate, ListingNoticeCreate,
                             ListingRemovalCreate, ListingStatementCreate, ListingStatus,
                             PenaltyCreate, PenaltyDecisionCreate, PenaltyPublic, PenaltyRecord,
@@ -155,6 +156,42 @@ def get_commitment(commitment_id: UUID, conn: ReadConn, _: Supervisor) -> dict:
     if record is None:
         raise NotFound(f"no commitment {commitment_id}", field="commitment_id")
     return record
+
+
+# -- commendations (the red list's positive record) ----------------------------------------
+DocumentNoPath = Annotated[str, Path(description="文号 Decision number", max_length=100,
+                                     pattern=NO_NUL)]
+
+
+def _commendation(p: Platform, commendation_id: UUID) -> dict:
+    return _settled(p, lambda conn, key: views.commendation_record(conn, key, today_in_china()),
+                    commendation_id)
+
+
+@router.post("/commendations", status_code=201, response_model=CommendationRecord,
+             responses=errors(404, 409))
+def grant_commendation(body: CommendationCreate, p: PlatformDep, _: Supervisor) -> dict:
+    """诚信典型 Record a commendation; the red-list job reads it (rules.red_list)."""
+    return _commendation(p, p.credit.grant_commendation(body.to_data(), today_in_china()))
+
+
+@router.post("/commendations/{document_no}/revocation", response_model=CommendationRecord,
+             responses=errors(404, 409))
+def revoke_commendation(document_no: DocumentNoPath, body: CommendationRevocationCreate,
+                        p: PlatformDep, _: Supervisor) -> dict:
+    """撤销荣誉 Revoke a commendation from a day on (409 if already revoked or ended)."""
+    return _commendation(p, p.credit.revoke_commendation(document_no, body.revoked_on,
+                                                         body.reason, today_in_china()))
+
+
+@router.get("/commendations", response_model=Page[CommendationRecord])
+def list_commendations(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQuery = None,
+                       department: DeptQuery = None, in_force: bool | None = None) -> dict:
+    """Commendations, e.g. those in force today."""
+    total, items = views.list_commendations(conn, today=today_in_china(), uscc=uscc,
+                                            department=department, in_force=in_force,
+                                            offset=page.offset, limit=page.limit)
+    return _page(page, total, items)
 
 
 # -- serious dishonest list ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from credit.commendations import CommendationData
 from credit.commitments import CommitmentData
 from credit.lists import ListingNotice
 from credit.penalties import Decision
@@ -179,6 +180,45 @@ class CommitmentRecord(BaseModel):
     decision_revoked: bool
     overdue_on: date | None
     repaired_on: date | None
+    version: int
+
+
+class CommendationCreate(BaseModel):
+    """诚信典型 A department's commendation (守合同重信用企业, A级纳税人 …) of an entity."""
+
+    uscc: str = text(..., 40, 1, USCC_DOC)
+    title: str = text(..., 200, 1, "荣誉称号 The title conferred")
+    department: str = text(..., 100, 1, "The commending department")
+    document_no: str = text(..., 100, 1, "文号 Decision number, unique")
+    granted_on: Day
+    valid_until: Day | None = Field(None, description="First day it no longer holds; default "
+                                    "granted_on + rules.red_list.commendation_valid_years")
+    basis: str = text("", 500, 0, "Legal or policy basis (default: 国发〔2016〕33号)")
+
+    def to_data(self) -> CommendationData:
+        return CommendationData(self.uscc, self.title, self.department, self.document_no,
+                                self.granted_on, self.valid_until, self.basis)
+
+
+class CommendationRevocationCreate(BaseModel):
+    """撤销 A commendation found undeserved ends on `revoked_on`."""
+
+    revoked_on: Day
+    reason: str = text(..., 2000, 1)
+
+
+class CommendationRecord(BaseModel):
+    id: str
+    document_no: str
+    uscc: str
+    title: str
+    department: str
+    basis: str
+    granted_on: date
+    valid_until: date
+    revoked_on: date | None
+    revocation_reason: str | None
+    in_force: bool
     version: int
 
 

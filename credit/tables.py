@@ -120,6 +120,26 @@ repair_applications = sa.Table(
     info={"projection": "credit_repairs"},
 )
 
+# 诚信典型 One row per commendation decision (the red list's positive record); public facts.
+commendations = sa.Table(
+    "commendations",
+    metadata,
+    sa.Column("commendation_id", sa.String(32), primary_key=True),
+    sa.Column("document_no", sa.String(100), nullable=False, unique=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("department", sa.String(100), nullable=False),
+    sa.Column("basis", sa.String(500), nullable=False),
+    sa.Column("granted_on", sa.Date, nullable=False),
+    sa.Column("valid_until", sa.Date, nullable=False),
+    sa.Column("revoked_on", sa.Date, nullable=True),
+    sa.Column("revocation_reason", sa.Text, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "credit_commendations"},
+)
+
+
 # -- 经营异常名录 abnormal operation list (one row per listing cycle of an entity) ------------------
 # `recorded_on` (the China date the event was recorded) lets the credit file travel in time.
 abnormal_listings = sa.Table(

@@ -11,7 +11,8 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from credit.repair import PublishedResult
-from credit.tables import commitments, penalties, repair_applications, serious_listings
+from credit.tables import (commendations, commitments, penalties, repair_applications,
+                           serious_listings)
 from supervision.task_views import published_result
 from supervision.views import entity_record
 
@@ -121,6 +122,44 @@ def list_commitments(conn: sa.Connection, *, today: date, uscc: str | None = Non
     total, rows = _page(conn, commitments, where,
                         [commitments.c.verify_by, commitments.c.commitment_id], offset, limit)
     return total, [_commitment(r) for r in rows]
+
+
+def _in_force(on: date) -> Any:
+    c = commendations.c
+    return sa.and_(c.granted_on <= on, c.valid_until > on,
+                   sa.or_(c.revoked_on.is_(None), c.revoked_on > on))
+
+
+def _commendation(row: sa.Row, today: date) -> dict[str, Any]:
+    record = dict(row._mapping)
+    record["id"] = record["commendation_id"]
+    record["in_force"] = (record["granted_on"] <= today < record["valid_until"]
+                          and (record["revoked_on"] is None or record["revoked_on"] > today))
+    return record
+
+
+def commendation_record(conn: sa.Connection, commendation_id: UUID,
+                        today: date) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(commendations)
+                       .where(commendations.c.commendation_id == commendation_id.hex)).first()
+    return _commendation(row, today) if row else None
+
+
+def list_commendations(conn: sa.Connection, *, today: date, uscc: str | None = None,
+                       department: str | None = None, in_force: bool | None = None,
+                       offset: int = 0, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Commendations, the newest first; `in_force`: granted, not expired, not revoked today."""
+    where = []
+    if uscc:
+        where.append(commendations.c.uscc == uscc)
+    if department:
+        where.append(commendations.c.department == department)
+    if in_force is not None:
+        where.append(_in_force(today) if in_force else sa.not_(_in_force(today)))
+    total, rows = _page(conn, commendations, where,
+                        [commendations.c.granted_on.desc(), commendations.c.document_no],
+                        offset, limit)
+    return total, [_commendation(r, today) for r in rows]
 
 
 def serious_listings_of(conn: sa.Connection, uscc: str) -> list[dict[str, Any]]:

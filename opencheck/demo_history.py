@@ -3,7 +3,8 @@
 Rates follow DOMAIN.md §12: about 85 % of spot checks find no problem, 7 % of entities are
 unreachable (result 6), about 4 % publicised false information (C), a few refuse (8) or need a
 penalty case (A); about 6 % of entities never file annual reports (dormant), 2 % file late,
-so a few percent end on the abnormal list. Every fact goes through the same use cases the API
+so a few percent end on the abnormal list; about 0.5 % are commended (诚信典型) over three
+years, so the red list holds about 0.3 %, the Hezhou proportion. Every fact goes through the same use cases the API
 calls, dated in the past (the use cases take `today`), so projections, lists and risk classes
 are built exactly as in production.
 """
@@ -48,6 +49,7 @@ def load_history(platform: Platform, seed: int, today: date, progress: Progress)
             inspector = _spot_checks(platform, rng, year, item, kind, label, today, numbers,
                                      progress) or inspector
     _commitments(platform, rng, today, progress)
+    _commendations(platform, rng, today, progress)
     return inspector
 
 
@@ -193,3 +195,35 @@ def _commitments(platform: Platform, rng: np.random.Generator, today: date,
                                               "现场核查 on-site verification", verified)
         done += 1
     progress("notification-commitments", done)
+
+
+COMMENDATION_SHARE = 0.005       # of active entities, over three years: 0.3 % red (Hezhou)
+COMMENDATIONS = (  # title, department, document prefix, valid years
+    ("守合同重信用企业 contract-abiding enterprise", "market_regulation", "市监信用", 2),
+    ("A级纳税人 A-grade taxpayer", "tax", "税信", 1),
+    ("诚信经营示范单位 model of honest business", "market_regulation", "市监示范", 3),
+)
+
+
+def _commendations(platform: Platform, rng: np.random.Generator, today: date,
+                   progress: Progress) -> None:
+    from credit.commendations import CommendationData
+    from opencheck.workdays import add_years
+
+    first = add_years(today, -3)
+    with platform.engine.connect() as conn:
+        usccs = list(conn.scalars(sa.select(entities.c.uscc)
+                                  .where(entities.c.status == "active",
+                                         entities.c.registered_on < add_years(first, -2))
+                                  .order_by(entities.c.entity_no)))
+    chosen = rng.choice(len(usccs), size=int(len(usccs) * COMMENDATION_SHARE), replace=False)
+    numbers: dict[str, count] = {}
+    for i in np.sort(chosen).tolist():
+        title, department, prefix, years = COMMENDATIONS[int(rng.integers(0, len(COMMENDATIONS)))]
+        granted = first + timedelta(days=int(rng.integers(0, (today - first).days)))
+        n = next(numbers.setdefault(f"{prefix}{granted.year}", count(1)))
+        platform.credit.grant_commendation(CommendationData(
+            uscc=usccs[i], title=title, department=department,
+            document_no=f"{prefix}〔{granted.year}〕{n}号", granted_on=granted,
+            valid_until=add_years(granted, years)), granted)
+    progress("commendations (诚信典型)", len(chosen))

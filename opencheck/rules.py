@@ -198,6 +198,17 @@ class RedListRules(_Section):
         description="An unrepaired false commitment (虚假承诺) disqualifies "
         "(国办发〔2020〕42号: a false commitment enters the credit record; local practice).",
     )
+    require_commendation: bool = Field(
+        True,
+        description="Only an entity with a commendation in force (诚信典型: 守合同重信用企业, "
+        "A级纳税人 … recorded by a department) is eligible; off, a clean record alone is enough "
+        "(国发〔2016〕33号 names both 诚信典型 and 连续三年无不良信用记录; local practice. Real "
+        "red lists are selective: Hezhou 2020, 1,088 of ≈ 363 k records, DOMAIN §12).",
+    )
+    commendation_valid_years: int = Field(
+        2, ge=1, description="A commendation recorded without an end date is valid for N "
+        "years (守合同重信用 publicity is valid 2 years; assumed default).",
+    )
 
 
 class RepairRules(_Section):

@@ -17,6 +17,7 @@ from supervision.plan_schemas import PlanCreate
 from supervision.plan_tables import task_inspectors
 from supervision.tables import inspectors
 from tests.factories import check_item, commitment, credential, entity, inspector, known_codes
+from tests.integration.credit_helpers import commend
 
 PASSWORDS = {"sup": "super-pass-123", "admin": "admin-pass-123", "insp1": "insp1-pass-123",
              "insp2": "insp2-pass-123"}
@@ -78,6 +79,8 @@ def seed(p: Platform) -> World:
             app.acknowledge_task(UUID(task_id), no, today)
     # credit facts: a commitment awaiting verification; the jobs' A–D classes and red list
     p.credit.accept_commitment(commitment(7, committed_on=today - timedelta(days=3)), today)
+    for i in (3, 7):   # 诚信典型, so the red list has members
+        commend(p, entity(i, region="330702").uscc, today - timedelta(days=30))
     p.catch_up()
     reclassify(p.engine, p.rules, today)
     refresh_red_list(p, today)

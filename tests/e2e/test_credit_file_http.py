@@ -15,7 +15,7 @@ from opencheck.scheduler import run_jobs
 from opencheck.workdays import add_workdays
 from tests.e2e.conftest import token
 from tests.factories import decision, entity
-from tests.integration.credit_helpers import PLEDGE, inspect, register
+from tests.integration.credit_helpers import PLEDGE, commend, inspect, register
 
 TODAY = today_in_china()
 SHOWN_ON = TODAY - timedelta(days=40)   # an unreachable finding recorded then: listed by now
@@ -25,6 +25,8 @@ SHOWN_ON = TODAY - timedelta(days=40)   # an unreachable finding recorded then: 
 def world(client, platform):
     """1 unreachable (listed), 2 heavily penalised (class D), 3 clean; classified today."""
     register(platform, [1, 2, 3], reports_until=TODAY.year - 1)
+    for i in (1, 2, 3):   # all commended: only 3's clean record keeps it on the red list
+        commend(platform, entity(i).uscc, SHOWN_ON - timedelta(days=30))
     inspect(platform, entity(1).uscc, "6", SHOWN_ON, "unreachable")
     credit = platform.credit
     case = credit.open_penalty(entity(2).uscc, "market_regulation", SHOWN_ON, TODAY)

@@ -187,3 +187,47 @@ def test_commitment_accepted_verified_false_and_listed_for_supervisors(client, s
     assert r.status_code == 409 and "possible from" in r.json()["detail"]
     assert client.get(f"/api/v1/commitments/{'0' * 32}", headers=sup).status_code == 404
     assert client.get("/api/v1/repairs", headers=sup).json()["total"] == 0
+
+
+def test_commendations_recorded_listed_and_revoked(client, sup, platform):
+    uscc = entity_json(1)["uscc"]
+    body = {"uscc": uscc, "title": "守合同重信用企业", "department": "market_regulation",
+            "document_no": "金市监信用〔2026〕7号", "granted_on": day(-40)}
+    r = client.post("/api/v1/commendations", json=body, headers=sup)
+    assert r.status_code == 201, r.text
+    record = r.json()
+    assert record["in_force"] and record["valid_until"] > day(365)   # 2 years by default
+    assert "国发〔2016〕33号" in record["basis"]
+    before = events(platform)
+    # the same decision again (spelt with full-width digits): 409; bad input: 422 naming the field
+    r = client.post("/api/v1/commendations", headers=sup,
+                    json={**body, "document_no": "金市监信用〔２０２６〕7号"})
+    assert r.status_code == 409 and "already recorded" in r.json()["detail"]
+    for over, field in (({"uscc": "91330100MA2X"}, "uscc"),
+                        ({"valid_until": day(-50)}, "valid_until"),
+                        ({"granted_on": day(3)}, "granted_on"),
+                        ({"title": ""}, "title")):
+        r = client.post("/api/v1/commendations", headers=sup,
+                        json={**body, "document_no": "X1", **over})
+        assert r.status_code == 422 and field in str(r.json()["detail"]), (over, r.text)
+    r = client.post("/api/v1/commendations", headers=sup,
+                    json={**body, "uscc": entity_json(9)["uscc"], "document_no": "X2"})
+    assert r.status_code == 404 and "uscc" in str(r.json())
+    assert events(platform) == before
+    r = client.get("/api/v1/commendations", params={"uscc": uscc, "in_force": True}, headers=sup)
+    assert r.json()["total"] == 1
+    # revocation: unknown number 404, then revoked, then 409
+    path = "/api/v1/commendations/{}/revocation"
+    r = client.post(path.format("无此文号"), headers=sup,
+                    json={"revoked_on": day(0), "reason": "骗取荣誉"})
+    assert r.status_code == 404
+    r = client.post(path.format(body["document_no"]), headers=sup,
+                    json={"revoked_on": day(0), "reason": "骗取荣誉 obtained by deception"})
+    assert r.status_code == 200 and r.json()["revoked_on"] == day(0)
+    assert not r.json()["in_force"]
+    r = client.post(path.format(body["document_no"]), headers=sup,
+                    json={"revoked_on": day(0), "reason": "again"})
+    assert r.status_code == 409 and "already revoked" in r.json()["detail"]
+    assert client.get("/api/v1/commendations", params={"in_force": True},
+                      headers=sup).json()["total"] == 0
+    assert client.get("/api/v1/commendations").status_code == 401

@@ -46,6 +46,18 @@ def register(platform, numbers, reports_until: int | None = 2024,
     platform.settle()
 
 
+def commend(platform, uscc: str, granted_on: date, valid_until: date | None = None,
+            document_no: str | None = None) -> None:
+    """诚信典型: the red list's positive record (rules.red_list.require_commendation)."""
+    from credit.commendations import CommendationData
+
+    platform.credit.grant_commendation(CommendationData(
+        uscc, "守合同重信用企业 contract-abiding enterprise", "market_regulation",
+        document_no or f"市监信用〔{granted_on.year}〕{uscc[-6:]}号", granted_on, valid_until),
+        granted_on)
+    platform.settle("credit")
+
+
 def entity_no(platform, uscc: str) -> int:
     with platform.engine.connect() as conn:
         return conn.scalar(sa.select(entities.c.entity_no).where(entities.c.uscc == uscc))

@@ -12,8 +12,8 @@ from credit import file_views
 from opencheck.errors import Conflict
 from opencheck.workdays import add_workdays
 from tests.factories import entity
-from tests.integration.credit_helpers import (PLEDGE, daily, inspect, listing_rows, lists_on,
-                                              public_lists, red_periods, register)
+from tests.integration.credit_helpers import (PLEDGE, commend, daily, inspect, listing_rows,
+                                              lists_on, public_lists, red_periods, register)
 
 FAR = date(2033, 1, 1)   # "today" for commands recorded in the scenario's future
 
@@ -24,6 +24,7 @@ class CreditListsScenario:
     def test_annual_report_ground_lists_after_ten_working_days_and_cure_removes(self, platform):
         # 1 files on time; 2 never; 3 is an individual business; 4 files within the window
         register(platform, [1, 2, 3, 4], over={3: {"entity_type": "individual"}})
+        commend(platform, entity(2).uscc, date(2026, 1, 5))
         app = platform.supervision
         app.file_annual_report(entity(1).uscc, 2025, date(2026, 6, 20))
         code2, code3, code4 = (entity(2).uscc, entity(3, entity_type="individual").uscc,
@@ -53,7 +54,7 @@ class CreditListsScenario:
         (row,) = listing_rows(platform, code2)
         assert row["status"] == "removed" and row["removed_on"] == date(2026, 8, 3)
         assert row["removal_reason"] == "cured"
-        # off the abnormal list, on no negative list: the red list (default rule) takes it
+        # off the abnormal list, on no negative list, commended: the red list takes it
         assert [e["list"] for e in public_lists(platform, code2, date(2026, 8, 3))] == ["red"]
 
     def test_inspection_grounds_list_and_their_cures_remove(self, platform):
@@ -147,10 +148,14 @@ class CreditListsScenario:
         platform.supervision.file_annual_report(entity(3).uscc, 2025, date(2026, 5, 1))
         platform.settle()
         code1, code2, code3 = (entity(i).uscc for i in (1, 2, 3))
+        register(platform, [4], reports_until=2025)   # clean, but never commended
+        for code in (code1, code2):
+            commend(platform, code, date(2026, 1, 5), date(2029, 1, 5))
+        commend(platform, code3, date(2026, 1, 5), date(2027, 6, 5))
         # the job of 09-01 evaluates 08-31 again (facts of a day arrive after its run), then 09-01
         daily(platform, date(2026, 9, 1))
-        assert [red_periods(platform, c) for c in (code1, code2, code3)] == \
-            [[(date(2026, 8, 31), None)]] * 2 + [[]]
+        assert [red_periods(platform, c) for c in (code1, code2, code3, entity(4).uscc)] == \
+            [[(date(2026, 8, 31), None)]] * 2 + [[], []]
         # a fine decided on 2026-09-02 takes 2 off; the repair brings it back
         credit = platform.credit
         case = credit.open_penalty(code2, "market_regulation", date(2026, 8, 1), FAR)
@@ -174,6 +179,23 @@ class CreditListsScenario:
         # 3 is active for two years on 2027-06-01
         daily(platform, date(2027, 5, 31), date(2027, 6, 1))
         assert red_periods(platform, code3) == [(date(2027, 6, 1), None)]
+        # a revoked commendation takes 1 off from the day of revocation
+        credit.revoke_commendation(f"市监信用〔2026〕{code1[-6:]}号", date(2027, 6, 2),
+                                   "荣誉撤销 obtained by false statements", FAR)
+        platform.settle()
+        daily(platform, date(2027, 6, 2))
+        assert red_periods(platform, code1) == [(date(2026, 8, 31), date(2027, 6, 2))]
+        with pytest.raises(Conflict, match="already revoked"):
+            credit.revoke_commendation(f"市监信用〔2026〕{code1[-6:]}号", date(2027, 6, 3), "again",
+                                       FAR)
+        # 3's commendation runs out on 2027-06-05 (valid_until is the first day without it)
+        daily(platform, date(2027, 6, 4), date(2027, 6, 5))
+        assert red_periods(platform, code3) == [(date(2027, 6, 1), date(2027, 6, 5))]
+        with platform.engine.connect() as conn:
+            file = file_views.credit_file(conn, code1, platform.rules, date(2027, 6, 3))
+            kinds = [i["kind"] for i in file_views.timeline(conn, code1, date(2027, 6, 3))]
+        assert [c["in_force"] for c in file["commendations"]] == [False]
+        assert "commendation.granted" in kinds and "commendation.revoked" in kinds
 
 
 class TestCreditListsOnSQLite(CreditListsScenario):

@@ -21,6 +21,7 @@ from credit.tables import red_list
 from supervision.tables import entities
 from tests.factories import (check_item, commitment, decision, entity, inspector, known_codes,
                              listing_notice)
+from tests.integration.credit_helpers import commend
 
 DRAWN_ON = date(2025, 9, 22)
 TODAY = date(2025, 11, 20)
@@ -215,6 +216,8 @@ class DashboardScenario:
 
         platform.supervision.register_entities([_entity(i) for i in range(12)])
         platform.settle()
+        for i in range(0, 12, 3):   # 诚信典型: the red list's positive record
+            commend(platform, _entity(i).uscc, date(2025, 1, 6))
         with platform.engine.connect() as conn:
             assert credit_queries.risk_class_counts(conn, YEAR) is None
         per_class = reclassify(platform.engine, platform.rules, TODAY)

@@ -23,8 +23,9 @@ def d(day: date | None) -> int:
 
 
 def facts(n: int, registered=date(2015, 3, 1), reports=True, penalties=(), serious=(),
-          abnormal=(), false_commitments=(), results=()) -> CreditFacts:
-    """`n` entities; fact rows as tuples whose first item is the entity's position."""
+          abnormal=(), false_commitments=(), results=(), commendations=None) -> CreditFacts:
+    """`n` entities; fact rows as tuples whose first item is the entity's position (by
+    default every entity holds a commendation from 2024 to 2028)."""
     def rows(items, names, dated):
         cols = list(zip(*items)) if items else [()] * len(names)
         return {name: np.array([d(v) if name in dated else v for v in col],
@@ -45,7 +46,10 @@ def facts(n: int, registered=date(2015, 3, 1), reports=True, penalties=(), serio
         results=rows(results, ("entity", "day", "negative", "clean"), {"day"}),
         reports={"entity": np.array([r[0] for r in reps], np.int64),
                  "year": np.array([r[1] for r in reps], np.int32),
-                 "filed": np.array([r[2] for r in reps], np.int32)})
+                 "filed": np.array([r[2] for r in reps], np.int32)},
+        commendations=rows([(i, date(2024, 1, 1), date(2028, 1, 1)) for i in range(n)]
+                           if commendations is None else commendations,
+                           ("entity", "since", "until"), {"since", "until"}))
 
 
 def graded(f: CreditFacts, rules: Rules = RULES):
@@ -130,3 +134,13 @@ def test_red_list_rule():
     assert eligible(f, strict, ON).tolist()[2] is False
     young = facts(1, registered=date(2025, 1, 1))
     assert eligible(young, r, ON).tolist() == [False]
+
+
+def test_red_list_needs_a_commendation_in_force_unless_the_rule_says_otherwise():
+    r = RULES.red_list
+    f = facts(4, commendations=[(0, date(2025, 1, 1), date(2027, 1, 1)),
+                                (1, date(2024, 1, 1), ON),                 # ended that day
+                                (2, date(2026, 11, 1), date(2028, 1, 1))])  # after ON
+    assert eligible(f, r, ON).tolist() == [True, False, False, False]
+    clean_record_alone = r.model_copy(update={"require_commendation": False})
+    assert eligible(f, clean_record_alone, ON).tolist() == [True] * 4
