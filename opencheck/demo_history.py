@@ -3,8 +3,11 @@
 Rates follow DOMAIN.md §12: about 85 % of spot checks find no problem, 7 % of entities are
 unreachable (result 6), about 4 % publicised false information (C), a few refuse (8) or need a
 penalty case (A); about 6 % of entities never file annual reports (dormant), 2 % file late,
-so a few percent end on the abnormal list; about 0.5 % are commended (诚信典型) over three
-years, so the red list holds about 0.3 %, the Hezhou proportion. Every fact goes through the same use cases the API
+so a few percent end on the abnormal list. Besides spot checks, complaint-driven cases fine about
+4 % of entities over three years; a third of them are heavier penalties that put the entity on
+the serious dishonest list after the prior notice (about 0.9 % listed; Hezhou 2020: 3,456 of
+≈ 363 k, 0.95 %). About 0.6 % are commended (诚信典型) over three years, so the red list holds
+about 0.3 %, the Hezhou proportion (1,088 of ≈ 363 k). Every fact goes through the same use cases the API
 calls, dated in the past (the use cases take `today`), so projections, lists and risk classes
 are built exactly as in production.
 """
@@ -48,6 +51,7 @@ def load_history(platform: Platform, seed: int, today: date, progress: Progress)
                                   ("SJ-003", "individual", "个体工商户年报 individual reports")):
             inspector = _spot_checks(platform, rng, year, item, kind, label, today, numbers,
                                      progress) or inspector
+    _case_penalties(platform, rng, today, numbers, progress)
     _commitments(platform, rng, today, progress)
     _commendations(platform, rng, today, progress)
     return inspector
@@ -148,25 +152,88 @@ def _inspect(platform: Platform, task_id: UUID, team: list[int], uscc: str, code
 
 
 def _penalty(platform: Platform, uscc: str, task_id: str, found_on: date,
-             rng: np.random.Generator, today: date, numbers: Iterator[int]) -> None:
+             rng: np.random.Generator, today: date, numbers: Iterator[int],
+             heavy: bool | None = None,
+             violation: tuple[str, str] = ("未按规定公示信息 failure to publicise required "
+                                           "information", "《企业信息公示暂行条例》第十八条"),
+             ) -> tuple[UUID, date] | None:
+    """An ordinary-procedure fine (a quarter heavier unless `heavy` says); (case, decided)."""
     from credit.penalties import Decision
 
     credit = platform.credit
     opened = found_on + timedelta(days=7)
     decided = opened + timedelta(days=int(rng.integers(20, 60)))
     if decided > today:
-        return
+        return None
     case = credit.open_penalty(uscc, "market_regulation", opened, opened, inspection_task_id=task_id)
-    heavy = rng.random() < 0.25
+    heavy = bool(rng.random() < 0.25) if heavy is None else heavy
     credit.decide_penalty(case, Decision(
         decision_no=f"浙市监处罚〔{decided.year}〕{next(numbers):05d}号",
-        violation_type="未按规定公示信息 failure to publicise required information",
-        legal_basis="《企业信息公示暂行条例》第十八条", kinds=["fine"], procedure="ordinary",
-        decided_on=decided, heavier_penalty=heavy,
-        fine_amount=Decimal(int(rng.integers(2, 50)) * 5000), restriction_months=None), decided)
+        violation_type=violation[0], legal_basis=violation[1], kinds=["fine"],
+        procedure="ordinary", decided_on=decided, heavier_penalty=heavy,
+        fine_amount=Decimal(int(rng.integers(2, 50)) * (20000 if heavy else 5000)),
+        restriction_months=None), decided)
     published = add_workdays(decided, int(rng.integers(2, 18)))
     if published <= today:
         credit.publish_penalty(case, published, published)
+    return case, decided
+
+
+CASE_SHARE, HEAVY_CASE_SHARE = 0.04, 1 / 3   # of active entities over three years; of cases
+CASE_VIOLATIONS = (
+    ("销售不符合食品安全标准的食品 selling food below the safety standard",
+     "《中华人民共和国食品安全法》第一百二十四条"),
+    ("虚假宣传 false advertising", "《中华人民共和国反不正当竞争法》第二十条"),
+    ("无照经营 operating without a licence", "《无证无照经营查处办法》第十三条"),
+    ("销售假冒注册商标的商品 selling counterfeit trademarked goods",
+     "《中华人民共和国商标法》第六十条"),
+)
+
+
+def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
+                    numbers: Iterator[int], progress: Progress) -> None:
+    """Complaint-driven cases (投诉举报): fines; the heavier ones go to the serious dishonest
+    list after the prior notice (SAMR Order 44), a few stated their case and were not listed."""
+    from credit.lists import ListingNotice
+    from opencheck.workdays import add_years
+
+    first = add_years(today, -3)
+    with platform.engine.connect() as conn:
+        usccs = list(conn.scalars(sa.select(entities.c.uscc)
+                                  .where(entities.c.status == "active",
+                                         entities.c.registered_on < first)
+                                  .order_by(entities.c.entity_no)))
+    chosen = rng.choice(len(usccs), size=int(len(usccs) * CASE_SHARE), replace=False)
+    listed, notices = 0, count(1)
+    credit = platform.credit
+    for i in np.sort(chosen).tolist():
+        found = first + timedelta(days=int(rng.integers(0, (today - first).days)))
+        violation = CASE_VIOLATIONS[int(rng.integers(0, len(CASE_VIOLATIONS)))]
+        heavy = bool(rng.random() < HEAVY_CASE_SHARE)
+        done = _penalty(platform, usccs[i], "", found, rng, today, numbers, heavy, violation)
+        if done is None or not heavy:
+            continue
+        case, decided = done
+        noticed = add_workdays(decided, int(rng.integers(5, 20)))
+        decide_on = add_workdays(noticed, platform.rules.serious_list.statement_period_workdays
+                                 + int(rng.integers(1, 10)))
+        if decide_on > today:
+            continue
+        n = next(notices)
+        credit.give_listing_notice(usccs[i], ListingNotice(
+            f"浙市监失信告〔{noticed.year}〕{n}号", "heavier_penalty",
+            f"{violation[0]}，情节严重，受到从重处罚 a serious violation, heavier penalty",
+            noticed, case), noticed)
+        stated = rng.random() < 0.1
+        if stated:
+            credit.record_listing_statement(usccs[i], noticed + timedelta(days=2),
+                                            "已整改并赔偿消费者 corrected, consumers compensated",
+                                            False, decide_on)
+        credit.decide_listing(usccs[i], not stated, f"浙市监失信决〔{decide_on.year}〕{n}号",
+                              decide_on, "采纳陈述申辩意见 statement accepted" if stated else "",
+                              decide_on)
+        listed += not stated
+    progress("complaint cases and serious-list decisions", listed)
 
 
 def _commitments(platform: Platform, rng: np.random.Generator, today: date,
@@ -197,7 +264,7 @@ def _commitments(platform: Platform, rng: np.random.Generator, today: date,
     progress("notification-commitments", done)
 
 
-COMMENDATION_SHARE = 0.005       # of active entities, over three years: 0.3 % red (Hezhou)
+COMMENDATION_SHARE = 0.006       # of active entities, over three years: 0.3 % red (Hezhou)
 COMMENDATIONS = (  # title, department, document prefix, valid years
     ("守合同重信用企业 contract-abiding enterprise", "market_regulation", "市监信用", 2),
     ("A级纳税人 A-grade taxpayer", "tax", "税信", 1),
@@ -214,7 +281,7 @@ def _commendations(platform: Platform, rng: np.random.Generator, today: date,
     with platform.engine.connect() as conn:
         usccs = list(conn.scalars(sa.select(entities.c.uscc)
                                   .where(entities.c.status == "active",
-                                         entities.c.registered_on < add_years(first, -2))
+                                         entities.c.registered_on < add_years(today, -2))
                                   .order_by(entities.c.entity_no)))
     chosen = rng.choice(len(usccs), size=int(len(usccs) * COMMENDATION_SHARE), replace=False)
     numbers: dict[str, count] = {}

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from rich.progress import Progress
 
-from credit.tables import abnormal_listings
+from credit.tables import abnormal_listings, red_list, serious_listings
 from opencheck import demo
 from opencheck.app import create_app
 
@@ -25,7 +25,15 @@ def test_readme_demo_lookup_answers(platform):
     with platform.engine.connect() as conn:
         listed = conn.scalar(sa.select(sa.func.count()).select_from(abnormal_listings)
                              .where(abnormal_listings.c.status == "listed"))
+        red = conn.scalar(sa.select(sa.func.count()).select_from(red_list)
+                          .where(red_list.c.until.is_(None)))
+        serious = conn.scalar(sa.select(sa.func.count()).select_from(serious_listings)
+                              .where(serious_listings.c.status == "listed"))
     assert 0.01 * demo.SIZES["small"] < listed < 0.15 * demo.SIZES["small"], listed
+    # red and black lists of the Hezhou proportion (2020: 1,088 red-listed and 3,456 blacklisted
+    # of ≈ 363 k records, 0.3 % and 0.95 %)
+    assert 0.001 * demo.SIZES["small"] <= red <= 0.006 * demo.SIZES["small"], red
+    assert 0.004 * demo.SIZES["small"] <= serious <= 0.015 * demo.SIZES["small"], serious
     path = re.search(r"curl http://127\.0\.0\.1:8000(/api/v1/public/entities/\w+)", README.read_text())
     with TestClient(create_app(platform=platform)) as client:
         r = client.get(path.group(1))
