@@ -26,6 +26,7 @@ from opencheck.workdays import add_workdays
 log = logging.getLogger(__name__)
 ESCALATION = "abnormal_three_years"
 BATCH = 200
+RETRY_LATER = "entities left for the next run"   # a count in run_abnormal_list's Counter
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ class AbnormalListUseCases:
         return self._find(AbnormalListing, abnormal_listing_id(uscc))
 
     def run_abnormal_list(self, work: Mapping[str, EntityWork], today: date) -> Counter:
-        """Apply the changes found and every step due by `today`; count the events recorded."""
+        """Apply the changes found and every step due by `today`; count the events recorded
+        (and under RETRY_LATER the entities that changed meanwhile, twice)."""
         counts: Counter = Counter()
         items = sorted(work.items())
         for start in range(0, len(items), BATCH):
@@ -86,7 +88,7 @@ class AbnormalListUseCases:
             return tally
         except IntegrityError:
             log.warning("abnormal list of %s changed twice meanwhile; the next run retries", uscc)
-            return Counter()
+            return Counter({RETRY_LATER: 1})
 
     def _advance_entity(self, uscc: str, w: EntityWork, today: date) -> list[Aggregate]:
         listing = self.abnormal_listing(uscc)

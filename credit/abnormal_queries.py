@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from credit.abnormal_app import ESCALATION, EntityWork, GroundChange, escalation_decision_day
 from credit.tables import (abnormal_ground_sources, abnormal_grounds, abnormal_listings,
-                           serious_listings)
+                           job_marks, serious_listings)
 from opencheck.rules import Rules
 from supervision.plan_tables import tasks
 from supervision.tables import annual_reports, entities
@@ -33,16 +33,21 @@ def last_report_year(on: date, rules: Rules) -> int:
     return on.year - 1 if on > due(on.year) else on.year - 2
 
 
-def _annual_report(conn: sa.Connection, rules: Rules, on: date, found: dict) -> None:
+def _annual_report(conn: sa.Connection, rules: Rules, on: date, found: dict,
+                   marks: dict[str, int]) -> None:
     year = last_report_year(on, rules)
     due = rules.abnormal_list.annual_report_due(year + 1)
     key = f"annual_report:{year}"
     e, r, g = entities.c, annual_reports.c, abnormal_grounds.c
+    # Entities up to the mark were swept by an earlier run whose grounds are recorded: only
+    # those registered since (a back-dated registration, an import) can still owe the report.
+    swept = conn.scalar(sa.select(job_marks.c.value).where(job_marks.c.name == key)) or 0
+    marks[key] = conn.scalar(sa.select(sa.func.max(e.entity_no))) or 0
     rows = conn.execute(
         sa.select(e.uscc, e.entity_type, r.filed_on)
         .select_from(entities.outerjoin(annual_reports, sa.and_(r.entity_no == e.entity_no,
                                                                 r.year == year)))
-        .where(e.registered_on <= date(year, 12, 31),
+        .where(e.entity_no > swept, e.registered_on <= date(year, 12, 31),
                sa.or_(e.status == "active", e.status_since > due),
                sa.or_(r.filed_on.is_(None), r.filed_on > due),
                ~sa.exists().where(g.uscc == e.uscc, g.ground_key == key)))
@@ -105,10 +110,25 @@ def _deadlines(conn: sa.Connection, rules: Rules, on: date, found: dict) -> None
             found.setdefault(code, [False, []])
 
 
-def abnormal_work(conn: sa.Connection, rules: Rules, on: date) -> dict[str, EntityWork]:
-    """Every entity with something to do on the abnormal list on `on`, and what."""
+def abnormal_work(conn: sa.Connection, rules: Rules,
+                  on: date) -> tuple[dict[str, EntityWork], dict[str, int]]:
+    """Every entity with something to do on the abnormal list on `on`, and what; and the sweep
+    marks to record (`record_marks`) once all of it is recorded."""
     found: dict[str, list] = defaultdict(lambda: [False, []])
-    _annual_report(conn, rules, on, found)
+    marks: dict[str, int] = {}
+    _annual_report(conn, rules, on, found, marks)
     _inspections(conn, on, found)
     _deadlines(conn, rules, on, found)
-    return {code: EntityWork(marked, tuple(changes)) for code, (marked, changes) in found.items()}
+    work = {code: EntityWork(marked, tuple(changes)) for code, (marked, changes) in found.items()}
+    return work, marks
+
+
+def record_marks(conn: sa.Connection, marks: dict[str, int], on: date) -> None:
+    """Advance the sweep marks (never back: a late run for an earlier day keeps the higher)."""
+    for name, value in marks.items():
+        held = conn.scalar(sa.select(job_marks.c.value).where(job_marks.c.name == name))
+        if held is None:
+            conn.execute(job_marks.insert().values(name=name, value=value, updated_on=on))
+        elif value > held:
+            conn.execute(job_marks.update().where(job_marks.c.name == name)
+                         .values(value=value, updated_on=on))

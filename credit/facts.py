@@ -81,12 +81,17 @@ def _rows(conn: sa.Connection, stmt: sa.Select, names: tuple[str, ...],
     return out
 
 
-def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] = ()) -> CreditFacts:
+def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] = (),
+               among: sa.Select | None = None) -> CreditFacts:
     """Every entity and its credit facts, each table in one SELECT (annual reports of
-    `report_years` only: the years the score looks at)."""
+    `report_years` only: the years the score looks at); only the entities whose entity_no
+    `among` selects, if given (the daily red-list run reads a few thousand, not the province)."""
+    def only(column: Any) -> Any:
+        return sa.true() if among is None else column.in_(among)
+
     ep = entity_pool.c
     base = fetch_ints(conn, sa.select(ep.entity_no, ep.registered_day, ep.status_code,
-                                      ep.type_code), 4)
+                                      ep.type_code).where(only(ep.entity_no)), 4)
     if base.shape[0] > 1 and not (base[1:, 0] > base[:-1, 0]).all():
         base = base[np.argsort(base[:, 0], kind="stable")]
     nos = np.ascontiguousarray(base[:, 0])
@@ -103,39 +108,46 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
                     else_=NEVER)
     pen = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, p.decided_on), severity,
                                 below_fine, ended, day_of(conn, p.repaired_on))
-                .join(entities, by_uscc == p.uscc).where(p.decided_on.is_not(None)),
+                .join(entities, by_uscc == p.uscc)
+                .where(p.decided_on.is_not(None), only(entities.c.entity_no)),
                 ("entity", "decided", "severity", "fine_or_above", "ended", "repaired"), nos)
 
     s = serious_listings.c
     ser = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, s.listed_on),
                                 day_of(conn, sa.func.coalesce(s.removed_on, s.auto_removal_on)))
-                .join(entities, by_uscc == s.uscc).where(s.listed_on.is_not(None)),
+                .join(entities, by_uscc == s.uscc)
+                .where(s.listed_on.is_not(None), only(entities.c.entity_no)),
                 ("entity", "since", "until"), nos)
     a = abnormal_listings.c
     abn = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, a.listed_on),
                                 day_of(conn, a.removed_on))
-                .join(entities, by_uscc == a.uscc).where(a.listed_on.is_not(None)),
+                .join(entities, by_uscc == a.uscc)
+                .where(a.listed_on.is_not(None), only(entities.c.entity_no)),
                 ("entity", "since", "until"), nos)
     c = commitments.c
     false = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, c.verified_on),
                                   day_of(conn, c.repaired_on))
-                  .join(entities, by_uscc == c.uscc).where(c.status == "false"),
+                  .join(entities, by_uscc == c.uscc)
+                  .where(c.status == "false", only(entities.c.entity_no)),
                   ("entity", "found", "repaired"), nos)
     m = commendations.c
     ended = sa.case((sa.and_(m.revoked_on.is_not(None), m.revoked_on < m.valid_until),
                      m.revoked_on), else_=m.valid_until)
     com = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, m.granted_on),
                                 day_of(conn, ended))
-                .join(entities, by_uscc == m.uscc), ("entity", "since", "until"), nos)
+                .join(entities, by_uscc == m.uscc).where(only(entities.c.entity_no)),
+                ("entity", "since", "until"), nos)
     t = task_results.c
     res = _rows(conn, sa.select(t.entity_no, day_of(conn, t.inspected_on),
                                 sa.case((sa.and_(t.problem_found.is_(True),
                                                  t.follow_up != "none"), 1), else_=0),
-                                sa.case((t.problem_found.is_(True), 0), else_=1)),
+                                sa.case((t.problem_found.is_(True), 0), else_=1))
+                .where(only(t.entity_no)),
                 ("entity", "day", "negative", "clean"), nos)
     r = annual_reports.c
     rep = _rows(conn, sa.select(r.entity_no, r.year, day_of(conn, r.filed_on))
-                .where(r.year.in_(report_years or (0,))), ("entity", "year", "filed"), nos)
+                .where(r.year.in_(report_years or (0,)), only(r.entity_no)),
+                ("entity", "year", "filed"), nos)
     return CreditFacts(entity_no=nos, registered=base[:, 1].astype(np.int32),
                        active=base[:, 2] == ACTIVE, individual=base[:, 3] == INDIVIDUAL,
                        penalties=pen, serious=ser, abnormal=abn, false_commitments=false,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from credit.abnormal_queries import abnormal_work
+from credit.abnormal_app import RETRY_LATER
+from credit.abnormal_queries import abnormal_work, record_marks
 from credit.facts import load_facts
 from credit.rating import reclassify
-from credit.red_list import eligible, materialise
+from credit.red_list import candidates, eligible, materialise
 from opencheck.scheduler import job
 
 RUNNERS = ("supervision", "credit_on_supervision", "credit")
@@ -31,11 +32,11 @@ def refresh_red_list(platform, today: date) -> tuple[int, int]:  # noqa: ANN001
     a run that catches up late (seeing them) and one on time end with the same periods."""
     from opencheck.bootstrap import today_in_china
 
+    rules, yesterday = platform.rules.red_list, today - timedelta(days=1)
     with platform.engine.begin() as conn:
-        facts = load_facts(conn, platform.rules)
-        for day in (today - timedelta(days=1), today):
-            moved = materialise(conn, facts, eligible(facts, platform.rules.red_list, day), day,
-                                today_in_china())
+        facts = load_facts(conn, platform.rules, among=candidates(rules, yesterday, today))
+        for day in (yesterday, today):
+            moved = materialise(conn, facts, eligible(facts, rules, day), day, today_in_china())
         return moved
 
 
@@ -47,8 +48,11 @@ def credit_daily(platform, today: date) -> str:  # noqa: ANN001
     overdue = platform.credit.mark_overdue_commitments(today)
     expired = platform.credit.expire_serious_listings(today)
     with platform.engine.connect() as conn:
-        work = abnormal_work(conn, platform.rules, today)
+        work, marks = abnormal_work(conn, platform.rules, today)
     counts = platform.credit.run_abnormal_list(work, today)
+    if not counts[RETRY_LATER]:   # everything found is recorded: later runs need not look again
+        with platform.engine.begin() as conn:
+            record_marks(conn, marks, today)
     settle_all(platform)
     joined, left = refresh_red_list(platform, today)
     abnormal = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing new"

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from credit.facts import CreditFacts, day_number, fetch_ints
 from credit.rating import _held
-from credit.tables import red_list
+from credit.tables import commendations, red_list
 from opencheck.rules import RedListRules
 from opencheck.workdays import add_years
 from supervision.tables import entities
@@ -89,6 +89,18 @@ def materialise(conn: sa.Connection, f: CreditFacts, members: np.ndarray, on: da
             conn.execute(_JOIN, [{"no": int(n), "b_since": on, "b_recorded": recorded}
                                  for n in fresh.tolist()])
     return int(joined.size), int(left.size)
+
+
+def candidates(rules: RedListRules, first: date, last: date) -> sa.Select | None:
+    """entity_no of every entity the rule could take on a day from `first` to `last`, and of
+    every member now (who may leave): with a commendation required, the commended few; else
+    None (everyone)."""
+    if not rules.require_commendation:
+        return None
+    c = commendations.c
+    commended = (sa.select(entities.c.entity_no).join(commendations, c.uscc == entities.c.uscc)
+                 .where(c.granted_on <= last, c.valid_until > first))
+    return commended.union(sa.select(red_list.c.entity_no).where(red_list.c.until.is_(None)))
 
 
 def members_on(on: date) -> sa.Select:

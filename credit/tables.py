@@ -224,3 +224,14 @@ risk_classes = sa.Table(
     sa.Column("reasons", sa.String(300), nullable=False, server_default=""),  # ','-joined
     sa.Column("classified_on", sa.Date, nullable=False),
 )
+
+# Bookkeeping of the daily job, not a read model (a rebuild leaves it): how far a sweep went, e.g.
+# `annual_report:2025` = the highest entity_no already checked for the 2025 report ground, so the
+# next day's run reads only entities registered since. Losing it costs one full sweep, no more.
+job_marks = sa.Table(
+    "job_marks",
+    metadata,
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("value", sa.BigInteger, nullable=False),
+    sa.Column("updated_on", sa.Date, nullable=False),
+)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import importlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -118,7 +119,9 @@ class Leadership:
 
 def _run_logged(platform: Platform, j: Job) -> None:
     try:
-        log.info("job %s: %s", j.id, j.run(platform, today_in_china()))
+        started = time.perf_counter()
+        summary = j.run(platform, today_in_china())
+        log.info("job %s (%.1f s): %s", j.id, time.perf_counter() - started, summary)
     except Exception:
         log.exception("job %s failed; it is idempotent and runs again next time", j.id)
 

@@ -4,6 +4,7 @@ when cured; 3 years → serious list; serious list expiry; repair waiting period
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import pytest
@@ -56,6 +57,35 @@ class CreditListsScenario:
         assert row["removal_reason"] == "cured"
         # off the abnormal list, on no negative list, commended: the red list takes it
         assert [e["list"] for e in public_lists(platform, code2, date(2026, 8, 3))] == ["red"]
+
+    def test_the_report_sweep_reads_only_entities_registered_since(self, platform, monkeypatch):
+        import sqlalchemy as sa
+
+        from credit.abnormal_app import RETRY_LATER
+        from credit.tables import job_marks
+        from tests.integration.credit_helpers import entity_no
+
+        def mark():
+            with platform.engine.connect() as conn:
+                return conn.scalar(sa.select(job_marks.c.value)
+                                   .where(job_marks.c.name == "annual_report:2025"))
+
+        register(platform, [1], reports_until=2024)      # owes the 2025 report
+        # a run that could not record everything leaves the mark alone
+        real = platform.credit.run_abnormal_list
+        monkeypatch.setattr(platform.credit, "run_abnormal_list",
+                            lambda work, today: real(work, today) + Counter({RETRY_LATER: 1}))
+        daily(platform, date(2026, 7, 1))
+        assert mark() is None
+        monkeypatch.undo()
+        daily(platform, date(2026, 7, 1))
+        assert mark() == entity_no(platform, entity(1).uscc)
+        assert listing_rows(platform, entity(1).uscc)[0]["first_ground_on"] == date(2026, 7, 1)
+        # an older entity entered after the sweep (an import) is still found, from 1 July
+        register(platform, [2], reports_until=2024)
+        daily(platform, date(2026, 7, 2))
+        assert listing_rows(platform, entity(2).uscc)[0]["first_ground_on"] == date(2026, 7, 1)
+        assert mark() == entity_no(platform, entity(2).uscc)
 
     def test_inspection_grounds_list_and_their_cures_remove(self, platform):
         register(platform, [1, 2, 3], reports_until=2025)

@@ -9,9 +9,12 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from rich.progress import Progress
 
+from credit.facts import load_facts
+from credit.red_list import candidates, eligible
 from credit.tables import abnormal_listings, red_list, serious_listings
 from opencheck import demo
 from opencheck.app import create_app
+from opencheck.bootstrap import today_in_china
 
 README = Path(__file__).parents[2] / "README.md"
 
@@ -34,6 +37,15 @@ def test_readme_demo_lookup_answers(platform):
     # of ≈ 363 k records, 0.3 % and 0.95 %)
     assert 0.001 * demo.SIZES["small"] <= red <= 0.006 * demo.SIZES["small"], red
     assert 0.004 * demo.SIZES["small"] <= serious <= 0.015 * demo.SIZES["small"], serious
+    # the daily job reads only the commended and the members; it decides as a full read would
+    today = today_in_china()
+    with platform.engine.connect() as conn:
+        everyone = load_facts(conn, platform.rules)
+        few = load_facts(conn, platform.rules, among=candidates(platform.rules.red_list, today,
+                                                                today))
+    assert few.size < everyone.size / 20
+    assert set(few.entity_no[eligible(few, platform.rules.red_list, today)].tolist()) == \
+        set(everyone.entity_no[eligible(everyone, platform.rules.red_list, today)].tolist())
     path = re.search(r"curl http://127\.0\.0\.1:8000(/api/v1/public/entities/\w+)", README.read_text())
     with TestClient(create_app(platform=platform)) as client:
         r = client.get(path.group(1))
