@@ -1,6 +1,7 @@
 """Credit benchmarks: A–D re-classification of a province, and credit projection catch-up.
 
     python -m bench.credit [--entities 1000000] [--events 100000] [--backend sqlite|postgres|both]
+                           [--only reclassify daily catch_up]
 
 - reclassify: the monthly job's `credit.rating.reclassify` (load every fact table with one
   SELECT each, score in numpy, rewrite `risk_classes`) over read-model tables filled directly
@@ -9,6 +10,12 @@
   the same run: the raw SELECT of the same columns (no day arithmetic, no joins) plus the raw
   write of the same result rows (executemany on SQLite, COPY on PostgreSQL); and, for
   information, the bare numpy scoring.
+- daily: the `credit-daily` job on a quiet day over the same province, plus 0.6 % commended and
+  the 2025 annual-report grounds of the 10 % who did not file already recorded. The first run
+  sweeps every entity for the report ground (and records the sweep mark); the figure is the next
+  day's run, which reads only what changed. Reference in the same run: the full-directory reads
+  the job would otherwise repeat every day (the report sweep over every entity and the red-list
+  facts of every entity, `load_facts` + `eligible`).
 - catch-up: the credit projections from position 0 over a log of penalty, commitment,
   abnormal-list and repair events, against a raw read-and-fold of the same log and the raw
   single-transaction executemany of one row per event.
@@ -17,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import defaultdict
 from datetime import date, timedelta
 from itertools import islice
 
@@ -29,8 +37,8 @@ from credit.commitments import Commitment, CommitmentData
 from credit.facts import load_facts
 from credit.penalties import Decision, PenaltyCase
 from credit.rating import classify, reclassify, report_years
-from credit.tables import (abnormal_listings, commitments, penalties, risk_classes,
-                           serious_listings)
+from credit.tables import (abnormal_grounds, abnormal_listings, commendations, commitments,
+                           penalties, risk_classes, serious_listings)
 from opencheck.db import projection_tracking
 from opencheck.rules import DEFAULT_RULES
 from supervision.pool import epoch_day
@@ -176,6 +184,54 @@ def bench_reclassify(backend: str, n: int) -> list[str]:
     return lines
 
 
+def _quiet_province(engine: sa.Engine, n: int, seed: int = 12) -> None:
+    """`fill`, plus commendations (0.6 %) and the recorded 2025 report grounds of non-filers."""
+    fill(engine, n)
+    rng = np.random.default_rng(seed)
+    with engine.begin() as conn:
+        owing = conn.execute(
+            sa.select(entities.c.uscc).where(~sa.exists().where(
+                annual_reports.c.entity_no == entities.c.entity_no,
+                annual_reports.c.year == 2025))).scalars().all()
+        _insert(conn, abnormal_grounds, ({"listing_id": f"g{i:031d}", "ground_key":
+                                          "annual_report:2025", "uscc": u, "cycle": 1,
+                                          "ground": "annual_report", "arose_on": date(2026, 7, 1),
+                                          "decide_by": date(2026, 7, 15), "status": "open",
+                                          "recorded_on": date(2026, 7, 1)}
+                                         for i, u in enumerate(owing)))
+        codes = conn.execute(sa.select(entities.c.uscc)).scalars().all()
+        chosen = rng.choice(len(codes), int(len(codes) * 0.006), replace=False)
+        _insert(conn, commendations, ({"commendation_id": f"m{i:031d}", "document_no": f"D{i}",
+                                       "uscc": codes[i], "title": "守合同重信用企业",
+                                       "department": "market_regulation", "basis": "b",
+                                       "granted_on": date(2025, 5, 1),
+                                       "valid_until": date(2027, 5, 1), "version": 1,
+                                       "updated_position": i} for i in chosen.tolist()))
+
+
+def bench_daily(backend: str, n: int) -> list[str]:
+    from credit.abnormal_queries import _annual_report
+    from credit.jobs import credit_daily
+    from credit.red_list import eligible
+
+    with fresh_platform(backend) as p:
+        _quiet_province(p.engine, n)
+        first = ON + timedelta(days=1)
+        with Timer() as sweep_run:
+            credit_daily(p, first)
+        with Timer() as t:
+            summary = credit_daily(p, first + timedelta(days=1))
+        with p.engine.connect() as conn, Timer() as ref:
+            _annual_report(conn, RULES, first, defaultdict(lambda: [False, []]), {})
+            facts = load_facts(conn, RULES)
+            members = eligible(facts, RULES.red_list, first)
+        print(f"[{backend}] credit-daily: first run with the full report sweep {sweep_run.seconds:.2f} s;"
+              f" next day: {summary}; red list {int(members.sum())}", flush=True)
+        return [report(f"[{backend}] credit-daily, quiet day", n, t.seconds,
+                       "full-directory reads (report sweep + red-list facts of every entity)",
+                       ref.seconds, unit="entities/s")]
+
+
 def _credit_log(p, n_events: int) -> int:  # noqa: ANN001
     """Penalties, commitments, abnormal listings and repairs: about `n_events` events."""
     today, app, rules, made, i = date(2030, 1, 1), p.credit, RULES, 0, 0
@@ -254,14 +310,20 @@ def main(argv: list[str] | None = None) -> list[str]:
     ap.add_argument("--entities", type=int, default=1_000_000)
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
+    ap.add_argument("--only", nargs="*", choices=["catch_up", "reclassify", "daily"],
+                    default=["catch_up", "reclassify", "daily"])
     args = ap.parse_args(argv)
     lines = []
     for b in ["sqlite", "postgres"] if args.backend == "both" else [args.backend]:
         if b == "postgres" and not pg_reachable():
             print("postgres: not reachable, skipped")
             continue
-        lines += bench_catch_up(b, args.events)
-        lines += bench_reclassify(b, args.entities)
+        if "catch_up" in args.only:
+            lines += bench_catch_up(b, args.events)
+        if "reclassify" in args.only:
+            lines += bench_reclassify(b, args.entities)
+        if "daily" in args.only:
+            lines += bench_daily(b, args.entities)
     return lines
 
 

@@ -81,6 +81,8 @@ class RedListPeriod(BaseModel):
     since: date
     until: date | None
     recorded_on: date
+    commendation: str | None = None
+    commendation_no: str | None = None
 
 
 class CreditFileRecord(BaseModel):

@@ -57,9 +57,11 @@ def serious_entry(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def red_entry(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {"list": "red", "label": RED_LIST_LABEL, "reason": RED_LIST_REASON,
-            "decision_no": None, "legal_basis": RED_LIST_BASIS, "since": row["since"],
-            "until": None}
+    title = row["commendation"]
+    return {"list": "red", "label": RED_LIST_LABEL,
+            "reason": f"{RED_LIST_REASON}：{title}" if title else RED_LIST_REASON,
+            "decision_no": row["commendation_no"], "legal_basis": RED_LIST_BASIS,
+            "since": row["since"], "until": None}
 
 
 # (table, in force on a day, public entry, columns the entry reads, newest first by)
@@ -69,7 +71,8 @@ _SPECS = {
     "serious": (serious_listings, _serious_now, serious_entry,
                 (_s.ground, _s.decision_no, _s.legal_basis, _s.listed_on, _s.auto_removal_on),
                 _s.listed_on),
-    "red": (red_list, _red_now, red_entry, (_r.since,), _r.since),
+    "red": (red_list, _red_now, red_entry, (_r.since, _r.commendation, _r.commendation_no),
+            _r.since),
 }
 
 # One entity's entries in force on `today`, per list (sections of the public credit record):

@@ -48,10 +48,21 @@ def eligible(f: CreditFacts, rules: RedListRules, on: date) -> np.ndarray:
     return ok
 
 
+def _commendation_on(column: sa.ColumnElement) -> sa.ScalarSelect:
+    """`column` of the entity's newest commendation in force on the joining day."""
+    c, on = commendations.c, sa.bindparam("b_since", type_=sa.Date)
+    return (sa.select(column).where(c.uscc == entities.c.uscc, c.granted_on <= on,
+                                    c.valid_until > on,
+                                    sa.or_(c.revoked_on.is_(None), c.revoked_on > on))
+            .order_by(c.granted_on.desc(), c.document_no).limit(1).scalar_subquery())
+
+
 _JOIN = red_list.insert().from_select(
-    ["entity_no", "since", "uscc", "until", "recorded_on"],
+    ["entity_no", "since", "uscc", "until", "recorded_on", "commendation", "commendation_no"],
     sa.select(entities.c.entity_no, sa.bindparam("b_since", type_=sa.Date), entities.c.uscc,
-              sa.null(), sa.bindparam("b_recorded", type_=sa.Date))
+              sa.null(), sa.bindparam("b_recorded", type_=sa.Date),
+              _commendation_on(commendations.c.title),
+              _commendation_on(commendations.c.document_no))
     .where(entities.c.entity_no == sa.bindparam("no")))
 _LEAVE = (red_list.update().where(red_list.c.entity_no == sa.bindparam("no"),
                                   red_list.c.until.is_(None))

@@ -211,6 +211,9 @@ red_list = sa.Table(
     sa.Column("uscc", sa.String(18), nullable=False, index=True),
     sa.Column("until", sa.Date, nullable=True, index=True),
     sa.Column("recorded_on", sa.Date, nullable=False),
+    # the commendation in force on `since` (诚信典型; the public sees why), if the rule needs one
+    sa.Column("commendation", sa.String(200), nullable=True),
+    sa.Column("commendation_no", sa.String(100), nullable=True),
 )
 
 # A–D credit risk classes (企业信用风险分类), rewritten by the monthly job. INTERNAL ONLY: never

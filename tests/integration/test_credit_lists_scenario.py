@@ -206,6 +206,8 @@ class CreditListsScenario:
         assert red_periods(platform, code2)[-1] == (date(2026, 12, 4), None)
         (entry,) = public_lists(platform, code2, date(2026, 12, 4))
         assert entry["list"] == "red" and entry["since"] == date(2026, 12, 4)
+        assert "守合同重信用企业" in entry["reason"]        # the public sees why
+        assert entry["decision_no"] == f"市监信用〔2026〕{code2[-6:]}号"
         # 3 is active for two years on 2027-06-01
         daily(platform, date(2027, 5, 31), date(2027, 6, 1))
         assert red_periods(platform, code3) == [(date(2027, 6, 1), None)]
