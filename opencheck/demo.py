@@ -6,7 +6,7 @@ from datetime import date
 from itertools import islice
 
 import sqlalchemy as sa
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from opencheck import auth
 from opencheck.bootstrap import Platform, today_in_china
@@ -46,14 +46,24 @@ def load_if_empty(platform: Platform, size: str, bar: Progress) -> bool:
     proj = bar.add_task("project read models", total=sum(r.lag() for r in platform.runners.values()))
     for runner in platform.runners.values():
         runner.catch_up(lambda k: bar.advance(proj, k))
-    history = bar.add_task("history: lists, plans, draws, results, penalties", total=None)
+    steps: dict[str, TaskID] = {}
+
+    def step(what: str, done: int, total: int | None) -> None:   # one bar per history step
+        if what not in steps:
+            steps[what] = bar.add_task(f"history: {what}", total=total)
+        bar.update(steps[what], completed=done, total=total)
+
     today = today_in_china()
-    inspector_no = load_history(platform, SEED, today,
-                                lambda what, n: bar.update(history, description=f"history: {what}"))
-    for day in months_until(date(2025, 1, 1), today):   # the daily rules, as the scheduler runs them
+    inspector_no = load_history(platform, SEED, today, step)
+    months = months_until(date(2025, 1, 1), today)
+    rules = bar.add_task("daily and monthly rules, month by month", total=len(months) + 1)
+    for day in months:   # the daily rules, as the scheduler runs them
+        bar.update(rules, description=f"rules as of {day}")
         run_jobs(platform, day)
-        bar.update(history, description=f"history: rules as of {day}")
+        bar.advance(rules)
+    bar.update(rules, description=f"rules as of {today}")
     run_jobs(platform, today)
+    bar.advance(rules)
     platform.catch_up()
     for username, password, role, department in DEMO_USERS:
         auth.add_user(platform.engine, username, password, role, department=department,

@@ -35,7 +35,8 @@ from supervision.tables import entities
 
 RESULT_MIX = {"1": 0.8496, "6": 0.0734, "C": 0.0402, "F": 0.012, "E": 0.01, "A": 0.008,
               "B": 0.004, "8": 0.0032, "7": 0.0004}
-Progress = Callable[[str, int], None]
+Progress = Callable[[str, int, "int | None"], None]   # step, done so far, total (None: unknown)
+EVERY = 500   # report progress every N items of a long step
 
 
 def load_history(platform: Platform, seed: int, today: date, progress: Progress) -> int:
@@ -61,6 +62,7 @@ def _one_list_two_databases(platform: Platform, known: KnownCodes, seed: int,
                             progress: Progress) -> None:
     app, day = platform.supervision, date(2024, 1, 2)
     items = generate_check_items()
+    progress("one list, two databases", 0, None)
     for row in items:
         app.add_check_item(_check_item(_as_csv(row), known), known)
     for department in DEPARTMENTS:
@@ -69,7 +71,8 @@ def _one_list_two_databases(platform: Platform, known: KnownCodes, seed: int,
     inspectors = [_inspector(_as_csv(r), known, codes) for r in generate_inspectors(seed, 2)]
     app.register_inspectors(inspectors, day)
     platform.settle()
-    progress("one list, two databases", len(items) + len(inspectors))
+    done = len(items) + len(inspectors)
+    progress("one list, two databases", done, done)
 
 
 def _as_csv(row: dict) -> dict[str, str]:
@@ -84,8 +87,11 @@ def _annual_reports(platform: Platform, rng: np.random.Generator, today: date,
     # the entities that never file are mostly the same ones year after year (dormant businesses)
     dormant = rng.random(len(rows)) < 0.06
     for year in (2023, 2024, 2025):   # 2023: the first deadline (2024-06-30) the rules look at
-        due, batch = date(year + 1, 6, 30), []
-        for (uscc, registered_on), asleep in zip(rows, dormant):
+        due, batch, step = date(year + 1, 6, 30), [], f"annual reports {year}"
+        progress(step, 0, len(rows))
+        for i, ((uscc, registered_on), asleep) in enumerate(zip(rows, dormant)):
+            if i % (EVERY * 20) == 0:
+                progress(step, i, len(rows))
             if registered_on.year > year or asleep:   # not filed: a ground after 30 June
                 continue
             late = rng.random() < 0.02
@@ -97,13 +103,14 @@ def _annual_reports(platform: Platform, rng: np.random.Generator, today: date,
                 platform.supervision.file_annual_reports(batch)
                 batch = []
         platform.supervision.file_annual_reports(batch)
-        progress(f"annual reports {year}", len(rows))
+        progress(step, len(rows), len(rows))
 
 
 def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: str, kind: str,
                  label: str, today: date, numbers: Iterator[int],
                  progress: Progress) -> int | None:
-    app, drafted = platform.supervision, date(year, 3, 2)
+    app, drafted, step = platform.supervision, date(year, 3, 2), f"spot checks {year} {item}"
+    progress(f"{step}: plan and draw", 0, None)
     terms = PlanTerms(
         name=f"{year}年度双随机抽查: {label}", lead_department="market_regulation",
         departments=(), check_items=(item,), scope=PlanScope("33", entity_types=(kind,)),
@@ -118,9 +125,12 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
     platform.settle()
     with platform.engine.connect() as conn:
         tasks = plan_views.plan_tasks(conn, plan_id.hex, limit=100_000)[1]
+    progress(f"{step}: plan and draw", len(tasks), len(tasks))
     open_tasks: dict[int, int] = {}
     codes, weights = list(RESULT_MIX), np.array(list(RESULT_MIX.values()))
-    for task in tasks:
+    for i, task in enumerate(tasks):
+        if i % EVERY == 0:
+            progress(f"{step}: results", i, len(tasks))
         team = [m["inspector_no"] for m in task["team"]]
         if len(team) < 2:
             continue
@@ -131,7 +141,7 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
             continue
         _inspect(platform, UUID(task["task_id"]), team, task["uscc"],
                  str(rng.choice(codes, p=weights / weights.sum())), inspected, rng, today, numbers)
-    progress(f"spot checks {year} {item}", len(tasks))
+    progress(f"{step}: results", len(tasks), len(tasks))
     return max(open_tasks, key=open_tasks.get) if open_tasks else None
 
 
@@ -204,9 +214,11 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
                                          entities.c.registered_on < first)
                                   .order_by(entities.c.entity_no)))
     chosen = rng.choice(len(usccs), size=int(len(usccs) * CASE_SHARE), replace=False)
-    listed, notices = 0, count(1)
+    listed, notices, step = 0, count(1), "complaint cases and serious-list decisions"
     credit = platform.credit
-    for i in np.sort(chosen).tolist():
+    for k, i in enumerate(np.sort(chosen).tolist()):
+        if k % EVERY == 0:
+            progress(step, k, len(chosen))
         found = first + timedelta(days=int(rng.integers(0, (today - first).days)))
         violation = CASE_VIOLATIONS[int(rng.integers(0, len(CASE_VIOLATIONS)))]
         heavy = bool(rng.random() < HEAVY_CASE_SHARE)
@@ -233,7 +245,7 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
                               decide_on, "采纳陈述申辩意见 statement accepted" if stated else "",
                               decide_on)
         listed += not stated
-    progress("complaint cases and serious-list decisions", listed)
+    progress(step, len(chosen), len(chosen))
 
 
 def _commitments(platform: Platform, rng: np.random.Generator, today: date,
@@ -261,7 +273,7 @@ def _commitments(platform: Platform, rng: np.random.Generator, today: date,
             platform.credit.verify_commitment(cid, outcome, verified, "onsite",
                                               "现场核查 on-site verification", verified)
         done += 1
-    progress("notification-commitments", done)
+    progress("notification-commitments", done, done)
 
 
 COMMENDATION_SHARE = 0.006       # of active entities, over three years: 0.3 % red (Hezhou)
@@ -285,7 +297,9 @@ def _commendations(platform: Platform, rng: np.random.Generator, today: date,
                                   .order_by(entities.c.entity_no)))
     chosen = rng.choice(len(usccs), size=int(len(usccs) * COMMENDATION_SHARE), replace=False)
     numbers: dict[str, count] = {}
-    for i in np.sort(chosen).tolist():
+    for k, i in enumerate(np.sort(chosen).tolist()):
+        if k % EVERY == 0:
+            progress("commendations (诚信典型)", k, len(chosen))
         title, department, prefix, years = COMMENDATIONS[int(rng.integers(0, len(COMMENDATIONS)))]
         granted = first + timedelta(days=int(rng.integers(0, (today - first).days)))
         n = next(numbers.setdefault(f"{prefix}{granted.year}", count(1)))
@@ -293,4 +307,4 @@ def _commendations(platform: Platform, rng: np.random.Generator, today: date,
             uscc=usccs[i], title=title, department=department,
             document_no=f"{prefix}〔{granted.year}〕{n}号", granted_on=granted,
             valid_until=add_years(granted, years)), granted)
-    progress("commendations (诚信典型)", len(chosen))
+    progress("commendations (诚信典型)", len(chosen), len(chosen))
