@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
+from credit.schemas import CommendationCreate, CommendationRevocationCreate
 from opencheck.auth import User
 from opencheck.bootstrap import Platform, today_in_china
 from opencheck.errors import DomainError, Forbidden
@@ -92,3 +93,20 @@ def recuse(p: Platform, user: User, task_id: str, reason: str) -> bool:
                               reason or "", today_in_china())
     p.settle()
     return replaced
+
+
+# -- commendations (credit.routes) -----------------------------------------------------------------
+def grant_commendation(p: Platform, user: User, form: dict[str, Any]) -> None:
+    """诚信典型 Record a commendation, validated as the API's CommendationCreate."""
+    body = CommendationCreate.model_validate(form)
+    p.credit.grant_commendation(body.to_data(), today_in_china())
+    p.settle("credit")
+
+
+def revoke_commendation(p: Platform, user: User, document_no: str | None,
+                        form: dict[str, Any]) -> None:
+    """撤销荣誉 Revoke a commendation from a day on."""
+    body = CommendationRevocationCreate.model_validate(form)
+    p.credit.revoke_commendation(document_no or "", body.revoked_on, body.reason,
+                                 today_in_china())
+    p.settle("credit")

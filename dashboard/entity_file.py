@@ -48,6 +48,7 @@ def status_on(conn: sa.Connection, record: dict[str, Any], day: date) -> str | N
 KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 Commitment",
          "serious": "严重违法失信名单 Serious dishonest list", "abnormal": "经营异常名录 Abnormal list",
          "repair": "信用修复 Credit repair", "red": "守信激励 Red list",
+         "commendation": "诚信典型 Commendation",
          "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from dash import ALL, Input, Output, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from pydantic import ValidationError
 
-from dashboard import entity_file
+from credit.views import list_commendations
+from dashboard import actions, entity_file
 from dashboard.labels import (ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, LISTS,
                               RISK_CLASSES, region_label)
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from opencheck.bootstrap import Platform, today_in_china
+from opencheck.errors import DomainError
 
 
 def layout(user, platform: Platform) -> html.Div:
@@ -37,7 +41,57 @@ def _pairs(rows) -> html.Dl:
     return html.Dl(out, className="pairs")
 
 
-def render(platform: Platform, uscc: str, as_of: date) -> html.Div:
+def _commendations(platform: Platform, uscc: str, message: Any) -> html.Div:
+    """诚信典型: the entity's commendations, a form to record one and one to revoke one."""
+    today = today_in_china()
+    with platform.engine.connect() as conn:
+        rows = list_commendations(conn, today=today, uscc=uscc, limit=100)[1]
+    table = (html.Table([
+        html.Thead(html.Tr([html.Th(h) for h in ("文号 Document no", "称号 Title",
+                                                   "部门 Department", "授予 Granted",
+                                                   "有效至 Valid until", "状态 Status")])),
+        html.Tbody([html.Tr([html.Td(c["document_no"]), html.Td(c["title"]),
+                             html.Td(c["department"]), html.Td(str(c["granted_on"])),
+                             html.Td(str(c["valid_until"])),
+                             html.Td("有效 In force" if c["in_force"] else
+                                     f"已撤销 Revoked {c['revoked_on']}" if c["revoked_on"]
+                                     else "未生效或已期满 Not in force")]) for c in rows])],
+        className="table", id="commendation-table")
+        if rows else empty("无诚信典型记录 No commendation recorded."))
+
+    def field(label: str, control: Any) -> html.Div:
+        return html.Div([html.Label(label), control], className="field")
+
+    grant = html.Div([
+        html.Div([
+            field("荣誉称号 Title", dcc.Input(id="com-title", type="text", className="input-wide",
+                                          placeholder="守合同重信用企业")),
+            field("授予部门 Department", dcc.Input(id="com-department", type="text",
+                                               value="market_regulation")),
+            field("文号 Document no", dcc.Input(id="com-number", type="text")),
+        ], className="row"),
+        html.Div([
+            field("授予日期 Granted on", dcc.DatePickerSingle(
+                id="com-granted", date=today.isoformat(), display_format="YYYY-MM-DD")),
+            field("有效至 Valid until (空: 默认年限 empty: the rule's default)",
+                  dcc.DatePickerSingle(id="com-until", display_format="YYYY-MM-DD")),
+        ], className="row"),
+        html.Button("记录诚信典型 Record commendation", id="com-grant", className="button"),
+    ], className="form")
+    in_force = [c["document_no"] for c in rows if c["in_force"]]
+    revoke = html.Div([
+        field("撤销 Revoke", dcc.Dropdown(id="com-revoke-no", options=in_force,
+                                        placeholder="文号 Document no")),
+        field("撤销原因 Reason", dcc.Input(id="com-revoke-reason", type="text",
+                                       className="input-wide")),
+        html.Button("撤销荣誉 Revoke", id="com-revoke", className="button"),
+    ], className="row") if in_force else None
+    return card("诚信典型 Commendations (守信激励名单的依据 what the red list rests on)",
+                [table, grant, revoke, html.Div(message, id="com-msg", role="status")],
+                "entity-commendations")
+
+
+def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> html.Div:
     with platform.engine.connect() as conn:
         found = entity_file.entity_file(conn, uscc, as_of, platform.rules)
     if found is None:
@@ -70,6 +124,7 @@ def render(platform: Platform, uscc: str, as_of: date) -> html.Div:
                             html.Tbody(rows)], className="table", id="entity-timeline")
                 if rows else empty(f"{as_of} 之前无记录 Nothing recorded up to {as_of}."))
     return html.Div([card(f"{r['name']} {r['uscc']}", [record], "entity-record"),
+                     _commendations(platform, r["uscc"], message),
                      card("时间线 Timeline (内部 internal: 名录、任务与信用档案 directory, tasks and "
                           "the credit file)", [timeline])])
 
@@ -108,3 +163,43 @@ def register(app, get_platform) -> None:
             return no_update
         day = date.fromisoformat(as_of[:10]) if as_of else today_in_china()
         return render(get_platform(), uscc, day)
+
+    @app.callback(Output("entity-file", "children", allow_duplicate=True),
+                  Input("com-grant", "n_clicks"),
+                  State("entity-selected", "data"), State("entity-asof", "date"),
+                  State("com-title", "value"), State("com-department", "value"),
+                  State("com-number", "value"), State("com-granted", "date"),
+                  State("com-until", "date"), prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def grant(user, clicks, uscc, as_of, title, department, number, granted, until):
+        if not clicks or not uscc:
+            return no_update
+        form = {"uscc": uscc, "title": title or "", "department": department or "",
+                "document_no": number or "", "granted_on": (granted or "")[:10] or None,
+                "valid_until": (until or "")[:10] or None}
+        return _after(get_platform(), user, uscc, as_of, "已记录 Recorded",
+                      lambda p: actions.grant_commendation(p, user, form))
+
+    @app.callback(Output("entity-file", "children", allow_duplicate=True),
+                  Input("com-revoke", "n_clicks"),
+                  State("entity-selected", "data"), State("entity-asof", "date"),
+                  State("com-revoke-no", "value"), State("com-revoke-reason", "value"),
+                  prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def revoke(user, clicks, uscc, as_of, number, reason):
+        if not clicks or not uscc:
+            return no_update
+        form = {"revoked_on": today_in_china().isoformat(), "reason": reason or ""}
+        return _after(get_platform(), user, uscc, as_of, "已撤销 Revoked",
+                      lambda p: actions.revoke_commendation(p, user, number, form))
+
+
+def _after(p: Platform, user, uscc: str, as_of: str | None, done: str, act) -> html.Div:
+    """Run a form's action; the file again, with what happened (or why not) in the form."""
+    try:
+        act(p)
+        message = html.Div(done, className="ok", id="com-done")
+    except (ValidationError, DomainError) as e:
+        message = html.Div(actions.message_of(e), className="error", id="com-error")
+    day = date.fromisoformat(as_of[:10]) if as_of else today_in_china()
+    return render(p, uscc, day, message)

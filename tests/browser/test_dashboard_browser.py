@@ -111,3 +111,30 @@ def test_entity_file_as_of_a_day(page, live):
     assert "状态变更 Status changed" in page.page.inner_text("#entity-timeline")
     page.shot("entity-file")
     assert page.errors == []
+
+
+def test_commendation_recorded_and_revoked_on_the_entity_file(page, live):
+    page.login("sup")
+    page.page.click("text=主体档案 Entity file")
+    page.page.fill("#entity-query", "测试3号")
+    page.page.click("#entity-search")
+    page.page.wait_for_selector("#commendation-table")
+    assert "守合同重信用企业" in page.page.inner_text("#commendation-table")   # from the world
+    # bad input: one readable line naming the field; nothing recorded
+    page.page.fill("#com-number", "金市监信用〔2026〕88号")
+    page.page.click("#com-grant")
+    page.page.wait_for_selector("#com-error")
+    assert "title" in page.page.inner_text("#com-error")
+    page.page.fill("#com-title", "诚信经营示范单位")
+    page.page.fill("#com-number", "金市监信用〔2026〕88号")
+    page.page.click("#com-grant")
+    page.page.wait_for_selector("#com-done")
+    assert "诚信经营示范单位" in page.page.inner_text("#commendation-table")
+    assert "诚信典型 commended" in page.page.inner_text("#entity-timeline")
+    page.choose("com-revoke-no", "88号")
+    page.page.fill("#com-revoke-reason", "骗取荣誉 obtained by deception")
+    page.page.click("#com-revoke")
+    page.page.wait_for_selector("#com-done:has-text('已撤销')")
+    assert "已撤销 Revoked" in page.page.inner_text("#commendation-table")
+    page.shot("entity-commendations")
+    assert page.errors == []
