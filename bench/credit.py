@@ -225,8 +225,9 @@ def bench_daily(backend: str, n: int) -> list[str]:
             _annual_report(conn, RULES, first, defaultdict(lambda: [False, []]), {})
             facts = load_facts(conn, RULES)
             members = eligible(facts, RULES.red_list, first)
-        print(f"[{backend}] credit-daily: first run with the full report sweep {sweep_run.seconds:.2f} s;"
-              f" next day: {summary}; red list {int(members.sum())}", flush=True)
+        print(f"[{backend}] credit-daily: first run with the full report sweep "
+              f"{sweep_run.seconds:.2f} s; next day: {summary}; red list {int(members.sum())}",
+              flush=True)
         return [report(f"[{backend}] credit-daily, quiet day", n, t.seconds,
                        "full-directory reads (report sweep + red-list facts of every entity)",
                        ref.seconds, unit="entities/s")]

@@ -131,10 +131,9 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
                   .where(c.status == "false", only(entities.c.entity_no)),
                   ("entity", "found", "repaired"), nos)
     m = commendations.c
-    ended = sa.case((sa.and_(m.revoked_on.is_not(None), m.revoked_on < m.valid_until),
-                     m.revoked_on), else_=m.valid_until)
+    # a revocation always falls before the end of validity (Commendation.revoke)
     com = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, m.granted_on),
-                                day_of(conn, ended))
+                                day_of(conn, sa.func.coalesce(m.revoked_on, m.valid_until)))
                 .join(entities, by_uscc == m.uscc).where(only(entities.c.entity_no)),
                 ("entity", "since", "until"), nos)
     t = task_results.c

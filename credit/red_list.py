@@ -3,9 +3,10 @@
 Default rule (opencheck.rules `red_list`, local practice): a commendation in force (诚信典型,
 credit.commendations), active for ≥ 2 years, no penalty of a fine or above decided in the
 previous 2 years that is in force and unrepaired, on no negative list (abnormal, serious), no
-unrepaired false commitment. The daily job materialises it into
-`red_list` as membership periods (since ≤ day < until), so the public list and the credit file
-can say who was on it on any day; a repeated run for the same day changes nothing.
+unrepaired false commitment. The daily job materialises it into `red_list` as membership
+periods (since ≤ day < until), so the public list and the credit file can say who was on it on
+any day; a repeated run for the same day changes nothing. With a commendation required, the job
+evaluates only the commended and the current members (`candidates`), not the province.
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from credit import views
 from credit.common import checked_uscc
 from credit.schemas import (CommendationCreate, CommendationRecord,
-                            CommendationRevocationCreate, CommitmentCreate, CommitmentRecord, CommitmentStatus,
-                            FulfilmentCreate, ListingDecisionCreate, ListingNoticeCreate,
-                            ListingRemovalCreate, ListingStatementCreate, ListingStatus,
-                            PenaltyCreate, PenaltyDecisionCreate, PenaltyPublic, PenaltyRecord,
-                            PenaltyStatus, PublicationCreate, RecordKind, RepairCreate,
-                            RepairDecisionCreate, RepairRecord, RepairStatus, RevocationCreate,
-                            SeriousListingRecord, VerificationCreate)
+                            CommendationRevocationCreate, CommitmentCreate, CommitmentRecord,
+                            CommitmentStatus, FulfilmentCreate, ListingDecisionCreate,
+                            ListingNoticeCreate, ListingRemovalCreate, ListingStatementCreate,
+                            ListingStatus, PenaltyCreate, PenaltyDecisionCreate, PenaltyPublic,
+                            PenaltyRecord, PenaltyStatus, PublicationCreate, RecordKind,
+                            RepairCreate, RepairDecisionCreate, RepairRecord, RepairStatus,
+                            RevocationCreate, SeriousListingRecord, VerificationCreate)
 from opencheck.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
 from opencheck.auth import Supervisor
 from opencheck.bootstrap import Platform, today_in_china

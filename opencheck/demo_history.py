@@ -3,13 +3,13 @@
 Rates follow DOMAIN.md §12: about 85 % of spot checks find no problem, 7 % of entities are
 unreachable (result 6), about 4 % publicised false information (C), a few refuse (8) or need a
 penalty case (A); about 6 % of entities never file annual reports (dormant), 2 % file late,
-so a few percent end on the abnormal list. Besides spot checks, complaint-driven cases fine about
-4 % of entities over three years; a third of them are heavier penalties that put the entity on
-the serious dishonest list after the prior notice (about 0.9 % listed; Hezhou 2020: 3,456 of
-≈ 363 k, 0.95 %). About 0.6 % are commended (诚信典型) over three years, so the red list holds
-about 0.3 %, the Hezhou proportion (1,088 of ≈ 363 k). Every fact goes through the same use cases the API
-calls, dated in the past (the use cases take `today`), so projections, lists and risk classes
-are built exactly as in production.
+so a few percent end on the abnormal list. Besides spot checks, complaint-driven cases fine
+about 4 % of entities over three years; a third of them are heavier penalties that put the
+entity on the serious dishonest list after the prior notice (about 0.8 % listed; Hezhou 2020:
+3,456 of ≈ 363 k, 0.95 %). About 0.6 % are commended (诚信典型) over three years, so the red
+list holds about 0.35 %, near Hezhou's 0.3 % (1,088). Every fact goes through the same use
+cases the API calls, dated in the past (the use cases take `today`), so projections, lists and
+risk classes are built exactly as in production.
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
                                          entities.c.registered_on < first)
                                   .order_by(entities.c.entity_no)))
     chosen = rng.choice(len(usccs), size=int(len(usccs) * CASE_SHARE), replace=False)
-    listed, notices, step = 0, count(1), "complaint cases and serious-list decisions"
+    notices, step = count(1), "complaint cases and serious-list decisions"
     credit = platform.credit
     for k, i in enumerate(np.sort(chosen).tolist()):
         if k % EVERY == 0:
@@ -244,7 +244,6 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
         credit.decide_listing(usccs[i], not stated, f"浙市监失信决〔{decide_on.year}〕{n}号",
                               decide_on, "采纳陈述申辩意见 statement accepted" if stated else "",
                               decide_on)
-        listed += not stated
     progress(step, len(chosen), len(chosen))
 
 
