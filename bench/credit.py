@@ -207,6 +207,9 @@ def _quiet_province(engine: sa.Engine, n: int, seed: int = 12) -> None:
                                        "granted_on": date(2025, 5, 1),
                                        "valid_until": date(2027, 5, 1), "version": 1,
                                        "updated_position": i} for i in chosen.tolist()))
+    with engine.connect() as conn:   # planner statistics, as autovacuum / a long-lived store has
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
 
 
 def bench_daily(backend: str, n: int) -> list[str]:

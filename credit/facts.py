@@ -10,6 +10,8 @@ never its aggregates.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -17,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from credit.penalties import PENALTY_KINDS
 from credit.tables import (abnormal_listings, commendations, commitments, penalties,
@@ -81,13 +84,28 @@ def _rows(conn: sa.Connection, stmt: sa.Select, names: tuple[str, ...],
     return out
 
 
+def _among(conn: sa.Connection, among: sa.Select | None) -> Callable[[Any], Any]:
+    """column → "entity_no among the selected": the selection is read once and bound as one
+    value (a PostgreSQL array, a JSON array for SQLite's json_each), so every fact query looks
+    its few entities up by index whatever the planner thinks of a sub-select, with no limit on
+    how many there are."""
+    if among is None:
+        return lambda column: sa.true()
+    nos = [int(n) for n in conn.scalars(among)]
+    if conn.dialect.name == "postgresql":
+        array = sa.bindparam("among_nos", nos, type_=postgresql.ARRAY(sa.BigInteger))
+        return lambda column: column == sa.any_(array)
+    listed = sa.select(sa.column("value", sa.BigInteger)).select_from(
+        sa.func.json_each(sa.bindparam("among_nos", json.dumps(nos))))
+    return lambda column: column.in_(listed)
+
+
 def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] = (),
                among: sa.Select | None = None) -> CreditFacts:
     """Every entity and its credit facts, each table in one SELECT (annual reports of
     `report_years` only: the years the score looks at); only the entities whose entity_no
     `among` selects, if given (the daily red-list run reads a few thousand, not the province)."""
-    def only(column: Any) -> Any:
-        return sa.true() if among is None else column.in_(among)
+    only = _among(conn, among)
 
     ep = entity_pool.c
     base = fetch_ints(conn, sa.select(ep.entity_no, ep.registered_day, ep.status_code,
