@@ -95,6 +95,12 @@ def recuse(p: Platform, user: User, task_id: str, reason: str) -> bool:
     return replaced
 
 
+def staff_task(p: Platform, user: User, task_id: str) -> None:
+    """补充抽取 Draw again for the oldest place a recusal left empty (409 with the reason)."""
+    recusal.refill(p.engine, p.supervision, UUID(task_id), today_in_china())
+    p.settle()
+
+
 # -- commendations (credit.routes) -----------------------------------------------------------------
 def grant_commendation(p: Platform, user: User, form: dict[str, Any]) -> None:
     """诚信典型 Record a commendation, validated as the API's CommendationCreate."""

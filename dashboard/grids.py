@@ -68,7 +68,7 @@ def _task_stmt(*where: sa.ColumnElement) -> sa.Select:
     return (sa.select(tasks.c.task_id, tasks.c.plan_id, tasks.c.uscc,
                       entities.c.name.label("entity_name"), entities.c.address, tasks.c.status,
                       tasks.c.assigned_on, tasks.c.due_on, tasks.c.departments,
-                      tasks.c.unassigned_reason)
+                      tasks.c.unassigned_reason, tasks.c.short_staffed)
             .join(entities, entities.c.entity_no == tasks.c.entity_no).where(*where))
 
 

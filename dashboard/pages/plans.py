@@ -16,6 +16,7 @@ from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, infinite_grid
 from opencheck.bootstrap import Platform, today_in_china
 from opencheck.errors import DomainError
+from supervision import task_views
 from supervision.views import list_check_items
 
 PLAN_COLUMNS = [
@@ -50,8 +51,15 @@ def layout(user, platform: Platform) -> html.Div:
             ], className="actions"),
             html.Div(id="plan-action-msg", role="status"),
             html.Div(id="plan-verification"),
-            html.H4("检查任务 Tasks of the latest draw"),
+            html.H4("检查任务 Tasks of the latest draw (点击一行选择 click a row to select)"),
             html.Div(id="plan-tasks-holder"),
+            dcc.Store(id="plan-task-selected"),
+            html.Div([
+                html.Span("未选择任务 No task selected.", id="plan-task-chosen"),
+                html.Button("补充抽取 Staff the vacancy", id="plan-staff", className="button",
+                            disabled=True),
+            ], className="actions"),
+            html.Div(id="plan-staff-msg", role="status"),
         ], "plan-detail-card", stack=True),
     ], id="plans-page")
 
@@ -191,6 +199,35 @@ def register(app, get_platform) -> None:
             return failed, no_update, no_update, no_update
         return html.Div(done, className="ok"), (refresh or 0) + 1, None, _grid()
 
+    @app.callback(Output("plan-task-selected", "data"), Output("plan-task-chosen", "children"),
+                  Output("plan-staff", "disabled"), Input("plan-tasks-grid", "cellClicked"),
+                  prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def pick_task(user, clicked):
+        task_id = (clicked or {}).get("rowId")
+        if not task_id:
+            return no_update
+        chosen = _chosen(get_platform(), task_id)
+        return (task_id if chosen else None), chosen or "未选择任务 No task selected.", not chosen
+
+    @app.callback(Output("plan-staff-msg", "children"),
+                  Output("plan-refresh", "data", allow_duplicate=True),
+                  Output("plan-task-chosen", "children", allow_duplicate=True),
+                  Input("plan-staff", "n_clicks"), State("plan-task-selected", "data"),
+                  State("plan-refresh", "data"), prevent_initial_call=True)
+    @guarded(get_platform, SUPERVISORS)
+    def staff(user, clicks, task_id, refresh):
+        if not clicks or not task_id:
+            return no_update
+        try:
+            actions.staff_task(get_platform(), user, task_id)
+        except (ValidationError, DomainError) as e:
+            return html.Div(actions.message_of(e), className="error", id="plan-staff-error"), \
+                no_update, no_update
+        return html.Div("已补充抽取 Staffed: 空缺已由随机抽取的检查人员补上 a randomly drawn "
+                        "inspector took the empty place.", className="ok", id="plan-staffed"), \
+            (refresh or 0) + 1, _chosen(get_platform(), task_id)
+
     @app.callback(Output("plan-tasks-grid", "getRowsResponse"),
                   Input("plan-tasks-grid", "getRowsRequest"), State("plan-selected", "data"))
     @guarded(get_platform, SUPERVISORS)
@@ -199,7 +236,18 @@ def register(app, get_platform) -> None:
             total, rows = grids.plan_tasks_page(conn, plan_id or "", request)
         for r in rows:
             r["status"] = TASK_STATUSES.get(r["status"], r["status"])
+            r["short_staffed"] = "缺员 short" if r["short_staffed"] else ""
         return {"rowData": rows, "rowCount": total}
+
+
+def _chosen(platform: Platform, task_id: str) -> str | None:
+    """The selected task in one line (whether it is short of inspectors), None if unknown."""
+    with platform.engine.connect() as conn:
+        task = task_views.task_record(conn, task_id)
+    if task is None:
+        return None
+    gap = "缺员 short-staffed" if task["short_staffed"] else "已配齐 fully staffed"
+    return f"已选 Selected: {task['uscc']} · {gap}"
 
 
 TASK_COLUMNS = [
@@ -208,5 +256,6 @@ TASK_COLUMNS = [
     {"field": "status", "headerName": "状态 Status"},
     {"field": "team", "headerName": "检查人员 Team", "sortable": False, "minWidth": 160},
     {"field": "due_on", "headerName": "完成期限 Due"},
+    {"field": "short_staffed", "headerName": "缺员 Short-staffed", "sortable": False},
     {"field": "unassigned_reason", "headerName": "未配齐原因 Staffing gap", "sortable": False},
 ]

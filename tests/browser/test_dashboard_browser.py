@@ -138,3 +138,22 @@ def test_commendation_recorded_and_revoked_on_the_entity_file(page, live):
     assert "已撤销 Revoked" in page.page.inner_text("#commendation-table")
     page.shot("entity-commendations")
     assert page.errors == []
+
+
+def test_supervisor_staffs_a_vacancy_left_by_recusals(page, live):
+    page.login("sup")
+    page.page.click("text=抽查计划 Plans")
+    page.page.click("#plans-grid .ag-row:has-text('补员计划')")
+    page.page.click("#plan-tasks-grid .ag-row:has-text('缺员 short')")
+    page.page.wait_for_selector("#plan-task-chosen:has-text('short-staffed')")
+    page.page.click("#plan-staff")
+    page.page.wait_for_selector("#plan-staffed")
+    # the new inspector took the place; a second click finds no empty place: 409's reason
+    page.page.wait_for_selector("#plan-tasks-grid .ag-row:has-text('检查员8')")
+    assert "缺员 short" not in page.page.inner_text("#plan-tasks-grid")
+    assert "fully staffed" in page.page.inner_text("#plan-task-chosen")
+    page.page.click("#plan-staff")
+    page.page.wait_for_selector("#plan-staff-error")
+    assert "not short-staffed" in page.page.inner_text("#plan-staff-error")
+    page.shot("plan-staffed")
+    assert page.errors == []

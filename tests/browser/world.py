@@ -12,9 +12,9 @@ from credit.jobs import refresh_red_list
 from credit.rating import reclassify
 from opencheck import auth
 from opencheck.bootstrap import Platform, today_in_china
-from supervision import draws
+from supervision import draws, recusal
 from supervision.plan_schemas import PlanCreate
-from supervision.plan_tables import task_inspectors
+from supervision.plan_tables import task_inspectors, tasks
 from supervision.tables import inspectors
 from tests.factories import check_item, commitment, credential, entity, inspector, known_codes
 from tests.integration.credit_helpers import commend
@@ -68,6 +68,7 @@ def seed(p: Platform) -> World:
                              set(p.rules.directory.department_codes))
     app.publish_plan(plan_id, today, "sup")
     draws.run_draw(p.engine, app, plan_id, "seed-3D-381", today, "sup", p.risk_classes)
+    _short_staffed_task(p, today)
     p.settle()
     # the rest of each of insp1's teams has acknowledged, so insp1 can start after signing
     with p.engine.connect() as conn:
@@ -85,3 +86,30 @@ def seed(p: Platform) -> World:
     reclassify(p.engine, p.rules, today)
     refresh_red_list(p, today)
     return World(mine, plan_id.hex, len(my_tasks))
+
+
+def _short_staffed_task(p: Platform, today: date) -> None:
+    """A plan on one entity of county 330703, its inspectors drawn from that county only: they
+    withdraw one after another until nobody there is left (a vacancy); then a new inspector
+    joins the county, so the supervisor can staff the place (补充抽取)."""
+    app = p.supervision
+    body = PlanCreate(name="补员计划 Staffing plan", lead_department="market_regulation",
+                      check_items=["T-001"], scope={"region_prefix": "330703"},
+                      ratios={"A": 0, "B": 0, "C": 0, "D": 0},
+                      cool_off_days={"A": 0, "B": 0, "C": 0, "D": 0},
+                      targeted=[entity(4, region="330703").uscc], targeted_ratio=1.0,
+                      jurisdiction_digits=6, cross_station=False,
+                      due_on=today + timedelta(days=90))
+    plan_id = app.draft_plan(body.to_terms(p.rules.draw), today, "sup",
+                             set(p.rules.directory.department_codes))
+    app.publish_plan(plan_id, today, "sup")
+    draws.run_draw(p.engine, app, plan_id, "seed-3D-382", today, "sup", p.risk_classes)
+    p.settle()
+    with p.engine.connect() as conn:
+        (task_id,) = conn.scalars(sa.select(tasks.c.task_id).where(tasks.c.plan_id == plan_id.hex))
+    while recusal.recuse(p.engine, app, UUID(task_id), app.get_task(UUID(task_id)).inspector_nos[0],
+                         "亲属在该企业任职 a relative works there", today):
+        p.settle()
+    p.settle()
+    app.register_inspectors([inspector(8, region="330703")], today)
+    p.settle()
