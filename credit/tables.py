@@ -171,7 +171,8 @@ abnormal_grounds = sa.Table(
     "abnormal_grounds",
     metadata,
     sa.Column("listing_id", sa.String(32), primary_key=True),
-    sa.Column("ground_key", sa.String(120), primary_key=True),
+    # indexed alone too: the daily job asks "is this source's ground recorded yet?" by key
+    sa.Column("ground_key", sa.String(120), primary_key=True, index=True),
     sa.Column("uscc", sa.String(18), nullable=False, index=True),
     sa.Column("cycle", sa.Integer, nullable=False),
     sa.Column("ground", sa.String(30), nullable=False),
