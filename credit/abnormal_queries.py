@@ -58,16 +58,18 @@ def _annual_report(conn: sa.Connection, rules: Rules, on: date, found: dict,
                                                                     f"annual report filed"))
         found[uscc][0] = entity_type == INDIVIDUAL
         found[uscc][1].extend(changes)
-    # reports filed for grounds already recorded and still open
+    # reports filed for grounds already recorded and still open; a filing dated on time but
+    # recorded after the ground was raised (a paper filing keyed in late) cures it the day it
+    # arose, so the listing that was never due is removed, and the job never stops on it
     rows = conn.execute(
-        sa.select(g.uscc, g.ground_key, r.year, r.filed_on)
+        sa.select(g.uscc, g.ground_key, r.year, r.filed_on, g.arose_on)
         .join(entities, e.uscc == g.uscc)
         .join(annual_reports, sa.and_(r.entity_no == e.entity_no,
                                       g.ground_key == sa.literal("annual_report:")
                                       + sa.cast(r.year, sa.String)))
         .where(g.status == "open", g.ground == "annual_report", r.filed_on <= on))
-    for uscc, ground_key, year_, filed_on in rows:
-        found[uscc][1].append(GroundChange(filed_on, "cure", ground_key,
+    for uscc, ground_key, year_, filed_on, arose_on in rows:
+        found[uscc][1].append(GroundChange(max(filed_on, arose_on), "cure", ground_key,
                                            cure=f"{year_}年度报告已公示 annual report filed"))
 
 

@@ -87,6 +87,18 @@ class CreditListsScenario:
         assert listing_rows(platform, entity(2).uscc)[0]["first_ground_on"] == date(2026, 7, 1)
         assert mark() == entity_no(platform, entity(2).uscc)
 
+    def test_an_on_time_report_recorded_late_cures_the_ground_it_raised(self, platform):
+        register(platform, [1], reports_until=2024)
+        code = entity(1).uscc
+        daily(platform, date(2026, 7, 1), date(2026, 7, 20))
+        assert listing_rows(platform, code)[0]["status"] == "listed"
+        # the paper filing of 20 June is keyed in on 21 July: dated before the ground arose
+        platform.supervision.file_annual_report(code, 2025, date(2026, 6, 20))
+        platform.settle()
+        daily(platform, date(2026, 7, 21))
+        (row,) = listing_rows(platform, code)
+        assert row["status"] == "removed" and row["removal_reason"] == "cured"
+
     def test_inspection_grounds_list_and_their_cures_remove(self, platform):
         register(platform, [1, 2, 3], reports_until=2025)
         code1, code2, code3 = (entity(i).uscc for i in (1, 2, 3))
