@@ -126,6 +126,11 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         """Record a department's commendation of a registered entity; one per document number."""
         data = data.validated(self.rules.red_list.commendation_valid_years, today)
         self._require_entity(data.uscc)
+        listing = self._find(SeriousListing, serious_listing_id(data.uscc))
+        if listing is not None and listing.is_listed(data.granted_on):
+            # joint punishment (国发〔2016〕33号): no honours while on the serious list
+            raise Conflict(f"entity {data.uscc} is on the serious dishonest list on "
+                           f"{data.granted_on} and may not be commended", field="uscc")
         commendation = Commendation.grant(data)
         self._save(commendation, conflict=f"commendation {data.document_no} is already recorded")
         return commendation.id

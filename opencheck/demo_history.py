@@ -302,8 +302,11 @@ def _commendations(platform: Platform, rng: np.random.Generator, today: date,
         title, department, prefix, years = COMMENDATIONS[int(rng.integers(0, len(COMMENDATIONS)))]
         granted = first + timedelta(days=int(rng.integers(0, (today - first).days)))
         n = next(numbers.setdefault(f"{prefix}{granted.year}", count(1)))
-        platform.credit.grant_commendation(CommendationData(
-            uscc=usccs[i], title=title, department=department,
-            document_no=f"{prefix}〔{granted.year}〕{n}号", granted_on=granted,
-            valid_until=add_years(granted, years)), granted)
+        try:
+            platform.credit.grant_commendation(CommendationData(
+                uscc=usccs[i], title=title, department=department,
+                document_no=f"{prefix}〔{granted.year}〕{n}号", granted_on=granted,
+                valid_until=add_years(granted, years)), granted)
+        except DomainError:
+            continue  # refused (on the serious list that day): joint punishment working
     progress("commendations (诚信典型)", len(chosen), len(chosen))

@@ -231,3 +231,19 @@ def test_commendations_recorded_listed_and_revoked(client, sup, platform):
     assert client.get("/api/v1/commendations", params={"in_force": True},
                       headers=sup).json()["total"] == 0
     assert client.get("/api/v1/commendations").status_code == 401
+
+
+def test_an_entity_on_the_serious_list_is_not_commended(client, sup, platform):
+    from tests.factories import listing_notice
+
+    uscc = entity_json(2)["uscc"]
+    credit = platform.credit
+    credit.give_listing_notice(uscc, listing_notice(noticed_on=TODAY - timedelta(days=40)), TODAY)
+    credit.decide_listing(uscc, True, "金市监失信决〔2026〕3号", TODAY - timedelta(days=30), "",
+                          TODAY)
+    before = events(platform)
+    r = client.post("/api/v1/commendations", headers=sup, json={
+        "uscc": uscc, "title": "守合同重信用企业", "department": "market_regulation",
+        "document_no": "金市监信用〔2026〕9号", "granted_on": day(-1)})
+    assert r.status_code == 409 and "serious dishonest list" in r.json()["detail"]
+    assert events(platform) == before
