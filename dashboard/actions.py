@@ -13,7 +13,8 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from credit.schemas import CommendationCreate, CommendationRevocationCreate
+from credit.schemas import (CommendationCreate, CommendationRevocationCreate,
+                            RepairDecisionCreate)
 from opencheck.auth import User
 from opencheck.bootstrap import Platform, today_in_china
 from opencheck.errors import DomainError, Forbidden
@@ -116,3 +117,13 @@ def revoke_commendation(p: Platform, user: User, document_no: str | None,
     p.credit.revoke_commendation(document_no or "", body.revoked_on, body.reason,
                                  today_in_china())
     p.settle("credit")
+
+
+# -- credit repair (credit.routes) -----------------------------------------------------------------
+def decide_repair(p: Platform, user: User, repair_id: str, form: dict[str, Any]) -> None:
+    """Approve (the record leaves the public record) or reject a repair application."""
+    body = RepairDecisionCreate.model_validate(form)
+    p.credit.decide_repair(UUID(repair_id), body.approve, body.decided_on, user.username,
+                           body.reason, today_in_china())
+    for runner in ("credit", "supervision_on_credit", "supervision"):  # the decision, then
+        p.settle(runner)   # supervision withdrawing a repaired spot-check result (a reaction)

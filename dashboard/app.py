@@ -12,12 +12,12 @@ from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
 from dashboard.labels import ROLES
-from dashboard.pages import entity, login, overview, plans, workspace
+from dashboard.pages import entity, login, overview, plans, repairs, workspace
 from opencheck import auth
 from opencheck.bootstrap import Platform
 
 PREFIX = "/dashboard/"
-SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity}
+SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs}
 INSPECTOR_PAGES = {"": workspace, "tasks": workspace}
 
 
@@ -84,7 +84,7 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
         session.end_session()
         return PREFIX + "login"
 
-    for page in (overview, plans, entity, workspace):
+    for page in (overview, plans, entity, repairs, workspace):
         page.register(app, get_platform)
     return app
 
@@ -96,7 +96,8 @@ def _topbar(user: auth.User | None) -> list:
         return [brand]
     if user.role in session.SUPERVISORS:
         links = [("总览 Overview", PREFIX), ("抽查计划 Plans", PREFIX + "plans"),
-                 ("主体档案 Entity file", PREFIX + "entity")]
+                 ("主体档案 Entity file", PREFIX + "entity"),
+                 ("信用修复 Credit repair", PREFIX + "repairs")]
     else:
         links = [("我的任务 My tasks", PREFIX + "tasks")]
     nav = html.Nav([dcc.Link(text, href=href, className="nav-link") for text, href in links])

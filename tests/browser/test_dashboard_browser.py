@@ -157,3 +157,21 @@ def test_supervisor_staffs_a_vacancy_left_by_recusals(page, live):
     assert "not short-staffed" in page.page.inner_text("#plan-staff-error")
     page.shot("plan-staffed")
     assert page.errors == []
+
+
+def test_supervisor_decides_a_credit_repair(page, live):
+    page.login("sup")
+    page.page.click("text=信用修复 Credit repair")
+    page.page.wait_for_selector("#repairs-table")
+    assert "行政处罚 Penalty" in page.page.inner_text("#repairs-table")
+    # a rejection needs a reason: one readable line, nothing decided
+    page.choose("repair-choice", "行政处罚")
+    page.page.click("#repair-reject")
+    page.page.wait_for_selector("#repair-error")
+    assert "reason" in page.page.inner_text("#repair-error")
+    page.page.click("#repair-approve")
+    page.page.wait_for_selector("#repair-done")
+    page.page.wait_for_selector("#repairs-none")
+    assert "已修复 Approved" in page.page.inner_text("#repairs-decided-table")
+    page.shot("repairs-decided")
+    assert page.errors == []

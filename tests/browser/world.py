@@ -16,8 +16,9 @@ from supervision import draws, recusal
 from supervision.plan_schemas import PlanCreate
 from supervision.plan_tables import task_inspectors, tasks
 from supervision.tables import inspectors
-from tests.factories import check_item, commitment, credential, entity, inspector, known_codes
-from tests.integration.credit_helpers import commend
+from tests.factories import (check_item, commitment, credential, decision, entity, inspector,
+                             known_codes)
+from tests.integration.credit_helpers import PLEDGE, commend
 
 PASSWORDS = {"sup": "super-pass-123", "admin": "admin-pass-123", "insp1": "insp1-pass-123",
              "insp2": "insp2-pass-123"}
@@ -82,6 +83,15 @@ def seed(p: Platform) -> World:
     p.credit.accept_commitment(commitment(7, committed_on=today - timedelta(days=3)), today)
     for i in (3, 7):   # 诚信典型, so the red list has members
         commend(p, entity(i, region="330702").uscc, today - timedelta(days=30))
+    # a fine of five months ago, paid and fulfilled, whose credit repair awaits a decision
+    credit, code = p.credit, entity(13, region="330702").uscc
+    case = credit.open_penalty(code, "market_regulation", today - timedelta(days=160), today)
+    credit.decide_penalty(case, decision(13, decided_on=today - timedelta(days=150)), today)
+    credit.publish_penalty(case, today - timedelta(days=145), today)
+    for kind in ("fine_paid", "obligations_fulfilled"):
+        credit.record_penalty_fulfilment(case, kind, today - timedelta(days=140), today)
+    credit.apply_for_repair("penalty", case.hex, today - timedelta(days=2), PLEDGE,
+                            ["缴款凭证 receipt.pdf"], today)
     p.catch_up()
     reclassify(p.engine, p.rules, today)
     refresh_red_list(p, today)
