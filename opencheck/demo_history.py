@@ -7,9 +7,10 @@ so a few percent end on the abnormal list. Besides spot checks, complaint-driven
 about 4 % of entities over three years; a third of them are heavier penalties that put the
 entity on the serious dishonest list after the prior notice (about 0.8 % listed; Hezhou 2020:
 3,456 of ≈ 363 k, 0.95 %). About 0.6 % are commended (诚信典型) over three years, so the red
-list holds about 0.35 %, near Hezhou's 0.3 % (1,088). Every fact goes through the same use
-cases the API calls, dated in the past (the use cases take `today`), so projections, lists and
-risk classes are built exactly as in production.
+list holds about 0.35 %, near Hezhou's 0.3 % (1,088). About 15 % of the general fines published
+4+ months ago are paid, fulfilled and repaired (信用修复; a few rejected, the latest pending).
+Every fact goes through the same use cases the API calls, dated in the past (the use cases take
+`today`), so projections, lists and risk classes are built exactly as in production.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def load_history(platform: Platform, seed: int, today: date, progress: Progress)
     _case_penalties(platform, rng, today, numbers, progress)
     _commitments(platform, rng, today, progress)
     _commendations(platform, rng, today, progress)
+    _penalty_repairs(platform, rng, today, progress)
     return inspector
 
 
@@ -310,3 +312,48 @@ def _commendations(platform: Platform, rng: np.random.Generator, today: date,
         except DomainError:
             continue  # refused (on the serious list that day): joint punishment working
     progress("commendations (诚信典型)", len(chosen), len(chosen))
+
+
+REPAIR_SHARE = 0.15   # of general penalties published 4+ months ago: paid, fulfilled, repaired
+
+
+def _penalty_repairs(platform: Platform, rng: np.random.Generator, today: date,
+                     progress: Progress) -> None:
+    """信用修复 (SAMR Order 107): some fined entities pay, fulfil the decision and apply after
+    the 3-month wait; most are approved, a few rejected, the latest still await a decision."""
+    from credit.tables import penalties
+    from opencheck.workdays import add_months
+
+    platform.settle("credit")
+    p = penalties.c
+    with platform.engine.connect() as conn:
+        cases = conn.execute(sa.select(p.case_id, p.decided_on, p.published_on)
+                             .where(p.status == "published", p.heavier_penalty.is_(False),
+                                    p.published_on <= add_months(today, -4))
+                             .order_by(p.case_id)).all()
+    chosen = np.sort(rng.choice(len(cases), int(len(cases) * REPAIR_SHARE), replace=False))
+    credit, step = platform.credit, "credit repair applications (信用修复)"
+    for k, i in enumerate(chosen.tolist()):
+        if k % EVERY == 0:
+            progress(step, k, len(chosen))
+        case_id, decided_on, published_on = cases[i]
+        case = UUID(case_id)
+        done = max(decided_on + timedelta(days=int(rng.integers(10, 60))), published_on)
+        applied = add_months(published_on, 3) + timedelta(days=int(rng.integers(1, 60)))
+        if applied >= today:
+            continue
+        try:
+            for kind in ("fine_paid", "obligations_fulfilled"):
+                credit.record_penalty_fulfilment(case, kind, done, done)
+            repair = credit.apply_for_repair(
+                "penalty", case.hex, applied, "守信承诺书：本单位承诺依法诚信经营 we pledge to "
+                "operate honestly", ["罚款缴纳凭证 fine receipt", "整改报告 correction report"],
+                applied)
+        except DomainError:
+            continue   # e.g. publicity already over: nothing left to repair
+        decided = applied + timedelta(days=int(rng.integers(5, 25)))
+        if decided < today:   # the latest applications still await a decision
+            approve = bool(rng.random() < 0.85)
+            credit.decide_repair(repair, approve, decided, "supervisor",
+                                 "" if approve else "整改材料不全 correction not shown", decided)
+    progress(step, len(chosen), len(chosen))
