@@ -79,7 +79,13 @@ _REOPEN = (red_list.update().where(red_list.c.entity_no == sa.bindparam("no"),
 def materialise(conn: sa.Connection, f: CreditFacts, members: np.ndarray, on: date,
                 recorded: date) -> tuple[int, int]:
     """Make `red_list` say exactly `members` (bool per entity of `f`) are on it from `on`:
-    open a period for newcomers, close it for leavers; returns (joined, left)."""
+    open a period for newcomers, close it for leavers; returns (joined, left). A day before
+    the latest change already recorded (the job run again for a day it has done) is left as
+    recorded: history is not rewritten behind a later day."""
+    r = red_list.c
+    latest = conn.execute(sa.select(sa.func.max(r.since), sa.func.max(r.until))).one()
+    if any(day is not None and on < day for day in latest):
+        return 0, 0
     current = fetch_ints(conn, sa.select(red_list.c.entity_no)
                          .where(red_list.c.until.is_(None)), 1)[:, 0]
     wanted = f.entity_no[members]

@@ -99,6 +99,16 @@ class CreditListsScenario:
         (row,) = listing_rows(platform, code)
         assert row["status"] == "removed" and row["removal_reason"] == "cured"
 
+    def test_the_job_run_again_for_a_day_leaves_the_red_list_as_it_is(self, platform):
+        register(platform, [1], reports_until=2025)
+        code = entity(1).uscc
+        commend(platform, code, date(2026, 1, 5), date(2026, 9, 1))   # ends on 1 September
+        daily(platform, date(2026, 9, 1))     # evaluates 31 August (joins), then 1 September
+        assert red_periods(platform, code) == [(date(2026, 8, 31), date(2026, 9, 1))]
+        daily(platform, date(2026, 9, 1))     # again (a manual run-jobs after the scheduler's)
+        daily(platform, date(2026, 9, 2))
+        assert red_periods(platform, code) == [(date(2026, 8, 31), date(2026, 9, 1))]
+
     def test_inspection_grounds_list_and_their_cures_remove(self, platform):
         register(platform, [1, 2, 3], reports_until=2025)
         code1, code2, code3 = (entity(i).uscc for i in (1, 2, 3))
