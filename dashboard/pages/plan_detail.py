@@ -35,6 +35,9 @@ def detail(platform: Platform, plan_id: str) -> tuple[Any, str]:
         ("地区 Region", region_label(plan["region_prefix"]) if plan["region_prefix"] else "全省 all"),
         ("方式 Mode", "定向 directed" if plan["directed"] else "不定向 undirected"),
         ("比例 Ratios A/B/C/D", " / ".join(f"{ratios.get(k, 0):.0%}" for k in "ABCD")),
+        ("重点对象 Targeted entities", f"{len(terms.get('targeted', []))} · "
+                                      f"{terms.get('targeted_ratio', 1):.0%}"
+         if terms.get("targeted") else None),
         ("每项任务人数 Inspectors per task", terms.get("inspectors_per_task")),
         ("拟定 Drafted", f"{plan['drafted_on']} · {plan['drafted_by']}"),
         ("发布 Published", plan["published_on"]),

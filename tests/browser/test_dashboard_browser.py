@@ -145,6 +145,7 @@ def test_supervisor_staffs_a_vacancy_left_by_recusals(page, live):
     page.page.click("text=抽查计划 Plans")
     page.page.click("#plans-grid .ag-row:has-text('补员计划')")
     page.page.click("#plan-tasks-grid .ag-row:has-text('缺员 short')")
+    assert "重点对象 Targeted entities" in page.page.inner_text("#plan-panel")
     page.page.wait_for_selector("#plan-task-chosen:has-text('short-staffed')")
     page.page.click("#plan-staff")
     page.page.wait_for_selector("#plan-staffed")
