@@ -23,6 +23,7 @@ from opencheck.auth import Supervisor
 from opencheck.bootstrap import Platform, today_in_china
 from opencheck.errors import NotFound
 from opencheck.idempotency import IdempotentRoute
+from opencheck.reactions import settle_repair_decision
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403), route_class=IdempotentRoute)
 public_router = APIRouter(tags=["public"])
@@ -277,9 +278,7 @@ def decide_repair(repair_id: UUID, body: RepairDecisionCreate, p: PlatformDep,
     p.credit.decide_repair(repair_id, body.approve, body.decided_on, user.username, body.reason,
                            today_in_china())
     record = _settled(p, views.repair_application, repair_id)
-    if body.approve and record["record_kind"] == "inspection_result":
-        p.settle("supervision_on_credit")  # supervision withdraws the result (a reaction) …
-        p.settle("supervision")            # … and the public views see it gone
+    settle_repair_decision(p, record)
     return record
 
 

@@ -15,9 +15,11 @@ from pydantic import ValidationError
 
 from credit.schemas import (CommendationCreate, CommendationRevocationCreate,
                             RepairDecisionCreate)
+from credit.views import repair_application
 from opencheck.auth import User
 from opencheck.bootstrap import Platform, today_in_china
 from opencheck.errors import DomainError, Forbidden
+from opencheck.reactions import settle_repair_decision
 from supervision import draws, recusal
 from supervision.plan_schemas import PlanCreate
 
@@ -123,7 +125,9 @@ def revoke_commendation(p: Platform, user: User, document_no: str | None,
 def decide_repair(p: Platform, user: User, repair_id: str, form: dict[str, Any]) -> None:
     """Approve (the record leaves the public record) or reject a repair application."""
     body = RepairDecisionCreate.model_validate(form)
-    p.credit.decide_repair(UUID(repair_id), body.approve, body.decided_on, user.username,
-                           body.reason, today_in_china())
-    for runner in ("credit", "supervision_on_credit", "supervision"):  # the decision, then
-        p.settle(runner)   # supervision withdrawing a repaired spot-check result (a reaction)
+    case_id = UUID(repair_id)
+    p.credit.decide_repair(case_id, body.approve, body.decided_on, user.username, body.reason,
+                           today_in_china())
+    p.settle("credit")
+    with p.engine.connect() as conn:
+        settle_repair_decision(p, repair_application(conn, case_id))
