@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import psycopg
 
+from kernel.settings import Settings
 from opencheck.bootstrap import Platform, bootstrap
 from opencheck.migrate import upgrade
-from opencheck.settings import Settings
 
 PG_URL = os.environ.get("OPENCHECK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 

@@ -37,10 +37,17 @@ from credit.commitments import Commitment, CommitmentData
 from credit.facts import load_facts
 from credit.penalties import Decision, PenaltyCase
 from credit.rating import classify, reclassify, report_years
-from credit.tables import (abnormal_grounds, abnormal_listings, commendations, commitments,
-                           penalties, risk_classes, serious_listings)
-from opencheck.db import projection_tracking
-from opencheck.rules import DEFAULT_RULES
+from credit.rules import DEFAULT_RULES
+from credit.tables import (
+    abnormal_grounds,
+    abnormal_listings,
+    commendations,
+    commitments,
+    penalties,
+    risk_classes,
+    serious_listings,
+)
+from kernel.db import projection_tracking
 from supervision.pool import epoch_day
 from supervision.tables import annual_reports, entities, entity_pool
 from supervision.task_tables import task_results

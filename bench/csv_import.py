@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from bench.common import Timer, fresh_platform
+from opencheck.demo.synthdata import generate_entities
 from opencheck.importing import ENTITY_COLUMNS, import_entities
-from opencheck.synthdata import generate_entities
 
 BROKEN_EVERY = 1000  # one row in a thousand carries a USCC with a wrong check character
 

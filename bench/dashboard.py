@@ -29,15 +29,21 @@ import numpy as np
 import sqlalchemy as sa
 
 from bench.common import fresh_platform
-from credit.tables import (abnormal_listings, commitments, penalties, red_list, risk_classes,
-                           serious_listings)
+from credit.tables import (
+    abnormal_listings,
+    commitments,
+    penalties,
+    red_list,
+    risk_classes,
+    serious_listings,
+)
 from dashboard import grids
 from dashboard.credit_counts import refresh_classes, refresh_red_list
 from dashboard.pages.overview import body
 from dashboard.queries import Filters
 from dashboard.tables import entity_counts, red_list_counts, risk_class_counts
-from opencheck.bootstrap import today_in_china
-from opencheck.regions import COUNTIES
+from kernel.clock import today_in_china
+from kernel.regions import COUNTIES
 from supervision.plan_tables import plan_draws, plans, task_inspectors, tasks
 from supervision.tables import entities, entity_pool, inspectors
 from supervision.task_tables import task_results

@@ -32,9 +32,9 @@ from pathlib import Path
 import psycopg
 
 from bench.common import PG_URL
+from kernel.settings import Settings
+from opencheck.demo.synthdata import generate_entities
 from opencheck.migrate import upgrade
-from opencheck.settings import Settings
-from opencheck.synthdata import generate_entities
 
 ROOT = Path(__file__).resolve().parents[1]
 LUA = """
@@ -47,7 +47,8 @@ request = function() return wrk.format("GET", prefix .. codes[math.random(#codes
 
 def add_penalties(settings: Settings, codes: list[str]) -> None:
     """Published penalties for some entities, recorded through the credit application."""
-    from opencheck.bootstrap import bootstrap, today_in_china
+    from kernel.clock import today_in_china
+    from opencheck.bootstrap import bootstrap
     from tests.factories import decision
 
     platform, today = bootstrap(settings), today_in_china()

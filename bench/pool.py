@@ -27,10 +27,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from opencheck.db import create_engine  # noqa: E402
+from kernel.db import create_engine  # noqa: E402
+from kernel.regions import COUNTIES  # noqa: E402
+from kernel.settings import Settings  # noqa: E402
 from opencheck.migrate import upgrade  # noqa: E402
-from opencheck.regions import COUNTIES  # noqa: E402
-from opencheck.settings import Settings  # noqa: E402
 from supervision.pool import PoolScope, epoch_day, load_pool  # noqa: E402
 from supervision.tables import entity_inspections, entity_pool  # noqa: E402
 

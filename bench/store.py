@@ -19,7 +19,7 @@ from itertools import islice
 import sqlalchemy as sa
 
 from bench.common import Timer, fresh_platform, pg_reachable, report
-from opencheck.synthdata import generate_entities
+from opencheck.demo.synthdata import generate_entities
 from supervision.registry import EntityData
 from supervision.tables import entities
 

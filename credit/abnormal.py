@@ -21,9 +21,9 @@ from eventsourcing.domain import Aggregate, event
 
 from credit.common import checked_uscc, credit_id, one_of, past_date, required_text
 from credit.repair import RepairTarget
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.rules import AbnormalListRules
-from opencheck.workdays import add_workdays, add_years
+from credit.rules import AbnormalListRules
+from kernel.errors import Conflict, InvalidInput
+from kernel.workdays import add_workdays, add_years
 
 LIST_BASIS = "《企业信息公示暂行条例》;《企业经营异常名录管理暂行办法》(SAIC Order 68) Art 4"
 MARK_BASIS = "《个体工商户年度报告暂行办法》: 标记为经营异常状态 marked abnormal"

@@ -21,7 +21,7 @@ from eventsourcing.persistence import IntegrityError
 
 from credit.abnormal import GROUNDS, AbnormalListing, abnormal_listing_id
 from credit.lists import ListingNotice, SeriousListing, serious_listing_id
-from opencheck.workdays import add_workdays
+from kernel.workdays import add_workdays
 
 log = logging.getLogger(__name__)
 ESCALATION = "abnormal_three_years"

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from credit.abnormal import AbnormalListing
 from credit.tables import abnormal_ground_sources, abnormal_grounds, abnormal_listings
-from opencheck.projections import Projection, Unit, handles
-from opencheck.rules import FollowUp
+from kernel.projections import Projection, Unit, handles
 from supervision.registry import MarketEntity, entity_id
+from supervision.rules import FollowUp
 from supervision.tasks import InspectionTask
 
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -17,10 +17,20 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from credit.abnormal_app import ESCALATION, EntityWork, GroundChange, escalation_decision_day
-from credit.tables import (abnormal_ground_sources, abnormal_grounds, abnormal_listings,
-                           job_marks, serious_listings)
-from opencheck.rules import Rules
+from credit.abnormal_app import (
+    ESCALATION,
+    EntityWork,
+    GroundChange,
+    escalation_decision_day,
+)
+from credit.rules import Rules
+from credit.tables import (
+    abnormal_ground_sources,
+    abnormal_grounds,
+    abnormal_listings,
+    job_marks,
+    serious_listings,
+)
 from supervision.plan_tables import tasks
 from supervision.tables import annual_reports, entities
 

@@ -14,17 +14,33 @@ from eventsourcing.persistence import IntegrityError
 
 from credit.abnormal_app import AbnormalListUseCases
 from credit.commendations import Commendation, CommendationData, commendation_id
-from credit.commitments import (Commitment, CommitmentData, CommitmentLedger, ledger_id,
-                                why_commitment_refused)
+from credit.commitments import (
+    Commitment,
+    CommitmentData,
+    CommitmentLedger,
+    ledger_id,
+    why_commitment_refused,
+)
 from credit.common import checked_uscc, document_number, one_of
 from credit.lists import ListingNotice, SeriousListing, serious_listing_id
-from credit.penalties import (Decision, DecisionNumber, PenaltyCase, decision_number_id,
-                              penalty_case_id)
-from credit.repair import RECORD_KINDS, PublishedResult, RepairCase, RepairTarget, repair_id
-from opencheck.errors import Conflict, InvalidInput, NotFound
-from opencheck.eventstore import OpenCheckApplication
-from opencheck.rules import DEFAULT_RULES, Rules
-from opencheck.workdays import add_months
+from credit.penalties import (
+    Decision,
+    DecisionNumber,
+    PenaltyCase,
+    decision_number_id,
+    penalty_case_id,
+)
+from credit.repair import (
+    RECORD_KINDS,
+    PublishedResult,
+    RepairCase,
+    RepairTarget,
+    repair_id,
+)
+from credit.rules import DEFAULT_RULES, Rules
+from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.eventstore import OpenCheckApplication
+from kernel.workdays import add_months
 
 log = logging.getLogger(__name__)
 A = TypeVar("A", bound=Aggregate)

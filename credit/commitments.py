@@ -18,9 +18,9 @@ from eventsourcing.domain import Aggregate, event
 from credit.common import checked_uscc, credit_id, one_of, past_date, required_text
 from credit.lists import SeriousListing
 from credit.repair import RepairTarget
-from opencheck.errors import Conflict
-from opencheck.rules import Rules
-from opencheck.workdays import add_months, add_workdays
+from credit.rules import Rules
+from kernel.errors import Conflict
+from kernel.workdays import add_months, add_workdays
 
 OUTCOMES = {"fulfilled": "承诺属实 commitment fulfilled", "false": "虚假承诺 false commitment"}
 METHODS = {"written": "书面核查 written", "online": "网络核查 online", "onsite": "现场核查 on site"}

@@ -6,8 +6,8 @@ import unicodedata
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from opencheck.errors import InvalidInput
-from supervision.uscc import InvalidUSCC, validate_uscc
+from kernel.errors import InvalidInput
+from kernel.uscc import InvalidUSCC, validate_uscc
 
 CREDIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/credit")
 

@@ -22,10 +22,15 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from credit.penalties import PENALTY_KINDS
-from credit.tables import (abnormal_listings, commendations, commitments, penalties,
-                           serious_listings)
-from opencheck.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
-from opencheck.rules import Rules
+from credit.rules import Rules
+from credit.tables import (
+    abnormal_listings,
+    commendations,
+    commitments,
+    penalties,
+    serious_listings,
+)
+from kernel.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
 from supervision.pool import epoch_day
 from supervision.tables import annual_reports, entities, entity_pool
 from supervision.task_tables import task_results

@@ -9,12 +9,17 @@ from fastapi import APIRouter, Path, Query
 
 from credit import file_views
 from credit.common import checked_uscc
-from credit.file_schemas import CreditFileRecord, ListMemberPublic, ListName, TimelineRecord
+from credit.file_schemas import (
+    CreditFileRecord,
+    ListMemberPublic,
+    ListName,
+    TimelineRecord,
+)
 from credit.public_lists import public_list
-from opencheck.api import Page, PageDep, PlatformDep, ReadConn, errors
-from opencheck.auth import Supervisor
-from opencheck.bootstrap import today_in_china
-from opencheck.errors import NotFound
+from kernel.clock import today_in_china
+from kernel.errors import NotFound
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import Supervisor
 from supervision.views import entity_record
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403))

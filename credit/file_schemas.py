@@ -7,8 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from credit.schemas import (CommendationRecord, CommitmentRecord, PenaltyRecord, RepairRecord,
-                            SeriousListingRecord)
+from credit.schemas import (
+    CommendationRecord,
+    CommitmentRecord,
+    PenaltyRecord,
+    RepairRecord,
+    SeriousListingRecord,
+)
 
 ListName = Literal["abnormal", "serious", "red"]
 

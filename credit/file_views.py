@@ -18,12 +18,25 @@ from typing import Any
 import sqlalchemy as sa
 
 from credit.abnormal import GROUNDS
-from credit.tables import (abnormal_grounds, abnormal_listings, commendations, commitments,
-                           penalties, red_list, repair_applications, risk_classes,
-                           serious_listings)
-from credit.views import (list_commendations, list_commitments, list_penalties,
-                          list_repair_applications)
-from opencheck.rules import RISK_CLASSES, Rules
+from credit.rules import Rules
+from credit.tables import (
+    abnormal_grounds,
+    abnormal_listings,
+    commendations,
+    commitments,
+    penalties,
+    red_list,
+    repair_applications,
+    risk_classes,
+    serious_listings,
+)
+from credit.views import (
+    list_commendations,
+    list_commitments,
+    list_penalties,
+    list_repair_applications,
+)
+from kernel.rulebook import RISK_CLASSES
 from supervision.tables import annual_reports, entities
 from supervision.task_tables import task_results
 

@@ -1,4 +1,4 @@
-"""Time-driven credit rules (loaded by opencheck.scheduler): they only call use cases and views.
+"""Time-driven credit rules (listed in opencheck.scheduler.JOBS): they only call use cases and views.
 
 Both jobs are idempotent: every step records events under deterministic ids and ground keys or
 writes a read model as of the run's date, so running twice, or late for each missed day
@@ -14,7 +14,6 @@ from credit.abnormal_queries import abnormal_work, record_marks
 from credit.facts import load_facts
 from credit.rating import reclassify
 from credit.red_list import candidates, eligible, materialise
-from opencheck.scheduler import job
 
 RUNNERS = ("supervision", "credit_on_supervision", "credit")
 
@@ -30,7 +29,7 @@ def refresh_red_list(platform, today: date) -> tuple[int, int]:  # noqa: ANN001
     """守信激励 Evaluate the red-list rule and materialise it; (joined, left) today. Yesterday
     is evaluated again first: facts of a day are recorded during it, after that day's run, so
     a run that catches up late (seeing them) and one on time end with the same periods."""
-    from opencheck.bootstrap import today_in_china
+    from kernel.clock import today_in_china
 
     rules, yesterday = platform.rules.red_list, today - timedelta(days=1)
     with platform.engine.begin() as conn:
@@ -40,7 +39,6 @@ def refresh_red_list(platform, today: date) -> tuple[int, int]:  # noqa: ANN001
         return moved
 
 
-@job("credit-daily", hour=0, minute=30)
 def credit_daily(platform, today: date) -> str:  # noqa: ANN001
     """Deadlines and expiries: overdue commitments, serious-list expiry, the abnormal list
     (grounds, listing, cures, 3-year escalation) and the red list, as of `today`."""
@@ -60,7 +58,6 @@ def credit_daily(platform, today: date) -> str:  # noqa: ANN001
             f"abnormal list: {abnormal}; red list: {joined} joined, {left} left")
 
 
-@job("risk-reclassification", day=1, hour=2)
 def risk_reclassification(platform, today: date) -> str:  # noqa: ANN001
     """企业信用风险分类 Re-classify every entity A–D as of `today` (internal read model)."""
     settle_all(platform)

@@ -1,6 +1,6 @@
 """行政处罚案件 Penalty cases: opened → decided → published (SAMR Order 45) → revoked; fulfilled.
 
-Statutory deadlines (publication, withdrawal) count working days (opencheck.workdays); publicity
+Statutory deadlines (publication, withdrawal) count working days (kernel.workdays); publicity
 periods are calendar months/years (credit.publicity). Derived dates go into the events, so the
 history keeps the rule numbers that applied when each fact was recorded.
 """
@@ -14,12 +14,19 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from credit.common import checked_uscc, credit_id, document_number, one_of, past_date, required_text
+from credit.common import (
+    checked_uscc,
+    credit_id,
+    document_number,
+    one_of,
+    past_date,
+    required_text,
+)
 from credit.publicity import is_minor, publicity_ends, why_not_publicised
 from credit.repair import RepairTarget
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.rules import PublicityRules, Rules
-from opencheck.workdays import add_months, add_workdays
+from credit.rules import PublicityRules, Rules
+from kernel.errors import Conflict, InvalidInput
+from kernel.workdays import add_months, add_workdays
 
 # 行政处罚法 Art 9, in the order a decision lists them.
 PENALTY_KINDS = {

@@ -12,9 +12,14 @@ from credit.commitments import Commitment
 from credit.lists import SeriousListing
 from credit.penalties import PenaltyCase
 from credit.repair import RepairCase
-from credit.tables import (commendations, commitments, penalties, repair_applications,
-                           serious_listings)
-from opencheck.projections import Projection, Unit, handles
+from credit.tables import (
+    commendations,
+    commitments,
+    penalties,
+    repair_applications,
+    serious_listings,
+)
+from kernel.projections import Projection, Unit, handles
 
 
 def _update(table: sa.Table, keys: tuple[str, ...], *columns: str, versioned: bool = True) -> Any:

@@ -3,7 +3,7 @@
 Never here: the A–D risk class or score, unpublished results, records past their publicity
 period or repaired, inspector names or credential numbers, internal notes (statements, hearing
 requests, verification notes). Each section is an indexed read by USCC from one read model; the
-sections go to the database as one statement (opencheck.db.OneTrip) with the projection
+sections go to the database as one statement (kernel.db.OneTrip) with the projection
 positions the cache validators are made of: one round trip per lookup.
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from credit.public_lists import ENTRIES_OF, public_entry
 from credit.tables import commitments
 from credit.views import PUBLIC_PENALTIES_OF, public_penalty
-from opencheck.db import OneTrip, projection_tracking
+from kernel.db import OneTrip, projection_tracking
 from supervision.task_views import PUBLISHED_OF_ENTITY, published_inspection
 from supervision.views import PUBLIC_ENTITY
 

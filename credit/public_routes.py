@@ -11,13 +11,13 @@ from pydantic import BaseModel
 
 from credit.public_record import RECORD, public_record_of, record_params
 from credit.schemas import PenaltyPublic
-from opencheck.api import ERRORS, Page, PageDep, ReadConn, json_bytes, run_trip
-from opencheck.bootstrap import today_in_china
-from opencheck.errors import InvalidInput, NotFound
-from opencheck.public import cache_headers, not_modified, target_of, validators
+from kernel.clock import today_in_china
+from kernel.errors import InvalidInput, NotFound
+from kernel.http.api import ERRORS, Page, PageDep, ReadConn, json_bytes, run_trip
+from kernel.http.public import cache_headers, not_modified, target_of, validators
+from kernel.uscc import InvalidUSCC, validate_uscc
 from supervision.schemas import EntityPublic
 from supervision.task_schemas import PublishedInspection
-from supervision.uscc import InvalidUSCC, validate_uscc
 
 router = APIRouter(tags=["public"])
 LIMITED = {429: {"description": "Too many requests (see Retry-After)"}}

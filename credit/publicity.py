@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from opencheck.rules import PublicityRules
-from opencheck.workdays import add_months, add_years
+from credit.rules import PublicityRules
+from kernel.workdays import add_months, add_years
 
 
 def why_not_publicised(kinds: list[str], procedure: str) -> str | None:

@@ -1,6 +1,6 @@
 """企业信用风险分类 A–D credit risk classes: a transparent score, vectorised over a province.
 
-score = base + Σ points × min(count, max_count) over the indicators (opencheck.rules
+score = base + Σ points × min(count, max_count) over the indicators (credit.rules
 `risk_scoring`), raised to the floor of any veto indicator that holds, clipped to [0, 100];
 class = `np.digitize(score, cut_points)` (0..3 = A..D). Every indicator is evaluated as of one
 date from the facts' effective dates, so a late run scores exactly what an on-time run did.
@@ -18,10 +18,10 @@ import numpy as np
 import sqlalchemy as sa
 
 from credit.facts import CreditFacts, day_number, fetch_ints, load_facts
+from credit.rules import RISK_INDICATORS, AbnormalListRules, RiskScoringRules, Rules
 from credit.tables import risk_classes
-from opencheck.rules import (RISK_CLASSES, RISK_INDICATORS, AbnormalListRules, RiskScoringRules,
-                             Rules)
-from opencheck.workdays import add_years
+from kernel.rulebook import RISK_CLASSES
+from kernel.workdays import add_years
 
 CLASS_B = 1
 

@@ -1,6 +1,6 @@
 """守信激励 The red list: a configurable eligibility rule evaluated as of a date, over a province.
 
-Default rule (opencheck.rules `red_list`, local practice): a commendation in force (诚信典型,
+Default rule (credit.rules `red_list`, local practice): a commendation in force (诚信典型,
 credit.commendations), active for ≥ 2 years, no penalty of a fine or above decided in the
 previous 2 years that is in force and unrepaired, on no negative list (abnormal, serious), no
 unrepaired false commitment. The daily job materialises it into `red_list` as membership
@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from credit.facts import CreditFacts, day_number, fetch_ints
 from credit.rating import _held
+from credit.rules import RedListRules
 from credit.tables import commendations, red_list
-from opencheck.rules import RedListRules
-from opencheck.workdays import add_years
+from kernel.workdays import add_years
 from supervision.tables import entities
 
 RED_LIST_LABEL = "守信激励名单 Red list (good credit)"

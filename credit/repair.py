@@ -15,7 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from credit.common import credit_id, past_date, required_text
-from opencheck.errors import Conflict, InvalidInput
+from kernel.errors import Conflict, InvalidInput
 
 RECORD_KINDS = {
     "penalty": "行政处罚信息 penalty",

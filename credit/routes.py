@@ -10,20 +10,40 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from credit import views
 from credit.common import checked_uscc
-from credit.schemas import (CommendationCreate, CommendationRecord,
-                            CommendationRevocationCreate, CommitmentCreate, CommitmentRecord,
-                            CommitmentStatus, FulfilmentCreate, ListingDecisionCreate,
-                            ListingNoticeCreate, ListingRemovalCreate, ListingStatementCreate,
-                            ListingStatus, PenaltyCreate, PenaltyDecisionCreate, PenaltyPublic,
-                            PenaltyRecord, PenaltyStatus, PublicationCreate, RecordKind,
-                            RepairCreate, RepairDecisionCreate, RepairRecord, RepairStatus,
-                            RevocationCreate, SeriousListingRecord, VerificationCreate)
-from opencheck.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
-from opencheck.auth import Supervisor
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import NotFound
-from opencheck.idempotency import IdempotentRoute
-from opencheck.reactions import settle_repair_decision
+from credit.schemas import (
+    CommendationCreate,
+    CommendationRecord,
+    CommendationRevocationCreate,
+    CommitmentCreate,
+    CommitmentRecord,
+    CommitmentStatus,
+    FulfilmentCreate,
+    ListingDecisionCreate,
+    ListingNoticeCreate,
+    ListingRemovalCreate,
+    ListingStatementCreate,
+    ListingStatus,
+    PenaltyCreate,
+    PenaltyDecisionCreate,
+    PenaltyPublic,
+    PenaltyRecord,
+    PenaltyStatus,
+    PublicationCreate,
+    RecordKind,
+    RepairCreate,
+    RepairDecisionCreate,
+    RepairRecord,
+    RepairStatus,
+    RevocationCreate,
+    SeriousListingRecord,
+    VerificationCreate,
+)
+from kernel.clock import today_in_china
+from kernel.errors import NotFound
+from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import Supervisor
+from kernel.http.idempotency import IdempotentRoute
+from kernel.platform import Platform
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403), route_class=IdempotentRoute)
 public_router = APIRouter(tags=["public"])
@@ -278,7 +298,7 @@ def decide_repair(repair_id: UUID, body: RepairDecisionCreate, p: PlatformDep,
     p.credit.decide_repair(repair_id, body.approve, body.decided_on, user.username, body.reason,
                            today_in_china())
     record = _settled(p, views.repair_application, repair_id)
-    settle_repair_decision(p, record)
+    p.settle_repair_decision(record)
     return record
 
 

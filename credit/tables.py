@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from opencheck.db import metadata
+from kernel.db import metadata
 
 # One row per penalty case. `notes` and `revocation_reason` are internal: never public.
 penalties = sa.Table(

@@ -11,8 +11,13 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from credit.repair import PublishedResult
-from credit.tables import (commendations, commitments, penalties, repair_applications,
-                           serious_listings)
+from credit.tables import (
+    commendations,
+    commitments,
+    penalties,
+    repair_applications,
+    serious_listings,
+)
 from supervision.task_views import published_result
 from supervision.views import entity_record
 

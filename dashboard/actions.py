@@ -13,13 +13,16 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from credit.schemas import (CommendationCreate, CommendationRevocationCreate,
-                            RepairDecisionCreate)
+from credit.schemas import (
+    CommendationCreate,
+    CommendationRevocationCreate,
+    RepairDecisionCreate,
+)
 from credit.views import repair_application
-from opencheck.auth import User
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import DomainError, Forbidden
-from opencheck.reactions import settle_repair_decision
+from kernel.clock import today_in_china
+from kernel.errors import DomainError, Forbidden
+from kernel.http.auth import User
+from kernel.platform import Platform
 from supervision import draws, recusal
 from supervision.plan_schemas import PlanCreate
 
@@ -130,4 +133,4 @@ def decide_repair(p: Platform, user: User, repair_id: str, form: dict[str, Any])
                            today_in_china())
     p.settle("credit")
     with p.engine.connect() as conn:
-        settle_repair_decision(p, repair_application(conn, case_id))
+        p.settle_repair_decision(repair_application(conn, case_id))

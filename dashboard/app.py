@@ -13,8 +13,8 @@ from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 from dashboard import session
 from dashboard.labels import ROLES
 from dashboard.pages import entity, login, overview, plans, repairs, workspace
-from opencheck import auth
-from opencheck.bootstrap import Platform
+from kernel.http import auth
+from kernel.platform import Platform
 
 PREFIX = "/dashboard/"
 SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs}

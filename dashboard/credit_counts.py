@@ -18,8 +18,7 @@ import sqlalchemy as sa
 
 from credit.tables import red_list, risk_classes
 from dashboard.tables import red_list_counts, risk_class_counts
-from opencheck.bootstrap import Platform
-from opencheck.scheduler import job
+from kernel.platform import Platform
 from supervision.tables import entity_pool
 
 _lock = threading.Lock()
@@ -110,7 +109,6 @@ def ensure_fresh(engine: sa.Engine, today: date) -> None:
             pass
 
 
-@job("dashboard-credit-counts", hour=3, minute=15)
 def count_credit_tables(platform: Platform, today: date) -> str:
     """After credit-daily (00:30) and the monthly reclassification (02:00): recount both."""
     with platform.engine.begin() as conn:

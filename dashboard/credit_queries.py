@@ -17,7 +17,7 @@ from credit.tables import abnormal_listings, commitments, penalties, serious_lis
 from dashboard.filters import Filters, by_uscc, pool_scope
 from dashboard.tables import red_list_counts
 from dashboard.tables import risk_class_counts as risk_class_counts_table
-from opencheck.rules import RISK_CLASSES
+from kernel.rulebook import RISK_CLASSES
 from supervision.tables import entities, entity_pool
 from supervision.task_tables import task_results
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from credit import file_views
 from credit import views as credit_views
+from credit.rules import Rules
 from dashboard.labels import ENTITY_STATUSES
 from dashboard.tables import entity_status_history
-from opencheck.rules import Rules
 from supervision import views as supervision_views
 from supervision.plan_tables import plans, tasks
 

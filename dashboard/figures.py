@@ -12,8 +12,15 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.labels import (COMMITMENT_STATUSES, ENTITY_STATUSES, ENTITY_TYPES,
-                              INDUSTRY_SECTIONS, LISTS, PUBLICATION, RISK_CLASSES)
+from dashboard.labels import (
+    COMMITMENT_STATUSES,
+    ENTITY_STATUSES,
+    ENTITY_TYPES,
+    INDUSTRY_SECTIONS,
+    LISTS,
+    PUBLICATION,
+    RISK_CLASSES,
+)
 
 FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 BLUE, ORANGE, GREEN, RED, GREY = "#1f5fa8", "#e8871e", "#2e9e5b", "#c8372d", "#8a8f98"

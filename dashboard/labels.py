@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from opencheck.regions import COUNTIES, PREFECTURES, PROVINCES
-from opencheck.rules import Rules
+from credit.rules import Rules
+from kernel.regions import COUNTIES, PREFECTURES, PROVINCES
 
 ENTITY_TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual business",
                 "cooperative": "农民专业合作社 Farmers' cooperative"}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from dashboard.tables import entity_counts, entity_facets, entity_status_history
-from opencheck.projections import Projection, Unit, handles
+from kernel.projections import Projection, Unit, handles
 from supervision.registry import ENTITY_TYPES, STATUSES, MarketEntity
 
 KEY = ("region_int", "industry_section", "type_code", "status_code")

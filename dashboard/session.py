@@ -1,4 +1,4 @@
-"""Dashboard sessions: a signed JWT (opencheck.auth) in an HttpOnly, SameSite=Strict cookie.
+"""Dashboard sessions: a signed JWT (kernel.http.auth) in an HttpOnly, SameSite=Strict cookie.
 
 The browser's scripts never see the token; callbacks are same-origin JSON POSTs, which a
 SameSite=Strict cookie plus the JSON content type keep out of reach of other sites. Every
@@ -17,9 +17,9 @@ import jwt
 import sqlalchemy as sa
 from dash import ctx
 
-from opencheck import auth
-from opencheck.bootstrap import Platform
-from opencheck.db import users
+from kernel.db import users
+from kernel.http import auth
+from kernel.platform import Platform
 
 COOKIE = "opencheck_session"
 PATH = "/dashboard/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from opencheck.db import metadata
+from kernel.db import metadata
 
 entity_facets = sa.Table(
     "entity_facets",

@@ -13,12 +13,12 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from opencheck import auth
-from opencheck.api import ErrorPublic, PlatformDep, close_read_pool
+from kernel.errors import DomainError
+from kernel.http import auth
+from kernel.http.api import ErrorPublic, PlatformDep, close_read_pool
+from kernel.http.public import PublicRateLimit
+from kernel.settings import Settings
 from opencheck.bootstrap import Platform, bootstrap
-from opencheck.errors import DomainError
-from opencheck.public import PublicRateLimit
-from opencheck.settings import Settings
 
 log = logging.getLogger(__name__)
 

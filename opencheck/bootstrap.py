@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -14,26 +13,28 @@ from credit.abnormal_projections import credit_projections_of_supervision
 from credit.application import CreditApplication
 from credit.projections import credit_projections
 from credit.rating import StoredRiskClasses
+from credit.rules import Rules, load_rules
 from credit.views import SqlLookups
 from dashboard.projections import dashboard_projections
-from opencheck.db import create_engine
-from opencheck.eventstore import build_application
-from opencheck.projections import ProjectionDaemon, ProjectionRunner
-from opencheck.reactions import WithdrawRepairedResults
-from opencheck.rules import Rules, load_rules
-from opencheck.settings import Settings
+from kernel.db import create_engine
+from kernel.eventstore import build_application
+from kernel.projections import ProjectionDaemon, ProjectionRunner
+from kernel.settings import Settings
+from opencheck.reactions import WithdrawRepairedResults, settle_repair_decision
 from supervision.application import SupervisionApplication
 from supervision.draws import all_class_b
 from supervision.plan_projections import PlanBoard, TaskBoard
-from supervision.projections import (CheckItemList, EntityDirectory, EntityPoolProjection,
-                                     InspectorDirectory)
-from supervision.task_projections import EntityInspections, InspectionResults, Notifications
-
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def today_in_china() -> date:
-    return datetime.now(CHINA).date()
+from supervision.projections import (
+    CheckItemList,
+    EntityDirectory,
+    EntityPoolProjection,
+    InspectorDirectory,
+)
+from supervision.task_projections import (
+    EntityInspections,
+    InspectionResults,
+    Notifications,
+)
 
 
 @dataclass
@@ -56,6 +57,10 @@ class Platform:
         runner = self.runners[app_name]
         target = runner.app.recorder.max_notification_id() or 0
         return runner.wait_for(target, timeout, run_inline=self.settings.projections_in_process)
+
+    def settle_repair_decision(self, record: dict[str, Any]) -> None:
+        """After a repair decision: wait until the reaction it triggers is visible too."""
+        settle_repair_decision(self, record)
 
     def catch_up(self) -> int:
         """Run every runner until none has anything left (reactions record new events)."""

@@ -10,10 +10,16 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from opencheck.errors import DomainError
-from opencheck.settings import Settings
+from kernel.errors import DomainError
+from kernel.settings import Settings
 
 app = typer.Typer(help="OpenCheck: double random, one open; supervision and credit.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -69,7 +75,7 @@ def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = Fal
         n = platform.catch_up()
         console.print(f"projected {n} events")
         return
-    from opencheck.projections import ProjectionDaemon
+    from kernel.projections import ProjectionDaemon
 
     daemon = ProjectionDaemon(list(platform.runners.values()), platform.settings.projection_poll_seconds)
     signal.signal(signal.SIGTERM, lambda *_: daemon._stop.set())
@@ -113,8 +119,8 @@ def run_jobs(on: Annotated[Optional[str], typer.Option("--date", help="ISO date 
     up after downtime is safe); --job runs the named jobs whatever the day."""
     from datetime import date, timedelta
 
+    from kernel.clock import today_in_china
     from opencheck import scheduler as jobs
-    from opencheck.bootstrap import today_in_china
 
     day = date.fromisoformat(on) if on else today_in_china()
     last = date.fromisoformat(until) if until else day
@@ -209,7 +215,7 @@ def users_add(name: str, role: Annotated[str, typer.Option(help="inspector | sup
               password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
               department: Optional[str] = None, inspector_no: Optional[int] = None) -> None:
     """Create a user with a role."""
-    from opencheck import auth
+    from kernel.http import auth
 
     platform = _platform()
     auth.add_user(platform.engine, name, password, role, department=department,
@@ -222,7 +228,7 @@ def users_add(name: str, role: Annotated[str, typer.Option(help="inspector | sup
 def users_password(name: str, password: Annotated[str, typer.Option(prompt=True, hide_input=True,
                                                                       confirmation_prompt=True)]) -> None:
     """Change a user's password."""
-    from opencheck import auth
+    from kernel.http import auth
 
     platform = _platform()
     auth.set_password(platform.engine, name, password)
@@ -279,7 +285,7 @@ def main() -> None:
         console.print(f"error: {e.field + ': ' if e.field else ''}{e.message}", markup=False)
         sys.exit(2)
     except Exception as e:  # the last line of defence: no traceback for the user
-        from opencheck.rules import InvalidRules
+        from kernel.rulebook import InvalidRules
 
         if isinstance(e, (InvalidRules, OSError, ValueError)):
             console.print(f"error: {e}", markup=False)

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 
 import migrations
-from opencheck.settings import Settings
+from kernel.settings import Settings
 
 SCRIPT_LOCATION = str(Path(migrations.__file__).parent)
 

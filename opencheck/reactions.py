@@ -13,8 +13,8 @@ from typing import Any
 from uuid import UUID
 
 from credit.repair import RepairCase
-from opencheck.errors import DomainError
-from opencheck.projections import Projection, Unit, handles
+from kernel.errors import DomainError
+from kernel.projections import Projection, Unit, handles
 from supervision.application import SupervisionApplication
 
 log = logging.getLogger(__name__)

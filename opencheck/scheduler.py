@@ -9,7 +9,6 @@ with deterministic ids per period, so a second run, or a late run after downtime
 from __future__ import annotations
 
 import fcntl
-import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -22,7 +21,11 @@ import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from opencheck.bootstrap import Platform, today_in_china
+from credit.jobs import credit_daily, risk_reclassification
+from dashboard.credit_counts import count_credit_tables
+from kernel.clock import today_in_china
+from opencheck.bootstrap import Platform
+from supervision.task_jobs import flag_overdue_publications
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Asia/Shanghai"
@@ -45,31 +48,18 @@ class Job:
                    if isinstance(self.cron.get(k), int))
 
 
-JOBS: list[Job] = []
-# Modules whose @job decorators register jobs; imported on first use (they import this module).
-JOB_MODULES: tuple[str, ...] = ("supervision.task_jobs", "credit.jobs", "dashboard.credit_counts")
-
-
-def job(id: str, **cron: Any) -> Callable[[Callable[[Platform, date], str]], Callable[[Platform, date], str]]:
-    """Register a job (cron fields as APScheduler's CronTrigger takes them)."""
-
-    def register(fn: Callable[[Platform, date], str]) -> Callable[[Platform, date], str]:
-        JOBS.append(Job(id, cron, fn))
-        return fn
-
-    return register
-
-
-def _load_jobs() -> None:
-    """Import the job modules (once: imports are cached, so nothing registers twice)."""
-    for name in JOB_MODULES:
-        importlib.import_module(name)
+# Every job, in the order a day runs them (cron fields as APScheduler's CronTrigger takes them).
+JOBS: list[Job] = [
+    Job("inspection-publication-overdue", {"hour": 1}, flag_overdue_publications),
+    Job("credit-daily", {"hour": 0, "minute": 30}, credit_daily),
+    Job("risk-reclassification", {"day": 1, "hour": 2}, risk_reclassification),
+    Job("dashboard-credit-counts", {"hour": 3, "minute": 15}, count_credit_tables),
+]
 
 
 def run_jobs(platform: Platform, today: date, only: set[str] | None = None) -> dict[str, str]:
     """Run the jobs due on `today` now, or the `only` ones whatever the day (the CLI's
     `run-jobs` and the tests use this)."""
-    _load_jobs()
     results = {}
     for j in JOBS:
         if (j.id in only) if only is not None else j.runs_on(today):
@@ -128,7 +118,6 @@ def _run_logged(platform: Platform, j: Job) -> None:
 
 def start(platform: Platform) -> tuple[BackgroundScheduler | None, Leadership]:
     """Start the scheduler if this process wins leadership; otherwise do nothing."""
-    _load_jobs()
     leadership = Leadership(platform)
     if not leadership.acquire():
         log.info("another process runs the scheduler")

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from credit.public_record import RECORD, public_record_of, record_params
-from opencheck.api import ReadConn, run_trip
-from opencheck.bootstrap import today_in_china
-from opencheck.regions import region_name
-from supervision.uscc import InvalidUSCC, validate_uscc
+from kernel.clock import today_in_china
+from kernel.http.api import ReadConn, run_trip
+from kernel.regions import region_name
+from kernel.uscc import InvalidUSCC, validate_uscc
 from supervision.views import search_entities
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

@@ -10,8 +10,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from opencheck.errors import Conflict, NotFound
-from opencheck.eventstore import OpenCheckApplication
+from kernel.errors import Conflict, NotFound
+from kernel.eventstore import OpenCheckApplication
 from supervision.directory_app import DirectoryUseCases
 from supervision.plan_app import PlanUseCases
 from supervision.registry import EntityData, MarketEntity, entity_id

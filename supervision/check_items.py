@@ -11,9 +11,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.rules import Rules
+from kernel.errors import Conflict, InvalidInput
 from supervision.registry import ENTITY_TYPES, INDUSTRY_CODE
+from supervision.rules import SupervisionRules
 
 CHECK_ITEM_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/check-items")
 CHECK_LIST_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/check-lists")
@@ -33,7 +33,7 @@ class KnownCodes:
     general_max_ratio: float = 1.0
 
     @classmethod
-    def from_rules(cls, rules: Rules) -> KnownCodes:
+    def from_rules(cls, rules: SupervisionRules) -> KnownCodes:
         d = rules.directory
         return cls(d.department_codes, d.qualification_codes, d.general_item_max_ratio)
 

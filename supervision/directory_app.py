@@ -14,10 +14,21 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from opencheck.errors import Conflict, InvalidInput, NotFound
-from supervision.check_items import (CheckItem, CheckItemData, CheckList, KnownCodes,
-                                     check_item_id, check_list_id)
-from supervision.inspectors import Inspector, InspectorData, inspector_id, normalized_credential
+from kernel.errors import Conflict, InvalidInput, NotFound
+from supervision.check_items import (
+    CheckItem,
+    CheckItemData,
+    CheckList,
+    KnownCodes,
+    check_item_id,
+    check_list_id,
+)
+from supervision.inspectors import (
+    Inspector,
+    InspectorData,
+    inspector_id,
+    normalized_credential,
+)
 from supervision.registry import entity_id
 
 

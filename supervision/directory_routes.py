@@ -6,19 +6,31 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from opencheck.api import Page, PageDep, PlatformDep, ReadConn, errors
-from opencheck.auth import Supervisor
-from opencheck.bootstrap import today_in_china
-from opencheck.errors import InvalidInput, NotFound
+from kernel.clock import today_in_china
+from kernel.errors import InvalidInput, NotFound
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import Supervisor
+from kernel.uscc import InvalidUSCC, validate_uscc
 from supervision import views
 from supervision.check_items import KnownCodes
 from supervision.inspectors import normalized_credential
-from supervision.schemas import (Category, CheckItemChange, CheckItemCreate, CheckItemRecord,
-                                 CheckItemWithdraw, CheckListPublish, CheckListRecord,
-                                 ConflictCreate, ConflictRecord, InspectorCreate, InspectorRecord,
-                                 InspectorStatus, InspectorStatusChange, Method,
-                                 PublishedCheckItem)
-from supervision.uscc import InvalidUSCC, validate_uscc
+from supervision.schemas import (
+    Category,
+    CheckItemChange,
+    CheckItemCreate,
+    CheckItemRecord,
+    CheckItemWithdraw,
+    CheckListPublish,
+    CheckListRecord,
+    ConflictCreate,
+    ConflictRecord,
+    InspectorCreate,
+    InspectorRecord,
+    InspectorStatus,
+    InspectorStatusChange,
+    Method,
+    PublishedCheckItem,
+)
 
 router = APIRouter(responses=errors(401, 403))
 public_router = APIRouter()  # mounted under the public router (tag "public")

@@ -12,7 +12,7 @@ from uuid import UUID
 import numpy as np
 import sqlalchemy as sa
 
-from opencheck.errors import Conflict, InvalidInput, NotFound
+from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision import drawing
 from supervision.plan_tables import draw_archives, task_inspectors, tasks
 from supervision.plans import SpotCheckPlan, terms_from_event

@@ -11,8 +11,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from opencheck.errors import Conflict, InvalidInput, NotFound
-from opencheck.regions import is_valid_region_code
+from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.regions import is_valid_region_code
 from supervision.check_items import KnownCodes
 
 INSPECTOR_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/inspectors")

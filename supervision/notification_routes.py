@@ -29,11 +29,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from fastapi.security.utils import get_authorization_scheme_param
 
-from opencheck import auth
-from opencheck.api import Page, PageDep, PlatformDep, ReadConn, errors
-from opencheck.auth import Inspector
-from opencheck.errors import NotFound
-from opencheck.idempotency import IdempotentRoute
+from kernel.errors import NotFound
+from kernel.http import auth
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import Inspector
+from kernel.http.idempotency import IdempotentRoute
 from supervision import task_views
 from supervision.task_routes import inspector_no
 from supervision.task_schemas import NotificationPublic

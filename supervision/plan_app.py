@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from opencheck.errors import NotFound
+from kernel.errors import NotFound
 from supervision.plans import PlanTerms, SpotCheckPlan, terms_to_event
 from supervision.tasks import InspectionTask
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from opencheck.projections import Projection, Unit, handles
+from kernel.projections import Projection, Unit, handles
 from supervision.plan_tables import plan_draws, plans, task_inspectors, tasks
 from supervision.plans import SpotCheckPlan
 from supervision.tasks import InspectionTask

@@ -8,14 +8,22 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
-from opencheck.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
-from opencheck.auth import Inspector, Supervisor
-from opencheck.bootstrap import today_in_china
-from opencheck.errors import NotFound
+from kernel.clock import today_in_china
+from kernel.errors import NotFound
+from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import Inspector, Supervisor
 from supervision import draws, plan_views, task_views
-from supervision.plan_schemas import (DrawRecordPublic, DrawRequest, PlanCreate, PlanPublic,
-                                      PlanRecord, PublicPlanDetail, RedrawRequest, TaskPublic,
-                                      VerificationPublic)
+from supervision.plan_schemas import (
+    DrawRecordPublic,
+    DrawRequest,
+    PlanCreate,
+    PlanPublic,
+    PlanRecord,
+    PublicPlanDetail,
+    RedrawRequest,
+    TaskPublic,
+    VerificationPublic,
+)
 
 router = APIRouter(tags=["plans"], responses=errors(401, 403))
 inbox_router = APIRouter(tags=["inspector inbox"], responses=errors(401, 403))

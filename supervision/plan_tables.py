@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from opencheck.db import metadata
+from kernel.db import metadata
 
 plans = sa.Table(
     "plans",

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate, event
 
-from opencheck.errors import Conflict, InvalidInput
+from kernel.errors import Conflict, InvalidInput
 
 RISK_CLASSES = ("A", "B", "C", "D")
 

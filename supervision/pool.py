@@ -16,13 +16,19 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from opencheck.db import fetch_ints
-from opencheck.errors import InvalidInput
+from kernel.db import fetch_ints
+from kernel.errors import InvalidInput
 from supervision.check_items import qualifying_codes
 from supervision.registry import ENTITY_TYPES, INDUSTRY_CODE
 from supervision.tables import check_items as check_item_table
-from supervision.tables import (entities, entity_inspections, entity_pool, inspector_conflicts,
-                                inspector_qualifications, inspectors)
+from supervision.tables import (
+    entities,
+    entity_inspections,
+    entity_pool,
+    inspector_conflicts,
+    inspector_qualifications,
+    inspectors,
+)
 
 EPOCH = date(1970, 1, 1)
 NEVER = -1

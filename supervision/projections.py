@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from opencheck.projections import Projection, Unit, handles
+from kernel.projections import Projection, Unit, handles
 from supervision.check_items import CheckItem, CheckList
 from supervision.inspectors import Inspector
 from supervision.pool import epoch_day
 from supervision.registry import ENTITY_TYPES, MarketEntity
 from supervision.registry import STATUSES as ENTITY_STATUSES
-from supervision.tables import (annual_reports, check_items, check_lists, entities, entity_pool,
-                                inspector_conflicts, inspector_qualifications, inspectors,
-                                published_check_items)
+from supervision.tables import (
+    annual_reports,
+    check_items,
+    check_lists,
+    entities,
+    entity_pool,
+    inspector_conflicts,
+    inspector_qualifications,
+    inspectors,
+    published_check_items,
+)
 
 _INSERT_ENTITY = entities.insert()
 _UPDATE_STATUS = (

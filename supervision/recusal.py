@@ -23,7 +23,7 @@ from uuid import UUID
 import numpy as np
 import sqlalchemy as sa
 
-from opencheck.errors import Conflict
+from kernel.errors import Conflict
 from supervision.plan_tables import plans, task_inspectors, tasks
 from supervision.pool import load_roster
 from supervision.tables import entities, inspectors

@@ -9,9 +9,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.regions import is_valid_region_code
-from supervision.uscc import InvalidUSCC, validate_uscc
+from kernel.errors import Conflict, InvalidInput
+from kernel.regions import is_valid_region_code
+from kernel.uscc import InvalidUSCC, validate_uscc
 
 ENTITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/entities")
 ENTITY_TYPES = ("enterprise", "individual", "cooperative")

@@ -6,14 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from opencheck.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
-from opencheck.auth import Supervisor
-from opencheck.bootstrap import today_in_china
-from opencheck.errors import InvalidInput, NotFound
+from kernel.clock import today_in_china
+from kernel.errors import InvalidInput, NotFound
+from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import Supervisor
+from kernel.uscc import InvalidUSCC, validate_uscc
 from supervision import directory_routes, views
-from supervision.schemas import (AnnualReportCreate, EntityCreate, EntityDetailsChange,
-                                 EntityPublic, EntityRecord, EntityStatusChange, EntityType)
-from supervision.uscc import InvalidUSCC, validate_uscc
+from supervision.schemas import (
+    AnnualReportCreate,
+    EntityCreate,
+    EntityDetailsChange,
+    EntityPublic,
+    EntityRecord,
+    EntityStatusChange,
+    EntityType,
+)
 
 router = APIRouter(tags=["directory"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])

@@ -1,6 +1,6 @@
 """Use cases of inspection tasks (a mixin of SupervisionApplication): load, command, save.
 
-Rule numbers come in as arguments from the configured rules (opencheck.rules): the result
+Rule numbers come in as arguments from the configured rules (credit.rules): the result
 catalogue and the publication deadline in working days.
 """
 
@@ -13,8 +13,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from opencheck.errors import Conflict, NotFound
-from opencheck.rules import Rules
+from kernel.errors import Conflict, NotFound
+from supervision.rules import SupervisionRules
 from supervision.tasks import InspectionTask
 
 
@@ -76,7 +76,7 @@ class TaskUseCases:
 
     def record_result(self, task_id: UUID, inspector_no: int, code: str, findings: str,
                       inspected_on: date, signatures: list[int], today: date,
-                      rules: Rules) -> None:
+                      rules: SupervisionRules) -> None:
         task = self.get_task(task_id)
         task.record_result(inspector_no, code, findings, inspected_on, signatures, today,
                            rules.result, rules.publicity.inspection_result_deadline_workdays)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from opencheck.errors import InvalidInput
+from kernel.errors import InvalidInput
 from supervision.task_views import published_inspections
 
 COLUMNS = ("uscc", "entity_name", "plan_id", "plan_name", "check_items", "department",

@@ -1,15 +1,13 @@
-"""Daily rules of inspection tasks (loaded by opencheck.scheduler): they only call use cases."""
+"""Daily rules of inspection tasks (listed in opencheck.scheduler.JOBS): they only call use cases."""
 
 from __future__ import annotations
 
 from datetime import date
 from uuid import UUID
 
-from opencheck.scheduler import job
 from supervision import task_views
 
 
-@job("inspection-publication-overdue", hour=1)
 def flag_overdue_publications(platform, today: date) -> str:  # noqa: ANN001
     """一公开 Flag each result still unpublished after its deadline (a PublicationOverdue event,
     once per task and department: a repeated or late run records nothing new)."""

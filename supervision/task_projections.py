@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from opencheck.projections import Projection, Unit, handles
+from kernel.projections import Projection, Unit, handles
 from supervision.pool import epoch_day
 from supervision.tables import entity_inspections
-from supervision.task_tables import notifications, task_follow_ups, task_referrals, task_results
+from supervision.task_tables import (
+    notifications,
+    task_follow_ups,
+    task_referrals,
+    task_results,
+)
 from supervision.tasks import InspectionTask
 
 _INSERT_RESULT = task_results.insert()

@@ -12,16 +12,26 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from opencheck.api import Page, PageDep, PlatformDep, ReadConn, errors
-from opencheck.auth import CurrentUser, Inspector, Supervisor, User
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import Forbidden, InvalidInput, NotFound
-from opencheck.idempotency import IdempotentRoute
+from kernel.clock import today_in_china
+from kernel.errors import Forbidden, InvalidInput, NotFound
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import CurrentUser, Inspector, Supervisor, User
+from kernel.http.idempotency import IdempotentRoute
+from kernel.platform import Platform
 from supervision import recusal, task_views
-from supervision.task_schemas import (NO_NUL, FollowUpCreate, FollowUpOutcomeCreate,
-                                      PublicationCreate, PublishedInspection, RecusalCreate,
-                                      RecusalPublic, ReferralCreate, ReferralQueueItem,
-                                      ResultCreate, TaskRecord)
+from supervision.task_schemas import (
+    NO_NUL,
+    FollowUpCreate,
+    FollowUpOutcomeCreate,
+    PublicationCreate,
+    PublishedInspection,
+    RecusalCreate,
+    RecusalPublic,
+    ReferralCreate,
+    ReferralQueueItem,
+    ResultCreate,
+    TaskRecord,
+)
 
 router = APIRouter(tags=["inspection tasks"], responses=errors(401, 403),
                    route_class=IdempotentRoute)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from opencheck.errors import InvalidInput
-from opencheck.rules import FollowUp
+from kernel.errors import InvalidInput
+from supervision.rules import FollowUp
 
 MIN_SIGNATURES = 2            # 行政处罚法 Art 42: enforcement needs at least two officers
 FOLLOW_UP_ORDERS = (FollowUp.ORDER_PUBLICISE.value, FollowUp.ORDER_CORRECT.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from opencheck.db import metadata
+from kernel.db import metadata
 
 # One row per task and department (谁检查、谁录入、谁公开: each department records and publishes
 # its own part of a joint task).

@@ -9,11 +9,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from opencheck.db import users
+from kernel.db import users
 from supervision.plan_tables import plans, task_inspectors, tasks
 from supervision.tables import entities
-from supervision.task_tables import (notification_reads, notifications, task_follow_ups,
-                                     task_referrals, task_results)
+from supervision.task_tables import (
+    notification_reads,
+    notifications,
+    task_follow_ups,
+    task_referrals,
+    task_results,
+)
 
 VIEWS = ("all", "unacknowledged", "short_staffed", "awaiting_publication",
          "publication_overdue")

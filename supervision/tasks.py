@@ -3,7 +3,7 @@
 Life cycle: assigned → acknowledged by each inspector → (回避 recusal: a replacement drawn, or the
 task left short-staffed) → started → each department's result recorded (谁检查、谁录入) → follow-up
 ordered → satisfied or overdue → published by that department (谁公开, "one open"). Dates are
-passed in; deadlines count working days (opencheck.workdays).
+passed in; deadlines count working days (kernel.workdays).
 """
 
 from __future__ import annotations
@@ -15,11 +15,18 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from opencheck.errors import Conflict, Forbidden, InvalidInput
-from opencheck.rules import FollowUp, ResultCategory, UnknownResultCode
-from opencheck.workdays import add_workdays
-from supervision.task_rules import (FOLLOW_UP_ORDERS, OUTCOMES, inspection_day, one_of, signers,
-                                    text)
+from kernel.errors import Conflict, Forbidden, InvalidInput
+from kernel.rulebook import UnknownResultCode
+from kernel.workdays import add_workdays
+from supervision.rules import FollowUp, ResultCategory
+from supervision.task_rules import (
+    FOLLOW_UP_ORDERS,
+    OUTCOMES,
+    inspection_day,
+    one_of,
+    signers,
+    text,
+)
 
 TASK_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/tasks")
 

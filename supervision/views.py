@@ -7,10 +7,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from supervision.pool import (PoolArrays, PoolScope, RosterArrays, load_pool,  # noqa: F401
-                              load_roster)
-from supervision.tables import (check_items, check_lists, entities, inspector_conflicts,
-                                inspector_qualifications, inspectors, published_check_items)
+from supervision.pool import PoolArrays, PoolScope, RosterArrays, load_pool, load_roster  # noqa: F401
+from supervision.tables import (
+    check_items,
+    check_lists,
+    entities,
+    inspector_conflicts,
+    inspector_qualifications,
+    inspectors,
+    published_check_items,
+)
 
 PUBLIC_ENTITY_COLUMNS = (
     entities.c.uscc, entities.c.name, entities.c.entity_type, entities.c.region_code,

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from kernel.settings import Settings
 from opencheck.bootstrap import Platform, bootstrap
 from opencheck.migrate import upgrade
-from opencheck.settings import Settings
 
 PG_URL = os.environ.get("OPENCHECK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("OPENCHECK_REQUIRE_POSTGRES") == "1"
@@ -47,7 +47,7 @@ def postgres_schema() -> Iterator[str]:
 
 def make_settings(backend: str, tmp_path, schema: str | None = None, **overrides) -> Settings:
     if backend == "sqlite":
-        return Settings(database_url=f"sqlite:///{tmp_path}/opencheck.db",
+        return Settings(database_url=f"sqlite:///{tmp_path}/kernel.db",
                         secret_key="test-secret-key-of-sufficient-length-0123456789", **overrides)
     return Settings(database_url=PG_URL, database_schema=schema,
                     secret_key="test-secret-key-of-sufficient-length-0123456789", **overrides)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from opencheck.rules import DEFAULT_RULES
+from credit.rules import DEFAULT_RULES
+from kernel.uscc import make_uscc
 from supervision.check_items import CheckItemData, KnownCodes
 from supervision.inspectors import InspectorData
 from supervision.registry import EntityData
-from supervision.uscc import make_uscc
 
 _KIND = {"enterprise": "1", "individual": "2", "cooperative": "3"}
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -10,12 +10,19 @@ from pydantic import ValidationError
 
 from credit.views import list_commendations
 from dashboard import actions, entity_file
-from dashboard.labels import (ENTITY_STATUSES, ENTITY_TYPES, INDUSTRY_SECTIONS, LISTS,
-                              RISK_CLASSES, region_label)
+from dashboard.labels import (
+    ENTITY_STATUSES,
+    ENTITY_TYPES,
+    INDUSTRY_SECTIONS,
+    LISTS,
+    RISK_CLASSES,
+    region_label,
+)
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import DomainError
+from kernel.clock import today_in_china
+from kernel.errors import DomainError
+from kernel.platform import Platform
 
 
 def layout(user, platform: Platform) -> html.Div:

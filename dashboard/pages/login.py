@@ -1,10 +1,10 @@
-"""登录 The login form: the same users and passwords as the API (opencheck.auth)."""
+"""登录 The login form: the same users and passwords as the API (kernel.http.auth)."""
 
 from __future__ import annotations
 
 from dash import dcc, html
 
-from opencheck import auth
+from kernel.http import auth
 
 
 def layout(signed_in: auth.User | None = None) -> html.Div:

@@ -9,11 +9,19 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import credit_counts, figures, grids, queries
 from dashboard.filters import Filters
-from dashboard.labels import (INDUSTRY_SECTIONS, LISTS, department_labels, options,
-                              region_label, region_options, result_labels)
+from dashboard.labels import (
+    INDUSTRY_SECTIONS,
+    LISTS,
+    department_labels,
+    options,
+    region_label,
+    region_options,
+    result_labels,
+)
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, chart, empty, infinite_grid, percent, stat
-from opencheck.bootstrap import Platform, today_in_china
+from kernel.clock import today_in_china
+from kernel.platform import Platform
 
 WORKLOAD_COLUMNS = [
     {"field": "name", "headerName": "姓名 Name"},

@@ -7,7 +7,7 @@ from typing import Any
 from dash import html
 
 from dashboard.labels import PLAN_STATUSES, STRATA, department_labels, region_label
-from opencheck.bootstrap import Platform
+from kernel.platform import Platform
 from supervision import plan_views
 
 

@@ -9,13 +9,22 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
 from dashboard import actions, grids
-from dashboard.labels import (ENTITY_TYPES, INDUSTRY_SECTIONS, PLAN_STATUSES, TASK_STATUSES,
-                              department_labels, options, region_label, region_options)
+from dashboard.labels import (
+    ENTITY_TYPES,
+    INDUSTRY_SECTIONS,
+    PLAN_STATUSES,
+    TASK_STATUSES,
+    department_labels,
+    options,
+    region_label,
+    region_options,
+)
 from dashboard.pages.plan_detail import detail, verification
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, infinite_grid
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import DomainError
+from kernel.clock import today_in_china
+from kernel.errors import DomainError
+from kernel.platform import Platform
 from supervision import task_views
 from supervision.views import list_check_items
 

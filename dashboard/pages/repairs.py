@@ -11,8 +11,9 @@ from credit.views import list_repair_applications
 from dashboard import actions
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import DomainError
+from kernel.clock import today_in_china
+from kernel.errors import DomainError
+from kernel.platform import Platform
 
 RECORD_KINDS = {"penalty": "行政处罚 Penalty", "serious_listing": "严重违法失信名单 Serious list",
                 "abnormal_listing": "经营异常名录 Abnormal list",

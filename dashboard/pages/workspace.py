@@ -13,8 +13,9 @@ from dashboard import actions, grids
 from dashboard.labels import TASK_STATUSES, department_labels, result_labels
 from dashboard.session import INSPECTORS, guarded
 from dashboard.widgets import card, empty, infinite_grid
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.errors import DomainError
+from kernel.clock import today_in_china
+from kernel.errors import DomainError
+from kernel.platform import Platform
 from supervision import task_views
 from supervision.tables import inspectors
 

@@ -2,15 +2,14 @@
 
 The credit context's own branch (branch label "credit"), starting from the shared 0001;
 `opencheck migrate` upgrades to every head. `idempotency_keys` is the shared table behind
-opencheck.idempotency (the first context to need it creates it).
+kernel.http.idempotency (the first context to need it creates it).
 
 Revision ID: c001
 Revises: 0001
 Create Date: 2026-11-23 19:12:18.528915
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c001'
 down_revision = '0001'

@@ -8,9 +8,8 @@ Revision ID: c002
 Revises: c001
 Create Date: 2026-11-23 20:01:19.340041
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c002'
 down_revision = 'c001'

@@ -4,9 +4,8 @@ Revision ID: c004
 Revises: c003
 Create Date: 2026-11-24 01:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c004'
 down_revision = 'c003'

@@ -4,9 +4,8 @@ Revision ID: c005
 Revises: c004
 Create Date: 2026-11-24 01:10:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'c005'
 down_revision = 'c004'

@@ -9,7 +9,6 @@ Create Date: 2026-11-24 01:20:00
 """
 from alembic import op
 
-
 revision = 'c006'
 down_revision = 'c005'
 branch_labels = None

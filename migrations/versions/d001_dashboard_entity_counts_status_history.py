@@ -7,9 +7,8 @@ Revision ID: d001
 Revises: 0001
 Create Date: 2026-11-24 10:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = 'd001'
 down_revision = '0001'

@@ -10,14 +10,22 @@ import sqlalchemy as sa
 
 from credit.jobs import refresh_red_list
 from credit.rating import reclassify
-from opencheck import auth
-from opencheck.bootstrap import Platform, today_in_china
+from kernel.clock import today_in_china
+from kernel.http import auth
+from opencheck.bootstrap import Platform
 from supervision import draws, recusal
 from supervision.plan_schemas import PlanCreate
 from supervision.plan_tables import task_inspectors, tasks
 from supervision.tables import inspectors
-from tests.factories import (check_item, commitment, credential, decision, entity, inspector,
-                             known_codes)
+from tests.factories import (
+    check_item,
+    commitment,
+    credential,
+    decision,
+    entity,
+    inspector,
+    known_codes,
+)
 from tests.integration.credit_helpers import PLEDGE, commend
 
 PASSWORDS = {"sup": "super-pass-123", "admin": "admin-pass-123", "insp1": "insp1-pass-123",

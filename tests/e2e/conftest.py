@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from opencheck import auth
+from kernel.http import auth
 from opencheck.app import create_app
 
 PASSWORDS = {"admin": "admin-pass-123", "supervisor": "super-pass-123",

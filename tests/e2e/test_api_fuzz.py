@@ -8,12 +8,15 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance,
-                                               response_schema_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+)
 
-from opencheck import auth
+from kernel.clock import today_in_china
+from kernel.http import auth
 from opencheck.app import create_app
-from opencheck.bootstrap import bootstrap, today_in_china
+from opencheck.bootstrap import bootstrap
 from opencheck.migrate import upgrade
 from tests.conftest import make_settings
 from tests.factories import check_item, entity, inspector, known_codes

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pytest
 
-from opencheck.bootstrap import today_in_china
-from opencheck.rules import RISK_INDICATORS
+from credit.rules import RISK_INDICATORS
+from kernel.clock import today_in_china
+from kernel.workdays import add_workdays
 from opencheck.scheduler import run_jobs
-from opencheck.workdays import add_workdays
 from tests.e2e.conftest import token
 from tests.factories import decision, entity
 from tests.integration.credit_helpers import PLEDGE, commend, inspect, register

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from opencheck.bootstrap import today_in_china
+from kernel.clock import today_in_china
 from tests.e2e.conftest import token
 from tests.factories import commitment_json, decision_json, entity_json
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from opencheck.bootstrap import today_in_china
+from kernel.clock import today_in_china
 from tests.e2e.conftest import token
 from tests.factories import check_item_json, credential, entity_json, inspector_json
 

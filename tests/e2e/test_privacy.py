@@ -13,11 +13,20 @@ import pytest
 from credit.public_lists import entries_of
 from credit.public_record import LISTS
 from credit.views import public_penalties
-from opencheck.bootstrap import today_in_china
+from kernel.clock import today_in_china
 from supervision import plan_views
 from supervision.task_views import published_inspections
-from tests.factories import (check_item, commitment, credential, decision, entity, inspector,
-                             known_codes, listing_notice, uscc)
+from tests.factories import (
+    check_item,
+    commitment,
+    credential,
+    decision,
+    entity,
+    inspector,
+    known_codes,
+    listing_notice,
+    uscc,
+)
 
 SECRETS = ("FINDINGS-SECRET", "NOTES-SECRET", "FACTS-SECRET", "STATEMENT-SECRET", "CONTENT-SECRET", "VNOTE-SECRET",
            "检查员秘密", "REPAIR-PLEDGE-SECRET", "REVOKE-REASON-SECRET")
@@ -153,6 +162,6 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
 
 
 def json_of(value) -> str:
-    from opencheck.api import json_bytes
+    from kernel.http.api import json_bytes
 
     return json_bytes(value).decode()

@@ -83,7 +83,7 @@ def test_public_endpoints_are_rate_limited_per_client(tmp_path):
 def test_database_not_answering_is_a_503_not_a_500(client, monkeypatch):
     from psycopg_pool import AsyncConnectionPool
 
-    from opencheck import api
+    from kernel.http import api
 
     async def unreachable(settings):  # noqa: ANN001, ANN202
         pool = AsyncConnectionPool("postgresql://postgres@127.0.0.1:1/test", min_size=0,

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from opencheck import auth
-from opencheck.bootstrap import today_in_china
+from kernel.clock import today_in_china
+from kernel.http import auth
 from supervision.tables import inspectors
 from tests.e2e.conftest import token
 from tests.factories import check_item, credential, entity, inspector, known_codes

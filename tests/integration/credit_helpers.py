@@ -9,8 +9,13 @@ import sqlalchemy as sa
 
 from credit import file_views
 from credit.public_lists import entries_of
-from credit.tables import (abnormal_ground_sources, abnormal_grounds, abnormal_listings,
-                           red_list, serious_listings)
+from credit.tables import (
+    abnormal_ground_sources,
+    abnormal_grounds,
+    abnormal_listings,
+    red_list,
+    serious_listings,
+)
 from opencheck.scheduler import run_jobs
 from supervision.tables import entities
 from supervision.tasks import InspectionTask

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from credit.tables import risk_classes
-from opencheck.errors import Conflict
+from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
 from supervision import draws
 from supervision.plan_tables import tasks

@@ -14,7 +14,14 @@ from opencheck.migrate import upgrade
 from opencheck.scheduler import run_jobs
 from tests.conftest import make_settings, postgres_schema
 from tests.factories import entity
-from tests.integration.credit_helpers import DAILY, daily, days, inspect, register, state
+from tests.integration.credit_helpers import (
+    DAILY,
+    daily,
+    days,
+    inspect,
+    register,
+    state,
+)
 
 FIRST, LAST = date(2026, 6, 29), date(2026, 8, 7)
 FILINGS = {2: date(2026, 7, 8), 3: date(2026, 7, 21), 4: date(2026, 8, 5)}   # 5, 6 never

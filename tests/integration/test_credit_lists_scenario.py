@@ -10,11 +10,20 @@ from datetime import date
 import pytest
 
 from credit import file_views
-from opencheck.errors import Conflict
-from opencheck.workdays import add_workdays
+from kernel.errors import Conflict
+from kernel.workdays import add_workdays
 from tests.factories import entity
-from tests.integration.credit_helpers import (PLEDGE, commend, daily, inspect, listing_rows,
-                                              lists_on, public_lists, red_periods, register)
+from tests.integration.credit_helpers import (
+    PLEDGE,
+    commend,
+    daily,
+    inspect,
+    listing_rows,
+    lists_on,
+    public_lists,
+    red_periods,
+    register,
+)
 
 FAR = date(2033, 1, 1)   # "today" for commands recorded in the scenario's future
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from credit import views
 from credit.tables import commitments, penalties, repair_applications, serious_listings
-from opencheck.errors import Conflict, InvalidInput, NotFound
+from kernel.errors import Conflict, InvalidInput, NotFound
 from tests.factories import commitment, decision, entity, listing_notice
 
 TODAY = date(2026, 11, 23)

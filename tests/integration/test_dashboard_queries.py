@@ -12,15 +12,22 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
+from credit.tables import red_list
 from dashboard import credit_counts, credit_queries, entity_file, grids, queries
 from dashboard.filters import Filters
 from supervision import draws
 from supervision.plan_tables import task_inspectors, tasks
 from supervision.plans import PlanScope, PlanTerms
-from credit.tables import red_list
 from supervision.tables import entities
-from tests.factories import (check_item, commitment, decision, entity, inspector, known_codes,
-                             listing_notice)
+from tests.factories import (
+    check_item,
+    commitment,
+    decision,
+    entity,
+    inspector,
+    known_codes,
+    listing_notice,
+)
 from tests.integration.credit_helpers import commend
 
 DRAWN_ON = date(2025, 9, 22)
@@ -165,8 +172,8 @@ class DashboardScenario:
 
     def test_workspace_actions_call_the_task_use_cases(self, platform):
         from dashboard import actions
-        from opencheck.auth import User
-        from opencheck.errors import Forbidden
+        from kernel.errors import Forbidden
+        from kernel.http.auth import User
         from supervision import task_views
 
         self._drawn_world(platform)

@@ -12,9 +12,9 @@ from rich.progress import Progress
 from credit.facts import load_facts
 from credit.red_list import candidates, eligible
 from credit.tables import abnormal_listings, red_list, serious_listings
+from kernel.clock import today_in_china
 from opencheck import demo
 from opencheck.app import create_app
-from opencheck.bootstrap import today_in_china
 
 README = Path(__file__).parents[2] / "README.md"
 

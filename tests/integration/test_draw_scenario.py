@@ -10,9 +10,15 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from opencheck.errors import Conflict, InvalidInput
+from kernel.errors import Conflict, InvalidInput
 from supervision import draws, plan_views
-from supervision.plan_tables import draw_archives, plan_draws, plans, task_inspectors, tasks
+from supervision.plan_tables import (
+    draw_archives,
+    plan_draws,
+    plans,
+    task_inspectors,
+    tasks,
+)
 from supervision.plans import PlanScope, PlanTerms
 from supervision.tables import inspectors
 from tests.factories import check_item, credential, entity, inspector, known_codes

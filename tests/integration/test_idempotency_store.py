@@ -7,8 +7,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from opencheck.idempotency import (STALE_AFTER, IdempotencyStore, KeyInProgress, KeyReused,
-                                   fingerprint, idempotency_keys)
+from kernel.http.idempotency import (
+    STALE_AFTER,
+    IdempotencyStore,
+    KeyInProgress,
+    KeyReused,
+    fingerprint,
+    idempotency_keys,
+)
 
 
 def test_fingerprint_ignores_json_key_order_but_not_path_or_values():

@@ -7,7 +7,11 @@ import csv
 import pytest
 
 from opencheck import importing
-from opencheck.synthdata import generate_check_items, generate_inspectors, write_csv
+from opencheck.demo.synthdata import (
+    generate_check_items,
+    generate_inspectors,
+    write_csv,
+)
 from supervision import views
 
 DEPARTMENTS = ["market_regulation", "health"]

@@ -10,13 +10,18 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
-from opencheck.errors import Conflict
+from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
 from supervision import draws, recusal, task_views
+from supervision.plan_tables import task_inspectors, tasks
 from supervision.plans import PlanScope, PlanTerms
 from supervision.pool import epoch_day
-from supervision.tables import entities, entity_inspections, inspector_conflicts, inspectors
-from supervision.plan_tables import task_inspectors, tasks
+from supervision.tables import (
+    entities,
+    entity_inspections,
+    inspector_conflicts,
+    inspectors,
+)
 from supervision.task_tables import notifications, task_follow_ups, task_results
 from tests.factories import check_item, entity, inspector, known_codes
 

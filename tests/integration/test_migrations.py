@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from opencheck.db import create_engine, metadata
+from kernel.db import create_engine, metadata
 from opencheck.migrate import downgrade, upgrade
 
 

@@ -8,14 +8,21 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from opencheck.errors import Conflict, InvalidInput, NotFound
+from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision import views
 from supervision.check_items import qualifying_codes
 from supervision.drawing import EntityPool, Roster
 from supervision.pool import PoolScope, epoch_day
-from supervision.tables import (check_items, check_lists, entity_inspections, entity_pool,
-                                inspector_conflicts, inspector_qualifications, inspectors,
-                                published_check_items)
+from supervision.tables import (
+    check_items,
+    check_lists,
+    entity_inspections,
+    entity_pool,
+    inspector_conflicts,
+    inspector_qualifications,
+    inspectors,
+    published_check_items,
+)
 from tests.factories import check_item, credential, entity, inspector, known_codes
 
 TODAY = date(2026, 11, 23)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from opencheck.db import OneTrip, create_engine
+from kernel.db import OneTrip, create_engine
 
 meta = sa.MetaData()
 acts = sa.Table("trip_acts", meta,

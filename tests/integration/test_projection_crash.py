@@ -11,7 +11,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from opencheck.db import projection_tracking
+from kernel.db import projection_tracking
 from supervision.tables import entities
 from tests.factories import entity
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from opencheck.db import create_engine
-from opencheck.projections import Unit, _raw_form
+from kernel.db import create_engine
+from kernel.projections import Unit, _raw_form
 
 meta = sa.MetaData()
 scratch = sa.Table("unit_scratch", meta,

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from credit.file_views import timeline
 from credit.public_record import public_credit_record
-from opencheck.bootstrap import today_in_china
-from opencheck.errors import Conflict, InvalidInput, NotFound
+from kernel.clock import today_in_china
+from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision import task_views
 from supervision.task_tables import task_results
 from tests.integration.test_inspection_scenario import INSPECTED_ON, _tasks, _world

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from credit.abnormal import AbnormalListing
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.rules import DEFAULT_RULES
+from credit.rules import DEFAULT_RULES
+from kernel.errors import Conflict, InvalidInput
 from tests.factories import uscc
 
 RULES = DEFAULT_RULES.abnormal_list

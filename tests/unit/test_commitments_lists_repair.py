@@ -9,8 +9,8 @@ import pytest
 from credit.commitments import Commitment, CommitmentLedger, why_commitment_refused
 from credit.lists import SeriousListing
 from credit.repair import RepairCase
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.rules import DEFAULT_RULES
+from credit.rules import DEFAULT_RULES
+from kernel.errors import Conflict, InvalidInput
 from tests.factories import commitment, listing_notice, uscc
 
 RULES = DEFAULT_RULES

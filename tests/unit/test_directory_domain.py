@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from opencheck.errors import Conflict, InvalidInput, NotFound
-from opencheck.rules import DEFAULT_RULES, InvalidRules, load_rules
-from opencheck.synthdata import DEPARTMENTS, generate_check_items
+from credit.rules import DEFAULT_RULES, load_rules
+from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.rulebook import InvalidRules
+from opencheck.demo.synthdata import DEPARTMENTS, generate_check_items
 from supervision.check_items import CheckItem, CheckList, KnownCodes, qualifying_codes
 from supervision.inspectors import Inspector, inspector_id
 from tests.factories import check_item, inspector, known_codes, uscc

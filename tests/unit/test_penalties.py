@@ -10,8 +10,8 @@ import pytest
 
 from credit.penalties import PenaltyCase
 from credit.publicity import is_minor, publicity_ends
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.rules import DEFAULT_RULES
+from credit.rules import DEFAULT_RULES
+from kernel.errors import Conflict, InvalidInput
 from tests.factories import decision, uscc
 
 RULES = DEFAULT_RULES

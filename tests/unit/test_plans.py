@@ -7,9 +7,14 @@ from datetime import date
 
 import pytest
 
-from opencheck.errors import Conflict, InvalidInput
-from supervision.plans import (PlanScope, PlanTerms, SpotCheckPlan, terms_from_event,
-                               terms_to_event)
+from kernel.errors import Conflict, InvalidInput
+from supervision.plans import (
+    PlanScope,
+    PlanTerms,
+    SpotCheckPlan,
+    terms_from_event,
+    terms_to_event,
+)
 
 TODAY = date(2026, 3, 2)
 DEPTS = {"market_regulation", "ecology_environment"}

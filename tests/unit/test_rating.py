@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from credit.facts import NEVER, CreditFacts
 from credit.rating import classify, reason_names
 from credit.red_list import eligible
-from opencheck.rules import DEFAULT_RULES, Rules
+from credit.rules import DEFAULT_RULES, Rules
 from supervision.pool import epoch_day
 
 ON = date(2026, 10, 1)

@@ -5,15 +5,9 @@ from decimal import Decimal
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from opencheck.rules import (
-    DEFAULT_RULES,
-    FollowUp,
-    InvalidRules,
-    ResultCategory,
-    Rules,
-    UnknownResultCode,
-    load_rules,
-)
+from credit.rules import DEFAULT_RULES, Rules, load_rules
+from kernel.rulebook import InvalidRules, UnknownResultCode
+from supervision.rules import FollowUp, ResultCategory
 
 DOMAIN_RESULT_CODES = ["1", "B", "C", "6", "E", "8", "F", "A", "7", "9", "10", "11", "12"]
 

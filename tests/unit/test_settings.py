@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from opencheck.settings import Settings
+from kernel.settings import Settings
 
 DEPLOYMENT = Path(__file__).parents[2] / "docs" / "DEPLOYMENT.md"
 

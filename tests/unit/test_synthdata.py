@@ -9,12 +9,17 @@ from datetime import date
 import numpy as np
 import pytest
 
-from opencheck import regions
-from opencheck.synthdata import (
-    CHECK_ITEM_FIELDS, DEPARTMENTS, _feistel, generate_check_items, generate_entities,
-    generate_inspectors, write_csv,
+from kernel import regions
+from kernel.uscc import is_valid_uscc
+from opencheck.demo.synthdata import (
+    CHECK_ITEM_FIELDS,
+    DEPARTMENTS,
+    _feistel,
+    generate_check_items,
+    generate_entities,
+    generate_inspectors,
+    write_csv,
 )
-from supervision.uscc import is_valid_uscc
 
 ENTITY_KEYS = {"uscc", "name", "entity_type", "legal_representative", "region_code",
                "industry_code", "registered_on", "address", "registering_authority"}

@@ -8,10 +8,10 @@ from uuid import uuid4
 
 import pytest
 
-from opencheck import workdays
-from opencheck.errors import Conflict, Forbidden, InvalidInput
-from opencheck.rules import DEFAULT_RULES
-from opencheck.workdays import CalendarCoverageWarning
+from credit.rules import DEFAULT_RULES
+from kernel import workdays
+from kernel.errors import Conflict, Forbidden, InvalidInput
+from kernel.workdays import CalendarCoverageWarning
 from supervision import recusal
 from supervision.tasks import InspectionTask
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from supervision.uscc import (
-    ALPHABET, REGISTRATION_AUTHORITIES, InvalidUSCC, is_valid_uscc, make_uscc,
-    org_code_check_char, validate_uscc,
-)
 from stdnum.cn import uscc as stdnum_uscc
+
+from kernel.uscc import (
+    ALPHABET,
+    REGISTRATION_AUTHORITIES,
+    InvalidUSCC,
+    is_valid_uscc,
+    make_uscc,
+    org_code_check_char,
+    validate_uscc,
+)
 
 # Real companies' codes: they live only here, never in generated data.
 REAL_CODES = [

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from opencheck import workdays
-from opencheck.workdays import (
+from kernel import workdays
+from kernel.workdays import (
     CalendarCoverageWarning,
     add_months,
     add_workdays,

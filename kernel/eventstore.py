@@ -8,7 +8,7 @@ from typing import TypeVar
 from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from opencheck.settings import Settings
+from kernel.settings import Settings
 
 A = TypeVar("A", bound=Application)
 

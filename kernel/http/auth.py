@@ -15,9 +15,9 @@ from argon2.exceptions import VerificationError
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from opencheck.db import users
-from opencheck.errors import Conflict, InvalidInput
-from opencheck.settings import Settings
+from kernel.db import users
+from kernel.errors import Conflict, InvalidInput
+from kernel.settings import Settings
 
 ROLES = ("inspector", "supervisor", "admin")
 ALGORITHM = "HS256"

@@ -8,11 +8,12 @@ from itertools import islice
 import sqlalchemy as sa
 from rich.progress import Progress, TaskID
 
-from opencheck import auth
-from opencheck.bootstrap import Platform, today_in_china
-from opencheck.demo_history import load_history
+from kernel.clock import today_in_china
+from kernel.http import auth
+from opencheck.bootstrap import Platform
+from opencheck.demo.history import load_history
+from opencheck.demo.synthdata import generate_entities
 from opencheck.scheduler import run_jobs
-from opencheck.synthdata import generate_entities
 from supervision.registry import EntityData
 from supervision.tables import entities
 

@@ -24,11 +24,15 @@ from uuid import UUID
 import numpy as np
 import sqlalchemy as sa
 
+from kernel.errors import DomainError
+from kernel.workdays import add_workdays
 from opencheck.bootstrap import Platform
-from opencheck.errors import DomainError
+from opencheck.demo.synthdata import (
+    DEPARTMENTS,
+    generate_check_items,
+    generate_inspectors,
+)
 from opencheck.importing import _check_item, _inspector
-from opencheck.synthdata import DEPARTMENTS, generate_check_items, generate_inspectors
-from opencheck.workdays import add_workdays
 from supervision import draws, plan_views
 from supervision.check_items import KnownCodes
 from supervision.plans import PlanScope, PlanTerms
@@ -207,7 +211,7 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
     """Complaint-driven cases (投诉举报): fines; the heavier ones go to the serious dishonest
     list after the prior notice (SAMR Order 44), a few stated their case and were not listed."""
     from credit.lists import ListingNotice
-    from opencheck.workdays import add_years
+    from kernel.workdays import add_years
 
     first = add_years(today, -3)
     with platform.engine.connect() as conn:
@@ -288,7 +292,7 @@ COMMENDATIONS = (  # title, department, document prefix, valid years
 def _commendations(platform: Platform, rng: np.random.Generator, today: date,
                    progress: Progress) -> None:
     from credit.commendations import CommendationData
-    from opencheck.workdays import add_years
+    from kernel.workdays import add_years
 
     first = add_years(today, -3)
     with platform.engine.connect() as conn:
@@ -322,7 +326,7 @@ def _penalty_repairs(platform: Platform, rng: np.random.Generator, today: date,
     """信用修复 (SAMR Order 107): some fined entities pay, fulfil the decision and apply after
     the 3-month wait; most are approved, a few rejected, the latest still await a decision."""
     from credit.tables import penalties
-    from opencheck.workdays import add_months
+    from kernel.workdays import add_months
 
     platform.settle("credit")
     p = penalties.c

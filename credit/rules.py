@@ -1,4 +1,6 @@
-"""Every rule number OpenCheck applies, in one configurable tree, each citing its source.
+"""Every rule number OpenCheck applies, in one configurable tree, each citing its source: the
+credit context's sections (publicity, lists, repair, commitments, risk scoring) on top of the
+supervision context's (``supervision.rules``).
 
 Defaults follow the domain rulebook (shared/DOMAIN.md). Provincial practice is marked
 "(local, <place>)" and numbers no regulation fixes are marked "(assumed)": both are meant to
@@ -7,43 +9,16 @@ be overridden per deployment with ``load_rules(path)`` from a JSON or TOML file.
 
 from __future__ import annotations
 
-import json
 import os
-import tomllib
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-__all__ = [
-    "DEFAULT_RULES",
-    "Department",
-    "DirectoryRules",
-    "AbnormalListRules",
-    "ClassDays",
-    "ClassRatios",
-    "CommitmentRules",
-    "DrawRules",
-    "FollowUp",
-    "InvalidRules",
-    "PublicityRules",
-    "RedListRules",
-    "RepairRules",
-    "ResultCategory",
-    "RiskScoringRules",
-    "RiskWeight",
-    "Rules",
-    "SeriousListRules",
-    "UnknownResultCode",
-    "load_rules",
-]
+from kernel.rulebook import RuleSection, Workdays, load_rulebook
+from supervision.rules import SupervisionRules
 
-Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
-Workdays = Annotated[int, Field(ge=0)]
-RISK_CLASSES = ("A", "B", "C", "D")
 # Indicators of the risk score (RiskScoringRules), in the order reasons are listed.
 RISK_INDICATORS = ("serious_list", "abnormal_list", "heavy_penalty", "penalty_recent",
                    "penalty_older", "minor_penalty", "false_commitment", "negative_result",
@@ -51,19 +26,7 @@ RISK_INDICATORS = ("serious_list", "abnormal_list", "heavy_penalty", "penalty_re
                    "new_entity", "established")
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class UnknownResultCode(KeyError):
-    """An inspection result code that is not in the configured catalogue."""
-
-
-class InvalidRules(ValueError):
-    """A rules override file that cannot be read or fails validation."""
-
-
-class PublicityRules(_Section):
+class PublicityRules(RuleSection):
     """Deadlines and periods for publishing inspection results and penalties (一公开)."""
 
     inspection_result_deadline_workdays: Workdays = Field(
@@ -106,7 +69,7 @@ class PublicityRules(_Section):
     )
 
 
-class AbnormalListRules(_Section):
+class AbnormalListRules(RuleSection):
     """经营异常名录, abnormal operation list (企业信息公示暂行条例; SAMR rules)."""
 
     annual_report_due_month: int = Field(
@@ -151,7 +114,7 @@ class AbnormalListRules(_Section):
         return date(year, self.annual_report_due_month, self.annual_report_due_day)
 
 
-class SeriousListRules(_Section):
+class SeriousListRules(RuleSection):
     """严重违法失信名单, serious illegal and dishonest list (SAMR Order 44)."""
 
     duration_years: int = Field(
@@ -171,7 +134,7 @@ class SeriousListRules(_Section):
     )
 
 
-class RedListRules(_Section):
+class RedListRules(RuleSection):
     """Red list (守信激励) eligibility (local practice; see DOMAIN §6)."""
 
     min_active_years: int = Field(
@@ -211,7 +174,7 @@ class RedListRules(_Section):
     )
 
 
-class RepairRules(_Section):
+class RepairRules(RuleSection):
     """信用修复, credit repair (SAMR Order 107, in force 2025-12-25; NDRC rules 2026-04-01)."""
 
     general_min_wait_months: int = Field(
@@ -242,7 +205,7 @@ class RepairRules(_Section):
     )
 
 
-class CommitmentRules(_Section):
+class CommitmentRules(RuleSection):
     """告知承诺制, notification–commitment (国办发〔2020〕42号)."""
 
     verification_window_workdays: Workdays = Field(
@@ -252,66 +215,8 @@ class CommitmentRules(_Section):
     )
 
 
-class ClassRatios(_Section):
-    """A sampling ratio per credit risk class."""
 
-    A: Ratio = Field(0.03, description="Class A, low risk (local, 林甸: ≤ 5 %).")
-    B: Ratio = Field(0.05, description="Class B, general risk (local, 林甸: 5–20 %).")
-    C: Ratio = Field(0.20, description="Class C, relatively high risk (local, 林甸: 21–60 %).")
-    D: Ratio = Field(1.00, description="Class D, high risk (local, 林甸: 61–100 %).")
-
-    def for_class(self, risk_class: str) -> float:
-        """The ratio for risk class ``risk_class`` (A–D)."""
-        if risk_class not in RISK_CLASSES:
-            raise KeyError(risk_class)
-        return getattr(self, risk_class)
-
-
-class ClassDays(_Section):
-    """A number of days per credit risk class."""
-
-    A: int = Field(365, ge=0, description="Class A: not re-checked within a year (local, 广东 2025).")
-    B: int = Field(0, ge=0, description="Class B: no cool-off (local, 广东 2025).")
-    C: int = Field(0, ge=0, description="Class C: no cool-off (local, 广东 2025).")
-    D: int = Field(0, ge=0, description="Class D: no cool-off (local, 广东 2025).")
-
-    def for_class(self, risk_class: str) -> int:
-        """The days for risk class ``risk_class`` (A–D)."""
-        if risk_class not in RISK_CLASSES:
-            raise KeyError(risk_class)
-        return getattr(self, risk_class)
-
-
-class DrawRules(_Section):
-    """双随机, the random draw of entities and inspectors."""
-
-    ratios: ClassRatios = Field(
-        default_factory=ClassRatios,
-        description="Sampling ratio per credit risk class (国市监信发〔2022〕6号; local, 林甸).",
-    )
-    targeted_ratio: Ratio = Field(
-        1.0,
-        description="Ratio for key supervision targets (many complaints, abnormal list, serious "
-        "violation records): up to 100 % (国市监信发〔2022〕6号).",
-    )
-    cooloff_days: ClassDays = Field(
-        default_factory=ClassDays,
-        description="Days before the same department re-checks an entity, per class "
-        "(local, 广东 2025).",
-    )
-    min_inspectors: int = Field(
-        2,
-        ge=2,
-        description="Inspectors drawn per task; enforcement needs at least 2 officers "
-        "(行政处罚法 Art 42).",
-    )
-    national_floor_ratio: Ratio = Field(
-        0.03,
-        description="Yearly floor for enterprise disclosure checks (企业公示信息抽查办法 Art 4).",
-    )
-
-
-class RiskWeight(_Section):
+class RiskWeight(RuleSection):
     """One indicator of the risk score: points per occurrence (negative lowers the risk), counted
     at most ``max_count`` times, and an optional ``floor`` the score cannot fall below while the
     indicator holds (a one-vote veto, 一票否决)."""
@@ -328,7 +233,7 @@ def _weight(points: float, max_count: int = 1, floor: float | None = None) -> An
     return RiskWeight(points=points, max_count=max_count, floor=floor)
 
 
-class RiskScoringRules(_Section):
+class RiskScoringRules(RuleSection):
     """The A–D credit risk score (企业信用风险分类管理, 国市监信发〔2022〕6号): weights and cut points.
 
     Convention: a score in [0, 100], higher means riskier: ``base`` plus every indicator's
@@ -416,161 +321,9 @@ class RiskScoringRules(_Section):
         return (self.b_from, self.c_from, self.d_from)
 
 
-class FollowUp(StrEnum):
-    """Default follow-up of an inspection result."""
-
-    NONE = "none"
-    ORDER_PUBLICISE = "order_publicise"  # 责令公示
-    ORDER_CORRECT = "order_correct"  # 责令改正
-    ABNORMAL_GROUND = "abnormal_ground"  # propose abnormal listing
-    PUBLICISE_REFUSAL = "publicise_refusal"
-    MAY_OPEN_PENALTY = "may_open_penalty"
-    TERMINAL_STATUS = "terminal_status"  # entity no longer operates under this registration
 
 
-class ResultCategory(_Section):
-    """One inspection result category (DOMAIN §4)."""
-
-    code: str = Field(min_length=1, description="Result code as the provincial system keys it.")
-    name_zh: str
-    name_en: str
-    follow_up: FollowUp = FollowUp.NONE
-    problem_found: bool
-    abnormal_list_ground: bool = Field(
-        False, description="The result itself is a ground for the abnormal list "
-        "(企业信息公示暂行条例: false information, unreachable at the registered address).",
-    )
-
-
-def _cat(
-    code: str, zh: str, en: str, follow_up: FollowUp, problem: bool, abnormal: bool = False
-) -> ResultCategory:
-    return ResultCategory(
-        code=code, name_zh=zh, name_en=en, follow_up=follow_up,
-        problem_found=problem, abnormal_list_ground=abnormal,
-    )
-
-
-DEFAULT_RESULT_CATALOGUE: tuple[ResultCategory, ...] = (
-    _cat("1", "未发现问题", "no problem found", FollowUp.NONE, False),
-    _cat("B", "未按规定公示应当公示的信息", "failed to publicise required information",
-         FollowUp.ORDER_PUBLICISE, True),
-    _cat("C", "公示信息隐瞒真实情况、弄虚作假", "false information publicised",
-         FollowUp.ORDER_CORRECT, True, abnormal=True),
-    _cat("6", "通过登记的住所（经营场所）无法联系", "unreachable at registered address",
-         FollowUp.ABNORMAL_GROUND, True, abnormal=True),
-    _cat("E", "发现问题经责令已改正", "problem found, corrected on order", FollowUp.NONE, True),
-    _cat("8", "不配合检查情节严重", "serious refusal to cooperate",
-         FollowUp.PUBLICISE_REFUSAL, True),
-    _cat("F", "未发现开展本次抽查涉及的经营活动", "no relevant business activity",
-         FollowUp.NONE, False),
-    _cat("A", "发现问题待后续处理", "problem found, pending further action",
-         FollowUp.MAY_OPEN_PENALTY, True),
-    _cat("7", "已关闭停业或正在组织清算", "closed or liquidating", FollowUp.NONE, False),
-    _cat("9", "注销", "deregistered", FollowUp.TERMINAL_STATUS, False),
-    _cat("10", "被吊销", "revoked", FollowUp.TERMINAL_STATUS, False),
-    _cat("11", "被撤销", "cancelled", FollowUp.TERMINAL_STATUS, False),
-    _cat("12", "迁出", "moved out", FollowUp.TERMINAL_STATUS, False),
-)
-
-
-class ResultRules(_Section):
-    """The inspection result catalogue (DOMAIN §4; codes as in a provincial system)."""
-
-    catalogue: tuple[ResultCategory, ...] = Field(
-        DEFAULT_RESULT_CATALOGUE,
-        min_length=1,
-        description="Result categories; an override replaces the whole catalogue "
-        "(codes as coded in a provincial system, configurable).",
-    )
-    _by_code: dict[str, ResultCategory] = PrivateAttr(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _check_unique_codes(self) -> ResultRules:
-        codes = [c.code for c in self.catalogue]
-        duplicates = sorted({c for c in codes if codes.count(c) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate result codes: {duplicates}")
-        return self
-
-    def model_post_init(self, __context: Any) -> None:
-        self._by_code = {c.code: c for c in self.catalogue}
-
-    def get(self, code: str) -> ResultCategory:
-        """The category for ``code``; raises ``UnknownResultCode``."""
-        try:
-            return self._by_code[str(code).strip()]
-        except KeyError:
-            raise UnknownResultCode(
-                f"unknown inspection result code {code!r}; known: {sorted(self._by_code)}"
-            ) from None
-
-
-class Department(_Section):
-    """One department that runs random checks (抽查主体) and the qualifications it grants."""
-
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,49}$",
-                      description="Department code, e.g. market_regulation (deployment data).")
-    name_zh: str = Field(min_length=1, description="Chinese name, e.g. 市场监管局.")
-    name_en: str = Field(min_length=1, description="English name.")
-    qualifications: tuple[str, ...] = Field(
-        (), description="Enforcement-qualification codes (执法资格) this department grants, "
-        "e.g. Q-MARKET; a check item may require one of them.",
-    )
-
-
-# Seeded from opencheck.synthdata.DEPARTMENTS and its check items (a unit test keeps them equal).
-DEFAULT_DEPARTMENTS: tuple[Department, ...] = (
-    Department(code="market_regulation", name_zh="市场监管局", name_en="market regulation",
-               qualifications=("Q-MARKET",)),
-    Department(code="ecology_environment", name_zh="生态环境局", name_en="ecology and environment",
-               qualifications=("Q-ECOLOGY",)),
-    Department(code="emergency_management", name_zh="应急管理局", name_en="emergency management",
-               qualifications=("Q-SAFETY",)),
-    Department(code="health", name_zh="卫生健康委", name_en="health",
-               qualifications=("Q-HEALTH",)),
-)
-
-
-class DirectoryRules(_Section):
-    """一单两库 The check-item list and the inspector directory: which codes are known.
-
-    Known qualification codes are the configured departments' ``qualifications`` plus the
-    department codes themselves (a department-wide remit); the inspector directory further
-    accepts check-item codes of the current list as per-item qualifications.
-    """
-
-    departments: tuple[Department, ...] = Field(
-        DEFAULT_DEPARTMENTS,
-        min_length=1,
-        description="Departments that join random checks (部门联合双随机); an override replaces "
-        "the whole list (deployment data, assumed defaults from the synthetic province).",
-    )
-    general_item_max_ratio: Ratio = Field(
-        0.20,
-        description="Highest default sampling ratio of a general (一般) check item; key (重点) "
-        "items have no upper limit (DOMAIN §2: general ratio strictly limited; cap assumed).",
-    )
-
-    @model_validator(mode="after")
-    def _check_unique_codes(self) -> DirectoryRules:
-        codes = [d.code for d in self.departments]
-        duplicates = sorted({c for c in codes if codes.count(c) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate department codes: {duplicates}")
-        return self
-
-    @property
-    def department_codes(self) -> frozenset[str]:
-        return frozenset(d.code for d in self.departments)
-
-    @property
-    def qualification_codes(self) -> frozenset[str]:
-        """Codes a check item may require: granted qualifications and department codes."""
-        return frozenset(q for d in self.departments for q in d.qualifications) | self.department_codes
-
-
-class Rules(_Section):
+class Rules(SupervisionRules):
     """All rule numbers, grouped by the regulation area they come from."""
 
     publicity: PublicityRules = Field(default_factory=PublicityRules)
@@ -579,58 +332,12 @@ class Rules(_Section):
     red_list: RedListRules = Field(default_factory=RedListRules)
     repair: RepairRules = Field(default_factory=RepairRules)
     commitment: CommitmentRules = Field(default_factory=CommitmentRules)
-    draw: DrawRules = Field(default_factory=DrawRules)
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)
-    results: ResultRules = Field(default_factory=ResultRules)
-    directory: DirectoryRules = Field(default_factory=DirectoryRules)
-
-    def result(self, code: str) -> ResultCategory:
-        """The inspection result category for ``code``; raises ``UnknownResultCode``."""
-        return self.results.get(code)
 
 
 DEFAULT_RULES = Rules()
 
 
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    # Tables merge key by key; any other value (lists included) replaces the default.
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _read_override(path: Path) -> dict[str, Any]:
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".toml":
-            with path.open("rb") as f:
-                data = tomllib.load(f)
-        elif suffix == ".json":
-            data = json.loads(path.read_text(encoding="utf-8"))
-        else:
-            raise InvalidRules(f"{path}: rules file must end in .toml or .json")
-    except (OSError, tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidRules(f"{path}: cannot read rules: {exc}") from exc
-    if not isinstance(data, dict):
-        raise InvalidRules(f"{path}: rules file must hold a table/object at the top level")
-    return data
-
-
 def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
     """The default rules, deep-merged with the overrides in a JSON or TOML file if given."""
-    if path is None:
-        return DEFAULT_RULES
-    path = Path(path)
-    merged = _deep_merge(DEFAULT_RULES.model_dump(), _read_override(path))
-    try:
-        return Rules.model_validate(merged)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or '<root>'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise InvalidRules(f"{path}: invalid rules: {problems}") from exc
+    return load_rulebook(DEFAULT_RULES, path)

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from eventsourcing.application import Application
 
-from opencheck.db import projection_tracking
+from kernel.db import projection_tracking
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 from faker import Faker
 
-from opencheck.regions import COUNTIES, PREFECTURES, PROVINCE, prefecture_of
-from supervision.uscc import ALPHABET
+from kernel.regions import COUNTIES, PREFECTURES, PROVINCE, prefecture_of
+from kernel.uscc import ALPHABET
 
 ENTITY_TYPES = ("individual", "enterprise", "cooperative")
 ENTITY_TYPE_SHARES = (0.67, 0.30, 0.03)

@@ -14,8 +14,8 @@ from fastapi import Depends, HTTPException, Query, Request
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from pydantic import BaseModel
 
-from opencheck.bootstrap import Platform
-from opencheck.db import OneTrip
+from kernel.db import OneTrip
+from kernel.platform import Platform
 
 T = TypeVar("T")
 READ_POOL_SIZE = 10   # per process, like the engine's PostgreSQL pool
@@ -47,7 +47,7 @@ def json_bytes(value: object) -> bytes:
 
 async def run_trip(request: Request, trip: OneTrip,
                    params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """One statement (opencheck.db.OneTrip) for an `async def` endpoint, with no thread hop.
+    """One statement (kernel.db.OneTrip) for an `async def` endpoint, with no thread hop.
 
     SQLite: inline on the event loop. The read is in-process CPU work that holds the GIL anyway,
     and a hop to the thread pool (three for a sync dependency plus a sync endpoint) only adds

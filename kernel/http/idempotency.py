@@ -25,8 +25,8 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security.utils import get_authorization_scheme_param
 
-from opencheck import auth
-from opencheck.db import metadata
+from kernel.db import metadata
+from kernel.http import auth
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # printable ASCII, e.g. a UUID

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.sql import operators as sa_operators
 
-from opencheck.settings import Settings
+from kernel.settings import Settings
 
 # A naming convention from the first migration on, so SQLite batch migrations can name constraints.
 metadata = sa.MetaData(

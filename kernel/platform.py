@@ -1,0 +1,32 @@
+"""The platform as the contexts see it: a port the composition root (`opencheck.bootstrap`)
+implements, so routes and pages reach the wired applications without importing the root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import numpy as np
+import sqlalchemy as sa
+
+from kernel.settings import Settings
+
+
+class Platform(Protocol):
+    """Settings, rules, the read-model engine, the applications and read-your-writes."""
+
+    settings: Settings
+    rules: Any
+    engine: sa.Engine
+    supervision: Any
+    credit: Any
+    runners: dict[str, Any]
+    risk_classes: Callable[[np.ndarray], np.ndarray]
+
+    def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
+        """Wait until the read models reflect everything this application has recorded."""
+        ...
+
+    def settle_repair_decision(self, record: dict[str, Any]) -> None:
+        """After a repair decision: wait until the reaction it triggers is visible too."""
+        ...
