@@ -3,7 +3,7 @@
     python -m bench.credit [--entities 1000000] [--events 100000] [--backend sqlite|postgres|both]
                            [--only reclassify daily catch_up]
 
-- reclassify: the monthly job's `credit.rating.reclassify` (load every fact table with one
+- reclassify: the monthly job's `credit.rating.scoring.reclassify` (load every fact table with one
   SELECT each, score in numpy, rewrite `risk_classes`) over read-model tables filled directly
   (as bench/pool.py does; filling is not timed): ~5 % penalised, 5 % abnormal, 0.5 % serious,
   0.5 % false commitments, 10 % inspected, 90 % with the last two annual reports. Reference in
@@ -32,11 +32,11 @@ import numpy as np
 import sqlalchemy as sa
 
 from bench.common import Timer, fresh_platform, pg_reachable, report
-from credit.abnormal import AbnormalListing
-from credit.commitments import Commitment, CommitmentData
-from credit.facts import load_facts
-from credit.penalties import Decision, PenaltyCase
-from credit.rating import classify, reclassify, report_years
+from credit.commitments.commitment import Commitment, CommitmentData
+from credit.lists.abnormal import AbnormalListing
+from credit.penalties.case import Decision, PenaltyCase
+from credit.rating.facts import load_facts
+from credit.rating.scoring import classify, reclassify, report_years
 from credit.rules import DEFAULT_RULES
 from credit.tables import (
     abnormal_grounds,
@@ -48,9 +48,9 @@ from credit.tables import (
     serious_listings,
 )
 from kernel.db import projection_tracking
-from supervision.pool import epoch_day
-from supervision.tables import annual_reports, entities, entity_pool
-from supervision.task_tables import task_results
+from supervision.directory.tables import annual_reports, entities, entity_pool
+from supervision.plans.pool import epoch_day
+from supervision.tasks.tables import task_results
 
 ON = date(2026, 11, 1)
 RULES = DEFAULT_RULES
@@ -220,9 +220,9 @@ def _quiet_province(engine: sa.Engine, n: int, seed: int = 12) -> None:
 
 
 def bench_daily(backend: str, n: int) -> list[str]:
-    from credit.abnormal_queries import _annual_report
     from credit.jobs import credit_daily
-    from credit.red_list import eligible
+    from credit.lists.queries import _annual_report
+    from credit.lists.red_list import eligible
 
     with fresh_platform(backend) as p:
         _quiet_province(p.engine, n)

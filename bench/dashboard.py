@@ -44,9 +44,9 @@ from dashboard.queries import Filters
 from dashboard.tables import entity_counts, red_list_counts, risk_class_counts
 from kernel.clock import today_in_china
 from kernel.regions import COUNTIES
-from supervision.plan_tables import plan_draws, plans, task_inspectors, tasks
-from supervision.tables import entities, entity_pool, inspectors
-from supervision.task_tables import task_results
+from supervision.directory.tables import entities, entity_pool, inspectors
+from supervision.plans.tables import plan_draws, plans, task_inspectors, tasks
+from supervision.tasks.tables import task_results
 
 SECTIONS = "AFFFFFFHHHOOGECCCILMKQ"
 CHUNK = 50_000

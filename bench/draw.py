@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from supervision.drawing import DrawParams, EntityPool, Roster, derive_seed, draw  # noqa: E402
+from supervision.plans.drawing import DrawParams, EntityPool, Roster, derive_seed, draw  # noqa: E402
 
 MIX = (0.50, 0.35, 0.12, 0.03)          # share of risk classes A..D
 RATIOS = (0.03, 0.05, 0.10, 0.61)       # DOMAIN §3 (林甸) bands; ≈ 6 % drawn overall

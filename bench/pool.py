@@ -31,8 +31,8 @@ from kernel.db import create_engine  # noqa: E402
 from kernel.regions import COUNTIES  # noqa: E402
 from kernel.settings import Settings  # noqa: E402
 from opencheck.migrate import upgrade  # noqa: E402
-from supervision.pool import PoolScope, epoch_day, load_pool  # noqa: E402
-from supervision.tables import entity_inspections, entity_pool  # noqa: E402
+from supervision.directory.tables import entity_inspections, entity_pool  # noqa: E402
+from supervision.plans.pool import PoolScope, epoch_day, load_pool  # noqa: E402
 
 COLUMNS = "entity_no, region_int, industry_section, type_code, registered_day"
 SECTIONS = "AFFFFFFHHHOOGECCCILMKQ"   # F and H dominate, as in the synthetic province

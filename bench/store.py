@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from bench.common import Timer, fresh_platform, pg_reachable, report
 from opencheck.demo.synthdata import generate_entities
-from supervision.registry import EntityData
-from supervision.tables import entities
+from supervision.directory.entities import EntityData
+from supervision.directory.tables import entities
 
 CHUNK = 2000
 

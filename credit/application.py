@@ -12,9 +12,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from credit.abnormal_app import AbnormalListUseCases
-from credit.commendations import Commendation, CommendationData, commendation_id
-from credit.commitments import (
+from credit.commitments.commitment import (
     Commitment,
     CommitmentData,
     CommitmentLedger,
@@ -22,15 +20,17 @@ from credit.commitments import (
     why_commitment_refused,
 )
 from credit.common import checked_uscc, document_number, one_of
-from credit.lists import ListingNotice, SeriousListing, serious_listing_id
-from credit.penalties import (
+from credit.lists.commendations import Commendation, CommendationData, commendation_id
+from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
+from credit.lists.use_cases import AbnormalListUseCases
+from credit.penalties.case import (
     Decision,
     DecisionNumber,
     PenaltyCase,
     decision_number_id,
     penalty_case_id,
 )
-from credit.repair import (
+from credit.repair.case import (
     RECORD_KINDS,
     PublishedResult,
     RepairCase,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from credit.abnormal_app import RETRY_LATER
-from credit.abnormal_queries import abnormal_work, record_marks
-from credit.facts import load_facts
-from credit.rating import reclassify
-from credit.red_list import candidates, eligible, materialise
+from credit.lists.queries import abnormal_work, record_marks
+from credit.lists.red_list import candidates, eligible, materialise
+from credit.lists.use_cases import RETRY_LATER
+from credit.rating.facts import load_facts
+from credit.rating.scoring import reclassify
 
 RUNNERS = ("supervision", "credit_on_supervision", "credit")
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from credit.commendations import Commendation
-from credit.commitments import Commitment
-from credit.lists import SeriousListing
-from credit.penalties import PenaltyCase
-from credit.repair import RepairCase
+from credit.commitments.commitment import Commitment
+from credit.lists.commendations import Commendation
+from credit.lists.serious import SeriousListing
+from credit.penalties.case import PenaltyCase
+from credit.repair.case import RepairCase
 from credit.tables import (
     commendations,
     commitments,
@@ -274,7 +274,7 @@ class CommendationBoard(Projection):
 
 
 def credit_projections() -> list[Projection]:
-    from credit.abnormal_projections import AbnormalListBoard
+    from credit.lists.projections import AbnormalListBoard
 
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
             AbnormalListBoard(), CommendationBoard()]

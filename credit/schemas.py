@@ -7,10 +7,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from credit.commendations import CommendationData
-from credit.commitments import CommitmentData
-from credit.lists import ListingNotice
-from credit.penalties import Decision
+from credit.commitments.commitment import CommitmentData
+from credit.lists.commendations import CommendationData
+from credit.lists.serious import ListingNotice
+from credit.penalties.case import Decision
 
 # Dates the platform can reason about (the working-day calendar and calendar arithmetic).
 Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from credit.repair import PublishedResult
+from credit.repair.case import PublishedResult
 from credit.tables import (
     commendations,
     commitments,
@@ -18,8 +18,8 @@ from credit.tables import (
     repair_applications,
     serious_listings,
 )
-from supervision.task_views import published_result
-from supervision.views import entity_record
+from supervision.directory.views import entity_record
+from supervision.tasks.views import published_result
 
 PUBLIC_PENALTY_COLUMNS = (
     penalties.c.decision_no, penalties.c.uscc, penalties.c.department,

@@ -1,6 +1,6 @@
 """What the dashboard's forms do: the same application use cases the API routes call, in-process.
 
-Each function mirrors one route (supervision.plan_routes, the task routes) and returns what the
+Each function mirrors one route (supervision.plans.routes, the task routes) and returns what the
 page shows; domain errors propagate as ``DomainError`` and input errors as ``ValidationError``,
 which ``message_of`` turns into one readable line.
 """
@@ -23,8 +23,9 @@ from kernel.clock import today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User
 from kernel.platform import Platform
-from supervision import draws, recusal
-from supervision.plan_schemas import PlanCreate
+from supervision.plans import draws
+from supervision.plans.schemas import PlanCreate
+from supervision.tasks import recusal
 
 
 def message_of(error: Exception) -> str:
@@ -37,7 +38,7 @@ def message_of(error: Exception) -> str:
     return str(error)
 
 
-# -- plans (supervision.plan_routes) ---------------------------------------------------------------
+# -- plans (supervision.plans.routes) ---------------------------------------------------------------
 def draft_plan(p: Platform, user: User, form: dict[str, Any]) -> str:
     """Validate the form as the API's PlanCreate does, draft the plan; its id (hex)."""
     body = PlanCreate.model_validate(form)
@@ -65,7 +66,7 @@ def verify_draw(p: Platform, plan_id: str) -> dict[str, Any]:
     return draws.verify_draw(p.engine, p.supervision, UUID(plan_id))
 
 
-# -- the inspector's task (supervision.task_app, supervision.recusal) ----------------------------
+# -- the inspector's task (supervision.tasks.use_cases, supervision.tasks.recusal) ----------------------------
 def _inspector_no(user: User) -> int:
     if user.inspector_no is None:
         raise Forbidden("this account is not linked to an inspector record", field="inspector_no")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from credit.tables import red_list, risk_classes
 from dashboard.tables import red_list_counts, risk_class_counts
 from kernel.platform import Platform
-from supervision.tables import entity_pool
+from supervision.directory.tables import entity_pool
 
 _lock = threading.Lock()
 

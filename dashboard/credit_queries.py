@@ -18,8 +18,8 @@ from dashboard.filters import Filters, by_uscc, pool_scope
 from dashboard.tables import red_list_counts
 from dashboard.tables import risk_class_counts as risk_class_counts_table
 from kernel.rulebook import RISK_CLASSES
-from supervision.tables import entities, entity_pool
-from supervision.task_tables import task_results
+from supervision.directory.tables import entities, entity_pool
+from supervision.tasks.tables import task_results
 
 
 def _status_counts(conn: sa.Connection, cases: dict[str, sa.ColumnElement],

@@ -1,7 +1,7 @@
 """主体档案 One entity's internal file "as of" a day: directory record, status, tasks, credit facts.
 
 Read from the read models only: the directory and its status history, the tasks, and the credit
-file's timeline (credit.file_views: credit facts, inspection results, annual reports).
+file's timeline (credit.record.views: credit facts, inspection results, annual reports).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from credit import file_views
 from credit import views as credit_views
+from credit.record import views as file_views
 from credit.rules import Rules
 from dashboard.labels import ENTITY_STATUSES
 from dashboard.tables import entity_status_history
-from supervision import views as supervision_views
-from supervision.plan_tables import plans, tasks
+from supervision.directory import views as supervision_views
+from supervision.plans.tables import plans, tasks
 
 SEARCH_LIMIT = 20
 

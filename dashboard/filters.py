@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from dashboard.labels import SECTION_LETTERS
-from supervision.tables import entities, entity_pool
+from supervision.directory.tables import entities, entity_pool
 
 
 @dataclass(frozen=True)

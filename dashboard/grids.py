@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from dashboard.filters import Filters
 from dashboard.queries import OPEN_TASK, workload_counts
-from supervision.plan_tables import plans, task_inspectors, tasks
-from supervision.tables import entities, inspectors
+from supervision.directory.tables import entities, inspectors
+from supervision.plans.tables import plans, task_inspectors, tasks
 
 MAX_PAGE = 500
 

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from dashboard.tables import entity_counts, entity_facets, entity_status_history
 from kernel.projections import Projection, Unit, handles
-from supervision.registry import ENTITY_TYPES, STATUSES, MarketEntity
+from supervision.directory.entities import ENTITY_TYPES, STATUSES, MarketEntity
 
 KEY = ("region_int", "industry_section", "type_code", "status_code")
 

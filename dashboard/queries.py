@@ -18,10 +18,10 @@ from dashboard import credit_queries
 from dashboard.filters import Filters, pool_scope
 from dashboard.labels import SECTION_LETTERS
 from dashboard.tables import entity_counts
-from supervision.plan_tables import plan_draws, plans, task_inspectors, tasks
-from supervision.registry import ENTITY_TYPES, STATUSES
-from supervision.tables import entity_pool, inspectors
-from supervision.task_tables import task_results
+from supervision.directory.entities import ENTITY_TYPES, STATUSES
+from supervision.directory.tables import entity_pool, inspectors
+from supervision.plans.tables import plan_draws, plans, task_inspectors, tasks
+from supervision.tasks.tables import task_results
 
 OPEN_TASK = ("assigned", "unstaffed", "in_progress")
 

@@ -7,9 +7,9 @@ from alembic import context
 import credit.tables  # noqa: F401  (register tables on the metadata)
 import dashboard.tables  # noqa: F401
 import kernel.http.idempotency  # noqa: F401
-import supervision.plan_tables  # noqa: F401
-import supervision.tables  # noqa: F401
-import supervision.task_tables  # noqa: F401
+import supervision.directory.tables  # noqa: F401
+import supervision.plans.tables  # noqa: F401
+import supervision.tasks.tables  # noqa: F401
 from kernel.db import create_engine, metadata
 from kernel.settings import Settings
 from migrations.env_filters import include_object

@@ -83,25 +83,26 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                                 headers={"WWW-Authenticate": "Bearer"})
         return TokenPublic(access_token=auth.issue_token(p.settings, user), role=user.role)
 
-    from credit import public_routes
+    from credit.record import public_routes
 
     # First in the routing table: the public lookup is the busiest route, and Starlette tries the
     # routes in order (matching through every router before it cost 18 % of a lookup).
     app.include_router(public_routes.router, prefix="/api/v1/public")
 
-    from supervision.routes import public_router as supervision_public
-    from supervision.routes import router as supervision_router
+    from supervision.directory.routes import public_router as supervision_public
+    from supervision.directory.routes import router as supervision_router
 
     app.include_router(supervision_router, prefix="/api/v1")
     app.include_router(supervision_public, prefix="/api/v1/public")
 
-    from supervision import plan_routes
+    from supervision.plans import routes as plan_routes
 
     app.include_router(plan_routes.router, prefix="/api/v1")
     app.include_router(plan_routes.inbox_router, prefix="/api/v1")
     app.include_router(plan_routes.public_router, prefix="/api/v1/public")
 
-    from supervision import notification_routes, task_routes
+    from supervision.tasks import notification_routes
+    from supervision.tasks import routes as task_routes
 
     app.include_router(task_routes.router, prefix="/api/v1")
     app.include_router(notification_routes.router, prefix="/api/v1")
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(credit_router, prefix="/api/v1")
     app.include_router(credit_public, prefix="/api/v1/public")
 
-    from credit import file_routes
+    from credit.record import routes as file_routes
 
     app.include_router(file_routes.router, prefix="/api/v1")
     app.include_router(file_routes.public_router, prefix="/api/v1/public")

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 
-from credit.abnormal_projections import credit_projections_of_supervision
 from credit.application import CreditApplication
+from credit.lists.projections import credit_projections_of_supervision
 from credit.projections import credit_projections
-from credit.rating import StoredRiskClasses
+from credit.rating.scoring import StoredRiskClasses
 from credit.rules import Rules, load_rules
 from credit.views import SqlLookups
 from dashboard.projections import dashboard_projections
@@ -22,15 +22,15 @@ from kernel.projections import ProjectionDaemon, ProjectionRunner
 from kernel.settings import Settings
 from opencheck.reactions import WithdrawRepairedResults, settle_repair_decision
 from supervision.application import SupervisionApplication
-from supervision.draws import all_class_b
-from supervision.plan_projections import PlanBoard, TaskBoard
-from supervision.projections import (
+from supervision.directory.projections import (
     CheckItemList,
     EntityDirectory,
     EntityPoolProjection,
     InspectorDirectory,
 )
-from supervision.task_projections import (
+from supervision.plans.draws import all_class_b
+from supervision.plans.projections import PlanBoard, TaskBoard
+from supervision.tasks.projections import (
     EntityInspections,
     InspectionResults,
     Notifications,

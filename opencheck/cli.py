@@ -141,7 +141,7 @@ def verify_draw(plan: str, draw_no: Annotated[Optional[int], typer.Option(min=1)
     """Recompute a plan's recorded draw from its archived inputs; exit 1 if anything differs."""
     from uuid import UUID
 
-    from supervision import draws
+    from supervision.plans import draws
 
     try:
         plan_id = UUID(plan)
@@ -247,7 +247,7 @@ def export_inspections(
         format: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.csv,
         plan: Annotated[Optional[str], typer.Option("--plan", help="plan id (UUID)")] = None) -> None:
     """Write the published inspection results (一公开) as CSV or JSON."""
-    from supervision.task_export import export_published
+    from supervision.tasks.export import export_published
 
     platform = _platform()
     try:

@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from kernel.clock import today_in_china
 from kernel.errors import Conflict, DomainError
 from opencheck.bootstrap import Platform
-from supervision.check_items import CheckItemData, KnownCodes
-from supervision.inspectors import InspectorData, split_codes
-from supervision.registry import EntityData
-from supervision.tables import check_items, entities, inspectors
+from supervision.directory.check_items import CheckItemData, KnownCodes
+from supervision.directory.entities import EntityData
+from supervision.directory.inspectors import InspectorData, split_codes
+from supervision.directory.tables import check_items, entities, inspectors
 
 ENTITY_COLUMNS = ("uscc", "name", "entity_type", "region_code", "industry_code", "registered_on",
                   "address", "legal_representative", "registering_authority")

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
-from credit.repair import RepairCase
+from credit.repair.case import RepairCase
 from kernel.errors import DomainError
 from kernel.projections import Projection, Unit, handles
 from supervision.application import SupervisionApplication

@@ -25,7 +25,7 @@ from credit.jobs import credit_daily, risk_reclassification
 from dashboard.credit_counts import count_credit_tables
 from kernel.clock import today_in_china
 from opencheck.bootstrap import Platform
-from supervision.task_jobs import flag_overdue_publications
+from supervision.tasks.jobs import flag_overdue_publications
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Asia/Shanghai"

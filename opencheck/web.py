@@ -9,12 +9,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from credit.public_record import RECORD, public_record_of, record_params
+from credit.record.public import RECORD, public_record_of, record_params
 from kernel.clock import today_in_china
 from kernel.http.api import ReadConn, run_trip
 from kernel.regions import region_name
 from kernel.uscc import InvalidUSCC, validate_uscc
-from supervision.views import search_entities
+from supervision.directory.views import search_entities
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual business",

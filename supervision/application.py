@@ -12,10 +12,10 @@ from eventsourcing.persistence import IntegrityError
 
 from kernel.errors import Conflict, NotFound
 from kernel.eventstore import OpenCheckApplication
-from supervision.directory_app import DirectoryUseCases
-from supervision.plan_app import PlanUseCases
-from supervision.registry import EntityData, MarketEntity, entity_id
-from supervision.task_app import TaskUseCases
+from supervision.directory.entities import EntityData, MarketEntity, entity_id
+from supervision.directory.use_cases import DirectoryUseCases
+from supervision.plans.use_cases import PlanUseCases
+from supervision.tasks.use_cases import TaskUseCases
 
 
 @dataclass(frozen=True)

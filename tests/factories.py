@@ -7,9 +7,9 @@ from datetime import date
 
 from credit.rules import DEFAULT_RULES
 from kernel.uscc import make_uscc
-from supervision.check_items import CheckItemData, KnownCodes
-from supervision.inspectors import InspectorData
-from supervision.registry import EntityData
+from supervision.directory.check_items import CheckItemData, KnownCodes
+from supervision.directory.entities import EntityData
+from supervision.directory.inspectors import InspectorData
 
 _KIND = {"enterprise": "1", "individual": "2", "cooperative": "3"}
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -95,7 +95,7 @@ def decision(no: int = 1, **over):
     """A publicisable ordinary-procedure fine above the low-fine threshold (3-year publicity)."""
     from decimal import Decimal
 
-    from credit.penalties import Decision
+    from credit.penalties.case import Decision
 
     fields = dict(decision_no=f"婺市监处罚〔2025〕{no}号", violation_type="虚假宣传 false advertising",
                   legal_basis="《反不正当竞争法》第二十条", kinds=["fine"], procedure="ordinary",
@@ -113,7 +113,7 @@ def decision_json(no: int = 1, **over) -> dict:
 
 
 def commitment(i: int, permit_type: str = "食品经营许可 food business permit", **over):
-    from credit.commitments import CommitmentData
+    from credit.commitments.commitment import CommitmentData
 
     fields = dict(uscc=uscc(i), permit_type=permit_type,
                   content="本单位承诺符合食品经营许可条件 we meet the permit's conditions",
@@ -130,7 +130,7 @@ def commitment_json(i: int, **over) -> dict:
 
 
 def listing_notice(no: int = 1, **over):
-    from credit.lists import ListingNotice
+    from credit.lists.serious import ListingNotice
 
     fields = dict(notice_no=f"婺市监失信告〔2025〕{no}号", ground="heavier_penalty",
                   facts="受到较重行政处罚 a heavier penalty for a violation of bad nature",

@@ -8,7 +8,7 @@ from dash import html
 
 from dashboard.labels import PLAN_STATUSES, STRATA, department_labels, region_label
 from kernel.platform import Platform
-from supervision import plan_views
+from supervision.plans import views as plan_views
 
 
 def _pairs(rows: list[tuple[str, Any]]) -> html.Dl:

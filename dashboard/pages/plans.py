@@ -25,8 +25,8 @@ from dashboard.widgets import card, infinite_grid
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
 from kernel.platform import Platform
-from supervision import task_views
-from supervision.views import list_check_items
+from supervision.directory.views import list_check_items
+from supervision.tasks import views as task_views
 
 PLAN_COLUMNS = [
     {"field": "name", "headerName": "计划名称 Plan", "minWidth": 200},

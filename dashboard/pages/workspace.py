@@ -16,8 +16,8 @@ from dashboard.widgets import card, empty, infinite_grid
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
 from kernel.platform import Platform
-from supervision import task_views
-from supervision.tables import inspectors
+from supervision.directory.tables import inspectors
+from supervision.tasks import views as task_views
 
 TASK_COLUMNS = [
     {"field": "due_on", "headerName": "完成期限 Due", "sort": "asc"},

@@ -14,8 +14,8 @@ from opencheck.bootstrap import Platform
 from opencheck.demo.history import load_history
 from opencheck.demo.synthdata import generate_entities
 from opencheck.scheduler import run_jobs
-from supervision.registry import EntityData
-from supervision.tables import entities
+from supervision.directory.entities import EntityData
+from supervision.directory.tables import entities
 
 SIZES = {"small": 5_000, "city": 1_000_000}
 SEED = 20261123

@@ -33,10 +33,11 @@ from opencheck.demo.synthdata import (
     generate_inspectors,
 )
 from opencheck.importing import _check_item, _inspector
-from supervision import draws, plan_views
-from supervision.check_items import KnownCodes
-from supervision.plans import PlanScope, PlanTerms
-from supervision.tables import entities
+from supervision.directory.check_items import KnownCodes
+from supervision.directory.tables import entities
+from supervision.plans import draws
+from supervision.plans import views as plan_views
+from supervision.plans.plan import PlanScope, PlanTerms
 
 RESULT_MIX = {"1": 0.8496, "6": 0.0734, "C": 0.0402, "F": 0.012, "E": 0.01, "A": 0.008,
               "B": 0.004, "8": 0.0032, "7": 0.0004}
@@ -174,7 +175,7 @@ def _penalty(platform: Platform, uscc: str, task_id: str, found_on: date,
                                            "information", "《企业信息公示暂行条例》第十八条"),
              ) -> tuple[UUID, date] | None:
     """An ordinary-procedure fine (a quarter heavier unless `heavy` says); (case, decided)."""
-    from credit.penalties import Decision
+    from credit.penalties.case import Decision
 
     credit = platform.credit
     opened = found_on + timedelta(days=7)
@@ -210,7 +211,7 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
                     numbers: Iterator[int], progress: Progress) -> None:
     """Complaint-driven cases (投诉举报): fines; the heavier ones go to the serious dishonest
     list after the prior notice (SAMR Order 44), a few stated their case and were not listed."""
-    from credit.lists import ListingNotice
+    from credit.lists.serious import ListingNotice
     from kernel.workdays import add_years
 
     first = add_years(today, -3)
@@ -255,7 +256,7 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
 
 def _commitments(platform: Platform, rng: np.random.Generator, today: date,
                  progress: Progress) -> None:
-    from credit.commitments import CommitmentData
+    from credit.commitments.commitment import CommitmentData
 
     with platform.engine.connect() as conn:
         usccs = list(conn.scalars(sa.select(entities.c.uscc).order_by(entities.c.entity_no)
@@ -291,7 +292,7 @@ COMMENDATIONS = (  # title, department, document prefix, valid years
 
 def _commendations(platform: Platform, rng: np.random.Generator, today: date,
                    progress: Progress) -> None:
-    from credit.commendations import CommendationData
+    from credit.lists.commendations import CommendationData
     from kernel.workdays import add_years
 
     first = add_years(today, -3)

@@ -9,14 +9,15 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from credit.jobs import refresh_red_list
-from credit.rating import reclassify
+from credit.rating.scoring import reclassify
 from kernel.clock import today_in_china
 from kernel.http import auth
 from opencheck.bootstrap import Platform
-from supervision import draws, recusal
-from supervision.plan_schemas import PlanCreate
-from supervision.plan_tables import task_inspectors, tasks
-from supervision.tables import inspectors
+from supervision.directory.tables import inspectors
+from supervision.plans import draws
+from supervision.plans.schemas import PlanCreate
+from supervision.plans.tables import task_inspectors, tasks
+from supervision.tasks import recusal
 from tests.factories import (
     check_item,
     commitment,

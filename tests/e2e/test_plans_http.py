@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kernel.http import auth
-from supervision.tables import inspectors
+from supervision.directory.tables import inspectors
 from tests.e2e.conftest import token
 from tests.factories import check_item, credential, entity, inspector, known_codes
 

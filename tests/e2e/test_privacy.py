@@ -10,12 +10,12 @@ from uuid import UUID
 
 import pytest
 
-from credit.public_lists import entries_of
-from credit.public_record import LISTS
+from credit.lists.public import entries_of
+from credit.record.public import LISTS
 from credit.views import public_penalties
 from kernel.clock import today_in_china
-from supervision import plan_views
-from supervision.task_views import published_inspections
+from supervision.plans import views as plan_views
+from supervision.tasks.views import published_inspections
 from tests.factories import (
     check_item,
     commitment,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from kernel.clock import today_in_china
 from kernel.http import auth
-from supervision.tables import inspectors
+from supervision.directory.tables import inspectors
 from tests.e2e.conftest import token
 from tests.factories import check_item, credential, entity, inspector, known_codes
 

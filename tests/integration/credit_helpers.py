@@ -7,8 +7,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 import sqlalchemy as sa
 
-from credit import file_views
-from credit.public_lists import entries_of
+from credit.lists.public import entries_of
+from credit.record import views as file_views
 from credit.tables import (
     abnormal_ground_sources,
     abnormal_grounds,
@@ -17,8 +17,8 @@ from credit.tables import (
     serious_listings,
 )
 from opencheck.scheduler import run_jobs
-from supervision.tables import entities
-from supervision.tasks import InspectionTask
+from supervision.directory.tables import entities
+from supervision.tasks.task import InspectionTask
 from tests.factories import entity
 
 DAILY = "credit-daily"
@@ -54,7 +54,7 @@ def register(platform, numbers, reports_until: int | None = 2024,
 def commend(platform, uscc: str, granted_on: date, valid_until: date | None = None,
             document_no: str | None = None) -> None:
     """诚信典型: the red list's positive record (rules.red_list.require_commendation)."""
-    from credit.commendations import CommendationData
+    from credit.lists.commendations import CommendationData
 
     platform.credit.grant_commendation(CommendationData(
         uscc, "守合同重信用企业 contract-abiding enterprise", "market_regulation",

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from opencheck.importing import ENTITY_COLUMNS
-from supervision.tables import entities
+from supervision.directory.tables import entities
 from tests.factories import entity
 
 

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from credit.tables import risk_classes
 from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
-from supervision import draws
-from supervision.plan_tables import tasks
-from supervision.plans import PlanScope, PlanTerms
+from supervision.plans import draws
+from supervision.plans.plan import PlanScope, PlanTerms
+from supervision.plans.tables import tasks
 from tests.factories import check_item, decision, entity, inspector, known_codes
 from tests.integration.credit_helpers import PLEDGE, entity_no, register
 

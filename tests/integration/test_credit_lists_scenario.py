@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from credit import file_views
+from credit.record import views as file_views
 from kernel.errors import Conflict
 from kernel.workdays import add_workdays
 from tests.factories import entity
@@ -70,7 +70,7 @@ class CreditListsScenario:
     def test_the_report_sweep_reads_only_entities_registered_since(self, platform, monkeypatch):
         import sqlalchemy as sa
 
-        from credit.abnormal_app import RETRY_LATER
+        from credit.lists.use_cases import RETRY_LATER
         from credit.tables import job_marks
         from tests.integration.credit_helpers import entity_no
 

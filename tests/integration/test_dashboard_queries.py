@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from credit.tables import red_list
 from dashboard import credit_counts, credit_queries, entity_file, grids, queries
 from dashboard.filters import Filters
-from supervision import draws
-from supervision.plan_tables import task_inspectors, tasks
-from supervision.plans import PlanScope, PlanTerms
-from supervision.tables import entities
+from supervision.directory.tables import entities
+from supervision.plans import draws
+from supervision.plans.plan import PlanScope, PlanTerms
+from supervision.plans.tables import task_inspectors, tasks
 from tests.factories import (
     check_item,
     commitment,
@@ -54,7 +54,7 @@ def _direct_counts(conn) -> Counter:
 def _counted(conn) -> Counter:
     from dashboard.labels import SECTION_LETTERS
     from dashboard.tables import entity_counts as c
-    from supervision.registry import ENTITY_TYPES, STATUSES
+    from supervision.directory.entities import ENTITY_TYPES, STATUSES
 
     return Counter({(f"{r.region_int:06d}", SECTION_LETTERS[r.industry_section],
                      ENTITY_TYPES[r.type_code], STATUSES[r.status_code]): r.entities
@@ -174,7 +174,7 @@ class DashboardScenario:
         from dashboard import actions
         from kernel.errors import Forbidden
         from kernel.http.auth import User
-        from supervision import task_views
+        from supervision.tasks import views as task_views
 
         self._drawn_world(platform)
         with platform.engine.connect() as conn:
@@ -219,7 +219,7 @@ class DashboardScenario:
 
     def test_risk_classes_and_red_list_read_what_the_credit_jobs_wrote(self, platform):
         from credit.jobs import refresh_red_list
-        from credit.rating import reclassify
+        from credit.rating.scoring import reclassify
 
         platform.supervision.register_entities([_entity(i) for i in range(12)])
         platform.settle()

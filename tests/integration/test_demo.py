@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from rich.progress import Progress
 
-from credit.facts import load_facts
-from credit.red_list import candidates, eligible
+from credit.lists.red_list import candidates, eligible
+from credit.rating.facts import load_facts
 from credit.tables import abnormal_listings, red_list, serious_listings
 from kernel.clock import today_in_china
 from opencheck import demo

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from kernel.errors import Conflict, InvalidInput, NotFound
-from supervision import views
-from supervision.tables import annual_reports, entities
+from supervision.directory import views
+from supervision.directory.tables import annual_reports, entities
 from tests.factories import entity
 
 TODAY = date(2026, 11, 23)

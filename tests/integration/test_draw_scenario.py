@@ -11,16 +11,17 @@ import pytest
 import sqlalchemy as sa
 
 from kernel.errors import Conflict, InvalidInput
-from supervision import draws, plan_views
-from supervision.plan_tables import (
+from supervision.directory.tables import inspectors
+from supervision.plans import draws
+from supervision.plans import views as plan_views
+from supervision.plans.plan import PlanScope, PlanTerms
+from supervision.plans.tables import (
     draw_archives,
     plan_draws,
     plans,
     task_inspectors,
     tasks,
 )
-from supervision.plans import PlanScope, PlanTerms
-from supervision.tables import inspectors
 from tests.factories import check_item, credential, entity, inspector, known_codes
 
 TODAY = date(2026, 3, 2)

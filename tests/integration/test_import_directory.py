@@ -12,7 +12,7 @@ from opencheck.demo.synthdata import (
     generate_inspectors,
     write_csv,
 )
-from supervision import views
+from supervision.directory import views
 
 DEPARTMENTS = ["market_regulation", "health"]
 REGIONS = ["330702", "330782"]

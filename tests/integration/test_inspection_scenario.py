@@ -12,17 +12,19 @@ import sqlalchemy as sa
 
 from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
-from supervision import draws, recusal, task_views
-from supervision.plan_tables import task_inspectors, tasks
-from supervision.plans import PlanScope, PlanTerms
-from supervision.pool import epoch_day
-from supervision.tables import (
+from supervision.directory.tables import (
     entities,
     entity_inspections,
     inspector_conflicts,
     inspectors,
 )
-from supervision.task_tables import notifications, task_follow_ups, task_results
+from supervision.plans import draws
+from supervision.plans.plan import PlanScope, PlanTerms
+from supervision.plans.pool import epoch_day
+from supervision.plans.tables import task_inspectors, tasks
+from supervision.tasks import recusal
+from supervision.tasks import views as task_views
+from supervision.tasks.tables import notifications, task_follow_ups, task_results
 from tests.factories import check_item, entity, inspector, known_codes
 
 DRAWN_ON = date(2025, 9, 22)          # a Monday

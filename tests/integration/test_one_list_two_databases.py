@@ -9,11 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from kernel.errors import Conflict, InvalidInput, NotFound
-from supervision import views
-from supervision.check_items import qualifying_codes
-from supervision.drawing import EntityPool, Roster
-from supervision.pool import PoolScope, epoch_day
-from supervision.tables import (
+from supervision.directory import views
+from supervision.directory.check_items import qualifying_codes
+from supervision.directory.tables import (
     check_items,
     check_lists,
     entity_inspections,
@@ -23,6 +21,8 @@ from supervision.tables import (
     inspectors,
     published_check_items,
 )
+from supervision.plans.drawing import EntityPool, Roster
+from supervision.plans.pool import PoolScope, epoch_day
 from tests.factories import check_item, credential, entity, inspector, known_codes
 
 TODAY = date(2026, 11, 23)

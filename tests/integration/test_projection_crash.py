@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from kernel.db import projection_tracking
-from supervision.tables import entities
+from supervision.directory.tables import entities
 from tests.factories import entity
 
 EVENTS = 12_000

@@ -10,12 +10,12 @@ from uuid import UUID, uuid4
 import pytest
 import sqlalchemy as sa
 
-from credit.file_views import timeline
-from credit.public_record import public_credit_record
+from credit.record.public import public_credit_record
+from credit.record.views import timeline
 from kernel.clock import today_in_china
 from kernel.errors import Conflict, InvalidInput, NotFound
-from supervision import task_views
-from supervision.task_tables import task_results
+from supervision.tasks import views as task_views
+from supervision.tasks.tables import task_results
 from tests.integration.test_inspection_scenario import INSPECTED_ON, _tasks, _world
 
 PUBLISHED_ON = INSPECTED_ON + timedelta(days=14)

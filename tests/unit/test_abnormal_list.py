@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from credit.abnormal import AbnormalListing
+from credit.lists.abnormal import AbnormalListing
 from credit.rules import DEFAULT_RULES
 from kernel.errors import Conflict, InvalidInput
 from tests.factories import uscc

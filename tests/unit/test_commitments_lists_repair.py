@@ -6,9 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from credit.commitments import Commitment, CommitmentLedger, why_commitment_refused
-from credit.lists import SeriousListing
-from credit.repair import RepairCase
+from credit.commitments.commitment import (
+    Commitment,
+    CommitmentLedger,
+    why_commitment_refused,
+)
+from credit.lists.serious import SeriousListing
+from credit.repair.case import RepairCase
 from credit.rules import DEFAULT_RULES
 from kernel.errors import Conflict, InvalidInput
 from tests.factories import commitment, listing_notice, uscc

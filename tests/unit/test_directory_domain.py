@@ -11,8 +11,13 @@ from credit.rules import DEFAULT_RULES, load_rules
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.rulebook import InvalidRules
 from opencheck.demo.synthdata import DEPARTMENTS, generate_check_items
-from supervision.check_items import CheckItem, CheckList, KnownCodes, qualifying_codes
-from supervision.inspectors import Inspector, inspector_id
+from supervision.directory.check_items import (
+    CheckItem,
+    CheckList,
+    KnownCodes,
+    qualifying_codes,
+)
+from supervision.directory.inspectors import Inspector, inspector_id
 from tests.factories import check_item, inspector, known_codes, uscc
 
 TODAY = date(2026, 11, 23)

@@ -10,8 +10,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from supervision import drawing
-from supervision.drawing import (
+from supervision.plans import drawing
+from supervision.plans.drawing import (
     ALGORITHM_VERSION,
     STRATA,
     DrawParams,

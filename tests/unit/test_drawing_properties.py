@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supervision.drawing import DrawParams, EntityPool, Roster, draw, verify
+from supervision.plans.drawing import DrawParams, EntityPool, Roster, draw, verify
 
 COUNTIES = (330702, 330703, 330723, 330102, 330105, 410101)
 SETTINGS = settings(max_examples=60, deadline=None,

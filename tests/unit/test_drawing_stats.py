@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from supervision.drawing import STRATA, DrawParams, EntityPool, Roster, draw
+from supervision.plans.drawing import STRATA, DrawParams, EntityPool, Roster, draw
 
 RUNS = 2000
 ALPHA = 0.001

@@ -8,8 +8,8 @@ from uuid import uuid4
 
 import pytest
 
-from credit.penalties import PenaltyCase
-from credit.publicity import is_minor, publicity_ends
+from credit.penalties.case import PenaltyCase
+from credit.penalties.publicity import is_minor, publicity_ends
 from credit.rules import DEFAULT_RULES
 from kernel.errors import Conflict, InvalidInput
 from tests.factories import decision, uscc

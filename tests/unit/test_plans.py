@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from kernel.errors import Conflict, InvalidInput
-from supervision.plans import (
+from supervision.plans.plan import (
     PlanScope,
     PlanTerms,
     SpotCheckPlan,

@@ -8,11 +8,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from credit.facts import NEVER, CreditFacts
-from credit.rating import classify, reason_names
-from credit.red_list import eligible
+from credit.lists.red_list import eligible
+from credit.rating.facts import NEVER, CreditFacts
+from credit.rating.scoring import classify, reason_names
 from credit.rules import DEFAULT_RULES, Rules
-from supervision.pool import epoch_day
+from supervision.plans.pool import epoch_day
 
 ON = date(2026, 10, 1)
 RULES = DEFAULT_RULES

@@ -12,8 +12,8 @@ from credit.rules import DEFAULT_RULES
 from kernel import workdays
 from kernel.errors import Conflict, Forbidden, InvalidInput
 from kernel.workdays import CalendarCoverageWarning
-from supervision import recusal
-from supervision.tasks import InspectionTask
+from supervision.tasks import recusal
+from supervision.tasks.task import InspectionTask
 
 ASSIGNED = date(2025, 9, 22)
 DEPTS = {"market_regulation", "ecology_environment", "health"}

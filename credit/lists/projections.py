@@ -1,0 +1,191 @@
+"""Projections of the abnormal list: credit's own log, and the supervision log read by credit.
+
+`AbnormalListBoard` follows the credit log (listing cycles and their grounds). `GroundSources`
+is credit's projection of the *supervision* log (run by its own runner, see opencheck.bootstrap):
+it turns inspection results and directory changes into abnormal-list grounds and cures in
+credit's words, so the credit context decides on its own read model, never on supervision's
+aggregates. Recorded dates come from the events' timestamps (China time), so a rebuild writes
+the same rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from credit.lists.abnormal import AbnormalListing
+from credit.tables import abnormal_ground_sources, abnormal_grounds, abnormal_listings
+from kernel.projections import Projection, Unit, handles
+from supervision.directory.entities import MarketEntity, entity_id
+from supervision.rules import FollowUp
+from supervision.tasks.task import InspectionTask
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def recorded_on(e: Any) -> date:
+    """The China date an event was recorded (its timestamp is UTC)."""
+    return e.timestamp.astimezone(CHINA).date()
+
+
+def _update(table: sa.Table, keys: tuple[str, ...], *columns: str) -> Any:
+    return (table.update().where(*[table.c[k] == sa.bindparam(f"b_{k}") for k in keys])
+            .values({n: sa.bindparam(n) for n in columns}))
+
+
+_LISTING_KEY = ("listing_id", "cycle")
+_INSERT_LISTING = abnormal_listings.insert()
+_INSERT_GROUND = abnormal_grounds.insert()
+_LISTED = _update(abnormal_listings, _LISTING_KEY, "status", "listed_on", "grounds",
+                  "legal_basis", "escalation_on", "listed_recorded_on", "version",
+                  "updated_position")
+_GROUND_CURED = _update(abnormal_grounds, ("listing_id", "ground_key"), "status", "cured_on",
+                        "cure")
+_CLEARED = _update(abnormal_listings, _LISTING_KEY, "status", "removed_on",
+                   "removed_recorded_on", "version", "updated_position")
+_ESCALATION = _update(abnormal_listings, _LISTING_KEY, "escalation_noticed_on", "version",
+                      "updated_position")
+_REMOVED = _update(abnormal_listings, _LISTING_KEY, "status", "removed_on", "removal_reason",
+                   "removed_recorded_on", "version", "updated_position")
+_CLOSE_GROUND = (abnormal_grounds.update()
+                 .where(abnormal_grounds.c.listing_id == sa.bindparam("b_listing_id"),
+                        abnormal_grounds.c.ground_key == sa.bindparam("b_ground_key"))
+                 .values(status="closed"))
+
+
+class AbnormalListBoard(Projection):
+    """经营异常名录 Listing cycles per entity and every ground with its cure (a listing row's
+    `version` is that of its last listing-level event: ground-only events leave it)."""
+
+    name = "credit_abnormal_list"
+    application = "credit"
+    tables = (abnormal_grounds, abnormal_listings)
+
+    @staticmethod
+    def _key(e: Any, position: int) -> dict[str, Any]:
+        return {"b_listing_id": e.originator_id.hex, "b_cycle": e.cycle,
+                "version": e.originator_version, "updated_position": position}
+
+    @handles(AbnormalListing.GroundArisen)
+    def arisen(self, e: Any, position: int, unit: Unit) -> None:
+        listing_id, on = e.originator_id.hex, recorded_on(e)
+        if e.new_cycle:
+            unit.execute(_INSERT_LISTING, {
+                "listing_id": listing_id, "cycle": e.cycle, "uscc": e.uscc, "marked": e.marked,
+                "status": "pending", "first_ground_on": e.arose_on, "grounds": e.ground,
+                "recorded_on": on, "version": e.originator_version,
+                "updated_position": position})
+        unit.execute(_INSERT_GROUND, {
+            "listing_id": listing_id, "ground_key": e.key, "uscc": e.uscc, "cycle": e.cycle,
+            "ground": e.ground, "arose_on": e.arose_on, "decide_by": e.decide_by,
+            "status": "open", "recorded_on": on})
+
+    @handles(AbnormalListing.Listed)
+    def listed(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_LISTED, {**self._key(e, position), "status": "listed",
+                               "listed_on": e.listed_on, "grounds": ";".join(e.grounds),
+                               "legal_basis": e.legal_basis, "escalation_on": e.escalation_on,
+                               "listed_recorded_on": recorded_on(e)})
+
+    @handles(AbnormalListing.GroundCured)
+    def cured(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_GROUND_CURED, {"b_listing_id": e.originator_id.hex, "b_ground_key": e.key,
+                                     "status": "cured", "cured_on": e.cured_on, "cure": e.cure})
+        if e.cleared:  # every ground cured before the listing was decided
+            unit.execute(_CLEARED, {**self._key(e, position), "status": "cleared",
+                                    "removed_on": e.cured_on,
+                                    "removed_recorded_on": recorded_on(e)})
+
+    @handles(AbnormalListing.EscalationNoticed)
+    def escalation(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_ESCALATION, {**self._key(e, position),
+                                   "escalation_noticed_on": e.noticed_on})
+
+    @handles(AbnormalListing.Removed)
+    def removed(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_REMOVED, {**self._key(e, position), "status": "removed",
+                                "removed_on": e.removed_on, "removal_reason": e.reason,
+                                "removed_recorded_on": recorded_on(e)})
+        for key in e.closed_grounds:
+            unit.execute(_CLOSE_GROUND, {"b_listing_id": e.originator_id.hex, "b_ground_key": key})
+
+
+_INSERT_SOURCE = abnormal_ground_sources.insert()
+_s = abnormal_ground_sources.c
+_OPEN = _s.cured_on.is_(None)
+_REACHABLE = (abnormal_ground_sources.update()
+              .where(_s.uscc == sa.bindparam("b_uscc"), _s.ground == "unreachable", _OPEN,
+                     _s.task_id != sa.bindparam("b_task_id"),
+                     _s.arose_on <= sa.bindparam("b_on"))
+              .values(cured_on=sa.bindparam("b_on"), cure=sa.bindparam("b_cure")))
+_PART_CURED = (abnormal_ground_sources.update()
+               .where(_s.task_id == sa.bindparam("b_task_id"),
+                      _s.department == sa.bindparam("b_department"),
+                      sa.or_(_s.ground == "publicity_order", _s.ground == sa.bindparam("b_also")),
+                      _OPEN,
+                      _s.arose_on <= sa.bindparam("b_on"))
+               .values(cured_on=sa.bindparam("b_on"), cure=sa.bindparam("b_cure")))
+_MOVED = (abnormal_ground_sources.update()
+          .where(_s.entity_id == sa.bindparam("b_entity_id"), _s.ground == "unreachable", _OPEN,
+                 _s.arose_on <= sa.bindparam("b_on"))
+          .values(cured_on=sa.bindparam("b_on"), cure=sa.bindparam("b_cure")))
+# A result with these follow-ups says nothing about whether the entity could be reached.
+_NOT_CONTACT = (FollowUp.ABNORMAL_GROUND.value, FollowUp.TERMINAL_STATUS.value)
+
+
+class GroundSources(Projection):
+    """Abnormal-list grounds found by inspections (codes C, 6; an overdue order) and their cures."""
+
+    name = "credit_ground_sources"
+    application = "supervision"
+    tables = (abnormal_ground_sources,)
+
+    @handles(InspectionTask.ResultRecorded)
+    def result(self, e: Any, position: int, unit: Unit) -> None:
+        task = e.originator_id.hex
+        if e.follow_up not in _NOT_CONTACT:  # inspected at the address: it is reachable again
+            unit.execute(_REACHABLE, {"b_uscc": e.uscc, "b_task_id": task,
+                                      "b_on": e.inspected_on,
+                                      "b_cure": f"检查联系上 reached by inspection {task}"})
+        if e.abnormal_list_ground:
+            unreachable = e.follow_up == FollowUp.ABNORMAL_GROUND.value
+            unit.execute(_INSERT_SOURCE, {
+                "ground_key": f"result:{task}:{e.department}", "uscc": e.uscc,
+                "entity_id": entity_id(e.uscc).hex, "task_id": task,
+                "department": e.department,
+                "ground": "unreachable" if unreachable else "false_information",
+                "arose_on": e.recorded_on, "cured_on": None, "cure": None})
+
+    @handles(InspectionTask.FollowUpOverdue)
+    def overdue(self, e: Any, position: int, unit: Unit) -> None:
+        if e.abnormal_list_ground:  # 未在责令的期限内公示 (the event names only the task)
+            unit.execute(_INSERT_SOURCE, {
+                "ground_key": f"follow_up:{e.originator_id.hex}:{e.department}:{e.follow_up_no}",
+                "uscc": None, "entity_id": None, "task_id": e.originator_id.hex,
+                "department": e.department, "ground": "publicity_order", "arose_on": e.found_on,
+                "cured_on": None, "cure": None})
+
+    @handles(InspectionTask.FollowUpSatisfied)
+    def satisfied(self, e: Any, position: int, unit: Unit) -> None:
+        # any satisfied order means the information is now publicised; a correction also
+        # cures false information
+        also = "false_information" if e.kind == FollowUp.ORDER_CORRECT.value \
+            else "publicity_order"
+        unit.execute(_PART_CURED, {"b_task_id": e.originator_id.hex,
+                                   "b_department": e.department, "b_also": also,
+                                   "b_on": e.satisfied_on,
+                                   "b_cure": f"责令事项已履行 order satisfied ({e.kind})"})
+
+    @handles(MarketEntity.DetailsChanged)
+    def details_changed(self, e: Any, position: int, unit: Unit) -> None:
+        if "address" in e.changes:  # 变更住所 the event has no effective date: its recording day
+            unit.execute(_MOVED, {"b_entity_id": e.originator_id.hex, "b_on": recorded_on(e),
+                                  "b_cure": "住所已变更 registered address changed"})
+
+
+def credit_projections_of_supervision() -> list[Projection]:
+    """Credit's projections of the supervision log (a runner of their own in bootstrap)."""
+    return [GroundSources()]

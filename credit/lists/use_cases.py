@@ -1,0 +1,165 @@
+"""Use cases of the abnormal list and its escalation (a mixin of CreditApplication).
+
+The daily job finds what changed in the read models (grounds arising and cured, deadlines due)
+and hands it over per entity; `run_abnormal_list` applies it in date order, lists what is due,
+and moves entities listed for 3 years to the serious list (SAMR Order 44: prior notice, then
+the decision once the statement period has passed without a statement). Every step is
+idempotent, so a repeated or late run records nothing new.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from credit.lists.abnormal import GROUNDS, AbnormalListing, abnormal_listing_id
+from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
+from kernel.workdays import add_workdays
+
+log = logging.getLogger(__name__)
+ESCALATION = "abnormal_three_years"
+BATCH = 200
+RETRY_LATER = "entities left for the next run"   # a count in run_abnormal_list's Counter
+
+
+@dataclass(frozen=True)
+class GroundChange:
+    """A ground arising or cured on a day, as the daily job found it in the read models."""
+
+    on: date
+    action: str            # "raise" | "cure"
+    key: str
+    ground: str = ""
+    cure: str = ""
+
+
+@dataclass(frozen=True)
+class EntityWork:
+    """What the job hands over for one entity (`marked`: an individual business)."""
+
+    marked: bool = False
+    changes: tuple[GroundChange, ...] = ()
+
+
+def escalation_decision_day(noticed_on: date, statement_workdays: int) -> date:
+    """The working day after the statement period of an automatic notice (SAMR Order 44)."""
+    return add_workdays(noticed_on, statement_workdays + 1)
+
+
+class AbnormalListUseCases:
+    """Mixed into CreditApplication (which provides rules, _find and save)."""
+
+    rules: Any
+    save: Any
+    _find: Any
+
+    def abnormal_listing(self, uscc: str) -> AbnormalListing | None:
+        return self._find(AbnormalListing, abnormal_listing_id(uscc))
+
+    def run_abnormal_list(self, work: Mapping[str, EntityWork], today: date) -> Counter:
+        """Apply the changes found and every step due by `today`; count the events recorded
+        (and under RETRY_LATER the entities that changed meanwhile, twice)."""
+        counts: Counter = Counter()
+        items = sorted(work.items())
+        for start in range(0, len(items), BATCH):
+            chunk = items[start:start + BATCH]
+            groups = [self._advance_entity(uscc, w, today) for uscc, w in chunk]
+            tally = _tally(groups)
+            try:
+                self.save(*[a for g in groups for a in g])
+                counts += tally
+            except IntegrityError:  # someone changed one of them meanwhile: entity by entity
+                for uscc, w in chunk:
+                    counts += self._retry(uscc, w, today)
+        return counts
+
+    def _retry(self, uscc: str, w: EntityWork, today: date) -> Counter:
+        group = self._advance_entity(uscc, w, today)
+        tally = _tally([group])
+        try:
+            self.save(*group)
+            return tally
+        except IntegrityError:
+            log.warning("abnormal list of %s changed twice meanwhile; the next run retries", uscc)
+            return Counter({RETRY_LATER: 1})
+
+    def _advance_entity(self, uscc: str, w: EntityWork, today: date) -> list[Aggregate]:
+        listing = self.abnormal_listing(uscc)
+        fresh = listing is None
+        if listing is None:
+            listing = AbnormalListing.open(uscc, w.marked)
+        serious: list[SeriousListing] = []
+        rules = self.rules.abnormal_list
+        for c in sorted(w.changes, key=lambda c: (c.on, c.action != "raise", c.key)):
+            if c.on > today:
+                continue
+            self._escalate(listing, serious, c.on - timedelta(days=1), today)
+            if c.action == "raise":
+                listing.raise_ground(c.key, c.ground, c.on, rules, today)
+            else:
+                listing.cure(c.key, c.on, c.cure, rules, today)
+        self._escalate(listing, serious, today, today)
+        changed = [a for a in (listing, *serious) if a.pending_events]
+        if fresh and len(listing.pending_events) == 1:  # opened only: nothing to record
+            changed.remove(listing)
+        return changed
+
+    def _serious(self, uscc: str, holder: list[SeriousListing]) -> SeriousListing:
+        if not holder:
+            holder.append(self._find(SeriousListing, serious_listing_id(uscc))
+                          or SeriousListing.open(uscc))
+        return holder[0]
+
+    def _escalate(self, listing: AbnormalListing, holder: list[SeriousListing], until: date,
+                  today: date) -> None:
+        """Time-driven steps up to `until`, in order: listing, notice, decision."""
+        listing.list_if_due(until, self.rules.abnormal_list)
+        if listing.escalation_due(until):
+            serious = self._serious(listing.uscc, holder)
+            if serious.status == "clear":
+                number = f"AUTO-ABN3Y-{listing.uscc}-{listing.cycle}"
+                facts = (f"自{listing.listed_on}起列入经营异常名录届满"
+                         f"{self.rules.abnormal_list.escalation_years}年仍未履行相关义务 "
+                         f"on the abnormal list since {listing.listed_on}: "
+                         + "; ".join(GROUNDS[g["ground"]] for g in listing.open_grounds()
+                                     .values()))
+                serious.give_notice(ListingNotice(number, ESCALATION, facts,
+                                                  listing.escalation_on), today)
+                listing.note_escalation(number)
+        if not holder and listing.escalation_noticed_on is None:
+            return
+        serious = self._serious(listing.uscc, holder)
+        if serious.status != "noticed" or serious.ground != ESCALATION \
+                or serious.statement_on is not None:
+            return  # a statement or hearing request: a supervisor decides (POST …/decision)
+        day = escalation_decision_day(serious.noticed_on,
+                                      self.rules.serious_list.statement_period_workdays)
+        if day > until:
+            return
+        number = f"AUTO-ABN3Y-{listing.uscc}-{serious.cycle}-D"
+        if listing.is_listed(day):
+            serious.decide(True, number, day, "", self.rules, today)
+            listing.remove(day, "escalated", today)
+        else:
+            serious.decide(False, number, day, "经营异常名录已移出 no longer on the abnormal list",
+                           self.rules, today)
+
+    def remove_escalated(self, uscc: str, on: date, today: date) -> list[Aggregate]:
+        """A supervisor listed an entity for 3 years on the abnormal list: it leaves that list."""
+        listing = self.abnormal_listing(uscc)
+        if listing is None or not listing.is_listed(on):
+            return []
+        listing.remove(on, "escalated", today)
+        return [listing]
+
+
+def _tally(groups: Iterable[Sequence[Aggregate]]) -> Counter:
+    """Events about to be recorded, by name (e.g. AbnormalListing.Listed)."""
+    return Counter(type(e).__qualname__ for g in groups for a in g for e in a.pending_events)

@@ -1,0 +1,59 @@
+"""一公开 The public credit record of one entity: public information only, as of a date.
+
+Never here: the A–D risk class or score, unpublished results, records past their publicity
+period or repaired, inspector names or credential numbers, internal notes (statements, hearing
+requests, verification notes). Each section is an indexed read by USCC from one read model; the
+sections go to the database as one statement (kernel.db.OneTrip) with the projection
+positions the cache validators are made of: one round trip per lookup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from credit.lists.public import ENTRIES_OF, public_entry
+from credit.tables import commitments
+from credit.views import PUBLIC_PENALTIES_OF, public_penalty
+from kernel.db import OneTrip, projection_tracking
+from supervision.directory.views import PUBLIC_ENTITY
+from supervision.tasks.views import PUBLISHED_OF_ENTITY, published_inspection
+
+_c = commitments.c
+_FALSE_COMMITMENTS = (
+    sa.select(_c.department, _c.permit_type, _c.committed_on, _c.verified_on, _c.decision_revoked)
+    .where(_c.uscc == sa.bindparam("uscc"), _c.status == "false",
+           _c.verified_on <= sa.bindparam("today", type_=sa.Date),
+           sa.or_(_c.repaired_on.is_(None),
+                  _c.repaired_on > sa.bindparam("today", type_=sa.Date))),
+    (_c.verified_on.desc(),))
+_POSITIONS = (sa.select(projection_tracking.c.projection, projection_tracking.c.position,
+                        projection_tracking.c.updated_at), (projection_tracking.c.projection,))
+LISTS = ("serious", "abnormal", "red")
+RECORD = OneTrip(entity=(PUBLIC_ENTITY, ()), **{name: ENTRIES_OF[name] for name in LISTS},
+                  inspections=PUBLISHED_OF_ENTITY, penalties=PUBLIC_PENALTIES_OF,
+                  false_commitments=_FALSE_COMMITMENTS, positions=_POSITIONS)
+
+
+def record_params(uscc: str, today: date) -> dict[str, Any]:
+    return {"uscc": uscc, "today": today}
+
+
+def public_record_of(s: dict[str, list[dict[str, Any]]], today: date
+                     ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(the public record as of `today` or None if not registered, the projection positions)
+    from the sections of RECORD."""
+    if not s["entity"]:
+        return None, s["positions"]
+    return {"as_of": today, "entity": s["entity"][0],
+            "lists": [public_entry(name, row) for name in LISTS for row in s[name]],
+            "inspections": [published_inspection(row) for row in s["inspections"]],
+            "penalties": [public_penalty(row) for row in s["penalties"]],
+            "false_commitments": s["false_commitments"]}, s["positions"]
+
+
+def public_credit_record(conn: sa.Connection, uscc: str, today: date) -> dict[str, Any] | None:
+    """The whole public record of one entity as of `today`, or None if it is not registered."""
+    return public_record_of(RECORD.run(conn, record_params(uscc, today)), today)[0]

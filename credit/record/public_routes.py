@@ -1,0 +1,85 @@
+"""Public credit lookup (一公开): by code or name, no login, rate limited, cacheable."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from credit.record.public import RECORD, public_record_of, record_params
+from credit.schemas import PenaltyPublic
+from kernel.clock import today_in_china
+from kernel.errors import InvalidInput, NotFound
+from kernel.http.api import ERRORS, Page, PageDep, ReadConn, json_bytes, run_trip
+from kernel.http.public import cache_headers, not_modified, target_of, validators
+from kernel.uscc import InvalidUSCC, validate_uscc
+from supervision.directory.schemas import EntityPublic
+from supervision.tasks.schemas import PublishedInspection
+
+router = APIRouter(tags=["public"])
+LIMITED = {429: {"description": "Too many requests (see Retry-After)"}}
+
+
+class ListEntryPublic(BaseModel):
+    list: str
+    label: str
+    reason: str
+    decision_no: str | None
+    legal_basis: str
+    since: date | None
+    until: date | None
+
+
+class FalseCommitmentPublic(BaseModel):
+    department: str
+    permit_type: str
+    committed_on: date
+    verified_on: date | None
+    decision_revoked: bool
+
+
+class CreditRecordPublic(BaseModel):
+    """公示信用记录 What the law makes public about one entity, as of a date."""
+
+    as_of: date
+    entity: EntityPublic
+    lists: list[ListEntryPublic]
+    inspections: list[PublishedInspection]
+    penalties: list[PenaltyPublic]
+    false_commitments: list[FalseCommitmentPublic]
+
+
+def checked_uscc(uscc: str) -> str:
+    try:
+        return validate_uscc(uscc)
+    except InvalidUSCC as e:
+        raise InvalidInput(e.reason, field="uscc") from None
+
+
+@router.get("/credit/{uscc}", response_model=CreditRecordPublic,
+            responses={404: ERRORS[404], 304: {"description": "Not modified"}, **LIMITED})
+async def credit_record(uscc: str, request: Request) -> Response:
+    """An entity's public credit record (lists, published results, penalties in publicity)."""
+    code, today = checked_uscc(uscc), today_in_china()
+    sections = await run_trip(request, RECORD, record_params(code, today))
+    record, positions = public_record_of(sections, today)
+    headers = cache_headers(*validators(positions, target_of(request), today))
+    if not_modified(request.headers.get("if-none-match"), headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    if record is None:
+        raise NotFound(f"no market entity with code {code}", field="uscc")
+    return Response(json_bytes(record), media_type="application/json", headers=headers)
+
+
+@router.get("/search", response_model=Page[EntityPublic], responses=LIMITED)
+def search(conn: ReadConn, page: PageDep,
+           q: Annotated[str, Query(min_length=1, max_length=100,
+                                   description="code prefix or part of the name")]) -> dict:
+    """Find entities by unified social credit code prefix or name; the exact code ranks first."""
+    from supervision.directory.views import search_entities
+
+    total, items = search_entities(conn, q, page.offset, min(page.limit, 100))
+    return {"total": total, "offset": page.offset, "limit": min(page.limit, 100), "items": items}

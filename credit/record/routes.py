@@ -1,0 +1,65 @@
+"""HTTP routes of the credit file (supervisors) and the public lists (一公开, no login)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from credit.common import checked_uscc
+from credit.lists.public import public_list
+from credit.record import views as file_views
+from credit.record.schemas import (
+    CreditFileRecord,
+    ListMemberPublic,
+    ListName,
+    TimelineRecord,
+)
+from kernel.clock import today_in_china
+from kernel.errors import NotFound
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.auth import Supervisor
+from supervision.directory.views import entity_record
+
+router = APIRouter(tags=["credit"], responses=errors(401, 403))
+public_router = APIRouter(tags=["public"])
+
+UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
+                               max_length=40)]
+AsOf = Annotated[date | None, Query(ge=date(1990, 1, 1), le=date(2100, 12, 31),
+                                    description="Show the record as it stood on this day "
+                                                "(default today)")]
+
+
+@router.get("/entities/{uscc}/credit", response_model=CreditFileRecord, responses=errors(404))
+def get_credit_file(uscc: UsccPath, p: PlatformDep, _: Supervisor) -> dict:
+    """信用档案 The internal credit file: lists, penalties, commitments, repairs, A–D class."""
+    code = checked_uscc(uscc)
+    p.settle("credit")
+    with p.engine.connect() as conn:
+        record = file_views.credit_file(conn, code, p.rules, today_in_china())
+    if record is None:
+        raise NotFound(f"no market entity with code {code}", field="uscc")
+    return record
+
+
+@router.get("/entities/{uscc}/credit/timeline", response_model=TimelineRecord,
+            responses=errors(404))
+def get_credit_timeline(uscc: UsccPath, p: PlatformDep, _: Supervisor,
+                        as_of: AsOf = None) -> dict:
+    """The credit facts as the record stood on `as_of` (effective and recorded dates)."""
+    code, day = checked_uscc(uscc), as_of or today_in_china()
+    p.settle("credit")
+    with p.engine.connect() as conn:
+        if entity_record(conn, code) is None:
+            raise NotFound(f"no market entity with code {code}", field="uscc")
+        return {"uscc": code, "as_of": day, "lists": file_views.lists_on(conn, code, day),
+                "items": file_views.timeline(conn, code, day)}
+
+
+@public_router.get("/lists/{list_name}", response_model=Page[ListMemberPublic])
+def get_public_list(list_name: ListName, conn: ReadConn, page: PageDep) -> dict:
+    """经营异常名录 / 严重违法失信名单 / 守信激励名单: today's members, newest first."""
+    total, items = public_list(conn, list_name, today_in_china(), page.offset, page.limit)
+    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}

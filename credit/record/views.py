@@ -1,0 +1,199 @@
+"""The internal credit file of one entity (信用档案) and its timeline as of any date.
+
+Time travel (`as_of`): a fact belongs to the record on day D when its *effective* date (decided,
+published, listed, removed, cured…) is on or before D, and, where the read model keeps the day
+it was *recorded* (`recorded_on`: the abnormal list and its grounds, the red list), that day is
+on or before D too. So `as_of` shows the record as the platform showed it on D: a later-dated
+change (revocation, repair, removal) does not yet appear, and a back-dated entry recorded after
+D does not appear either where that is known; tables that keep no recorded date are filtered
+by effective dates only. Supervisors only: the file holds the internal A–D class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from credit.lists.abnormal import GROUNDS
+from credit.rules import Rules
+from credit.tables import (
+    abnormal_grounds,
+    abnormal_listings,
+    commendations,
+    commitments,
+    penalties,
+    red_list,
+    repair_applications,
+    risk_classes,
+    serious_listings,
+)
+from credit.views import (
+    list_commendations,
+    list_commitments,
+    list_penalties,
+    list_repair_applications,
+)
+from kernel.rulebook import RISK_CLASSES
+from supervision.directory.tables import annual_reports, entities
+from supervision.tasks.tables import task_results
+
+Item = dict[str, Any]
+
+
+def risk_of(conn: sa.Connection, entity_no: int, rules: Rules) -> dict[str, Any]:
+    """The entity's class, score and reasons; never classified: class B, no score."""
+    row = conn.execute(sa.select(risk_classes).where(risk_classes.c.entity_no == entity_no)
+                       ).first()
+    if row is None:
+        return {"risk_class": "B", "score": None, "reasons": [], "classified_on": None}
+    weights = rules.risk_scoring.indicators
+    reasons = [{"indicator": n, "points": weights[n].points, "floor": weights[n].floor,
+                "basis": type(rules.risk_scoring).model_fields[n].description or ""}
+               for n in row.reasons.split(",") if n in weights]
+    return {"risk_class": RISK_CLASSES[row._mapping["class"]], "score": row.score,
+            "reasons": reasons, "classified_on": row.classified_on}
+
+
+def _rows(conn: sa.Connection, table: sa.Table, uscc: str) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in conn.execute(sa.select(table)
+                                                   .where(table.c.uscc == uscc))]
+
+
+def credit_file(conn: sa.Connection, uscc: str, rules: Rules, today: date) -> dict | None:
+    """Everything credit knows about one entity, internal fields included; None if unknown."""
+    entity = conn.execute(sa.select(entities).where(entities.c.uscc == uscc)).first()
+    if entity is None:
+        return None
+    e = dict(entity._mapping)
+    grounds = sorted(_rows(conn, abnormal_grounds, uscc), key=lambda g: (g["cycle"],
+                                                                         g["arose_on"]))
+    abnormal = sorted(_rows(conn, abnormal_listings, uscc), key=lambda r: r["cycle"])
+    for listing in abnormal:
+        listing["grounds"] = [g for g in grounds if g["listing_id"] == listing["listing_id"]
+                              and g["cycle"] == listing["cycle"]]
+    return {
+        "as_of": today,
+        "entity": {k: e[k] for k in ("uscc", "name", "entity_type", "region_code",
+                                     "industry_code", "registered_on", "status", "status_since",
+                                     "last_annual_report_year")},
+        "risk": risk_of(conn, e["entity_no"], rules),
+        "lists": lists_on(conn, uscc, today),
+        "abnormal_listings": abnormal,
+        "serious_listings": sorted(_rows(conn, serious_listings, uscc),
+                                   key=lambda r: r["cycle"]),
+        "red_list": sorted(_rows(conn, red_list, uscc), key=lambda r: r["since"]),
+        "commendations": list_commendations(conn, today=today, uscc=uscc, limit=500)[1],
+        "penalties": list_penalties(conn, today=today, uscc=uscc, limit=500)[1],
+        "commitments": list_commitments(conn, today=today, uscc=uscc, limit=500)[1],
+        "repairs": list_repair_applications(conn, uscc=uscc, limit=500)[1],
+    }
+
+
+def lists_on(conn: sa.Connection, uscc: str, day: date) -> dict[str, bool]:
+    """On which lists the entity was on `day` (effective dates; recorded dates where kept)."""
+    a, s, r = abnormal_listings.c, serious_listings.c, red_list.c
+    abnormal = conn.execute(sa.select(sa.func.count()).where(
+        a.uscc == uscc, a.listed_on <= day, a.listed_recorded_on <= day,
+        sa.or_(a.removed_on.is_(None), a.removed_on > day,
+               a.removed_recorded_on > day))).scalar_one()
+    serious = conn.execute(sa.select(sa.func.count()).where(
+        s.uscc == uscc, s.listed_on <= day,
+        sa.func.coalesce(s.removed_on, s.auto_removal_on) > day)).scalar_one()
+    red = conn.execute(sa.select(sa.func.count()).where(
+        r.uscc == uscc, r.since <= day, r.recorded_on <= day,
+        sa.or_(r.until.is_(None), r.until > day))).scalar_one()
+    return {"abnormal": abnormal > 0, "serious": serious > 0, "red": red > 0}
+
+
+# -- the timeline ---------------------------------------------------------------------------------
+Spec = tuple[str, str, Callable[[dict], str], str | None]   # date column, kind, text, recorded
+
+
+def _penalty_text(what: str) -> Callable[[dict], str]:
+    return lambda r: f"{what} {r['decision_no'] or ''} {r['violation_type'] or ''}".strip()
+
+
+SOURCES: list[tuple[sa.Table, str, list[Spec]]] = [
+    (penalties, "case_id", [
+        ("opened_on", "penalty.opened", lambda r: f"立案 case opened by {r['department']}", None),
+        ("decided_on", "penalty.decided", _penalty_text("处罚决定 decided"), None),
+        ("published_on", "penalty.published", _penalty_text("公示 published"), None),
+        ("revoked_on", "penalty.revoked",
+         lambda r: f"变更/撤销 {r['revocation_ground']} {r['decision_no']}", None),
+        ("fine_paid_on", "penalty.fine_paid", lambda r: "缴纳罚款 fine paid", None),
+        ("fulfilled_on", "penalty.fulfilled", lambda r: "履行完毕 obligations fulfilled", None),
+        ("repaired_on", "penalty.repaired", _penalty_text("信用修复 repaired"), None)]),
+    (commitments, "commitment_id", [
+        ("committed_on", "commitment.accepted", lambda r: f"告知承诺 {r['permit_type']}", None),
+        ("verified_on", "commitment.verified",
+         lambda r: f"核查 verified: {r['status']} ({r['permit_type']})", None),
+        ("overdue_on", "commitment.overdue", lambda r: "逾期未核查 verification overdue", None),
+        ("repaired_on", "commitment.repaired", lambda r: "虚假承诺已修复 repaired", None)]),
+    (serious_listings, "listing_id", [
+        ("noticed_on", "serious.noticed", lambda r: f"列严告知 notice {r['notice_no']}", None),
+        ("statement_on", "serious.statement", lambda r: "陈述申辩 statement received", None),
+        ("decided_on", "serious.decided",
+         lambda r: f"列入决定 {r['decision_no']}: {r['status']}", None),
+        ("removed_on", "serious.removed", lambda r: f"移出 removed: {r['removal_reason']}", None)]),
+    (abnormal_grounds, "ground_key", [
+        ("arose_on", "abnormal.ground", lambda r: f"列异情形 ground: {GROUNDS[r['ground']]}",
+         "recorded_on"),
+        ("cured_on", "abnormal.cured", lambda r: f"情形消除 cured: {r['cure']}", None)]),
+    (abnormal_listings, "listing_id", [
+        ("listed_on", "abnormal.listed",
+         lambda r: ("标记经营异常 marked abnormal" if r["marked"]
+                    else "列入经营异常名录 listed"), "listed_recorded_on"),
+        ("removed_on", "abnormal.removed", lambda r: f"移出 removed: {r['removal_reason']}",
+         "removed_recorded_on")]),
+    (repair_applications, "repair_id", [
+        ("applied_on", "repair.applied", lambda r: f"信用修复申请 {r['record_kind']}", None),
+        ("decided_on", "repair.decided",
+         lambda r: f"信用修复 {r['status']} ({r['record_kind']})", None)]),
+    (commendations, "document_no", [
+        ("granted_on", "commendation.granted", lambda r: f"诚信典型 commended: {r['title']} "
+         f"({r['department']}, {r['document_no']})", None),
+        ("revoked_on", "commendation.revoked", lambda r: f"撤销荣誉 commendation revoked: "
+         f"{r['title']}", None)]),
+    (red_list, "entity_no", [
+        ("since", "red.joined", lambda r: "列入守信激励名单 joined the red list", "recorded_on"),
+        ("until", "red.left", lambda r: "移出守信激励名单 left the red list", None)]),
+]
+
+
+def timeline(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:
+    """Credit facts of one entity on or before `as_of`, oldest first (see the module doc)."""
+    items: list[Item] = []
+    for table, ref, specs in SOURCES:
+        for row in _rows(conn, table, uscc):
+            for column, kind, text, recorded in specs:
+                on, rec = row.get(column), row.get(recorded) if recorded else None
+                if on is None or on > as_of or (rec is not None and rec > as_of):
+                    continue
+                items.append({"on": on, "kind": kind, "text": text(row),
+                              "ref": str(row[ref]), "recorded_on": rec})
+    items += _supervision_items(conn, uscc, as_of)
+    return sorted(items, key=lambda i: (i["on"], i["kind"], i["ref"]))
+
+
+def _supervision_items(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:
+    """Inspection results and annual reports from supervision's read models."""
+    t = task_results.c
+    results = conn.execute(sa.select(task_results).where(t.uscc == uscc, t.inspected_on <= as_of,
+                                                         t.recorded_on <= as_of)).all()
+    out = [{"on": r.inspected_on, "kind": "inspection.result", "ref": r.task_id,
+            "text": f"抽查检查 inspection ({r.department}): {r.result_code} {r.result_name_zh}",
+            "recorded_on": r.recorded_on} for r in results]
+    out += [{"on": r.withdrawn_on, "kind": "inspection.withdrawn", "ref": r.task_id,
+             "text": f"信用修复后撤下公示 result withdrawn from publicity after repair "
+                     f"({r.department}): {r.result_code}", "recorded_on": None}
+            for r in results if r.withdrawn_on is not None and r.withdrawn_on <= as_of]
+    r = annual_reports.c
+    out += [{"on": row.filed_on, "kind": "annual_report.filed", "ref": str(row.year),
+             "text": f"{row.year}年度报告公示 annual report filed", "recorded_on": None}
+            for row in conn.execute(sa.select(r.year, r.filed_on)
+                                    .join(entities, entities.c.entity_no == r.entity_no)
+                                    .where(entities.c.uscc == uscc, r.filed_on <= as_of))]
+    return out

@@ -1,0 +1,225 @@
+"""Projections of the supervision log into read-model tables."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kernel.projections import Projection, Unit, handles
+from supervision.directory.check_items import CheckItem, CheckList
+from supervision.directory.entities import ENTITY_TYPES, MarketEntity
+from supervision.directory.entities import STATUSES as ENTITY_STATUSES
+from supervision.directory.inspectors import Inspector
+from supervision.directory.tables import (
+    annual_reports,
+    check_items,
+    check_lists,
+    entities,
+    entity_pool,
+    inspector_conflicts,
+    inspector_qualifications,
+    inspectors,
+    published_check_items,
+)
+from supervision.plans.pool import epoch_day
+
+_INSERT_ENTITY = entities.insert()
+_UPDATE_STATUS = (
+    entities.update().where(entities.c.entity_id == sa.bindparam("b_entity_id"))
+    .values(status=sa.bindparam("status"), status_since=sa.bindparam("status_since"),
+            version=sa.bindparam("version"), updated_position=sa.bindparam("position"))
+)
+_INSERT_REPORT = annual_reports.insert()
+_SELECT_NO = sa.select(entities.c.entity_no).where(entities.c.entity_id == sa.bindparam("b_entity_id"))
+
+
+class EntityDirectory(Projection):
+    """检查对象名录 The directory of market entities as the API, views and drawer read it."""
+
+    name = "entity_directory"
+    application = "supervision"
+    tables = (entities, annual_reports)
+
+    @handles(MarketEntity.Registered)
+    def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_ENTITY, {
+            "entity_no": position, "entity_id": e.originator_id.hex, "uscc": e.uscc,
+            "name": e.name, "entity_type": e.entity_type,
+            "legal_representative": e.legal_representative, "region_code": e.region_code,
+            "industry_code": e.industry_code, "registered_on": e.registered_on,
+            "address": e.address, "registering_authority": e.registering_authority,
+            "status": "active", "status_since": e.registered_on, "last_annual_report_year": None,
+            "version": e.originator_version, "updated_position": position,
+        })
+
+    @handles(MarketEntity.StatusChanged)
+    def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
+        unit.execute(_UPDATE_STATUS, {
+            "b_entity_id": e.originator_id.hex, "status": e.status,
+            "status_since": e.effective_on, "version": e.originator_version, "position": position,
+        })
+
+    @handles(MarketEntity.AnnualReportFiled)
+    def annual_report_filed(self, e: MarketEntity.AnnualReportFiled, position: int,
+                            unit: Unit) -> None:
+        entity_no = unit.query(_SELECT_NO, {"b_entity_id": e.originator_id.hex}).scalar_one()
+        unit.execute(_INSERT_REPORT, {"entity_no": entity_no, "year": e.year,
+                                      "filed_on": e.filed_on})
+        unit.query(
+            entities.update().where(entities.c.entity_no == entity_no)
+            .values(last_annual_report_year=sa.case(
+                        (sa.func.coalesce(entities.c.last_annual_report_year, 0) < e.year, e.year),
+                        else_=entities.c.last_annual_report_year),
+                    version=e.originator_version, updated_position=position))
+
+    @handles(MarketEntity.DetailsChanged)
+    def details_changed(self, e: MarketEntity.DetailsChanged, position: int, unit: Unit) -> None:
+        unit.query(entities.update().where(entities.c.entity_id == e.originator_id.hex)
+                   .values(**e.changes, version=e.originator_version, updated_position=position))
+
+
+_INSERT_POOL = entity_pool.insert()
+_POOL_STATUS = (entity_pool.update().where(entity_pool.c.entity_id == sa.bindparam("b_entity_id"))
+                .values(status_code=sa.bindparam("status_code")))
+
+
+def _section(industry_code: str) -> int:
+    return ord(industry_code[0]) - ord("A")
+
+
+class EntityPoolProjection(Projection):
+    """The drawer's integer view of the directory (one narrow row per entity)."""
+
+    name = "entity_pool"
+    application = "supervision"
+    tables = (entity_pool,)
+
+    @handles(MarketEntity.Registered)
+    def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_POOL, {
+            "entity_no": position, "entity_id": e.originator_id.hex,
+            "region_int": int(e.region_code), "type_code": ENTITY_TYPES.index(e.entity_type),
+            "industry_section": _section(e.industry_code), "industry_code": e.industry_code,
+            "registered_day": epoch_day(e.registered_on), "status_code": 0,
+        })
+
+    @handles(MarketEntity.StatusChanged)
+    def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
+        unit.execute(_POOL_STATUS, {"b_entity_id": e.originator_id.hex,
+                                    "status_code": ENTITY_STATUSES.index(e.status)})
+
+    @handles(MarketEntity.DetailsChanged)
+    def details_changed(self, e: MarketEntity.DetailsChanged, position: int, unit: Unit) -> None:
+        values: dict = {}
+        if "region_code" in e.changes:
+            values["region_int"] = int(e.changes["region_code"])
+        if "industry_code" in e.changes:
+            code = e.changes["industry_code"]
+            values.update(industry_code=code, industry_section=_section(code))
+        if values:
+            unit.query(entity_pool.update()
+                       .where(entity_pool.c.entity_id == e.originator_id.hex).values(**values))
+
+
+_INSERT_INSPECTOR = inspectors.insert()
+_INSERT_QUALIFICATION = inspector_qualifications.insert()
+_INSERT_CONFLICT = inspector_conflicts.insert()
+_INSPECTOR_NO = sa.select(inspectors.c.inspector_no).where(
+    inspectors.c.inspector_id == sa.bindparam("b_inspector_id"))
+
+
+class InspectorDirectory(Projection):
+    """执法检查人员名录 Inspectors, their qualifications and declared conflicts of interest."""
+
+    name = "inspector_directory"
+    application = "supervision"
+    tables = (inspectors, inspector_qualifications, inspector_conflicts)
+
+    @handles(Inspector.Registered)
+    def registered(self, e: Inspector.Registered, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_INSPECTOR, {
+            "inspector_no": position, "inspector_id": e.originator_id.hex,
+            "credential_no": e.credential_no, "name": e.name, "department": e.department,
+            "region_code": e.region_code, "region_int": int(e.region_code), "station": e.station,
+            "status": e.status, "status_since": e.status_since,
+            "version": e.originator_version, "updated_position": position,
+        })
+        for code in e.qualifications:
+            unit.execute(_INSERT_QUALIFICATION, {"inspector_no": position, "code": code})
+
+    def _touch(self, e, position: int, unit: Unit, **values) -> int:  # noqa: ANN001
+        number = unit.query(_INSPECTOR_NO, {"b_inspector_id": e.originator_id.hex}).scalar_one()
+        unit.query(inspectors.update().where(inspectors.c.inspector_no == number).values(
+            version=e.originator_version, updated_position=position, **values))
+        return number
+
+    @handles(Inspector.StatusChanged)
+    def status_changed(self, e: Inspector.StatusChanged, position: int, unit: Unit) -> None:
+        self._touch(e, position, unit, status=e.status, status_since=e.effective_on)
+
+    @handles(Inspector.ConflictDeclared)
+    def conflict_declared(self, e: Inspector.ConflictDeclared, position: int, unit: Unit) -> None:
+        number = self._touch(e, position, unit)
+        unit.execute(_INSERT_CONFLICT, {
+            "inspector_no": number, "declaration_no": e.declaration_no, "uscc": e.uscc,
+            "reason": e.reason, "from_on": e.from_on, "to_on": e.to_on,
+            "declared_on": e.declared_on, "withdrawn_on": None, "withdraw_reason": "",
+        })
+
+    @handles(Inspector.ConflictWithdrawn)
+    def conflict_withdrawn(self, e: Inspector.ConflictWithdrawn, position: int, unit: Unit) -> None:
+        number = self._touch(e, position, unit)
+        unit.query(inspector_conflicts.update().where(
+            inspector_conflicts.c.inspector_no == number,
+            inspector_conflicts.c.declaration_no == e.declaration_no,
+        ).values(withdrawn_on=e.withdrawn_on, withdraw_reason=e.reason))
+
+
+def _item_row(fields: dict) -> dict:
+    """Lists become ';'-joined text, as in the CSV import."""
+    return {k: ";".join(v) if isinstance(v, list) else v for k, v in fields.items()}
+
+
+_INSERT_ITEM = check_items.insert()
+_INSERT_LIST = check_lists.insert()
+_INSERT_PUBLISHED = published_check_items.insert()
+
+
+class CheckItemList(Projection):
+    """抽查事项清单 The working list (supervisors) and each department's published list (public)."""
+
+    name = "check_item_list"
+    application = "supervision"
+    tables = (check_items, check_lists, published_check_items)
+
+    @handles(CheckItem.Added)
+    def added(self, e: CheckItem.Added, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_ITEM, {"code": e.code, "department": e.department,
+                                    **_item_row(e.fields), "withdrawn": False,
+                                    "version": e.originator_version, "updated_position": position})
+
+    @handles(CheckItem.Changed)
+    def changed(self, e: CheckItem.Changed, position: int, unit: Unit) -> None:
+        unit.query(check_items.update().where(check_items.c.code == e.code)
+                   .values(**_item_row(e.changes), version=e.originator_version,
+                           updated_position=position))
+
+    @handles(CheckItem.Withdrawn)
+    def withdrawn(self, e: CheckItem.Withdrawn, position: int, unit: Unit) -> None:
+        unit.query(check_items.update().where(check_items.c.code == e.code)
+                   .values(withdrawn=True, version=e.originator_version, updated_position=position))
+
+    @handles(CheckList.Opened)
+    def opened(self, e: CheckList.Opened, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_LIST, {"department": e.department, "version": 0,
+                                    "published_on": None, "item_count": 0})
+
+    @handles(CheckList.Published)
+    def published(self, e: CheckList.Published, position: int, unit: Unit) -> None:
+        unit.query(check_lists.update().where(check_lists.c.department == e.department).values(
+            version=e.version, published_on=e.published_on, item_count=len(e.items)))
+        # The public sees only the newest version: replace the department's rows wholesale.
+        unit.query(published_check_items.delete()
+                   .where(published_check_items.c.department == e.department))
+        for item in e.items:
+            unit.execute(_INSERT_PUBLISHED, {**_item_row(item), "version": e.version,
+                                             "published_on": e.published_on})

@@ -1,0 +1,202 @@
+"""Read side of supervision: small query functions over the read-model tables."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+
+from supervision.directory.tables import (
+    check_items,
+    check_lists,
+    entities,
+    inspector_conflicts,
+    inspector_qualifications,
+    inspectors,
+    published_check_items,
+)
+from supervision.plans.pool import (  # noqa: F401
+    PoolArrays,
+    PoolScope,
+    RosterArrays,
+    load_pool,
+    load_roster,
+)
+
+PUBLIC_ENTITY_COLUMNS = (
+    entities.c.uscc, entities.c.name, entities.c.entity_type, entities.c.region_code,
+    entities.c.industry_code, entities.c.registered_on, entities.c.address,
+    entities.c.registering_authority, entities.c.status, entities.c.status_since,
+)
+
+
+# Built once: public lookups are the hot path, and building a statement costs more than running it.
+PUBLIC_ENTITY = sa.select(*PUBLIC_ENTITY_COLUMNS).where(entities.c.uscc == sa.bindparam("uscc"))
+
+
+def public_entity(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
+    """The public profile of one entity (registration facts only), or None."""
+    row = conn.execute(PUBLIC_ENTITY, {"uscc": uscc}).first()
+    return dict(row._mapping) if row else None
+
+
+def entity_record(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
+    """The supervisor's view of one entity's directory record."""
+    row = conn.execute(sa.select(entities).where(entities.c.uscc == uscc)).first()
+    return dict(row._mapping) if row else None
+
+
+def list_entities(conn: sa.Connection, *, region_prefix: str | None = None,
+                  entity_type: str | None = None, status: str | None = None,
+                  industry_prefix: str | None = None, name: str | None = None,
+                  offset: int = 0, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Filtered, paginated directory listing ordered by USCC; returns (total, page)."""
+    where = []
+    if region_prefix:
+        where.append(entities.c.region_code.startswith(region_prefix, autoescape=True))
+    if entity_type:
+        where.append(entities.c.entity_type == entity_type)
+    if status:
+        where.append(entities.c.status == status)
+    if industry_prefix:
+        where.append(entities.c.industry_code.startswith(industry_prefix, autoescape=True))
+    if name:
+        where.append(entities.c.name.contains(name, autoescape=True))
+    total = conn.execute(sa.select(sa.func.count()).select_from(entities).where(*where)).scalar_one()
+    rows = conn.execute(sa.select(entities).where(*where).order_by(entities.c.uscc)
+                        .offset(offset).limit(limit))
+    return total, [dict(r._mapping) for r in rows]
+
+
+def _with_qualifications(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    held: dict[int, list[str]] = {r["inspector_no"]: [] for r in rows}
+    if held:
+        for no, code in conn.execute(
+                sa.select(inspector_qualifications.c.inspector_no, inspector_qualifications.c.code)
+                .where(inspector_qualifications.c.inspector_no.in_(list(held)))
+                .order_by(inspector_qualifications.c.inspector_no, inspector_qualifications.c.code)):
+            held[no].append(code)
+    return [{**r, "qualifications": held[r["inspector_no"]]} for r in rows]
+
+
+def inspector_record(conn: sa.Connection, credential_no: str) -> dict[str, Any] | None:
+    """One inspector's directory record with qualifications (internal only)."""
+    row = conn.execute(sa.select(inspectors)
+                       .where(inspectors.c.credential_no == credential_no)).first()
+    return _with_qualifications(conn, [dict(row._mapping)])[0] if row else None
+
+
+def list_inspectors(conn: sa.Connection, *, department: str | None = None,
+                    region_prefix: str | None = None, status: str | None = None,
+                    qualification: str | None = None, offset: int = 0,
+                    limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Filtered, paginated inspector listing ordered by credential number; (total, page)."""
+    where = []
+    if department:
+        where.append(inspectors.c.department == department)
+    if region_prefix:
+        where.append(inspectors.c.region_code.startswith(region_prefix, autoescape=True))
+    if status:
+        where.append(inspectors.c.status == status)
+    if qualification:
+        where.append(inspectors.c.inspector_no.in_(
+            sa.select(inspector_qualifications.c.inspector_no)
+            .where(inspector_qualifications.c.code == qualification)))
+    total = conn.execute(sa.select(sa.func.count()).select_from(inspectors).where(*where)).scalar_one()
+    rows = conn.execute(sa.select(inspectors).where(*where).order_by(inspectors.c.credential_no)
+                        .offset(offset).limit(limit))
+    return total, _with_qualifications(conn, [dict(r._mapping) for r in rows])
+
+
+def list_conflicts(conn: sa.Connection, credential_no: str,
+                   include_withdrawn: bool = False) -> list[dict[str, Any]] | None:
+    """An inspector's declarations (回避), newest first; None if no such inspector."""
+    number = conn.execute(sa.select(inspectors.c.inspector_no)
+                          .where(inspectors.c.credential_no == credential_no)).scalar()
+    if number is None:
+        return None
+    c = inspector_conflicts.c
+    stmt = (sa.select(c.declaration_no, c.uscc, entities.c.name.label("entity_name"), c.reason,
+                      c.from_on, c.to_on, c.declared_on, c.withdrawn_on, c.withdraw_reason)
+            .join(entities, entities.c.uscc == c.uscc, isouter=True)
+            .where(c.inspector_no == number).order_by(c.declaration_no.desc()))
+    if not include_withdrawn:
+        stmt = stmt.where(c.withdrawn_on.is_(None))
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+_LIST_FIELDS = ("object_scope_types", "object_scope_industries")
+
+
+def _item(row: sa.Row) -> dict[str, Any]:
+    d = dict(row._mapping)
+    for key in _LIST_FIELDS:
+        d[key] = [p for p in d[key].split(";") if p]
+    return d
+
+
+def check_item_record(conn: sa.Connection, code: str) -> dict[str, Any] | None:
+    """One item of the working list (supervisors)."""
+    row = conn.execute(sa.select(check_items).where(check_items.c.code == code)).first()
+    return _item(row) if row else None
+
+
+def list_check_items(conn: sa.Connection, *, department: str | None = None,
+                     category: str | None = None, method: str | None = None,
+                     include_withdrawn: bool = False, offset: int = 0,
+                     limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """The working check-item list, filtered and paginated by code; (total, page)."""
+    where = [] if include_withdrawn else [check_items.c.withdrawn.is_(False)]
+    for column, value in ((check_items.c.department, department),
+                          (check_items.c.category, category), (check_items.c.method, method)):
+        if value:
+            where.append(column == value)
+    total = conn.execute(sa.select(sa.func.count()).select_from(check_items)
+                         .where(*where)).scalar_one()
+    rows = conn.execute(sa.select(check_items).where(*where).order_by(check_items.c.code)
+                        .offset(offset).limit(limit))
+    return total, [_item(r) for r in rows]
+
+
+def list_check_lists(conn: sa.Connection) -> list[dict[str, Any]]:
+    """Each department's list: published version (0 = never), date and item count."""
+    return [dict(r._mapping) for r in
+            conn.execute(sa.select(check_lists).order_by(check_lists.c.department))]
+
+
+def check_list_record(conn: sa.Connection, department: str) -> dict[str, Any] | None:
+    """One department's list record, or None if it has no items yet."""
+    row = conn.execute(sa.select(check_lists).where(check_lists.c.department == department)).first()
+    return dict(row._mapping) if row else None
+
+
+def published_items(conn: sa.Connection, *, department: str | None = None,
+                    category: str | None = None, offset: int = 0,
+                    limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """The published list (public): each department's newest version only; (total, page)."""
+    p = published_check_items
+    where = [c == v for c, v in ((p.c.department, department), (p.c.category, category)) if v]
+    total = conn.execute(sa.select(sa.func.count()).select_from(p).where(*where)).scalar_one()
+    rows = conn.execute(sa.select(p).where(*where).order_by(p.c.department, p.c.code)
+                        .offset(offset).limit(limit))
+    return total, [_item(r) for r in rows]
+
+
+CODE_LIKE = re.compile(r"^[0-9A-Z]{2,18}$")
+
+
+def search_entities(conn: sa.Connection, q: str, offset: int = 0,
+                    limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
+    """Public search by code prefix or name substring; the exact code first, then code prefixes."""
+    q = q.strip()
+    code = q.upper()
+    by_name = entities.c.name.contains(q, autoescape=True)
+    match = sa.or_(entities.c.uscc.startswith(code, autoescape=True), by_name) \
+        if CODE_LIKE.match(code) else by_name
+    total = conn.execute(sa.select(sa.func.count()).select_from(entities).where(match)).scalar_one()
+    rank = sa.case((entities.c.uscc == code, 0),
+                   (entities.c.uscc.startswith(code, autoescape=True), 1), else_=2)
+    rows = conn.execute(sa.select(*PUBLIC_ENTITY_COLUMNS).where(match)
+                        .order_by(rank, entities.c.uscc).offset(offset).limit(limit))
+    return total, [dict(r._mapping) for r in rows]

@@ -1,0 +1,468 @@
+"""Second random draw (双随机): inspectors for every drawn entity, pure numpy.
+
+Called by ``supervision.plans.drawing.draw``; part of algorithm ``opencheck-draw/1``. Rules (DOMAIN §3):
+
+* a team is ``K = max(inspectors_per_task, len(departments))`` distinct inspectors (行政处罚法
+  Art 42: at least two officers) from the task's *jurisdiction group*: inspectors whose station
+  region shares the first ``jurisdiction_digits`` digits with the entity's region;
+* recusal (回避, 行政处罚法 Art 43): never an inspector with a declared conflict with the entity,
+  never the inspector(s) who inspected it last time;
+* cross-station checks (所所交叉): with ``cross_station`` an inspector from another station
+  (county) is used whenever one is available under the workload cap; otherwise the own station,
+  and the task is flagged in ``same_station``;
+* joint plans (部门联合): column ``j < D`` is reserved for department ``departments[j]``, the other
+  columns are open to every participating department;
+* workload cap. A *pool* is what a column is dealt from: the jurisdiction group (open columns) or
+  one department within it (reserved columns). An inspector's cap is ``1 + sum over the pools he
+  belongs to of ceil(slots of the pool / inspectors in the pool)``; for a single-department plan
+  that is exactly ``ceil(T_g * K / R_g) + 1`` for the T_g tasks and R_g inspectors of group g.
+
+Method. For each pool, rounds of independent uniform permutations of the pool are dealt to the
+slots task by task, so each slot is uniform over the pool and loads differ by at most one. Slots
+breaking a rule (a duplicate at a round boundary, a conflict, a last inspector, the own station)
+are redrawn in vectorised rounds: a uniform proposal among the pool's inspectors under cap (of
+other stations, when cross-station and any is left), kept if it breaks no rule, so each slot
+stays uniform over its eligible inspectors. An own-station slot with no other station left
+under cap tries load-neutral swaps with other tasks' slots (``SWAP_SAMPLE`` candidates a round)
+and keeps its inspector once swaps dry up (under 1 in 32 succeed). The few slots still open
+after ``REJECTION_ROUNDS`` are settled in random order by an exact loop over their candidates;
+a task that cannot be staffed keeps ``-1`` and its reason.
+
+Random words continue the draw's PCG64 stream (``random_raw`` only), in order: per group
+(ascending prefix), per pool (reserved columns, then open columns), ``rounds * R`` words, a
+round's permutation being the pool sorted by ``(word >> b, position)``, ``b`` the bit length of
+``R - 1``; then one word per proposal (its value also orders proposals competing for a cap), one
+per leftover task (the exact loop's order), per exact pick and ``SWAP_SAMPLE`` per swap. A
+uniform index below ``m`` is ``word mod m`` (bias below ``m / 2**64``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+
+import numpy as np
+
+REJECTION_ROUNDS = 32
+SWAP_SAMPLE = 16
+_REGION = 10**6            # 6-digit region codes: their room in a composite key
+
+
+@dataclass(frozen=True)
+class Assignment:
+    teams: np.ndarray          # (n, K) int64 inspector_no, -1 where the task is unassigned
+    unassigned: list[tuple[int, str]]
+    same_station: np.ndarray   # bool (n,): staffed with an own-station inspector (fallback)
+    counters: dict[str, int]
+
+
+def assign_inspectors(task_entity: np.ndarray, task_region: np.ndarray, roster, rules,
+                      bitgen: np.random.BitGenerator) -> Assignment:
+    """Staff every task (one per drawn entity) with a team dealt at random; see module doc.
+
+    ``rules`` is a ``DrawParams`` (team_size, departments, cross_station, jurisdiction_digits).
+    """
+    n, k = len(task_entity), rules.team_size
+    pools = _Pools(roster, rules)
+    task_group = task_region // pools.divisor
+    gi, staffable = pools.locate(task_group)
+    team = np.full((n, k), -1, np.int64)
+    cap = np.ones(roster.inspector_no.size, np.int64)
+    _deal(team, cap, gi, staffable, pools, bitgen)
+    repair = _Repair(team, cap, gi, task_region, _forbidden_keys(task_entity, roster), pools,
+                     roster.region, rules.cross_station, bitgen)
+    repair.find_violations(staffable)
+    repair.rejection_rounds()
+    reasons = repair.exact_loop()
+    unstaffable = np.flatnonzero(~staffable)
+    groups, inverse = np.unique(task_group[unstaffable], return_inverse=True)
+    why = [pools.group_reason(int(g)) for g in groups]
+    reasons.update(zip(unstaffable.tolist(), [why[i] for i in inverse.ravel()]))
+    staffed = team[:, 0] >= 0
+    same_station = np.zeros(n, bool)
+    if rules.cross_station and roster.region.size:
+        same_station = _any(roster.region[team] == task_region[:, None]) & staffed
+    ids = np.full((n, k), -1, np.int64)
+    if roster.inspector_no.size:
+        ids = roster.inspector_no[team]
+        ids[~staffed] = -1
+    unassigned = [(int(task_entity[t]), reasons[t]) for t in sorted(reasons)]
+    counters = {"repaired_slots": repair.repaired,
+                "same_station_fallback": int(same_station.sum()),
+                "unassigned": len(unassigned)}
+    return Assignment(ids, unassigned, same_station, counters)
+
+
+def _any(mask: np.ndarray) -> np.ndarray:
+    """Row-wise any over the few team columns (faster than .any(1) on a narrow axis)."""
+    return reduce(np.logical_or, mask.T) if mask.shape[1] else np.zeros(mask.shape[0], bool)
+
+
+class _Pools:
+    """Usable roster positions ``ro`` in two orderings, by (group, department column, station)
+    for reserved columns and by (group, station) for open columns: each pool, and each station
+    within a pool, is a slice of ``ro``, found by binary search on the sorted ``key``."""
+
+    def __init__(self, roster, rules):
+        depts = tuple(rules.departments)
+        self.plan, self.depts = depts, depts if len(depts) > 1 else ()
+        self.digits, self.k = rules.jurisdiction_digits, rules.team_size
+        self.divisor = 10 ** (6 - self.digits)
+        d, pos = len(self.depts), np.arange(roster.inspector_no.size)
+        dcol = np.zeros(pos.size, np.int64)
+        if depts:                       # participating departments only
+            known = np.unique(roster.department)
+            col = np.array([depts.index(x) if x in depts else -1 for x in known.tolist()])
+            dcol = col[np.searchsorted(known, roster.department)].astype(np.int64)
+            pos, dcol = pos[dcol >= 0], dcol[dcol >= 0]
+        region = roster.region[pos].astype(np.int64)
+        self.groups, gidx = np.unique(region // self.divisor, return_inverse=True)
+        self.gsize = np.bincount(gidx, minlength=self.groups.size)
+        self.dm = max(d, 1)
+        keys = [self._key(0, gidx, dcol, region)] if d else []
+        keys.append(self._key(1, gidx, 0, region))
+        key, ro = np.concatenate(keys), np.tile(pos, len(keys))
+        order = np.lexsort((ro, key))
+        self.key, self.ro = key[order], ro[order]
+        # per column: (ordering, department column); the pool's slice for every group
+        self.col_order = np.array([0] * d + [1] * (self.k - d))
+        self.col_dept = np.array(list(range(d)) + [0] * (self.k - d))
+        g = np.arange(self.groups.size)[:, None]
+        self.lo = np.searchsorted(self.key, self._key(self.col_order, g, self.col_dept, 0))
+        self.hi = np.searchsorted(self.key, self._key(self.col_order, g, self.col_dept, _REGION))
+        self.columns = [(j, j + 1) for j in range(d)] + ([(d, self.k)] if self.k > d else [])
+        self.col_first = np.array([min(j, d) for j in range(self.k)])   # first column of pool
+        self.col_width = np.array([1] * d + [self.k - d] * (self.k - d))
+        self.feasible = (self.hi > self.lo).all(1) & (self.gsize >= self.k)
+        # each station's slice within each column's pool of its group: (stations, k)
+        self.stations = np.unique(region)
+        at = self._key(self.col_order, np.searchsorted(self.groups, self.stations // self.divisor)
+                       [:, None], self.col_dept, self.stations[:, None])
+        self.s_lo = np.searchsorted(self.key, at, "left")
+        self.s_hi = np.searchsorted(self.key, at, "right")
+
+    def _key(self, ordering, group, dcol, region):
+        return ((ordering * self.groups.size + group) * self.dm + dcol) * _REGION + region
+
+    def ranges(self, gi, cols, region):
+        """Slices of ``ro``: the pool of each slot, and its own station within that pool."""
+        flat = gi * self.k + cols
+        lo, hi = self.lo.ravel()[flat], self.hi.ravel()[flat]
+        if self.stations.size == 0:
+            return lo, hi, lo, lo
+        s = np.minimum(np.searchsorted(self.stations, region), self.stations.size - 1)
+        own = self.stations[s] == region            # else no inspector sits at that station
+        at = s * self.k + cols
+        return lo, hi, np.where(own, self.s_lo.ravel()[at], lo), \
+            np.where(own, self.s_hi.ravel()[at], lo)
+
+    def locate(self, task_group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Group index of each task, and whether its group can staff a team at all."""
+        if self.groups.size == 0:
+            return np.zeros(task_group.size, np.int64), np.zeros(task_group.size, bool)
+        if task_group.size * 16 > 10 ** self.digits:    # many tasks: a dense prefix table
+            table = np.full(10 ** self.digits, -1, np.int64)
+            table[self.groups] = np.arange(self.groups.size)
+            gi = table[task_group]
+        else:
+            gi = np.minimum(np.searchsorted(self.groups, task_group), self.groups.size - 1)
+            gi[self.groups[gi] != task_group] = -1
+        staffable = gi >= 0
+        staffable[staffable] = self.feasible[gi[staffable]]
+        return np.maximum(gi, 0), staffable
+
+    def label(self, group: int) -> str:
+        return str(group).zfill(self.digits) if self.digits else "(nationwide)"
+
+    def group_reason(self, group: int) -> str:
+        """Why no task of this jurisdiction group can be staffed at all."""
+        where = f"jurisdiction {self.label(group)}"
+        i = int(np.searchsorted(self.groups, group))
+        if i == self.groups.size or self.groups[i] != group:
+            of = f" of department {'/'.join(map(str, self.plan))}" if self.plan else ""
+            return f"no inspector{of} in {where}"
+        for j, d in enumerate(self.depts):
+            if self.hi[i, j] == self.lo[i, j]:
+                return f"no inspector of department {d} in {where}"
+        return f"only {self.gsize[i]} inspector(s) in {where} ({self.k} needed)"
+
+
+def _deal(team, cap, gi, staffable, pools: _Pools, bitgen) -> None:
+    """Deal rounds of uniform permutations of each pool to its slots, task by task."""
+    rows_all = np.flatnonzero(staffable)
+    small = np.int16 if pools.groups.size < 2**15 else np.int32   # radix sort for int16
+    rows_all = rows_all[np.argsort(gi[rows_all].astype(small), kind="stable")]
+    counts = np.bincount(gi[rows_all], minlength=pools.groups.size)
+    ends = np.cumsum(counts)
+    dealt = np.empty((rows_all.size, team.shape[1]), np.int64)   # tasks in group order
+    for g in np.flatnonzero(counts):
+        s0, s1 = ends[g] - counts[g], ends[g]
+        for j0, j1 in pools.columns:
+            a, b = int(pools.lo[g, j0]), int(pools.hi[g, j0])
+            slots = (s1 - s0) * (j1 - j0)
+            rounds = -(-slots // (b - a))
+            local = _permutations(bitgen, rounds, b - a)[:slots]
+            dealt[s0:s1, j0:j1] = pools.ro[a + local].reshape(s1 - s0, j1 - j0)
+            cap[pools.ro[a:b]] += rounds
+    team[rows_all] = dealt
+
+
+def _permutations(bitgen, rounds: int, size: int) -> np.ndarray:
+    """``rounds`` uniform permutations of range(size), concatenated: sort by (word >> b, i)."""
+    bits = np.uint64(max(1, (size - 1).bit_length()))
+    words = bitgen.random_raw(rounds * size).reshape(rounds, size)
+    words >>= bits
+    words <<= bits
+    words |= np.arange(size, dtype=np.uint64)
+    words.sort(axis=1)
+    return (words & np.uint64((1 << int(bits)) - 1)).astype(np.int64).ravel()
+
+
+def _forbidden_keys(task_entity: np.ndarray, roster) -> np.ndarray:
+    """Sorted unique keys ``task * roster_size + roster_position``: conflicts, last inspectors."""
+    size = roster.inspector_no.size
+    keys = np.concatenate([
+        _pair_keys(task_entity, roster.conflicts[:, 1], roster.conflict_pos, size),
+        _pair_keys(task_entity, roster.last_inspector[:, 0], roster.last_inspector_pos, size)])
+    keys.sort(kind="stable")       # a few sorted runs: merged
+    return keys[np.append(True, keys[1:] != keys[:-1])] if keys.size else keys
+
+
+def _pair_keys(task_entity, entity_col, position, size) -> np.ndarray:
+    """Keys of the pairs whose entity is a task (both sides sorted by entity)."""
+    if entity_col.size == 0 or task_entity.size == 0:
+        return np.zeros(0, np.int64)
+    if entity_col.size <= task_entity.size:     # binary-search the smaller side
+        task = np.minimum(np.searchsorted(task_entity, entity_col), task_entity.size - 1)
+        hit = task_entity[task] == entity_col
+        task, pos = task[hit], position[hit]
+    else:
+        at = np.searchsorted(entity_col, task_entity)
+        task = np.flatnonzero(entity_col[np.minimum(at, entity_col.size - 1)] == task_entity)
+        at = at[task]
+        tasks, rows = [task], [at]
+        while task.size:                        # entities with several pairs: follow the run
+            at = at + 1
+            more = at < entity_col.size
+            more[more] = entity_col[at[more]] == task_entity[task[more]]
+            task, at = task[more], at[more]
+            tasks.append(task)
+            rows.append(at)
+        task, pos = np.concatenate(tasks), position[np.concatenate(rows)]
+    known = pos >= 0
+    return task[known] * size + pos[known]
+
+
+def _is_forbidden(fkeys, task, pos, size) -> np.ndarray:
+    key = np.asarray(task, np.int64) * size + pos
+    if fkeys.size == 0:
+        return np.zeros(key.shape, bool)
+    return fkeys[np.minimum(np.searchsorted(fkeys, key), fkeys.size - 1)] == key
+
+
+def _under_cap(y: np.ndarray, load: np.ndarray, cap: np.ndarray, priority) -> np.ndarray:
+    """Accept proposals, by random priority, while each inspector stays within his cap."""
+    room = cap - load
+    crowded = (np.bincount(y, minlength=cap.size) > room)[y]
+    ok = np.ones(y.size, bool)
+    if crowded.any():
+        idx = np.flatnonzero(crowded)           # by inspector, then random priority
+        bits = np.uint64(max(int(cap.size - 1).bit_length(), 1))
+        key = (y[idx].astype(np.uint64) << (np.uint64(64) - bits)) | (priority[idx] >> bits)
+        order = idx[np.argsort(key, kind="stable")]
+        ys = y[order]
+        first = np.ones(ys.size, bool)
+        first[1:] = ys[1:] != ys[:-1]
+        start = np.maximum.accumulate(np.where(first, np.arange(ys.size), 0))
+        ok[order] = np.arange(ys.size) - start < room[ys]
+    return ok
+
+
+class _Repair:
+    """Redraw violating slots: vectorised rounds first, then an exact loop for leftovers."""
+
+    def __init__(self, team, cap, gi, task_region, fkeys, pools: _Pools, region,
+                 cross_station: bool, bitgen):
+        self.team, self.cap, self.gi = team, cap, gi
+        self.task_region, self.fkeys, self.pools = task_region, fkeys, pools
+        self.region, self.cross_station, self.bitgen = region, cross_station, bitgen
+        self.size = cap.size
+        self.load = np.bincount(team[team >= 0], minlength=cap.size)
+        self.repaired = 0                       # slots given another inspector
+        self._tasks_of = None                   # tasks per group, built for the first swap
+
+    def find_violations(self, staffable: np.ndarray) -> None:
+        """Hard (duplicate, conflict, last inspector) and soft (own station) slot violations."""
+        team, (n, k) = self.team, self.team.shape
+        hard = np.zeros((n, k), bool)
+        for j in range(1, k):
+            hard[:, j] = _any(team[:, :j] == team[:, j:j + 1])
+        barred_task, barred = np.divmod(self.fkeys, max(self.size, 1))
+        for j in range(k):                      # conflicts and last inspectors in the team
+            hit = team[barred_task, j] == barred
+            hard[barred_task[hit], j] = True
+        self.has_pairs = np.zeros(n, bool)
+        self.has_pairs[barred_task] = True
+        hard &= staffable[:, None]
+        soft = np.zeros((n, k), bool)
+        if self.cross_station and n and self.size:
+            soft = (self.region[team] == self.task_region[:, None]) & staffable[:, None]
+        self.hard, self.soft = hard, soft
+
+    def _avoidable(self, t, c):
+        """Whether the slot's pool has inspectors of another station than the task's."""
+        lo, hi, s_lo, s_hi = self.pools.ranges(self.gi[t], c, self.task_region[t])
+        return self.cross_station & (hi - lo > s_hi - s_lo)
+
+    def rejection_rounds(self) -> None:
+        """Redraw open slots uniformly among their pool's inspectors under cap (of another
+        station when cross-station and any is left); keep the proposals breaking no rule."""
+        k, ro = self.team.shape[1], self.pools.ro
+        team, hard, soft = self.team.ravel(), self.hard.ravel(), self.soft.ravel()
+        slots = np.flatnonzero(hard | soft)            # flat slot index: task * k + column
+        task = slots // k
+        bounds = self.pools.ranges(self.gi[task], slots - task * k, self.task_region[task])
+        avoid = self.cross_station & (bounds[1] - bounds[0] > bounds[3] - bounds[2])
+        unavoidable = ~avoid & ~hard[slots]     # a one-station pool: the own station stays
+        soft[slots[unavoidable]] = False
+        slots, avoid, bounds = slots[~unavoidable], avoid[~unavoidable], \
+            [b[~unavoidable] for b in bounds]
+        for _ in range(REJECTION_ROUNDS):
+            if slots.size == 0:
+                break
+            task = slots // k
+            lead = np.flatnonzero(np.append(True, task[1:] != task[:-1]))  # a slot per task
+            free = self.load[ro] < self.cap[ro]
+            first = np.concatenate(([0], np.cumsum(free)))
+            lo, hi, s_lo, s_hi = (first[b[lead]] for b in bounds)
+            other = hi - lo - (s_hi - s_lo)             # free inspectors of other stations
+            away = avoid[lead] & (other > 0)
+            # no other station left under cap: try load-neutral swaps with other tasks' slots
+            stuck = avoid[lead] & (other == 0) & ~hard[slots[lead]]
+            swapped = np.flatnonzero(stuck)
+            swapped = swapped[self._swap(task[lead[swapped]], slots[lead[swapped]] % k,
+                                         SWAP_SAMPLE)]
+            if swapped.size * 32 < stuck.sum():     # swaps have dried up: keep own station
+                soft[slots[lead[stuck]]] = False
+                swapped = np.flatnonzero(stuck)
+            span = np.where(away, other, hi - lo)
+            go = np.flatnonzero(~stuck & (span > 0))
+            s, t = slots[lead[go]], task[lead[go]]
+            words = self.bitgen.random_raw(go.size)
+            u = (words % span[go].astype(np.uint64)).astype(np.int64)
+            skip = away[go] & (u >= s_lo[go] - lo[go])  # jump over the own station's slice
+            y = ro[free][lo[go] + u + np.where(skip, s_hi[go] - s_lo[go], 0)]
+            ok = team[t * k] != y
+            for j in range(1, k):
+                ok &= team[t * k + j] != y
+            check = np.flatnonzero(ok & self.has_pairs[t])
+            ok[check] = ~_is_forbidden(self.fkeys, t[check], y[check], self.size)
+            idx = np.flatnonzero(ok)
+            idx = idx[_under_cap(y[idx], self.load, self.cap, words[idx])]
+            self._replace(t[idx], s[idx] - t[idx] * k, y[idx])
+            done = np.zeros(slots.size, bool)
+            done[lead[go[idx]]] = done[lead[swapped]] = True
+            if not done.any():
+                break
+            slots, avoid, bounds = slots[~done], avoid[~done], [b[~done] for b in bounds]
+        # soft slots still without another station under cap keep their own-station inspector
+        free = self.load[ro] < self.cap[ro]
+        first = np.concatenate(([0], np.cumsum(free)))
+        other = first[bounds[1]] - first[bounds[0]] - (first[bounds[3]] - first[bounds[2]])
+        soft[slots[avoid & (other == 0) & ~hard[slots]]] = False
+
+    def _replace(self, rows, cols, new) -> None:
+        old = self.team[rows, cols]
+        self.load -= np.bincount(old, minlength=self.size)
+        self.load += np.bincount(new, minlength=self.size)
+        self.team[rows, cols] = new
+        self.hard[rows, cols] = self.soft[rows, cols] = False
+        self.repaired += len(rows)
+
+    def exact_loop(self) -> dict[int, str]:
+        """Settle the remaining violating slots one by one; returns unassigned task reasons."""
+        reasons: dict[int, str] = {}
+        rows = np.flatnonzero(_any(self.hard | self.soft))
+        # in random order: under scarcity no entity number is served first
+        for t in rows[np.argsort(self.bitgen.random_raw(rows.size), kind="stable")]:
+            for c in np.flatnonzero(self.hard[t] | self.soft[t]):
+                if not self._settle(int(t), int(c)):
+                    reasons[int(t)] = self._reason(int(t), int(c))
+                    staffed = self.team[t][self.team[t] >= 0]
+                    self.load -= np.bincount(staffed, minlength=self.size)
+                    self.team[t] = -1
+                    break
+        return reasons
+
+    def _settle(self, t: int, c: int) -> bool:
+        g = self.gi[t]
+        members = self.pools.ro[self.pools.lo[g, c]:self.pools.hi[g, c]]
+        cand = members[~np.isin(members, self.team[t])]
+        cand = cand[~_is_forbidden(self.fkeys, t, cand, self.size)]
+        cand = cand[self.load[cand] < self.cap[cand]]
+        if self._avoidable(np.array([t]), np.array([c]))[0]:
+            other = cand[self.region[cand] != self.task_region[t]]
+            if other.size:
+                cand = other
+            elif self._swap(np.array([t]), np.array([c]), SWAP_SAMPLE)[0]:
+                return True
+            elif not self.hard[t, c]:
+                self.soft[t, c] = False     # own station is the only choice left: keep it
+                return True
+        elif cand.size == 0 and self._swap(np.array([t]), np.array([c]), SWAP_SAMPLE)[0]:
+            return True
+        if cand.size == 0:
+            return False
+        pick = cand[int(self.bitgen.random_raw()) % cand.size]
+        self._replace(np.array([t]), np.array([c]), np.array([pick]))
+        return True
+
+    def _swap(self, t: np.ndarray, c: np.ndarray, samples: int) -> np.ndarray:
+        """Exchange each slot (one per task) with the first valid of ``samples`` slots drawn
+        uniformly from its pool in other tasks; loads are unchanged. Returns which swapped."""
+        if t.size == 0:
+            return np.zeros(0, bool)
+        if self._tasks_of is None:
+            counts = np.bincount(self.gi, minlength=self.pools.groups.size)
+            self._tasks_of = (np.argsort(self.gi, kind="stable"), np.cumsum(counts) - counts,
+                              counts)
+        order, start, count = self._tasks_of
+        j0, width = self.pools.col_first[c], self.pools.col_width[c]
+        g, x = self.gi[t], self.team[t, c]
+        u = self.bitgen.random_raw(t.size * samples).reshape(t.size, samples)
+        u = (u % (count[g] * width).astype(np.uint64)[:, None]).astype(np.int64)
+        t2 = order[start[g][:, None] + u // width[:, None]]
+        c2 = j0[:, None] + u % width[:, None]
+        z = self.team[t2, c2]
+        ok = (t2 != t[:, None]) & (z >= 0) & ~(self.hard[t2, c2] | self.soft[t2, c2])
+        for j in range(self.team.shape[1]):
+            ok &= (self.team[t[:, None], j] != z) & ((self.team[t2, j] != x[:, None]) | (j == c2))
+        ok &= ~_is_forbidden(self.fkeys, t[:, None], z, self.size)
+        ok &= ~_is_forbidden(self.fkeys, t2, x[:, None], self.size)
+        ok &= (self.region[z] != self.task_region[t][:, None]) | ~self._avoidable(t, c)[:, None]
+        if self.cross_station:
+            ok &= (self.region[x][:, None] != self.task_region[t2]) | ~self._avoidable(t2, c2)
+        pick = ok.argmax(1)
+        rows = np.arange(t.size)
+        t2, c2, z = t2[rows, pick], c2[rows, pick], z[rows, pick]
+        # each task in at most one exchange per call
+        ok = ok.any(1) & ~np.isin(t2, t)
+        ok &= np.bincount(t2, weights=ok, minlength=self.team.shape[0])[t2] == 1
+        self.team[t2[ok], c2[ok]] = x[ok]
+        self.team[t[ok], c[ok]] = z[ok]
+        self.hard[t[ok], c[ok]] = self.soft[t[ok], c[ok]] = False
+        self.repaired += 2 * int(ok.sum())
+        return ok
+
+    def _reason(self, t: int, c: int) -> str:
+        g = self.gi[t]
+        where = f"jurisdiction {self.pools.label(int(self.pools.groups[g]))}"
+        members = self.pools.ro[self.pools.lo[g, c]:self.pools.hi[g, c]]
+        eligible = int((~_is_forbidden(self.fkeys, t, members, self.size)).sum())
+        reserved = c < len(self.pools.depts)
+        who = f"inspector(s) of department {self.pools.depts[c]}" if reserved else "inspector(s)"
+        need = 1 if reserved else self.pools.k
+        if eligible < need:
+            return (f"only {eligible} eligible {who} in {where} after conflicts of interest "
+                    f"and last-inspector exclusion ({need} needed)")
+        return f"the {eligible} eligible {who} in {where} are at their workload cap or on the team"

@@ -1,0 +1,145 @@
+"""API schemas of plans, draws and tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from supervision.directory.schemas import EntityType
+from supervision.plans.plan import PlanScope, PlanTerms
+from supervision.tasks.schemas import PublishedInspection
+
+RISK_CLASS_DOC = "per credit risk class A–D (国市监信发〔2022〕6号)"
+
+
+class ScopeIn(BaseModel):
+    region_prefix: str = Field("", max_length=6, pattern=r"^\d{0,6}$",
+                               description="GB/T 2260 prefix: 33 province, 3307 city")
+    industries: list[str] = Field([], max_length=50, description="GB/T 4754 prefixes; [] = all")
+    entity_types: list[EntityType] = Field([], description="[] = all (undirected 不定向)")
+
+
+class PlanCreate(BaseModel):
+    """A spot-check plan (抽查计划); omitted numbers take the configured rules' defaults."""
+
+    name: str = Field(..., min_length=1, max_length=200)
+    lead_department: str = Field(..., max_length=50)
+    departments: list[str] = Field([], max_length=10, description="joint plan: other departments")
+    check_items: list[str] = Field(..., min_length=1, max_length=100)
+    scope: ScopeIn = ScopeIn()
+    ratios: dict[str, float] | None = Field(None, description=f"sampling ratio {RISK_CLASS_DOC}")
+    targeted: list[str] = Field([], max_length=10_000,
+                                description="USCCs with complaints etc. (own stratum)")
+    targeted_ratio: float | None = Field(None, ge=0, le=1)
+    cool_off_days: dict[str, int] | None = Field(None, description=f"days {RISK_CLASS_DOC}")
+    inspectors_per_task: int | None = Field(None, ge=0, le=10, description="at least 2")
+    cross_station: bool = Field(True, description="所所交叉: prefer inspectors of another station")
+    jurisdiction_digits: int = Field(4, ge=0, le=6,
+                                     description="inspectors share the first N region digits")
+    due_on: date
+
+    def to_terms(self, draw_rules: Any) -> PlanTerms:
+        return PlanTerms(
+            name=self.name, lead_department=self.lead_department,
+            departments=tuple(self.departments), check_items=tuple(self.check_items),
+            scope=PlanScope(self.scope.region_prefix, tuple(self.scope.industries),
+                            tuple(self.scope.entity_types)),
+            ratios=self.ratios if self.ratios is not None else draw_rules.ratios.model_dump(),
+            targeted=tuple(t.strip().upper() for t in self.targeted),
+            targeted_ratio=(self.targeted_ratio if self.targeted_ratio is not None
+                            else draw_rules.targeted_ratio),
+            cool_off_days=(self.cool_off_days if self.cool_off_days is not None
+                           else draw_rules.cooloff_days.model_dump()),
+            inspectors_per_task=(self.inspectors_per_task if self.inspectors_per_task is not None
+                                 else draw_rules.min_inspectors),
+            cross_station=self.cross_station, jurisdiction_digits=self.jurisdiction_digits,
+            due_on=self.due_on)
+
+
+class DrawRecordPublic(BaseModel):
+    draw_no: int
+    drawn_on: date
+    reason: str
+    drawn: int
+    unassigned: int
+    record: dict[str, Any]
+
+
+class PlanPublic(BaseModel):
+    plan_id: str
+    name: str
+    lead_department: str
+    departments: list[str]
+    check_items: list[str]
+    region_prefix: str
+    directed: bool
+    status: Literal["drafted", "published", "drawn", "closed"]
+    published_on: date | None
+    due_on: date
+    closed_on: date | None
+    draw_records: list[DrawRecordPublic]
+
+
+class PlanRecord(PlanPublic):
+    """The supervisor's view: adds the full terms."""
+
+    terms: dict[str, Any]
+    drafted_by: str
+    drafted_on: date
+
+
+class DrawRequest(BaseModel):
+    public_random: str = Field(..., min_length=1, max_length=200,
+                               description="a random value published after the plan, e.g. a "
+                                           "lottery draw number; fixes the seed")
+
+
+class RedrawRequest(DrawRequest):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+class VerificationPublic(BaseModel):
+    plan_id: str
+    draw_no: int
+    verified: bool
+    differences: list[str]
+    algorithm_version: str
+    seed: str
+    public_random: str
+    pool_digest: str
+    fingerprint: str
+
+
+class TeamMember(BaseModel):
+    inspector_no: int
+    department: str
+
+
+class TaskPublic(BaseModel):
+    task_id: str
+    plan_id: str
+    draw_no: int
+    uscc: str
+    entity_name: str
+    entity_address: str
+    departments: list[str]
+    check_items: list[str]
+    status: str
+    unassigned_reason: str
+    short_staffed: bool = False
+    assigned_on: date
+    due_on: date
+    started_on: date | None = None
+    team: list[TeamMember]
+
+
+class DrawnEntity(BaseModel):
+    uscc: str
+    name: str
+
+
+class PublicPlanDetail(PlanPublic):
+    drawn_entities: list[DrawnEntity]
+    published_results: list[PublishedInspection] = []

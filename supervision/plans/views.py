@@ -1,0 +1,116 @@
+"""Read side of plans, draws and tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from supervision.directory.tables import entities
+from supervision.plans.tables import plan_draws, plans, task_inspectors, tasks
+
+PUBLIC_RECORD_KEYS = ("algorithm_version", "seed", "public_random", "pool_digest", "params",
+                      "params_digest", "strata", "fingerprint", "pool_size", "roster_size", "drawn")
+
+
+def _plan_row(row: sa.Row) -> dict[str, Any]:
+    d = dict(row._mapping)
+    d["departments"] = d["departments"].split(";") if d["departments"] else []
+    d["check_items"] = d["check_items"].split(";") if d["check_items"] else []
+    return d
+
+
+def draw_records(conn: sa.Connection, plan_id: str, public: bool = False) -> list[dict[str, Any]]:
+    rows = conn.execute(sa.select(plan_draws).where(plan_draws.c.plan_id == plan_id)
+                        .order_by(plan_draws.c.draw_no)).all()
+    out = []
+    for r in rows:
+        rec = dict(r.record)
+        if public:  # unassigned reasons may name inspector constraints: counts only
+            rec = {k: rec[k] for k in PUBLIC_RECORD_KEYS if k in rec}
+        out.append({"draw_no": r.draw_no, "drawn_on": r.drawn_on, "reason": r.reason,
+                    "drawn": r.drawn, "unassigned": r.unassigned, "record": rec})
+    return out
+
+
+def plan(conn: sa.Connection, plan_id: str, public: bool = False) -> dict[str, Any] | None:
+    where = [plans.c.plan_id == plan_id]
+    if public:
+        where.append(plans.c.status != "drafted")
+    row = conn.execute(sa.select(plans).where(*where)).first()
+    if row is None:
+        return None
+    return {**_plan_row(row), "draw_records": draw_records(conn, plan_id, public)}
+
+
+def list_plans(conn: sa.Connection, *, status: str | None = None, department: str | None = None,
+               public: bool = False, offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
+    where = []
+    if public:
+        where.append(plans.c.status != "drafted")
+    if status:
+        where.append(plans.c.status == status)
+    if department:
+        where.append(plans.c.departments.contains(department, autoescape=True))
+    total = conn.execute(sa.select(sa.func.count()).select_from(plans).where(*where)).scalar_one()
+    rows = conn.execute(sa.select(plans).where(*where)
+                        .order_by(plans.c.drafted_on.desc(), plans.c.plan_id)
+                        .offset(offset).limit(limit)).all()
+    return total, [{**_plan_row(r), "draw_records": draw_records(conn, r.plan_id, public)}
+                   for r in rows]
+
+
+def _task_query(where: list[Any]) -> sa.Select:
+    return (sa.select(tasks, entities.c.name.label("entity_name"),
+                      entities.c.address.label("entity_address"))
+            .join(entities, entities.c.entity_no == tasks.c.entity_no).where(*where))
+
+
+def _with_team(conn: sa.Connection, rows: list[sa.Row]) -> list[dict[str, Any]]:
+    ids = [r.task_id for r in rows]
+    team: dict[str, list[dict]] = {i: [] for i in ids}
+    for m in conn.execute(sa.select(task_inspectors).where(task_inspectors.c.task_id.in_(ids),
+                                                           task_inspectors.c.active.is_(True))
+                          .order_by(task_inspectors.c.inspector_no)):
+        team[m.task_id].append({"inspector_no": m.inspector_no, "department": m.department})
+    out = []
+    for r in rows:
+        d = dict(r._mapping)
+        d["departments"] = d["departments"].split(";")
+        d["check_items"] = d["check_items"].split(";")
+        d["team"] = team[r.task_id]
+        out.append(d)
+    return out
+
+
+def plan_tasks(conn: sa.Connection, plan_id: str, *, status: str | None = None,
+               offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
+    where = [tasks.c.plan_id == plan_id] + ([tasks.c.status == status] if status else [])
+    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
+    rows = conn.execute(_task_query(where).order_by(tasks.c.uscc).offset(offset).limit(limit)).all()
+    return total, _with_team(conn, rows)
+
+
+def inspector_tasks(conn: sa.Connection, inspector_no: int, *, status: str | None = None,
+                    due_before=None, offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
+    """An inspector's inbox: only tasks the inspector is (still) assigned to."""
+    mine = sa.select(task_inspectors.c.task_id).where(
+        task_inspectors.c.inspector_no == inspector_no, task_inspectors.c.active.is_(True))
+    where = [tasks.c.task_id.in_(mine)]
+    if status:
+        where.append(tasks.c.status == status)
+    if due_before:
+        where.append(tasks.c.due_on <= due_before)
+    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
+    rows = conn.execute(_task_query(where).order_by(tasks.c.due_on, tasks.c.uscc)
+                        .offset(offset).limit(limit)).all()
+    return total, _with_team(conn, rows)
+
+
+def public_drawn_entities(conn: sa.Connection, plan_id: str, draw_no: int) -> list[dict]:
+    """Entities drawn by a published draw (public: code and name, no inspectors)."""
+    rows = conn.execute(sa.select(tasks.c.uscc, entities.c.name)
+                        .join(entities, entities.c.entity_no == tasks.c.entity_no)
+                        .where(tasks.c.plan_id == plan_id, tasks.c.draw_no == draw_no)
+                        .order_by(tasks.c.uscc)).all()
+    return [{"uscc": r.uscc, "name": r.name} for r in rows]

@@ -1,0 +1,240 @@
+"""Read side of inspection tasks: task records, supervisors' lists, referrals, notifications and
+the public record of published results (一公开: never inspectors, never unpublished results)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from kernel.db import users
+from supervision.directory.tables import entities
+from supervision.plans.tables import plans, task_inspectors, tasks
+from supervision.tasks.tables import (
+    notification_reads,
+    notifications,
+    task_follow_ups,
+    task_referrals,
+    task_results,
+)
+
+VIEWS = ("all", "unacknowledged", "short_staffed", "awaiting_publication",
+         "publication_overdue")
+
+
+def on_team(conn: sa.Connection, task_id: str, inspector_no: int) -> bool:
+    """Is the inspector on the task's current team (a recused inspector no longer is)?"""
+    return conn.execute(sa.select(task_inspectors.c.task_id).where(
+        task_inspectors.c.task_id == task_id, task_inspectors.c.inspector_no == inspector_no,
+        task_inspectors.c.active.is_(True))).first() is not None
+
+
+def task_exists(conn: sa.Connection, task_id: str) -> bool:
+    return conn.execute(sa.select(tasks.c.task_id).where(tasks.c.task_id == task_id)).first() \
+        is not None
+
+
+def _results(conn: sa.Connection, ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {i: [] for i in ids}
+    follow: dict[tuple[str, str], list[dict]] = {}
+    for f in conn.execute(sa.select(task_follow_ups).where(task_follow_ups.c.task_id.in_(ids))
+                          .order_by(task_follow_ups.c.follow_up_no)):
+        follow.setdefault((f.task_id, f.department), []).append(dict(f._mapping))
+    for r in conn.execute(sa.select(task_results).where(task_results.c.task_id.in_(ids))
+                          .order_by(task_results.c.department)):
+        d = dict(r._mapping)
+        d["signatures"] = [int(s) for s in d["signatures"].split(";") if s]
+        d["follow_ups"] = follow.get((r.task_id, r.department), [])
+        out[r.task_id].append(d)
+    return out
+
+
+def _records(conn: sa.Connection, rows: list[sa.Row]) -> list[dict[str, Any]]:
+    ids = [r.task_id for r in rows]
+    team: dict[str, list[dict]] = {i: [] for i in ids}
+    for m in conn.execute(sa.select(task_inspectors).where(task_inspectors.c.task_id.in_(ids),
+                                                           task_inspectors.c.active.is_(True))
+                          .order_by(task_inspectors.c.inspector_no)):
+        team[m.task_id].append(dict(m._mapping))
+    refs: dict[str, list[dict]] = {i: [] for i in ids}
+    for f in conn.execute(sa.select(task_referrals).where(task_referrals.c.task_id.in_(ids))
+                          .order_by(task_referrals.c.referral_no)):
+        refs[f.task_id].append(dict(f._mapping))
+    results = _results(conn, ids)
+    out = []
+    for r in rows:
+        d = dict(r._mapping)
+        d["departments"], d["check_items"] = d["departments"].split(";"), d["check_items"].split(";")
+        d.update(team=team[r.task_id], results=results[r.task_id], referrals=refs[r.task_id])
+        out.append(d)
+    return out
+
+
+def _select(where: list[Any]) -> sa.Select:
+    return (sa.select(tasks, entities.c.name.label("entity_name"),
+                      entities.c.address.label("entity_address"))
+            .join(entities, entities.c.entity_no == tasks.c.entity_no).where(*where))
+
+
+def task_record(conn: sa.Connection, task_id: str) -> dict[str, Any] | None:
+    rows = conn.execute(_select([tasks.c.task_id == task_id])).all()
+    return _records(conn, rows)[0] if rows else None
+
+
+def list_tasks(conn: sa.Connection, today: date, *, view: str = "all", plan_id: str | None = None,
+               department: str | None = None, status: str | None = None,
+               offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
+    """Supervisors' lists: unacknowledged, short-staffed, awaiting publication, overdue."""
+    where: list[Any] = []
+    if plan_id:
+        where.append(tasks.c.plan_id == plan_id)
+    if status:
+        where.append(tasks.c.status == status)
+    unpublished = [task_results.c.task_id == tasks.c.task_id, task_results.c.published_on.is_(None)]
+    if department:
+        where.append(tasks.c.departments.contains(department, autoescape=True))
+        unpublished.append(task_results.c.department == department)
+    if view == "unacknowledged":
+        where.append(sa.exists().where(task_inspectors.c.task_id == tasks.c.task_id,
+                                       task_inspectors.c.active.is_(True),
+                                       task_inspectors.c.acknowledged_on.is_(None)))
+    elif view == "short_staffed":
+        where.append(sa.or_(tasks.c.short_staffed.is_(True), tasks.c.status == "unstaffed"))
+    elif view == "awaiting_publication":
+        where.append(sa.exists().where(*unpublished))
+    elif view == "publication_overdue":
+        where.append(sa.exists().where(*unpublished, task_results.c.publish_by < today))
+    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
+    rows = conn.execute(_select(where).order_by(tasks.c.due_on, tasks.c.uscc, tasks.c.task_id)
+                        .offset(offset).limit(limit)).all()
+    return total, _records(conn, rows)
+
+
+def unpublished_past_deadline(conn: sa.Connection, today: date) -> list[tuple[str, str]]:
+    """(task_id, department) of results past their deadline, unpublished and not yet flagged."""
+    return [tuple(r) for r in conn.execute(
+        sa.select(task_results.c.task_id, task_results.c.department).where(
+            task_results.c.published_on.is_(None), task_results.c.publish_by < today,
+            task_results.c.publication_overdue_on.is_(None))
+        .order_by(task_results.c.publish_by, task_results.c.task_id))]
+
+
+def referrals(conn: sa.Connection, department: str | None, offset: int = 0,
+              limit: int = 50) -> tuple[int, list[dict]]:
+    """抄告 The findings copied to a department (its queue), newest first."""
+    where = [task_referrals.c.to_department == department] if department else []
+    total = conn.execute(sa.select(sa.func.count()).select_from(task_referrals)
+                         .where(*where)).scalar_one()
+    rows = conn.execute(
+        sa.select(task_referrals, entities.c.name.label("entity_name"))
+        .join(entities, entities.c.uscc == task_referrals.c.uscc, isouter=True).where(*where)
+        .order_by(task_referrals.c.referred_on.desc(), task_referrals.c.task_id,
+                  task_referrals.c.referral_no).offset(offset).limit(limit)).all()
+    return total, [dict(r._mapping) for r in rows]
+
+
+def inspectors_of_users(conn: sa.Connection, user_ids: list[int]) -> dict[int, int]:
+    """user id -> inspector_no for the active users linked to an inspector record."""
+    rows = conn.execute(sa.select(users.c.id, users.c.inspector_no).where(
+        users.c.id.in_(user_ids), users.c.active.is_(True), users.c.inspector_no.is_not(None)))
+    return {r.id: r.inspector_no for r in rows}
+
+
+# -- one open (一公开) ---------------------------------------------------------------------------
+PUBLIC_COLUMNS = (task_results.c.task_id, task_results.c.uscc,
+                  entities.c.name.label("entity_name"), task_results.c.plan_id,
+                  plans.c.name.label("plan_name"), tasks.c.check_items, task_results.c.department,
+                  task_results.c.result_code, task_results.c.result_name_zh,
+                  task_results.c.result_name_en, task_results.c.inspected_on,
+                  task_results.c.published_on)
+
+
+# One entity's published results, newest first: (unordered select, ordering), built once for
+# the public credit record.
+PUBLISHED_OF_ENTITY = (
+    sa.select(*PUBLIC_COLUMNS)
+    .join(tasks, tasks.c.task_id == task_results.c.task_id)
+    .join(entities, entities.c.entity_no == task_results.c.entity_no)
+    .join(plans, plans.c.plan_id == task_results.c.plan_id)
+    .where(task_results.c.published_on.is_not(None), task_results.c.withdrawn_on.is_(None),
+           task_results.c.uscc == sa.bindparam("uscc")),
+    (task_results.c.published_on.desc(), task_results.c.task_id, task_results.c.department))
+
+
+def published_result(conn: sa.Connection, task_id: str, department: str) -> dict | None:
+    """A department's published result (uscc, published_on, problem_found, withdrawn_on)."""
+    r = task_results.c
+    row = conn.execute(sa.select(r.uscc, r.published_on, r.problem_found, r.withdrawn_on)
+                       .where(r.task_id == task_id, r.department == department,
+                              r.published_on.is_not(None))).first()
+    return dict(row._mapping) if row else None
+
+
+def published_inspection(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The public form of a PUBLIC_COLUMNS row."""
+    return {**row, "check_items": row["check_items"].split(";")}
+
+
+def published_inspections(conn: sa.Connection, *, uscc: str | None = None,
+                          plan_id: str | None = None, offset: int = 0,
+                          limit: int | None = 50) -> tuple[int, list[dict]]:
+    """Published results only, without findings or anything about the inspectors."""
+    where = [task_results.c.published_on.is_not(None), task_results.c.withdrawn_on.is_(None)]
+    if uscc:
+        where.append(task_results.c.uscc == uscc)
+    if plan_id:
+        where.append(task_results.c.plan_id == plan_id)
+    total = conn.execute(sa.select(sa.func.count()).select_from(task_results)
+                         .where(*where)).scalar_one()
+    stmt = (sa.select(*PUBLIC_COLUMNS)
+            .join(tasks, tasks.c.task_id == task_results.c.task_id)
+            .join(entities, entities.c.entity_no == task_results.c.entity_no)
+            .join(plans, plans.c.plan_id == task_results.c.plan_id).where(*where)
+            .order_by(task_results.c.published_on.desc(), task_results.c.uscc,
+                      task_results.c.task_id, task_results.c.department).offset(offset))
+    rows = conn.execute(stmt.limit(limit) if limit is not None else stmt).all()
+    return total, [published_inspection(r._mapping) for r in rows]
+
+
+# -- notifications -------------------------------------------------------------------------------
+def _notification_select(inspector_no: int) -> sa.Select:
+    read = notification_reads.c
+    return (sa.select(notifications, entities.c.name.label("entity_name"),
+                      read.read_at.is_not(None).label("read"))
+            .join(entities, entities.c.uscc == notifications.c.uscc, isouter=True)
+            .join(notification_reads, sa.and_(read.inspector_no == notifications.c.inspector_no,
+                                               read.position == notifications.c.position),
+                  isouter=True)
+            .where(notifications.c.inspector_no == inspector_no))
+
+
+def inspector_notifications(conn: sa.Connection, inspector_no: int, *, unread: bool = False,
+                            after: int | None = None, offset: int = 0,
+                            limit: int = 50) -> tuple[int, list[dict]]:
+    stmt = _notification_select(inspector_no)
+    if unread:
+        stmt = stmt.where(notification_reads.c.read_at.is_(None))
+    if after is not None:
+        stmt = stmt.where(notifications.c.position > after)
+    total = conn.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
+    order = notifications.c.position if after is not None else notifications.c.position.desc()
+    rows = conn.execute(stmt.order_by(order).offset(offset).limit(limit)).all()
+    return total, [{**r._mapping, "read": bool(r.read)} for r in rows]
+
+
+def notification(conn: sa.Connection, inspector_no: int, position: int) -> dict | None:
+    row = conn.execute(_notification_select(inspector_no)
+                       .where(notifications.c.position == position)).first()
+    return {**row._mapping, "read": bool(row.read)} if row else None
+
+
+def mark_read(engine: sa.Engine, inspector_no: int, position: int) -> None:
+    """Idempotent: a second mark keeps the first reading time."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(notification_reads.insert().values(
+                inspector_no=inspector_no, position=position, read_at=datetime.now(timezone.utc)))
+    except sa.exc.IntegrityError:
+        pass   # already read
