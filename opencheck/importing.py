@@ -120,7 +120,7 @@ def write_rejects(report: ImportReport, path: Path) -> None:
 INSPECTOR_COLUMNS = ("credential_no", "name", "department", "region_code", "station",
                      "qualifications", "status")
 REQUIRED_INSPECTOR_COLUMNS = INSPECTOR_COLUMNS[:6]
-# The keys of opencheck.demo.synthdata.generate_check_items (CHECK_ITEM_FIELDS); lists are ';'-joined.
+# The keys of opencheck.demo.check_items.generate_check_items (CHECK_ITEM_FIELDS); lists are ';'-joined.
 CHECK_ITEM_COLUMNS = ("code", "name", "sub_item", "legal_basis", "department",
                       "object_scope_types", "object_scope_industries", "method", "category",
                       "default_ratio", "frequency_per_year", "qualification")

@@ -178,7 +178,7 @@ class Department(RuleSection):
     )
 
 
-# Seeded from opencheck.demo.synthdata.DEPARTMENTS and its check items (a unit test keeps them equal).
+# Seeded from opencheck.demo.check_items.DEPARTMENTS and its check items (a unit test keeps them equal).
 DEFAULT_DEPARTMENTS: tuple[Department, ...] = (
     Department(code="market_regulation", name_zh="市场监管局", name_en="market regulation",
                qualifications=("Q-MARKET",)),

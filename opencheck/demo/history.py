@@ -27,11 +27,8 @@ import sqlalchemy as sa
 from kernel.errors import DomainError
 from kernel.workdays import add_workdays
 from opencheck.bootstrap import Platform
-from opencheck.demo.synthdata import (
-    DEPARTMENTS,
-    generate_check_items,
-    generate_inspectors,
-)
+from opencheck.demo.check_items import DEPARTMENTS, generate_check_items
+from opencheck.demo.synthdata import generate_inspectors
 from opencheck.importing import _check_item, _inspector
 from supervision.directory.check_items import KnownCodes
 from supervision.directory.tables import entities

@@ -7,11 +7,8 @@ import csv
 import pytest
 
 from opencheck import importing
-from opencheck.demo.synthdata import (
-    generate_check_items,
-    generate_inspectors,
-    write_csv,
-)
+from opencheck.demo.check_items import generate_check_items
+from opencheck.demo.synthdata import generate_inspectors, write_csv
 from supervision.directory import views
 
 DEPARTMENTS = ["market_regulation", "health"]

@@ -10,7 +10,7 @@ import pytest
 from credit.rules import DEFAULT_RULES, load_rules
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.rulebook import InvalidRules
-from opencheck.demo.synthdata import DEPARTMENTS, generate_check_items
+from opencheck.demo.check_items import DEPARTMENTS, generate_check_items
 from supervision.directory.check_items import (
     CheckItem,
     CheckList,

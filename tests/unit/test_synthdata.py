@@ -11,11 +11,13 @@ import pytest
 
 from kernel import regions
 from kernel.uscc import is_valid_uscc
-from opencheck.demo.synthdata import (
+from opencheck.demo.check_items import (
     CHECK_ITEM_FIELDS,
     DEPARTMENTS,
-    _feistel,
     generate_check_items,
+)
+from opencheck.demo.synthdata import (
+    _feistel,
     generate_entities,
     generate_inspectors,
     write_csv,

@@ -1,0 +1,204 @@
+"""The draw's inputs (双随机抽取, algorithm ``opencheck-draw/1``): the frozen entity pool, the
+inspector roster, the plan's draw parameters, the seed and the digest that pins them all.
+
+``supervision.plans.drawing`` documents the algorithm; whoever holds these inputs can re-run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+def _frozen(value: Any, dtype: str, name: str, length: int) -> np.ndarray:
+    """A read-only 1-d view of ``value`` in ``dtype`` (a copy only if the dtype differs)."""
+    arr = np.asarray(value)
+    if arr.ndim != 1 or arr.size != length:
+        raise ValueError(f"{name}: expected a 1-d array of length {length}")
+    if arr.dtype != np.dtype(dtype):
+        cast = arr.astype(dtype)
+        if arr.size and not np.array_equal(cast, arr):
+            raise ValueError(f"{name}: values do not fit {dtype}")
+        arr = cast
+    arr = np.ascontiguousarray(arr).view()
+    arr.flags.writeable = False
+    return arr
+
+
+def _require(broken: bool, message: str) -> None:
+    if broken:
+        raise ValueError(message)
+
+
+def _pairs(value: Any, entity_col: int) -> np.ndarray:
+    """(M, 2) int64 pairs, unique, rows sorted by (entity, inspector), stored column-major."""
+    if isinstance(value, Mapping):
+        value = [(e, i) for e, v in value.items()
+                 for i in (v if isinstance(v, Iterable) else (v,))]
+        if entity_col == 1:
+            value = [(i, e) for e, i in value]
+    elif isinstance(value, (set, frozenset)):
+        value = sorted(value)
+    arr = np.asarray(value if len(value) else np.zeros((0, 2)), dtype=np.int64).reshape(-1, 2)
+    ent, ins = arr[:, entity_col], arr[:, 1 - entity_col]
+    step_e, step_i = np.diff(ent), np.diff(ins)
+    if not ((step_e > 0) | ((step_e == 0) & (step_i > 0))).all():
+        order = np.lexsort((ins, ent))
+        arr = arr[order]
+        keep = np.ones(len(arr), bool)
+        keep[1:] = (arr[1:] != arr[:-1]).any(1)
+        arr = arr[keep]
+    arr = np.asfortranarray(arr).view()
+    arr.flags.writeable = False
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class EntityPool:
+    """Frozen pool (检查对象名录 in scope of a plan), one row per entity, sorted by entity_no."""
+
+    entity_no: np.ndarray          # int64, unique, ascending
+    region: np.ndarray             # int32, 6-digit GB/T 2260 county code
+    risk_class: np.ndarray         # int8, 0..3 = A..D
+    last_checked_days: np.ndarray  # int32, days since the lead department's last check; -1 never
+    targeted: np.ndarray           # bool, on the complaint / targeted list of this plan
+
+    def __post_init__(self):
+        n = np.asarray(self.entity_no).size
+        for name, dtype in _POOL_FIELDS:
+            object.__setattr__(self, name, _frozen(getattr(self, name), dtype, name, n))
+        _require(n > 1 and not (self.entity_no[1:] > self.entity_no[:-1]).all(),
+                 "entity_no must be unique and sorted ascending")
+        _require(n > 0 and (self.risk_class.min() < 0 or self.risk_class.max() > 3),
+                 "risk_class must be 0..3 (A..D)")
+        _require(n > 0 and self.last_checked_days.min() < -1,
+                 "last_checked_days must be >= 0, or -1 for never")
+        _require(n > 0 and (self.region.min() < 0 or self.region.max() > 999_999),
+                 "region must be a 6-digit GB/T 2260 code")
+
+
+@dataclass(frozen=True, eq=False)
+class Roster:
+    """Inspectors (执法检查人员名录) already filtered by the caller for qualification and status.
+
+    ``conflicts`` (declared conflicts of interest, 回避) and ``last_inspector`` accept a set of
+    pairs, a mapping or an (M, 2) array and are stored as (M, 2) int64 arrays, unique, rows sorted
+    by (entity_no, inspector_no), column-major, so one binary search per drawn entity finds its
+    run of pairs. ``conflicts`` columns are (inspector_no, entity_no); ``last_inspector`` columns
+    are (entity_no, inspector_no), a mapping being entity_no -> inspector_no or several.
+    """
+
+    inspector_no: np.ndarray   # int64, unique, ascending
+    department: np.ndarray     # int16 department index
+    region: np.ndarray         # int32 6-digit code of the inspector's station
+    conflicts: Any = ()
+    last_inspector: Any = ()
+    # derived, not part of the digest: roster position of each pair's inspector (-1: unknown)
+    conflict_pos: np.ndarray = field(init=False, repr=False)
+    last_inspector_pos: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        n = np.asarray(self.inspector_no).size
+        for name, dtype in _ROSTER_FIELDS:
+            object.__setattr__(self, name, _frozen(getattr(self, name), dtype, name, n))
+        _require(n > 1 and not (self.inspector_no[1:] > self.inspector_no[:-1]).all(),
+                 "inspector_no must be unique and sorted ascending")
+        _require(n > 0 and (self.region.min() < 0 or self.region.max() > 999_999),
+                 "region must be a 6-digit GB/T 2260 code")
+        object.__setattr__(self, "conflicts", _pairs(self.conflicts, 1))
+        object.__setattr__(self, "last_inspector", _pairs(self.last_inspector, 0))
+        for name, column in (("conflict_pos", self.conflicts[:, 0]),
+                             ("last_inspector_pos", self.last_inspector[:, 1])):
+            pos = np.searchsorted(self.inspector_no, column)
+            known = pos < n
+            known[known] = self.inspector_no[pos[known]] == column[known]
+            object.__setattr__(self, name, np.where(known, pos, -1))
+
+
+_POOL_FIELDS = (("entity_no", "<i8"), ("region", "<i4"), ("risk_class", "i1"),
+                ("last_checked_days", "<i4"), ("targeted", "?"))
+_ROSTER_FIELDS = (("inspector_no", "<i8"), ("department", "<i2"), ("region", "<i4"))
+
+
+@dataclass(frozen=True)
+class DrawParams:
+    """Rule numbers of one plan's draw; defaults are configurable practice, see DOMAIN §3."""
+
+    ratios: tuple[float, float, float, float] = (0.03, 0.05, 0.20, 1.00)
+    targeted_ratio: float = 1.0
+    cool_off_days: tuple[int, int, int, int] = (365, 0, 0, 0)
+    inspectors_per_task: int = 2
+    departments: tuple[int, ...] = ()   # () = the roster as given; > 1 = joint plan (部门联合)
+    cross_station: bool = True          # 所所交叉
+    jurisdiction_digits: int = 4        # 4 = same prefecture, 2 = province, 6 = county
+    targeted_cool_off_days: int = 0
+
+    def __post_init__(self):
+        for name, kind in (("ratios", float), ("cool_off_days", int), ("departments", int)):
+            object.__setattr__(self, name, tuple(kind(v) for v in getattr(self, name)))
+        object.__setattr__(self, "targeted_ratio", float(self.targeted_ratio))
+        k = self.inspectors_per_task
+        for broken, message in (
+                (len(self.ratios) != 4 or len(self.cool_off_days) != 4,
+                 "ratios and cool_off_days need one value per risk class A..D"),
+                (not all(0 <= r <= 1 for r in (*self.ratios, self.targeted_ratio)),
+                 "ratios must lie in [0, 1]"),
+                (min(*self.cool_off_days, self.targeted_cool_off_days) < 0,
+                 "cool-off days must be >= 0"),
+                (int(k) != k or k < 2, "inspectors_per_task must be >= 2 (行政处罚法 Art 42)"),
+                (len(set(self.departments)) != len(self.departments),
+                 "departments must be distinct"),
+                (not 0 <= self.jurisdiction_digits <= 6, "jurisdiction_digits must be 0..6")):
+            if broken:
+                raise ValueError(message)
+
+    @property
+    def team_size(self) -> int:
+        return max(self.inspectors_per_task, len(self.departments))
+
+    def to_dict(self) -> dict[str, Any]:
+        return json.loads(json.dumps(asdict(self)))
+
+    def digest(self) -> str:
+        """sha256 over the canonical JSON of the params (sorted keys, no spaces)."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def derive_seed(plan_id: str, public_random: str) -> int:
+    """128-bit seed: first 16 bytes (big-endian) of sha256 over the length-prefixed inputs."""
+    h = hashlib.sha256(b"opencheck-seed/1\n")
+    for part in (plan_id, public_random):
+        raw = part.encode("utf-8")
+        h.update(len(raw).to_bytes(8, "big") + raw)
+    return int.from_bytes(h.digest()[:16], "big")
+
+
+def _canonical(pool: EntityPool, roster: Roster):
+    for name, _ in _POOL_FIELDS:
+        yield f"pool.{name}", getattr(pool, name)
+    for name, _ in _ROSTER_FIELDS:
+        yield f"roster.{name}", getattr(roster, name)
+    yield "roster.conflicts", roster.conflicts
+    yield "roster.last_inspector", roster.last_inspector
+
+
+def pool_digest(pool: EntityPool, roster: Roster) -> str:
+    """``"sha256:<hex>"`` over the canonical encoding of every pool and roster array.
+
+    Encoding: ``b"opencheck-pool/1\\n"``, then per array, in field order (pool, then roster,
+    conflicts, last_inspector), a header line ``"<name> <numpy dtype.str> <shape as AxB>\\n"``
+    followed by its little-endian bytes; pair tables column by column.
+    """
+    h = hashlib.sha256(b"opencheck-pool/1\n")
+    for name, arr in _canonical(pool, roster):
+        shape = "x".join(str(s) for s in arr.shape)
+        h.update(f"{name} {arr.dtype.str} {shape}\n".encode())
+        if arr.size:
+            h.update(memoryview(np.ascontiguousarray(arr.T).reshape(-1)).cast("B"))
+    return "sha256:" + h.hexdigest()
