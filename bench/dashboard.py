@@ -45,8 +45,8 @@ from dashboard.tables import entity_counts, red_list_counts, risk_class_counts
 from kernel.clock import today_in_china
 from kernel.regions import COUNTIES
 from supervision.directory.tables import entities, entity_pool, inspectors
-from supervision.plans.tables import plan_draws, plans, task_inspectors, tasks
-from supervision.tasks.tables import task_results
+from supervision.plans.tables import plan_draws, plans
+from supervision.tasks.tables import task_inspectors, task_results, tasks
 
 SECTIONS = "AFFFFFFHHHOOGECCCILMKQ"
 CHUNK = 50_000

@@ -17,7 +17,8 @@ from credit.rules import Rules
 from dashboard.labels import ENTITY_STATUSES
 from dashboard.tables import entity_status_history
 from supervision.directory import views as supervision_views
-from supervision.plans.tables import plans, tasks
+from supervision.plans.tables import plans
+from supervision.tasks.tables import tasks
 
 SEARCH_LIMIT = 20
 

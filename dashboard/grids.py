@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from dashboard.filters import Filters
 from dashboard.queries import OPEN_TASK, workload_counts
 from supervision.directory.tables import entities, inspectors
-from supervision.plans.tables import plans, task_inspectors, tasks
+from supervision.plans.tables import plans
+from supervision.tasks.tables import task_inspectors, tasks
 
 MAX_PAGE = 500
 

@@ -20,8 +20,8 @@ from dashboard.labels import SECTION_LETTERS
 from dashboard.tables import entity_counts
 from supervision.directory.entities import ENTITY_TYPES, STATUSES
 from supervision.directory.tables import entity_pool, inspectors
-from supervision.plans.tables import plan_draws, plans, task_inspectors, tasks
-from supervision.tasks.tables import task_results
+from supervision.plans.tables import plan_draws, plans
+from supervision.tasks.tables import task_inspectors, task_results, tasks
 
 OPEN_TASK = ("assigned", "unstaffed", "in_progress")
 

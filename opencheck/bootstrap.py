@@ -29,11 +29,12 @@ from supervision.directory.projections import (
     InspectorDirectory,
 )
 from supervision.plans.draws import all_class_b
-from supervision.plans.projections import PlanBoard, TaskBoard
+from supervision.plans.projections import PlanBoard
 from supervision.tasks.projections import (
     EntityInspections,
     InspectionResults,
     Notifications,
+    TaskBoard,
 )
 
 

@@ -32,7 +32,7 @@ from credit.tables import (
     serious_listings,
 )
 from supervision.directory.tables import annual_reports, entities
-from supervision.plans.tables import tasks
+from supervision.tasks.tables import tasks
 
 INDIVIDUAL = "individual"
 

@@ -33,8 +33,8 @@ from opencheck.importing import _check_item, _inspector
 from supervision.directory.check_items import KnownCodes
 from supervision.directory.tables import entities
 from supervision.plans import draws
-from supervision.plans import views as plan_views
 from supervision.plans.plan import PlanScope, PlanTerms
+from supervision.tasks import views as task_views
 
 RESULT_MIX = {"1": 0.8496, "6": 0.0734, "C": 0.0402, "F": 0.012, "E": 0.01, "A": 0.008,
               "B": 0.004, "8": 0.0032, "7": 0.0004}
@@ -128,7 +128,7 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
                    date(year, 3, 10), "supervisor", platform.risk_classes)
     platform.settle()
     with platform.engine.connect() as conn:
-        tasks = plan_views.plan_tasks(conn, plan_id.hex, limit=100_000)[1]
+        tasks = task_views.plan_tasks(conn, plan_id.hex, limit=100_000)[1]
     progress(f"{step}: plan and draw", len(tasks), len(tasks))
     open_tasks: dict[int, int] = {}
     codes, weights = list(RESULT_MIX), np.array(list(RESULT_MIX.values()))

@@ -17,7 +17,8 @@ from supervision.directory.tables import entities
 from supervision.plans import drawing
 from supervision.plans.plan import SpotCheckPlan, terms_from_event
 from supervision.plans.pool import PoolScope, load_pool, load_roster
-from supervision.plans.tables import draw_archives, task_inspectors, tasks
+from supervision.plans.tables import draw_archives
+from supervision.tasks.tables import task_inspectors, tasks
 
 RiskClasses = Callable[[np.ndarray], np.ndarray]   # entity_no int64 -> class int8 (0..3 = A..D)
 

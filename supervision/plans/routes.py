@@ -22,10 +22,10 @@ from supervision.plans.schemas import (
     PlanRecord,
     PublicPlanDetail,
     RedrawRequest,
-    TaskPublic,
     VerificationPublic,
 )
 from supervision.tasks import views as task_views
+from supervision.tasks.schemas import TaskPublic
 
 router = APIRouter(tags=["plans"], responses=errors(401, 403))
 inbox_router = APIRouter(tags=["inspector inbox"], responses=errors(401, 403))
@@ -116,7 +116,7 @@ def plan_tasks(plan_id: UUID, conn: ReadConn, page: PageDep, _: Supervisor,
     """The tasks a plan's draws created, with their teams."""
     if plan_views.plan(conn, plan_id.hex) is None:
         raise NotFound(f"no plan {plan_id}", field="plan_id")
-    total, items = plan_views.plan_tasks(conn, plan_id.hex, status=status, offset=page.offset,
+    total, items = task_views.plan_tasks(conn, plan_id.hex, status=status, offset=page.offset,
                                          limit=page.limit)
     return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
 
@@ -128,7 +128,7 @@ def my_tasks(conn: ReadConn, page: PageDep, user: Inspector,
     """The caller's own inspection tasks (random assignments)."""
     if user.inspector_no is None:
         raise HTTPException(403, "this account is not linked to an inspector record")
-    total, items = plan_views.inspector_tasks(conn, user.inspector_no, status=status,
+    total, items = task_views.inspector_tasks(conn, user.inspector_no, status=status,
                                               due_before=due_before, offset=page.offset,
                                               limit=page.limit)
     return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}

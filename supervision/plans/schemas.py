@@ -112,29 +112,6 @@ class VerificationPublic(BaseModel):
     fingerprint: str
 
 
-class TeamMember(BaseModel):
-    inspector_no: int
-    department: str
-
-
-class TaskPublic(BaseModel):
-    task_id: str
-    plan_id: str
-    draw_no: int
-    uscc: str
-    entity_name: str
-    entity_address: str
-    departments: list[str]
-    check_items: list[str]
-    status: str
-    unassigned_reason: str
-    short_staffed: bool = False
-    assigned_on: date
-    due_on: date
-    started_on: date | None = None
-    team: list[TeamMember]
-
-
 class DrawnEntity(BaseModel):
     uscc: str
     name: str

@@ -1,4 +1,4 @@
-"""Read models of plans, draws and inspection tasks; plus the archive of frozen draw inputs."""
+"""Read models of plans and draw records; plus the archive of frozen draw inputs."""
 
 from __future__ import annotations
 
@@ -41,43 +41,6 @@ plan_draws = sa.Table(
     sa.Column("drawn", sa.Integer, nullable=False),
     sa.Column("unassigned", sa.Integer, nullable=False),
     info={"projection": "plan_board"},
-)
-
-tasks = sa.Table(
-    "tasks",
-    metadata,
-    sa.Column("task_id", sa.String(32), primary_key=True),
-    sa.Column("plan_id", sa.String(32), nullable=False, index=True),
-    sa.Column("draw_no", sa.Integer, nullable=False),
-    sa.Column("entity_no", sa.BigInteger, nullable=False, index=True),
-    sa.Column("uscc", sa.String(18), nullable=False, index=True),
-    sa.Column("departments", sa.String(500), nullable=False),
-    sa.Column("check_items", sa.Text, nullable=False),
-    sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("unassigned_reason", sa.Text, nullable=False, server_default=""),
-    sa.Column("assigned_on", sa.Date, nullable=False),
-    sa.Column("due_on", sa.Date, nullable=False),
-    sa.Column("started_on", sa.Date, nullable=True),
-    # a recusal found no replacement: fewer than two officers (行政处罚法 Art 42) until fixed
-    sa.Column("short_staffed", sa.Boolean, nullable=False, server_default=sa.false()),
-    sa.Column("results_recorded", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("results_published", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("updated_position", sa.BigInteger, nullable=False),
-    info={"projection": "task_board"},
-)
-
-task_inspectors = sa.Table(
-    "task_inspectors",
-    metadata,
-    sa.Column("task_id", sa.String(32), primary_key=True),
-    sa.Column("inspector_no", sa.BigInteger, primary_key=True, index=True),
-    sa.Column("department", sa.String(50), nullable=False),
-    sa.Column("assigned_on", sa.Date, nullable=False),
-    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column("acknowledged_on", sa.Date, nullable=True),
-    sa.Column("recused_on", sa.Date, nullable=True),
-    info={"projection": "task_board"},
 )
 
 # The frozen pool and roster of each draw (compressed numpy arrays), addressed by their digest.

@@ -7,7 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from supervision.directory.tables import entities
-from supervision.plans.tables import plan_draws, plans, task_inspectors, tasks
+from supervision.plans.tables import plan_draws, plans
+from supervision.tasks.tables import tasks
 
 PUBLIC_RECORD_KEYS = ("algorithm_version", "seed", "public_random", "pool_digest", "params",
                       "params_digest", "strata", "fingerprint", "pool_size", "roster_size", "drawn")
@@ -58,53 +59,6 @@ def list_plans(conn: sa.Connection, *, status: str | None = None, department: st
                         .offset(offset).limit(limit)).all()
     return total, [{**_plan_row(r), "draw_records": draw_records(conn, r.plan_id, public)}
                    for r in rows]
-
-
-def _task_query(where: list[Any]) -> sa.Select:
-    return (sa.select(tasks, entities.c.name.label("entity_name"),
-                      entities.c.address.label("entity_address"))
-            .join(entities, entities.c.entity_no == tasks.c.entity_no).where(*where))
-
-
-def _with_team(conn: sa.Connection, rows: list[sa.Row]) -> list[dict[str, Any]]:
-    ids = [r.task_id for r in rows]
-    team: dict[str, list[dict]] = {i: [] for i in ids}
-    for m in conn.execute(sa.select(task_inspectors).where(task_inspectors.c.task_id.in_(ids),
-                                                           task_inspectors.c.active.is_(True))
-                          .order_by(task_inspectors.c.inspector_no)):
-        team[m.task_id].append({"inspector_no": m.inspector_no, "department": m.department})
-    out = []
-    for r in rows:
-        d = dict(r._mapping)
-        d["departments"] = d["departments"].split(";")
-        d["check_items"] = d["check_items"].split(";")
-        d["team"] = team[r.task_id]
-        out.append(d)
-    return out
-
-
-def plan_tasks(conn: sa.Connection, plan_id: str, *, status: str | None = None,
-               offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
-    where = [tasks.c.plan_id == plan_id] + ([tasks.c.status == status] if status else [])
-    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
-    rows = conn.execute(_task_query(where).order_by(tasks.c.uscc).offset(offset).limit(limit)).all()
-    return total, _with_team(conn, rows)
-
-
-def inspector_tasks(conn: sa.Connection, inspector_no: int, *, status: str | None = None,
-                    due_before=None, offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
-    """An inspector's inbox: only tasks the inspector is (still) assigned to."""
-    mine = sa.select(task_inspectors.c.task_id).where(
-        task_inspectors.c.inspector_no == inspector_no, task_inspectors.c.active.is_(True))
-    where = [tasks.c.task_id.in_(mine)]
-    if status:
-        where.append(tasks.c.status == status)
-    if due_before:
-        where.append(tasks.c.due_on <= due_before)
-    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
-    rows = conn.execute(_task_query(where).order_by(tasks.c.due_on, tasks.c.uscc)
-                        .offset(offset).limit(limit)).all()
-    return total, _with_team(conn, rows)
 
 
 def public_drawn_entities(conn: sa.Connection, plan_id: str, draw_no: int) -> list[dict]:

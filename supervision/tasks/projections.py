@@ -1,5 +1,5 @@
-"""Projections of inspection tasks: results and their publication, the drawer's cool-off table,
-and the inspectors' notifications."""
+"""Projections of inspection tasks: the task board and teams, results and their publication, the
+drawer's cool-off table, and the inspectors' notifications."""
 
 from __future__ import annotations
 
@@ -11,11 +11,24 @@ from supervision.plans.pool import epoch_day
 from supervision.tasks.tables import (
     notifications,
     task_follow_ups,
+    task_inspectors,
     task_referrals,
     task_results,
+    tasks,
 )
 from supervision.tasks.task import InspectionTask
 
+_INSERT_TASK = tasks.insert()
+_INSERT_TEAM = task_inspectors.insert()
+_TOUCH_TASK = (tasks.update().where(tasks.c.task_id == sa.bindparam("b_task_id"))
+               .values(version=sa.bindparam("version"),
+                       updated_position=sa.bindparam("position")))
+_UPDATE_MEMBER = (task_inspectors.update()
+                  .where(task_inspectors.c.task_id == sa.bindparam("b_task_id"),
+                         task_inspectors.c.inspector_no == sa.bindparam("b_inspector_no"))
+                  .values(active=sa.bindparam("active"),
+                          acknowledged_on=sa.bindparam("acknowledged_on"),
+                          recused_on=sa.bindparam("recused_on")))
 _INSERT_RESULT = task_results.insert()
 _PUBLISHED = (task_results.update()
               .where(task_results.c.task_id == sa.bindparam("b_task_id"),
@@ -40,6 +53,88 @@ _FOLLOW_UP_OUTCOME = (task_follow_ups.update()
                               outcome_note=sa.bindparam("outcome_note")))
 _INSERT_REFERRAL = task_referrals.insert()
 _INSERT_NOTIFICATION = notifications.insert()
+
+
+class TaskBoard(Projection):
+    """检查任务 Tasks and who is assigned to them (the inspectors' inboxes)."""
+
+    name = "task_board"
+    application = "supervision"
+    tables = (tasks, task_inspectors)
+
+    @handles(InspectionTask.Assigned)
+    def assigned(self, e, position: int, unit: Unit) -> None:
+        tid = e.originator_id.hex
+        unit.execute(_INSERT_TASK, {
+            "task_id": tid, "plan_id": e.plan_id.hex, "draw_no": e.draw_no,
+            "entity_no": e.entity_no, "uscc": e.uscc, "departments": ";".join(e.departments),
+            "check_items": ";".join(e.check_items),
+            "status": "assigned" if e.team and not e.unassigned_reason else "unstaffed",
+            "unassigned_reason": e.unassigned_reason, "assigned_on": e.assigned_on,
+            "due_on": e.due_on, "version": e.originator_version, "updated_position": position})
+        for m in e.team:
+            unit.execute(_INSERT_TEAM, {"task_id": tid, "inspector_no": m["inspector_no"],
+                                        "department": m["department"],
+                                        "assigned_on": e.assigned_on, "active": True,
+                                        "acknowledged_on": None, "recused_on": None})
+
+    def _touch(self, e, position: int, unit: Unit, **values) -> None:  # noqa: ANN001
+        unit.execute(_TOUCH_TASK, {"b_task_id": e.originator_id.hex,
+                                   "version": e.originator_version, "position": position})
+        if values:
+            unit.query(tasks.update().where(tasks.c.task_id == e.originator_id.hex)
+                       .values(**values))
+
+    @handles(InspectionTask.Acknowledged)
+    def acknowledged(self, e, position: int, unit: Unit) -> None:
+        unit.execute(_UPDATE_MEMBER, {"b_task_id": e.originator_id.hex,
+                                      "b_inspector_no": e.inspector_no, "active": True,
+                                      "acknowledged_on": e.acknowledged_on, "recused_on": None})
+        self._touch(e, position, unit)
+
+    @handles(InspectionTask.InspectorRecused)
+    def recused(self, e, position: int, unit: Unit) -> None:
+        unit.execute(_UPDATE_MEMBER, {"b_task_id": e.originator_id.hex,
+                                      "b_inspector_no": e.inspector_no, "active": False,
+                                      "acknowledged_on": None, "recused_on": e.recused_on})
+        self._touch(e, position, unit)
+
+    @handles(InspectionTask.ReplacementAssigned)
+    def replacement_assigned(self, e, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_TEAM, {"task_id": e.originator_id.hex, "inspector_no": e.inspector_no,
+                                    "department": e.department, "assigned_on": e.assigned_on,
+                                    "active": True, "acknowledged_on": None, "recused_on": None})
+        if e.still_short:
+            self._touch(e, position, unit)
+        else:   # a later draw filled the last empty place (or there was none)
+            self._touch(e, position, unit, short_staffed=False, unassigned_reason="")
+
+    @handles(InspectionTask.LeftShortStaffed)
+    def left_short_staffed(self, e, position: int, unit: Unit) -> None:
+        self._touch(e, position, unit, short_staffed=True, unassigned_reason=e.reason)
+
+    @handles(InspectionTask.Started)
+    def started(self, e, position: int, unit: Unit) -> None:
+        self._touch(e, position, unit, status="in_progress", started_on=e.started_on)
+
+    @handles(InspectionTask.ResultRecorded, InspectionTask.ResultPublished)
+    def result(self, e, position: int, unit: Unit) -> None:
+        row = unit.query(sa.select(tasks.c.departments, tasks.c.results_recorded,
+                                   tasks.c.results_published)
+                         .where(tasks.c.task_id == e.originator_id.hex)).one()
+        parts = len(row.departments.split(";"))
+        recorded = row.results_recorded + isinstance(e, InspectionTask.ResultRecorded)
+        published = row.results_published + isinstance(e, InspectionTask.ResultPublished)
+        status = "published" if recorded >= parts and published >= parts else (
+            "inspected" if recorded >= parts else "in_progress")
+        self._touch(e, position, unit, status=status, results_recorded=recorded,
+                    results_published=published)
+
+    @handles(InspectionTask.FollowUpOrdered, InspectionTask.FollowUpSatisfied,
+             InspectionTask.FollowUpOverdue, InspectionTask.PublicationOverdue,
+             InspectionTask.Referred)
+    def touched(self, e, position: int, unit: Unit) -> None:
+        self._touch(e, position, unit)
 
 
 class InspectionResults(Projection):

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from kernel.errors import Conflict
 from supervision.directory.tables import entities, inspectors
 from supervision.plans.pool import load_roster
-from supervision.plans.tables import plans, task_inspectors, tasks
+from supervision.plans.tables import plans
+from supervision.tasks.tables import task_inspectors, tasks
 from supervision.tasks.task import InspectionTask
 
 ALGORITHM = "opencheck-replacement/1"

@@ -13,9 +13,12 @@ Department = Field(None, max_length=50, pattern=NO_NUL,
                    description="the part's department; may be omitted unless the task is joint")
 
 
-class TeamMemberRecord(BaseModel):
+class TeamMember(BaseModel):
     inspector_no: int
     department: str
+
+
+class TeamMemberRecord(TeamMember):
     assigned_on: date
     acknowledged_on: date | None
 
@@ -72,8 +75,8 @@ class ReferralQueueItem(ReferralRecord):
     entity_name: str | None
 
 
-class TaskRecord(BaseModel):
-    """An inspection task as its team and the supervisors see it."""
+class TaskPublic(BaseModel):
+    """An inspection task in a list: a plan's tasks, an inspector's inbox."""
 
     task_id: str
     plan_id: str
@@ -85,10 +88,16 @@ class TaskRecord(BaseModel):
     check_items: list[str]
     status: Literal["assigned", "unstaffed", "in_progress", "inspected", "published"]
     unassigned_reason: str
-    short_staffed: bool
+    short_staffed: bool = False
     assigned_on: date
     due_on: date
-    started_on: date | None
+    started_on: date | None = None
+    team: list[TeamMember]
+
+
+class TaskRecord(TaskPublic):
+    """An inspection task as its team and the supervisors see it."""
+
     team: list[TeamMemberRecord]
     results: list[ResultRecord]
     referrals: list[ReferralRecord]

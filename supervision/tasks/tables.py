@@ -1,10 +1,49 @@
-"""Read models of inspection results, follow-ups, referrals and the inspectors' notifications."""
+"""Read models of inspection tasks and their teams, results, follow-ups, referrals and
+notifications."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from kernel.db import metadata
+
+tasks = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("plan_id", sa.String(32), nullable=False, index=True),
+    sa.Column("draw_no", sa.Integer, nullable=False),
+    sa.Column("entity_no", sa.BigInteger, nullable=False, index=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("departments", sa.String(500), nullable=False),
+    sa.Column("check_items", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("unassigned_reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("assigned_on", sa.Date, nullable=False),
+    sa.Column("due_on", sa.Date, nullable=False),
+    sa.Column("started_on", sa.Date, nullable=True),
+    # a recusal found no replacement: fewer than two officers (行政处罚法 Art 42) until fixed
+    sa.Column("short_staffed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("results_recorded", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("results_published", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_position", sa.BigInteger, nullable=False),
+    info={"projection": "task_board"},
+)
+
+task_inspectors = sa.Table(
+    "task_inspectors",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("inspector_no", sa.BigInteger, primary_key=True, index=True),
+    sa.Column("department", sa.String(50), nullable=False),
+    sa.Column("assigned_on", sa.Date, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("acknowledged_on", sa.Date, nullable=True),
+    sa.Column("recused_on", sa.Date, nullable=True),
+    info={"projection": "task_board"},
+)
+
 
 # One row per task and department (谁检查、谁录入、谁公开: each department records and publishes
 # its own part of a joint task).

@@ -11,13 +11,15 @@ import sqlalchemy as sa
 
 from kernel.db import users
 from supervision.directory.tables import entities
-from supervision.plans.tables import plans, task_inspectors, tasks
+from supervision.plans.tables import plans
 from supervision.tasks.tables import (
     notification_reads,
     notifications,
     task_follow_ups,
+    task_inspectors,
     task_referrals,
     task_results,
+    tasks,
 )
 
 VIEWS = ("all", "unacknowledged", "short_staffed", "awaiting_publication",
@@ -51,7 +53,8 @@ def _results(conn: sa.Connection, ids: list[str]) -> dict[str, list[dict]]:
     return out
 
 
-def _records(conn: sa.Connection, rows: list[sa.Row]) -> list[dict[str, Any]]:
+def _records(conn: sa.Connection, rows: list[sa.Row], detail: bool = True) -> list[dict[str, Any]]:
+    """Task rows with their active team; with `detail`, also results and referrals."""
     ids = [r.task_id for r in rows]
     team: dict[str, list[dict]] = {i: [] for i in ids}
     for m in conn.execute(sa.select(task_inspectors).where(task_inspectors.c.task_id.in_(ids),
@@ -59,15 +62,19 @@ def _records(conn: sa.Connection, rows: list[sa.Row]) -> list[dict[str, Any]]:
                           .order_by(task_inspectors.c.inspector_no)):
         team[m.task_id].append(dict(m._mapping))
     refs: dict[str, list[dict]] = {i: [] for i in ids}
-    for f in conn.execute(sa.select(task_referrals).where(task_referrals.c.task_id.in_(ids))
-                          .order_by(task_referrals.c.referral_no)):
-        refs[f.task_id].append(dict(f._mapping))
-    results = _results(conn, ids)
+    results: dict[str, list[dict]] = {i: [] for i in ids}
+    if detail:
+        for f in conn.execute(sa.select(task_referrals).where(task_referrals.c.task_id.in_(ids))
+                              .order_by(task_referrals.c.referral_no)):
+            refs[f.task_id].append(dict(f._mapping))
+        results = _results(conn, ids)
     out = []
     for r in rows:
         d = dict(r._mapping)
         d["departments"], d["check_items"] = d["departments"].split(";"), d["check_items"].split(";")
-        d.update(team=team[r.task_id], results=results[r.task_id], referrals=refs[r.task_id])
+        d["team"] = team[r.task_id]
+        if detail:
+            d.update(results=results[r.task_id], referrals=refs[r.task_id])
         out.append(d)
     return out
 
@@ -110,6 +117,32 @@ def list_tasks(conn: sa.Connection, today: date, *, view: str = "all", plan_id: 
     rows = conn.execute(_select(where).order_by(tasks.c.due_on, tasks.c.uscc, tasks.c.task_id)
                         .offset(offset).limit(limit)).all()
     return total, _records(conn, rows)
+
+
+def plan_tasks(conn: sa.Connection, plan_id: str, *, status: str | None = None,
+               offset: int = 0, limit: int = 50) -> tuple[int, list[dict]]:
+    """A plan's tasks by entity code, with their active teams."""
+    where = [tasks.c.plan_id == plan_id] + ([tasks.c.status == status] if status else [])
+    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
+    rows = conn.execute(_select(where).order_by(tasks.c.uscc).offset(offset).limit(limit)).all()
+    return total, _records(conn, rows, detail=False)
+
+
+def inspector_tasks(conn: sa.Connection, inspector_no: int, *, status: str | None = None,
+                    due_before: date | None = None, offset: int = 0,
+                    limit: int = 50) -> tuple[int, list[dict]]:
+    """An inspector's inbox: only tasks the inspector is (still) assigned to."""
+    mine = sa.select(task_inspectors.c.task_id).where(
+        task_inspectors.c.inspector_no == inspector_no, task_inspectors.c.active.is_(True))
+    where = [tasks.c.task_id.in_(mine)]
+    if status:
+        where.append(tasks.c.status == status)
+    if due_before:
+        where.append(tasks.c.due_on <= due_before)
+    total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
+    rows = conn.execute(_select(where).order_by(tasks.c.due_on, tasks.c.uscc)
+                        .offset(offset).limit(limit)).all()
+    return total, _records(conn, rows, detail=False)
 
 
 def unpublished_past_deadline(conn: sa.Connection, today: date) -> list[tuple[str, str]]:

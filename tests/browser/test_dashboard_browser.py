@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from supervision.plans.tables import task_inspectors, tasks
+from supervision.tasks.tables import task_inspectors, tasks
 
 pytestmark = pytest.mark.browser
 

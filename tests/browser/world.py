@@ -16,8 +16,8 @@ from opencheck.bootstrap import Platform
 from supervision.directory.tables import inspectors
 from supervision.plans import draws
 from supervision.plans.schemas import PlanCreate
-from supervision.plans.tables import task_inspectors, tasks
 from supervision.tasks import recusal
+from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import (
     check_item,
     commitment,

@@ -14,7 +14,7 @@ from credit.lists.public import entries_of
 from credit.record.public import LISTS
 from credit.views import public_penalties
 from kernel.clock import today_in_china
-from supervision.plans import views as plan_views
+from supervision.tasks import views as task_views
 from supervision.tasks.views import published_inspections
 from tests.factories import (
     check_item,
@@ -91,7 +91,7 @@ def _build(platform) -> str:
 def _inspect(platform, plan_id: UUID, code: str, publish: bool) -> None:
     t, app = today_in_china(), platform.supervision
     with platform.engine.connect() as conn:
-        task = next(x for x in plan_views.plan_tasks(conn, plan_id.hex, limit=500)[1]
+        task = next(x for x in task_views.plan_tasks(conn, plan_id.hex, limit=500)[1]
                     if x["uscc"] == code)
     team = [m["inspector_no"] for m in task["team"]]
     task_id = UUID(task["task_id"])

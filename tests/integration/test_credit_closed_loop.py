@@ -15,7 +15,7 @@ from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
 from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
-from supervision.plans.tables import tasks
+from supervision.tasks.tables import tasks
 from tests.factories import check_item, decision, entity, inspector, known_codes
 from tests.integration.credit_helpers import PLEDGE, entity_no, register
 

@@ -18,7 +18,7 @@ from dashboard.filters import Filters
 from supervision.directory.tables import entities
 from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
-from supervision.plans.tables import task_inspectors, tasks
+from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import (
     check_item,
     commitment,

@@ -15,13 +15,9 @@ from supervision.directory.tables import inspectors
 from supervision.plans import draws
 from supervision.plans import views as plan_views
 from supervision.plans.plan import PlanScope, PlanTerms
-from supervision.plans.tables import (
-    draw_archives,
-    plan_draws,
-    plans,
-    task_inspectors,
-    tasks,
-)
+from supervision.plans.tables import draw_archives, plan_draws, plans
+from supervision.tasks import views as task_views
+from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import check_item, credential, entity, inspector, known_codes
 
 TODAY = date(2026, 3, 2)
@@ -75,7 +71,7 @@ class DrawScenario:
         assert record["strata"]["targeted"]["drawn"] == 1
         assert record["strata"]["B"]["drawn"] in (59, 60)   # exact size: 0.5 × 119
         with engine.connect() as conn:
-            total, items = plan_views.plan_tasks(conn, plan_id.hex, limit=500)
+            total, items = task_views.plan_tasks(conn, plan_id.hex, limit=500)
             conflicted = conn.execute(sa.select(inspectors.c.inspector_no).where(
                 inspectors.c.credential_no == credential(1, "330702"))).scalar_one()
         assert total == record["drawn"] == len(items)
@@ -86,7 +82,7 @@ class DrawScenario:
                 assert conflicted not in team
         # the inbox shows an inspector only their own tasks
         with engine.connect() as conn:
-            _, mine = plan_views.inspector_tasks(conn, conflicted, limit=500)
+            _, mine = task_views.inspector_tasks(conn, conflicted, limit=500)
         assert mine and all(conflicted in [m["inspector_no"] for m in t["team"]] for t in mine)
 
         # anyone can recompute it from the recorded inputs

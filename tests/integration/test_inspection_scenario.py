@@ -21,10 +21,15 @@ from supervision.directory.tables import (
 from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.plans.pool import epoch_day
-from supervision.plans.tables import task_inspectors, tasks
 from supervision.tasks import recusal
 from supervision.tasks import views as task_views
-from supervision.tasks.tables import notifications, task_follow_ups, task_results
+from supervision.tasks.tables import (
+    notifications,
+    task_follow_ups,
+    task_inspectors,
+    task_results,
+    tasks,
+)
 from tests.factories import check_item, entity, inspector, known_codes
 
 DRAWN_ON = date(2025, 9, 22)          # a Monday
