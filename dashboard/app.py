@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
-from dashboard.labels import ROLES
 from dashboard.pages import entity, login, overview, plans, repairs, workspace
 from kernel.http import auth
+from kernel.labels import ROLES
 from kernel.platform import Platform
 
 PREFIX = "/dashboard/"

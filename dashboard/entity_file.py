@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from credit import views as credit_views
 from credit.record import views as file_views
 from credit.rules import Rules
-from dashboard.labels import ENTITY_STATUSES
 from dashboard.tables import entity_status_history
+from kernel.labels import ENTITY_STATUSES, RECORD_KINDS
 from supervision.directory import views as supervision_views
 from supervision.plans.tables import plans
 from supervision.tasks.tables import tasks
@@ -46,13 +46,6 @@ def status_on(conn: sa.Connection, record: dict[str, Any], day: date) -> str | N
     return status or "active"
 
 
-KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 Commitment",
-         "serious": "严重违法失信名单 Serious dishonest list", "abnormal": "经营异常名录 Abnormal list",
-         "repair": "信用修复 Credit repair", "red": "守信激励 Red list",
-         "commendation": "诚信典型 Commendation",
-         "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
-
-
 def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> dict[str, Any] | None:
     """The file of `uscc` with every fact dated on or before `as_of` (credit facts, inspection
     results and annual reports from the credit file's timeline)."""
@@ -71,7 +64,7 @@ def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> di
                           .where(tasks.c.entity_no == record["entity_no"])):
         events.append((t.assigned_on, "抽中 Drawn for inspection", f"{t.name} · 期限 due {t.due_on}"))
     for item in file_views.timeline(conn, uscc, as_of):
-        events.append((item["on"], KINDS.get(item["kind"].split(".")[0], item["kind"]),
+        events.append((item["on"], RECORD_KINDS.get(item["kind"].split(".")[0], item["kind"]),
                        item["text"]))
     shown = sorted((e for e in events if e[0] <= as_of), key=lambda e: e[0], reverse=True)
     return {

@@ -12,7 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.labels import (
+from kernel.labels import (
     COMMITMENT_STATUSES,
     ENTITY_STATUSES,
     ENTITY_TYPES,

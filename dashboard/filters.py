@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from dashboard.labels import SECTION_LETTERS
+from kernel.labels import SECTION_LETTERS
 from supervision.directory.tables import entities, entity_pool
 
 

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from dashboard import credit_queries
 from dashboard.filters import Filters, pool_scope
-from dashboard.labels import SECTION_LETTERS
 from dashboard.tables import entity_counts
+from kernel.labels import SECTION_LETTERS
 from supervision.directory.entities import ENTITY_TYPES, STATUSES
 from supervision.directory.tables import entity_pool, inspectors
 from supervision.plans.tables import plan_draws, plans

@@ -12,17 +12,14 @@ from fastapi.templating import Jinja2Templates
 from credit.record.public import RECORD, public_record_of, record_params
 from kernel.clock import today_in_china
 from kernel.http.api import ReadConn, run_trip
+from kernel.labels import ENTITY_STATUSES, ENTITY_TYPES
 from kernel.regions import region_name
 from kernel.uscc import InvalidUSCC, validate_uscc
 from supervision.directory.views import search_entities
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual business",
-         "cooperative": "农民专业合作社 Cooperative"}
-STATUSES = {"active": "存续 Active", "deregistered": "注销 Deregistered",
-            "revoked": "吊销 Revoked", "moved_out": "迁出 Moved out"}
-templates.env.globals.update(type_label=lambda t: TYPES.get(t, t),
-                             status_label=lambda s: STATUSES.get(s, s),
+templates.env.globals.update(type_label=lambda t: ENTITY_TYPES.get(t, t),
+                             status_label=lambda s: ENTITY_STATUSES.get(s, s),
                              region_label=lambda c: region_name(c, full=True) or c)
 router = APIRouter(include_in_schema=False)
 PAGE = 20
@@ -62,7 +59,7 @@ def timeline(record: dict[str, Any]) -> list[dict[str, Any]]:
     e = record["entity"]
     events = [{"on": e["registered_on"], "text": "成立登记 Registered"}]
     if e["status"] != "active" and e["status_since"]:
-        events.append({"on": e["status_since"], "text": STATUSES.get(e["status"], e["status"])})
+        events.append({"on": e["status_since"], "text": ENTITY_STATUSES.get(e["status"], e["status"])})
     for entry in record["lists"]:
         events.append({"on": entry["since"], "text": f"列入 Listed: {entry['label']}"})
     for p in record["penalties"]:

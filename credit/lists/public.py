@@ -18,12 +18,11 @@ from credit.lists.red_list import RED_LIST_BASIS, RED_LIST_LABEL, RED_LIST_REASO
 from credit.lists.serious import GROUNDS as SERIOUS_GROUNDS
 from credit.lists.serious import ORDER_44
 from credit.tables import abnormal_listings, red_list, serious_listings
+from kernel.labels import LISTS, MARKED_ABNORMAL
 from supervision.directory.tables import entities
 
 LIST_NAMES = ("abnormal", "serious", "red")
-ABNORMAL_LABEL = "经营异常名录 Abnormal operation list"
-MARKED_LABEL = "经营异常状态 Marked abnormal (individual business)"
-SERIOUS_LABEL = "严重违法失信名单 Serious illegal and dishonest list"
+ABNORMAL_LABEL, SERIOUS_LABEL, MARKED_LABEL = LISTS["abnormal"], LISTS["serious"], MARKED_ABNORMAL
 
 _a, _s, _r = abnormal_listings.c, serious_listings.c, red_list.c
 

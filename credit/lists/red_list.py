@@ -20,10 +20,11 @@ from credit.rating.facts import CreditFacts, day_number, fetch_ints
 from credit.rating.scoring import _held
 from credit.rules import RedListRules
 from credit.tables import commendations, red_list
+from kernel.labels import LISTS
 from kernel.workdays import add_years
 from supervision.directory.tables import entities
 
-RED_LIST_LABEL = "守信激励名单 Red list (good credit)"
+RED_LIST_LABEL = LISTS["red"]
 RED_LIST_REASON = "符合守信激励条件 meets the red-list criteria"
 RED_LIST_BASIS = "《关于建立完善守信联合激励和失信联合惩戒制度的指导意见》(国发〔2016〕33号)"
 

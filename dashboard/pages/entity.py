@@ -10,7 +10,11 @@ from pydantic import ValidationError
 
 from credit.views import list_commendations
 from dashboard import actions, entity_file
-from dashboard.labels import (
+from dashboard.session import SUPERVISORS, guarded
+from dashboard.widgets import card, empty
+from kernel.clock import today_in_china
+from kernel.errors import DomainError
+from kernel.labels import (
     ENTITY_STATUSES,
     ENTITY_TYPES,
     INDUSTRY_SECTIONS,
@@ -18,10 +22,6 @@ from dashboard.labels import (
     RISK_CLASSES,
     region_label,
 )
-from dashboard.session import SUPERVISORS, guarded
-from dashboard.widgets import card, empty
-from kernel.clock import today_in_china
-from kernel.errors import DomainError
 from kernel.platform import Platform
 
 

@@ -9,7 +9,10 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import credit_counts, figures, grids, queries
 from dashboard.filters import Filters
-from dashboard.labels import (
+from dashboard.session import SUPERVISORS, guarded
+from dashboard.widgets import card, chart, empty, infinite_grid, percent, stat
+from kernel.clock import today_in_china
+from kernel.labels import (
     INDUSTRY_SECTIONS,
     LISTS,
     department_labels,
@@ -18,9 +21,6 @@ from dashboard.labels import (
     region_options,
     result_labels,
 )
-from dashboard.session import SUPERVISORS, guarded
-from dashboard.widgets import card, chart, empty, infinite_grid, percent, stat
-from kernel.clock import today_in_china
 from kernel.platform import Platform
 
 WORKLOAD_COLUMNS = [

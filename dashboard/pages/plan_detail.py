@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import html
 
-from dashboard.labels import PLAN_STATUSES, STRATA, department_labels, region_label
+from kernel.labels import PLAN_STATUSES, STRATA, department_labels, region_label
 from kernel.platform import Platform
 from supervision.plans import views as plan_views
 

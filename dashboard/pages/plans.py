@@ -9,7 +9,12 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
 from dashboard import actions, grids
-from dashboard.labels import (
+from dashboard.pages.plan_detail import detail, verification
+from dashboard.session import SUPERVISORS, guarded
+from dashboard.widgets import card, infinite_grid
+from kernel.clock import today_in_china
+from kernel.errors import DomainError
+from kernel.labels import (
     ENTITY_TYPES,
     INDUSTRY_SECTIONS,
     PLAN_STATUSES,
@@ -19,11 +24,6 @@ from dashboard.labels import (
     region_label,
     region_options,
 )
-from dashboard.pages.plan_detail import detail, verification
-from dashboard.session import SUPERVISORS, guarded
-from dashboard.widgets import card, infinite_grid
-from kernel.clock import today_in_china
-from kernel.errors import DomainError
 from kernel.platform import Platform
 from supervision.directory.views import list_check_items
 from supervision.tasks import views as task_views

@@ -10,11 +10,11 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
 from dashboard import actions, grids
-from dashboard.labels import TASK_STATUSES, department_labels, result_labels
 from dashboard.session import INSPECTORS, guarded
 from dashboard.widgets import card, empty, infinite_grid
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
+from kernel.labels import TASK_STATUSES, department_labels, result_labels
 from kernel.platform import Platform
 from supervision.directory.tables import inspectors
 from supervision.tasks import views as task_views

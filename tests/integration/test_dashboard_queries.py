@@ -52,8 +52,8 @@ def _direct_counts(conn) -> Counter:
 
 
 def _counted(conn) -> Counter:
-    from dashboard.labels import SECTION_LETTERS
     from dashboard.tables import entity_counts as c
+    from kernel.labels import SECTION_LETTERS
     from supervision.directory.entities import ENTITY_TYPES, STATUSES
 
     return Counter({(f"{r.region_int:06d}", SECTION_LETTERS[r.industry_section],

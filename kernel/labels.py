@@ -1,8 +1,10 @@
-"""Bilingual labels (Chinese first, English after): the one place the dashboard names things."""
+"""Bilingual labels (Chinese first, English after): the one place OpenCheck names things on a
+screen (dashboard, public pages, exports)."""
 
 from __future__ import annotations
 
-from credit.rules import Rules
+from typing import Any
+
 from kernel.regions import COUNTIES, PREFECTURES, PROVINCES
 
 ENTITY_TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual business",
@@ -33,8 +35,15 @@ COMMITMENT_STATUSES = {"awaiting": "待核查 Awaiting verification",
 LISTING_STATUSES = {"noticed": "已告知 Noticed", "listed": "已列入 Listed",
                     "not_listed": "不予列入 Not listed", "removed": "已移出 Removed"}
 LISTS = {"abnormal": "经营异常名录 Abnormal operation list",
-         "serious": "严重违法失信名单 Serious dishonest list",
-         "red": "守信激励名单 Red list"}
+         "serious": "严重违法失信名单 Serious illegal and dishonest list",
+         "red": "守信激励名单 Red list (good credit)"}
+MARKED_ABNORMAL = "经营异常状态 Marked abnormal (individual business)"
+# What an entity's credit file lists, by kind of record.
+RECORD_KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 Commitment",
+                "serious": LISTS["serious"], "abnormal": LISTS["abnormal"],
+                "repair": "信用修复 Credit repair", "red": LISTS["red"],
+                "commendation": "诚信典型 Commendation",
+                "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
 RISK_CLASSES = {"A": "A 低风险 Low", "B": "B 一般风险 General",
                 "C": "C 较高风险 Relatively high", "D": "D 高风险 High"}
 STRATA = {"A": "A类 Class A", "B": "B类 Class B", "C": "C类 Class C", "D": "D类 Class D",
@@ -66,11 +75,11 @@ def region_options() -> list[dict[str, str]]:
     return options
 
 
-def department_labels(rules: Rules) -> dict[str, str]:
+def department_labels(rules: Any) -> dict[str, str]:
     return {d.code: f"{d.name_zh} {d.name_en.capitalize()}" for d in rules.directory.departments}
 
 
-def result_labels(rules: Rules) -> dict[str, str]:
+def result_labels(rules: Any) -> dict[str, str]:
     """Official result catalogue: code → "1 未发现问题 no problem found"."""
     return {c.code: f"{c.code} {c.name_zh} {c.name_en}" for c in rules.results.catalogue}
 
