@@ -23,9 +23,7 @@ from kernel.clock import today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User
 from kernel.platform import Platform
-from supervision.plans import draws
 from supervision.plans.schemas import PlanCreate
-from supervision.tasks import recusal
 
 
 def message_of(error: Exception) -> str:
@@ -55,15 +53,15 @@ def publish_plan(p: Platform, user: User, plan_id: str) -> None:
 
 def draw_plan(p: Platform, user: User, plan_id: str, public_random: str) -> dict[str, Any]:
     """双随机 Draw entities and inspectors with the published random value; the draw record."""
-    record = draws.run_draw(p.engine, p.supervision, UUID(plan_id), public_random or "",
-                            today_in_china(), user.username, p.risk_classes)
+    record = p.supervision.draw(UUID(plan_id), public_random or "", today_in_china(),
+                                user.username)
     p.settle()
     return record
 
 
 def verify_draw(p: Platform, plan_id: str) -> dict[str, Any]:
     """Recompute the latest draw from its archived inputs."""
-    return draws.verify_draw(p.engine, p.supervision, UUID(plan_id))
+    return p.supervision.verify_draw(UUID(plan_id))
 
 
 # -- the inspector's task (supervision.tasks.use_cases, supervision.tasks.recusal) ----------------------------
@@ -96,15 +94,15 @@ def record_result(p: Platform, user: User, task_id: str, code: str, findings: st
 
 def recuse(p: Platform, user: User, task_id: str, reason: str) -> bool:
     """回避 Withdraw from the task; True if a replacement was drawn."""
-    replaced = recusal.recuse(p.engine, p.supervision, UUID(task_id), _inspector_no(user),
-                              reason or "", today_in_china())
+    replaced = p.supervision.recuse(UUID(task_id), _inspector_no(user), reason or "",
+                                    today_in_china())
     p.settle()
     return replaced
 
 
 def staff_task(p: Platform, user: User, task_id: str) -> None:
     """补充抽取 Draw again for the oldest place a recusal left empty (409 with the reason)."""
-    recusal.refill(p.engine, p.supervision, UUID(task_id), today_in_china())
+    p.supervision.refill(UUID(task_id), today_in_china())
     p.settle()
 
 

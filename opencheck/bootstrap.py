@@ -28,13 +28,15 @@ from supervision.directory.projections import (
     EntityPoolProjection,
     InspectorDirectory,
 )
-from supervision.plans.draws import all_class_b
+from supervision.plans.draws import SqlDrawInputs
+from supervision.plans.ports import all_class_b
 from supervision.plans.projections import PlanBoard, TaskBoard
 from supervision.tasks.projections import (
     EntityInspections,
     InspectionResults,
     Notifications,
 )
+from supervision.tasks.recusal import SqlRecusalInputs
 
 
 @dataclass
@@ -88,6 +90,10 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     supervision = build_application(SupervisionApplication, settings)
     rules = load_rules(settings.rules_file)
     credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine))
+    risk_classes = StoredRiskClasses(engine)
+    draw_inputs = SqlDrawInputs(engine)
+    supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
+                          recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes)
     batch = settings.projection_batch_size
     runners = {
         "supervision": ProjectionRunner(engine, supervision, [
@@ -105,4 +111,4 @@ def bootstrap(settings: Settings | None = None) -> Platform:
                                                   [WithdrawRepairedResults(supervision)], batch),
     }
     return Platform(settings, rules, engine, supervision, runners, credit,
-                    risk_classes=StoredRiskClasses(engine))
+                    risk_classes=risk_classes)

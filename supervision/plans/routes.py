@@ -12,7 +12,6 @@ from kernel.clock import today_in_china
 from kernel.errors import NotFound
 from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
 from kernel.http.auth import Inspector, Supervisor
-from supervision.plans import draws
 from supervision.plans import views as plan_views
 from supervision.plans.schemas import (
     DrawRecordPublic,
@@ -87,8 +86,10 @@ def redraw_plan(plan_id: UUID, body: RedrawRequest, p: PlatformDep, user: Superv
 
 
 def _draw(p, plan_id: UUID, public_random: str, by: str, reason: str | None) -> dict:
-    draws.run_draw(p.engine, p.supervision, plan_id, public_random, today_in_china(), by,
-                   p.risk_classes, reason)
+    if reason is None:
+        p.supervision.draw(plan_id, public_random, today_in_china(), by)
+    else:
+        p.supervision.redraw(plan_id, public_random, reason, today_in_china(), by)
     return _plan_record(p, plan_id)["draw_records"][-1]
 
 
@@ -104,10 +105,7 @@ def close_plan(plan_id: UUID, p: PlatformDep, user: Supervisor) -> dict:
 def verify_draw(plan_id: UUID, p: PlatformDep, _: Supervisor,
                 draw_no: Annotated[int | None, Query(ge=1, le=1000)] = None) -> dict:
     """Recompute the draw from its recorded inputs: verified, or exactly what differs."""
-    plan = p.supervision.get_plan(plan_id)
-    if draw_no is not None and draw_no > len(plan.draws):
-        raise NotFound(f"plan has {len(plan.draws)} draw(s)", field="draw_no")
-    return draws.verify_draw(p.engine, p.supervision, plan_id, draw_no)
+    return p.supervision.verify_draw(plan_id, draw_no)
 
 
 @router.get("/plans/{plan_id}/tasks", response_model=Page[TaskPublic], responses=errors(404))

@@ -18,7 +18,6 @@ from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
 from kernel.http.auth import CurrentUser, Inspector, Supervisor, User
 from kernel.http.idempotency import IdempotentRoute
 from kernel.platform import Platform
-from supervision.tasks import recusal
 from supervision.tasks import views as task_views
 from supervision.tasks.schemas import (
     NO_NUL,
@@ -112,8 +111,7 @@ def acknowledge(task_id: UUID, p: PlatformDep, user: Inspector) -> dict:
 @router.post("/tasks/{task_id}/recusal", response_model=RecusalPublic, responses=errors(404, 409))
 def recuse(task_id: UUID, body: RecusalCreate, p: PlatformDep, user: Inspector) -> dict:
     """回避 Withdraw for a conflict of interest; a replacement is drawn by the drawer's rules."""
-    replaced = recusal.recuse(p.engine, p.supervision, task_id, inspector_no(user), body.reason,
-                              today_in_china())
+    replaced = p.supervision.recuse(task_id, inspector_no(user), body.reason, today_in_china())
     p.settle()
     with p.engine.connect() as conn:
         found = task_views.task_record(conn, task_id.hex)
@@ -125,7 +123,7 @@ def recuse(task_id: UUID, body: RecusalCreate, p: PlatformDep, user: Inspector) 
              responses=errors(404, 409))
 def refill(task_id: UUID, p: PlatformDep, _: Supervisor) -> dict:
     """Draw again for a place a recusal left empty (409 with the reason if nobody is eligible)."""
-    recusal.refill(p.engine, p.supervision, task_id, today_in_china())
+    p.supervision.refill(task_id, today_in_china())
     found = _record(p, task_id)
     return {"task_id": task_id.hex, "replaced": True, "short_staffed": found["short_staffed"],
             "unassigned_reason": found["unassigned_reason"]}

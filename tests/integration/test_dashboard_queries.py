@@ -16,7 +16,6 @@ from credit.tables import red_list
 from dashboard import credit_counts, credit_queries, entity_file, grids, queries
 from dashboard.filters import Filters
 from supervision.directory.tables import entities
-from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.plans.tables import task_inspectors, tasks
 from tests.factories import (
@@ -120,7 +119,7 @@ class DashboardScenario:
             ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, due_on=date(2025, 12, 31)),
             DRAWN_ON, "sup", DEPTS)
         app.publish_plan(plan_id, DRAWN_ON, "sup")
-        draws.run_draw(platform.engine, app, plan_id, "3D-2025259-418", DRAWN_ON, "sup")
+        app.draw(plan_id, "3D-2025259-418", DRAWN_ON, "sup")
         platform.settle()
         return plan_id
 
