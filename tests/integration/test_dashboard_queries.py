@@ -173,6 +173,7 @@ class DashboardScenario:
         from dashboard import actions
         from kernel.errors import Forbidden
         from kernel.http.auth import User
+        from kernel.http.read_your_writes import command_scope
         from supervision.tasks import views as task_views
 
         self._drawn_world(platform)
@@ -180,8 +181,9 @@ class DashboardScenario:
             task_id, no = conn.execute(sa.select(task_inspectors.c.task_id,
                                                  task_inspectors.c.inspector_no).limit(1)).one()
         user = User(1, "insp", "inspector", "检查员", "market_regulation", no)
-        actions.acknowledge_task(platform, user, task_id)
-        replaced = actions.recuse(platform, user, task_id, "亲属关系 a relative works there")
+        with command_scope():   # as the dashboard's callbacks run them (session.guarded)
+            actions.acknowledge_task(platform, user, task_id)
+            replaced = actions.recuse(platform, user, task_id, "亲属关系 a relative works there")
         with platform.engine.connect() as conn:
             assert not task_views.on_team(conn, task_id, no)
             team = task_views.task_record(conn, task_id)["team"]
