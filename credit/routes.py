@@ -42,10 +42,9 @@ from kernel.clock import today_in_china
 from kernel.errors import NotFound
 from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
 from kernel.http.auth import Supervisor
-from kernel.http.idempotency import IdempotentRoute
 from kernel.platform import Platform
 
-router = APIRouter(tags=["credit"], responses=errors(401, 403), route_class=IdempotentRoute)
+router = APIRouter(tags=["credit"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 
 UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
@@ -56,8 +55,8 @@ DeptQuery = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
 
 
 def _settled(p: Platform, read: Callable[..., Any], key: Any) -> Any:
-    """Wait for the credit read models, then answer from them (CQRS: never from aggregates)."""
-    p.settle("credit")
+    """Answer from the read models, which the command's save waited for (CQRS: never from
+    aggregates; kernel.http.read_your_writes)."""
     with p.engine.connect() as conn:
         record = read(conn, key)
     if record is None:
@@ -218,7 +217,6 @@ def list_commendations(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQ
 # -- serious dishonest list ----------------------------------------------------------------
 def _listings(p: Platform, uscc: str) -> list[dict]:
     code = checked_uscc(uscc)
-    p.settle("credit")
     with p.engine.connect() as conn:
         return views.serious_listings_of(conn, code)
 
@@ -297,9 +295,7 @@ def decide_repair(repair_id: UUID, body: RepairDecisionCreate, p: PlatformDep,
     """Approve (the record leaves the public record) or reject a repair application."""
     p.credit.decide_repair(repair_id, body.approve, body.decided_on, user.username, body.reason,
                            today_in_china())
-    record = _settled(p, views.repair_application, repair_id)
-    p.settle_repair_decision(record)
-    return record
+    return _settled(p, views.repair_application, repair_id)
 
 
 @router.get("/repairs", response_model=Page[RepairRecord])

@@ -1,8 +1,10 @@
-"""What the dashboard's forms do: the same application use cases the API routes call, in-process.
+"""What the dashboard's forms do: check the form as the API's schema does, then make one call
+into the context's application (the same use case the API route calls).
 
-Each function mirrors one route (supervision.plans.routes, the task routes) and returns what the
-page shows; domain errors propagate as ``DomainError`` and input errors as ``ValidationError``,
-which ``message_of`` turns into one readable line.
+No use-case logic lives here. Read-your-writes comes from `dashboard.session.guarded`: every
+callback runs in a command scope (kernel.http.read_your_writes), so a save waits for the read
+models before the page reads them. Domain errors propagate as ``DomainError`` and input errors
+as ``ValidationError``, which ``message_of`` turns into one readable line.
 """
 
 from __future__ import annotations
@@ -18,14 +20,11 @@ from credit.schemas import (
     CommendationRevocationCreate,
     RepairDecisionCreate,
 )
-from credit.views import repair_application
 from kernel.clock import today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User
 from kernel.platform import Platform
-from supervision.plans import draws
 from supervision.plans.schemas import PlanCreate
-from supervision.tasks import recusal
 
 
 def message_of(error: Exception) -> str:
@@ -38,35 +37,30 @@ def message_of(error: Exception) -> str:
     return str(error)
 
 
-# -- plans (supervision.plans.routes) ---------------------------------------------------------------
+# -- plans ------------------------------------------------------------------------------------------
 def draft_plan(p: Platform, user: User, form: dict[str, Any]) -> str:
     """Validate the form as the API's PlanCreate does, draft the plan; its id (hex)."""
     body = PlanCreate.model_validate(form)
-    plan_id = p.supervision.draft_plan(body.to_terms(p.rules.draw), today_in_china(),
-                                       user.username, set(p.rules.directory.department_codes))
-    p.settle()
-    return plan_id.hex
+    return p.supervision.draft_plan(body.to_terms(p.rules.draw), today_in_china(), user.username,
+                                    set(p.rules.directory.department_codes)).hex
 
 
 def publish_plan(p: Platform, user: User, plan_id: str) -> None:
     p.supervision.publish_plan(UUID(plan_id), today_in_china(), user.username)
-    p.settle()
 
 
 def draw_plan(p: Platform, user: User, plan_id: str, public_random: str) -> dict[str, Any]:
     """双随机 Draw entities and inspectors with the published random value; the draw record."""
-    record = draws.run_draw(p.engine, p.supervision, UUID(plan_id), public_random or "",
-                            today_in_china(), user.username, p.risk_classes)
-    p.settle()
-    return record
+    return p.supervision.draw(UUID(plan_id), public_random or "", today_in_china(),
+                              user.username)
 
 
 def verify_draw(p: Platform, plan_id: str) -> dict[str, Any]:
     """Recompute the latest draw from its archived inputs."""
-    return draws.verify_draw(p.engine, p.supervision, UUID(plan_id))
+    return p.supervision.verify_draw(UUID(plan_id))
 
 
-# -- the inspector's task (supervision.tasks.use_cases, supervision.tasks.recusal) ----------------------------
+# -- the inspector's task ---------------------------------------------------------------------------
 def _inspector_no(user: User) -> int:
     if user.inspector_no is None:
         raise Forbidden("this account is not linked to an inspector record", field="inspector_no")
@@ -76,13 +70,11 @@ def _inspector_no(user: User) -> int:
 def acknowledge_task(p: Platform, user: User, task_id: str) -> None:
     """签收 Acknowledge the assignment."""
     p.supervision.acknowledge_task(UUID(task_id), _inspector_no(user), today_in_china())
-    p.settle()
 
 
 def start_task(p: Platform, user: User, task_id: str) -> None:
     """开始检查 Start the inspection (every team member has acknowledged)."""
     p.supervision.start_task(UUID(task_id), _inspector_no(user), today_in_china())
-    p.settle()
 
 
 def record_result(p: Platform, user: User, task_id: str, code: str, findings: str,
@@ -91,29 +83,24 @@ def record_result(p: Platform, user: User, task_id: str, code: str, findings: st
     me = _inspector_no(user)
     p.supervision.record_result(UUID(task_id), me, code, findings or "", inspected_on,
                                 [me, *co_signers], today_in_china(), p.rules)
-    p.settle()
 
 
 def recuse(p: Platform, user: User, task_id: str, reason: str) -> bool:
     """回避 Withdraw from the task; True if a replacement was drawn."""
-    replaced = recusal.recuse(p.engine, p.supervision, UUID(task_id), _inspector_no(user),
-                              reason or "", today_in_china())
-    p.settle()
-    return replaced
+    return p.supervision.recuse(UUID(task_id), _inspector_no(user), reason or "",
+                                today_in_china())
 
 
 def staff_task(p: Platform, user: User, task_id: str) -> None:
     """补充抽取 Draw again for the oldest place a recusal left empty (409 with the reason)."""
-    recusal.refill(p.engine, p.supervision, UUID(task_id), today_in_china())
-    p.settle()
+    p.supervision.refill(UUID(task_id), today_in_china())
 
 
-# -- commendations (credit.routes) -----------------------------------------------------------------
+# -- commendations ----------------------------------------------------------------------------------
 def grant_commendation(p: Platform, user: User, form: dict[str, Any]) -> None:
     """诚信典型 Record a commendation, validated as the API's CommendationCreate."""
     body = CommendationCreate.model_validate(form)
     p.credit.grant_commendation(body.to_data(), today_in_china())
-    p.settle("credit")
 
 
 def revoke_commendation(p: Platform, user: User, document_no: str | None,
@@ -122,16 +109,11 @@ def revoke_commendation(p: Platform, user: User, document_no: str | None,
     body = CommendationRevocationCreate.model_validate(form)
     p.credit.revoke_commendation(document_no or "", body.revoked_on, body.reason,
                                  today_in_china())
-    p.settle("credit")
 
 
-# -- credit repair (credit.routes) -----------------------------------------------------------------
+# -- credit repair ----------------------------------------------------------------------------------
 def decide_repair(p: Platform, user: User, repair_id: str, form: dict[str, Any]) -> None:
     """Approve (the record leaves the public record) or reject a repair application."""
     body = RepairDecisionCreate.model_validate(form)
-    case_id = UUID(repair_id)
-    p.credit.decide_repair(case_id, body.approve, body.decided_on, user.username, body.reason,
-                           today_in_china())
-    p.settle("credit")
-    with p.engine.connect() as conn:
-        p.settle_repair_decision(repair_application(conn, case_id))
+    p.credit.decide_repair(UUID(repair_id), body.approve, body.decided_on, user.username,
+                           body.reason, today_in_china())

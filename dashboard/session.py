@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from dash import ctx
 
 from kernel.db import users
-from kernel.http import auth
+from kernel.http import auth, read_your_writes
 from kernel.platform import Platform
 
 COOKIE = "opencheck_session"
@@ -71,7 +71,8 @@ def end_session() -> None:
 
 
 def guarded(get_platform: Callable[[], Platform], roles: tuple[str, ...]):
-    """Decorator for callbacks: re-check the cookie and the role, then pass the user first."""
+    """Decorator for callbacks: re-check the cookie and the role, then pass the user first.
+    The callback runs in a read-your-writes scope: what it records, it reads back."""
 
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
@@ -81,7 +82,8 @@ def guarded(get_platform: Callable[[], Platform], roles: tuple[str, ...]):
                 raise NotSignedIn()
             if user.role not in roles:
                 raise NotPermitted(user.role)
-            return fn(user, *args, **kwargs)
+            with read_your_writes.command_scope():
+                return fn(user, *args, **kwargs)
 
         return run
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import JSONTranscoder, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 
 from kernel.settings import Settings
 
@@ -27,11 +28,22 @@ class DateAsISO(Transcoding):
 
 
 class OpenCheckApplication(Application):
-    """Base of every OpenCheck application: shared transcodings, no snapshots by default."""
+    """Base of every OpenCheck application: shared transcodings, no snapshots by default.
+
+    `on_saved` runs after each save that recorded something: the composition root hooks
+    read-your-writes there (kernel.http.read_your_writes)."""
+
+    on_saved: Callable[[], None] | None = None
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
+        recordings = super().save(*objs, **kwargs)
+        if recordings and self.on_saved is not None:
+            self.on_saved()
+        return recordings
 
 
 def build_application(cls: type[A], settings: Settings) -> A:

@@ -3,7 +3,7 @@ implements, so routes and pages reach the wired applications without importing t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import numpy as np
@@ -27,6 +27,7 @@ class Platform(Protocol):
         """Wait until the read models reflect everything this application has recorded."""
         ...
 
-    def settle_repair_decision(self, record: dict[str, Any]) -> None:
-        """After a repair decision: wait until the reaction it triggers is visible too."""
+    def settle_all(self, names: Iterable[str] | None = None, timeout: float = 5.0) -> bool:
+        """Wait until the read models of these runners (default all) reflect everything
+        recorded so far, including what reactions recorded meanwhile; False on timeout."""
         ...

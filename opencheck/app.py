@@ -14,9 +14,11 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kernel.errors import DomainError
-from kernel.http import auth
+from kernel.http import auth, idempotency
 from kernel.http.api import ErrorPublic, PlatformDep, close_read_pool
+from kernel.http.idempotency import IdempotencyMiddleware
 from kernel.http.public import PublicRateLimit
+from kernel.http.read_your_writes import ReadYourWritesMiddleware
 from kernel.settings import Settings
 from opencheck.bootstrap import Platform, bootstrap
 
@@ -130,6 +132,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     # Dash (Flask) under /dashboard/ through a2wsgi: its callbacks run in a2wsgi's thread pool and
     # reach the platform through this reference, set in the lifespan (STACK.md, "Dash 4").
     app.mount("/dashboard", WSGIMiddleware(build_dashboard(lambda: app.state.platform).server))
+    # Every authenticated command, whichever router it is on: read-your-writes inside,
+    # the Idempotency-Key around it (a replay runs nothing); the last added runs first.
+    app.add_middleware(ReadYourWritesMiddleware)
+    app.add_middleware(IdempotencyMiddleware)
+    idempotency.declare_header(app)
     app.add_middleware(PublicRateLimit, per_minute=settings.public_rate_limit_per_minute)
     return app
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -18,9 +18,10 @@ from credit.views import SqlLookups
 from dashboard.projections import dashboard_projections
 from kernel.db import create_engine
 from kernel.eventstore import build_application
+from kernel.http import read_your_writes
 from kernel.projections import ProjectionDaemon, ProjectionRunner
 from kernel.settings import Settings
-from opencheck.reactions import WithdrawRepairedResults, settle_repair_decision
+from opencheck.reactions import WithdrawRepairedResults
 from supervision.application import SupervisionApplication
 from supervision.directory.projections import (
     CheckItemList,
@@ -28,7 +29,8 @@ from supervision.directory.projections import (
     EntityPoolProjection,
     InspectorDirectory,
 )
-from supervision.plans.draws import all_class_b
+from supervision.plans.draws import SqlDrawInputs
+from supervision.plans.ports import all_class_b
 from supervision.plans.projections import PlanBoard
 from supervision.tasks.projections import (
     EntityInspections,
@@ -36,6 +38,10 @@ from supervision.tasks.projections import (
     Notifications,
     TaskBoard,
 )
+from supervision.tasks.recusal import SqlRecusalInputs
+
+# A reaction records events of its own (opencheck.reactions): settling once more picks them up.
+SETTLE_PASSES = 3
 
 
 @dataclass
@@ -59,9 +65,20 @@ class Platform:
         target = runner.app.recorder.max_notification_id() or 0
         return runner.wait_for(target, timeout, run_inline=self.settings.projections_in_process)
 
-    def settle_repair_decision(self, record: dict[str, Any]) -> None:
-        """After a repair decision: wait until the reaction it triggers is visible too."""
-        settle_repair_decision(self, record)
+    def settle_all(self, names: Iterable[str] | None = None, timeout: float = 5.0) -> bool:
+        """Wait until the read models of these runners (default all) reflect everything
+        recorded so far, including what reactions recorded meanwhile; False on timeout."""
+        runners = [self.runners[n] for n in names] if names else list(self.runners.values())
+        deadline = time.monotonic() + timeout
+        for _ in range(SETTLE_PASSES):
+            targets = [(r, r.app.recorder.max_notification_id() or 0) for r in runners]
+            for runner, target in targets:
+                if not runner.wait_for(target, max(0.0, deadline - time.monotonic()),
+                                       run_inline=self.settings.projections_in_process):
+                    return False
+            if all((r.app.recorder.max_notification_id() or 0) == t for r, t in targets):
+                break
+        return True
 
     def catch_up(self) -> int:
         """Run every runner until none has anything left (reactions record new events)."""
@@ -89,6 +106,10 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     supervision = build_application(SupervisionApplication, settings)
     rules = load_rules(settings.rules_file)
     credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine))
+    risk_classes = StoredRiskClasses(engine)
+    draw_inputs = SqlDrawInputs(engine)
+    supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
+                          recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes)
     batch = settings.projection_batch_size
     runners = {
         "supervision": ProjectionRunner(engine, supervision, [
@@ -105,5 +126,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         "supervision_on_credit": ProjectionRunner(engine, credit,
                                                   [WithdrawRepairedResults(supervision)], batch),
     }
-    return Platform(settings, rules, engine, supervision, runners, credit,
-                    risk_classes=StoredRiskClasses(engine))
+    platform = Platform(settings, rules, engine, supervision, runners, credit,
+                        risk_classes=risk_classes)
+    # read-your-writes: in a command's scope, each save waits for the read models
+    for app in (supervision, credit):
+        app.on_saved = lambda: read_your_writes.after_save(platform.settle_all)
+    return platform

@@ -141,15 +141,13 @@ def verify_draw(plan: str, draw_no: Annotated[Optional[int], typer.Option(min=1)
     """Recompute a plan's recorded draw from its archived inputs; exit 1 if anything differs."""
     from uuid import UUID
 
-    from supervision.plans import draws
-
     try:
         plan_id = UUID(plan)
     except ValueError:
         raise DomainError(f"{plan!r} is not a plan id (a UUID)", field="plan") from None
     platform = _platform()
     try:
-        result = draws.verify_draw(platform.engine, platform.supervision, plan_id, draw_no)
+        result = platform.supervision.verify_draw(plan_id, draw_no)
     finally:
         platform.close()
     print(f"plan {result['plan_id']} draw {result['draw_no']} ({result['algorithm_version']}, "

@@ -42,10 +42,3 @@ class WithdrawRepairedResults(Projection):
             log.error("repair %s: result %s not withdrawn: %s", e.originator_id, e.record_key,
                       error.message)
 
-
-def settle_repair_decision(platform: Any, record: dict[str, Any]) -> None:
-    """After a repair decision (credit settled): an approved spot-check result is withdrawn by
-    supervision through the reaction above; wait for both, so the answer reads it gone."""
-    if record["status"] == "approved" and record["record_kind"] == "inspection_result":
-        platform.settle("supervision_on_credit")
-        platform.settle("supervision")

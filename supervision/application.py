@@ -14,7 +14,9 @@ from kernel.errors import Conflict, NotFound
 from kernel.eventstore import OpenCheckApplication
 from supervision.directory.entities import EntityData, MarketEntity, entity_id
 from supervision.directory.use_cases import DirectoryUseCases
+from supervision.plans.ports import DrawArchive, DrawInputs, RiskClasses, all_class_b
 from supervision.plans.use_cases import PlanUseCases
+from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.use_cases import TaskUseCases
 
 
@@ -28,6 +30,14 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
     """双随机 Supervision: the directories, spot-check plans, draws and inspection tasks."""
 
     name = "supervision"
+
+    def configure(self, draw_inputs: DrawInputs, draw_archive: DrawArchive,
+                  recusal_inputs: RecusalInputs,
+                  risk_classes: RiskClasses = all_class_b) -> SupervisionApplication:
+        """The ports the draw and the recusal read, wired once by the composition root."""
+        self.draw_inputs, self.draw_archive = draw_inputs, draw_archive
+        self.recusal_inputs, self.risk_classes = recusal_inputs, risk_classes
+        return self
 
     def register_entity(self, data: EntityData, today: date) -> UUID:
         """Register a market entity; 409 if its USCC is already in the directory."""

@@ -18,7 +18,7 @@ from credit.record.schemas import (
 )
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, SettledConn, errors
 from kernel.http.auth import Supervisor
 from supervision.directory.views import entity_record
 
@@ -33,12 +33,10 @@ AsOf = Annotated[date | None, Query(ge=date(1990, 1, 1), le=date(2100, 12, 31),
 
 
 @router.get("/entities/{uscc}/credit", response_model=CreditFileRecord, responses=errors(404))
-def get_credit_file(uscc: UsccPath, p: PlatformDep, _: Supervisor) -> dict:
+def get_credit_file(uscc: UsccPath, p: PlatformDep, conn: SettledConn, _: Supervisor) -> dict:
     """信用档案 The internal credit file: lists, penalties, commitments, repairs, A–D class."""
     code = checked_uscc(uscc)
-    p.settle("credit")
-    with p.engine.connect() as conn:
-        record = file_views.credit_file(conn, code, p.rules, today_in_china())
+    record = file_views.credit_file(conn, code, p.rules, today_in_china())
     if record is None:
         raise NotFound(f"no market entity with code {code}", field="uscc")
     return record
@@ -46,16 +44,14 @@ def get_credit_file(uscc: UsccPath, p: PlatformDep, _: Supervisor) -> dict:
 
 @router.get("/entities/{uscc}/credit/timeline", response_model=TimelineRecord,
             responses=errors(404))
-def get_credit_timeline(uscc: UsccPath, p: PlatformDep, _: Supervisor,
+def get_credit_timeline(uscc: UsccPath, conn: SettledConn, _: Supervisor,
                         as_of: AsOf = None) -> dict:
     """The credit facts as the record stood on `as_of` (effective and recorded dates)."""
     code, day = checked_uscc(uscc), as_of or today_in_china()
-    p.settle("credit")
-    with p.engine.connect() as conn:
-        if entity_record(conn, code) is None:
-            raise NotFound(f"no market entity with code {code}", field="uscc")
-        return {"uscc": code, "as_of": day, "lists": file_views.lists_on(conn, code, day),
-                "items": file_views.timeline(conn, code, day)}
+    if entity_record(conn, code) is None:
+        raise NotFound(f"no market entity with code {code}", field="uscc")
+    return {"uscc": code, "as_of": day, "lists": file_views.lists_on(conn, code, day),
+            "items": file_views.timeline(conn, code, day)}
 
 
 @public_router.get("/lists/{list_name}", response_model=Page[ListMemberPublic])

@@ -31,6 +31,15 @@ def read_connection(request: Request) -> Iterator[sa.Connection]:
         yield conn
 
 
+def settled_connection(request: Request) -> Iterator[sa.Connection]:
+    """A read connection once the read models reflect everything recorded so far: a query's
+    read-your-writes (a command's comes from kernel.http.read_your_writes)."""
+    platform = request.app.state.platform
+    platform.settle_all()
+    with platform.engine.connect() as conn:
+        yield conn
+
+
 def _json_default(value: object) -> object:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -103,6 +112,7 @@ async def close_read_pool(app: Any) -> None:
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 ReadConn = Annotated[sa.Connection, Depends(read_connection)]
+SettledConn = Annotated[sa.Connection, Depends(settled_connection)]
 
 
 class PageParams(BaseModel):

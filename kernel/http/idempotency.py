@@ -1,13 +1,16 @@
 """Idempotency-Key: a repeated state-changing request returns the first answer and records nothing.
 
-Use it by building a router with `APIRouter(route_class=IdempotentRoute)`: every POST/PUT/PATCH/
-DELETE route of that router then accepts an `Idempotency-Key` header (declared in OpenAPI).
-Keys are scoped per user. The first request with a key claims it (a row in `idempotency_keys`),
-runs, and stores its status and body; a repeat with the same method, path, query and body gets
-that stored answer back (header `Idempotent-Replayed: true`), the same key with anything else is
-422, and a repeat while the first is still running is 409. Answers a repeat could change are not
-stored: 401/403 (not the caller's doing to replay) and 5xx (the key is released, the client may
-retry). A claim whose request died without an answer is taken over after `STALE_AFTER`.
+`IdempotencyMiddleware`, installed once by opencheck.app, serves every authenticated command
+(POST/PUT/PATCH/DELETE under /api/v1 but the public and login routes:
+kernel.http.read_your_writes.is_command); `declare_header` adds the header to those operations
+in OpenAPI. Keys are scoped per user. The first request with a key claims it (a row in
+`idempotency_keys`), runs, and stores its status and body; a repeat with the same method, path,
+query and body gets that stored answer back (header `Idempotent-Replayed: true`), the same key
+with anything else is 422, and a repeat while the first is still running is 409. Answers a
+repeat could change are not stored: 401/403 (not the caller's doing to replay) and 5xx (the key
+is released, the client may retry). A claim whose request died without an answer is taken over
+after `STALE_AFTER`. Without a valid bearer token the request passes through untouched (the
+route answers 401).
 """
 
 from __future__ import annotations
@@ -16,21 +19,22 @@ import hashlib
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import Depends, Header, HTTPException, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from fastapi.security.utils import get_authorization_scheme_param
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel.db import metadata
 from kernel.http import auth
+from kernel.http.read_your_writes import is_command
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # printable ASCII, e.g. a UUID
-UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NOT_STORED = frozenset({401, 403, 429})
 STALE_AFTER = timedelta(minutes=5)
 _KEY = re.compile(KEY_PATTERN)
@@ -48,15 +52,6 @@ idempotency_keys = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
 )
-
-
-def idempotency_key_header(
-    key: Annotated[str | None, Header(
-        alias=HEADER, max_length=200, pattern=KEY_PATTERN,
-        description="Repeat a request safely: the same key (per user) returns the first answer "
-                    "and records nothing new; the same key with another body is 422.")] = None,
-) -> str | None:
-    return key
 
 
 class KeyReused(Exception):
@@ -144,65 +139,133 @@ def _caller(request: Request) -> auth.User | None:
         return None  # the route itself answers 401
 
 
-async def _as_response(request: Request, exc: Exception) -> Response | None:
-    """What the app's exception handlers would answer for `exc` (None: no handler, e.g. a 500)."""
-    for cls in type(exc).__mro__:
-        handler = request.app.exception_handlers.get(cls)
-        if handler is not None:
-            result = handler(request, exc)
-            return await result if hasattr(result, "__await__") else result
-    return None
+HEADER_PARAMETER = {
+    "name": HEADER, "in": "header", "required": False,
+    "description": "Repeat a request safely: the same key (per user) returns the first answer "
+                   "and records nothing new; the same key with another body is 422.",
+    "schema": {"anyOf": [{"type": "string", "maxLength": 200, "pattern": KEY_PATTERN},
+                         {"type": "null"}], "title": HEADER}}
 
 
-class IdempotentRoute(APIRoute):
-    """An APIRoute whose state-changing requests honour the Idempotency-Key header."""
+def declare_header(app: FastAPI) -> None:
+    """Declare the optional header on every authenticated command operation of the OpenAPI."""
+    generate = app.openapi
 
-    def __init__(self, path: str, endpoint: Any, **kwargs: Any) -> None:
-        if UNSAFE & {m.upper() for m in kwargs.get("methods") or ()}:
-            kwargs["dependencies"] = [*(kwargs.get("dependencies") or []),
-                                      Depends(idempotency_key_header)]
-        super().__init__(path, endpoint, **kwargs)
+    def openapi() -> dict[str, Any]:
+        schema = generate()
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                if is_command(method.upper(), path) and operation.get("security"):
+                    parameters = operation.setdefault("parameters", [])
+                    if all(p.get("name") != HEADER for p in parameters):
+                        parameters.append(HEADER_PARAMETER)
+        return schema
 
-    def get_route_handler(self) -> Any:
-        handler = super().get_route_handler()
+    app.openapi = openapi  # type: ignore[method-assign]
 
-        async def idempotent_handler(request: Request) -> Response:
-            key = request.headers.get(HEADER)
-            if request.method not in UNSAFE or key is None or not _KEY.match(key):
-                return await handler(request)  # an invalid key is the route's 422
-            user = await run_in_threadpool(_caller, request)
-            if user is None:
-                return await handler(request)
-            store = IdempotencyStore(request.app.state.platform.engine)
-            fp = fingerprint(request.method, request.url.path, request.url.query,
-                             await request.body())
-            try:
-                stored = await run_in_threadpool(store.claim, user.id, key, request.method,
-                                                 request.url.path, fp)
-            except KeyReused:
-                return JSONResponse({"detail": [{
-                    "loc": ["header", HEADER], "type": "idempotency_key_reused",
-                    "msg": f"{HEADER} {key!r} was already used for a different request"}]},
-                    status_code=422)
-            except KeyInProgress:
-                return JSONResponse({"detail": f"a request with {HEADER} {key!r} is still "
-                                               f"being processed", "field": HEADER},
-                                    status_code=409)
-            if stored is not None:
-                return Response(stored[1], status_code=stored[0], media_type="application/json",
-                                headers={"Idempotent-Replayed": "true"})
-            try:
-                response = await handler(request)
-            except Exception as exc:
-                response = await _as_response(request, exc)
-                if response is None:
-                    await run_in_threadpool(store.release, user.id, key)
-                    raise
-            if response.status_code >= 500 or response.status_code in NOT_STORED:
-                await run_in_threadpool(store.release, user.id, key)
-            else:
-                await run_in_threadpool(store.answer, user.id, key, response.status_code,
-                                        bytes(response.body))
-            return response
 
-        return idempotent_handler
+def _invalid_key(key: str) -> JSONResponse:
+    why, kind = ((f"{HEADER} must have at most 200 characters", "string_too_long")
+                 if len(key) > 200 else
+                 (f"{HEADER} must be printable ASCII, e.g. a UUID", "string_pattern_mismatch"))
+    return JSONResponse({"detail": [{"loc": ["header", HEADER], "msg": why, "type": kind}]},
+                        status_code=422)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+class IdempotencyMiddleware:
+    """Pure ASGI middleware: authenticated commands honour the Idempotency-Key header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = Headers(scope=scope).get(HEADER) if scope["type"] == "http" else None
+        if key is None or not is_command(scope["method"], scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        user = await run_in_threadpool(_caller, request)
+        if user is None:
+            await self.app(scope, receive, send)
+            return
+        if not _KEY.match(key):
+            await _invalid_key(key)(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        answered = await self._answer(request, user.id, key, body)
+        if answered is not None:
+            await answered(scope, receive, send)
+            return
+        await self._run(scope, _replaying(body, receive), send,
+                        IdempotencyStore(request.app.state.platform.engine), user.id, key)
+
+    async def _answer(self, request: Request, user_id: int, key: str,
+                      body: bytes) -> Response | None:
+        """A response without running the route (replay, reuse, in progress), or None: run it."""
+        store = IdempotencyStore(request.app.state.platform.engine)
+        fp = fingerprint(request.method, request.url.path, request.url.query, body)
+        try:
+            stored = await run_in_threadpool(store.claim, user_id, key, request.method,
+                                             request.url.path, fp)
+        except KeyReused:
+            return JSONResponse({"detail": [{
+                "loc": ["header", HEADER], "type": "idempotency_key_reused",
+                "msg": f"{HEADER} {key!r} was already used for a different request"}]},
+                status_code=422)
+        except KeyInProgress:
+            return JSONResponse({"detail": f"a request with {HEADER} {key!r} is still "
+                                           f"being processed", "field": HEADER},
+                                status_code=409)
+        if stored is None:
+            return None
+        return Response(stored[1], status_code=stored[0], media_type="application/json",
+                        headers={"Idempotent-Replayed": "true"})
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, store: IdempotencyStore,
+                   user_id: int, key: str) -> None:
+        """Run the route, holding its answer back until it is stored (or the key released)."""
+        messages: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            messages.append(message)
+
+        try:
+            await self.app(scope, receive, hold)
+        except Exception:
+            await run_in_threadpool(store.release, user_id, key)
+            raise
+        status = next(m["status"] for m in messages if m["type"] == "http.response.start")
+        if status >= 500 or status in NOT_STORED:
+            await run_in_threadpool(store.release, user_id, key)
+        else:
+            body = b"".join(m.get("body", b"") for m in messages
+                            if m["type"] == "http.response.body")
+            await run_in_threadpool(store.answer, user_id, key, status, body)
+        for message in messages:
+            await send(message)
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """The request body once more for the route, then the client's own messages."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

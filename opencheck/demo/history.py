@@ -32,7 +32,6 @@ from opencheck.demo.synthdata import generate_inspectors
 from opencheck.importing import _check_item, _inspector
 from supervision.directory.check_items import KnownCodes
 from supervision.directory.tables import entities
-from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks import views as task_views
 
@@ -124,8 +123,8 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
     plan_id = app.draft_plan(terms, drafted, "supervisor", set(platform.rules.directory.department_codes))
     app.publish_plan(plan_id, drafted, "supervisor")
     platform.settle()
-    draws.run_draw(platform.engine, app, plan_id, f"福彩3D {year}060期 {rng.integers(0, 1000):03d}",
-                   date(year, 3, 10), "supervisor", platform.risk_classes)
+    app.draw(plan_id, f"福彩3D {year}060期 {rng.integers(0, 1000):03d}", date(year, 3, 10),
+             "supervisor")
     platform.settle()
     with platform.engine.connect() as conn:
         tasks = task_views.plan_tasks(conn, plan_id.hex, limit=100_000)[1]

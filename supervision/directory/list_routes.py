@@ -67,7 +67,6 @@ def _inspector(p, credential_no: str) -> dict:  # noqa: ANN001
 def register_inspector(body: InspectorCreate, p: PlatformDep, _: Supervisor) -> dict:
     """Register an inspector (执法检查人员) in the inspector directory."""
     p.supervision.register_inspector(body.to_data(), today_in_china(), _known(p))
-    p.settle()
     return _inspector(p, body.credential_no)
 
 
@@ -97,7 +96,6 @@ def change_inspector_status(credential_no: CredentialPath, body: InspectorStatus
     """Put an inspector on leave, back to active, or retire them."""
     p.supervision.change_inspector_status(credential_no, body.status, body.effective_on,
                                           body.reason, today_in_china())
-    p.settle()
     return _inspector(p, credential_no)
 
 
@@ -109,7 +107,6 @@ def declare_conflict(credential_no: CredentialPath, body: ConflictCreate, p: Pla
     today = today_in_china()
     p.supervision.declare_conflict(credential_no, _uscc(body.uscc), body.reason,
                                    body.from_on or today, body.to_on, today)
-    p.settle()
     with p.engine.connect() as conn:
         return views.list_conflicts(conn, normalized_credential(credential_no)) or []
 
@@ -132,7 +129,6 @@ def withdraw_conflict(credential_no: CredentialPath, uscc: UsccPath, p: Platform
                       reason: Annotated[str, Query(max_length=500)] = "") -> list[dict]:
     """Withdraw the declaration about an entity (kept in history); returns those in force."""
     p.supervision.withdraw_conflict(credential_no, _uscc(uscc), reason, today_in_china())
-    p.settle()
     with p.engine.connect() as conn:
         return views.list_conflicts(conn, normalized_credential(credential_no)) or []
 
@@ -152,7 +148,6 @@ def add_check_item(body: CheckItemCreate, p: PlatformDep, _: Supervisor) -> dict
     """Add an item (抽查事项) to its department's check-item list (unpublished until published)."""
     data = body.to_data().validated(_known(p))
     p.supervision.add_check_item(data, _known(p))
-    p.settle()
     return _item(p, data.code)
 
 
@@ -180,7 +175,6 @@ def change_check_item(code: CodePath, body: CheckItemChange, p: PlatformDep,
                       _: Supervisor) -> dict:
     """Change a check item's fields (code and department stay)."""
     p.supervision.change_check_item(code.strip().upper(), _known(p), body.changes())
-    p.settle()
     return _item(p, code)
 
 
@@ -190,7 +184,6 @@ def withdraw_check_item(code: CodePath, body: CheckItemWithdraw, p: PlatformDep,
                         _: Supervisor) -> dict:
     """取消 Take an item off the list; the next publication leaves it out."""
     p.supervision.withdraw_check_item(code.strip().upper(), body.reason)
-    p.settle()
     return _item(p, code)
 
 
@@ -207,7 +200,6 @@ def publish_check_list(department: DepartmentPath, body: CheckListPublish, p: Pl
     """公开 Publish the department's current items as the next version of the public list."""
     today = today_in_china()
     p.supervision.publish_check_list(department, body.published_on or today, today, _known(p))
-    p.settle()
     with p.engine.connect() as conn:
         record = views.check_list_record(conn, department)
     if record is None:

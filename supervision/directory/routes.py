@@ -42,7 +42,6 @@ def register_entity(body: EntityCreate, p: PlatformDep, _: Supervisor) -> dict:
     """Register a market entity in the inspection-object directory."""
     data = body.to_data().validated(today_in_china())
     p.supervision.register_entity(data, today_in_china())
-    p.settle()
     with p.engine.connect() as conn:
         return views.entity_record(conn, data.uscc)
 
@@ -75,7 +74,6 @@ def change_status(uscc: UsccPath, body: EntityStatusChange, p: PlatformDep, _: S
     """Record deregistration, revocation, moving out or reactivation."""
     code = _checked_uscc(uscc)
     p.supervision.change_entity_status(code, body.status, body.effective_on, body.reason)
-    p.settle()
     with p.engine.connect() as conn:
         return views.entity_record(conn, code)
 
@@ -86,7 +84,6 @@ def change_details(uscc: UsccPath, body: EntityDetailsChange, p: PlatformDep,
     """变更登记 Change name, address, legal representative, industry or region."""
     code = _checked_uscc(uscc)
     p.supervision.change_entity_details(code, body.changes())
-    p.settle()
     with p.engine.connect() as conn:
         return views.entity_record(conn, code)
 
@@ -100,7 +97,6 @@ def file_annual_report(uscc: UsccPath, body: AnnualReportCreate, p: PlatformDep,
     if body.filed_on > today_in_china():
         raise InvalidInput("filed_on must not be in the future", field="filed_on")
     p.supervision.file_annual_report(code, body.year, body.filed_on)
-    p.settle()
     with p.engine.connect() as conn:
         return views.entity_record(conn, code)
 

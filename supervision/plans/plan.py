@@ -118,13 +118,17 @@ class SpotCheckPlan(Aggregate):
         self.draws.append({**record, "drawn_on": drawn_on.isoformat(), "by": by})
         self.status = "drawn"
 
-    def record_redraw(self, record: dict[str, Any], reason: str, drawn_on: date, by: str) -> None:
-        """A redraw never overwrites: it is a new, reasoned record next to the first."""
+    def check_can_redraw(self, reason: str) -> str:
         if self.status != "drawn":
             raise Conflict("only a drawn plan can be redrawn", field="status")
         if len(reason.strip()) < 5:
             raise InvalidInput("a redraw needs a reason (at least 5 characters)", field="reason")
-        self._entities_redrawn(record=record, reason=reason.strip(), drawn_on=drawn_on, by=by)
+        return reason.strip()
+
+    def record_redraw(self, record: dict[str, Any], reason: str, drawn_on: date, by: str) -> None:
+        """A redraw never overwrites: it is a new, reasoned record next to the first."""
+        reason = self.check_can_redraw(reason)
+        self._entities_redrawn(record=record, reason=reason, drawn_on=drawn_on, by=by)
 
     @event("EntitiesRedrawn")
     def _entities_redrawn(self, record: dict[str, Any], reason: str, drawn_on: date,

@@ -10,9 +10,16 @@ from fastapi import APIRouter, HTTPException, Query
 
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.api import (
+    ERRORS,
+    Page,
+    PageDep,
+    PlatformDep,
+    ReadConn,
+    SettledConn,
+    errors,
+)
 from kernel.http.auth import Inspector, Supervisor
-from supervision.plans import draws
 from supervision.plans import views as plan_views
 from supervision.plans.schemas import (
     DrawRecordPublic,
@@ -33,13 +40,16 @@ public_router = APIRouter(tags=["public"])
 PlanStatus = Literal["drafted", "published", "drawn", "closed"]
 
 
-def _plan_record(p, plan_id: UUID) -> dict:
-    p.settle()
-    with p.engine.connect() as conn:
-        found = plan_views.plan(conn, plan_id.hex)
+def _plan_record(conn, plan_id: UUID) -> dict:  # noqa: ANN001
+    found = plan_views.plan(conn, plan_id.hex)
     if found is None:
         raise NotFound(f"no plan {plan_id}", field="plan_id")
     return found
+
+
+def _read_plan(p, plan_id: UUID) -> dict:  # noqa: ANN001
+    with p.engine.connect() as conn:
+        return _plan_record(conn, plan_id)
 
 
 @router.post("/plans", status_code=201, response_model=PlanRecord)
@@ -47,7 +57,7 @@ def draft_plan(body: PlanCreate, p: PlatformDep, user: Supervisor) -> dict:
     """Draft a spot-check plan (抽查计划), joint when several departments take part."""
     plan_id = p.supervision.draft_plan(body.to_terms(p.rules.draw), today_in_china(),
                                        user.username, set(p.rules.directory.department_codes))
-    return _plan_record(p, plan_id)
+    return _read_plan(p, plan_id)
 
 
 @router.get("/plans", response_model=Page[PlanRecord])
@@ -60,43 +70,40 @@ def list_plans(conn: ReadConn, page: PageDep, _: Supervisor, status: PlanStatus 
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRecord, responses=errors(404))
-def get_plan(plan_id: UUID, p: PlatformDep, _: Supervisor) -> dict:
+def get_plan(plan_id: UUID, conn: SettledConn, _: Supervisor) -> dict:
     """One plan with its draw records."""
-    return _plan_record(p, plan_id)
+    return _plan_record(conn, plan_id)
 
 
 @router.post("/plans/{plan_id}/publish", response_model=PlanRecord, responses=errors(404, 409))
 def publish_plan(plan_id: UUID, p: PlatformDep, user: Supervisor) -> dict:
     """Publish the plan: its terms are fixed before anyone draws."""
     p.supervision.publish_plan(plan_id, today_in_china(), user.username)
-    return _plan_record(p, plan_id)
+    return _read_plan(p, plan_id)
 
 
 @router.post("/plans/{plan_id}/draw", response_model=DrawRecordPublic, status_code=201,
              responses=errors(404, 409))
 def draw_plan(plan_id: UUID, body: DrawRequest, p: PlatformDep, user: Supervisor) -> dict:
     """Draw entities and inspectors (双随机) with a published random value; creates the tasks."""
-    return _draw(p, plan_id, body.public_random, user.username, None)
+    p.supervision.draw(plan_id, body.public_random, today_in_china(), user.username)
+    return _read_plan(p, plan_id)["draw_records"][-1]
 
 
 @router.post("/plans/{plan_id}/redraw", response_model=DrawRecordPublic, status_code=201,
              responses=errors(404, 409))
 def redraw_plan(plan_id: UUID, body: RedrawRequest, p: PlatformDep, user: Supervisor) -> dict:
     """Draw again for a recorded reason; the first draw stays on record."""
-    return _draw(p, plan_id, body.public_random, user.username, body.reason)
-
-
-def _draw(p, plan_id: UUID, public_random: str, by: str, reason: str | None) -> dict:
-    draws.run_draw(p.engine, p.supervision, plan_id, public_random, today_in_china(), by,
-                   p.risk_classes, reason)
-    return _plan_record(p, plan_id)["draw_records"][-1]
+    p.supervision.redraw(plan_id, body.public_random, body.reason, today_in_china(),
+                         user.username)
+    return _read_plan(p, plan_id)["draw_records"][-1]
 
 
 @router.post("/plans/{plan_id}/close", response_model=PlanRecord, responses=errors(404, 409))
 def close_plan(plan_id: UUID, p: PlatformDep, user: Supervisor) -> dict:
     """Close a drawn plan."""
     p.supervision.close_plan(plan_id, today_in_china(), user.username)
-    return _plan_record(p, plan_id)
+    return _read_plan(p, plan_id)
 
 
 @router.get("/plans/{plan_id}/draw/verification", response_model=VerificationPublic,
@@ -104,10 +111,7 @@ def close_plan(plan_id: UUID, p: PlatformDep, user: Supervisor) -> dict:
 def verify_draw(plan_id: UUID, p: PlatformDep, _: Supervisor,
                 draw_no: Annotated[int | None, Query(ge=1, le=1000)] = None) -> dict:
     """Recompute the draw from its recorded inputs: verified, or exactly what differs."""
-    plan = p.supervision.get_plan(plan_id)
-    if draw_no is not None and draw_no > len(plan.draws):
-        raise NotFound(f"plan has {len(plan.draws)} draw(s)", field="draw_no")
-    return draws.verify_draw(p.engine, p.supervision, plan_id, draw_no)
+    return p.supervision.verify_draw(plan_id, draw_no)
 
 
 @router.get("/plans/{plan_id}/tasks", response_model=Page[TaskPublic], responses=errors(404))

@@ -1,4 +1,8 @@
-"""Use cases of spot-check plans and their draws (a mixin of SupervisionApplication)."""
+"""Use cases of spot-check plans and their draws (a mixin of SupervisionApplication).
+
+The drawer's arithmetic lives in supervision.plans.drawing (pure); what a draw reads and keeps
+outside the event store comes through the ports configured at bootstrap (supervision.plans.ports).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,35 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+import numpy as np
 from eventsourcing.application import AggregateNotFoundError
 
-from kernel.errors import NotFound
-from supervision.plans.plan import PlanTerms, SpotCheckPlan, terms_to_event
+from kernel.errors import Conflict, InvalidInput, NotFound
+from supervision.plans import drawing
+from supervision.plans.plan import (
+    PlanTerms,
+    SpotCheckPlan,
+    terms_from_event,
+    terms_to_event,
+)
+from supervision.plans.ports import (
+    DrawArchive,
+    DrawInputs,
+    FrozenInputs,
+    RiskClasses,
+    all_class_b,
+)
 from supervision.tasks.task import InspectionTask
 
 
 class PlanUseCases:
-    """Load, command, save: the drawer's arithmetic lives in supervision.plans.drawing."""
+    """Mixed into SupervisionApplication (which provides repository and save, and the ports)."""
 
     repository: Any
     save: Any
+    draw_inputs: DrawInputs | None = None
+    draw_archive: DrawArchive | None = None
+    risk_classes: RiskClasses = staticmethod(all_class_b)
 
     def draft_plan(self, terms: PlanTerms, today: date, by: str,
                    known_departments: set[str]) -> UUID:
@@ -40,18 +61,112 @@ class PlanUseCases:
         plan.publish(today, by)
         self.save(plan)
 
-    def record_draw(self, plan_id: UUID, record: dict[str, Any], tasks: list[dict[str, Any]],
-                    today: date, by: str, reason: str | None = None) -> None:
-        """The draw record and every task it creates are saved in one transaction."""
+    def draw(self, plan_id: UUID, public_random: str, today: date, by: str) -> dict[str, Any]:
+        """双随机 Draw a published plan with a published random value; creates its tasks and
+        returns the draw record (seed, pool digest, strata, fingerprint)."""
+        public_random = _checked_random(public_random)
         plan = self.get_plan(plan_id)
-        if reason is None:
-            plan.record_draw(record, today, by)
-        else:
-            plan.record_redraw(record, reason, today, by)
-        self.save(plan, *[InspectionTask(plan_id=plan_id, draw_no=record["draw_no"],
-                                         assigned_on=today, **t) for t in tasks])
+        plan.check_can_draw()
+        record, tasks = self._run_draw(plan, public_random, today)
+        plan.record_draw(record, today, by)
+        self.save(plan, *tasks)
+        return record
+
+    def redraw(self, plan_id: UUID, public_random: str, reason: str, today: date,
+               by: str) -> dict[str, Any]:
+        """Draw a drawn plan again for a recorded reason; the first draw stays on record."""
+        public_random = _checked_random(public_random)
+        plan = self.get_plan(plan_id)
+        plan.check_can_redraw(reason)
+        record, tasks = self._run_draw(plan, public_random, today)
+        plan.record_redraw(record, reason, today, by)
+        self.save(plan, *tasks)
+        return record
+
+    def _run_draw(self, plan: SpotCheckPlan, public_random: str,
+                  today: date) -> tuple[dict[str, Any], list[InspectionTask]]:
+        """Freeze the inputs, draw, archive the inputs; the record and the tasks to save."""
+        inputs, archive = self._draw_ports()
+        terms = terms_from_event(plan.terms)
+        frozen = inputs.freeze(terms, today)
+        pool = _entity_pool(frozen, self.risk_classes(frozen.entity_no))
+        result = drawing.draw(pool, frozen.roster, _params(terms),
+                              drawing.derive_seed(str(plan.id), public_random))
+        archive.keep(pool, frozen.roster, frozen.departments, result.pool_digest)
+        uscc = inputs.uscc_of(result.entity_no.tolist())
+        record = {**result.summary(), "seed": str(result.seed), "public_random": public_random,
+                  "draw_no": len(plan.draws) + 1, "pool_size": int(pool.entity_no.size),
+                  "roster_size": int(frozen.roster.inspector_no.size),
+                  "drawn": int(result.entity_no.size)}
+        why = dict(result.unassigned)
+        tasks = [InspectionTask(
+            plan_id=plan.id, draw_no=record["draw_no"], assigned_on=today, entity_no=int(no),
+            uscc=uscc[int(no)], departments=list(terms.departments),
+            check_items=list(terms.check_items), due_on=terms.due_on,
+            unassigned_reason=why.get(int(no), ""),
+            team=[{"inspector_no": int(i), "department": frozen.departments[int(d)]}
+                  for i, d in _members(team, frozen.roster)])
+            for no, team in zip(result.entity_no, result.teams)]
+        return record, tasks
+
+    def verify_draw(self, plan_id: UUID, draw_no: int | None = None) -> dict[str, Any]:
+        """Recompute a recorded draw (default the latest) from its archived inputs: verified,
+        or exactly what differs."""
+        plan = self.get_plan(plan_id)
+        if draw_no is not None and draw_no > len(plan.draws):
+            raise NotFound(f"plan has {len(plan.draws)} draw(s)", field="draw_no")
+        if not plan.draws:
+            raise Conflict("plan has not been drawn yet", field="status")
+        inputs, archive = self._draw_ports()
+        rec = plan.draws[(draw_no or len(plan.draws)) - 1]
+        seed = drawing.derive_seed(str(plan_id), rec["public_random"])
+        pool, roster = archive.load(rec["pool_digest"])
+        recorded_tasks = inputs.tasks_of_draw(plan_id, rec["draw_no"])
+        params = drawing.DrawParams(**{k: tuple(v) if isinstance(v, list) else v
+                                       for k, v in rec["params"].items()})
+        differences = drawing.verify(pool, roster, params, seed, {**rec, "seed": int(rec["seed"])})
+        again = drawing.draw(pool, roster, params, seed)
+        if recorded_tasks and recorded_tasks != set(again.entity_no.tolist()):
+            differences.append("tasks: the recorded tasks are not the drawn entities")
+        return {"plan_id": str(plan_id), "draw_no": rec["draw_no"], "verified": not differences,
+                "differences": differences, "algorithm_version": rec["algorithm_version"],
+                "seed": rec["seed"], "public_random": rec["public_random"],
+                "pool_digest": rec["pool_digest"], "fingerprint": rec["fingerprint"]}
+
+    def _draw_ports(self) -> tuple[DrawInputs, DrawArchive]:
+        if self.draw_inputs is None or self.draw_archive is None:
+            raise RuntimeError("SupervisionApplication.configure(...) was not called: "
+                               "the draw has no inputs to read")
+        return self.draw_inputs, self.draw_archive
 
     def close_plan(self, plan_id: UUID, today: date, by: str) -> None:
         plan = self.get_plan(plan_id)
         plan.close(today, by)
         self.save(plan)
+
+
+def _checked_random(public_random: str) -> str:
+    public_random = public_random.strip()
+    if not 4 <= len(public_random) <= 200:
+        raise InvalidInput("public_random must be the published random value (4–200 characters)",
+                           field="public_random")
+    return public_random
+
+
+def _entity_pool(frozen: FrozenInputs, risk_class: np.ndarray) -> drawing.EntityPool:
+    return drawing.EntityPool(entity_no=frozen.entity_no, region=frozen.region,
+                              risk_class=risk_class, last_checked_days=frozen.last_checked_days,
+                              targeted=frozen.targeted)
+
+
+def _params(t: PlanTerms) -> drawing.DrawParams:
+    ratios = tuple(t.ratios[c] for c in drawing.RISK_CLASSES)
+    cool = tuple(t.cool_off_days.get(c, 0) for c in drawing.RISK_CLASSES)
+    joint = tuple(range(len(t.departments))) if len(t.departments) > 1 else ()
+    return drawing.DrawParams(ratios, t.targeted_ratio, cool, t.inspectors_per_task, joint,
+                              t.cross_station, t.jurisdiction_digits)
+
+
+def _members(team: np.ndarray, roster: drawing.Roster):
+    at = np.searchsorted(roster.inspector_no, team[team >= 0])
+    return zip(roster.inspector_no[at], roster.department[at])

@@ -33,14 +33,12 @@ from kernel.errors import NotFound
 from kernel.http import auth
 from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
 from kernel.http.auth import Inspector
-from kernel.http.idempotency import IdempotentRoute
 from supervision.tasks import views as task_views
 from supervision.tasks.routes import inspector_no
 from supervision.tasks.schemas import NotificationPublic
 from supervision.tasks.tables import notifications
 
-router = APIRouter(tags=["inspector inbox"], responses=errors(401, 403),
-                   route_class=IdempotentRoute)
+router = APIRouter(tags=["inspector inbox"], responses=errors(401, 403))
 POLL_SECONDS = 1.0
 KEEPALIVE_SECONDS = 15.0
 REPLAY_LIMIT = 200

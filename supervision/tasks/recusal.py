@@ -11,11 +11,16 @@ Algorithm ``opencheck-replacement/1``: the preferred candidates sorted by inspec
 first 16 bytes of sha256(``opencheck-replacement/1\\n<task_id>:<recusal_no>``), the pick is
 ``PCG64(seed).random_raw() mod len(candidates)``. The event records seed and candidate list, so
 anyone can recompute the pick (``verify_pick``).
+
+The choice is pure (``choose_replacement``); ``SqlRecusalInputs`` reads its inputs from the read
+models (the port ``supervision.tasks.ports.RecusalInputs``); the use cases are
+``SupervisionApplication.recuse`` and ``refill``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -23,12 +28,9 @@ from uuid import UUID
 import numpy as np
 import sqlalchemy as sa
 
-from kernel.errors import Conflict
-from supervision.directory.tables import entities, inspectors
-from supervision.plans.pool import load_roster
-from supervision.plans.tables import plans
+from supervision.directory.tables import inspectors
+from supervision.plans.pool import RosterArrays, load_roster
 from supervision.tasks.tables import task_inspectors, tasks
-from supervision.tasks.task import InspectionTask
 
 ALGORITHM = "opencheck-replacement/1"
 
@@ -68,76 +70,48 @@ def eligible(roster, department: str, entity_no: int, entity_region: int,
     return ok
 
 
-def last_inspectors(conn: sa.Connection, entity_no: int, but: str) -> set[int]:
-    """The team of the entity's latest other task (not sent back to the same entity)."""
-    latest = conn.execute(sa.select(tasks.c.task_id).where(
-        tasks.c.entity_no == entity_no, tasks.c.task_id != but)
-        .order_by(tasks.c.assigned_on.desc(), tasks.c.task_id).limit(1)).scalar()
-    if latest is None:
-        return set()
-    return set(conn.scalars(sa.select(task_inspectors.c.inspector_no).where(
-        task_inspectors.c.task_id == latest)))
-
-
-def find_replacement(conn: sa.Connection, task: InspectionTask, department: str, seed: int,
-                     today: date, withdrawn: int | None = None) -> tuple[dict[str, Any] | None,
-                                                                     str]:
-    """(replacement, "") or (None, why nobody can) for a `department` place on `task`."""
-    terms = conn.execute(sa.select(plans.c.terms)
-                         .where(plans.c.plan_id == task.plan_id.hex)).scalar_one()
-    digits, cross = int(terms["jurisdiction_digits"]), bool(terms["cross_station"])
-    region = int(conn.execute(sa.select(entities.c.region_code)
-                              .where(entities.c.entity_no == task.entity_no)).scalar_one())
-    roster = load_roster(conn, (department,), check_items=task.check_items, on=today)
-    excluded = {*task.inspector_nos, *task.former, *([withdrawn] if withdrawn else []),
-                *last_inspectors(conn, task.entity_no, task.id.hex)}
-    ok = eligible(roster, department, task.entity_no, region, digits, excluded)
-    other = ok & (roster.region != region)
-    preferred = other if cross and other.any() else ok
+def choose_replacement(roster, department: str, entity_no: int, entity_region: int,
+                       jurisdiction_digits: int, cross_station: bool, excluded: set[int],
+                       seed: int) -> tuple[dict[str, Any] | None, str]:
+    """(replacement, "") or (None, why nobody can) for a `department` place on a task."""
+    ok = eligible(roster, department, entity_no, entity_region, jurisdiction_digits, excluded)
+    other = ok & (roster.region != entity_region)
+    preferred = other if cross_station and other.any() else ok
     candidates = roster.inspector_no[preferred].tolist()
     if not candidates:
-        where = str(region)[:digits] if digits else "(nationwide)"
+        digits = jurisdiction_digits
+        where = str(entity_region)[:digits] if digits else "(nationwide)"
         return None, (f"no eligible inspector of department {department} in jurisdiction "
                       f"{where} for the empty place (qualified, active, no conflict, not on "
                       f"the team, never withdrawn from it, not the entity's last inspector)")
     chosen = pick(candidates, seed)
     return {"inspector_no": chosen, "draw": {
         "algorithm": ALGORITHM, "seed": str(seed), "inspector_no": chosen,
-        "candidates": candidates, "other_station": bool(cross and other.any()),
+        "candidates": candidates, "other_station": bool(cross_station and other.any()),
         "roster_size": len(roster)}}, ""
 
 
-def credential_of(conn: sa.Connection, inspector_no: int) -> str:
-    """The directory's credential number (the inspector aggregate's key) of an inspector."""
-    return conn.execute(sa.select(inspectors.c.credential_no)
-                        .where(inspectors.c.inspector_no == inspector_no)).scalar_one()
+class SqlRecusalInputs:
+    """`supervision.tasks.ports.RecusalInputs` over the read-model database."""
 
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
 
-def recuse(engine: sa.Engine, app: Any, task_uuid: UUID, inspector_no: int, reason: str,
-           today: date) -> bool:
-    """Withdraw the inspector, draw the replacement, declare the conflict; True if replaced."""
-    task = app.get_task(task_uuid)
-    task.check_can_recuse(inspector_no, reason)          # 403 / 409 / 422 before any reading
-    department = task.member(inspector_no)["department"]
-    with engine.connect() as conn:
-        replacement, shortfall = find_replacement(
-            conn, task, department, replacement_seed(task.id, task.next_recusal_no), today,
-            withdrawn=inspector_no)
-        credential = credential_of(conn, inspector_no)
-    app.recuse_inspector(task_uuid, inspector_no, credential, reason, replacement, shortfall,
-                         today, task.version)
-    return replacement is not None
+    def roster(self, department: str, check_items: Sequence[str], on: date) -> RosterArrays:
+        with self.engine.connect() as conn:
+            return load_roster(conn, (department,), check_items=check_items, on=on)
 
+    def last_inspectors(self, entity_no: int, but_task: UUID) -> set[int]:
+        with self.engine.connect() as conn:
+            latest = conn.execute(sa.select(tasks.c.task_id).where(
+                tasks.c.entity_no == entity_no, tasks.c.task_id != but_task.hex)
+                .order_by(tasks.c.assigned_on.desc(), tasks.c.task_id).limit(1)).scalar()
+            if latest is None:
+                return set()
+            return set(conn.scalars(sa.select(task_inspectors.c.inspector_no).where(
+                task_inspectors.c.task_id == latest)))
 
-def refill(engine: sa.Engine, app: Any, task_uuid: UUID, today: date) -> None:
-    """Draw again for the oldest place a recusal left empty (409 with the reason if nobody is
-    eligible yet, e.g. until new inspectors join the directory)."""
-    task = app.get_task(task_uuid)
-    place = task.vacancy()
-    with engine.connect() as conn:
-        replacement, shortfall = find_replacement(
-            conn, task, place["department"],
-            replacement_seed(task.id, place["recusal_no"], refill=True), today)
-    if replacement is None:
-        raise Conflict(shortfall, field="task_id")
-    app.fill_vacancy(task_uuid, replacement, today, task.version)
+    def credential_of(self, inspector_no: int) -> str:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(inspectors.c.credential_no)
+                                .where(inspectors.c.inspector_no == inspector_no)).scalar_one()

@@ -14,11 +14,9 @@ from fastapi import APIRouter, Query
 
 from kernel.clock import today_in_china
 from kernel.errors import Forbidden, InvalidInput, NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, SettledConn, errors
 from kernel.http.auth import CurrentUser, Inspector, Supervisor, User
-from kernel.http.idempotency import IdempotentRoute
 from kernel.platform import Platform
-from supervision.tasks import recusal
 from supervision.tasks import views as task_views
 from supervision.tasks.schemas import (
     NO_NUL,
@@ -34,8 +32,7 @@ from supervision.tasks.schemas import (
     TaskRecord,
 )
 
-router = APIRouter(tags=["inspection tasks"], responses=errors(401, 403),
-                   route_class=IdempotentRoute)
+router = APIRouter(tags=["inspection tasks"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 TaskView = Literal["all", "unacknowledged", "short_staffed", "awaiting_publication",
                    "publication_overdue"]
@@ -53,13 +50,16 @@ def _acting(user: User) -> str | None:
     return None if user.role == "admin" else user.department
 
 
-def _record(p: Platform, task_id: UUID) -> dict:
-    p.settle()
-    with p.engine.connect() as conn:
-        found = task_views.task_record(conn, task_id.hex)
+def _task_record(conn, task_id: UUID) -> dict:  # noqa: ANN001
+    found = task_views.task_record(conn, task_id.hex)
     if found is None:
         raise NotFound(f"no inspection task {task_id}", field="task_id")
     return found
+
+
+def _record(p: Platform, task_id: UUID) -> dict:
+    with p.engine.connect() as conn:
+        return _task_record(conn, task_id)
 
 
 def _require_member(conn, task_id: UUID, user: User) -> None:  # noqa: ANN001
@@ -92,12 +92,11 @@ def list_referrals(conn: ReadConn, page: PageDep, user: Supervisor,
 
 
 @router.get("/tasks/{task_id}", response_model=TaskRecord, responses=errors(404))
-def get_task(task_id: UUID, p: PlatformDep, user: CurrentUser) -> dict:
+def get_task(task_id: UUID, conn: SettledConn, user: CurrentUser) -> dict:
     """One task: for an inspector on its team, or a supervisor."""
     if user.role not in ("supervisor", "admin"):
-        with p.engine.connect() as conn:
-            _require_member(conn, task_id, user)
-    return _record(p, task_id)
+        _require_member(conn, task_id, user)
+    return _task_record(conn, task_id)
 
 
 # -- the inspector's commands --------------------------------------------------------------------
@@ -112,11 +111,8 @@ def acknowledge(task_id: UUID, p: PlatformDep, user: Inspector) -> dict:
 @router.post("/tasks/{task_id}/recusal", response_model=RecusalPublic, responses=errors(404, 409))
 def recuse(task_id: UUID, body: RecusalCreate, p: PlatformDep, user: Inspector) -> dict:
     """回避 Withdraw for a conflict of interest; a replacement is drawn by the drawer's rules."""
-    replaced = recusal.recuse(p.engine, p.supervision, task_id, inspector_no(user), body.reason,
-                              today_in_china())
-    p.settle()
-    with p.engine.connect() as conn:
-        found = task_views.task_record(conn, task_id.hex)
+    replaced = p.supervision.recuse(task_id, inspector_no(user), body.reason, today_in_china())
+    found = _record(p, task_id)
     return {"task_id": task_id.hex, "replaced": replaced, "short_staffed": found["short_staffed"],
             "unassigned_reason": found["unassigned_reason"]}
 
@@ -125,7 +121,7 @@ def recuse(task_id: UUID, body: RecusalCreate, p: PlatformDep, user: Inspector) 
              responses=errors(404, 409))
 def refill(task_id: UUID, p: PlatformDep, _: Supervisor) -> dict:
     """Draw again for a place a recusal left empty (409 with the reason if nobody is eligible)."""
-    recusal.refill(p.engine, p.supervision, task_id, today_in_china())
+    p.supervision.refill(task_id, today_in_china())
     found = _record(p, task_id)
     return {"task_id": task_id.hex, "replaced": True, "short_staffed": found["short_staffed"],
             "unassigned_reason": found["unassigned_reason"]}
@@ -142,7 +138,6 @@ def start(task_id: UUID, p: PlatformDep, user: Inspector) -> dict:
              responses=errors(404, 409))
 def record_result(task_id: UUID, body: ResultCreate, p: PlatformDep, user: Inspector) -> dict:
     """Record the caller's department's result, signed by ≥ 2 team inspectors (user ids)."""
-    p.settle()
     with p.engine.connect() as conn:
         _require_member(conn, task_id, user)
         linked = task_views.inspectors_of_users(conn, body.signatures)

@@ -120,7 +120,7 @@ class InspectionTask(Aggregate):
         return self.vacancies[0]
 
     def fill_vacancy(self, replacement: dict[str, Any], today: date) -> None:
-        """A later draw (supervision.tasks.recusal.refill) fills the oldest empty place."""
+        """A later draw (SupervisionApplication.refill) fills the oldest empty place."""
         place = self.vacancy()
         self._replacement_assigned(
             recusal_no=place["recusal_no"], inspector_no=replacement["inspector_no"],

@@ -15,15 +15,20 @@ from eventsourcing.persistence import IntegrityError
 
 from kernel.errors import Conflict, NotFound
 from supervision.rules import SupervisionRules
+from supervision.tasks.ports import RecusalInputs
+from supervision.tasks.recusal import choose_replacement, replacement_seed
 from supervision.tasks.task import InspectionTask
 
 
 class TaskUseCases:
-    """Mixed into SupervisionApplication (which provides repository, save and get_inspector)."""
+    """Mixed into SupervisionApplication (repository, save, the other getters, the port)."""
 
     repository: Any
     save: Any
     get_inspector: Any
+    get_entity: Any
+    get_plan: Any
+    recusal_inputs: RecusalInputs | None = None
 
     def get_task(self, task_id: UUID) -> InspectionTask:
         try:
@@ -46,28 +51,52 @@ class TaskUseCases:
         task.acknowledge(inspector_no, today)
         self._save_task(task)
 
-    def recuse_inspector(self, task_id: UUID, inspector_no: int, credential_no: str, reason: str,
-                         replacement: dict[str, Any] | None, shortfall: str, today: date,
-                         expected_version: int) -> None:
-        """Withdrawal, replacement and the directory's conflict declaration in one transaction."""
+    def recuse(self, task_id: UUID, inspector_no: int, reason: str, today: date) -> bool:
+        """回避 Withdraw the inspector, draw the replacement and declare the conflict in one
+        write; True if replaced, False if the task is left short-staffed."""
         task = self.get_task(task_id)
-        if task.version != expected_version:
-            raise Conflict("the task changed while the replacement was drawn; repeat the request",
-                           field="task_id")
+        task.check_can_recuse(inspector_no, reason)          # 403 / 409 / 422 before any reading
+        inputs = self._recusal_inputs()
+        replacement, shortfall = self._replacement(
+            task, task.member(inspector_no)["department"],
+            replacement_seed(task.id, task.next_recusal_no), today, withdrawn=inspector_no)
+        inspector = self.get_inspector(inputs.credential_of(inspector_no))
         task.recuse(inspector_no, reason, today, replacement, shortfall)
-        inspector = self.get_inspector(credential_no)
         if inspector.open_conflict(task.uscc, today) is None:
             inspector.declare_conflict(task.uscc, reason, today, None, today)
         self._save_task(task, inspector)
+        return replacement is not None
 
-    def fill_vacancy(self, task_id: UUID, replacement: dict[str, Any], today: date,
-                     expected_version: int) -> None:
+    def refill(self, task_id: UUID, today: date) -> None:
+        """补充抽取 Draw again for the oldest place a recusal left empty (409 with the reason if
+        nobody is eligible yet, e.g. until new inspectors join the directory)."""
         task = self.get_task(task_id)
-        if task.version != expected_version:
-            raise Conflict("the task changed while the replacement was drawn; repeat the request",
-                           field="task_id")
+        place = task.vacancy()
+        replacement, shortfall = self._replacement(
+            task, place["department"], replacement_seed(task.id, place["recusal_no"], refill=True),
+            today)
+        if replacement is None:
+            raise Conflict(shortfall, field="task_id")
         task.fill_vacancy(replacement, today)
         self._save_task(task)
+
+    def _replacement(self, task: InspectionTask, department: str, seed: int, today: date,
+                     withdrawn: int | None = None) -> tuple[dict[str, Any] | None, str]:
+        inputs = self._recusal_inputs()
+        terms = self.get_plan(task.plan_id).terms
+        region = int(self.get_entity(task.uscc).region_code)
+        roster = inputs.roster(department, task.check_items, today)
+        excluded = {*task.inspector_nos, *task.former, *([withdrawn] if withdrawn else []),
+                    *inputs.last_inspectors(task.entity_no, task.id)}
+        return choose_replacement(roster, department, task.entity_no, region,
+                                  int(terms["jurisdiction_digits"]), bool(terms["cross_station"]),
+                                  excluded, seed)
+
+    def _recusal_inputs(self) -> RecusalInputs:
+        if self.recusal_inputs is None:
+            raise RuntimeError("SupervisionApplication.configure(...) was not called: "
+                               "a recusal has no roster to draw from")
+        return self.recusal_inputs
 
     def start_task(self, task_id: UUID, inspector_no: int, today: date) -> None:
         task = self.get_task(task_id)

@@ -14,9 +14,7 @@ from kernel.clock import today_in_china
 from kernel.http import auth
 from opencheck.bootstrap import Platform
 from supervision.directory.tables import inspectors
-from supervision.plans import draws
 from supervision.plans.schemas import PlanCreate
-from supervision.tasks import recusal
 from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import (
     check_item,
@@ -77,7 +75,7 @@ def seed(p: Platform) -> World:
     plan_id = app.draft_plan(body.to_terms(p.rules.draw), today, "sup",
                              set(p.rules.directory.department_codes))
     app.publish_plan(plan_id, today, "sup")
-    draws.run_draw(p.engine, app, plan_id, "seed-3D-381", today, "sup", p.risk_classes)
+    app.draw(plan_id, "seed-3D-381", today, "sup")
     _short_staffed_task(p, today)
     p.settle()
     # the rest of each of insp1's teams has acknowledged, so insp1 can start after signing
@@ -122,12 +120,12 @@ def _short_staffed_task(p: Platform, today: date) -> None:
     plan_id = app.draft_plan(body.to_terms(p.rules.draw), today, "sup",
                              set(p.rules.directory.department_codes))
     app.publish_plan(plan_id, today, "sup")
-    draws.run_draw(p.engine, app, plan_id, "seed-3D-382", today, "sup", p.risk_classes)
+    app.draw(plan_id, "seed-3D-382", today, "sup")
     p.settle()
     with p.engine.connect() as conn:
         (task_id,) = conn.scalars(sa.select(tasks.c.task_id).where(tasks.c.plan_id == plan_id.hex))
-    while recusal.recuse(p.engine, app, UUID(task_id), app.get_task(UUID(task_id)).inspector_nos[0],
-                         "亲属在该企业任职 a relative works there", today):
+    while app.recuse(UUID(task_id), app.get_task(UUID(task_id)).inspector_nos[0],
+                     "亲属在该企业任职 a relative works there", today):
         p.settle()
     p.settle()
     app.register_inspectors([inspector(8, region="330703")], today)

@@ -87,3 +87,43 @@ def test_bad_plans_are_422_naming_the_field(client, platform):
     assert client.get("/api/v1/plans/00000000-0000-0000-0000-000000000000",
                       headers=sup).status_code == 404
     assert client.get("/api/v1/public/plans/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def _plan_events(platform) -> int:
+    return platform.supervision.recorder.max_notification_id() or 0
+
+
+def test_idempotency_key_on_plans_drafts_once_and_replays_the_answer(client, platform):
+    _world(platform)
+    plain = token(client, "supervisor")
+    sup = {**plain, "Idempotency-Key": "plan-2026-1"}
+    first = client.post("/api/v1/plans", json=_plan_body(), headers=sup)
+    assert first.status_code == 201, first.text
+    recorded = _plan_events(platform)
+    again = client.post("/api/v1/plans", json=_plan_body(), headers=sup)
+    assert again.status_code == 201 and again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert _plan_events(platform) == recorded
+    assert client.get("/api/v1/plans", headers=sup).json()["total"] == 1
+    # the same key with another body: 422 on the header, nothing drafted
+    r = client.post("/api/v1/plans", json=_plan_body(name="另一个计划"), headers=sup)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert client.get("/api/v1/plans", headers=sup).json()["total"] == 1
+    # a command without a body (publish) is replayed too, and so is its conflict
+    path = f"/api/v1/plans/{first.json()['plan_id']}/publish"
+    keyed = {**plain, "Idempotency-Key": "publish-1"}
+    assert client.post(path, headers=keyed).status_code == 200
+    r = client.post(path, headers=keyed)
+    assert r.status_code == 200 and r.headers["Idempotent-Replayed"] == "true"
+    assert client.post(path, headers=plain).status_code == 409   # no key: a real repeat
+
+
+def test_every_authenticated_command_declares_the_idempotency_key(client):
+    schema = client.get("/openapi.json").json()
+    commands = [(path, method, op) for path, ops in schema["paths"].items()
+                for method, op in ops.items() if method in ("post", "put", "patch", "delete")]
+    assert len(commands) > 40
+    for path, method, op in commands:
+        declared = any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
+        authenticated = bool(op.get("security")) and not path.startswith("/api/v1/public/")
+        assert declared == authenticated, (method, path)

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from credit.tables import risk_classes
 from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
-from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import tasks
 from tests.factories import check_item, decision, entity, inspector, known_codes
@@ -32,10 +31,9 @@ def _plan(platform, today: date, n: int) -> set[str]:
         departments=(), check_items=("T-001",), scope=PlanScope("330702"), ratios=RATIOS,
         due_on=date(today.year + 1, 6, 30)), today, "sup", DEPTS)
     app.publish_plan(plan_id, today, "sup")
-    record = draws.run_draw(platform.engine, app, plan_id, f"lottery-{n}", today, "sup",
-                            platform.risk_classes)
+    record = app.draw(plan_id, f"lottery-{n}", today, "sup")
     platform.settle()
-    assert draws.verify_draw(platform.engine, app, plan_id)["verified"]
+    assert app.verify_draw(plan_id)["verified"]
     with platform.engine.connect() as conn:
         drawn = set(conn.scalars(sa.select(tasks.c.uscc).where(tasks.c.plan_id == plan_id.hex)))
     assert len(drawn) == record["drawn"]

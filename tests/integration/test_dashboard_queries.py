@@ -16,7 +16,6 @@ from credit.tables import red_list
 from dashboard import credit_counts, credit_queries, entity_file, grids, queries
 from dashboard.filters import Filters
 from supervision.directory.tables import entities
-from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import (
@@ -120,7 +119,7 @@ class DashboardScenario:
             ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, due_on=date(2025, 12, 31)),
             DRAWN_ON, "sup", DEPTS)
         app.publish_plan(plan_id, DRAWN_ON, "sup")
-        draws.run_draw(platform.engine, app, plan_id, "3D-2025259-418", DRAWN_ON, "sup")
+        app.draw(plan_id, "3D-2025259-418", DRAWN_ON, "sup")
         platform.settle()
         return plan_id
 
@@ -174,6 +173,7 @@ class DashboardScenario:
         from dashboard import actions
         from kernel.errors import Forbidden
         from kernel.http.auth import User
+        from kernel.http.read_your_writes import command_scope
         from supervision.tasks import views as task_views
 
         self._drawn_world(platform)
@@ -181,8 +181,9 @@ class DashboardScenario:
             task_id, no = conn.execute(sa.select(task_inspectors.c.task_id,
                                                  task_inspectors.c.inspector_no).limit(1)).one()
         user = User(1, "insp", "inspector", "检查员", "market_regulation", no)
-        actions.acknowledge_task(platform, user, task_id)
-        replaced = actions.recuse(platform, user, task_id, "亲属关系 a relative works there")
+        with command_scope():   # as the dashboard's callbacks run them (session.guarded)
+            actions.acknowledge_task(platform, user, task_id)
+            replaced = actions.recuse(platform, user, task_id, "亲属关系 a relative works there")
         with platform.engine.connect() as conn:
             assert not task_views.on_team(conn, task_id, no)
             team = task_views.task_record(conn, task_id)["team"]

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from kernel.errors import Conflict, InvalidInput
 from supervision.directory.tables import inspectors
-from supervision.plans import draws
 from supervision.plans import views as plan_views
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.plans.tables import draw_archives, plan_draws, plans
@@ -60,13 +59,13 @@ class DrawScenario:
         app, engine = platform.supervision, platform.engine
         plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
         with pytest.raises(Conflict):   # a drafted plan cannot be drawn
-            draws.run_draw(engine, app, plan_id, "3D-2026059-123", TODAY, "sup")
+            app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
         app.publish_plan(plan_id, TODAY, "sup")
         with pytest.raises(InvalidInput):
-            draws.run_draw(engine, app, plan_id, "", TODAY, "sup")
+            app.draw(plan_id, "", TODAY, "sup")
 
         # draw: one task per drawn entity, ≥ 2 distinct inspectors, never a conflicted one
-        record = draws.run_draw(engine, app, plan_id, "3D-2026059-123", TODAY, "sup")
+        record = app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
         platform.settle()
         assert record["strata"]["targeted"]["drawn"] == 1
         assert record["strata"]["B"]["drawn"] in (59, 60)   # exact size: 0.5 × 119
@@ -86,18 +85,18 @@ class DrawScenario:
         assert mine and all(conflicted in [m["inspector_no"] for m in t["team"]] for t in mine)
 
         # anyone can recompute it from the recorded inputs
-        assert draws.verify_draw(engine, app, plan_id)["verified"] is True
+        assert app.verify_draw(plan_id)["verified"] is True
         with pytest.raises(Conflict):
-            draws.run_draw(engine, app, plan_id, "another-value", TODAY, "sup")
+            app.draw(plan_id, "another-value", TODAY, "sup")
 
         # a redraw is a second record with its reason; the first stays
-        draws.run_draw(engine, app, plan_id, "3D-2026060-777", TODAY, "sup",
-                       reason="two inspectors retired after the draw")
+        app.redraw(plan_id, "3D-2026060-777", "two inspectors retired after the draw", TODAY,
+                   "sup")
         platform.settle()
         with engine.connect() as conn:
             records = plan_views.plan(conn, plan_id.hex)["draw_records"]
         assert [r["draw_no"] for r in records] == [1, 2] and records[1]["reason"]
-        assert draws.verify_draw(engine, app, plan_id, 1)["verified"] is True
+        assert app.verify_draw(plan_id, 1)["verified"] is True
 
         # rebuilding the plan and task boards from zero gives the same rows
         before = _dump(platform)
@@ -109,7 +108,7 @@ class DrawScenario:
         app, engine = platform.supervision, platform.engine
         plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
         app.publish_plan(plan_id, TODAY, "sup")
-        record = draws.run_draw(engine, app, plan_id, "lottery-42", TODAY, "sup")
+        record = app.draw(plan_id, "lottery-42", TODAY, "sup")
         # someone swaps one entity of the frozen pool for another
         with engine.begin() as conn:
             payload = conn.execute(sa.select(draw_archives.c.payload)).scalar_one()
@@ -119,7 +118,7 @@ class DrawScenario:
             buf = io.BytesIO()
             np.savez_compressed(buf, **z)
             conn.execute(draw_archives.update().values(payload=buf.getvalue()))
-        result = draws.verify_draw(engine, app, plan_id)
+        result = app.verify_draw(plan_id)
         assert result["verified"] is False
         assert any(d.startswith("pool_digest") for d in result["differences"])
         assert record["pool_digest"] == result["pool_digest"]
@@ -141,7 +140,7 @@ def test_verify_draw_cli(platform):
     app = platform.supervision
     plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
     app.publish_plan(plan_id, TODAY, "sup")
-    draws.run_draw(platform.engine, app, plan_id, "lottery-7", TODAY, "sup")
+    app.draw(plan_id, "lottery-7", TODAY, "sup")
     r = _cli(platform.settings, "verify-draw", str(plan_id))
     assert r.returncode == 0 and "verified: true" in r.stdout, r.stdout + r.stderr
     r = _cli(platform.settings, "verify-draw", "not-a-plan")

@@ -18,7 +18,6 @@ from supervision.directory.tables import (
     inspector_conflicts,
     inspectors,
 )
-from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.plans.pool import epoch_day
 from supervision.tasks import recusal
@@ -52,7 +51,7 @@ def _world(platform, n_entities: int = 40, n_inspectors: int = 12):
         ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, due_on=date(2025, 12, 31)),
         DRAWN_ON, "sup", DEPTS)
     app.publish_plan(plan_id, DRAWN_ON, "sup")
-    draws.run_draw(platform.engine, app, plan_id, "3D-2025259-418", DRAWN_ON, "sup")
+    app.draw(plan_id, "3D-2025259-418", DRAWN_ON, "sup")
     platform.settle()
     return plan_id
 
@@ -89,7 +88,7 @@ class InspectionScenario:
         # both acknowledge; then a declares a conflict: a replacement is drawn by the rules
         app.acknowledge_task(task_uuid, a, DRAWN_ON)
         app.acknowledge_task(task_uuid, b, DRAWN_ON)
-        assert recusal.recuse(engine, app, task_uuid, a, "配偶在该企业任职", DRAWN_ON) is True
+        assert app.recuse(task_uuid, a, "配偶在该企业任职", DRAWN_ON) is True
         platform.settle()
         task = app.get_task(task_uuid)
         c = next(no for no in task.inspector_nos if no != b)
@@ -165,7 +164,7 @@ class InspectionScenario:
         first = _tasks(platform, plan_id)[0]
         task_uuid = UUID(first["task_id"])
         a = first["team"][0]["inspector_no"]
-        assert recusal.recuse(engine, app, task_uuid, a, "亲属关系", DRAWN_ON) is False
+        assert app.recuse(task_uuid, a, "亲属关系", DRAWN_ON) is False
         platform.settle()
         with engine.connect() as conn:
             short = task_views.list_tasks(conn, DRAWN_ON, view="short_staffed")[1]
@@ -176,10 +175,10 @@ class InspectionScenario:
 
         # a supervisor draws again: nobody yet; then a new inspector joins and fills the place
         with pytest.raises(Conflict, match="no eligible inspector"):
-            recusal.refill(engine, app, task_uuid, DRAWN_ON)
+            app.refill(task_uuid, DRAWN_ON)
         app.register_inspectors([inspector(7, region="330702")], DRAWN_ON)
         platform.settle()
-        recusal.refill(engine, app, task_uuid, DRAWN_ON)
+        app.refill(task_uuid, DRAWN_ON)
         platform.settle()
         task = app.get_task(task_uuid)
         new = next(no for no in task.inspector_nos if no != first["team"][1]["inspector_no"])
@@ -193,7 +192,7 @@ class InspectionScenario:
         assert not record["short_staffed"] and record["unassigned_reason"] == ""
         assert len(record["team"]) == 2 and first["task_id"] in [n["task_id"] for n in notes]
         with pytest.raises(Conflict, match="nothing to fill"):
-            recusal.refill(engine, app, task_uuid, DRAWN_ON)
+            app.refill(task_uuid, DRAWN_ON)
         app.acknowledge_task(task_uuid, new, DRAWN_ON)   # a full team can start
         app.acknowledge_task(task_uuid, first["team"][1]["inspector_no"], DRAWN_ON)
         app.start_task(task_uuid, new, DRAWN_ON)
