@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from uuid import UUID, uuid4
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
@@ -19,7 +18,7 @@ from credit.commitments.commitment import (
     ledger_id,
     why_commitment_refused,
 )
-from credit.common import checked_uscc, document_number, one_of
+from credit.common import document_number, one_of
 from credit.lists.commendations import Commendation, CommendationData, commendation_id
 from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
 from credit.lists.use_cases import AbnormalListUseCases
@@ -40,10 +39,10 @@ from credit.repair.case import (
 from credit.rules import DEFAULT_RULES, Rules
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.eventstore import OpenCheckApplication
+from kernel.uscc import checked_uscc
 from kernel.workdays import add_months
 
 log = logging.getLogger(__name__)
-A = TypeVar("A", bound=Aggregate)
 FULFILMENTS = {"fine_paid": "缴纳罚款 fine paid", "obligations_fulfilled": "履行完毕 fulfilled"}
 
 
@@ -71,19 +70,6 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         return self
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
-        try:
-            found = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        return found if isinstance(found, cls) else None
-
-    def _get(self, cls: type[A], aggregate_id: UUID, what: str, field: str = "id") -> A:
-        found = self._find(cls, aggregate_id)
-        if found is None:
-            raise NotFound(f"no {what} {aggregate_id}", field=field)
-        return found
-
     def _save(self, *aggregates: Any,
               conflict: str = "changed meanwhile; repeat the request") -> None:
         try:
@@ -108,10 +94,10 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         return case.id
 
     def decide_penalty(self, case_id: UUID, decision: Decision, today: date) -> None:
-        case = self._get(PenaltyCase, case_id, "penalty case")
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
         case.decide(decision, self.rules.publicity, today)
         number = case.decision.decision_no
-        holder = self._find(DecisionNumber, decision_number_id(number))
+        holder = self.find(DecisionNumber, decision_number_id(number))
         if holder is not None and holder.case_id != case.id:
             raise Conflict(f"decision number {number} is already used by case {holder.case_id}",
                            field="decision_no")
@@ -119,18 +105,18 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         self._save(case, *pending, conflict=f"decision number {number} was taken meanwhile")
 
     def publish_penalty(self, case_id: UUID, published_on: date, today: date) -> None:
-        case = self._get(PenaltyCase, case_id, "penalty case")
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
         case.publish(published_on, self.rules.publicity, today)
         self._save(case)
 
     def revoke_penalty(self, case_id: UUID, ground: str, effective_on: date, reason: str,
                        today: date, withdrawn_on: date | None = None) -> None:
-        case = self._get(PenaltyCase, case_id, "penalty case")
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
         case.revoke(ground, effective_on, reason, withdrawn_on, self.rules.publicity, today)
         self._save(case)
 
     def record_penalty_fulfilment(self, case_id: UUID, kind: str, on: date, today: date) -> None:
-        case = self._get(PenaltyCase, case_id, "penalty case")
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
         if one_of(kind, FULFILMENTS, "kind") == "fine_paid":
             case.pay_fine(on, today)
         else:
@@ -142,7 +128,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         """Record a department's commendation of a registered entity; one per document number."""
         data = data.validated(self.rules.red_list.commendation_valid_years, today)
         self._require_entity(data.uscc)
-        listing = self._find(SeriousListing, serious_listing_id(data.uscc))
+        listing = self.find(SeriousListing, serious_listing_id(data.uscc))
         if listing is not None and listing.is_listed(data.granted_on):
             # joint punishment (国发〔2016〕33号): no honours while on the serious list
             raise Conflict(f"entity {data.uscc} is on the serious dishonest list on "
@@ -154,7 +140,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
     def revoke_commendation(self, document_no: str, revoked_on: date, reason: str,
                             today: date) -> UUID:
         number = document_number(document_no, "document_no")
-        commendation = self._find(Commendation, commendation_id(number))
+        commendation = self.find(Commendation, commendation_id(number))
         if commendation is None:
             raise NotFound(f"no commendation {number}", field="document_no")
         commendation.revoke(revoked_on, reason, today)
@@ -166,8 +152,8 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         """Check the applicant's credit first; a refusal records nothing (409 with the reason)."""
         data = data.validated(today)
         self._require_entity(data.uscc)
-        listing = self._find(SeriousListing, serious_listing_id(data.uscc))
-        ledger = self._find(CommitmentLedger, ledger_id(data.uscc))
+        listing = self.find(SeriousListing, serious_listing_id(data.uscc))
+        ledger = self.find(CommitmentLedger, ledger_id(data.uscc))
         # A back-dated commitment must not slip past a listing: the day it was made and today.
         reason = (why_commitment_refused(listing, ledger, data.committed_on)
                   or why_commitment_refused(listing, ledger, today))
@@ -182,11 +168,11 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
     def verify_commitment(self, commitment_id: UUID, outcome: str, verified_on: date,
                           method: str, note: str, today: date) -> None:
         """核查 A false commitment also enters the entity's ledger, in the same write."""
-        commitment = self._get(Commitment, commitment_id, "commitment")
+        commitment = self.get_existing(Commitment, commitment_id, "commitment")
         commitment.verify(outcome, verified_on, method, note, today)
         pending: list[Aggregate] = [commitment]
         if commitment.status == "false":
-            ledger = (self._find(CommitmentLedger, ledger_id(commitment.uscc))
+            ledger = (self.find(CommitmentLedger, ledger_id(commitment.uscc))
                       or CommitmentLedger.open(commitment.uscc))
             ledger.record_false(commitment.id, verified_on)
             pending.append(ledger)
@@ -196,7 +182,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         """Flag commitments unverified past their window; idempotent (for the daily job)."""
         marked = 0
         for cid in self.lookups.commitments_unverified_by(today) if self.lookups else []:
-            commitment = self._find(Commitment, cid)
+            commitment = self.find(Commitment, cid)
             if commitment is not None and commitment.mark_overdue(today):
                 try:
                     self.save(commitment)
@@ -208,7 +194,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
     # -- serious dishonest list (SAMR Order 44) --------------------------------------------
     def _listing(self, uscc: str) -> SeriousListing:
         uscc = checked_uscc(uscc)
-        listing = self._find(SeriousListing, serious_listing_id(uscc))
+        listing = self.find(SeriousListing, serious_listing_id(uscc))
         if listing is None:
             raise NotFound(f"no serious-list procedure for {uscc}", field="uscc")
         return listing
@@ -217,9 +203,9 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         uscc = checked_uscc(uscc)
         self._require_entity(uscc)
         if notice.penalty_case_id is not None:
-            self._get(PenaltyCase, notice.penalty_case_id, "penalty case",
+            self.get_existing(PenaltyCase, notice.penalty_case_id, "penalty case",
                       "penalty_case_id").check_listing_ground(uscc)
-        listing = (self._find(SeriousListing, serious_listing_id(uscc))
+        listing = (self.find(SeriousListing, serious_listing_id(uscc))
                    or SeriousListing.open(uscc))
         listing.give_notice(notice, today)
         self._save(listing)
@@ -252,7 +238,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
         """Remove listings whose period has run out, as of their expiry date; idempotent."""
         removed = 0
         for uscc in self.lookups.listings_expired_by(today) if self.lookups else []:
-            listing = self._find(SeriousListing, serious_listing_id(uscc))
+            listing = self.find(SeriousListing, serious_listing_id(uscc))
             if listing is None or listing.status != "listed" or listing.is_listed(today):
                 continue
             listing.remove(listing.auto_removal_on, "expired", today)
@@ -283,9 +269,9 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
             raise InvalidInput("record_id must be the penalty case's or commitment's id",
                                field="record_id") from None
         if record_kind == "penalty":
-            return self._get(PenaltyCase, rid, "penalty case", "record_id").repair_target(
+            return self.get_existing(PenaltyCase, rid, "penalty case", "record_id").repair_target(
                 self.rules, on)
-        return self._get(Commitment, rid, "commitment", "record_id").repair_target(self.rules)
+        return self.get_existing(Commitment, rid, "commitment", "record_id").repair_target(self.rules)
 
     def _result_repair_target(self, record_id: str) -> RepairTarget:
         """A negative result, keyed TASK_ID:DEPARTMENT, repairable from its publication on."""
@@ -316,7 +302,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
                          evidence: Sequence[str], today: date) -> UUID:
         """信用修复申请 For a list entry (serious, abnormal) the record id is the entity's USCC."""
         target = self._repair_target(record_kind, record_id, applied_on)
-        case = (self._find(RepairCase, repair_id(target.record_kind, target.record_key))
+        case = (self.find(RepairCase, repair_id(target.record_kind, target.record_key))
                 or RepairCase.open(target))
         case.apply(target, applied_on, pledge, list(evidence), today)
         self._save(case)
@@ -325,7 +311,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
     def decide_repair(self, repair_case_id: UUID, approve: bool, decided_on: date,
                       decided_by: str, reason: str, today: date) -> None:
         """Approval takes the record off the public record in the same write."""
-        case = self._get(RepairCase, repair_case_id, "repair application")
+        case = self.get_existing(RepairCase, repair_case_id, "repair application")
         case.decide(approve, decided_on, decided_by, reason, today)
         self._save(case, *(self._repaired_records(case, decided_on, today) if approve else []))
 
@@ -343,7 +329,7 @@ class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
             abnormal.remove(on, "repaired", today)
             return [abnormal]
         if case.record_kind == "false_commitment":
-            ledger = self._get(CommitmentLedger, ledger_id(case.uscc), "commitment ledger of")
+            ledger = self.get_existing(CommitmentLedger, ledger_id(case.uscc), "commitment ledger of")
             ledger.record_repaired(UUID(case.record_key), on)
             return [ledger]
         # a repaired penalty only leaves public view (the projections see Approved); a repaired

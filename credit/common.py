@@ -7,7 +7,6 @@ from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from kernel.errors import InvalidInput
-from kernel.uscc import InvalidUSCC, validate_uscc
 
 CREDIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/credit")
 
@@ -16,12 +15,6 @@ def credit_id(kind: str, key: str) -> UUID:
     """A deterministic aggregate id for a natural key, so a second creation conflicts."""
     return uuid5(CREDIT_NAMESPACE, f"{kind}:{key}")
 
-
-def checked_uscc(code: str, field: str = "uscc") -> str:
-    try:
-        return validate_uscc(code)
-    except InvalidUSCC as e:
-        raise InvalidInput(e.reason, field=field) from None
 
 
 def document_number(number: str, field: str, max_length: int = 100) -> str:

@@ -9,7 +9,6 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Path, Query
 
 from credit import views
-from credit.common import checked_uscc
 from credit.schemas import (
     CommendationCreate,
     CommendationRecord,
@@ -40,15 +39,23 @@ from credit.schemas import (
 )
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.api import (
+    ERRORS,
+    Page,
+    PageDep,
+    PlatformDep,
+    ReadConn,
+    UsccPath,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
 from kernel.platform import Platform
+from kernel.uscc import checked_uscc
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 
-UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
-                               max_length=40)]
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
 UsccQuery = Annotated[str | None, Query(max_length=40, pattern=NO_NUL)]
 DeptQuery = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
@@ -62,10 +69,6 @@ def _settled(p: Platform, read: Callable[..., Any], key: Any) -> Any:
     if record is None:
         raise HTTPException(503, "recorded; the read model has not caught up yet")
     return record
-
-
-def _page(page: Any, total: int, items: list) -> dict:
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
 
 
 # -- penalties -----------------------------------------------------------------------------
@@ -124,7 +127,7 @@ def list_penalties(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQuery
                                         department=department,
                                         overdue_for_publication=overdue_for_publication,
                                         offset=page.offset, limit=page.limit)
-    return _page(page, total, items)
+    return page_of(page, total, items)
 
 
 @router.get("/penalties/{case_id}", response_model=PenaltyRecord, responses=errors(404))
@@ -165,7 +168,7 @@ def list_commitments(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQue
                                           department=department,
                                           awaiting_verification=awaiting_verification,
                                           overdue=overdue, offset=page.offset, limit=page.limit)
-    return _page(page, total, items)
+    return page_of(page, total, items)
 
 
 @router.get("/commitments/{commitment_id}", response_model=CommitmentRecord,
@@ -211,7 +214,7 @@ def list_commendations(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQ
     total, items = views.list_commendations(conn, today=today_in_china(), uscc=uscc,
                                             department=department, in_force=in_force,
                                             offset=page.offset, limit=page.limit)
-    return _page(page, total, items)
+    return page_of(page, total, items)
 
 
 # -- serious dishonest list ----------------------------------------------------------------
@@ -265,7 +268,7 @@ def list_serious_listings(conn: ReadConn, page: PageDep, _: Supervisor,
     """Listing procedures, filtered by status."""
     total, items = views.list_serious_listings(conn, status=status, offset=page.offset,
                                                limit=page.limit)
-    return _page(page, total, items)
+    return page_of(page, total, items)
 
 
 @router.get("/serious-list/{uscc}", response_model=list[SeriousListingRecord],
@@ -306,7 +309,7 @@ def list_repairs(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQuery =
     total, items = views.list_repair_applications(conn, uscc=uscc, status=status,
                                                   record_kind=record_kind,
                                                   offset=page.offset, limit=page.limit)
-    return _page(page, total, items)
+    return page_of(page, total, items)
 
 
 @router.get("/repairs/{repair_id}", response_model=RepairRecord, responses=errors(404))

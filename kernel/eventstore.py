@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
+from uuid import UUID
 
-from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 
+from kernel.errors import NotFound
 from kernel.settings import Settings
 
 A = TypeVar("A", bound=Application)
+G = TypeVar("G", bound=Aggregate)
 
 
 class DateAsISO(Transcoding):
@@ -34,6 +38,22 @@ class OpenCheckApplication(Application):
     read-your-writes there (kernel.http.read_your_writes)."""
 
     on_saved: Callable[[], None] | None = None
+
+    def find(self, cls: type[G], aggregate_id: UUID) -> G | None:
+        """The aggregate of class `cls` with this id, or None."""
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, cls) else None
+
+    def get_existing(self, cls: type[G], aggregate_id: UUID, what: str, field: str = "id",
+                     key: object = None) -> G:
+        """The aggregate, or NotFound (404): "no <what> <key, default the id>" naming `field`."""
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            raise NotFound(f"no {what} {aggregate_id if key is None else key}", field=field)
+        return found
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

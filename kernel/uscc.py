@@ -120,3 +120,13 @@ def make_uscc(authority: str, entity_kind: str, region: str, org_body: str) -> s
         raise InvalidUSCC(f"organisation code body {org_body!r} must be 8 characters of {ALPHABET}")
     first17 = authority + entity_kind + region + org_body + org_code_check_char(org_body)
     return first17 + _stdnum_uscc.calc_check_digit(first17)
+
+
+def checked_uscc(code: str, field: str = "uscc") -> str:
+    """The canonical code, or InvalidInput (422) naming `field` and what is wrong with it."""
+    from kernel.errors import InvalidInput
+
+    try:
+        return validate_uscc(code)
+    except InvalidUSCC as e:
+        raise InvalidInput(e.reason, field=field) from None

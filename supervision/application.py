@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from kernel.errors import Conflict, NotFound
+from kernel.errors import Conflict
 from kernel.eventstore import OpenCheckApplication
 from supervision.directory.entities import EntityData, MarketEntity, entity_id
 from supervision.directory.use_cases import DirectoryUseCases
@@ -66,10 +65,8 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
         return BulkOutcome(registered, duplicates)
 
     def get_entity(self, uscc: str) -> MarketEntity:
-        try:
-            return self.repository.get(entity_id(uscc))
-        except AggregateNotFoundError:
-            raise NotFound(f"no market entity with code {uscc}", field="uscc") from None
+        return self.get_existing(MarketEntity, entity_id(uscc), "market entity with code", "uscc",
+                                 key=uscc)
 
     def change_entity_status(self, uscc: str, status: str, effective_on: date, reason: str) -> None:
         entity = self.get_entity(uscc)

@@ -15,11 +15,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from credit.common import checked_uscc, credit_id, one_of, past_date, required_text
+from credit.common import credit_id, one_of, past_date, required_text
 from credit.lists.serious import SeriousListing
 from credit.repair.case import RepairTarget
 from credit.rules import Rules
 from kernel.errors import Conflict
+from kernel.uscc import checked_uscc
 from kernel.workdays import add_months, add_workdays
 
 OUTCOMES = {"fulfilled": "承诺属实 commitment fulfilled", "false": "虚假承诺 false commitment"}

@@ -19,10 +19,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from credit.common import checked_uscc, credit_id, one_of, past_date, required_text
+from credit.common import credit_id, one_of, past_date, required_text
 from credit.repair.case import RepairTarget
 from credit.rules import AbnormalListRules
 from kernel.errors import Conflict, InvalidInput
+from kernel.uscc import checked_uscc
 from kernel.workdays import add_workdays, add_years
 
 LIST_BASIS = "《企业信息公示暂行条例》;《企业经营异常名录管理暂行办法》(SAIC Order 68) Art 4"

@@ -15,14 +15,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from credit.common import (
-    checked_uscc,
-    credit_id,
-    document_number,
-    past_date,
-    required_text,
-)
+from credit.common import credit_id, document_number, past_date, required_text
 from kernel.errors import Conflict, InvalidInput
+from kernel.uscc import checked_uscc
 from kernel.workdays import add_years
 
 COMMENDATION_BASIS = "《关于建立完善守信联合激励和失信联合惩戒制度的指导意见》(国发〔2016〕33号)"

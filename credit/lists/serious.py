@@ -15,17 +15,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from credit.common import (
-    checked_uscc,
-    credit_id,
-    document_number,
-    one_of,
-    past_date,
-    required_text,
-)
+from credit.common import credit_id, document_number, one_of, past_date, required_text
 from credit.repair.case import RepairTarget
 from credit.rules import Rules
 from kernel.errors import Conflict
+from kernel.uscc import checked_uscc
 from kernel.workdays import add_years
 
 ORDER_44 = "《市场监督管理严重违法失信名单管理办法》(SAMR Order 44)"

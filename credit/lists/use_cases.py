@@ -61,7 +61,7 @@ class AbnormalListUseCases:
     _find: Any
 
     def abnormal_listing(self, uscc: str) -> AbnormalListing | None:
-        return self._find(AbnormalListing, abnormal_listing_id(uscc))
+        return self.find(AbnormalListing, abnormal_listing_id(uscc))
 
     def run_abnormal_list(self, work: Mapping[str, EntityWork], today: date) -> Counter:
         """Apply the changes found and every step due by `today`; count the events recorded
@@ -113,7 +113,7 @@ class AbnormalListUseCases:
 
     def _serious(self, uscc: str, holder: list[SeriousListing]) -> SeriousListing:
         if not holder:
-            holder.append(self._find(SeriousListing, serious_listing_id(uscc))
+            holder.append(self.find(SeriousListing, serious_listing_id(uscc))
                           or SeriousListing.open(uscc))
         return holder[0]
 

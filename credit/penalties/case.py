@@ -14,18 +14,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from credit.common import (
-    checked_uscc,
-    credit_id,
-    document_number,
-    one_of,
-    past_date,
-    required_text,
-)
+from credit.common import credit_id, document_number, one_of, past_date, required_text
 from credit.penalties.publicity import is_minor, publicity_ends, why_not_publicised
 from credit.repair.case import RepairTarget
 from credit.rules import PublicityRules, Rules
 from kernel.errors import Conflict, InvalidInput
+from kernel.uscc import checked_uscc
 from kernel.workdays import add_months, add_workdays
 
 # 行政处罚法 Art 9, in the order a decision lists them.

@@ -12,10 +12,10 @@ from pydantic import BaseModel
 from credit.record.public import RECORD, public_record_of, record_params
 from credit.schemas import PenaltyPublic
 from kernel.clock import today_in_china
-from kernel.errors import InvalidInput, NotFound
+from kernel.errors import NotFound
 from kernel.http.api import ERRORS, Page, PageDep, ReadConn, json_bytes, run_trip
 from kernel.http.public import cache_headers, not_modified, target_of, validators
-from kernel.uscc import InvalidUSCC, validate_uscc
+from kernel.uscc import checked_uscc
 from supervision.directory.schemas import EntityPublic
 from supervision.tasks.schemas import PublishedInspection
 
@@ -51,12 +51,6 @@ class CreditRecordPublic(BaseModel):
     penalties: list[PenaltyPublic]
     false_commitments: list[FalseCommitmentPublic]
 
-
-def checked_uscc(uscc: str) -> str:
-    try:
-        return validate_uscc(uscc)
-    except InvalidUSCC as e:
-        raise InvalidInput(e.reason, field="uscc") from None
 
 
 @router.get("/credit/{uscc}", response_model=CreditRecordPublic,

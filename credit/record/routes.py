@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
-from credit.common import checked_uscc
 from credit.lists.public import public_list
 from credit.record import views as file_views
 from credit.record.schemas import (
@@ -18,15 +17,23 @@ from credit.record.schemas import (
 )
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, SettledConn, errors
+from kernel.http.api import (
+    Page,
+    PageDep,
+    PlatformDep,
+    ReadConn,
+    SettledConn,
+    UsccPath,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
+from kernel.uscc import checked_uscc
 from supervision.directory.views import entity_record
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 
-UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
-                               max_length=40)]
 AsOf = Annotated[date | None, Query(ge=date(1990, 1, 1), le=date(2100, 12, 31),
                                     description="Show the record as it stood on this day "
                                                 "(default today)")]
@@ -58,4 +65,4 @@ def get_credit_timeline(uscc: UsccPath, conn: SettledConn, _: Supervisor,
 def get_public_list(list_name: ListName, conn: ReadConn, page: PageDep) -> dict:
     """经营异常名录 / 严重违法失信名单 / 守信激励名单: today's members, newest first."""
     total, items = public_list(conn, list_name, today_in_china(), page.offset, page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)

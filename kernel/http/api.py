@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from pydantic import BaseModel
 
@@ -111,6 +111,8 @@ async def close_read_pool(app: Any) -> None:
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
+UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
+                               max_length=40)]
 ReadConn = Annotated[sa.Connection, Depends(read_connection)]
 SettledConn = Annotated[sa.Connection, Depends(settled_connection)]
 
@@ -133,6 +135,11 @@ class Page(BaseModel, Generic[T]):
     offset: int
     limit: int
     items: list[T]
+
+
+def page_of(page: PageParams, total: int, items: list[Any]) -> dict[str, Any]:
+    """The envelope of every paged list (`Page[X]`)."""
+    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
 
 
 class ErrorPublic(BaseModel):

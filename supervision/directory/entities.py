@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from kernel.errors import Conflict, InvalidInput
 from kernel.regions import is_valid_region_code
-from kernel.uscc import InvalidUSCC, validate_uscc
+from kernel.uscc import checked_uscc
 
 ENTITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/entities")
 ENTITY_TYPES = ("enterprise", "individual", "cooperative")
@@ -36,10 +36,7 @@ class EntityData:
     registering_authority: str = ""
 
     def validated(self, today: date) -> EntityData:
-        try:
-            uscc = validate_uscc(self.uscc)
-        except InvalidUSCC as e:
-            raise InvalidInput(e.reason, field="uscc") from None
+        uscc = checked_uscc(self.uscc)
         name = self.name.strip()
         if not name:
             raise InvalidInput("name must not be empty", field="name")

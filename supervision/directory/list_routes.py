@@ -7,10 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from kernel.clock import today_in_china
-from kernel.errors import InvalidInput, NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.errors import NotFound
+from kernel.http.api import (
+    Page,
+    PageDep,
+    PlatformDep,
+    ReadConn,
+    UsccPath,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
-from kernel.uscc import InvalidUSCC, validate_uscc
+from kernel.uscc import checked_uscc
 from supervision.directory import views
 from supervision.directory.check_items import KnownCodes
 from supervision.directory.inspectors import normalized_credential
@@ -38,19 +46,12 @@ public_router = APIRouter()  # mounted under the public router (tag "public")
 CredentialPath = Annotated[str, Path(description="执法证号 Credential number", max_length=40)]
 CodePath = Annotated[str, Path(description="事项编码 Check-item code", max_length=40)]
 DepartmentPath = Annotated[str, Path(description="Department code", max_length=50)]
-UsccPath = Annotated[str, Path(description="统一社会信用代码 of the entity", max_length=40)]
 Department = Annotated[str | None, Query(max_length=50)]
 
 
 def _known(p) -> KnownCodes:  # noqa: ANN001
     return KnownCodes.from_rules(p.rules)
 
-
-def _uscc(uscc: str) -> str:
-    try:
-        return validate_uscc(uscc)
-    except InvalidUSCC as e:
-        raise InvalidInput(e.reason, field="uscc") from None
 
 
 def _inspector(p, credential_no: str) -> dict:  # noqa: ANN001
@@ -79,7 +80,7 @@ def list_inspectors(conn: ReadConn, page: PageDep, _: Supervisor, department: De
     total, items = views.list_inspectors(conn, department=department, region_prefix=region,
                                          status=status, qualification=qualification,
                                          offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @router.get("/inspectors/{credential_no}", response_model=InspectorRecord,
@@ -105,7 +106,7 @@ def declare_conflict(credential_no: CredentialPath, body: ConflictCreate, p: Pla
                      _: Supervisor) -> list[dict]:
     """回避 Declare a conflict of interest with a registered entity; returns those in force."""
     today = today_in_china()
-    p.supervision.declare_conflict(credential_no, _uscc(body.uscc), body.reason,
+    p.supervision.declare_conflict(credential_no, checked_uscc(body.uscc), body.reason,
                                    body.from_on or today, body.to_on, today)
     with p.engine.connect() as conn:
         return views.list_conflicts(conn, normalized_credential(credential_no)) or []
@@ -128,7 +129,7 @@ def withdraw_conflict(credential_no: CredentialPath, uscc: UsccPath, p: Platform
                       _: Supervisor,
                       reason: Annotated[str, Query(max_length=500)] = "") -> list[dict]:
     """Withdraw the declaration about an entity (kept in history); returns those in force."""
-    p.supervision.withdraw_conflict(credential_no, _uscc(uscc), reason, today_in_china())
+    p.supervision.withdraw_conflict(credential_no, checked_uscc(uscc), reason, today_in_china())
     with p.engine.connect() as conn:
         return views.list_conflicts(conn, normalized_credential(credential_no)) or []
 
@@ -159,7 +160,7 @@ def list_check_items(conn: ReadConn, page: PageDep, _: Supervisor, department: D
     total, items = views.list_check_items(conn, department=department, category=category,
                                           method=method, include_withdrawn=include_withdrawn,
                                           offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @router.get("/check-items/{code}", response_model=CheckItemRecord, responses=errors(404),
@@ -213,4 +214,4 @@ def public_check_items(conn: ReadConn, page: PageDep, department: Department = N
     """随机抽查事项清单 The published check-item lists (no login)."""
     total, items = views.published_items(conn, department=department, category=category,
                                          offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 
 from kernel.clock import today_in_china
 from kernel.errors import InvalidInput, NotFound
-from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.api import (
+    ERRORS,
+    Page,
+    PageDep,
+    PlatformDep,
+    ReadConn,
+    UsccPath,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
-from kernel.uscc import InvalidUSCC, validate_uscc
+from kernel.uscc import checked_uscc
 from supervision.directory import list_routes as directory_routes
 from supervision.directory import views
 from supervision.directory.schemas import (
@@ -26,15 +35,7 @@ from supervision.directory.schemas import (
 router = APIRouter(tags=["directory"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 
-UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
-                               max_length=40)]
 
-
-def _checked_uscc(uscc: str) -> str:
-    try:
-        return validate_uscc(uscc)
-    except InvalidUSCC as e:
-        raise InvalidInput(e.reason, field="uscc") from None
 
 
 @router.post("/entities", status_code=201, response_model=EntityRecord, responses=errors(409))
@@ -57,13 +58,13 @@ def list_entities(conn: ReadConn, page: PageDep, _: Supervisor,
     total, items = views.list_entities(conn, region_prefix=region, entity_type=entity_type,
                                        status=status, industry_prefix=industry, name=name,
                                        offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @router.get("/entities/{uscc}", response_model=EntityRecord, responses=errors(404))
 def get_entity(uscc: UsccPath, conn: ReadConn, _: Supervisor) -> dict:
     """One entity's directory record."""
-    record = views.entity_record(conn, _checked_uscc(uscc))
+    record = views.entity_record(conn, checked_uscc(uscc))
     if record is None:
         raise NotFound(f"no market entity with code {uscc}", field="uscc")
     return record
@@ -72,7 +73,7 @@ def get_entity(uscc: UsccPath, conn: ReadConn, _: Supervisor) -> dict:
 @router.post("/entities/{uscc}/status", response_model=EntityRecord, responses=errors(404, 409))
 def change_status(uscc: UsccPath, body: EntityStatusChange, p: PlatformDep, _: Supervisor) -> dict:
     """Record deregistration, revocation, moving out or reactivation."""
-    code = _checked_uscc(uscc)
+    code = checked_uscc(uscc)
     p.supervision.change_entity_status(code, body.status, body.effective_on, body.reason)
     with p.engine.connect() as conn:
         return views.entity_record(conn, code)
@@ -82,7 +83,7 @@ def change_status(uscc: UsccPath, body: EntityStatusChange, p: PlatformDep, _: S
 def change_details(uscc: UsccPath, body: EntityDetailsChange, p: PlatformDep,
                    _: Supervisor) -> dict:
     """变更登记 Change name, address, legal representative, industry or region."""
-    code = _checked_uscc(uscc)
+    code = checked_uscc(uscc)
     p.supervision.change_entity_details(code, body.changes())
     with p.engine.connect() as conn:
         return views.entity_record(conn, code)
@@ -93,7 +94,7 @@ def change_details(uscc: UsccPath, body: EntityDetailsChange, p: PlatformDep,
 def file_annual_report(uscc: UsccPath, body: AnnualReportCreate, p: PlatformDep,
                        _: Supervisor) -> dict:
     """Record that the entity publicised its annual report for a year."""
-    code = _checked_uscc(uscc)
+    code = checked_uscc(uscc)
     if body.filed_on > today_in_china():
         raise InvalidInput("filed_on must not be in the future", field="filed_on")
     p.supervision.file_annual_report(code, body.year, body.filed_on)
@@ -105,7 +106,7 @@ def file_annual_report(uscc: UsccPath, body: AnnualReportCreate, p: PlatformDep,
                    responses={404: ERRORS[404]})
 def public_entity(uscc: UsccPath, conn: ReadConn) -> dict:
     """Public registration profile of a market entity (no login)."""
-    profile = views.public_entity(conn, _checked_uscc(uscc))
+    profile = views.public_entity(conn, checked_uscc(uscc))
     if profile is None:
         raise NotFound(f"no market entity with code {uscc}", field="uscc")
     return profile

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from kernel.errors import Conflict, InvalidInput, NotFound
@@ -84,12 +83,9 @@ class DirectoryUseCases:
         return registered, duplicates
 
     def get_inspector(self, credential_no: str) -> Inspector:
-        try:
-            return self.repository.get(inspector_id(credential_no))
-        except AggregateNotFoundError:
-            number = normalized_credential(credential_no)
-            raise NotFound(f"no inspector with credential number {number}",
-                           field="credential_no") from None
+        return self.get_existing(Inspector, inspector_id(credential_no),
+                                 "inspector with credential number", "credential_no",
+                                 key=normalized_credential(credential_no))
 
     def change_inspector_status(self, credential_no: str, status: str, effective_on: date,
                                 reason: str, today: date) -> None:
@@ -130,10 +126,7 @@ class DirectoryUseCases:
         raise Conflict(f"the {valid.department} list is busy; try again", field="department")
 
     def get_check_item(self, code: str) -> CheckItem:
-        try:
-            return self.repository.get(check_item_id(code))
-        except AggregateNotFoundError:
-            raise NotFound(f"no check item {code}", field="code") from None
+        return self.get_existing(CheckItem, check_item_id(code), "check item", "code", key=code)
 
     def change_check_item(self, code: str, known: KnownCodes, changes: dict[str, Any]) -> None:
         item = self.get_check_item(code)
@@ -146,10 +139,7 @@ class DirectoryUseCases:
         self.save(item)
 
     def _check_list(self, department: str) -> CheckList | None:
-        try:
-            return self.repository.get(check_list_id(department))
-        except AggregateNotFoundError:
-            return None
+        return self.find(CheckList, check_list_id(department))
 
     def publish_check_list(self, department: str, published_on: date, today: date,
                            known: KnownCodes) -> int:

@@ -18,6 +18,7 @@ from kernel.http.api import (
     ReadConn,
     SettledConn,
     errors,
+    page_of,
 )
 from kernel.http.auth import Inspector, Supervisor
 from supervision.plans import views as plan_views
@@ -66,7 +67,7 @@ def list_plans(conn: ReadConn, page: PageDep, _: Supervisor, status: PlanStatus 
     """List plans, newest first."""
     total, items = plan_views.list_plans(conn, status=status, department=department,
                                          offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @router.get("/plans/{plan_id}", response_model=PlanRecord, responses=errors(404))
@@ -122,7 +123,7 @@ def plan_tasks(plan_id: UUID, conn: ReadConn, page: PageDep, _: Supervisor,
         raise NotFound(f"no plan {plan_id}", field="plan_id")
     total, items = task_views.plan_tasks(conn, plan_id.hex, status=status, offset=page.offset,
                                          limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @inbox_router.get("/me/tasks", response_model=Page[TaskPublic])
@@ -135,7 +136,7 @@ def my_tasks(conn: ReadConn, page: PageDep, user: Inspector,
     total, items = task_views.inspector_tasks(conn, user.inspector_no, status=status,
                                               due_before=due_before, offset=page.offset,
                                               limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @public_router.get("/plans", response_model=Page[PlanPublic])
@@ -143,7 +144,7 @@ def public_plans(conn: ReadConn, page: PageDep, status: PlanStatus | None = None
     """Published plans with their draw records (一公开): anyone can re-check the draw."""
     total, items = plan_views.list_plans(conn, status=status, public=True, offset=page.offset,
                                          limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @public_router.get("/plans/{plan_id}", response_model=PublicPlanDetail,

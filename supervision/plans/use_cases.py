@@ -11,7 +11,6 @@ from typing import Any
 from uuid import UUID
 
 import numpy as np
-from eventsourcing.application import AggregateNotFoundError
 
 from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision.plans import drawing
@@ -48,13 +47,7 @@ class PlanUseCases:
         return plan.id
 
     def get_plan(self, plan_id: UUID) -> SpotCheckPlan:
-        try:
-            plan = self.repository.get(plan_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"no plan {plan_id}", field="plan_id") from None
-        if not isinstance(plan, SpotCheckPlan):
-            raise NotFound(f"no plan {plan_id}", field="plan_id")
-        return plan
+        return self.get_existing(SpotCheckPlan, plan_id, "plan", "plan_id")
 
     def publish_plan(self, plan_id: UUID, today: date, by: str) -> None:
         plan = self.get_plan(plan_id)

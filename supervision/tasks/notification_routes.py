@@ -31,7 +31,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 
 from kernel.errors import NotFound
 from kernel.http import auth
-from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors
+from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors, page_of
 from kernel.http.auth import Inspector
 from supervision.tasks import views as task_views
 from supervision.tasks.routes import inspector_no
@@ -50,7 +50,7 @@ def my_notifications(conn: ReadConn, page: PageDep, user: Inspector,
     """The caller's notifications (new assignments, replacements), newest first."""
     total, items = task_views.inspector_notifications(conn, inspector_no(user), unread=unread,
                                                       offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @router.post("/me/notifications/{position}/read", response_model=NotificationPublic,

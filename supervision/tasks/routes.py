@@ -14,7 +14,15 @@ from fastapi import APIRouter, Query
 
 from kernel.clock import today_in_china
 from kernel.errors import Forbidden, InvalidInput, NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, SettledConn, errors
+from kernel.http.api import (
+    Page,
+    PageDep,
+    PlatformDep,
+    ReadConn,
+    SettledConn,
+    errors,
+    page_of,
+)
 from kernel.http.auth import CurrentUser, Inspector, Supervisor, User
 from kernel.platform import Platform
 from supervision.tasks import views as task_views
@@ -79,7 +87,7 @@ def list_tasks(conn: ReadConn, page: PageDep, _: Supervisor, view: TaskView = "a
                                          plan_id=plan_id.hex if plan_id else None,
                                          department=department, status=status,
                                          offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @router.get("/referrals", response_model=Page[ReferralQueueItem])
@@ -88,7 +96,7 @@ def list_referrals(conn: ReadConn, page: PageDep, user: Supervisor,
     """抄告 Findings referred to a department (default: the caller's own)."""
     total, items = task_views.referrals(conn, department or user.department,
                                         offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)
 
 
 @router.get("/tasks/{task_id}", response_model=TaskRecord, responses=errors(404))
@@ -201,4 +209,4 @@ def published_inspections(conn: ReadConn, page: PageDep,
     total, items = task_views.published_inspections(
         conn, uscc=uscc.strip().upper() if uscc else None,
         plan_id=plan_id.hex if plan_id else None, offset=page.offset, limit=page.limit)
-    return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+    return page_of(page, total, items)

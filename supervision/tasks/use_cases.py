@@ -10,10 +10,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from kernel.errors import Conflict, NotFound
+from kernel.errors import Conflict
 from supervision.rules import SupervisionRules
 from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.recusal import choose_replacement, replacement_seed
@@ -31,13 +30,7 @@ class TaskUseCases:
     recusal_inputs: RecusalInputs | None = None
 
     def get_task(self, task_id: UUID) -> InspectionTask:
-        try:
-            task = self.repository.get(task_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"no inspection task {task_id}", field="task_id") from None
-        if not isinstance(task, InspectionTask):
-            raise NotFound(f"no inspection task {task_id}", field="task_id")
-        return task
+        return self.get_existing(InspectionTask, task_id, "inspection task", "task_id")
 
     def _save_task(self, *aggregates: Any) -> None:
         try:
