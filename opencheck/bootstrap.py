@@ -18,6 +18,7 @@ from credit.views import SqlLookups
 from dashboard.projections import dashboard_projections
 from opencheck.db import create_engine
 from opencheck.eventstore import build_application
+from opencheck.failures import ProjectionFailed
 from opencheck.projections import ProjectionDaemon, ProjectionRunner
 from opencheck.reactions import WithdrawRepairedResults
 from opencheck.rules import Rules, load_rules
@@ -51,17 +52,37 @@ class Platform:
     # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
 
-    def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
-        """Wait until the read models reflect everything this application has recorded."""
-        runner = self.runners[app_name]
-        target = runner.app.recorder.max_notification_id() or 0
-        return runner.wait_for(target, timeout, run_inline=self.settings.projections_in_process)
+    def settle(self, *runners: str, timeout: float = 5.0) -> bool:
+        """Wait until the named runners' read models (default: supervision's own) reflect
+        everything their log holds; only those: another runner failing delays no command.
+        False if they could not get there (timed out, or a batch failed: see /health)."""
+        settled = True
+        for name in runners or ("supervision",):
+            runner = self.runners[name]
+            target = runner.app.recorder.max_notification_id() or 0
+            settled &= runner.wait_for(target, timeout,
+                                       run_inline=self.settings.projections_in_process)
+        return settled
 
-    def catch_up(self) -> int:
-        """Run every runner until none has anything left (reactions record new events)."""
-        total = 0
-        while done := sum(r.catch_up() for r in self.runners.values()):
+    def catch_up(self, strict: bool = True) -> int:
+        """Run every runner until none has anything left (reactions record new events). A
+        runner that fails is left where it stopped while the others go on; then, if `strict`,
+        the first failure is raised."""
+        total, failed = 0, {}
+        while True:
+            done = 0
+            for name, runner in self.runners.items():
+                if name in failed:
+                    continue
+                try:
+                    done += runner.catch_up()
+                except ProjectionFailed as error:
+                    failed[name] = error
+            if not done:
+                break
             total += done
+        if failed and strict:
+            raise next(iter(failed.values()))
         return total
 
     def start_projections(self) -> None:
@@ -84,20 +105,22 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     rules = load_rules(settings.rules_file)
     credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine))
     batch = settings.projection_batch_size
-    runners = {
-        "supervision": ProjectionRunner(engine, supervision, [
+    # One runner per reader and log: a projection that fails stops its own runner only (the
+    # dashboard's counts never hold back the directory a command waits for).
+    readers = {
+        "supervision": (supervision, [
             EntityDirectory(), EntityPoolProjection(), InspectorDirectory(), CheckItemList(),
-            PlanBoard(), TaskBoard(), InspectionResults(), EntityInspections(), Notifications(),
-            *dashboard_projections(),
-        ], batch),
-        "credit": ProjectionRunner(engine, credit, credit_projections(), batch),
+            PlanBoard(), TaskBoard(), InspectionResults(), EntityInspections(), Notifications()]),
+        "credit": (credit, credit_projections()),
         # credit's own read models of the supervision log (abnormal-list grounds from
         # inspections): a runner of their own, so neither context waits on the other
-        "credit_on_supervision": ProjectionRunner(engine, supervision,
-                                                  credit_projections_of_supervision(), batch),
+        "credit_on_supervision": (supervision, credit_projections_of_supervision()),
         # supervision's reactions to credit decisions (opencheck.reactions)
-        "supervision_on_credit": ProjectionRunner(engine, credit,
-                                                  [WithdrawRepairedResults(supervision)], batch),
+        "supervision_on_credit": (credit, [WithdrawRepairedResults(supervision)]),
+        # the dashboard's pre-aggregated counts of the directory
+        "dashboard": (supervision, dashboard_projections()),
     }
+    runners = {name: ProjectionRunner(engine, app, projections, batch, name=name)
+               for name, (app, projections) in readers.items()}
     return Platform(settings, rules, engine, supervision, runners, credit,
                     risk_classes=StoredRiskClasses(engine))
