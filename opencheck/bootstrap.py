@@ -28,7 +28,8 @@ from supervision.draws import all_class_b
 from supervision.plan_projections import PlanBoard, TaskBoard
 from supervision.projections import (CheckItemList, EntityDirectory, EntityPoolProjection,
                                      InspectorDirectory)
-from supervision.task_projections import EntityInspections, InspectionResults, Notifications
+from supervision.task_projections import (EntityInspections, InspectionResults, NotificationReads,
+                                          Notifications)
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -110,7 +111,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     readers = {
         "supervision": (supervision, [
             EntityDirectory(), EntityPoolProjection(), InspectorDirectory(), CheckItemList(),
-            PlanBoard(), TaskBoard(), InspectionResults(), EntityInspections(), Notifications()]),
+            PlanBoard(), TaskBoard(), InspectionResults(), EntityInspections(), Notifications(),
+            NotificationReads()]),
         "credit": (credit, credit_projections()),
         # credit's own read models of the supervision log (abnormal-list grounds from
         # inspections): a runner of their own, so neither context waits on the other

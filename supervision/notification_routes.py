@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime, timezone
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -64,7 +65,8 @@ def mark_read(position: Annotated[int, Path(ge=0, le=2**62)], p: PlatformDep,
     with p.engine.connect() as conn:
         if task_views.notification(conn, number, position) is None:
             raise NotFound(f"no notification {position}", field="position")
-    task_views.mark_read(p.engine, number, position)
+    p.supervision.mark_notification_read(number, position, datetime.now(timezone.utc))
+    p.settle()
     with p.engine.connect() as conn:
         return task_views.notification(conn, number, position)
 
