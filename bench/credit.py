@@ -3,8 +3,9 @@
     python -m bench.credit [--entities 1000000] [--events 100000] [--backend sqlite|postgres|both]
                            [--only reclassify daily catch_up]
 
-- reclassify: the monthly job's `credit.rating.reclassify` (load every fact table with one
-  SELECT each, score in numpy, rewrite `risk_classes`) over read-model tables filled directly
+- reclassify: the monthly job's `credit.jobs.reclassify` (load every fact table with one
+  SELECT each, score in numpy, record the run's changes: everyone on a first run) and the
+  projection into `risk_classes` + `risk_class_history`, over read-model tables filled directly
   (as bench/pool.py does; filling is not timed): ~5 % penalised, 5 % abnormal, 0.5 % serious,
   0.5 % false commitments, 10 % inspected, 90 % with the last two annual reports. Reference in
   the same run: the raw SELECT of the same columns (no day arithmetic, no joins) plus the raw
@@ -36,9 +37,10 @@ from credit.abnormal import AbnormalListing
 from credit.commitments import Commitment, CommitmentData
 from credit.facts import load_facts
 from credit.penalties import Decision, PenaltyCase
-from credit.rating import classify, reclassify, report_years
+from credit.jobs import reclassify
+from credit.rating import classify, report_years
 from credit.tables import (abnormal_grounds, abnormal_listings, commendations, commitments,
-                           penalties, risk_classes, serious_listings)
+                           penalties, risk_class_history, risk_classes, serious_listings)
 from opencheck.db import projection_tracking
 from opencheck.rules import DEFAULT_RULES
 from supervision.pool import epoch_day
@@ -153,9 +155,16 @@ def bench_reclassify(backend: str, n: int) -> list[str]:
         print(f"[{backend}] filled {n:,} entities and their facts in {f.seconds:.1f} s "
               f"(not timed)", flush=True)
         best = ref = float("inf")
-        for _ in range(2):
+        for attempt in range(2):
+            # a new store each time would refill it: the second attempt is the first run of a
+            # later day over emptied read models (so it records every entity again)
+            if attempt:
+                with p.engine.begin() as conn:
+                    conn.execute(risk_classes.delete())
+                    conn.execute(risk_class_history.delete())
             with Timer() as t:
-                per_class = reclassify(p.engine, RULES, ON)
+                per_class = reclassify(p, ON + timedelta(days=31 * attempt))
+                p.runners["credit"].catch_up()
             best = min(best, t.seconds)
             with p.engine.begin() as conn:
                 raw = _raw_select_seconds(conn)
@@ -172,7 +181,7 @@ def bench_reclassify(backend: str, n: int) -> list[str]:
                                 copy.write_row(row)
                 ref = min(ref, raw + w.seconds)
         assert int(per_class.sum()) == n
-        lines.append(report(f"[{backend}] reclassify (load + score + store)", n, best,
+        lines.append(report(f"[{backend}] reclassify (load + score + record + project)", n, best,
                             "raw SELECT of the same columns + raw write of the result",
                             ref, unit="entities/s"))
         with p.engine.connect() as conn:

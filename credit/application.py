@@ -17,6 +17,7 @@ from credit.commendations import Commendation, CommendationData, commendation_id
 from credit.commitments import (Commitment, CommitmentData, CommitmentLedger, ledger_id,
                                 why_commitment_refused)
 from credit.common import checked_uscc, document_number, one_of
+from credit.evaluations_app import EvaluationUseCases
 from credit.lists import ListingNotice, SeriousListing, serious_listing_id
 from credit.penalties import (Decision, DecisionNumber, PenaltyCase, decision_number_id,
                               penalty_case_id)
@@ -43,7 +44,7 @@ class CreditLookups(Protocol):
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
 
-class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
+class CreditApplication(AbnormalListUseCases, EvaluationUseCases, OpenCheckApplication):
     """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"

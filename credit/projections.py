@@ -270,6 +270,7 @@ class CommendationBoard(Projection):
 
 def credit_projections() -> list[Projection]:
     from credit.abnormal_projections import AbnormalListBoard
+    from credit.evaluations_projections import RedListBoard, RiskClassBoard
 
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
-            AbnormalListBoard(), CommendationBoard()]
+            AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard()]
