@@ -15,6 +15,7 @@ from credit.application import CreditApplication
 from credit.projections import credit_projections
 from credit.rating import StoredRiskClasses
 from credit.views import SqlLookups
+from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
 from opencheck.db import create_engine
 from opencheck.eventstore import build_application
@@ -119,8 +120,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         "credit_on_supervision": (supervision, credit_projections_of_supervision()),
         # supervision's reactions to credit decisions (opencheck.reactions)
         "supervision_on_credit": (credit, [WithdrawRepairedResults(supervision)]),
-        # the dashboard's pre-aggregated counts of the directory
+        # the dashboard's pre-aggregated counts of each log
         "dashboard": (supervision, dashboard_projections()),
+        "dashboard_on_credit": (credit, dashboard_projections_of_credit()),
     }
     runners = {name: ProjectionRunner(engine, app, projections, batch, name=name)
                for name, (app, projections) in readers.items()}

@@ -47,7 +47,7 @@ class Job:
 
 JOBS: list[Job] = []
 # Modules whose @job decorators register jobs; imported on first use (they import this module).
-JOB_MODULES: tuple[str, ...] = ("supervision.task_jobs", "credit.jobs", "dashboard.credit_counts")
+JOB_MODULES: tuple[str, ...] = ("supervision.task_jobs", "credit.jobs")
 
 
 def job(id: str, **cron: Any) -> Callable[[Callable[[Platform, date], str]], Callable[[Platform, date], str]]:
