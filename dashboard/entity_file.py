@@ -48,7 +48,7 @@ def status_on(conn: sa.Connection, record: dict[str, Any], day: date) -> str | N
 KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 Commitment",
          "serious": "严重违法失信名单 Serious dishonest list", "abnormal": "经营异常名录 Abnormal list",
          "repair": "信用修复 Credit repair", "red": "守信激励 Red list",
-         "commendation": "诚信典型 Commendation",
+         "commendation": "诚信典型 Commendation", "risk": "信用风险分类 Risk class (internal)",
          "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
 
 
@@ -77,7 +77,7 @@ def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> di
         "record": record,
         "status_on": status_on(conn, record, as_of),
         "lists_on": file_views.lists_on(conn, uscc, as_of),
-        "risk": file_views.risk_of(conn, record["entity_no"], rules),
+        "risk": file_views.risk_of(conn, record["entity_no"], rules, as_of),
         "penalties_in_publicity": len(credit_views.public_penalties(conn, uscc, as_of)),
         "timeline": [{"date": d.isoformat(), "kind": k, "detail": t} for d, k, t in shown],
     }

@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
+from credit import file_views
 from credit.jobs import reclassify
 from credit.tables import red_list, risk_class_history
 from dashboard.tables import red_list_counts, risk_class_counts
@@ -17,6 +18,7 @@ from opencheck.db import metadata, read_model_tables
 from supervision import draws
 from supervision.plan_tables import task_inspectors
 from supervision.plans import PlanScope, PlanTerms
+from supervision.tables import entities
 from supervision.task_tables import notification_reads, notifications
 from tests.factories import (check_item, commitment, credential, decision, entity, inspector,
                              known_codes, listing_notice)
@@ -144,6 +146,16 @@ class RebuildScenario:
         assert days == {date(2026, 7, 1), date(2026, 8, 1)}
         assert counted == {date(2026, 7, 1), date(2026, 8, 1), date(2026, 8, 2)}
         assert _count(platform, notification_reads) == 1
+        # the credit file travels through the class history: the fine changed the class
+        with platform.engine.connect() as conn:
+            no = conn.scalar(sa.select(entities.c.entity_no).where(entities.c.uscc == member))
+            then = file_views.risk_of(conn, no, platform.rules, date(2026, 7, 20))
+            now = file_views.risk_of(conn, no, platform.rules, date(2026, 8, 2))
+            items = [i for i in file_views.timeline(conn, member, date(2026, 8, 2))
+                     if i["kind"] == "risk.classified"]
+        assert (then["classified_on"], now["classified_on"]) == (date(2026, 7, 1),
+                                                                 date(2026, 8, 1))
+        assert then["score"] < now["score"] and len(items) == 2
         incremental = snapshot(platform)
         empty = sorted(name for name, rows in incremental.items() if not rows)
         assert empty == [], f"the scenario leaves {empty} empty"
