@@ -82,6 +82,8 @@ def reclassify(platform, today: date) -> np.ndarray | None:  # noqa: ANN001
         indicators=list(RISK_INDICATORS), entity_no=nos.tolist(),
         risk_class=c.risk_class[changed].tolist(), score=c.score[changed].tolist(),
         reasons=c.reasons[changed].tolist(), region=region.tolist(), section=section.tolist()))
+    if recorded:   # the drawer reads the classes: let the job end with them projected if it can
+        platform.settle("credit", timeout=60)
     return per_class if recorded else None
 
 
