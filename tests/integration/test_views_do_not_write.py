@@ -84,7 +84,7 @@ class ViewsScenario:
             after = platform.supervision.recorder.max_notification_id()
             assert after == before + 1
             (recorded,) = platform.supervision.recorder.select_notifications(after, 1)
-            assert recorded.topic.endswith("NotificationRead.MarkedRead")
+            assert recorded.topic.endswith(NotificationRead.MarkedRead.__qualname__)
             again = client.post(f"/api/v1/me/notifications/{note['position']}/read",
                                 headers=headers)
             assert again.status_code == 200 and again.json()["read"] is True
@@ -103,7 +103,6 @@ class ViewsScenario:
             engine.dispose()
         assert unread == []
         assert not hasattr(task_views, "mark_read")
-        assert NotificationRead.MarkedRead
 
 
 class TestViewsOnSQLite(ViewsScenario):
