@@ -229,6 +229,9 @@ class ProjectionRunner:
             notifications = self.app.recorder.select_notifications(
                 start=min(pos.values()), limit=self.batch_size, inclusive_of_start=False)
             if not notifications:
+                if self._clear_stored:   # caught up: whatever failed before is over
+                    failures.clear(conn, self.name)
+                    self._clear_stored = False
                 return 0
             # One unit per projection: projections write disjoint tables, so each one's
             # consecutive inserts batch into one executemany even when events interleave them.
