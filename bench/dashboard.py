@@ -10,8 +10,8 @@ entities with two inspectors each, results for 60 % of them, 20,000 penalties, 2
 commitments, 3,000 serious-list procedures, the A–D classes of every entity (the monthly job's
 table), the red list for 60 % and the abnormal list for 5 %. Filling is not timed.
 
-Then the dashboard's daily job counts the A–D classes and the red list (timed, for information:
-it runs after the credit jobs, not on a page view). Timed: the overview callback (every query,
+The counts of the A–D classes and the red list are filled as their projections would hold them
+(dashboard.credit_counts; not timed). Timed: the overview callback (every query,
 every figure, the components) for the whole province, one city and one city × industry, first
 call and best of 3; and the workload grid's first page. Reference: the same aggregations in raw
 SQL over the raw tables, i.e. counting the directory's million rows, the classes and the red list
@@ -38,7 +38,6 @@ from credit.tables import (
     serious_listings,
 )
 from dashboard import grids
-from dashboard.credit_counts import refresh_classes, refresh_red_list
 from dashboard.pages.overview import body
 from dashboard.queries import Filters
 from dashboard.tables import entity_counts, red_list_counts, risk_class_counts
@@ -99,13 +98,25 @@ def fill(engine: sa.Engine, n: int, today: date, seed: int = 11) -> None:
 
 
 def count(engine: sa.Engine, today: date) -> float:
-    """What the dashboard's job does after the credit jobs: count classes and red list."""
+    """Fill the credit counts the dashboard_on_credit projections would hold for the filled
+    classes and red list (one grouping each, as their events would sum up to)."""
     t = time.perf_counter()
+    p, rc, r = entity_pool.c, risk_classes.c, red_list.c
     with engine.begin() as conn:
         conn.execute(red_list_counts.delete())
         conn.execute(risk_class_counts.delete())
-        refresh_classes(conn)
-        refresh_red_list(conn, today)
+        conn.execute(risk_class_counts.insert().from_select(
+            ["classified_on", "region_int", "industry_section", "risk_class", "entities"],
+            sa.select(sa.literal(today, sa.Date), p.region_int, p.industry_section, rc["class"],
+                      sa.func.count())
+            .join(entity_pool, p.entity_no == rc.entity_no)
+            .group_by(p.region_int, p.industry_section, rc["class"])))
+        conn.execute(red_list_counts.insert().from_select(
+            ["counted_on", "region_int", "industry_section", "members"],
+            sa.select(sa.literal(today, sa.Date), p.region_int, p.industry_section,
+                      sa.func.count())
+            .join(entity_pool, p.entity_no == r.entity_no)
+            .where(r.until.is_(None)).group_by(p.region_int, p.industry_section)))
     return time.perf_counter() - t
 
 
@@ -288,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
                 conn.exec_driver_sql("ANALYZE")
         print(f"filled {args.entities:,} entities and a year of supervision in "
               f"{time.perf_counter() - t:.0f} s ({args.backend}, not timed)", flush=True)
-        print(f"counting the credit jobs' tables (daily job, off the request path): "
+        print(f"filling the credit counts the projections would hold (not timed): "
               f"{count(p.engine, today):.2f} s", flush=True)
         year = Filters(date_from=date(today.year, 1, 1), date_to=today)
         for label, f in (("province", year),

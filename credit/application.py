@@ -29,6 +29,7 @@ from credit.penalties.case import (
     decision_number_id,
     penalty_case_id,
 )
+from credit.rating.use_cases import EvaluationUseCases
 from credit.repair.case import (
     RECORD_KINDS,
     PublishedResult,
@@ -58,7 +59,7 @@ class CreditLookups(Protocol):
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
 
-class CreditApplication(AbnormalListUseCases, OpenCheckApplication):
+class CreditApplication(AbnormalListUseCases, EvaluationUseCases, OpenCheckApplication):
     """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"

@@ -275,6 +275,7 @@ class CommendationBoard(Projection):
 
 def credit_projections() -> list[Projection]:
     from credit.lists.projections import AbnormalListBoard
+    from credit.rating.projections import RedListBoard, RiskClassBoard
 
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
-            AbnormalListBoard(), CommendationBoard()]
+            AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard()]

@@ -1,117 +1,158 @@
-"""Counts of the job-written credit tables by region and industry section, kept fresh cheaply.
+"""Counts of the red list and the A–D classes by region and industry section, projected from
+credit's events (runner `dashboard_on_credit`), so the overview never groups a million rows.
 
-``risk_classes`` (rewritten monthly) and ``red_list`` (materialised daily) may each hold most of
-the directory; grouping them per page view costs seconds at a million entities. ``refresh``
-groups them once, in SQL, into ``risk_class_counts`` (one set per classification day: the
-trend) and ``red_list_counts`` (one snapshot per day, thinned to month starts). The dashboard's
-daily job runs it after the credit jobs, and ``ensure_fresh`` (a few cheap reads) repeats it on
-the next read when a new classification has no counts yet, or the red list's snapshot is not from
-today or no longer matches its member count.
+``risk_class_counts`` holds one set per classification day (the trend); ``red_list_counts`` one
+snapshot per evaluated day, older days thinned to month starts. Both move by the changes an
+event carries: each projection remembers, per entity, the area (and class) it counted it in
+(``risk_class_scopes``, ``red_list_scopes``), so a change takes one away where it was counted
+and adds one where it now belongs, and no other runner's tables are read. An entity is counted
+in the area its latest change recorded (credit's events carry it).
 """
 
 from __future__ import annotations
 
-import threading
+from collections import Counter
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
-from credit.tables import red_list, risk_classes
-from dashboard.tables import red_list_counts, risk_class_counts
-from kernel.platform import Platform
-from supervision.directory.tables import entity_pool
+from credit.rating.evaluations import ClassificationRun, RedListDay
+from dashboard.tables import (
+    red_list_counts,
+    red_list_scopes,
+    risk_class_counts,
+    risk_class_scopes,
+)
+from kernel.projections import Projection, Unit, handles
 
-_lock = threading.Lock()
-
-
-def _classified_on(conn: sa.Connection) -> date | None:
-    # The monthly job rewrites every row with the same day: any row tells which classification.
-    return conn.execute(sa.select(risk_classes.c.classified_on).limit(1)).scalar()
-
-
-def _red_members(conn: sa.Connection) -> int:
-    return conn.execute(sa.select(sa.func.count()).select_from(red_list)
-                        .where(red_list.c.until.is_(None))).scalar_one()
+LOOKUP = 500   # entity numbers a lookup of remembered areas binds
 
 
-def _snapshot(conn: sa.Connection) -> tuple[date | None, int]:
-    latest = conn.execute(sa.select(sa.func.max(red_list_counts.c.counted_on))).scalar()
-    total = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(red_list_counts.c.members), 0))
-                         .where(red_list_counts.c.counted_on == latest)).scalar_one()
-    return latest, int(total)
+def _adder(dialect: Any, table: sa.Table, key: list[str], value: str) -> Any:
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(index_elements=key,
+                                      set_={value: table.c[value] + stmt.excluded[value]})
 
 
-def refresh_classes(conn: sa.Connection) -> bool:
-    """(Re)count the current classification unless its counts are complete; True if it wrote."""
-    on = _classified_on(conn)
-    if on is None:
-        return False
-    c = risk_class_counts.c
-    counted = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(c.entities), 0))
-                           .where(c.classified_on == on)).scalar_one()
-    total = conn.execute(sa.select(sa.func.count()).select_from(risk_classes)).scalar_one()
-    if counted and counted == total:
-        return False
-    p, rc = entity_pool.c, risk_classes.c
-    conn.execute(risk_class_counts.delete().where(c.classified_on == on))
-    conn.execute(risk_class_counts.insert().from_select(
-        ["classified_on", "region_int", "industry_section", "risk_class", "entities"],
-        sa.select(sa.literal(on, sa.Date), p.region_int, p.industry_section, rc["class"],
-                  sa.func.count())
-        .join(entity_pool, p.entity_no == rc.entity_no)
-        .group_by(p.region_int, p.industry_section, rc["class"])))
-    return True
+def _remembered(unit: Unit, table: sa.Table, nos: list[int], *columns: str) -> dict[int, tuple]:
+    """entity_no -> the remembered columns, for those of `nos` remembered."""
+    stmt = (sa.select(table.c.entity_no, *(table.c[c] for c in columns))
+            .where(table.c.entity_no.in_(sa.bindparam("nos", expanding=True))))
+    out: dict[int, tuple] = {}
+    for i in range(0, len(nos), LOOKUP):
+        out.update((r[0], tuple(r[1:])) for r in unit.query(stmt, {"nos": nos[i:i + LOOKUP]}))
+    return out
 
 
-def refresh_red_list(conn: sa.Connection, today: date) -> None:
-    """Today's snapshot of the red list; older snapshots are kept for month starts only."""
-    c, p = red_list_counts.c, entity_pool.c
-    conn.execute(red_list_counts.delete().where(c.counted_on == today))
-    conn.execute(red_list_counts.insert().from_select(
-        ["counted_on", "region_int", "industry_section", "members"],
-        sa.select(sa.literal(today, sa.Date), p.region_int, p.industry_section, sa.func.count())
-        .join(entity_pool, p.entity_no == red_list.c.entity_no)
-        .where(red_list.c.until.is_(None)).group_by(p.region_int, p.industry_section)))
-    older = [d for d in conn.scalars(sa.select(c.counted_on).distinct().where(c.counted_on < today))
-             if d.day != 1]
-    if older:
-        conn.execute(red_list_counts.delete().where(c.counted_on.in_(older)))
+_RC_KEY = ["classified_on", "region_int", "industry_section", "risk_class"]
+DIALECTS = {"sqlite": sqlite, "postgresql": postgresql}
 
 
-def _stale(conn: sa.Connection, today: date) -> tuple[bool, bool]:
-    on = _classified_on(conn)
-    classes = on is not None and not conn.execute(
-        sa.select(risk_class_counts.c.classified_on)
-        .where(risk_class_counts.c.classified_on == on).limit(1)).first()
-    members = _red_members(conn)
-    latest, counted = _snapshot(conn)
-    # The red list moves only when the daily credit job materialises it: a snapshot taken
-    # today with the same number of members is current.
-    red = bool(members or latest) and (latest != today or members != counted)
-    return classes, red
+def _remember(dialect: Any) -> Any:
+    stmt = dialect.insert(risk_class_scopes)
+    return stmt.on_conflict_do_update(
+        index_elements=["entity_no"],
+        set_={k: stmt.excluded[k] for k in ("region_int", "industry_section", "risk_class")})
 
 
-def ensure_fresh(engine: sa.Engine, today: date) -> None:
-    """Recount what the credit jobs changed since the last count (a few index reads if nothing)."""
-    with engine.connect() as conn:
-        classes, red = _stale(conn, today)
-    if not (classes or red):
-        return
-    with _lock:
-        try:
-            with engine.begin() as conn:
-                classes, red = _stale(conn, today)
-                if classes:
-                    refresh_classes(conn)
-                if red:
-                    refresh_red_list(conn, today)
-        except sa.exc.IntegrityError:   # another process counted the same day meanwhile
-            pass
+_RC_ADD = {n: _adder(d, risk_class_counts, _RC_KEY, "entities") for n, d in DIALECTS.items()}
+_RC_SCOPE = {n: _remember(d) for n, d in DIALECTS.items()}
+_RC_EMPTY = risk_class_counts.delete().where(
+    risk_class_counts.c.classified_on == sa.bindparam("b_on"), risk_class_counts.c.entities == 0)
 
 
-def count_credit_tables(platform: Platform, today: date) -> str:
-    """After credit-daily (00:30) and the monthly reclassification (02:00): recount both."""
-    with platform.engine.begin() as conn:
-        wrote = refresh_classes(conn)
-        refresh_red_list(conn, today)
-    return f"risk classes {'recounted' if wrote else 'unchanged'}; red list counted for {today}"
+class RiskClassCounts(Projection):
+    """A–D classes (internal) per region and industry section at each classification."""
+
+    name = "risk_class_counts"
+    application = "credit"
+    tables = (risk_class_scopes, risk_class_counts)
+
+    @handles(ClassificationRun.Classified, ClassificationRun.MoreChangesRecorded)
+    def classified(self, e: Any, position: int, unit: Unit) -> None:
+        c = risk_class_counts.c
+        if isinstance(e, ClassificationRun.Classified):
+            # the new run starts from the previous one; its changes move entities between groups
+            previous = unit.query(sa.select(sa.func.max(c.classified_on))
+                                  .where(c.classified_on < e.on)).scalar()
+            if previous is not None:
+                unit.query(risk_class_counts.insert().from_select(
+                    _RC_KEY + ["entities"],
+                    sa.select(sa.literal(e.on, sa.Date), c.region_int, c.industry_section,
+                              c.risk_class, c.entities).where(c.classified_on == previous)))
+        old = _remembered(unit, risk_class_scopes, list(e.entity_no), "region_int",
+                          "industry_section", "risk_class")
+        delta: Counter = Counter()
+        for no, k, region, section in zip(e.entity_no, e.risk_class, e.region, e.section):
+            if no in old:
+                delta[old[no]] -= 1
+            delta[(region, section, k)] += 1
+        dialect = unit.conn.dialect.name
+        for no, k, region, section in zip(e.entity_no, e.risk_class, e.region, e.section):
+            unit.execute(_RC_SCOPE[dialect], {"entity_no": no, "region_int": region,
+                                              "industry_section": section, "risk_class": k})
+        for (region, section, k), n in sorted(delta.items()):
+            if n:
+                unit.execute(_RC_ADD[dialect], {"classified_on": e.on, "region_int": region,
+                                                "industry_section": section, "risk_class": k,
+                                                "entities": n})
+        unit.execute(_RC_EMPTY, {"b_on": e.on})
+
+
+_RL_KEY = ["counted_on", "region_int", "industry_section"]
+_RL_ADD = {n: _adder(d, red_list_counts, _RL_KEY, "members") for n, d in DIALECTS.items()}
+_RL_JOIN = red_list_scopes.insert()
+_RL_LEAVE = red_list_scopes.delete().where(red_list_scopes.c.entity_no == sa.bindparam("b_no"))
+
+
+class RedListCounts(Projection):
+    """守信激励 Red-list members per region and industry section on each evaluated day (the
+    latest, and the first of each month for the trend)."""
+
+    name = "red_list_counts"
+    application = "credit"
+    tables = (red_list_scopes, red_list_counts)
+
+    @handles(RedListDay.Evaluated, RedListDay.Reevaluated, RedListDay.MoreChangesRecorded)
+    def changed(self, e: Any, position: int, unit: Unit) -> None:
+        delta: Counter = Counter()
+        for scope in _remembered(unit, red_list_scopes, list(e.left), "region_int",
+                                 "industry_section").values():
+            delta[scope] -= 1
+        for region, section in zip(e.region, e.section):
+            delta[(region, section)] += 1
+        for no in e.left:
+            unit.execute(_RL_LEAVE, {"b_no": no})
+        for no, region, section in zip(e.joined, e.region, e.section):
+            unit.execute(_RL_JOIN, {"entity_no": no, "region_int": region,
+                                    "industry_section": section})
+        self._count(unit, e.on, delta)
+
+    @staticmethod
+    def _count(unit: Unit, on: date, delta: Counter) -> None:
+        """Members on `on` (and on every counted day after it: no change was recorded between)
+        = the latest snapshot + `delta`; days before the latest kept only on month starts."""
+        c = red_list_counts.c
+        days = set(unit.query(sa.select(c.counted_on).distinct()).scalars())
+        if on not in days and days:
+            unit.query(red_list_counts.insert().from_select(
+                _RL_KEY + ["members"],
+                sa.select(sa.literal(on, sa.Date), c.region_int, c.industry_section, c.members)
+                .where(c.counted_on == max(days))))
+        days.add(on)
+        add = _RL_ADD[unit.conn.dialect.name]
+        for day in sorted(d for d in days if d >= on):
+            for (region, section), n in sorted(delta.items()):
+                if n:
+                    unit.execute(add, {"counted_on": day, "region_int": region,
+                                       "industry_section": section, "members": n})
+        unit.query(red_list_counts.delete().where(c.members == 0))
+        thinned = [d for d in days if d < max(days) and d.day != 1]
+        if thinned:
+            unit.query(red_list_counts.delete().where(c.counted_on.in_(thinned)))
+
+
+def dashboard_projections_of_credit() -> list[Projection]:
+    return [RiskClassCounts(), RedListCounts()]

@@ -2,7 +2,8 @@
 
 Credit tables are keyed by USCC; the filter bar's region and industry reach them through one
 directory lookup per row (``filters.by_uscc``). The tables that may hold most of the directory
-(the red list, the risk classes) are read through their counts (dashboard.credit_counts).
+(the red list, the risk classes) are read through their counts (projected by
+dashboard.credit_counts).
 """
 
 from __future__ import annotations

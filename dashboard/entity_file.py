@@ -71,7 +71,7 @@ def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> di
         "record": record,
         "status_on": status_on(conn, record, as_of),
         "lists_on": file_views.lists_on(conn, uscc, as_of),
-        "risk": file_views.risk_of(conn, record["entity_no"], rules),
+        "risk": file_views.risk_of(conn, record["entity_no"], rules, as_of),
         "penalties_in_publicity": len(credit_views.public_penalties(conn, uscc, as_of)),
         "timeline": [{"date": d.isoformat(), "kind": k, "detail": t} for d, k, t in shown],
     }

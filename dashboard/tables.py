@@ -47,10 +47,8 @@ entity_status_history = sa.Table(
     info={"projection": "entity_status_history"},
 )
 
-# Counts of the job-written credit tables (the monthly A–D classification, the daily red list),
-# by region and industry section: written by dashboard.credit_counts right after those jobs (and
-# on first read if missing), so the overview never groups a million rows. Derived data, not
-# projections: a rebuild of the credit read models is followed by the next refresh.
+# Counts of the red list and the A–D classes by region and industry section, projected from
+# credit's events (dashboard.credit_counts), so the overview never groups a million rows.
 risk_class_counts = sa.Table(
     "risk_class_counts",
     metadata,
@@ -59,9 +57,21 @@ risk_class_counts = sa.Table(
     sa.Column("industry_section", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("risk_class", sa.SmallInteger, primary_key=True, autoincrement=False),  # 0..3 = A..D
     sa.Column("entities", sa.Integer, nullable=False),
+    info={"projection": "risk_class_counts"},
 )
 
-# One snapshot per day counted; older days are thinned to the first of each month (the trend).
+# The projection's memory of where it counted each classified entity (like entity_facets).
+risk_class_scopes = sa.Table(
+    "risk_class_scopes",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("region_int", sa.Integer, nullable=False),
+    sa.Column("industry_section", sa.SmallInteger, nullable=False),
+    sa.Column("risk_class", sa.SmallInteger, nullable=False),
+    info={"projection": "risk_class_counts"},
+)
+
+# One snapshot per evaluated day; older days are thinned to the first of each month (the trend).
 red_list_counts = sa.Table(
     "red_list_counts",
     metadata,
@@ -69,4 +79,15 @@ red_list_counts = sa.Table(
     sa.Column("region_int", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("industry_section", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("members", sa.Integer, nullable=False),
+    info={"projection": "red_list_counts"},
+)
+
+# The projection's memory of where it counted each current red-list member.
+red_list_scopes = sa.Table(
+    "red_list_scopes",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("region_int", sa.Integer, nullable=False),
+    sa.Column("industry_section", sa.SmallInteger, nullable=False),
+    info={"projection": "red_list_counts"},
 )

@@ -34,6 +34,22 @@ projection_tracking = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
 )
 
+# A runner whose batch keeps failing, as `/api/v1/health` reports it (written by the runner that
+# failed, in its own transaction after the batch rolled back; deleted by its next good batch).
+# Operational state, not a read model: a rebuild leaves it.
+projection_failures = sa.Table(
+    "projection_failures",
+    metadata,
+    sa.Column("runner", sa.String(50), primary_key=True),
+    sa.Column("application", sa.String(50), nullable=False),
+    sa.Column("projection", sa.String(100), nullable=True),   # NULL: before any handler ran
+    sa.Column("position", sa.BigInteger, nullable=True),      # the event that could not be applied
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+)
+
 users = sa.Table(
     "users",
     metadata,

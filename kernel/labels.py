@@ -42,7 +42,7 @@ MARKED_ABNORMAL = "经营异常状态 Marked abnormal (individual business)"
 RECORD_KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 Commitment",
                 "serious": LISTS["serious"], "abnormal": LISTS["abnormal"],
                 "repair": "信用修复 Credit repair", "red": LISTS["red"],
-                "commendation": "诚信典型 Commendation",
+                "commendation": "诚信典型 Commendation", "risk": "信用风险分类 Risk class (internal)",
                 "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
 RISK_CLASSES = {"A": "A 低风险 Low", "B": "B 一般风险 General",
                 "C": "C 较高风险 Relatively high", "D": "D 高风险 High"}

@@ -20,7 +20,9 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from eventsourcing.application import Application
 
+from kernel import failures
 from kernel.db import projection_tracking
+from kernel.failures import ProjectionFailed
 
 log = logging.getLogger(__name__)
 
@@ -152,14 +154,20 @@ class Projection:
 
 
 class ProjectionRunner:
-    """Follows one application's notification log for a set of projections."""
+    """Follows one application's notification log for a set of projections (one reader: a
+    projection that fails stops its own runner's batches, and no other runner's)."""
 
     def __init__(self, engine: sa.Engine, app: Application, projections: Sequence[Projection],
-                 batch_size: int = 500) -> None:
+                 batch_size: int = 500, name: str | None = None) -> None:
         self.engine, self.app, self.projections = engine, app, list(projections)
+        self.name = name or app.name
         self.batch_size = batch_size
         self.lock = threading.RLock()
         self._ensured = False
+        # this process's view of the last failure (None: the last batch went through); the
+        # row in `projection_failures` is what other processes see
+        self.failure: ProjectionFailed | None = None
+        self._clear_stored = True   # a failure another process recorded may still be stored
 
     @property
     def names(self) -> list[str]:
@@ -190,13 +198,40 @@ class ProjectionRunner:
         return min(self.positions().values(), default=0)
 
     def run_batch(self) -> int:
-        """Apply the next batch of events; return how many notifications were processed."""
-        with self.lock, self.engine.begin() as conn:
+        """Apply the next batch of events; return how many notifications were processed. A
+        failing projection rolls the batch back and raises ProjectionFailed (also recorded)."""
+        with self.lock:
+            try:
+                done = self._run_batch()
+            except ConcurrentProjection:
+                self._ensured = False
+                raise
+            except ProjectionFailed as failed:
+                self._failed(failed)
+                raise
+            except Exception as error:   # reading or decoding the log, the tracking update
+                failed = ProjectionFailed(self.name, self.app.name, None, None, error)
+                self._failed(failed)
+                raise failed from error
+            if done:
+                self.failure = None
+            return done
+
+    def _failed(self, failed: ProjectionFailed) -> None:
+        # tracking rows inserted by the rolled-back batch are gone too
+        self.failure, self._clear_stored, self._ensured = failed, True, False
+        failures.record(self.engine, failed)
+
+    def _run_batch(self) -> int:
+        with self.engine.begin() as conn:
             self._ensure_tracking(conn)
             pos = self.positions(conn)
             notifications = self.app.recorder.select_notifications(
                 start=min(pos.values()), limit=self.batch_size, inclusive_of_start=False)
             if not notifications:
+                if self._clear_stored:   # caught up: whatever failed before is over
+                    failures.clear(conn, self.name)
+                    self._clear_stored = False
                 return 0
             # One unit per projection: projections write disjoint tables, so each one's
             # consecutive inserts batch into one executemany even when events interleave them.
@@ -208,10 +243,19 @@ class ProjectionRunner:
                 event = to_domain_event(n)
                 for p, unit in zip(self.projections, units):
                     if pos[p.name] < n.id:
-                        p.apply(event, n.id, unit)
+                        try:
+                            p.apply(event, n.id, unit)
+                        except Exception as error:
+                            raise ProjectionFailed(self.name, self.app.name, p.name, n.id,
+                                                   error) from error
             for p, unit in zip(self.projections, units):
-                p.end_batch(unit)
-                unit.flush()
+                try:
+                    p.end_batch(unit)
+                    unit.flush()
+                except Exception as error:   # queued writes: the batch's first new event
+                    first = next(n.id for n in notifications if n.id > pos[p.name])
+                    raise ProjectionFailed(self.name, self.app.name, p.name, first,
+                                           error) from error
             last, now = notifications[-1].id, datetime.now(timezone.utc)
             for name, old in pos.items():
                 if old >= last:
@@ -223,6 +267,9 @@ class ProjectionRunner:
                     .values(position=last, updated_at=now))
                 if result.rowcount != 1:
                     raise ConcurrentProjection(f"projection {name} moved past {old} meanwhile")
+            if self._clear_stored:
+                failures.clear(conn, self.name)
+                self._clear_stored = False
             return len(notifications)
 
     def catch_up(self, on_progress: Callable[[int], None] | None = None) -> int:
@@ -254,7 +301,9 @@ class ProjectionRunner:
             return self.catch_up(on_progress)
 
     def wait_for(self, position: int, timeout: float = 5.0, run_inline: bool = True) -> bool:
-        """Block until every projection has reached `position` (run the batch here if allowed)."""
+        """Block until every projection has reached `position` (run the batch here if allowed);
+        False on timeout, or at once if a batch fails (recorded for /health; the caller's
+        events are saved, only the read model is behind)."""
         deadline = time.monotonic() + timeout
         while self.position() < position:
             if run_inline:
@@ -263,6 +312,9 @@ class ProjectionRunner:
                     continue
                 except ConcurrentProjection:
                     pass
+                except ProjectionFailed as failed:
+                    log.error("read models of %s are behind: %s", self.name, failed)
+                    return False
             if time.monotonic() > deadline:
                 return False
             time.sleep(0.02)
@@ -270,23 +322,47 @@ class ProjectionRunner:
 
 
 class ProjectionDaemon:
-    """Keeps runners caught up from a background thread (`serve` in-process, or `worker`)."""
+    """Keeps runners caught up from a background thread (`serve` in-process, or `worker`).
+
+    Each runner on its own: one whose batch fails is retried after a growing pause (up to
+    `MAX_BACKOFF` seconds) while the others go on; the failure is in `projection_failures`
+    (and `/api/v1/health`) until a batch of that runner goes through again.
+    """
+
+    MAX_BACKOFF = 60.0
 
     def __init__(self, runners: Sequence[ProjectionRunner], poll_seconds: float = 0.2) -> None:
         self.runners, self.poll_seconds = list(runners), poll_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._retry_at: dict[str, tuple[float, int]] = {}   # runner -> (monotonic time, fails)
+
+    def run_once(self) -> bool:
+        """One batch of every runner not pausing after a failure; True if any had work."""
+        busy = False
+        for runner in self.runners:
+            retry_at, fails = self._retry_at.get(runner.name, (0.0, 0))
+            if time.monotonic() < retry_at:
+                continue
+            try:
+                busy |= runner.run_batch() > 0
+                self._retry_at.pop(runner.name, None)
+            except ConcurrentProjection:
+                busy = True
+            except ProjectionFailed as failed:   # rolled back; the others go on
+                if not fails:
+                    log.error("projection runner stopped: %s", failed, exc_info=failed)
+                pause = min(self.MAX_BACKOFF, self.poll_seconds * 2 ** min(fails + 1, 20))
+                self._retry_at[runner.name] = (time.monotonic() + pause, fails + 1)
+        return busy
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
-            busy = False
-            for runner in self.runners:
-                try:
-                    busy |= runner.run_batch() > 0
-                except ConcurrentProjection:
-                    busy = True
-                except Exception:  # keep serving; the batch rolled back and is retried
-                    log.exception("projection batch of %s failed", runner.app.name)
+            try:
+                busy = self.run_once()
+            except Exception:  # noqa: BLE001  (keep serving whatever happens)
+                log.exception("projection daemon iteration failed")
+                busy = False
             if not busy:
                 self._stop.wait(self.poll_seconds)
 

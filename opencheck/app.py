@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -13,6 +14,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kernel import failures
 from kernel.errors import DomainError
 from kernel.http import auth, idempotency
 from kernel.http.api import ErrorPublic, PlatformDep, close_read_pool
@@ -31,10 +33,22 @@ class TokenPublic(BaseModel):
     role: str
 
 
+class FailurePublic(BaseModel):
+    runner: str
+    application: str | None = None
+    projection: str | None = None
+    position: int | None = None
+    error: str
+    since: datetime | None = None
+    last_attempt_at: datetime | None = None
+    attempts: int = 0
+
+
 class HealthPublic(BaseModel):
-    status: str
+    status: str                       # ok | degraded (a runner is failing or unreadable)
     database: str
-    projections: dict[str, int]
+    projections: dict[str, int]       # runner -> events not yet projected (-1: unknown)
+    failing: list[FailurePublic] = []
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
@@ -71,9 +85,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     @app.get("/api/v1/health", response_model=HealthPublic, tags=["system"])
     def health(p: PlatformDep) -> HealthPublic:
-        """Liveness plus each projection's lag behind its log."""
-        return HealthPublic(status="ok", database="postgresql" if p.settings.is_postgres else "sqlite",
-                            projections={name: r.lag() for name, r in p.runners.items()})
+        """Liveness, each runner's lag behind its log, and the runners failing (never a 500)."""
+        return _health(p)
 
     @app.post("/api/v1/auth/token", response_model=TokenPublic, tags=["auth"],
               responses={401: {"model": ErrorPublic}})
@@ -139,6 +152,30 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     idempotency.declare_header(app)
     app.add_middleware(PublicRateLimit, per_minute=settings.public_rate_limit_per_minute)
     return app
+
+
+def _health(p: Platform) -> HealthPublic:
+    lags, failing = {}, []
+    for name, runner in p.runners.items():
+        try:
+            lags[name] = runner.lag()
+        except Exception as error:  # noqa: BLE001  (health reports, it does not fail)
+            lags[name] = -1
+            failing.append(FailurePublic(runner=name, application=runner.app.name,
+                                         error=f"lag unknown: {type(error).__name__}: {error}"))
+    try:
+        with p.engine.connect() as conn:
+            failing += [FailurePublic(**vars(f)) for f in failures.stored(conn)]
+    except Exception as error:  # noqa: BLE001
+        failing.append(FailurePublic(runner="*", error=f"failures unreadable: {error}"))
+        # this process's own runners still know their last failure
+        failing += [FailurePublic(runner=r.name, application=r.app.name,
+                                  projection=r.failure.projection, position=r.failure.position,
+                                  error=r.failure.error)
+                    for r in p.runners.values() if r.failure is not None]
+    return HealthPublic(status="degraded" if failing else "ok",
+                        database="postgresql" if p.settings.is_postgres else "sqlite",
+                        projections=lags, failing=failing)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -15,9 +15,11 @@ from credit.projections import credit_projections
 from credit.rating.scoring import StoredRiskClasses
 from credit.rules import Rules, load_rules
 from credit.views import SqlLookups
+from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
 from kernel.db import create_engine
 from kernel.eventstore import build_application
+from kernel.failures import ProjectionFailed
 from kernel.http import read_your_writes
 from kernel.projections import ProjectionDaemon, ProjectionRunner
 from kernel.settings import Settings
@@ -35,6 +37,7 @@ from supervision.plans.projections import PlanBoard
 from supervision.tasks.projections import (
     EntityInspections,
     InspectionResults,
+    NotificationReads,
     Notifications,
     TaskBoard,
 )
@@ -59,32 +62,52 @@ class Platform:
     # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
 
-    def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
-        """Wait until the read models reflect everything this application has recorded."""
-        runner = self.runners[app_name]
-        target = runner.app.recorder.max_notification_id() or 0
-        return runner.wait_for(target, timeout, run_inline=self.settings.projections_in_process)
+    def settle(self, *runners: str, timeout: float = 5.0) -> bool:
+        """Wait until the named runners' read models (default: supervision's own) reflect
+        everything their log holds; only those: another runner failing delays no command.
+        False if they could not get there (timed out, or a batch failed: see /health)."""
+        settled = True
+        for name in runners or ("supervision",):
+            runner = self.runners[name]
+            target = runner.app.recorder.max_notification_id() or 0
+            settled &= runner.wait_for(target, timeout,
+                                       run_inline=self.settings.projections_in_process)
+        return settled
 
     def settle_all(self, names: Iterable[str] | None = None, timeout: float = 5.0) -> bool:
         """Wait until the read models of these runners (default all) reflect everything
         recorded so far, including what reactions recorded meanwhile; False on timeout."""
         runners = [self.runners[n] for n in names] if names else list(self.runners.values())
-        deadline = time.monotonic() + timeout
+        deadline, settled = time.monotonic() + timeout, True
         for _ in range(SETTLE_PASSES):
             targets = [(r, r.app.recorder.max_notification_id() or 0) for r in runners]
             for runner, target in targets:
-                if not runner.wait_for(target, max(0.0, deadline - time.monotonic()),
-                                       run_inline=self.settings.projections_in_process):
-                    return False
+                # a failing runner answers False at once: the others are still waited for
+                settled &= runner.wait_for(target, max(0.0, deadline - time.monotonic()),
+                                           run_inline=self.settings.projections_in_process)
             if all((r.app.recorder.max_notification_id() or 0) == t for r, t in targets):
                 break
-        return True
+        return settled
 
-    def catch_up(self) -> int:
-        """Run every runner until none has anything left (reactions record new events)."""
-        total = 0
-        while done := sum(r.catch_up() for r in self.runners.values()):
+    def catch_up(self, strict: bool = True) -> int:
+        """Run every runner until none has anything left (reactions record new events). A
+        runner that fails is left where it stopped while the others go on; then, if `strict`,
+        the first failure is raised."""
+        total, failed = 0, {}
+        while True:
+            done = 0
+            for name, runner in self.runners.items():
+                if name in failed:
+                    continue
+                try:
+                    done += runner.catch_up()
+                except ProjectionFailed as error:
+                    failed[name] = error
+            if not done:
+                break
             total += done
+        if failed and strict:
+            raise next(iter(failed.values()))
         return total
 
     def start_projections(self) -> None:
@@ -111,21 +134,25 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes)
     batch = settings.projection_batch_size
-    runners = {
-        "supervision": ProjectionRunner(engine, supervision, [
+    # One runner per reader and log: a projection that fails stops its own runner only (the
+    # dashboard's counts never hold back the directory a command waits for).
+    readers = {
+        "supervision": (supervision, [
             EntityDirectory(), EntityPoolProjection(), InspectorDirectory(), CheckItemList(),
             PlanBoard(), TaskBoard(), InspectionResults(), EntityInspections(), Notifications(),
-            *dashboard_projections(),
-        ], batch),
-        "credit": ProjectionRunner(engine, credit, credit_projections(), batch),
+            NotificationReads()]),
+        "credit": (credit, credit_projections()),
         # credit's own read models of the supervision log (abnormal-list grounds from
         # inspections): a runner of their own, so neither context waits on the other
-        "credit_on_supervision": ProjectionRunner(engine, supervision,
-                                                  credit_projections_of_supervision(), batch),
+        "credit_on_supervision": (supervision, credit_projections_of_supervision()),
         # supervision's reactions to credit decisions (opencheck.reactions)
-        "supervision_on_credit": ProjectionRunner(engine, credit,
-                                                  [WithdrawRepairedResults(supervision)], batch),
+        "supervision_on_credit": (credit, [WithdrawRepairedResults(supervision)]),
+        # the dashboard's pre-aggregated counts of each log
+        "dashboard": (supervision, dashboard_projections()),
+        "dashboard_on_credit": (credit, dashboard_projections_of_credit()),
     }
+    runners = {name: ProjectionRunner(engine, app, projections, batch, name=name)
+               for name, (app, projections) in readers.items()}
     platform = Platform(settings, rules, engine, supervision, runners, credit,
                         risk_classes=risk_classes)
     # read-your-writes: in a command's scope, each save waits for the read models

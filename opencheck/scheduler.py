@@ -22,7 +22,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from credit.jobs import credit_daily, risk_reclassification
-from dashboard.credit_counts import count_credit_tables
 from kernel.clock import today_in_china
 from opencheck.bootstrap import Platform
 from supervision.tasks.jobs import flag_overdue_publications
@@ -53,7 +52,6 @@ JOBS: list[Job] = [
     Job("inspection-publication-overdue", {"hour": 1}, flag_overdue_publications),
     Job("credit-daily", {"hour": 0, "minute": 30}, credit_daily),
     Job("risk-reclassification", {"day": 1, "hour": 2}, risk_reclassification),
-    Job("dashboard-credit-counts", {"hour": 3, "minute": 15}, count_credit_tables),
 ]
 
 

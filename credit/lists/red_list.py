@@ -3,10 +3,11 @@
 Default rule (credit.rules `red_list`, local practice): a commendation in force (诚信典型,
 credit.lists.commendations), active for ≥ 2 years, no penalty of a fine or above decided in the
 previous 2 years that is in force and unrepaired, on no negative list (abnormal, serious), no
-unrepaired false commitment. The daily job materialises it into `red_list` as membership
+unrepaired false commitment. The daily job evaluates it and records who joined and who left
+(`changes` → credit.evaluations.RedListDay); the projection keeps `red_list` as membership
 periods (since ≤ day < until), so the public list and the credit file can say who was on it on
-any day; a repeated run for the same day changes nothing. With a commendation required, the job
-evaluates only the commended and the current members (`candidates`), not the province.
+any day; a repeated run for the same day records nothing. With a commendation required, the
+job evaluates only the commended and the current members (`candidates`), not the province.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from datetime import date
 import numpy as np
 import sqlalchemy as sa
 
-from credit.rating.facts import CreditFacts, day_number, fetch_ints
+from credit.rating.evaluations import RedListChanges
+from credit.rating.facts import CreditFacts, among_nos, day_number, fetch_ints
 from credit.rating.scoring import _held
 from credit.rules import RedListRules
 from credit.tables import commendations, red_list
 from kernel.labels import LISTS
 from kernel.workdays import add_years
-from supervision.directory.tables import entities
+from supervision.directory.tables import entities, entity_pool
 
 RED_LIST_LABEL = LISTS["red"]
 RED_LIST_REASON = "符合守信激励条件 meets the red-list criteria"
@@ -59,55 +61,44 @@ def _commendation_on(column: sa.ColumnElement) -> sa.ScalarSelect:
             .order_by(c.granted_on.desc(), c.document_no).limit(1).scalar_subquery())
 
 
-_JOIN = red_list.insert().from_select(
-    ["entity_no", "since", "uscc", "until", "recorded_on", "commendation", "commendation_no"],
-    sa.select(entities.c.entity_no, sa.bindparam("b_since", type_=sa.Date), entities.c.uscc,
-              sa.null(), sa.bindparam("b_recorded", type_=sa.Date),
-              _commendation_on(commendations.c.title),
-              _commendation_on(commendations.c.document_no))
-    .where(entities.c.entity_no == sa.bindparam("no")))
-_LEAVE = (red_list.update().where(red_list.c.entity_no == sa.bindparam("no"),
-                                  red_list.c.until.is_(None))
-          .values(until=sa.bindparam("b_until", type_=sa.Date)))
-_DROP = red_list.delete().where(red_list.c.entity_no == sa.bindparam("no"),
-                                red_list.c.since == sa.bindparam("b_on", type_=sa.Date),
-                                red_list.c.until.is_(None))
-_REOPEN = (red_list.update().where(red_list.c.entity_no == sa.bindparam("no"),
-                                   red_list.c.until == sa.bindparam("on", type_=sa.Date))
-           .values(until=None))
+def _joining(conn: sa.Connection, nos: np.ndarray, on: date) -> dict[int, tuple]:
+    """entity_no -> (uscc, region_int, industry_section, commendation, commendation_no) of the
+    entities joining on `on`: what the public list shows and the counts group by."""
+    ep, e = entity_pool.c, entities.c
+    rows = conn.execute(
+        sa.select(e.entity_no, e.uscc, ep.region_int, ep.industry_section,
+                  _commendation_on(commendations.c.title),
+                  _commendation_on(commendations.c.document_no))
+        .join(entity_pool, ep.entity_no == e.entity_no)
+        .where(among_nos(conn, [int(n) for n in nos])(e.entity_no)), {"b_since": on})
+    return {r[0]: tuple(r[1:]) for r in rows}
 
 
-def materialise(conn: sa.Connection, f: CreditFacts, members: np.ndarray, on: date,
-                recorded: date) -> tuple[int, int]:
-    """Make `red_list` say exactly `members` (bool per entity of `f`) are on it from `on`:
-    open a period for newcomers, close it for leavers; returns (joined, left). A day before
-    the latest change already recorded (the job run again for a day it has done) is left as
-    recorded: history is not rewritten behind a later day."""
+def changes(conn: sa.Connection, f: CreditFacts, members: np.ndarray, on: date,
+            recorded: date) -> RedListChanges | None:
+    """What makes `red_list` say exactly `members` (bool per entity of `f`) are on it from
+    `on`: newcomers join, leavers leave. None for a day before the latest change already
+    recorded (the job run again for a day it has done): history is not rewritten behind a
+    later day."""
     r = red_list.c
     latest = conn.execute(sa.select(sa.func.max(r.since), sa.func.max(r.until))).one()
     if any(day is not None and on < day for day in latest):
-        return 0, 0
-    current = fetch_ints(conn, sa.select(red_list.c.entity_no)
-                         .where(red_list.c.until.is_(None)), 1)[:, 0]
+        return None
+    current = fetch_ints(conn, sa.select(r.entity_no).where(r.until.is_(None)), 1)[:, 0]
     wanted = f.entity_no[members]
     joined = np.setdiff1d(wanted, current, assume_unique=True)
     left = np.setdiff1d(current, wanted, assume_unique=True)
-    if left.size:
-        # a period that would end the day it began never was: drop it
-        conn.execute(_DROP, [{"no": int(n), "b_on": on} for n in left.tolist()])
-        conn.execute(_LEAVE, [{"no": int(n), "b_until": on} for n in left.tolist()])
-    if joined.size:
-        # a period closed on this very day (a repeated run after new facts) is reopened
-        closed_today = fetch_ints(conn, sa.select(red_list.c.entity_no)
-                                  .where(red_list.c.until == on), 1)[:, 0]
-        again = np.intersect1d(joined, closed_today)
-        if again.size:
-            conn.execute(_REOPEN, [{"no": int(n), "on": on} for n in again.tolist()])
-        fresh = np.setdiff1d(joined, again, assume_unique=True)
-        if fresh.size:
-            conn.execute(_JOIN, [{"no": int(n), "b_since": on, "b_recorded": recorded}
-                                 for n in fresh.tolist()])
-    return int(joined.size), int(left.size)
+    found = _joining(conn, joined, on) if joined.size else {}
+    joined = np.array([n for n in joined.tolist() if n in found], np.int64)
+    # a period closed on this very day (a repeated run after new facts) goes on
+    closed_today = fetch_ints(conn, sa.select(r.entity_no).where(r.until == on), 1)[:, 0] \
+        if joined.size else np.zeros(0, np.int64)
+    rows = [found[n] for n in joined.tolist()]
+    return RedListChanges(
+        on=on, recorded_on=recorded, joined=joined.tolist(), uscc=[x[0] for x in rows],
+        region=[x[1] for x in rows], section=[x[2] for x in rows],
+        commendation=[x[3] for x in rows], commendation_no=[x[4] for x in rows],
+        reopened=np.intersect1d(joined, closed_today).tolist(), left=left.tolist())
 
 
 def candidates(rules: RedListRules, first: date, last: date) -> sa.Select | None:

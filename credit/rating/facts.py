@@ -96,7 +96,11 @@ def _among(conn: sa.Connection, among: sa.Select | None) -> Callable[[Any], Any]
     how many there are."""
     if among is None:
         return lambda column: sa.true()
-    nos = [int(n) for n in conn.scalars(among)]
+    return among_nos(conn, [int(n) for n in conn.scalars(among)])
+
+
+def among_nos(conn: sa.Connection, nos: list[int]) -> Callable[[Any], Any]:
+    """column → "entity_no is one of `nos`", bound as one value (see `_among`)."""
     if conn.dialect.name == "postgresql":
         array = sa.bindparam("among_nos", nos, type_=postgresql.ARRAY(sa.BigInteger))
         return lambda column: column == sa.any_(array)
@@ -178,3 +182,20 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
 
 def day_number(d: date) -> int:
     return epoch_day(d)
+
+
+def entity_scopes(conn: sa.Connection, entity_no: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(region_int, industry_section) of each entity of `entity_no` from `entity_pool`; 0 for
+    one not found. Many entities: the whole pool in one read; a few: by index."""
+    ep = entity_pool.c
+    stmt = sa.select(ep.entity_no, ep.region_int, ep.industry_section)
+    if entity_no.size <= 20_000:
+        stmt = stmt.where(among_nos(conn, [int(n) for n in entity_no])(ep.entity_no))
+    rows = fetch_ints(conn, stmt, 3) if entity_no.size else np.zeros((0, 3), np.int64)
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    at = np.searchsorted(rows[:, 0], entity_no)
+    hit = at < rows.shape[0]
+    hit[hit] = rows[at[hit], 0] == entity_no[hit]
+    region, section = np.zeros(entity_no.size, np.int64), np.zeros(entity_no.size, np.int64)
+    region[hit], section[hit] = rows[at[hit], 1], rows[at[hit], 2]
+    return region, section

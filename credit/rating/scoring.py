@@ -4,21 +4,21 @@ score = base + Σ points × min(count, max_count) over the indicators (credit.ru
 `risk_scoring`), raised to the floor of any veto indicator that holds, clipped to [0, 100];
 class = `np.digitize(score, cut_points)` (0..3 = A..D). Every indicator is evaluated as of one
 date from the facts' effective dates, so a late run scores exactly what an on-time run did.
-The class is an internal tool for allocating inspections (DOMAIN §7): it is stored in
-`risk_classes` and read by supervisors and the drawer, never by a public route or page.
+The class is an internal tool for allocating inspections (DOMAIN §7): the monthly job records
+each run's changes (credit.evaluations.ClassificationRun), projected into `risk_classes` and
+`risk_class_history`, read by supervisors and the drawer, never by a public route or page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
 
 import numpy as np
 import sqlalchemy as sa
 
-from credit.rating.facts import CreditFacts, day_number, fetch_ints, load_facts
-from credit.rules import RISK_INDICATORS, AbnormalListRules, RiskScoringRules, Rules
+from credit.rating.facts import CreditFacts, day_number, fetch_ints
+from credit.rules import RISK_INDICATORS, AbnormalListRules, RiskScoringRules
 from credit.tables import risk_classes
 from kernel.rulebook import RISK_CLASSES
 from kernel.workdays import add_years
@@ -119,36 +119,44 @@ def reason_names(mask: int) -> list[str]:
     return [name for bit, name in enumerate(RISK_INDICATORS) if mask >> bit & 1]
 
 
-def _reason_texts(reasons: np.ndarray) -> list[str]:
-    """','-joined indicator names per entity, built once per distinct bitmask."""
-    masks, inverse = np.unique(reasons, return_inverse=True)
-    texts = np.array([",".join(reason_names(int(m))) for m in masks], dtype=object)
-    return texts[inverse.ravel()].tolist()
+def reason_texts(masks: list[int], indicators: list[str]) -> list[str]:
+    """','-joined indicator names per bitmask over `indicators`, each distinct mask built once."""
+    texts: dict[int, str] = {}
+    for m in set(masks):
+        texts[m] = ",".join(name for bit, name in enumerate(indicators) if m >> bit & 1)
+    return [texts[m] for m in masks]
 
 
-def store_classes(conn: sa.Connection, c: Classification, on: date) -> int:
-    """Replace the `risk_classes` read model with this classification (one transaction)."""
-    conn.execute(risk_classes.delete())
-    stmt = risk_classes.insert().compile(dialect=conn.dialect)
-    names = ("entity_no", "class", "score", "reasons", "classified_on")
-    day = on.isoformat() if conn.dialect.name == "sqlite" else on
-    rows = zip(c.entity_no.tolist(), c.risk_class.tolist(), c.score.tolist(),
-               _reason_texts(c.reasons), repeat(day))
+def changed_classes(conn: sa.Connection, c: Classification) -> np.ndarray:
+    """bool per entity of `c`: never classified, or its class, score or reasons differ from
+    the `risk_classes` read model (what the previous classification recorded)."""
+    rc = risk_classes.c
     cursor = conn.connection.cursor()
-    try:
-        if conn.dialect.name == "postgresql":   # COPY: ~10× a psycopg executemany
-            with cursor.copy('COPY risk_classes (entity_no, "class", score, reasons, '
-                             'classified_on) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-        elif stmt.positional:
-            order = [names.index(k) for k in stmt.positiontup]
-            cursor.executemany(str(stmt), [tuple(r[i] for i in order) for r in rows])
-        else:
-            cursor.executemany(str(stmt), [dict(zip(names, r)) for r in rows])
+    try:   # a million rows: the DB-API cursor, no per-row SQLAlchemy objects
+        cursor.execute(str(sa.select(rc.entity_no, rc["class"], rc.score, rc.reasons)
+                           .compile(dialect=conn.dialect)))
+        rows = cursor.fetchall()
     finally:
         cursor.close()
-    return int(c.entity_no.size)
+    if not rows:
+        return np.ones(c.entity_no.size, bool)
+    nos, classes, scores, texts = zip(*rows)
+    bits = {name: np.uint32(1) << np.uint32(bit) for bit, name in enumerate(RISK_INDICATORS)}
+    masks = {t: sum((bits[n] for n in t.split(",") if n in bits), np.uint32(0))
+             for t in set(texts)}
+    stored_no = np.array(nos, np.int64)
+    order = np.argsort(stored_no, kind="stable")
+    stored_no = stored_no[order]
+    at = np.searchsorted(stored_no, c.entity_no)
+    hit = at < stored_no.size
+    hit[hit] = stored_no[at[hit]] == c.entity_no[hit]
+    i = order[at[hit]]
+    same = ((np.array(classes, np.int64)[i] == c.risk_class[hit])
+            & (np.array(scores, np.float64)[i] == c.score[hit])
+            & (np.array([masks[t] for t in texts], np.uint32)[i] == c.reasons[hit]))
+    changed = np.ones(c.entity_no.size, bool)
+    changed[np.flatnonzero(hit)[same]] = False
+    return changed
 
 
 class StoredRiskClasses:
@@ -174,13 +182,3 @@ class StoredRiskClasses:
 
 def class_letter(risk_class: int) -> str:
     return RISK_CLASSES[risk_class]
-
-
-def reclassify(engine: sa.Engine, rules: Rules, on: date) -> np.ndarray:
-    """Re-classify every entity as of `on` into `risk_classes`; returns the count per class."""
-    years = report_years(on, rules.abnormal_list, rules.risk_scoring.on_time_years)
-    with engine.begin() as conn:
-        facts = load_facts(conn, rules, years)
-        c = classify(facts, rules.risk_scoring, rules.abnormal_list, on)
-        store_classes(conn, c, on)
-    return np.bincount(c.risk_class, minlength=len(RISK_CLASSES))

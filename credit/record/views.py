@@ -27,6 +27,7 @@ from credit.tables import (
     penalties,
     red_list,
     repair_applications,
+    risk_class_history,
     risk_classes,
     serious_listings,
 )
@@ -43,10 +44,18 @@ from supervision.tasks.tables import task_results
 Item = dict[str, Any]
 
 
-def risk_of(conn: sa.Connection, entity_no: int, rules: Rules) -> dict[str, Any]:
-    """The entity's class, score and reasons; never classified: class B, no score."""
-    row = conn.execute(sa.select(risk_classes).where(risk_classes.c.entity_no == entity_no)
-                       ).first()
+def risk_of(conn: sa.Connection, entity_no: int, rules: Rules,
+            as_of: date | None = None) -> dict[str, Any]:
+    """The entity's class, score and reasons (as of a day: the newest change classified on or
+    before it); never classified: class B, no score."""
+    if as_of is None:
+        row = conn.execute(sa.select(risk_classes).where(risk_classes.c.entity_no == entity_no)
+                           ).first()
+    else:
+        h = risk_class_history.c
+        row = conn.execute(sa.select(risk_class_history)
+                           .where(h.entity_no == entity_no, h.classified_on <= as_of)
+                           .order_by(h.classified_on.desc()).limit(1)).first()
     if row is None:
         return {"risk_class": "B", "score": None, "reasons": [], "classified_on": None}
     weights = rules.risk_scoring.indicators
@@ -175,7 +184,19 @@ def timeline(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:
                 items.append({"on": on, "kind": kind, "text": text(row),
                               "ref": str(row[ref]), "recorded_on": rec})
     items += _supervision_items(conn, uscc, as_of)
+    items += _risk_items(conn, uscc, as_of)
     return sorted(items, key=lambda i: (i["on"], i["kind"], i["ref"]))
+
+
+def _risk_items(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:
+    """企业信用风险分类 Each classification that changed the entity's class, score or reasons."""
+    h = risk_class_history.c
+    rows = conn.execute(sa.select(h.classified_on, h["class"], h.score)
+                        .join(entities, entities.c.entity_no == h.entity_no)
+                        .where(entities.c.uscc == uscc, h.classified_on <= as_of))
+    return [{"on": r.classified_on, "kind": "risk.classified", "ref": str(r.classified_on),
+             "text": f"信用风险分类 risk class {RISK_CLASSES[r._mapping['class']]} "
+                     f"(score {r.score:g})", "recorded_on": None} for r in rows]
 
 
 def _supervision_items(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:

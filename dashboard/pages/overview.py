@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import Input, Output, State, dcc, html
 
-from dashboard import credit_counts, figures, grids, queries
+from dashboard import figures, grids, queries
 from dashboard.filters import Filters
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, chart, empty, infinite_grid, percent, stat
@@ -60,8 +60,8 @@ def parse_filters(region: str | None, department: str | None, industry: str | No
 
 
 def body(platform: Platform, f: Filters, today: date) -> list[Any]:
-    """The whole overview below the filters: what the callback returns (and the bench times)."""
-    credit_counts.ensure_fresh(platform.engine, today)
+    """The whole overview below the filters: what the callback returns (and the bench times).
+    It only reads (the credit counts are projections, dashboard.credit_counts)."""
     with platform.engine.connect() as conn:
         data = queries.overview(conn, f, today)
     ents, cov, res = data["entities"], data["coverage"], data["results"]

@@ -42,10 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from supervision.plans.team_repair import (
-    TeamRepair,
-    any_per_row,
-)
+from supervision.plans.team_repair import TeamRepair, any_per_row
 
 _REGION = 10**6            # 6-digit region codes: their room in a composite key
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime, timezone
 from typing import Annotated
 
 import sqlalchemy as sa
@@ -62,7 +63,8 @@ def mark_read(position: Annotated[int, Path(ge=0, le=2**62)], p: PlatformDep,
     with p.engine.connect() as conn:
         if task_views.notification(conn, number, position) is None:
             raise NotFound(f"no notification {position}", field="position")
-    task_views.mark_read(p.engine, number, position)
+    p.supervision.mark_notification_read(number, position, datetime.now(timezone.utc))
+    p.settle()
     with p.engine.connect() as conn:
         return task_views.notification(conn, number, position)
 

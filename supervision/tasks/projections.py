@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.tables import entity_inspections
 from supervision.plans.pool import epoch_day
+from supervision.tasks.notification_reads import NotificationRead
 from supervision.tasks.tables import (
+    notification_reads,
     notifications,
     task_follow_ups,
     task_inspectors,
@@ -53,6 +55,7 @@ _FOLLOW_UP_OUTCOME = (task_follow_ups.update()
                               outcome_note=sa.bindparam("outcome_note")))
 _INSERT_REFERRAL = task_referrals.insert()
 _INSERT_NOTIFICATION = notifications.insert()
+_INSERT_READ = notification_reads.insert()
 
 
 class TaskBoard(Projection):
@@ -244,3 +247,16 @@ class Notifications(Projection):
             "inspector_no": inspector_no, "position": position, "kind": "assignment",
             "task_id": task_id, "uscc": uscc, "due_on": due_on, "created_on": created_on,
             "message": message})
+
+
+class NotificationReads(Projection):
+    """已读 Which notifications each inspector has read (the inbox's read/unread)."""
+
+    name = "notification_reads"
+    application = "supervision"
+    tables = (notification_reads,)
+
+    @handles(NotificationRead.MarkedRead)
+    def marked(self, e, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_READ, {"inspector_no": e.inspector_no, "position": e.position,
+                                    "read_at": e.read_at})

@@ -124,11 +124,13 @@ notifications = sa.Table(
     info={"projection": "notifications"},
 )
 
-# Which notifications an inspector has read: user state, not a projection, so a rebuild keeps it.
+# Which notifications an inspector has read: projected from NotificationRead.MarkedRead (the
+# inbox's "mark read" is a command), so a rebuild recreates it.
 notification_reads = sa.Table(
     "notification_reads",
     metadata,
     sa.Column("inspector_no", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("read_at", sa.DateTime(timezone=True), nullable=False),
+    info={"projection": "notification_reads"},
 )

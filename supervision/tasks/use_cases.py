@@ -6,7 +6,7 @@ catalogue and the publication deadline in working days.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError
 
 from kernel.errors import Conflict
 from supervision.rules import SupervisionRules
+from supervision.tasks.notification_reads import NotificationRead
 from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.recusal import choose_replacement, replacement_seed
 from supervision.tasks.task import InspectionTask
@@ -151,3 +152,12 @@ class TaskUseCases:
                             acting_department)
         self._save_task(task)
         return number
+
+    def mark_notification_read(self, inspector_no: int, position: int, read_at: datetime) -> bool:
+        """Record that the inspector read a notification; False if it was marked before (the
+        first reading time stays)."""
+        try:
+            self.save(NotificationRead.mark(inspector_no, position, read_at))
+        except IntegrityError:
+            return False
+        return True

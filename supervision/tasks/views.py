@@ -4,7 +4,7 @@ the public record of published results (一公开: never inspectors, never unpub
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -261,13 +261,3 @@ def notification(conn: sa.Connection, inspector_no: int, position: int) -> dict 
     row = conn.execute(_notification_select(inspector_no)
                        .where(notifications.c.position == position)).first()
     return {**row._mapping, "read": bool(row.read)} if row else None
-
-
-def mark_read(engine: sa.Engine, inspector_no: int, position: int) -> None:
-    """Idempotent: a second mark keeps the first reading time."""
-    try:
-        with engine.begin() as conn:
-            conn.execute(notification_reads.insert().values(
-                inspector_no=inspector_no, position=position, read_at=datetime.now(timezone.utc)))
-    except sa.exc.IntegrityError:
-        pass   # already read

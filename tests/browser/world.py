@@ -8,8 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from credit.jobs import refresh_red_list
-from credit.rating.scoring import reclassify
+from credit.jobs import reclassify, refresh_red_list
 from kernel.clock import today_in_china
 from kernel.http import auth
 from opencheck.bootstrap import Platform
@@ -100,8 +99,9 @@ def seed(p: Platform) -> World:
     credit.apply_for_repair("penalty", case.hex, today - timedelta(days=2), PLEDGE,
                             ["缴款凭证 receipt.pdf"], today)
     p.catch_up()
-    reclassify(p.engine, p.rules, today)
+    reclassify(p, today)
     refresh_red_list(p, today)
+    p.catch_up()   # the counts the overview reads are projections
     return World(mine, plan_id.hex, len(my_tasks))
 
 

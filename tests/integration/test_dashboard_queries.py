@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from credit.tables import red_list
-from dashboard import credit_counts, credit_queries, entity_file, grids, queries
+from dashboard import credit_queries, entity_file, grids, queries
 from dashboard.filters import Filters
 from supervision.directory.tables import entities
 from supervision.plans.plan import PlanScope, PlanTerms
@@ -85,7 +85,7 @@ class DashboardScenario:
                                                     "industry_code": "C1311"})
         app.change_entity_status(_entity(5).uscc, "revoked", date(2025, 7, 1), "吊销")
         app.change_entity_status(_entity(5).uscc, "active", date(2025, 8, 1), "撤销吊销")
-        platform.settle()
+        platform.settle("supervision", "dashboard")
         with platform.engine.connect() as conn:
             assert _counted(conn) == _direct_counts(conn)
             b = queries.entity_breakdown(conn, Filters())
@@ -96,7 +96,7 @@ class DashboardScenario:
         assert county["active"] == len([i for i in range(1, 30, 2) if i % 3 and i != 1])
         assert county["by_region"] == {"330702": county["active"]}
         # the projection is self-contained: rebuilt alone, it gives the same counts
-        platform.runners["supervision"].rebuild(["entity_counts"])
+        platform.runners["dashboard"].rebuild(["entity_counts"])
         with platform.engine.connect() as conn:
             assert _counted(conn) == _direct_counts(conn)
             file = entity_file.entity_file(conn, _entity(5).uscc, date(2025, 7, 15),
@@ -112,7 +112,7 @@ class DashboardScenario:
         app.register_inspectors([inspector(i, region="330702" if i % 2 else "330703")
                                  for i in range(8)], DRAWN_ON)
         app.add_check_item(check_item(1), known_codes())
-        platform.settle()
+        platform.settle("supervision", "dashboard")
         plan_id = app.draft_plan(PlanTerms(
             name="2025年度双随机抽查", lead_department="market_regulation", departments=(),
             check_items=("T-001",), scope=PlanScope("3307"),
@@ -120,7 +120,7 @@ class DashboardScenario:
             DRAWN_ON, "sup", DEPTS)
         app.publish_plan(plan_id, DRAWN_ON, "sup")
         app.draw(plan_id, "3D-2025259-418", DRAWN_ON, "sup")
-        platform.settle()
+        platform.settle("supervision", "dashboard")
         return plan_id
 
     def test_coverage_results_workload_and_pages_read_what_was_recorded(self, platform):
@@ -145,7 +145,7 @@ class DashboardScenario:
         app.start_task(UUID(task_id), members[0], DRAWN_ON)
         app.record_result(UUID(task_id), members[0], "C", "年报资产数据不实", DRAWN_ON + timedelta(1),
                           members, DRAWN_ON + timedelta(1), platform.rules)
-        platform.settle()
+        platform.settle("supervision", "dashboard")
         with platform.engine.connect() as conn:
             res = queries.inspection_results(conn, YEAR)
             pub = credit_queries.publication(conn, YEAR, TODAY)
@@ -194,7 +194,7 @@ class DashboardScenario:
     def test_credit_sections_count_commitments_penalties_and_listings(self, platform):
         app = platform.supervision
         app.register_entities([_entity(i) for i in range(10)])
-        platform.settle()
+        platform.settle("supervision", "dashboard")
         credit = platform.credit
         credit.accept_commitment(commitment(7, committed_on=date(2025, 3, 3)), date(2025, 3, 3))
         credit.accept_commitment(commitment(9, committed_on=TODAY), TODAY)
@@ -219,19 +219,18 @@ class DashboardScenario:
         assert file["lists_on"] == {"abnormal": False, "serious": False, "red": False}
 
     def test_risk_classes_and_red_list_read_what_the_credit_jobs_wrote(self, platform):
-        from credit.jobs import refresh_red_list
-        from credit.rating.scoring import reclassify
+        from credit.jobs import reclassify, refresh_red_list
 
         platform.supervision.register_entities([_entity(i) for i in range(12)])
-        platform.settle()
+        platform.settle("supervision", "dashboard")
         for i in range(0, 12, 3):   # 诚信典型: the red list's positive record
             commend(platform, _entity(i).uscc, date(2025, 1, 6))
         with platform.engine.connect() as conn:
             assert credit_queries.risk_class_counts(conn, YEAR) is None
-        per_class = reclassify(platform.engine, platform.rules, TODAY)
+        per_class = reclassify(platform, TODAY)
         refresh_red_list(platform, TODAY)
-        # the overview recounts what the jobs changed on its next read
-        credit_counts.ensure_fresh(platform.engine, TODAY)
+        # the counts are projections of what the jobs recorded
+        platform.catch_up()
         with platform.engine.connect() as conn:
             classes = credit_queries.risk_class_counts(conn, YEAR)
             county = credit_queries.risk_class_counts(conn, Filters(region_prefix="330702"))
@@ -249,10 +248,10 @@ class DashboardScenario:
         # earlier classification stays as the trend's first point
         later = date(2025, 12, 1)
         platform.supervision.change_entity_status(_entity(2).uscc, "deregistered", later, "注销")
-        platform.settle()
-        reclassify(platform.engine, platform.rules, later)
+        platform.settle("supervision", "dashboard")
+        reclassify(platform, later)
         refresh_red_list(platform, later)
-        credit_counts.ensure_fresh(platform.engine, later)
+        platform.catch_up()
         with platform.engine.connect() as conn:
             classes = credit_queries.risk_class_counts(conn, YEAR)
             red = credit_queries.list_status(conn, YEAR, later)["red"]

@@ -1,0 +1,84 @@
+"""Projections of the jobs' derived facts: the red list's periods, the A–D classes and their
+history (credit.rating.evaluations). Rows go through the runner's `Unit`, one executemany a statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from credit.rating.evaluations import ClassificationRun, RedListDay
+from credit.rating.scoring import reason_texts
+from credit.tables import red_list, risk_class_history, risk_classes
+from kernel.projections import Projection, Unit, handles
+
+_r = red_list.c
+_JOIN = red_list.insert()
+# a period that would end the day it began never was: dropped (then _LEAVE finds nothing)
+_DROP = red_list.delete().where(_r.entity_no == sa.bindparam("b_no"),
+                                _r.since == sa.bindparam("b_on"), _r.until.is_(None))
+_LEAVE = (red_list.update().where(_r.entity_no == sa.bindparam("b_no"), _r.until.is_(None))
+          .values(until=sa.bindparam("b_until", type_=sa.Date)))
+_REOPEN = (red_list.update().where(_r.entity_no == sa.bindparam("b_no"),
+                                   _r.until == sa.bindparam("b_on"))
+           .values(until=None))
+
+
+class RedListBoard(Projection):
+    """守信激励 The red list as membership periods: who was on it on any day, and since when it
+    was recorded (the credit file's time travel)."""
+
+    name = "credit_red_list"
+    application = "credit"
+    tables = (red_list,)
+
+    @handles(RedListDay.Evaluated, RedListDay.Reevaluated, RedListDay.MoreChangesRecorded)
+    def changed(self, e: Any, position: int, unit: Unit) -> None:
+        for no in e.left:
+            unit.execute(_DROP, {"b_no": no, "b_on": e.on})
+        for no in e.left:
+            unit.execute(_LEAVE, {"b_no": no, "b_until": e.on})
+        reopened = set(e.reopened)
+        for no in e.reopened:
+            unit.execute(_REOPEN, {"b_no": no, "b_on": e.on})
+        for i, no in enumerate(e.joined):
+            if no not in reopened:
+                unit.execute(_JOIN, {"entity_no": no, "since": e.on, "uscc": e.uscc[i],
+                                     "until": None, "recorded_on": e.recorded_on,
+                                     "commendation": e.commendation[i],
+                                     "commendation_no": e.commendation_no[i]})
+
+
+def _upsert(dialect: Any) -> Any:
+    stmt = dialect.insert(risk_classes)
+    return stmt.on_conflict_do_update(
+        index_elements=["entity_no"],
+        set_={k: stmt.excluded[k] for k in ("class", "score", "reasons", "classified_on")})
+
+
+_CLASSIFY = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
+# every class not changed by a run is confirmed by it
+_CONFIRMED = risk_classes.update().values(classified_on=sa.bindparam("b_on", type_=sa.Date))
+_HISTORY = risk_class_history.insert()
+
+
+class RiskClassBoard(Projection):
+    """企业信用风险分类 Each entity's A–D class as of the latest run, and every change of it."""
+
+    name = "credit_risk_classes"
+    application = "credit"
+    tables = (risk_classes, risk_class_history)
+
+    @handles(ClassificationRun.Classified, ClassificationRun.MoreChangesRecorded)
+    def classified(self, e: Any, position: int, unit: Unit) -> None:
+        if isinstance(e, ClassificationRun.Classified):
+            unit.execute(_CONFIRMED, {"b_on": e.on})
+        texts = reason_texts(e.reasons, e.indicators)
+        upsert = _CLASSIFY[unit.conn.dialect.name]
+        rows = [{"entity_no": no, "class": k, "score": s, "reasons": t}
+                for no, k, s, t in zip(e.entity_no, e.risk_class, e.score, texts)]
+        for row in rows:
+            unit.execute(upsert, {**row, "classified_on": e.on})
+        for row in rows:
+            unit.execute(_HISTORY, {**row, "classified_on": e.on})
