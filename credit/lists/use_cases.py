@@ -54,11 +54,11 @@ def escalation_decision_day(noticed_on: date, statement_workdays: int) -> date:
 
 
 class AbnormalListUseCases:
-    """Mixed into CreditApplication (which provides rules, _find and save)."""
+    """Mixed into CreditApplication (which provides rules, find and save)."""
 
     rules: Any
     save: Any
-    _find: Any
+    find: Any
 
     def abnormal_listing(self, uscc: str) -> AbnormalListing | None:
         return self.find(AbnormalListing, abnormal_listing_id(uscc))

@@ -20,15 +20,15 @@ from credit.rating.evaluations import (
 
 
 class EvaluationUseCases:
-    """Mixed into CreditApplication (which provides _find, recorder and save)."""
+    """Mixed into CreditApplication (which provides find, recorder and save)."""
 
-    _find: Any
+    find: Any
     recorder: Any
     save: Any
 
     def record_red_list_day(self, changes: RedListChanges) -> bool:
         """守信激励 Record an evaluation of the red list; False if it records nothing new."""
-        day = self._find(RedListDay, red_list_day_id(changes.on))
+        day = self.find(RedListDay, red_list_day_id(changes.on))
         if day is None:
             day = RedListDay.evaluate(changes)
         elif not day.reevaluate(changes):
