@@ -55,7 +55,6 @@ class PenaltyBoard(Projection):
     """行政处罚 Penalty cases as supervisors list them and the public record shows them."""
 
     name = "credit_penalties"
-    application = "credit"
     tables = (penalties,)
 
     @handles(PenaltyCase.Opened)
@@ -128,7 +127,6 @@ class CommitmentBoard(Projection):
     """告知承诺 Commitments awaiting verification, verified, false or overdue."""
 
     name = "credit_commitments"
-    application = "credit"
     tables = (commitments,)
 
     @handles(Commitment.Accepted)
@@ -175,7 +173,6 @@ class SeriousListBoard(Projection):
     """严重违法失信名单 Listing procedures per entity: noticed, listed, not listed, removed."""
 
     name = "credit_serious_list"
-    application = "credit"
     tables = (serious_listings,)
 
     @staticmethod
@@ -226,7 +223,6 @@ class RepairBoard(Projection):
     """信用修复 Repair applications and their decisions."""
 
     name = "credit_repairs"
-    application = "credit"
     tables = (repair_applications,)
 
     @handles(RepairCase.Applied)
@@ -256,7 +252,6 @@ class CommendationBoard(Projection):
     """诚信典型 Commendations in force, expired and revoked (the red list's positive record)."""
 
     name = "credit_commendations"
-    application = "credit"
     tables = (commendations,)
 
     @handles(Commendation.Granted)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from credit.repair.case import PublishedResult
 from credit.tables import (
+    abnormal_listings,
     commendations,
     commitments,
     penalties,
@@ -20,6 +21,11 @@ from credit.tables import (
 )
 from supervision.directory.views import entity_record
 from supervision.tasks.views import published_result
+
+# The read contract: penalties, commitments and the lists. Other contexts join these relations in
+# their own queries and import them from here, never from the tables module (an import-linter
+# contract).
+READ_RELATIONS = (abnormal_listings, commitments, penalties, serious_listings)
 
 PUBLIC_PENALTY_COLUMNS = (
     penalties.c.decision_no, penalties.c.uscc, penalties.c.department,

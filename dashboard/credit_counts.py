@@ -67,7 +67,6 @@ class RiskClassCounts(Projection):
     """A–D classes (internal) per region and industry section at each classification."""
 
     name = "risk_class_counts"
-    application = "credit"
     tables = (risk_class_scopes, risk_class_counts)
 
     @handles(ClassificationRun.Classified, ClassificationRun.MoreChangesRecorded)
@@ -112,7 +111,6 @@ class RedListCounts(Projection):
     latest, and the first of each month for the trend)."""
 
     name = "red_list_counts"
-    application = "credit"
     tables = (red_list_scopes, red_list_counts)
 
     @handles(RedListDay.Evaluated, RedListDay.Reevaluated, RedListDay.MoreChangesRecorded)

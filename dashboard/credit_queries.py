@@ -14,13 +14,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from credit.tables import abnormal_listings, commitments, penalties, serious_listings
+from credit.views import abnormal_listings, commitments, penalties, serious_listings
 from dashboard.filters import Filters, by_uscc, pool_scope
 from dashboard.tables import red_list_counts
 from dashboard.tables import risk_class_counts as risk_class_counts_table
 from kernel.rulebook import RISK_CLASSES
-from supervision.directory.tables import entities, entity_pool
-from supervision.tasks.tables import task_results
+from supervision.directory.views import entities, entity_pool
+from supervision.tasks.views import task_results
 
 
 def _status_counts(conn: sa.Connection, cases: dict[str, sa.ColumnElement],

@@ -17,8 +17,8 @@ from credit.rules import Rules
 from dashboard.tables import entity_status_history
 from kernel.labels import ENTITY_STATUSES, RECORD_KINDS
 from supervision.directory import views as supervision_views
-from supervision.plans.tables import plans
-from supervision.tasks.tables import tasks
+from supervision.plans.views import plans
+from supervision.tasks.views import tasks
 
 SEARCH_LIMIT = 20
 

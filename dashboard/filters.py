@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from kernel.labels import SECTION_LETTERS
-from supervision.directory.tables import entities, entity_pool
+from supervision.directory.views import entities, entity_pool
 
 
 @dataclass(frozen=True)

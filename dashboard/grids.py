@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from dashboard.filters import Filters
 from dashboard.queries import OPEN_TASK, workload_counts
-from supervision.directory.tables import entities, inspectors
-from supervision.plans.tables import plans
-from supervision.tasks.tables import task_inspectors, tasks
+from supervision.directory.views import entities, inspectors
+from supervision.plans.views import plans
+from supervision.tasks.views import task_inspectors, tasks
 
 MAX_PAGE = 500
 

@@ -36,7 +36,6 @@ class EntityCounts(Projection):
     """Active, deregistered … entities per region, industry section and type (pre-aggregated)."""
 
     name = "entity_counts"
-    application = "supervision"
     tables = (entity_facets, entity_counts)
 
     def begin_batch(self) -> None:
@@ -91,7 +90,6 @@ class EntityStatusHistory(Projection):
     """状态变更 Each entity's registration-status changes, for the entity file's "as of" view."""
 
     name = "entity_status_history"
-    application = "supervision"
     tables = (entity_status_history,)
 
     @handles(MarketEntity.StatusChanged)

@@ -19,9 +19,9 @@ from dashboard.filters import Filters, pool_scope
 from dashboard.tables import entity_counts
 from kernel.labels import SECTION_LETTERS
 from supervision.directory.entities import ENTITY_TYPES, STATUSES
-from supervision.directory.tables import entity_pool, inspectors
-from supervision.plans.tables import plan_draws, plans
-from supervision.tasks.tables import task_inspectors, task_results, tasks
+from supervision.directory.views import entity_pool, inspectors
+from supervision.plans.views import plan_draws, plans
+from supervision.tasks.views import task_inspectors, task_results, tasks
 
 OPEN_TASK = ("assigned", "unstaffed", "in_progress")
 

@@ -124,7 +124,6 @@ class Projection:
     """A read model built from one application's events; subclasses mark handlers with @handles."""
 
     name: ClassVar[str]
-    application: ClassVar[str]
     tables: ClassVar[tuple[sa.Table, ...]] = ()
     _handlers: ClassVar[dict[type, Handler]]
 

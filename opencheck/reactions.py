@@ -25,7 +25,6 @@ class WithdrawRepairedResults(Projection):
     takes the result off the public record (SAMR Order 107)."""
 
     name = "withdraw_repaired_results"
-    application = "credit"
 
     def __init__(self, supervision: SupervisionApplication) -> None:
         self.supervision = supervision

@@ -61,7 +61,6 @@ class AbnormalListBoard(Projection):
     `version` is that of its last listing-level event: ground-only events leave it)."""
 
     name = "credit_abnormal_list"
-    application = "credit"
     tables = (abnormal_grounds, abnormal_listings)
 
     @staticmethod
@@ -140,7 +139,6 @@ class GroundSources(Projection):
     """Abnormal-list grounds found by inspections (codes C, 6; an overdue order) and their cures."""
 
     name = "credit_ground_sources"
-    application = "supervision"
     tables = (abnormal_ground_sources,)
 
     @handles(InspectionTask.ResultRecorded)

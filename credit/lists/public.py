@@ -19,7 +19,7 @@ from credit.lists.serious import GROUNDS as SERIOUS_GROUNDS
 from credit.lists.serious import ORDER_44
 from credit.tables import abnormal_listings, red_list, serious_listings
 from kernel.labels import LISTS, MARKED_ABNORMAL
-from supervision.directory.tables import entities
+from supervision.directory.views import entities
 
 LIST_NAMES = ("abnormal", "serious", "red")
 ABNORMAL_LABEL, SERIOUS_LABEL, MARKED_LABEL = LISTS["abnormal"], LISTS["serious"], MARKED_ABNORMAL

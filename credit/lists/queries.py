@@ -31,8 +31,8 @@ from credit.tables import (
     job_marks,
     serious_listings,
 )
-from supervision.directory.tables import annual_reports, entities
-from supervision.tasks.tables import tasks
+from supervision.directory.views import annual_reports, entities
+from supervision.tasks.views import tasks
 
 INDIVIDUAL = "individual"
 

@@ -24,7 +24,7 @@ from credit.rules import RedListRules
 from credit.tables import commendations, red_list
 from kernel.labels import LISTS
 from kernel.workdays import add_years
-from supervision.directory.tables import entities, entity_pool
+from supervision.directory.views import entities, entity_pool
 
 RED_LIST_LABEL = LISTS["red"]
 RED_LIST_REASON = "符合守信激励条件 meets the red-list criteria"

@@ -31,9 +31,9 @@ from credit.tables import (
     serious_listings,
 )
 from kernel.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
-from supervision.directory.tables import annual_reports, entities, entity_pool
+from supervision.directory.views import annual_reports, entities, entity_pool
 from supervision.plans.pool import epoch_day
-from supervision.tasks.tables import task_results
+from supervision.tasks.views import task_results
 
 NEVER = 1 << 30          # a day number no fact reaches: "not removed", "not repaired"
 ACTIVE, INDIVIDUAL = 0, 1  # supervision.directory.entities STATUSES / ENTITY_TYPES indexes

@@ -30,7 +30,6 @@ class RedListBoard(Projection):
     was recorded (the credit file's time travel)."""
 
     name = "credit_red_list"
-    application = "credit"
     tables = (red_list,)
 
     @handles(RedListDay.Evaluated, RedListDay.Reevaluated, RedListDay.MoreChangesRecorded)
@@ -67,7 +66,6 @@ class RiskClassBoard(Projection):
     """企业信用风险分类 Each entity's A–D class as of the latest run, and every change of it."""
 
     name = "credit_risk_classes"
-    application = "credit"
     tables = (risk_classes, risk_class_history)
 
     @handles(ClassificationRun.Classified, ClassificationRun.MoreChangesRecorded)

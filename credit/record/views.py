@@ -38,8 +38,8 @@ from credit.views import (
     list_repair_applications,
 )
 from kernel.rulebook import RISK_CLASSES
-from supervision.directory.tables import annual_reports, entities
-from supervision.tasks.tables import task_results
+from supervision.directory.views import annual_reports, entities
+from supervision.tasks.views import task_results
 
 Item = dict[str, Any]
 

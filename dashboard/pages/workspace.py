@@ -16,7 +16,7 @@ from kernel.clock import today_in_china
 from kernel.errors import DomainError
 from kernel.labels import TASK_STATUSES, department_labels, result_labels
 from kernel.platform import Platform
-from supervision.directory.tables import inspectors
+from supervision.directory.views import inspectors
 from supervision.tasks import views as task_views
 
 TASK_COLUMNS = [

@@ -36,7 +36,6 @@ class EntityDirectory(Projection):
     """检查对象名录 The directory of market entities as the API, views and drawer read it."""
 
     name = "entity_directory"
-    application = "supervision"
     tables = (entities, annual_reports)
 
     @handles(MarketEntity.Registered)
@@ -90,7 +89,6 @@ class EntityPoolProjection(Projection):
     """The drawer's integer view of the directory (one narrow row per entity)."""
 
     name = "entity_pool"
-    application = "supervision"
     tables = (entity_pool,)
 
     @handles(MarketEntity.Registered)
@@ -131,7 +129,6 @@ class InspectorDirectory(Projection):
     """执法检查人员名录 Inspectors, their qualifications and declared conflicts of interest."""
 
     name = "inspector_directory"
-    application = "supervision"
     tables = (inspectors, inspector_qualifications, inspector_conflicts)
 
     @handles(Inspector.Registered)
@@ -188,7 +185,6 @@ class CheckItemList(Projection):
     """抽查事项清单 The working list (supervisors) and each department's published list (public)."""
 
     name = "check_item_list"
-    application = "supervision"
     tables = (check_items, check_lists, published_check_items)
 
     @handles(CheckItem.Added)

@@ -8,9 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from supervision.directory.tables import (
+    annual_reports,
     check_items,
     check_lists,
     entities,
+    entity_pool,
     inspector_conflicts,
     inspector_qualifications,
     inspectors,
@@ -23,6 +25,11 @@ from supervision.plans.pool import (  # noqa: F401
     load_pool,
     load_roster,
 )
+
+# The read contract: the directory (entities, their drawer rows, annual reports) and the
+# inspectors. Other contexts join these relations in their own queries and import them from here,
+# never from the tables module (an import-linter contract).
+READ_RELATIONS = (annual_reports, entities, entity_pool, inspectors)
 
 PUBLIC_ENTITY_COLUMNS = (
     entities.c.uscc, entities.c.name, entities.c.entity_type, entities.c.region_code,

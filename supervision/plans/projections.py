@@ -20,7 +20,6 @@ class PlanBoard(Projection):
     """抽查计划 Plans with their published draw records ("one open")."""
 
     name = "plan_board"
-    application = "supervision"
     tables = (plans, plan_draws)
 
     @handles(SpotCheckPlan.Drafted)

@@ -10,6 +10,10 @@ from supervision.directory.tables import entities
 from supervision.plans.tables import plan_draws, plans
 from supervision.tasks.tables import tasks
 
+# The read contract: plans and their draw records. Other contexts join these relations in their
+# own queries and import them from here, never from the tables module (an import-linter contract).
+READ_RELATIONS = (plan_draws, plans)
+
 PUBLIC_RECORD_KEYS = ("algorithm_version", "seed", "public_random", "pool_digest", "params",
                       "params_digest", "strata", "fingerprint", "pool_size", "roster_size", "drawn")
 

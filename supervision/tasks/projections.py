@@ -62,7 +62,6 @@ class TaskBoard(Projection):
     """检查任务 Tasks and who is assigned to them (the inspectors' inboxes)."""
 
     name = "task_board"
-    application = "supervision"
     tables = (tasks, task_inspectors)
 
     @handles(InspectionTask.Assigned)
@@ -144,7 +143,6 @@ class InspectionResults(Projection):
     """检查结果 Results per task and department, their follow-ups, publication and referrals."""
 
     name = "inspection_results"
-    application = "supervision"
     tables = (task_results, task_follow_ups, task_referrals)
 
     @handles(InspectionTask.ResultRecorded)
@@ -204,7 +202,6 @@ class EntityInspections(Projection):
     """The last inspection day per entity and department: the drawer's cool-off input."""
 
     name = "entity_inspections"
-    application = "supervision"
     tables = (entity_inspections,)
 
     @handles(InspectionTask.ResultRecorded)
@@ -224,7 +221,6 @@ class Notifications(Projection):
     """通知 A new assignment (or a replacement after a recusal) reaches the inspector at once."""
 
     name = "notifications"
-    application = "supervision"
     tables = (notifications,)
 
     @handles(InspectionTask.Assigned)
@@ -253,7 +249,6 @@ class NotificationReads(Projection):
     """已读 Which notifications each inspector has read (the inbox's read/unread)."""
 
     name = "notification_reads"
-    application = "supervision"
     tables = (notification_reads,)
 
     @handles(NotificationRead.MarkedRead)

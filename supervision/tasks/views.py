@@ -22,6 +22,11 @@ from supervision.tasks.tables import (
     tasks,
 )
 
+# The read contract: inspection tasks, their teams and their results. Other contexts join these
+# relations in their own queries and import them from here, never from the tables module (an
+# import-linter contract).
+READ_RELATIONS = (task_inspectors, task_results, tasks)
+
 VIEWS = ("all", "unacknowledged", "short_staffed", "awaiting_publication",
          "publication_overdue")
 

@@ -18,8 +18,7 @@ from kernel.db import metadata, read_model_tables
 from supervision.directory.tables import entities
 from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
-from supervision.plans.tables import task_inspectors
-from supervision.tasks.tables import notification_reads, notifications
+from supervision.tasks.tables import notification_reads, notifications, task_inspectors
 from tests.factories import (
     check_item,
     commitment,
