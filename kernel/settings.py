@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPENCHECK_", env_file=".env", extra="ignore")
 
     database_url: str = Field(
-        "sqlite:///var/kernel.db",
+        "sqlite:///var/opencheck.db",
         description="The one store: sqlite:///PATH (embedded) or postgresql://USER@HOST:PORT/DB.",
     )
     database_schema: str | None = Field(

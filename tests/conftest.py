@@ -47,7 +47,7 @@ def postgres_schema() -> Iterator[str]:
 
 def make_settings(backend: str, tmp_path, schema: str | None = None, **overrides) -> Settings:
     if backend == "sqlite":
-        return Settings(database_url=f"sqlite:///{tmp_path}/kernel.db",
+        return Settings(database_url=f"sqlite:///{tmp_path}/opencheck.db",
                         secret_key="test-secret-key-of-sufficient-length-0123456789", **overrides)
     return Settings(database_url=PG_URL, database_schema=schema,
                     secret_key="test-secret-key-of-sufficient-length-0123456789", **overrides)

@@ -92,14 +92,18 @@ class PlanUseCases:
                   "roster_size": int(frozen.roster.inspector_no.size),
                   "drawn": int(result.entity_no.size)}
         why = dict(result.unassigned)
+        # the drawn entities' regions in the frozen pool (entity_no ascending)
+        regions = frozen.region[np.searchsorted(frozen.entity_no, result.entity_no)].tolist()
         tasks = [InspectionTask(
             plan_id=plan.id, draw_no=record["draw_no"], assigned_on=today, entity_no=int(no),
             uscc=uscc[int(no)], departments=list(terms.departments),
             check_items=list(terms.check_items), due_on=terms.due_on,
             unassigned_reason=why.get(int(no), ""),
             team=[{"inspector_no": int(i), "department": frozen.departments[int(d)]}
-                  for i, d in _members(team, frozen.roster)])
-            for no, team in zip(result.entity_no, result.teams)]
+                  for i, d in _members(team, frozen.roster)],
+            recusal_terms={"jurisdiction_digits": terms.jurisdiction_digits,
+                           "cross_station": terms.cross_station, "region": int(region)})
+            for no, team, region in zip(result.entity_no, result.teams, regions)]
         return record, tasks
 
     def verify_draw(self, plan_id: UUID, draw_no: int | None = None) -> dict[str, Any]:

@@ -46,8 +46,13 @@ class InspectionTask(Aggregate):
     @event("Assigned")
     def __init__(self, plan_id: UUID, draw_no: int, entity_no: int, uscc: str,
                  departments: list[str], check_items: list[str], team: list[dict[str, Any]],
-                 unassigned_reason: str, due_on: date, assigned_on: date) -> None:
+                 unassigned_reason: str, due_on: date, assigned_on: date,
+                 recusal_terms: dict[str, Any] | None = None) -> None:
         self.plan_id, self.draw_no, self.entity_no, self.uscc = plan_id, draw_no, entity_no, uscc
+        # the plan's terms a replacement is drawn under, as they were at the draw: jurisdiction
+        # digits, cross-station (所所交叉) and the entity's region (None: drawn before they were
+        # recorded on the task)
+        self.recusal_terms = recusal_terms
         self.departments, self.check_items = departments, check_items
         self.team = team                      # [{"inspector_no": int, "department": str}]
         self.unassigned_reason = unassigned_reason  # why the team is short, "" when staffed

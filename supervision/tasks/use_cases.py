@@ -77,14 +77,21 @@ class TaskUseCases:
     def _replacement(self, task: InspectionTask, department: str, seed: int, today: date,
                      withdrawn: int | None = None) -> tuple[dict[str, Any] | None, str]:
         inputs = self._recusal_inputs()
-        terms = self.get_plan(task.plan_id).terms
-        region = int(self.get_entity(task.uscc).region_code)
+        terms = task.recusal_terms or self._terms_from_plan(task)
         roster = inputs.roster(department, task.check_items, today)
         excluded = {*task.inspector_nos, *task.former, *([withdrawn] if withdrawn else []),
                     *inputs.last_inspectors(task.entity_no, task.id)}
-        return choose_replacement(roster, department, task.entity_no, region,
+        return choose_replacement(roster, department, task.entity_no, int(terms["region"]),
                                   int(terms["jurisdiction_digits"]), bool(terms["cross_station"]),
                                   excluded, seed)
+
+    def _terms_from_plan(self, task: InspectionTask) -> dict[str, Any]:
+        """For a task drawn before its recusal terms were recorded on it: the plan's terms and
+        the entity's region now."""
+        terms = self.get_plan(task.plan_id).terms
+        return {"jurisdiction_digits": terms["jurisdiction_digits"],
+                "cross_station": terms["cross_station"],
+                "region": self.get_entity(task.uscc).region_code}
 
     def _recusal_inputs(self) -> RecusalInputs:
         if self.recusal_inputs is None:

@@ -165,6 +165,22 @@ def test_recusal_draws_a_replacement_and_declares_the_conflict(world):
     assert declared.open_conflict(after.uscc, TODAY) is not None
 
 
+def test_a_task_keeps_the_terms_it_was_drawn_under_and_recusal_uses_them(world):
+    app = world.supervision
+    plan_id, _ = world.drawn_plan()
+    task = world.risky_task(plan_id)
+    risky = entity(RISKY, region=region(RISKY))
+    assert app.get_task(task).recusal_terms == {
+        "jurisdiction_digits": 4, "cross_station": True, "region": int(region(RISKY))}
+    # the entity moves to another prefecture after the draw: a replacement is still drawn in
+    # the jurisdiction the task was drawn in (金华 3307), not in the new one (衢州 3308, no one)
+    app.change_entity_details(risky.uscc, {"region_code": "330802"})
+    withdrawn = app.get_task(task).inspector_nos[0]
+    assert app.recuse(task, withdrawn, "配偶在该企业任职", TODAY) is True
+    assert not app.get_task(task).short_staffed
+    assert _replacement_draw(app, task)["inspector_no"] in app.get_task(task).inspector_nos
+
+
 def test_a_recusal_without_candidates_leaves_a_vacancy_that_a_refill_fills(world):
     app = world.supervision
     plan_id, _ = world.drawn_plan()
