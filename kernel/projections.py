@@ -166,6 +166,10 @@ class ProjectionRunner:
         # this process's view of the last failure (None: the last batch went through); the
         # row in `projection_failures` is what other processes see
         self.failure: ProjectionFailed | None = None
+        # the slowest projection's position as this process last saw it committed: positions
+        # only grow (a rebuild here resets it), so a wait for an older position needs no query
+        self._reached = 0
+        self._batch_end = 0
         self._clear_stored = True   # a failure another process recorded may still be stored
 
     @property
@@ -194,7 +198,8 @@ class ProjectionRunner:
 
     def position(self) -> int:
         """How far every projection of this runner has got (the slowest one)."""
-        return min(self.positions().values(), default=0)
+        self._reached = min(self.positions().values(), default=0)
+        return self._reached
 
     def run_batch(self) -> int:
         """Apply the next batch of events; return how many notifications were processed. A
@@ -214,6 +219,7 @@ class ProjectionRunner:
                 raise failed from error
             if done:
                 self.failure = None
+                self._reached = max(self._reached, self._batch_end)   # committed
             return done
 
     def _failed(self, failed: ProjectionFailed) -> None:
@@ -256,6 +262,7 @@ class ProjectionRunner:
                     raise ProjectionFailed(self.name, self.app.name, p.name, first,
                                            error) from error
             last, now = notifications[-1].id, datetime.now(timezone.utc)
+            self._batch_end = last
             for name, old in pos.items():
                 if old >= last:
                     continue
@@ -272,12 +279,15 @@ class ProjectionRunner:
             return len(notifications)
 
     def catch_up(self, on_progress: Callable[[int], None] | None = None) -> int:
-        """Run batches until the log is exhausted; return the number of events processed."""
+        """Run batches until the log is exhausted; return the number of events processed. A short
+        batch found the end of the log: no empty batch (a transaction) is run to confirm it."""
         total = 0
         while n := self.run_batch():
             total += n
             if on_progress:
                 on_progress(n)
+            if n < self.batch_size:
+                break
         return total
 
     def lag(self) -> int:
@@ -297,12 +307,15 @@ class ProjectionRunner:
                         conn.execute(projection_tracking.update()
                                      .where(projection_tracking.c.projection == p.name)
                                      .values(position=0))
+            self._reached = 0
             return self.catch_up(on_progress)
 
     def wait_for(self, position: int, timeout: float = 5.0, run_inline: bool = True) -> bool:
         """Block until every projection has reached `position` (run the batch here if allowed);
         False on timeout, or at once if a batch fails (recorded for /health; the caller's
         events are saved, only the read model is behind)."""
+        if self._reached >= position:
+            return True
         deadline = time.monotonic() + timeout
         while self.position() < position:
             if run_inline:

@@ -22,7 +22,7 @@ from kernel.http.idempotency import IdempotencyMiddleware
 from kernel.http.public import PublicRateLimit
 from kernel.http.read_your_writes import ReadYourWritesMiddleware
 from kernel.settings import Settings
-from opencheck.bootstrap import Platform, bootstrap
+from opencheck.bootstrap import API_RUNNERS, Platform, bootstrap
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.mount("/dashboard", WSGIMiddleware(build_dashboard(lambda: app.state.platform).server))
     # Every authenticated command, whichever router it is on: read-your-writes inside,
     # the Idempotency-Key around it (a replay runs nothing); the last added runs first.
-    app.add_middleware(ReadYourWritesMiddleware)
+    app.add_middleware(ReadYourWritesMiddleware, runners=API_RUNNERS)
     app.add_middleware(IdempotencyMiddleware)
     idempotency.declare_header(app)
     app.add_middleware(PublicRateLimit, per_minute=settings.public_rate_limit_per_minute)

@@ -43,6 +43,9 @@ from supervision.tasks.projections import (
 )
 from supervision.tasks.recusal import SqlRecusalInputs
 
+# What an API command's answer reads: every runner but the dashboard's own counts, which no API
+# route reads (the dashboard's callbacks wait for all of them).
+API_RUNNERS = ("supervision", "credit", "credit_on_supervision", "supervision_on_credit")
 # A reaction records events of its own (opencheck.reactions): settling once more picks them up.
 SETTLE_PASSES = 3
 
@@ -76,17 +79,20 @@ class Platform:
 
     def settle_all(self, names: Iterable[str] | None = None, timeout: float = 5.0) -> bool:
         """Wait until the read models of these runners (default all) reflect everything
-        recorded so far, including what reactions recorded meanwhile; False on timeout."""
+        recorded so far, including what reactions recorded meanwhile; False on timeout or if one
+        of them fails (the others are still waited for)."""
         runners = [self.runners[n] for n in names] if names else list(self.runners.values())
+        logs = {r.app.name: r.app for r in runners}
         deadline, settled = time.monotonic() + timeout, True
         for _ in range(SETTLE_PASSES):
-            targets = [(r, r.app.recorder.max_notification_id() or 0) for r in runners]
-            for runner, target in targets:
-                # a failing runner answers False at once: the others are still waited for
-                settled &= runner.wait_for(target, max(0.0, deadline - time.monotonic()),
+            ends = {name: app.recorder.max_notification_id() or 0 for name, app in logs.items()}
+            for runner in runners:
+                settled &= runner.wait_for(ends[runner.app.name],
+                                           max(0.0, deadline - time.monotonic()),
                                            run_inline=self.settings.projections_in_process)
-            if all((r.app.recorder.max_notification_id() or 0) == t for r, t in targets):
-                break
+            if all((app.recorder.max_notification_id() or 0) == ends[name]
+                   for name, app in logs.items()):
+                break   # no reaction recorded anything meanwhile
         return settled
 
     def catch_up(self, strict: bool = True) -> int:

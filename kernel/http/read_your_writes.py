@@ -81,14 +81,15 @@ def is_command(method: str, path: str) -> bool:
 
 
 class ReadYourWritesMiddleware:
-    """Pure ASGI middleware: every command request runs in a read-your-writes scope."""
+    """Pure ASGI middleware: every command request runs in a read-your-writes scope, waiting for
+    `runners` (None: all of them)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    def __init__(self, app: ASGIApp, runners: tuple[str, ...] | None = None) -> None:
+        self.app, self.runners = app, runners
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not is_command(scope["method"], scope["path"]):
             await self.app(scope, receive, send)
             return
-        with command_scope():
+        with command_scope(self.runners):
             await self.app(scope, receive, send)
