@@ -16,7 +16,6 @@ from credit.tables import red_list, risk_class_history
 from dashboard.tables import red_list_counts, risk_class_counts
 from kernel.db import metadata, read_model_tables
 from supervision.directory.tables import entities
-from supervision.plans import draws
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import notification_reads, notifications, task_inspectors
 from tests.factories import (
@@ -96,7 +95,7 @@ class RebuildScenario:
             ratios={"A": 0.5, "B": 0.5, "C": 0.5, "D": 1.0}, due_on=date(2026, 12, 31)),
             DRAWN_ON, "sup", DEPTS)
         app.publish_plan(plan_id, DRAWN_ON, "sup")
-        draws.run_draw(platform.engine, app, plan_id, "3D-2026061-123", DRAWN_ON, "sup")
+        app.draw(plan_id, "3D-2026061-123", DRAWN_ON, "sup")
         platform.settle()
         with platform.engine.connect() as conn:
             team = conn.execute(sa.select(task_inspectors.c.task_id,
