@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlalchemy as sa
-
 from credit.commitments.commitment import Commitment
 from credit.lists.commendations import Commendation
 from credit.lists.serious import SeriousListing
 from credit.penalties.case import PenaltyCase
+from credit.read_models import keyed_update, stamp
 from credit.repair.case import RepairCase
 from credit.tables import (
     commendations,
@@ -21,34 +20,22 @@ from credit.tables import (
 )
 from kernel.projections import Projection, Unit, handles
 
-
-def _update(table: sa.Table, keys: tuple[str, ...], *columns: str, versioned: bool = True) -> Any:
-    """A prebuilt UPDATE keyed by `b_<key>` parameters, setting `columns` (and the version)."""
-    names = columns + (("version", "updated_position") if versioned else ())
-    return (table.update().where(*[table.c[k] == sa.bindparam(f"b_{k}") for k in keys])
-            .values({n: sa.bindparam(n) for n in names}))
-
-
-def _stamp(e: Any, position: int) -> dict[str, Any]:
-    return {"version": e.originator_version, "updated_position": position}
-
-
 _PENALTY_KEY = ("case_id",)
 _INSERT_PENALTY = penalties.insert()
-_PENALTY_DECIDED = _update(
+_PENALTY_DECIDED = keyed_update(
     penalties, _PENALTY_KEY, "status", "decision_no", "violation_type", "legal_basis", "kinds",
     "procedure", "heavier_penalty", "fine_amount", "restriction_months", "decided_on",
     "publicisable", "publication_due_on", "published_on", "published_late", "publicity_ends_on",
     "revocation_ground", "revoked_on", "revocation_reason", "withdrawal_due_on", "withdrawn_on",
     "withdrawn_late", "fine_paid_on", "fulfilled_on")
-_PENALTY_PUBLISHED = _update(penalties, _PENALTY_KEY, "status", "published_on", "published_late",
+_PENALTY_PUBLISHED = keyed_update(penalties, _PENALTY_KEY, "status", "published_on", "published_late",
                              "publicity_ends_on")
-_PENALTY_REVOKED = _update(penalties, _PENALTY_KEY, "status", "revocation_ground", "revoked_on",
+_PENALTY_REVOKED = keyed_update(penalties, _PENALTY_KEY, "status", "revocation_ground", "revoked_on",
                            "revocation_reason", "withdrawal_due_on", "withdrawn_on",
                            "withdrawn_late")
-_PENALTY_FINE_PAID = _update(penalties, _PENALTY_KEY, "fine_paid_on")
-_PENALTY_FULFILLED = _update(penalties, _PENALTY_KEY, "fulfilled_on")
-_PENALTY_REPAIRED = _update(penalties, _PENALTY_KEY, "repaired_on", versioned=False)
+_PENALTY_FINE_PAID = keyed_update(penalties, _PENALTY_KEY, "fine_paid_on")
+_PENALTY_FULFILLED = keyed_update(penalties, _PENALTY_KEY, "fulfilled_on")
+_PENALTY_REPAIRED = keyed_update(penalties, _PENALTY_KEY, "repaired_on", versioned=False)
 
 
 class PenaltyBoard(Projection):
@@ -64,7 +51,7 @@ class PenaltyBoard(Projection):
             "inspection_task_id": e.inspection_task_id, "opened_on": e.opened_on,
             "notes": e.notes, "status": "opened", "kinds": "", "heavier_penalty": False,
             "publicisable": False, "published_late": False, "withdrawn_late": False,
-            **_stamp(e, position)})
+            **stamp(e, position)})
 
     @handles(PenaltyCase.Decided)
     def decided(self, e: Any, position: int, unit: Unit) -> None:
@@ -78,14 +65,14 @@ class PenaltyBoard(Projection):
             "published_on": None, "published_late": False, "publicity_ends_on": None,
             "revocation_ground": None, "revoked_on": None, "revocation_reason": None,
             "withdrawal_due_on": None, "withdrawn_on": None, "withdrawn_late": False,
-            "fine_paid_on": None, "fulfilled_on": None, **_stamp(e, position)})
+            "fine_paid_on": None, "fulfilled_on": None, **stamp(e, position)})
 
     @handles(PenaltyCase.Published)
     def published(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_PENALTY_PUBLISHED, {
             "b_case_id": e.originator_id.hex, "status": "published",
             "published_on": e.published_on, "published_late": e.late,
-            "publicity_ends_on": e.publicity_ends_on, **_stamp(e, position)})
+            "publicity_ends_on": e.publicity_ends_on, **stamp(e, position)})
 
     @handles(PenaltyCase.Revoked)
     def revoked(self, e: Any, position: int, unit: Unit) -> None:
@@ -95,17 +82,17 @@ class PenaltyBoard(Projection):
             "revocation_ground": e.ground, "revoked_on": e.effective_on,
             "revocation_reason": e.reason, "withdrawal_due_on": e.withdrawal_due_on,
             "withdrawn_on": e.withdrawn_on, "withdrawn_late": e.withdrawn_late,
-            **_stamp(e, position)})
+            **stamp(e, position)})
 
     @handles(PenaltyCase.FinePaid)
     def fine_paid(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_PENALTY_FINE_PAID, {"b_case_id": e.originator_id.hex,
-                                          "fine_paid_on": e.paid_on, **_stamp(e, position)})
+                                          "fine_paid_on": e.paid_on, **stamp(e, position)})
 
     @handles(PenaltyCase.ObligationsFulfilled)
     def fulfilled(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_PENALTY_FULFILLED, {"b_case_id": e.originator_id.hex,
-                                          "fulfilled_on": e.fulfilled_on, **_stamp(e, position)})
+                                          "fulfilled_on": e.fulfilled_on, **stamp(e, position)})
 
     @handles(RepairCase.Approved)
     def repaired(self, e: Any, position: int, unit: Unit) -> None:
@@ -116,11 +103,11 @@ class PenaltyBoard(Projection):
 
 _COMMITMENT_KEY = ("commitment_id",)
 _INSERT_COMMITMENT = commitments.insert()
-_COMMITMENT_VERIFIED = _update(commitments, _COMMITMENT_KEY, "status", "verified_on",
+_COMMITMENT_VERIFIED = keyed_update(commitments, _COMMITMENT_KEY, "status", "verified_on",
                                "verification_method", "verification_note", "verified_late",
                                "decision_revoked")
-_COMMITMENT_OVERDUE = _update(commitments, _COMMITMENT_KEY, "status", "overdue_on")
-_COMMITMENT_REPAIRED = _update(commitments, _COMMITMENT_KEY, "repaired_on", versioned=False)
+_COMMITMENT_OVERDUE = keyed_update(commitments, _COMMITMENT_KEY, "status", "overdue_on")
+_COMMITMENT_REPAIRED = keyed_update(commitments, _COMMITMENT_KEY, "repaired_on", versioned=False)
 
 
 class CommitmentBoard(Projection):
@@ -135,7 +122,7 @@ class CommitmentBoard(Projection):
             "commitment_id": e.originator_id.hex, "uscc": e.uscc, "department": e.department,
             "permit_type": e.permit_type, "content": e.content, "committed_on": e.committed_on,
             "verify_by": e.verify_by, "status": "awaiting", "verified_late": False,
-            "decision_revoked": False, **_stamp(e, position)})
+            "decision_revoked": False, **stamp(e, position)})
 
     @handles(Commitment.VerifiedFulfilled, Commitment.FoundFalse)
     def verified(self, e: Any, position: int, unit: Unit) -> None:
@@ -144,13 +131,13 @@ class CommitmentBoard(Projection):
             "b_commitment_id": e.originator_id.hex, "status": "false" if false else "fulfilled",
             "verified_on": e.verified_on, "verification_method": e.method,
             "verification_note": e.note, "verified_late": e.late,
-            "decision_revoked": bool(false and e.decision_revoked), **_stamp(e, position)})
+            "decision_revoked": bool(false and e.decision_revoked), **stamp(e, position)})
 
     @handles(Commitment.MarkedOverdue)
     def overdue(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_COMMITMENT_OVERDUE, {"b_commitment_id": e.originator_id.hex,
                                            "status": "overdue", "overdue_on": e.overdue_on,
-                                           **_stamp(e, position)})
+                                           **stamp(e, position)})
 
     @handles(RepairCase.Approved)
     def repaired(self, e: Any, position: int, unit: Unit) -> None:
@@ -161,11 +148,11 @@ class CommitmentBoard(Projection):
 
 _LISTING_KEY = ("listing_id", "cycle")
 _INSERT_LISTING = serious_listings.insert()
-_LISTING_STATEMENT = _update(serious_listings, _LISTING_KEY, "statement_on", "statement",
+_LISTING_STATEMENT = keyed_update(serious_listings, _LISTING_KEY, "statement_on", "statement",
                              "hearing_requested")
-_LISTING_DECIDED = _update(serious_listings, _LISTING_KEY, "status", "decision_no", "decided_on",
+_LISTING_DECIDED = keyed_update(serious_listings, _LISTING_KEY, "status", "decision_no", "decided_on",
                            "legal_basis", "listed_on", "auto_removal_on", "repair_possible_on")
-_LISTING_REMOVED = _update(serious_listings, _LISTING_KEY, "status", "removed_on",
+_LISTING_REMOVED = keyed_update(serious_listings, _LISTING_KEY, "status", "removed_on",
                            "removal_reason")
 
 
@@ -186,13 +173,13 @@ class SeriousListBoard(Projection):
             "status": "noticed", "notice_no": e.notice_no, "noticed_on": e.noticed_on,
             "ground": e.ground, "facts": e.facts,
             "penalty_case_id": e.penalty_case_id.hex if e.penalty_case_id else None,
-            "hearing_requested": False, **_stamp(e, position)})
+            "hearing_requested": False, **stamp(e, position)})
 
     @handles(SeriousListing.StatementRecorded)
     def statement(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_LISTING_STATEMENT, {
             **self._key(e), "statement_on": e.received_on, "statement": e.statement,
-            "hearing_requested": e.hearing_requested, **_stamp(e, position)})
+            "hearing_requested": e.hearing_requested, **stamp(e, position)})
 
     @handles(SeriousListing.Listed, SeriousListing.NotListed)
     def decided(self, e: Any, position: int, unit: Unit) -> None:
@@ -204,18 +191,18 @@ class SeriousListBoard(Projection):
             "listed_on": e.listed_on if listed else None,
             "auto_removal_on": e.auto_removal_on if listed else None,
             "repair_possible_on": e.repair_possible_on if listed else None,
-            **_stamp(e, position)})
+            **stamp(e, position)})
 
     @handles(SeriousListing.Removed)
     def removed(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_LISTING_REMOVED, {**self._key(e), "status": "removed",
                                         "removed_on": e.removed_on, "removal_reason": e.reason,
-                                        **_stamp(e, position)})
+                                        **stamp(e, position)})
 
 
 _REPAIR_KEY = ("repair_id", "attempt")
 _INSERT_REPAIR = repair_applications.insert()
-_REPAIR_DECIDED = _update(repair_applications, _REPAIR_KEY, "status", "decided_on", "decided_by",
+_REPAIR_DECIDED = keyed_update(repair_applications, _REPAIR_KEY, "status", "decided_on", "decided_by",
                           "decision_reason")
 
 
@@ -232,7 +219,7 @@ class RepairBoard(Projection):
             "record_key": e.record_key, "uscc": e.uscc, "status": "pending",
             "applied_on": e.applied_on, "eligible_from": e.eligible_from, "serious": e.serious,
             "pledge": e.pledge, "evidence": json.dumps(e.evidence, ensure_ascii=False),
-            **_stamp(e, position)})
+            **stamp(e, position)})
 
     @handles(RepairCase.Approved, RepairCase.Rejected)
     def decided(self, e: Any, position: int, unit: Unit) -> None:
@@ -240,11 +227,11 @@ class RepairBoard(Projection):
             "b_repair_id": e.originator_id.hex, "b_attempt": e.attempt,
             "status": "approved" if isinstance(e, RepairCase.Approved) else "rejected",
             "decided_on": e.decided_on, "decided_by": e.decided_by, "decision_reason": e.reason,
-            **_stamp(e, position)})
+            **stamp(e, position)})
 
 
 _INSERT_COMMENDATION = commendations.insert()
-_COMMENDATION_REVOKED = _update(commendations, ("commendation_id",), "revoked_on",
+_COMMENDATION_REVOKED = keyed_update(commendations, ("commendation_id",), "revoked_on",
                                 "revocation_reason")
 
 
@@ -259,13 +246,13 @@ class CommendationBoard(Projection):
         unit.execute(_INSERT_COMMENDATION, {
             "commendation_id": e.originator_id.hex, "document_no": e.document_no,
             "uscc": e.uscc, "title": e.title, "department": e.department, "basis": e.basis,
-            "granted_on": e.granted_on, "valid_until": e.valid_until, **_stamp(e, position)})
+            "granted_on": e.granted_on, "valid_until": e.valid_until, **stamp(e, position)})
 
     @handles(Commendation.Revoked)
     def revoked(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_COMMENDATION_REVOKED, {
             "b_commendation_id": e.originator_id.hex, "revoked_on": e.revoked_on,
-            "revocation_reason": e.reason, **_stamp(e, position)})
+            "revocation_reason": e.reason, **stamp(e, position)})
 
 
 def credit_projections() -> list[Projection]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path
 
 from credit import views
+from credit.api import NO_NUL, DeptQuery, UsccQuery, settled
+from credit.lookups import entity_exists
 from credit.schemas import (
     CommendationCreate,
     CommendationRecord,
@@ -56,21 +57,6 @@ from kernel.uscc import checked_uscc
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
-UsccQuery = Annotated[str | None, Query(max_length=40, pattern=NO_NUL)]
-DeptQuery = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
-
-
-def _settled(p: Platform, read: Callable[..., Any], key: Any) -> Any:
-    """Answer from the read models, which the command's save waited for (CQRS: never from
-    aggregates; kernel.http.read_your_writes)."""
-    with p.engine.connect() as conn:
-        record = read(conn, key)
-    if record is None:
-        raise HTTPException(503, "recorded; the read model has not caught up yet")
-    return record
-
-
 # -- penalties -----------------------------------------------------------------------------
 @router.post("/penalties", status_code=201, response_model=PenaltyRecord,
              responses=errors(404, 409))
@@ -78,7 +64,7 @@ def open_penalty(body: PenaltyCreate, p: PlatformDep, _: Supervisor) -> dict:
     """立案 Open a penalty case against a registered entity."""
     case_id = p.credit.open_penalty(body.uscc, body.department, body.opened_on,
                                     today_in_china(), body.inspection_task_id, body.notes)
-    return _settled(p, views.penalty_record, case_id)
+    return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/decision", response_model=PenaltyRecord,
@@ -87,7 +73,7 @@ def decide_penalty(case_id: UUID, body: PenaltyDecisionCreate, p: PlatformDep,
                    _: Supervisor) -> dict:
     """处罚决定 Record the decision; its number must be unused."""
     p.credit.decide_penalty(case_id, body.to_decision(), today_in_china())
-    return _settled(p, views.penalty_record, case_id)
+    return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/publication", response_model=PenaltyRecord,
@@ -96,7 +82,7 @@ def publish_penalty(case_id: UUID, body: PublicationCreate, p: PlatformDep,
                     _: Supervisor) -> dict:
     """公示 Publish an ordinary-procedure penalty (late publication is recorded as late)."""
     p.credit.publish_penalty(case_id, body.published_on, today_in_china())
-    return _settled(p, views.penalty_record, case_id)
+    return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/revocation", response_model=PenaltyRecord,
@@ -106,7 +92,7 @@ def revoke_penalty(case_id: UUID, body: RevocationCreate, p: PlatformDep,
     """变更/撤销 The decision was changed, revoked or found invalid: withdraw its publicity."""
     p.credit.revoke_penalty(case_id, body.ground, body.effective_on, body.reason,
                             today_in_china(), body.withdrawn_on)
-    return _settled(p, views.penalty_record, case_id)
+    return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/fulfilment", response_model=PenaltyRecord,
@@ -115,7 +101,7 @@ def record_fulfilment(case_id: UUID, body: FulfilmentCreate, p: PlatformDep,
                       _: Supervisor) -> dict:
     """The fine was paid, or every obligation of the decision fulfilled."""
     p.credit.record_penalty_fulfilment(case_id, body.kind, body.on, today_in_china())
-    return _settled(p, views.penalty_record, case_id)
+    return settled(p, views.penalty_record, case_id)
 
 
 @router.get("/penalties", response_model=Page[PenaltyRecord])
@@ -145,7 +131,7 @@ def get_penalty(case_id: UUID, conn: ReadConn, _: Supervisor) -> dict:
 def accept_commitment(body: CommitmentCreate, p: PlatformDep, _: Supervisor) -> dict:
     """告知承诺 Accept a commitment after the credit check (409 with the refusal's reason)."""
     commitment_id = p.credit.accept_commitment(body.to_data(), today_in_china())
-    return _settled(p, views.commitment_record, commitment_id)
+    return settled(p, views.commitment_record, commitment_id)
 
 
 @router.post("/commitments/{commitment_id}/verification", response_model=CommitmentRecord,
@@ -155,7 +141,7 @@ def verify_commitment(commitment_id: UUID, body: VerificationCreate, p: Platform
     """核查 Record the verification: fulfilled, or a false commitment."""
     p.credit.verify_commitment(commitment_id, body.outcome, body.verified_on, body.method,
                                body.note, today_in_china())
-    return _settled(p, views.commitment_record, commitment_id)
+    return settled(p, views.commitment_record, commitment_id)
 
 
 @router.get("/commitments", response_model=Page[CommitmentRecord])
@@ -187,7 +173,7 @@ DocumentNoPath = Annotated[str, Path(description="文号 Decision number", max_l
 
 
 def _commendation(p: Platform, commendation_id: UUID) -> dict:
-    return _settled(p, lambda conn, key: views.commendation_record(conn, key, today_in_china()),
+    return settled(p, lambda conn, key: views.commendation_record(conn, key, today_in_china()),
                     commendation_id)
 
 
@@ -288,7 +274,7 @@ def apply_for_repair(body: RepairCreate, p: PlatformDep, _: Supervisor) -> dict:
     """信用修复申请 Apply for repair (409 with the date it becomes possible if too early)."""
     repair_id = p.credit.apply_for_repair(body.record_kind, body.record_id, body.applied_on,
                                           body.pledge, body.evidence, today_in_china())
-    return _settled(p, views.repair_application, repair_id)
+    return settled(p, views.repair_application, repair_id)
 
 
 @router.post("/repairs/{repair_id}/decision", response_model=RepairRecord,
@@ -298,7 +284,7 @@ def decide_repair(repair_id: UUID, body: RepairDecisionCreate, p: PlatformDep,
     """Approve (the record leaves the public record) or reject a repair application."""
     p.credit.decide_repair(repair_id, body.approve, body.decided_on, user.username, body.reason,
                            today_in_china())
-    return _settled(p, views.repair_application, repair_id)
+    return settled(p, views.repair_application, repair_id)
 
 
 @router.get("/repairs", response_model=Page[RepairRecord])
@@ -327,6 +313,6 @@ def get_repair(repair_id: UUID, conn: ReadConn, _: Supervisor) -> dict:
 def public_penalties(uscc: UsccPath, conn: ReadConn) -> list[dict]:
     """Penalties publicised today: published, within publicity, not revoked, not repaired."""
     code = checked_uscc(uscc)
-    if not views.entity_exists(conn, code):
+    if not entity_exists(conn, code):
         raise NotFound(f"no market entity with code {uscc}", field="uscc")
     return views.public_penalties(conn, code, today_in_china())

@@ -2,31 +2,17 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from credit.api import NO_NUL, USCC_DOC, Day, text
 from credit.commitments.commitment import CommitmentData
 from credit.lists.commendations import CommendationData
 from credit.lists.serious import ListingNotice
 from credit.penalties.case import Decision
 
-# Dates the platform can reason about (the working-day calendar and calendar arithmetic).
-Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
-
-
-NO_NUL = r"^[^\x00]*$"  # NUL cannot be stored in PostgreSQL text columns: refuse it at the door
-
-
-def text(default: Any, max_length: int, min_length: int = 0,
-         description: str | None = None) -> Any:
-    """A string field of bounded length without NUL characters."""
-    return Field(default, min_length=min_length, max_length=max_length, pattern=NO_NUL,
-                 description=description)
-
-
-USCC_DOC = "统一社会信用代码 Unified social credit code (18 chars)"
 EvidenceItem = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
 PenaltyKind = Literal["warning", "circulated_criticism", "fine", "confiscation",
                       "licence_suspended", "licence_downgraded", "licence_revoked",

@@ -10,7 +10,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from credit.repair.case import PublishedResult
+from credit.read_models import paged
 from credit.tables import (
     abnormal_listings,
     commendations,
@@ -19,8 +19,6 @@ from credit.tables import (
     repair_applications,
     serious_listings,
 )
-from supervision.directory.views import entity_record
-from supervision.tasks.views import published_result
 
 # The read contract: penalties, commitments and the lists. Other contexts join these relations in
 # their own queries and import them from here, never from the tables module (an import-linter
@@ -48,13 +46,6 @@ def _penalty(row: sa.Row) -> dict[str, Any]:
     return record
 
 
-def _page(conn: sa.Connection, table: sa.Table, where: list, order: list, offset: int,
-          limit: int) -> tuple[int, list[sa.Row]]:
-    total = conn.execute(sa.select(sa.func.count()).select_from(table).where(*where)).scalar_one()
-    rows = conn.execute(sa.select(table).where(*where).order_by(*order).offset(offset).limit(limit))
-    return total, list(rows)
-
-
 def penalty_record(conn: sa.Connection, case_id: UUID) -> dict[str, Any] | None:
     """The supervisor's view of one penalty case (internal notes included)."""
     row = conn.execute(sa.select(penalties).where(penalties.c.case_id == case_id.hex)).first()
@@ -77,7 +68,7 @@ def list_penalties(conn: sa.Connection, *, today: date, uscc: str | None = None,
                       penalties.c.publication_due_on < today)
     if overdue_for_publication is not None:
         where.append(overdue if overdue_for_publication else sa.not_(overdue))
-    total, rows = _page(conn, penalties, where,
+    total, rows = paged(conn, penalties, where,
                         [penalties.c.opened_on.desc(), penalties.c.case_id], offset, limit)
     return total, [_penalty(r) for r in rows]
 
@@ -130,7 +121,7 @@ def list_commitments(conn: sa.Connection, *, today: date, uscc: str | None = Non
     late = sa.and_(unverified, commitments.c.verify_by < today)
     if overdue is not None:
         where.append(late if overdue else sa.not_(late))
-    total, rows = _page(conn, commitments, where,
+    total, rows = paged(conn, commitments, where,
                         [commitments.c.verify_by, commitments.c.commitment_id], offset, limit)
     return total, [_commitment(r) for r in rows]
 
@@ -167,7 +158,7 @@ def list_commendations(conn: sa.Connection, *, today: date, uscc: str | None = N
         where.append(commendations.c.department == department)
     if in_force is not None:
         where.append(_in_force(today) if in_force else sa.not_(_in_force(today)))
-    total, rows = _page(conn, commendations, where,
+    total, rows = paged(conn, commendations, where,
                         [commendations.c.granted_on.desc(), commendations.c.document_no],
                         offset, limit)
     return total, [_commendation(r, today) for r in rows]
@@ -183,7 +174,7 @@ def serious_listings_of(conn: sa.Connection, uscc: str) -> list[dict[str, Any]]:
 def list_serious_listings(conn: sa.Connection, *, status: str | None = None, offset: int = 0,
                           limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
     where = [serious_listings.c.status == status] if status else []
-    total, rows = _page(conn, serious_listings, where,
+    total, rows = paged(conn, serious_listings, where,
                         [serious_listings.c.noticed_on.desc(), serious_listings.c.uscc],
                         offset, limit)
     return total, [dict(r._mapping) for r in rows]
@@ -210,40 +201,8 @@ def list_repair_applications(conn: sa.Connection, *, uscc: str | None = None,
     t = repair_applications
     where = [c == v for c, v in ((t.c.uscc, uscc), (t.c.status, status),
                                  (t.c.record_kind, record_kind)) if v]
-    total, rows = _page(conn, t, where, [t.c.applied_on.desc(), t.c.repair_id, t.c.attempt],
+    total, rows = paged(conn, t, where, [t.c.applied_on.desc(), t.c.repair_id, t.c.attempt],
                         offset, limit)
     return total, [_repair(r) for r in rows]
 
 
-def entity_exists(conn: sa.Connection, uscc: str) -> bool:
-    """Is the entity in the supervision directory (read model only: no supervision aggregates)."""
-    return entity_record(conn, uscc) is not None
-
-
-class SqlLookups:
-    """The read-model queries credit commands need (`credit.application.CreditLookups`)."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-
-    def entity_exists(self, uscc: str) -> bool:
-        with self.engine.connect() as conn:
-            return entity_exists(conn, uscc)
-
-    def commitments_unverified_by(self, day: date) -> list[UUID]:
-        with self.engine.connect() as conn:
-            ids = conn.scalars(sa.select(commitments.c.commitment_id)
-                               .where(commitments.c.status == "awaiting",
-                                      commitments.c.verify_by < day))
-            return [UUID(i) for i in ids]
-
-    def published_result(self, task_id: UUID, department: str) -> PublishedResult | None:
-        with self.engine.connect() as conn:
-            found = published_result(conn, task_id.hex, department)
-        return PublishedResult(**found) if found else None
-
-    def listings_expired_by(self, day: date) -> list[str]:
-        with self.engine.connect() as conn:
-            return list(conn.scalars(sa.select(serious_listings.c.uscc)
-                                     .where(serious_listings.c.status == "listed",
-                                            serious_listings.c.auto_removal_on <= day)))

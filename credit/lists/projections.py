@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from credit.lists.abnormal import AbnormalListing
+from credit.read_models import keyed_update
 from credit.tables import abnormal_ground_sources, abnormal_grounds, abnormal_listings
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.entities import MarketEntity, entity_id
@@ -31,25 +32,18 @@ def recorded_on(e: Any) -> date:
     return e.timestamp.astimezone(CHINA).date()
 
 
-def _update(table: sa.Table, keys: tuple[str, ...], *columns: str) -> Any:
-    return (table.update().where(*[table.c[k] == sa.bindparam(f"b_{k}") for k in keys])
-            .values({n: sa.bindparam(n) for n in columns}))
-
-
 _LISTING_KEY = ("listing_id", "cycle")
 _INSERT_LISTING = abnormal_listings.insert()
 _INSERT_GROUND = abnormal_grounds.insert()
-_LISTED = _update(abnormal_listings, _LISTING_KEY, "status", "listed_on", "grounds",
-                  "legal_basis", "escalation_on", "listed_recorded_on", "version",
-                  "updated_position")
-_GROUND_CURED = _update(abnormal_grounds, ("listing_id", "ground_key"), "status", "cured_on",
-                        "cure")
-_CLEARED = _update(abnormal_listings, _LISTING_KEY, "status", "removed_on",
-                   "removed_recorded_on", "version", "updated_position")
-_ESCALATION = _update(abnormal_listings, _LISTING_KEY, "escalation_noticed_on", "version",
-                      "updated_position")
-_REMOVED = _update(abnormal_listings, _LISTING_KEY, "status", "removed_on", "removal_reason",
-                   "removed_recorded_on", "version", "updated_position")
+_LISTED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "listed_on", "grounds",
+                       "legal_basis", "escalation_on", "listed_recorded_on")
+_GROUND_CURED = keyed_update(abnormal_grounds, ("listing_id", "ground_key"), "status",
+                             "cured_on", "cure", versioned=False)
+_CLEARED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "removed_on",
+                        "removed_recorded_on")
+_ESCALATION = keyed_update(abnormal_listings, _LISTING_KEY, "escalation_noticed_on")
+_REMOVED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "removed_on", "removal_reason",
+                        "removed_recorded_on")
 _CLOSE_GROUND = (abnormal_grounds.update()
                  .where(abnormal_grounds.c.listing_id == sa.bindparam("b_listing_id"),
                         abnormal_grounds.c.ground_key == sa.bindparam("b_ground_key"))
