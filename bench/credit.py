@@ -37,6 +37,7 @@ from credit.commitments.commitment import Commitment, CommitmentData
 from credit.jobs import reclassify
 from credit.lists.abnormal import AbnormalListing
 from credit.penalties.case import Decision, PenaltyCase
+from credit.penalties.tables import penalties
 from credit.rating.facts import load_facts
 from credit.rating.scoring import classify, report_years
 from credit.rules import DEFAULT_RULES
@@ -45,7 +46,6 @@ from credit.tables import (
     abnormal_listings,
     commendations,
     commitments,
-    penalties,
     risk_class_history,
     risk_classes,
     serious_listings,

@@ -29,10 +29,10 @@ import numpy as np
 import sqlalchemy as sa
 
 from bench.common import fresh_platform
+from credit.penalties.tables import penalties
 from credit.tables import (
     abnormal_listings,
     commitments,
-    penalties,
     red_list,
     risk_classes,
     serious_listings,

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
@@ -22,13 +22,8 @@ from credit.common import document_number, one_of
 from credit.lists.commendations import Commendation, CommendationData, commendation_id
 from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
 from credit.lists.use_cases import AbnormalListUseCases
-from credit.penalties.case import (
-    Decision,
-    DecisionNumber,
-    PenaltyCase,
-    decision_number_id,
-    penalty_case_id,
-)
+from credit.penalties.case import PenaltyCase
+from credit.penalties.use_cases import PenaltyUseCases
 from credit.rating.use_cases import EvaluationUseCases
 from credit.repair.case import (
     RECORD_KINDS,
@@ -44,7 +39,6 @@ from kernel.uscc import checked_uscc
 from kernel.workdays import add_months
 
 log = logging.getLogger(__name__)
-FULFILMENTS = {"fine_paid": "缴纳罚款 fine paid", "obligations_fulfilled": "履行完毕 fulfilled"}
 
 
 class CreditLookups(Protocol):
@@ -59,7 +53,8 @@ class CreditLookups(Protocol):
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
 
-class CreditApplication(AbnormalListUseCases, EvaluationUseCases, OpenCheckApplication):
+class CreditApplication(PenaltyUseCases, AbnormalListUseCases, EvaluationUseCases,
+                        OpenCheckApplication):
     """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"
@@ -82,47 +77,6 @@ class CreditApplication(AbnormalListUseCases, EvaluationUseCases, OpenCheckAppli
         # Credit reads the supervision directory's read model, never its aggregates.
         if self.lookups is not None and not self.lookups.entity_exists(uscc):
             raise NotFound(f"no market entity with code {uscc}", field="uscc")
-
-    # -- penalties (SAMR Order 45) ----------------------------------------------------------
-    def open_penalty(self, uscc: str, department: str, opened_on: date, today: date,
-                     inspection_task_id: str | None = None, notes: str = "") -> UUID:
-        """立案 Open a case; from an inspection task the id is fixed, so reopening conflicts."""
-        uscc, task = checked_uscc(uscc), (inspection_task_id or "").strip()
-        self._require_entity(uscc)
-        case = PenaltyCase.open(penalty_case_id(uscc, task) if task else uuid4(), uscc,
-                                department, opened_on, task, notes, today)
-        self._save(case, conflict=f"a penalty case for {uscc} from inspection task {task} exists")
-        return case.id
-
-    def decide_penalty(self, case_id: UUID, decision: Decision, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        case.decide(decision, self.rules.publicity, today)
-        number = case.decision.decision_no
-        holder = self.find(DecisionNumber, decision_number_id(number))
-        if holder is not None and holder.case_id != case.id:
-            raise Conflict(f"decision number {number} is already used by case {holder.case_id}",
-                           field="decision_no")
-        pending = [DecisionNumber.reserve(number, case.id)] if case.holds_new_number else []
-        self._save(case, *pending, conflict=f"decision number {number} was taken meanwhile")
-
-    def publish_penalty(self, case_id: UUID, published_on: date, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        case.publish(published_on, self.rules.publicity, today)
-        self._save(case)
-
-    def revoke_penalty(self, case_id: UUID, ground: str, effective_on: date, reason: str,
-                       today: date, withdrawn_on: date | None = None) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        case.revoke(ground, effective_on, reason, withdrawn_on, self.rules.publicity, today)
-        self._save(case)
-
-    def record_penalty_fulfilment(self, case_id: UUID, kind: str, on: date, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        if one_of(kind, FULFILMENTS, "kind") == "fine_paid":
-            case.pay_fine(on, today)
-        else:
-            case.fulfil(on, today)
-        self._save(case)
 
     # -- commendations (诚信典型, the red list's positive record) -----------------------------
     def grant_commendation(self, data: CommendationData, today: date) -> UUID:

@@ -8,104 +8,22 @@ from typing import Any
 from credit.commitments.commitment import Commitment
 from credit.lists.commendations import Commendation
 from credit.lists.serious import SeriousListing
-from credit.penalties.case import PenaltyCase
+from credit.penalties.projections import PenaltyBoard
 from credit.read_models import keyed_update, stamp
 from credit.repair.case import RepairCase
 from credit.tables import (
     commendations,
     commitments,
-    penalties,
     repair_applications,
     serious_listings,
 )
 from kernel.projections import Projection, Unit, handles
 
-_PENALTY_KEY = ("case_id",)
-_INSERT_PENALTY = penalties.insert()
-_PENALTY_DECIDED = keyed_update(
-    penalties, _PENALTY_KEY, "status", "decision_no", "violation_type", "legal_basis", "kinds",
-    "procedure", "heavier_penalty", "fine_amount", "restriction_months", "decided_on",
-    "publicisable", "publication_due_on", "published_on", "published_late", "publicity_ends_on",
-    "revocation_ground", "revoked_on", "revocation_reason", "withdrawal_due_on", "withdrawn_on",
-    "withdrawn_late", "fine_paid_on", "fulfilled_on")
-_PENALTY_PUBLISHED = keyed_update(penalties, _PENALTY_KEY, "status", "published_on", "published_late",
-                             "publicity_ends_on")
-_PENALTY_REVOKED = keyed_update(penalties, _PENALTY_KEY, "status", "revocation_ground", "revoked_on",
-                           "revocation_reason", "withdrawal_due_on", "withdrawn_on",
-                           "withdrawn_late")
-_PENALTY_FINE_PAID = keyed_update(penalties, _PENALTY_KEY, "fine_paid_on")
-_PENALTY_FULFILLED = keyed_update(penalties, _PENALTY_KEY, "fulfilled_on")
-_PENALTY_REPAIRED = keyed_update(penalties, _PENALTY_KEY, "repaired_on", versioned=False)
-
-
-class PenaltyBoard(Projection):
-    """行政处罚 Penalty cases as supervisors list them and the public record shows them."""
-
-    name = "credit_penalties"
-    tables = (penalties,)
-
-    @handles(PenaltyCase.Opened)
-    def opened(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_INSERT_PENALTY, {
-            "case_id": e.originator_id.hex, "uscc": e.uscc, "department": e.department,
-            "inspection_task_id": e.inspection_task_id, "opened_on": e.opened_on,
-            "notes": e.notes, "status": "opened", "kinds": "", "heavier_penalty": False,
-            "publicisable": False, "published_late": False, "withdrawn_late": False,
-            **stamp(e, position)})
-
-    @handles(PenaltyCase.Decided)
-    def decided(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_DECIDED, {
-            "b_case_id": e.originator_id.hex, "status": "decided", "decision_no": e.decision_no,
-            "violation_type": e.violation_type, "legal_basis": e.legal_basis,
-            "kinds": ",".join(e.kinds), "procedure": e.procedure,
-            "heavier_penalty": e.heavier_penalty, "fine_amount": e.fine_amount,
-            "restriction_months": e.restriction_months, "decided_on": e.decided_on,
-            "publicisable": e.publicisable, "publication_due_on": e.publication_due_on,
-            "published_on": None, "published_late": False, "publicity_ends_on": None,
-            "revocation_ground": None, "revoked_on": None, "revocation_reason": None,
-            "withdrawal_due_on": None, "withdrawn_on": None, "withdrawn_late": False,
-            "fine_paid_on": None, "fulfilled_on": None, **stamp(e, position)})
-
-    @handles(PenaltyCase.Published)
-    def published(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_PUBLISHED, {
-            "b_case_id": e.originator_id.hex, "status": "published",
-            "published_on": e.published_on, "published_late": e.late,
-            "publicity_ends_on": e.publicity_ends_on, **stamp(e, position)})
-
-    @handles(PenaltyCase.Revoked)
-    def revoked(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_REVOKED, {
-            "b_case_id": e.originator_id.hex,
-            "status": "changed" if e.ground == "changed" else "revoked",
-            "revocation_ground": e.ground, "revoked_on": e.effective_on,
-            "revocation_reason": e.reason, "withdrawal_due_on": e.withdrawal_due_on,
-            "withdrawn_on": e.withdrawn_on, "withdrawn_late": e.withdrawn_late,
-            **stamp(e, position)})
-
-    @handles(PenaltyCase.FinePaid)
-    def fine_paid(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_FINE_PAID, {"b_case_id": e.originator_id.hex,
-                                          "fine_paid_on": e.paid_on, **stamp(e, position)})
-
-    @handles(PenaltyCase.ObligationsFulfilled)
-    def fulfilled(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_FULFILLED, {"b_case_id": e.originator_id.hex,
-                                          "fulfilled_on": e.fulfilled_on, **stamp(e, position)})
-
-    @handles(RepairCase.Approved)
-    def repaired(self, e: Any, position: int, unit: Unit) -> None:
-        if e.record_kind == "penalty":
-            unit.execute(_PENALTY_REPAIRED, {"b_case_id": e.record_key,
-                                             "repaired_on": e.decided_on})
-
-
 _COMMITMENT_KEY = ("commitment_id",)
 _INSERT_COMMITMENT = commitments.insert()
 _COMMITMENT_VERIFIED = keyed_update(commitments, _COMMITMENT_KEY, "status", "verified_on",
-                               "verification_method", "verification_note", "verified_late",
-                               "decision_revoked")
+                                    "verification_method", "verification_note", "verified_late",
+                                    "decision_revoked")
 _COMMITMENT_OVERDUE = keyed_update(commitments, _COMMITMENT_KEY, "status", "overdue_on")
 _COMMITMENT_REPAIRED = keyed_update(commitments, _COMMITMENT_KEY, "repaired_on", versioned=False)
 
@@ -149,11 +67,12 @@ class CommitmentBoard(Projection):
 _LISTING_KEY = ("listing_id", "cycle")
 _INSERT_LISTING = serious_listings.insert()
 _LISTING_STATEMENT = keyed_update(serious_listings, _LISTING_KEY, "statement_on", "statement",
-                             "hearing_requested")
-_LISTING_DECIDED = keyed_update(serious_listings, _LISTING_KEY, "status", "decision_no", "decided_on",
-                           "legal_basis", "listed_on", "auto_removal_on", "repair_possible_on")
+                                  "hearing_requested")
+_LISTING_DECIDED = keyed_update(serious_listings, _LISTING_KEY, "status", "decision_no",
+                                "decided_on", "legal_basis", "listed_on", "auto_removal_on",
+                                "repair_possible_on")
 _LISTING_REMOVED = keyed_update(serious_listings, _LISTING_KEY, "status", "removed_on",
-                           "removal_reason")
+                                "removal_reason")
 
 
 class SeriousListBoard(Projection):
@@ -202,8 +121,8 @@ class SeriousListBoard(Projection):
 
 _REPAIR_KEY = ("repair_id", "attempt")
 _INSERT_REPAIR = repair_applications.insert()
-_REPAIR_DECIDED = keyed_update(repair_applications, _REPAIR_KEY, "status", "decided_on", "decided_by",
-                          "decision_reason")
+_REPAIR_DECIDED = keyed_update(repair_applications, _REPAIR_KEY, "status", "decided_on",
+                               "decided_by", "decision_reason")
 
 
 class RepairBoard(Projection):
@@ -232,7 +151,7 @@ class RepairBoard(Projection):
 
 _INSERT_COMMENDATION = commendations.insert()
 _COMMENDATION_REVOKED = keyed_update(commendations, ("commendation_id",), "revoked_on",
-                                "revocation_reason")
+                                     "revocation_reason")
 
 
 class CommendationBoard(Projection):

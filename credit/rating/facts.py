@@ -22,12 +22,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from credit.penalties.case import PENALTY_KINDS
+from credit.penalties.tables import penalties
 from credit.rules import Rules
 from credit.tables import (
     abnormal_listings,
     commendations,
     commitments,
-    penalties,
     serious_listings,
 )
 from kernel.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)

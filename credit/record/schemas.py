@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from credit.penalties.schemas import PenaltyRecord
 from credit.schemas import (
     CommendationRecord,
     CommitmentRecord,
-    PenaltyRecord,
     RepairRecord,
     SeriousListingRecord,
 )

@@ -9,7 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from credit import views
-from credit.tables import commitments, penalties, repair_applications, serious_listings
+from credit.penalties.tables import penalties
+from credit.penalties.views import list_penalties, penalty_record, public_penalties
+from credit.tables import commitments, repair_applications, serious_listings
 from kernel.errors import Conflict, InvalidInput, NotFound
 from tests.factories import commitment, decision, entity, listing_notice
 
@@ -53,16 +55,16 @@ class CreditScenario:
         credit.decide_penalty(case, decision(decided_on=date(2025, 9, 26)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            total, overdue = views.list_penalties(conn, today=date(2025, 10, 31),
-                                                  overdue_for_publication=True)
+            total, overdue = list_penalties(conn, today=date(2025, 10, 31),
+                                            overdue_for_publication=True)
             assert total == 1 and overdue[0]["publication_due_on"] == date(2025, 10, 30)
-            assert views.public_penalties(conn, entity(1).uscc, date(2025, 10, 31)) == []
+            assert public_penalties(conn, entity(1).uscc, date(2025, 10, 31)) == []
         credit.publish_penalty(case, date(2025, 10, 31), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.penalty_record(conn, case)
-            shown = views.public_penalties(conn, entity(1).uscc, date(2026, 1, 5))
-            ended = views.public_penalties(conn, entity(1).uscc, date(2028, 10, 31))
+            record = penalty_record(conn, case)
+            shown = public_penalties(conn, entity(1).uscc, date(2026, 1, 5))
+            ended = public_penalties(conn, entity(1).uscc, date(2028, 10, 31))
         assert record["published_late"] and record["publicity_ends_on"] == date(2028, 10, 31)
         assert record["fine_amount"] == Decimal("50000.00") and record["kinds"] == ["fine"]
         assert [p["decision_no"] for p in shown] == ["婺市监处罚〔2025〕1号"] and ended == []
@@ -72,8 +74,8 @@ class CreditScenario:
                               withdrawn_on=date(2026, 10, 12))
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.penalty_record(conn, case)
-            assert views.public_penalties(conn, entity(1).uscc, date(2026, 10, 12)) == []
+            record = penalty_record(conn, case)
+            assert public_penalties(conn, entity(1).uscc, date(2026, 10, 12)) == []
         assert record["withdrawal_due_on"] == date(2026, 10, 10) and record["withdrawn_late"]
         assert record["status"] == "revoked" and record["revocation_ground"] == "revoked"
 
@@ -231,9 +233,9 @@ class CreditScenario:
         credit.decide_repair(repair, True, date(2026, 1, 12), "supervisor", "", TODAY)
         platform.catch_up()
         with platform.engine.connect() as conn:
-            assert views.public_penalties(conn, entity(2).uscc, date(2026, 1, 11)) != []
-            assert views.public_penalties(conn, entity(2).uscc, date(2026, 1, 13)) == []
-            assert views.penalty_record(conn, case)["repaired_on"] == date(2026, 1, 12)
+            assert public_penalties(conn, entity(2).uscc, date(2026, 1, 11)) != []
+            assert public_penalties(conn, entity(2).uscc, date(2026, 1, 13)) == []
+            assert penalty_record(conn, case)["repaired_on"] == date(2026, 1, 12)
         self._list(credit, 1)
         credit.accept_commitment(commitment(3), TODAY)
         platform.catch_up()
