@@ -34,6 +34,7 @@ import sqlalchemy as sa
 
 from bench.common import Timer, fresh_platform, pg_reachable, report
 from credit.commitments.commitment import Commitment, CommitmentData
+from credit.commitments.tables import commitments
 from credit.jobs import reclassify
 from credit.lists.abnormal import AbnormalListing
 from credit.penalties.case import Decision, PenaltyCase
@@ -45,7 +46,6 @@ from credit.tables import (
     abnormal_grounds,
     abnormal_listings,
     commendations,
-    commitments,
     risk_class_history,
     risk_classes,
     serious_listings,

@@ -29,14 +29,9 @@ import numpy as np
 import sqlalchemy as sa
 
 from bench.common import fresh_platform
+from credit.commitments.tables import commitments
 from credit.penalties.tables import penalties
-from credit.tables import (
-    abnormal_listings,
-    commitments,
-    red_list,
-    risk_classes,
-    serious_listings,
-)
+from credit.tables import abnormal_listings, red_list, risk_classes, serious_listings
 from dashboard import grids
 from dashboard.pages.overview import body
 from dashboard.queries import Filters

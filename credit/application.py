@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
@@ -11,13 +10,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from credit.commitments.commitment import (
-    Commitment,
-    CommitmentData,
-    CommitmentLedger,
-    ledger_id,
-    why_commitment_refused,
-)
+from credit.commitments.commitment import Commitment, CommitmentLedger, ledger_id
+from credit.commitments.use_cases import CommitmentUseCases
 from credit.common import document_number, one_of
 from credit.lists.commendations import Commendation, CommendationData, commendation_id
 from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
@@ -38,8 +32,6 @@ from kernel.eventstore import OpenCheckApplication
 from kernel.uscc import checked_uscc
 from kernel.workdays import add_months
 
-log = logging.getLogger(__name__)
-
 
 class CreditLookups(Protocol):
     """What the credit commands read from the read models (the composition root supplies it)."""
@@ -53,8 +45,8 @@ class CreditLookups(Protocol):
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
 
-class CreditApplication(PenaltyUseCases, AbnormalListUseCases, EvaluationUseCases,
-                        OpenCheckApplication):
+class CreditApplication(PenaltyUseCases, CommitmentUseCases, AbnormalListUseCases,
+                        EvaluationUseCases, OpenCheckApplication):
     """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"
@@ -101,50 +93,6 @@ class CreditApplication(PenaltyUseCases, AbnormalListUseCases, EvaluationUseCase
         commendation.revoke(revoked_on, reason, today)
         self._save(commendation)
         return commendation.id
-
-    # -- notification–commitment (国办发〔2020〕42号) ----------------------------------------
-    def accept_commitment(self, data: CommitmentData, today: date) -> UUID:
-        """Check the applicant's credit first; a refusal records nothing (409 with the reason)."""
-        data = data.validated(today)
-        self._require_entity(data.uscc)
-        listing = self.find(SeriousListing, serious_listing_id(data.uscc))
-        ledger = self.find(CommitmentLedger, ledger_id(data.uscc))
-        # A back-dated commitment must not slip past a listing: the day it was made and today.
-        reason = (why_commitment_refused(listing, ledger, data.committed_on)
-                  or why_commitment_refused(listing, ledger, today))
-        if reason:
-            log.info("commitment of %s for %s refused: %s", data.uscc, data.permit_type, reason)
-            raise Conflict(reason, field="uscc")
-        commitment = Commitment.accept(data, self.rules)
-        self._save(commitment, conflict=f"{data.uscc} already committed for {data.permit_type} "
-                                        f"on {data.committed_on}")
-        return commitment.id
-
-    def verify_commitment(self, commitment_id: UUID, outcome: str, verified_on: date,
-                          method: str, note: str, today: date) -> None:
-        """核查 A false commitment also enters the entity's ledger, in the same write."""
-        commitment = self.get_existing(Commitment, commitment_id, "commitment")
-        commitment.verify(outcome, verified_on, method, note, today)
-        pending: list[Aggregate] = [commitment]
-        if commitment.status == "false":
-            ledger = (self.find(CommitmentLedger, ledger_id(commitment.uscc))
-                      or CommitmentLedger.open(commitment.uscc))
-            ledger.record_false(commitment.id, verified_on)
-            pending.append(ledger)
-        self._save(*pending)
-
-    def mark_overdue_commitments(self, today: date) -> int:
-        """Flag commitments unverified past their window; idempotent (for the daily job)."""
-        marked = 0
-        for cid in self.lookups.commitments_unverified_by(today) if self.lookups else []:
-            commitment = self.find(Commitment, cid)
-            if commitment is not None and commitment.mark_overdue(today):
-                try:
-                    self.save(commitment)
-                    marked += 1
-                except IntegrityError:
-                    pass  # verified or flagged by someone else meanwhile: nothing to do
-        return marked
 
     # -- serious dishonest list (SAMR Order 44) --------------------------------------------
     def _listing(self, uscc: str) -> SeriousListing:

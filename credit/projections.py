@@ -5,64 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from credit.commitments.commitment import Commitment
+from credit.commitments.projections import CommitmentBoard
 from credit.lists.commendations import Commendation
 from credit.lists.serious import SeriousListing
 from credit.penalties.projections import PenaltyBoard
 from credit.read_models import keyed_update, stamp
 from credit.repair.case import RepairCase
-from credit.tables import (
-    commendations,
-    commitments,
-    repair_applications,
-    serious_listings,
-)
+from credit.tables import commendations, repair_applications, serious_listings
 from kernel.projections import Projection, Unit, handles
-
-_COMMITMENT_KEY = ("commitment_id",)
-_INSERT_COMMITMENT = commitments.insert()
-_COMMITMENT_VERIFIED = keyed_update(commitments, _COMMITMENT_KEY, "status", "verified_on",
-                                    "verification_method", "verification_note", "verified_late",
-                                    "decision_revoked")
-_COMMITMENT_OVERDUE = keyed_update(commitments, _COMMITMENT_KEY, "status", "overdue_on")
-_COMMITMENT_REPAIRED = keyed_update(commitments, _COMMITMENT_KEY, "repaired_on", versioned=False)
-
-
-class CommitmentBoard(Projection):
-    """告知承诺 Commitments awaiting verification, verified, false or overdue."""
-
-    name = "credit_commitments"
-    tables = (commitments,)
-
-    @handles(Commitment.Accepted)
-    def accepted(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_INSERT_COMMITMENT, {
-            "commitment_id": e.originator_id.hex, "uscc": e.uscc, "department": e.department,
-            "permit_type": e.permit_type, "content": e.content, "committed_on": e.committed_on,
-            "verify_by": e.verify_by, "status": "awaiting", "verified_late": False,
-            "decision_revoked": False, **stamp(e, position)})
-
-    @handles(Commitment.VerifiedFulfilled, Commitment.FoundFalse)
-    def verified(self, e: Any, position: int, unit: Unit) -> None:
-        false = isinstance(e, Commitment.FoundFalse)
-        unit.execute(_COMMITMENT_VERIFIED, {
-            "b_commitment_id": e.originator_id.hex, "status": "false" if false else "fulfilled",
-            "verified_on": e.verified_on, "verification_method": e.method,
-            "verification_note": e.note, "verified_late": e.late,
-            "decision_revoked": bool(false and e.decision_revoked), **stamp(e, position)})
-
-    @handles(Commitment.MarkedOverdue)
-    def overdue(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_COMMITMENT_OVERDUE, {"b_commitment_id": e.originator_id.hex,
-                                           "status": "overdue", "overdue_on": e.overdue_on,
-                                           **stamp(e, position)})
-
-    @handles(RepairCase.Approved)
-    def repaired(self, e: Any, position: int, unit: Unit) -> None:
-        if e.record_kind == "false_commitment":
-            unit.execute(_COMMITMENT_REPAIRED, {"b_commitment_id": e.record_key,
-                                                "repaired_on": e.decided_on})
-
 
 _LISTING_KEY = ("listing_id", "cycle")
 _INSERT_LISTING = serious_listings.insert()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import credit.penalties.tables  # noqa: F401  (register tables on the metadata)
+import credit.commitments.tables  # noqa: F401  (register tables on the metadata)
+import credit.penalties.tables  # noqa: F401
 import credit.tables  # noqa: F401
 import dashboard.tables  # noqa: F401
 import kernel.http.idempotency  # noqa: F401

@@ -7,13 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from credit.commitments.schemas import CommitmentRecord
 from credit.penalties.schemas import PenaltyRecord
-from credit.schemas import (
-    CommendationRecord,
-    CommitmentRecord,
-    RepairRecord,
-    SeriousListingRecord,
-)
+from credit.schemas import CommendationRecord, RepairRecord, SeriousListingRecord
 
 ListName = Literal["abnormal", "serious", "red"]
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from credit.commitments.tables import commitments
+from credit.commitments.views import list_commitments
 from credit.lists.abnormal import GROUNDS
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties
@@ -25,14 +27,13 @@ from credit.tables import (
     abnormal_grounds,
     abnormal_listings,
     commendations,
-    commitments,
     red_list,
     repair_applications,
     risk_class_history,
     risk_classes,
     serious_listings,
 )
-from credit.views import list_commendations, list_commitments, list_repair_applications
+from credit.views import list_commendations, list_repair_applications
 from kernel.rulebook import RISK_CLASSES
 from supervision.directory.views import annual_reports, entities
 from supervision.tasks.views import task_results

@@ -9,9 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from credit import views
+from credit.commitments.tables import commitments
+from credit.commitments.views import commitment_record, list_commitments
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties, penalty_record, public_penalties
-from credit.tables import commitments, repair_applications, serious_listings
+from credit.tables import repair_applications, serious_listings
 from kernel.errors import Conflict, InvalidInput, NotFound
 from tests.factories import commitment, decision, entity, listing_notice
 
@@ -155,7 +157,7 @@ class CreditScenario:
         with platform.engine.connect() as conn:
             (listing,) = views.serious_listings_of(conn, entity(1).uscc)
             application = views.repair_application(conn, repair)
-            total, _ = views.list_commitments(conn, today=TODAY, uscc=entity(1).uscc)
+            total, _ = list_commitments(conn, today=TODAY, uscc=entity(1).uscc)
         assert listing["status"] == "removed" and listing["removal_reason"] == "repaired"
         assert listing["auto_removal_on"] == date(2028, 1, 20)
         assert application["status"] == "approved" and application["evidence"][1] == "罚款缴纳凭证"
@@ -182,7 +184,7 @@ class CreditScenario:
         credit.accept_commitment(commitment(2, committed_on=date(2025, 7, 16)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.commitment_record(conn, first)
+            record = commitment_record(conn, first)
             total, attempts = views.list_repair_applications(conn, uscc=entity(2).uscc)
         assert record["status"] == "false" and record["decision_revoked"]
         assert record["repaired_on"] == date(2025, 7, 15)
@@ -193,19 +195,19 @@ class CreditScenario:
         credit.accept_commitment(commitment(2, committed_on=date(2025, 11, 3)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            total, items = views.list_commitments(conn, today=date(2025, 11, 14), overdue=True)
+            total, items = list_commitments(conn, today=date(2025, 11, 14), overdue=True)
         assert total == 1 and items[0]["id"] == late.hex
         assert credit.mark_overdue_commitments(date(2025, 11, 14)) == 1
         platform.settle("credit")
         assert credit.mark_overdue_commitments(date(2025, 11, 14)) == 0
         with platform.engine.connect() as conn:
-            assert views.commitment_record(conn, late)["status"] == "overdue"
+            assert commitment_record(conn, late)["status"] == "overdue"
         credit.verify_commitment(late, "fulfilled", date(2025, 11, 20), "written", "", TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.commitment_record(conn, late)
-            total, _ = views.list_commitments(conn, today=date(2025, 11, 21),
-                                              awaiting_verification=True)
+            record = commitment_record(conn, late)
+            total, _ = list_commitments(conn, today=date(2025, 11, 21),
+                                        awaiting_verification=True)
         assert record["status"] == "fulfilled" and record["verified_late"] and total == 1
 
     def test_expired_listings_are_removed_once(self, platform, credit):
