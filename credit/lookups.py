@@ -9,8 +9,8 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from credit.commitments.tables import commitments
+from credit.lists.tables import serious_listings
 from credit.repair.case import PublishedResult
-from credit.tables import serious_listings
 from supervision.directory.views import entity_record
 from supervision.tasks.views import published_result
 

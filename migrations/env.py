@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import credit.commitments.tables  # noqa: F401  (register tables on the metadata)
+import credit.lists.tables  # noqa: F401
 import credit.penalties.tables  # noqa: F401
 import credit.tables  # noqa: F401
 import dashboard.tables  # noqa: F401

@@ -8,8 +8,9 @@ from typing import Literal
 from pydantic import BaseModel
 
 from credit.commitments.schemas import CommitmentRecord
+from credit.lists.schemas import CommendationRecord, SeriousListingRecord
 from credit.penalties.schemas import PenaltyRecord
-from credit.schemas import CommendationRecord, RepairRecord, SeriousListingRecord
+from credit.schemas import RepairRecord
 
 ListName = Literal["abnormal", "serious", "red"]
 

@@ -20,20 +20,23 @@ import sqlalchemy as sa
 from credit.commitments.tables import commitments
 from credit.commitments.views import list_commitments
 from credit.lists.abnormal import GROUNDS
+from credit.lists.tables import (
+    abnormal_grounds,
+    abnormal_listings,
+    commendations,
+    serious_listings,
+)
+from credit.lists.views import list_commendations
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties
 from credit.rules import Rules
 from credit.tables import (
-    abnormal_grounds,
-    abnormal_listings,
-    commendations,
     red_list,
     repair_applications,
     risk_class_history,
     risk_classes,
-    serious_listings,
 )
-from credit.views import list_commendations, list_repair_applications
+from credit.views import list_repair_applications
 from kernel.rulebook import RISK_CLASSES
 from supervision.directory.views import annual_reports, entities
 from supervision.tasks.views import task_results

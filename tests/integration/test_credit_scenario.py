@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from credit import views
 from credit.commitments.tables import commitments
 from credit.commitments.views import commitment_record, list_commitments
+from credit.lists.tables import serious_listings
+from credit.lists.views import serious_listings_of
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties, penalty_record, public_penalties
-from credit.tables import repair_applications, serious_listings
+from credit.tables import repair_applications
 from kernel.errors import Conflict, InvalidInput, NotFound
 from tests.factories import commitment, decision, entity, listing_notice
 
@@ -135,7 +137,7 @@ class CreditScenario:
         credit.give_listing_notice(entity(1).uscc, listing_notice(penalty_case_id=heavy), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            (listing,) = views.serious_listings_of(conn, entity(1).uscc)
+            (listing,) = serious_listings_of(conn, entity(1).uscc)
         assert listing["penalty_case_id"] == heavy.hex and listing["status"] == "noticed"
 
     def test_blacklisted_entity_is_refused_then_accepted_after_repair(self, platform, credit):
@@ -155,7 +157,7 @@ class CreditScenario:
         credit.accept_commitment(commitment(1, committed_on=date(2026, 2, 2)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            (listing,) = views.serious_listings_of(conn, entity(1).uscc)
+            (listing,) = serious_listings_of(conn, entity(1).uscc)
             application = views.repair_application(conn, repair)
             total, _ = list_commitments(conn, today=TODAY, uscc=entity(1).uscc)
         assert listing["status"] == "removed" and listing["removal_reason"] == "repaired"
@@ -218,7 +220,7 @@ class CreditScenario:
         platform.settle("credit")
         assert credit.expire_serious_listings(date(2026, 1, 21)) == 0
         with platform.engine.connect() as conn:
-            (listing,) = views.serious_listings_of(conn, entity(3).uscc)
+            (listing,) = serious_listings_of(conn, entity(3).uscc)
         assert listing["removed_on"] == date(2026, 1, 20) and listing["removal_reason"] == "expired"
 
     def test_repaired_penalty_leaves_the_public_record_and_rebuild_equals_incremental(
