@@ -16,7 +16,7 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from credit.lists.schemas import CommendationCreate, CommendationRevocationCreate
-from credit.schemas import RepairDecisionCreate
+from credit.repair.schemas import RepairDecisionCreate
 from kernel.clock import today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User

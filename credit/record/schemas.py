@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from credit.commitments.schemas import CommitmentRecord
 from credit.lists.schemas import CommendationRecord, SeriousListingRecord
 from credit.penalties.schemas import PenaltyRecord
-from credit.schemas import RepairRecord
+from credit.repair.schemas import RepairRecord
 
 ListName = Literal["abnormal", "serious", "red"]
 

@@ -8,14 +8,14 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from credit import views
 from credit.commitments.tables import commitments
 from credit.commitments.views import commitment_record, list_commitments
 from credit.lists.tables import serious_listings
 from credit.lists.views import serious_listings_of
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties, penalty_record, public_penalties
-from credit.tables import repair_applications
+from credit.repair.tables import repair_applications
+from credit.repair.views import list_repair_applications, repair_application
 from kernel.errors import Conflict, InvalidInput, NotFound
 from tests.factories import commitment, decision, entity, listing_notice
 
@@ -158,7 +158,7 @@ class CreditScenario:
         platform.settle("credit")
         with platform.engine.connect() as conn:
             (listing,) = serious_listings_of(conn, entity(1).uscc)
-            application = views.repair_application(conn, repair)
+            application = repair_application(conn, repair)
             total, _ = list_commitments(conn, today=TODAY, uscc=entity(1).uscc)
         assert listing["status"] == "removed" and listing["removal_reason"] == "repaired"
         assert listing["auto_removal_on"] == date(2028, 1, 20)
@@ -187,7 +187,7 @@ class CreditScenario:
         platform.settle("credit")
         with platform.engine.connect() as conn:
             record = commitment_record(conn, first)
-            total, attempts = views.list_repair_applications(conn, uscc=entity(2).uscc)
+            total, attempts = list_repair_applications(conn, uscc=entity(2).uscc)
         assert record["status"] == "false" and record["decision_revoked"]
         assert record["repaired_on"] == date(2025, 7, 15)
         assert total == 2 and {a["status"] for a in attempts} == {"approved", "rejected"}

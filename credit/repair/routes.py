@@ -1,4 +1,4 @@
-"""HTTP routes of the credit context: penalties, commitments, the serious list, credit repair."""
+"""HTTP routes of credit repair (信用修复, SAMR Order 107)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
-from credit import views
 from credit.api import UsccQuery, settled
-from credit.schemas import (
+from credit.repair import views
+from credit.repair.schemas import (
     RecordKind,
     RepairCreate,
     RepairDecisionCreate,
@@ -23,7 +23,6 @@ from kernel.http.auth import Supervisor
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
 
 
-# -- credit repair -------------------------------------------------------------------------
 @router.post("/repairs", status_code=201, response_model=RepairRecord,
              responses=errors(404, 409))
 def apply_for_repair(body: RepairCreate, p: PlatformDep, _: Supervisor) -> dict:

@@ -1,4 +1,4 @@
-"""API schemas of the credit context (XCreate / XPublic / XRecord)."""
+"""API schemas of credit repair (XCreate / XRecord)."""
 
 from datetime import date
 from typing import Annotated, Literal

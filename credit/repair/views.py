@@ -1,4 +1,4 @@
-"""Read side of credit: small query functions over the read-model tables."""
+"""Read side of credit repair: the supervisors' list of applications and each case's latest."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from uuid import UUID
 import sqlalchemy as sa
 
 from credit.read_models import paged
-from credit.tables import repair_applications
+from credit.repair.tables import repair_applications
+
+# The read contract: no relation of repairs is for other contexts to join; they read repairs
+# through the functions below.
+READ_RELATIONS: tuple[sa.Table, ...] = ()
 
 
 def _repair(row: sa.Row) -> dict[str, Any]:
