@@ -47,8 +47,8 @@ from credit.penalties.case import Decision, PenaltyCase
 from credit.penalties.tables import penalties
 from credit.rating.facts import load_facts
 from credit.rating.scoring import classify, report_years
+from credit.rating.tables import risk_class_history, risk_classes
 from credit.rules import DEFAULT_RULES
-from credit.tables import risk_class_history, risk_classes
 from kernel.db import projection_tracking
 from supervision.directory.tables import annual_reports, entities, entity_pool
 from supervision.plans.pool import epoch_day

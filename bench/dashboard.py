@@ -32,7 +32,7 @@ from bench.common import fresh_platform
 from credit.commitments.tables import commitments
 from credit.lists.tables import abnormal_listings, serious_listings
 from credit.penalties.tables import penalties
-from credit.tables import red_list, risk_classes
+from credit.rating.tables import red_list, risk_classes
 from dashboard import grids
 from dashboard.pages.overview import body
 from dashboard.queries import Filters

@@ -18,7 +18,7 @@ from credit.lists.red_list import RED_LIST_BASIS, RED_LIST_LABEL, RED_LIST_REASO
 from credit.lists.serious import GROUNDS as SERIOUS_GROUNDS
 from credit.lists.serious import ORDER_44
 from credit.lists.tables import abnormal_listings, serious_listings
-from credit.tables import red_list
+from credit.rating.tables import red_list
 from kernel.labels import LISTS, MARKED_ABNORMAL
 from supervision.directory.views import entities
 

@@ -29,10 +29,10 @@ from credit.lists.tables import (
 from credit.lists.views import list_commendations
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties
+from credit.rating.tables import red_list, risk_class_history, risk_classes
 from credit.repair.tables import repair_applications
 from credit.repair.views import list_repair_applications
 from credit.rules import Rules
-from credit.tables import red_list, risk_class_history, risk_classes
 from kernel.rulebook import RISK_CLASSES
 from supervision.directory.views import annual_reports, entities
 from supervision.tasks.views import task_results

@@ -14,8 +14,8 @@ from credit.lists.tables import (
     abnormal_listings,
     serious_listings,
 )
+from credit.rating.tables import red_list
 from credit.record import views as file_views
-from credit.tables import red_list
 from opencheck.scheduler import run_jobs
 from supervision.directory.tables import entities
 from supervision.tasks.task import InspectionTask

@@ -1,4 +1,5 @@
-"""Read-model tables of the credit context (owned by alembic, written only by projections)."""
+"""Read-model tables of the jobs' derived facts: the red list's periods, the A–D classes and
+their history (owned by alembic, written only by RedListBoard and RiskClassBoard)."""
 
 from __future__ import annotations
 
