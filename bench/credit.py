@@ -34,22 +34,21 @@ import sqlalchemy as sa
 
 from bench.common import Timer, fresh_platform, pg_reachable, report
 from credit.commitments.commitment import Commitment, CommitmentData
+from credit.commitments.tables import commitments
 from credit.jobs import reclassify
 from credit.lists.abnormal import AbnormalListing
-from credit.penalties.case import Decision, PenaltyCase
-from credit.rating.facts import load_facts
-from credit.rating.scoring import classify, report_years
-from credit.rules import DEFAULT_RULES
-from credit.tables import (
+from credit.lists.tables import (
     abnormal_grounds,
     abnormal_listings,
     commendations,
-    commitments,
-    penalties,
-    risk_class_history,
-    risk_classes,
     serious_listings,
 )
+from credit.penalties.case import Decision, PenaltyCase
+from credit.penalties.tables import penalties
+from credit.rating.facts import load_facts
+from credit.rating.scoring import classify, report_years
+from credit.rating.tables import risk_class_history, risk_classes
+from credit.rules import DEFAULT_RULES
 from kernel.db import projection_tracking
 from supervision.directory.tables import annual_reports, entities, entity_pool
 from supervision.plans.pool import epoch_day

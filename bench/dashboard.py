@@ -29,14 +29,10 @@ import numpy as np
 import sqlalchemy as sa
 
 from bench.common import fresh_platform
-from credit.tables import (
-    abnormal_listings,
-    commitments,
-    penalties,
-    red_list,
-    risk_classes,
-    serious_listings,
-)
+from credit.commitments.tables import commitments
+from credit.lists.tables import abnormal_listings, serious_listings
+from credit.penalties.tables import penalties
+from credit.rating.tables import red_list, risk_classes
 from dashboard import grids
 from dashboard.pages.overview import body
 from dashboard.queries import Filters

@@ -1,50 +1,27 @@
-"""The credit application: penalties, commitments, serious list, repair (load, command, save)."""
+"""The credit application: each sub-domain's use cases (`credit/*/use_cases.py`, load, command,
+save) composed over shared plumbing, and CreditLookups, the port to the read models."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from credit.commitments.commitment import (
-    Commitment,
-    CommitmentData,
-    CommitmentLedger,
-    ledger_id,
-    why_commitment_refused,
+from credit.commitments.use_cases import CommitmentUseCases
+from credit.lists.use_cases import (
+    AbnormalListUseCases,
+    CommendationUseCases,
+    SeriousListUseCases,
 )
-from credit.common import document_number, one_of
-from credit.lists.commendations import Commendation, CommendationData, commendation_id
-from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
-from credit.lists.use_cases import AbnormalListUseCases
-from credit.penalties.case import (
-    Decision,
-    DecisionNumber,
-    PenaltyCase,
-    decision_number_id,
-    penalty_case_id,
-)
+from credit.penalties.use_cases import PenaltyUseCases
 from credit.rating.use_cases import EvaluationUseCases
-from credit.repair.case import (
-    RECORD_KINDS,
-    PublishedResult,
-    RepairCase,
-    RepairTarget,
-    repair_id,
-)
+from credit.repair.case import PublishedResult
+from credit.repair.use_cases import RepairUseCases
 from credit.rules import DEFAULT_RULES, Rules
-from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.errors import Conflict, NotFound
 from kernel.eventstore import OpenCheckApplication
-from kernel.uscc import checked_uscc
-from kernel.workdays import add_months
-
-log = logging.getLogger(__name__)
-FULFILMENTS = {"fine_paid": "缴纳罚款 fine paid", "obligations_fulfilled": "履行完毕 fulfilled"}
 
 
 class CreditLookups(Protocol):
@@ -59,7 +36,9 @@ class CreditLookups(Protocol):
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
 
-class CreditApplication(AbnormalListUseCases, EvaluationUseCases, OpenCheckApplication):
+class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
+                        SeriousListUseCases, AbnormalListUseCases, RepairUseCases,
+                        EvaluationUseCases, OpenCheckApplication):
     """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"
@@ -82,257 +61,3 @@ class CreditApplication(AbnormalListUseCases, EvaluationUseCases, OpenCheckAppli
         # Credit reads the supervision directory's read model, never its aggregates.
         if self.lookups is not None and not self.lookups.entity_exists(uscc):
             raise NotFound(f"no market entity with code {uscc}", field="uscc")
-
-    # -- penalties (SAMR Order 45) ----------------------------------------------------------
-    def open_penalty(self, uscc: str, department: str, opened_on: date, today: date,
-                     inspection_task_id: str | None = None, notes: str = "") -> UUID:
-        """立案 Open a case; from an inspection task the id is fixed, so reopening conflicts."""
-        uscc, task = checked_uscc(uscc), (inspection_task_id or "").strip()
-        self._require_entity(uscc)
-        case = PenaltyCase.open(penalty_case_id(uscc, task) if task else uuid4(), uscc,
-                                department, opened_on, task, notes, today)
-        self._save(case, conflict=f"a penalty case for {uscc} from inspection task {task} exists")
-        return case.id
-
-    def decide_penalty(self, case_id: UUID, decision: Decision, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        case.decide(decision, self.rules.publicity, today)
-        number = case.decision.decision_no
-        holder = self.find(DecisionNumber, decision_number_id(number))
-        if holder is not None and holder.case_id != case.id:
-            raise Conflict(f"decision number {number} is already used by case {holder.case_id}",
-                           field="decision_no")
-        pending = [DecisionNumber.reserve(number, case.id)] if case.holds_new_number else []
-        self._save(case, *pending, conflict=f"decision number {number} was taken meanwhile")
-
-    def publish_penalty(self, case_id: UUID, published_on: date, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        case.publish(published_on, self.rules.publicity, today)
-        self._save(case)
-
-    def revoke_penalty(self, case_id: UUID, ground: str, effective_on: date, reason: str,
-                       today: date, withdrawn_on: date | None = None) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        case.revoke(ground, effective_on, reason, withdrawn_on, self.rules.publicity, today)
-        self._save(case)
-
-    def record_penalty_fulfilment(self, case_id: UUID, kind: str, on: date, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
-        if one_of(kind, FULFILMENTS, "kind") == "fine_paid":
-            case.pay_fine(on, today)
-        else:
-            case.fulfil(on, today)
-        self._save(case)
-
-    # -- commendations (诚信典型, the red list's positive record) -----------------------------
-    def grant_commendation(self, data: CommendationData, today: date) -> UUID:
-        """Record a department's commendation of a registered entity; one per document number."""
-        data = data.validated(self.rules.red_list.commendation_valid_years, today)
-        self._require_entity(data.uscc)
-        listing = self.find(SeriousListing, serious_listing_id(data.uscc))
-        if listing is not None and listing.is_listed(data.granted_on):
-            # joint punishment (国发〔2016〕33号): no honours while on the serious list
-            raise Conflict(f"entity {data.uscc} is on the serious dishonest list on "
-                           f"{data.granted_on} and may not be commended", field="uscc")
-        commendation = Commendation.grant(data)
-        self._save(commendation, conflict=f"commendation {data.document_no} is already recorded")
-        return commendation.id
-
-    def revoke_commendation(self, document_no: str, revoked_on: date, reason: str,
-                            today: date) -> UUID:
-        number = document_number(document_no, "document_no")
-        commendation = self.find(Commendation, commendation_id(number))
-        if commendation is None:
-            raise NotFound(f"no commendation {number}", field="document_no")
-        commendation.revoke(revoked_on, reason, today)
-        self._save(commendation)
-        return commendation.id
-
-    # -- notification–commitment (国办发〔2020〕42号) ----------------------------------------
-    def accept_commitment(self, data: CommitmentData, today: date) -> UUID:
-        """Check the applicant's credit first; a refusal records nothing (409 with the reason)."""
-        data = data.validated(today)
-        self._require_entity(data.uscc)
-        listing = self.find(SeriousListing, serious_listing_id(data.uscc))
-        ledger = self.find(CommitmentLedger, ledger_id(data.uscc))
-        # A back-dated commitment must not slip past a listing: the day it was made and today.
-        reason = (why_commitment_refused(listing, ledger, data.committed_on)
-                  or why_commitment_refused(listing, ledger, today))
-        if reason:
-            log.info("commitment of %s for %s refused: %s", data.uscc, data.permit_type, reason)
-            raise Conflict(reason, field="uscc")
-        commitment = Commitment.accept(data, self.rules)
-        self._save(commitment, conflict=f"{data.uscc} already committed for {data.permit_type} "
-                                        f"on {data.committed_on}")
-        return commitment.id
-
-    def verify_commitment(self, commitment_id: UUID, outcome: str, verified_on: date,
-                          method: str, note: str, today: date) -> None:
-        """核查 A false commitment also enters the entity's ledger, in the same write."""
-        commitment = self.get_existing(Commitment, commitment_id, "commitment")
-        commitment.verify(outcome, verified_on, method, note, today)
-        pending: list[Aggregate] = [commitment]
-        if commitment.status == "false":
-            ledger = (self.find(CommitmentLedger, ledger_id(commitment.uscc))
-                      or CommitmentLedger.open(commitment.uscc))
-            ledger.record_false(commitment.id, verified_on)
-            pending.append(ledger)
-        self._save(*pending)
-
-    def mark_overdue_commitments(self, today: date) -> int:
-        """Flag commitments unverified past their window; idempotent (for the daily job)."""
-        marked = 0
-        for cid in self.lookups.commitments_unverified_by(today) if self.lookups else []:
-            commitment = self.find(Commitment, cid)
-            if commitment is not None and commitment.mark_overdue(today):
-                try:
-                    self.save(commitment)
-                    marked += 1
-                except IntegrityError:
-                    pass  # verified or flagged by someone else meanwhile: nothing to do
-        return marked
-
-    # -- serious dishonest list (SAMR Order 44) --------------------------------------------
-    def _listing(self, uscc: str) -> SeriousListing:
-        uscc = checked_uscc(uscc)
-        listing = self.find(SeriousListing, serious_listing_id(uscc))
-        if listing is None:
-            raise NotFound(f"no serious-list procedure for {uscc}", field="uscc")
-        return listing
-
-    def give_listing_notice(self, uscc: str, notice: ListingNotice, today: date) -> None:
-        uscc = checked_uscc(uscc)
-        self._require_entity(uscc)
-        if notice.penalty_case_id is not None:
-            self.get_existing(PenaltyCase, notice.penalty_case_id, "penalty case",
-                      "penalty_case_id").check_listing_ground(uscc)
-        listing = (self.find(SeriousListing, serious_listing_id(uscc))
-                   or SeriousListing.open(uscc))
-        listing.give_notice(notice, today)
-        self._save(listing)
-
-    def record_listing_statement(self, uscc: str, received_on: date, statement: str,
-                                 hearing_requested: bool, today: date) -> None:
-        listing = self._listing(uscc)
-        listing.record_statement(received_on, statement, hearing_requested, today)
-        self._save(listing)
-
-    def decide_listing(self, uscc: str, listed: bool, decision_no: str, decided_on: date,
-                       reason: str, today: date) -> None:
-        listing = self._listing(uscc)
-        listing.decide(listed, decision_no, decided_on, reason, self.rules, today)
-        # SAMR Order 44: listed for 3 years on the abnormal list → moved to the serious list
-        moved = self.remove_escalated(listing.uscc, decided_on, today) \
-            if listed and listing.ground == "abnormal_three_years" else []
-        self._save(listing, *moved)
-
-    def remove_from_serious_list(self, uscc: str, removed_on: date, reason: str,
-                                 today: date) -> None:
-        if reason == "repaired":
-            raise InvalidInput("early removal goes through credit repair (POST /repairs)",
-                               field="reason")
-        listing = self._listing(uscc)
-        listing.remove(removed_on, reason, today)
-        self._save(listing)
-
-    def expire_serious_listings(self, today: date) -> int:
-        """Remove listings whose period has run out, as of their expiry date; idempotent."""
-        removed = 0
-        for uscc in self.lookups.listings_expired_by(today) if self.lookups else []:
-            listing = self.find(SeriousListing, serious_listing_id(uscc))
-            if listing is None or listing.status != "listed" or listing.is_listed(today):
-                continue
-            listing.remove(listing.auto_removal_on, "expired", today)
-            try:
-                self.save(listing)
-                removed += 1
-            except IntegrityError:
-                pass
-        return removed
-
-    # -- credit repair (SAMR Order 107) ----------------------------------------------------
-    def _repair_target(self, record_kind: str, record_id: str, on: date) -> RepairTarget:
-        one_of(record_kind, RECORD_KINDS, "record_kind")
-        if record_kind == "inspection_result":
-            return self._result_repair_target(record_id)
-        if record_kind == "serious_listing":
-            return self._listing(checked_uscc(record_id, "record_id")).repair_target(self.rules, on)
-        if record_kind == "abnormal_listing":
-            uscc = checked_uscc(record_id, "record_id")
-            found = self.abnormal_listing(uscc)
-            if found is None:
-                raise NotFound(f"{uscc} was never on the abnormal operation list",
-                               field="record_id")
-            return found.repair_target(on)
-        try:
-            rid = UUID(record_id)
-        except ValueError:
-            raise InvalidInput("record_id must be the penalty case's or commitment's id",
-                               field="record_id") from None
-        if record_kind == "penalty":
-            return self.get_existing(PenaltyCase, rid, "penalty case", "record_id").repair_target(
-                self.rules, on)
-        return self.get_existing(Commitment, rid, "commitment", "record_id").repair_target(self.rules)
-
-    def _result_repair_target(self, record_id: str) -> RepairTarget:
-        """A negative result, keyed TASK_ID:DEPARTMENT, repairable from its publication on."""
-        task, _, department = record_id.partition(":")
-        try:
-            task_id = UUID(task)
-        except ValueError:
-            task_id = None
-        if task_id is None or not department:
-            raise InvalidInput("a spot-check result's record_id is TASK_ID:DEPARTMENT",
-                               field="record_id")
-        found = self.lookups.published_result(task_id, department) if self.lookups else None
-        if found is None:
-            raise NotFound(f"no published {department} result on task {task_id}",
-                           field="record_id")
-        if not found.problem_found:
-            raise Conflict("only a negative spot-check result needs credit repair",
-                           field="record_id")
-        if found.withdrawn_on is not None:
-            raise Conflict(f"the result left the public record on {found.withdrawn_on}",
-                           field="record_id")
-        months = self.rules.repair.negative_result_min_wait_months
-        return RepairTarget("inspection_result", f"{task_id.hex}:{department}", found.uscc, False,
-                            add_months(found.published_on, months),
-                            f"SAMR Order 107: {months} months after publication")
-
-    def apply_for_repair(self, record_kind: str, record_id: str, applied_on: date, pledge: str,
-                         evidence: Sequence[str], today: date) -> UUID:
-        """信用修复申请 For a list entry (serious, abnormal) the record id is the entity's USCC."""
-        target = self._repair_target(record_kind, record_id, applied_on)
-        case = (self.find(RepairCase, repair_id(target.record_kind, target.record_key))
-                or RepairCase.open(target))
-        case.apply(target, applied_on, pledge, list(evidence), today)
-        self._save(case)
-        return case.id
-
-    def decide_repair(self, repair_case_id: UUID, approve: bool, decided_on: date,
-                      decided_by: str, reason: str, today: date) -> None:
-        """Approval takes the record off the public record in the same write."""
-        case = self.get_existing(RepairCase, repair_case_id, "repair application")
-        case.decide(approve, decided_on, decided_by, reason, today)
-        self._save(case, *(self._repaired_records(case, decided_on, today) if approve else []))
-
-    def _repaired_records(self, case: RepairCase, on: date, today: date) -> list[Aggregate]:
-        if case.record_kind == "serious_listing":
-            listing = self._listing(case.uscc)
-            if listing.repair_key() != case.record_key:
-                raise Conflict("the listing this application concerns has already ended")
-            listing.remove(on, "repaired", today)
-            return [listing]
-        if case.record_kind == "abnormal_listing":
-            abnormal = self.abnormal_listing(case.uscc)
-            if abnormal is None or abnormal.repair_key() != case.record_key:
-                raise Conflict("the listing this application concerns has already ended")
-            abnormal.remove(on, "repaired", today)
-            return [abnormal]
-        if case.record_kind == "false_commitment":
-            ledger = self.get_existing(CommitmentLedger, ledger_id(case.uscc), "commitment ledger of")
-            ledger.record_repaired(UUID(case.record_key), on)
-            return [ledger]
-        # a repaired penalty only leaves public view (the projections see Approved); a repaired
-        # spot-check result is withdrawn by supervision (opencheck.reactions)
-        return []

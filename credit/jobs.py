@@ -19,8 +19,8 @@ from credit.lists.use_cases import RETRY_LATER
 from credit.rating.evaluations import ClassChanges
 from credit.rating.facts import entity_scopes, load_facts
 from credit.rating.scoring import changed_classes, classify, report_years
+from credit.rating.tables import risk_class_history, risk_classes
 from credit.rules import RISK_INDICATORS
-from credit.tables import risk_class_history, risk_classes
 from kernel.rulebook import RISK_CLASSES
 
 RUNNERS = ("supervision", "credit_on_supervision", "credit")

@@ -15,11 +15,8 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from credit.schemas import (
-    CommendationCreate,
-    CommendationRevocationCreate,
-    RepairDecisionCreate,
-)
+from credit.lists.schemas import CommendationCreate, CommendationRevocationCreate
+from credit.repair.schemas import RepairDecisionCreate
 from kernel.clock import today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User

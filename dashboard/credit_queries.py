@@ -14,7 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from credit.views import abnormal_listings, commitments, penalties, serious_listings
+from credit.commitments.views import commitments
+from credit.lists.views import abnormal_listings, serious_listings
+from credit.penalties.views import penalties
 from dashboard.filters import Filters, by_uscc, pool_scope
 from dashboard.tables import red_list_counts
 from dashboard.tables import risk_class_counts as risk_class_counts_table

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from credit import views as credit_views
+from credit.penalties import views as penalty_views
 from credit.record import views as file_views
 from credit.rules import Rules
 from dashboard.tables import entity_status_history
@@ -72,6 +72,6 @@ def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> di
         "status_on": status_on(conn, record, as_of),
         "lists_on": file_views.lists_on(conn, uscc, as_of),
         "risk": file_views.risk_of(conn, record["entity_no"], rules, as_of),
-        "penalties_in_publicity": len(credit_views.public_penalties(conn, uscc, as_of)),
+        "penalties_in_publicity": len(penalty_views.public_penalties(conn, uscc, as_of)),
         "timeline": [{"date": d.isoformat(), "kind": k, "detail": t} for d, k, t in shown],
     }

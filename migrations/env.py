@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from alembic import context
 
-import credit.tables  # noqa: F401  (register tables on the metadata)
+import credit.commitments.tables  # noqa: F401  (register tables on the metadata)
+import credit.lists.tables  # noqa: F401
+import credit.penalties.tables  # noqa: F401
+import credit.rating.tables  # noqa: F401
+import credit.repair.tables  # noqa: F401
 import dashboard.tables  # noqa: F401
 import kernel.http.idempotency  # noqa: F401
 import supervision.directory.tables  # noqa: F401

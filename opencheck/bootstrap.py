@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from credit.application import CreditApplication
 from credit.lists.projections import credit_projections_of_supervision
+from credit.lookups import SqlLookups
 from credit.projections import credit_projections
 from credit.rating.scoring import StoredRiskClasses
 from credit.rules import Rules, load_rules
-from credit.views import SqlLookups
 from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
 from kernel.db import create_engine

@@ -1,6 +1,7 @@
-"""Projections of the abnormal list: credit's own log, and the supervision log read by credit.
+"""Projections of the lists: credit's own log, and the supervision log read by credit.
 
-`AbnormalListBoard` follows the credit log (listing cycles and their grounds). `GroundSources`
+`AbnormalListBoard` follows the credit log (listing cycles and their grounds), as do
+`SeriousListBoard` and `CommendationBoard`. `GroundSources`
 is credit's projection of the *supervision* log (run by its own runner, see opencheck.bootstrap):
 it turns inspection results and directory changes into abnormal-list grounds and cures in
 credit's words, so the credit context decides on its own read model, never on supervision's
@@ -17,7 +18,16 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from credit.lists.abnormal import AbnormalListing
-from credit.tables import abnormal_ground_sources, abnormal_grounds, abnormal_listings
+from credit.lists.commendations import Commendation
+from credit.lists.serious import SeriousListing
+from credit.lists.tables import (
+    abnormal_ground_sources,
+    abnormal_grounds,
+    abnormal_listings,
+    commendations,
+    serious_listings,
+)
+from credit.read_models import keyed_update, stamp
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.entities import MarketEntity, entity_id
 from supervision.rules import FollowUp
@@ -31,25 +41,18 @@ def recorded_on(e: Any) -> date:
     return e.timestamp.astimezone(CHINA).date()
 
 
-def _update(table: sa.Table, keys: tuple[str, ...], *columns: str) -> Any:
-    return (table.update().where(*[table.c[k] == sa.bindparam(f"b_{k}") for k in keys])
-            .values({n: sa.bindparam(n) for n in columns}))
-
-
 _LISTING_KEY = ("listing_id", "cycle")
 _INSERT_LISTING = abnormal_listings.insert()
 _INSERT_GROUND = abnormal_grounds.insert()
-_LISTED = _update(abnormal_listings, _LISTING_KEY, "status", "listed_on", "grounds",
-                  "legal_basis", "escalation_on", "listed_recorded_on", "version",
-                  "updated_position")
-_GROUND_CURED = _update(abnormal_grounds, ("listing_id", "ground_key"), "status", "cured_on",
-                        "cure")
-_CLEARED = _update(abnormal_listings, _LISTING_KEY, "status", "removed_on",
-                   "removed_recorded_on", "version", "updated_position")
-_ESCALATION = _update(abnormal_listings, _LISTING_KEY, "escalation_noticed_on", "version",
-                      "updated_position")
-_REMOVED = _update(abnormal_listings, _LISTING_KEY, "status", "removed_on", "removal_reason",
-                   "removed_recorded_on", "version", "updated_position")
+_LISTED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "listed_on", "grounds",
+                       "legal_basis", "escalation_on", "listed_recorded_on")
+_GROUND_CURED = keyed_update(abnormal_grounds, ("listing_id", "ground_key"), "status", "cured_on",
+                             "cure", versioned=False)
+_CLEARED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "removed_on",
+                        "removed_recorded_on")
+_ESCALATION = keyed_update(abnormal_listings, _LISTING_KEY, "escalation_noticed_on")
+_REMOVED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "removed_on", "removal_reason",
+                        "removed_recorded_on")
 _CLOSE_GROUND = (abnormal_grounds.update()
                  .where(abnormal_grounds.c.listing_id == sa.bindparam("b_listing_id"),
                         abnormal_grounds.c.ground_key == sa.bindparam("b_ground_key"))
@@ -110,6 +113,85 @@ class AbnormalListBoard(Projection):
                                 "removed_recorded_on": recorded_on(e)})
         for key in e.closed_grounds:
             unit.execute(_CLOSE_GROUND, {"b_listing_id": e.originator_id.hex, "b_ground_key": key})
+
+
+_INSERT_SERIOUS = serious_listings.insert()
+_SERIOUS_STATEMENT = keyed_update(serious_listings, _LISTING_KEY, "statement_on", "statement",
+                                  "hearing_requested")
+_SERIOUS_DECIDED = keyed_update(serious_listings, _LISTING_KEY, "status", "decision_no",
+                                "decided_on", "legal_basis", "listed_on", "auto_removal_on",
+                                "repair_possible_on")
+_SERIOUS_REMOVED = keyed_update(serious_listings, _LISTING_KEY, "status", "removed_on",
+                                "removal_reason")
+
+
+class SeriousListBoard(Projection):
+    """严重违法失信名单 Listing procedures per entity: noticed, listed, not listed, removed."""
+
+    name = "credit_serious_list"
+    tables = (serious_listings,)
+
+    @staticmethod
+    def _key(e: Any) -> dict[str, Any]:
+        return {"b_listing_id": e.originator_id.hex, "b_cycle": e.cycle}
+
+    @handles(SeriousListing.NoticeGiven)
+    def noticed(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_SERIOUS, {
+            "listing_id": e.originator_id.hex, "cycle": e.cycle, "uscc": e.uscc,
+            "status": "noticed", "notice_no": e.notice_no, "noticed_on": e.noticed_on,
+            "ground": e.ground, "facts": e.facts,
+            "penalty_case_id": e.penalty_case_id.hex if e.penalty_case_id else None,
+            "hearing_requested": False, **stamp(e, position)})
+
+    @handles(SeriousListing.StatementRecorded)
+    def statement(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_SERIOUS_STATEMENT, {
+            **self._key(e), "statement_on": e.received_on, "statement": e.statement,
+            "hearing_requested": e.hearing_requested, **stamp(e, position)})
+
+    @handles(SeriousListing.Listed, SeriousListing.NotListed)
+    def decided(self, e: Any, position: int, unit: Unit) -> None:
+        listed = isinstance(e, SeriousListing.Listed)
+        unit.execute(_SERIOUS_DECIDED, {
+            **self._key(e), "status": "listed" if listed else "not_listed",
+            "decision_no": e.decision_no, "decided_on": e.listed_on if listed else e.decided_on,
+            "legal_basis": e.legal_basis if listed else None,
+            "listed_on": e.listed_on if listed else None,
+            "auto_removal_on": e.auto_removal_on if listed else None,
+            "repair_possible_on": e.repair_possible_on if listed else None,
+            **stamp(e, position)})
+
+    @handles(SeriousListing.Removed)
+    def removed(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_SERIOUS_REMOVED, {**self._key(e), "status": "removed",
+                                        "removed_on": e.removed_on, "removal_reason": e.reason,
+                                        **stamp(e, position)})
+
+
+_INSERT_COMMENDATION = commendations.insert()
+_COMMENDATION_REVOKED = keyed_update(commendations, ("commendation_id",), "revoked_on",
+                                     "revocation_reason")
+
+
+class CommendationBoard(Projection):
+    """诚信典型 Commendations in force, expired and revoked (the red list's positive record)."""
+
+    name = "credit_commendations"
+    tables = (commendations,)
+
+    @handles(Commendation.Granted)
+    def granted(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_INSERT_COMMENDATION, {
+            "commendation_id": e.originator_id.hex, "document_no": e.document_no,
+            "uscc": e.uscc, "title": e.title, "department": e.department, "basis": e.basis,
+            "granted_on": e.granted_on, "valid_until": e.valid_until, **stamp(e, position)})
+
+    @handles(Commendation.Revoked)
+    def revoked(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_COMMENDATION_REVOKED, {
+            "b_commendation_id": e.originator_id.hex, "revoked_on": e.revoked_on,
+            "revocation_reason": e.reason, **stamp(e, position)})
 
 
 _INSERT_SOURCE = abnormal_ground_sources.insert()

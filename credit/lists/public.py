@@ -17,7 +17,8 @@ from credit.lists.abnormal import GROUNDS
 from credit.lists.red_list import RED_LIST_BASIS, RED_LIST_LABEL, RED_LIST_REASON
 from credit.lists.serious import GROUNDS as SERIOUS_GROUNDS
 from credit.lists.serious import ORDER_44
-from credit.tables import abnormal_listings, red_list, serious_listings
+from credit.lists.tables import abnormal_listings, serious_listings
+from credit.rating.tables import red_list
 from kernel.labels import LISTS, MARKED_ABNORMAL
 from supervision.directory.views import entities
 

@@ -17,6 +17,13 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from credit.lists.tables import (
+    abnormal_ground_sources,
+    abnormal_grounds,
+    abnormal_listings,
+    job_marks,
+    serious_listings,
+)
 from credit.lists.use_cases import (
     ESCALATION,
     EntityWork,
@@ -24,13 +31,6 @@ from credit.lists.use_cases import (
     escalation_decision_day,
 )
 from credit.rules import Rules
-from credit.tables import (
-    abnormal_ground_sources,
-    abnormal_grounds,
-    abnormal_listings,
-    job_marks,
-    serious_listings,
-)
 from supervision.directory.views import annual_reports, entities
 from supervision.tasks.views import tasks
 

@@ -17,11 +17,12 @@ from datetime import date
 import numpy as np
 import sqlalchemy as sa
 
+from credit.lists.tables import commendations
 from credit.rating.evaluations import RedListChanges
 from credit.rating.facts import CreditFacts, among_nos, day_number, fetch_ints
 from credit.rating.scoring import _held
+from credit.rating.tables import red_list
 from credit.rules import RedListRules
-from credit.tables import commendations, red_list
 from kernel.labels import LISTS
 from kernel.workdays import add_years
 from supervision.directory.views import entities, entity_pool

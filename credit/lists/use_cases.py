@@ -1,4 +1,5 @@
-"""Use cases of the abnormal list and its escalation (a mixin of CreditApplication).
+"""Use cases of the lists (mixins of CreditApplication): the abnormal list and its escalation,
+commendations, the serious dishonest list.
 
 The daily job finds what changed in the read models (grounds arising and cured, deadlines due)
 and hands it over per entity; `run_abnormal_list` applies it in date order, lists what is due,
@@ -15,12 +16,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from credit.common import document_number
 from credit.lists.abnormal import GROUNDS, AbnormalListing, abnormal_listing_id
+from credit.lists.commendations import Commendation, CommendationData, commendation_id
 from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
+from credit.penalties.case import PenaltyCase
+from kernel.errors import Conflict, InvalidInput, NotFound
+from kernel.uscc import checked_uscc
 from kernel.workdays import add_workdays
 
 log = logging.getLogger(__name__)
@@ -163,3 +170,108 @@ class AbnormalListUseCases:
 def _tally(groups: Iterable[Sequence[Aggregate]]) -> Counter:
     """Events about to be recorded, by name (e.g. AbnormalListing.Listed)."""
     return Counter(type(e).__qualname__ for g in groups for a in g for e in a.pending_events)
+
+
+class CommendationUseCases:
+    """Commendations (诚信典型, the red list's positive record); mixed into CreditApplication (which
+    provides rules, find, _save and _require_entity)."""
+
+    rules: Any
+    find: Any
+    _save: Any
+    _require_entity: Any
+
+    def grant_commendation(self, data: CommendationData, today: date) -> UUID:
+        """Record a department's commendation of a registered entity; one per document number."""
+        data = data.validated(self.rules.red_list.commendation_valid_years, today)
+        self._require_entity(data.uscc)
+        listing = self.find(SeriousListing, serious_listing_id(data.uscc))
+        if listing is not None and listing.is_listed(data.granted_on):
+            # joint punishment (国发〔2016〕33号): no honours while on the serious list
+            raise Conflict(f"entity {data.uscc} is on the serious dishonest list on "
+                           f"{data.granted_on} and may not be commended", field="uscc")
+        commendation = Commendation.grant(data)
+        self._save(commendation, conflict=f"commendation {data.document_no} is already recorded")
+        return commendation.id
+
+    def revoke_commendation(self, document_no: str, revoked_on: date, reason: str,
+                            today: date) -> UUID:
+        number = document_number(document_no, "document_no")
+        commendation = self.find(Commendation, commendation_id(number))
+        if commendation is None:
+            raise NotFound(f"no commendation {number}", field="document_no")
+        commendation.revoke(revoked_on, reason, today)
+        self._save(commendation)
+        return commendation.id
+
+
+class SeriousListUseCases:
+    """严重违法失信名单 The serious dishonest list, SAMR Order 44; mixed into CreditApplication (which
+    provides rules, lookups, find, get_existing, save, _save, _require_entity and, from
+    AbnormalListUseCases, remove_escalated)."""
+
+    rules: Any
+    lookups: Any
+    find: Any
+    get_existing: Any
+    save: Any
+    _save: Any
+    _require_entity: Any
+    remove_escalated: Any
+
+    def _listing(self, uscc: str) -> SeriousListing:
+        uscc = checked_uscc(uscc)
+        listing = self.find(SeriousListing, serious_listing_id(uscc))
+        if listing is None:
+            raise NotFound(f"no serious-list procedure for {uscc}", field="uscc")
+        return listing
+
+    def give_listing_notice(self, uscc: str, notice: ListingNotice, today: date) -> None:
+        uscc = checked_uscc(uscc)
+        self._require_entity(uscc)
+        if notice.penalty_case_id is not None:
+            self.get_existing(PenaltyCase, notice.penalty_case_id, "penalty case",
+                      "penalty_case_id").check_listing_ground(uscc)
+        listing = (self.find(SeriousListing, serious_listing_id(uscc))
+                   or SeriousListing.open(uscc))
+        listing.give_notice(notice, today)
+        self._save(listing)
+
+    def record_listing_statement(self, uscc: str, received_on: date, statement: str,
+                                 hearing_requested: bool, today: date) -> None:
+        listing = self._listing(uscc)
+        listing.record_statement(received_on, statement, hearing_requested, today)
+        self._save(listing)
+
+    def decide_listing(self, uscc: str, listed: bool, decision_no: str, decided_on: date,
+                       reason: str, today: date) -> None:
+        listing = self._listing(uscc)
+        listing.decide(listed, decision_no, decided_on, reason, self.rules, today)
+        # SAMR Order 44: listed for 3 years on the abnormal list → moved to the serious list
+        moved = self.remove_escalated(listing.uscc, decided_on, today) \
+            if listed and listing.ground == "abnormal_three_years" else []
+        self._save(listing, *moved)
+
+    def remove_from_serious_list(self, uscc: str, removed_on: date, reason: str,
+                                 today: date) -> None:
+        if reason == "repaired":
+            raise InvalidInput("early removal goes through credit repair (POST /repairs)",
+                               field="reason")
+        listing = self._listing(uscc)
+        listing.remove(removed_on, reason, today)
+        self._save(listing)
+
+    def expire_serious_listings(self, today: date) -> int:
+        """Remove listings whose period has run out, as of their expiry date; idempotent."""
+        removed = 0
+        for uscc in self.lookups.listings_expired_by(today) if self.lookups else []:
+            listing = self.find(SeriousListing, serious_listing_id(uscc))
+            if listing is None or listing.status != "listed" or listing.is_listed(today):
+                continue
+            listing.remove(listing.auto_removal_on, "expired", today)
+            try:
+                self.save(listing)
+                removed += 1
+            except IntegrityError:
+                pass
+        return removed

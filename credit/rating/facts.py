@@ -21,15 +21,11 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from credit.commitments.tables import commitments
+from credit.lists.tables import abnormal_listings, commendations, serious_listings
 from credit.penalties.case import PENALTY_KINDS
+from credit.penalties.tables import penalties
 from credit.rules import Rules
-from credit.tables import (
-    abnormal_listings,
-    commendations,
-    commitments,
-    penalties,
-    serious_listings,
-)
 from kernel.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
 from supervision.directory.views import annual_reports, entities, entity_pool
 from supervision.plans.pool import epoch_day

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from credit.rating.evaluations import ClassificationRun, RedListDay
 from credit.rating.scoring import reason_texts
-from credit.tables import red_list, risk_class_history, risk_classes
+from credit.rating.tables import red_list, risk_class_history, risk_classes
 from kernel.projections import Projection, Unit, handles
 
 _r = red_list.c

@@ -18,8 +18,8 @@ import numpy as np
 import sqlalchemy as sa
 
 from credit.rating.facts import CreditFacts, day_number, fetch_ints
+from credit.rating.tables import risk_classes
 from credit.rules import RISK_INDICATORS, AbnormalListRules, RiskScoringRules
-from credit.tables import risk_classes
 from kernel.rulebook import RISK_CLASSES
 from kernel.workdays import add_years
 

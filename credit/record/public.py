@@ -14,9 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from credit.commitments.tables import commitments
 from credit.lists.public import ENTRIES_OF, public_entry
-from credit.tables import commitments
-from credit.views import PUBLIC_PENALTIES_OF, public_penalty
+from credit.penalties.views import PUBLIC_PENALTIES_OF, public_penalty
 from kernel.db import OneTrip, projection_tracking
 from supervision.directory.views import PUBLIC_ENTITY
 from supervision.tasks.views import PUBLISHED_OF_ENTITY, published_inspection

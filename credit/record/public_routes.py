@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from credit.penalties.schemas import PenaltyPublic
 from credit.record.public import RECORD, public_record_of, record_params
-from credit.schemas import PenaltyPublic
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
 from kernel.http.api import ERRORS, Page, PageDep, ReadConn, json_bytes, run_trip

@@ -7,13 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from credit.schemas import (
-    CommendationRecord,
-    CommitmentRecord,
-    PenaltyRecord,
-    RepairRecord,
-    SeriousListingRecord,
-)
+from credit.commitments.schemas import CommitmentRecord
+from credit.lists.schemas import CommendationRecord, SeriousListingRecord
+from credit.penalties.schemas import PenaltyRecord
+from credit.repair.schemas import RepairRecord
 
 ListName = Literal["abnormal", "serious", "red"]
 

@@ -17,26 +17,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from credit.commitments.tables import commitments
+from credit.commitments.views import list_commitments
 from credit.lists.abnormal import GROUNDS
-from credit.rules import Rules
-from credit.tables import (
+from credit.lists.tables import (
     abnormal_grounds,
     abnormal_listings,
     commendations,
-    commitments,
-    penalties,
-    red_list,
-    repair_applications,
-    risk_class_history,
-    risk_classes,
     serious_listings,
 )
-from credit.views import (
-    list_commendations,
-    list_commitments,
-    list_penalties,
-    list_repair_applications,
-)
+from credit.lists.views import list_commendations
+from credit.penalties.tables import penalties
+from credit.penalties.views import list_penalties
+from credit.rating.tables import red_list, risk_class_history, risk_classes
+from credit.repair.tables import repair_applications
+from credit.repair.views import list_repair_applications
+from credit.rules import Rules
 from kernel.rulebook import RISK_CLASSES
 from supervision.directory.views import annual_reports, entities
 from supervision.tasks.views import task_results

@@ -8,7 +8,7 @@ from typing import Any
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
-from credit.views import list_commendations
+from credit.lists.views import list_commendations
 from dashboard import actions, entity_file
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty

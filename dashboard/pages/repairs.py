@@ -7,7 +7,7 @@ from typing import Any
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
-from credit.views import list_repair_applications
+from credit.repair.views import list_repair_applications
 from dashboard import actions
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty

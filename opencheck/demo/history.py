@@ -322,7 +322,7 @@ def _penalty_repairs(platform: Platform, rng: np.random.Generator, today: date,
                      progress: Progress) -> None:
     """信用修复 (SAMR Order 107): some fined entities pay, fulfil the decision and apply after
     the 3-month wait; most are approved, a few rejected, the latest still await a decision."""
-    from credit.tables import penalties
+    from credit.penalties.tables import penalties
     from kernel.workdays import add_months
 
     platform.settle("credit")

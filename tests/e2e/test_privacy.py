@@ -11,8 +11,8 @@ from uuid import UUID
 import pytest
 
 from credit.lists.public import entries_of
+from credit.penalties.views import public_penalties
 from credit.record.public import LISTS
-from credit.views import public_penalties
 from kernel.clock import today_in_china
 from supervision.tasks import views as task_views
 from supervision.tasks.views import published_inspections

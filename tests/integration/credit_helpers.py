@@ -8,14 +8,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 import sqlalchemy as sa
 
 from credit.lists.public import entries_of
-from credit.record import views as file_views
-from credit.tables import (
+from credit.lists.tables import (
     abnormal_ground_sources,
     abnormal_grounds,
     abnormal_listings,
-    red_list,
     serious_listings,
 )
+from credit.rating.tables import red_list
+from credit.record import views as file_views
 from opencheck.scheduler import run_jobs
 from supervision.directory.tables import entities
 from supervision.tasks.task import InspectionTask

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from credit.tables import risk_classes
+from credit.rating.tables import risk_classes
 from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
 from supervision.plans.plan import PlanScope, PlanTerms

@@ -70,8 +70,8 @@ class CreditListsScenario:
     def test_the_report_sweep_reads_only_entities_registered_since(self, platform, monkeypatch):
         import sqlalchemy as sa
 
+        from credit.lists.tables import job_marks
         from credit.lists.use_cases import RETRY_LATER
-        from credit.tables import job_marks
         from tests.integration.credit_helpers import entity_no
 
         def mark():

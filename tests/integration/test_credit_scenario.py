@@ -8,8 +8,14 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from credit import views
-from credit.tables import commitments, penalties, repair_applications, serious_listings
+from credit.commitments.tables import commitments
+from credit.commitments.views import commitment_record, list_commitments
+from credit.lists.tables import serious_listings
+from credit.lists.views import serious_listings_of
+from credit.penalties.tables import penalties
+from credit.penalties.views import list_penalties, penalty_record, public_penalties
+from credit.repair.tables import repair_applications
+from credit.repair.views import list_repair_applications, repair_application
 from kernel.errors import Conflict, InvalidInput, NotFound
 from tests.factories import commitment, decision, entity, listing_notice
 
@@ -53,16 +59,16 @@ class CreditScenario:
         credit.decide_penalty(case, decision(decided_on=date(2025, 9, 26)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            total, overdue = views.list_penalties(conn, today=date(2025, 10, 31),
-                                                  overdue_for_publication=True)
+            total, overdue = list_penalties(conn, today=date(2025, 10, 31),
+                                            overdue_for_publication=True)
             assert total == 1 and overdue[0]["publication_due_on"] == date(2025, 10, 30)
-            assert views.public_penalties(conn, entity(1).uscc, date(2025, 10, 31)) == []
+            assert public_penalties(conn, entity(1).uscc, date(2025, 10, 31)) == []
         credit.publish_penalty(case, date(2025, 10, 31), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.penalty_record(conn, case)
-            shown = views.public_penalties(conn, entity(1).uscc, date(2026, 1, 5))
-            ended = views.public_penalties(conn, entity(1).uscc, date(2028, 10, 31))
+            record = penalty_record(conn, case)
+            shown = public_penalties(conn, entity(1).uscc, date(2026, 1, 5))
+            ended = public_penalties(conn, entity(1).uscc, date(2028, 10, 31))
         assert record["published_late"] and record["publicity_ends_on"] == date(2028, 10, 31)
         assert record["fine_amount"] == Decimal("50000.00") and record["kinds"] == ["fine"]
         assert [p["decision_no"] for p in shown] == ["婺市监处罚〔2025〕1号"] and ended == []
@@ -72,8 +78,8 @@ class CreditScenario:
                               withdrawn_on=date(2026, 10, 12))
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.penalty_record(conn, case)
-            assert views.public_penalties(conn, entity(1).uscc, date(2026, 10, 12)) == []
+            record = penalty_record(conn, case)
+            assert public_penalties(conn, entity(1).uscc, date(2026, 10, 12)) == []
         assert record["withdrawal_due_on"] == date(2026, 10, 10) and record["withdrawn_late"]
         assert record["status"] == "revoked" and record["revocation_ground"] == "revoked"
 
@@ -131,7 +137,7 @@ class CreditScenario:
         credit.give_listing_notice(entity(1).uscc, listing_notice(penalty_case_id=heavy), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            (listing,) = views.serious_listings_of(conn, entity(1).uscc)
+            (listing,) = serious_listings_of(conn, entity(1).uscc)
         assert listing["penalty_case_id"] == heavy.hex and listing["status"] == "noticed"
 
     def test_blacklisted_entity_is_refused_then_accepted_after_repair(self, platform, credit):
@@ -151,9 +157,9 @@ class CreditScenario:
         credit.accept_commitment(commitment(1, committed_on=date(2026, 2, 2)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            (listing,) = views.serious_listings_of(conn, entity(1).uscc)
-            application = views.repair_application(conn, repair)
-            total, _ = views.list_commitments(conn, today=TODAY, uscc=entity(1).uscc)
+            (listing,) = serious_listings_of(conn, entity(1).uscc)
+            application = repair_application(conn, repair)
+            total, _ = list_commitments(conn, today=TODAY, uscc=entity(1).uscc)
         assert listing["status"] == "removed" and listing["removal_reason"] == "repaired"
         assert listing["auto_removal_on"] == date(2028, 1, 20)
         assert application["status"] == "approved" and application["evidence"][1] == "罚款缴纳凭证"
@@ -180,8 +186,8 @@ class CreditScenario:
         credit.accept_commitment(commitment(2, committed_on=date(2025, 7, 16)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.commitment_record(conn, first)
-            total, attempts = views.list_repair_applications(conn, uscc=entity(2).uscc)
+            record = commitment_record(conn, first)
+            total, attempts = list_repair_applications(conn, uscc=entity(2).uscc)
         assert record["status"] == "false" and record["decision_revoked"]
         assert record["repaired_on"] == date(2025, 7, 15)
         assert total == 2 and {a["status"] for a in attempts} == {"approved", "rejected"}
@@ -191,19 +197,19 @@ class CreditScenario:
         credit.accept_commitment(commitment(2, committed_on=date(2025, 11, 3)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            total, items = views.list_commitments(conn, today=date(2025, 11, 14), overdue=True)
+            total, items = list_commitments(conn, today=date(2025, 11, 14), overdue=True)
         assert total == 1 and items[0]["id"] == late.hex
         assert credit.mark_overdue_commitments(date(2025, 11, 14)) == 1
         platform.settle("credit")
         assert credit.mark_overdue_commitments(date(2025, 11, 14)) == 0
         with platform.engine.connect() as conn:
-            assert views.commitment_record(conn, late)["status"] == "overdue"
+            assert commitment_record(conn, late)["status"] == "overdue"
         credit.verify_commitment(late, "fulfilled", date(2025, 11, 20), "written", "", TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            record = views.commitment_record(conn, late)
-            total, _ = views.list_commitments(conn, today=date(2025, 11, 21),
-                                              awaiting_verification=True)
+            record = commitment_record(conn, late)
+            total, _ = list_commitments(conn, today=date(2025, 11, 21),
+                                        awaiting_verification=True)
         assert record["status"] == "fulfilled" and record["verified_late"] and total == 1
 
     def test_expired_listings_are_removed_once(self, platform, credit):
@@ -214,7 +220,7 @@ class CreditScenario:
         platform.settle("credit")
         assert credit.expire_serious_listings(date(2026, 1, 21)) == 0
         with platform.engine.connect() as conn:
-            (listing,) = views.serious_listings_of(conn, entity(3).uscc)
+            (listing,) = serious_listings_of(conn, entity(3).uscc)
         assert listing["removed_on"] == date(2026, 1, 20) and listing["removal_reason"] == "expired"
 
     def test_repaired_penalty_leaves_the_public_record_and_rebuild_equals_incremental(
@@ -231,9 +237,9 @@ class CreditScenario:
         credit.decide_repair(repair, True, date(2026, 1, 12), "supervisor", "", TODAY)
         platform.catch_up()
         with platform.engine.connect() as conn:
-            assert views.public_penalties(conn, entity(2).uscc, date(2026, 1, 11)) != []
-            assert views.public_penalties(conn, entity(2).uscc, date(2026, 1, 13)) == []
-            assert views.penalty_record(conn, case)["repaired_on"] == date(2026, 1, 12)
+            assert public_penalties(conn, entity(2).uscc, date(2026, 1, 11)) != []
+            assert public_penalties(conn, entity(2).uscc, date(2026, 1, 13)) == []
+            assert penalty_record(conn, case)["repaired_on"] == date(2026, 1, 12)
         self._list(credit, 1)
         credit.accept_commitment(commitment(3), TODAY)
         platform.catch_up()

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
-from credit.tables import red_list
+from credit.rating.tables import red_list
 from dashboard import credit_queries, entity_file, grids, queries
 from dashboard.filters import Filters
 from supervision.directory.tables import entities

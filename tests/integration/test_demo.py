@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from rich.progress import Progress
 
 from credit.lists.red_list import candidates, eligible
+from credit.lists.tables import abnormal_listings, serious_listings
 from credit.rating.facts import load_facts
-from credit.tables import abnormal_listings, red_list, serious_listings
+from credit.rating.tables import red_list
 from kernel.clock import today_in_china
 from opencheck import demo
 from opencheck.app import create_app

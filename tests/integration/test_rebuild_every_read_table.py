@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from credit.jobs import reclassify
+from credit.rating.tables import red_list, risk_class_history
 from credit.record import views as file_views
-from credit.tables import red_list, risk_class_history
 from dashboard.tables import red_list_counts, risk_class_counts
 from kernel.db import metadata, read_model_tables
 from supervision.directory.tables import entities

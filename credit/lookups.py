@@ -1,0 +1,49 @@
+"""What credit commands read beyond their aggregates: the read models behind CreditLookups
+(credit.application), supervision's directory among them."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from credit.commitments.tables import commitments
+from credit.lists.tables import serious_listings
+from credit.repair.case import PublishedResult
+from supervision.directory.views import entity_record
+from supervision.tasks.views import published_result
+
+
+def entity_exists(conn: sa.Connection, uscc: str) -> bool:
+    """Is the entity in the supervision directory (read model only: no supervision aggregates)."""
+    return entity_record(conn, uscc) is not None
+
+
+class SqlLookups:
+    """The read-model queries credit commands need (`credit.application.CreditLookups`)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def entity_exists(self, uscc: str) -> bool:
+        with self.engine.connect() as conn:
+            return entity_exists(conn, uscc)
+
+    def commitments_unverified_by(self, day: date) -> list[UUID]:
+        with self.engine.connect() as conn:
+            ids = conn.scalars(sa.select(commitments.c.commitment_id)
+                               .where(commitments.c.status == "awaiting",
+                                      commitments.c.verify_by < day))
+            return [UUID(i) for i in ids]
+
+    def published_result(self, task_id: UUID, department: str) -> PublishedResult | None:
+        with self.engine.connect() as conn:
+            found = published_result(conn, task_id.hex, department)
+        return PublishedResult(**found) if found else None
+
+    def listings_expired_by(self, day: date) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.scalars(sa.select(serious_listings.c.uscc)
+                                     .where(serious_listings.c.status == "listed",
+                                            serious_listings.c.auto_removal_on <= day)))

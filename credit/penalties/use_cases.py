@@ -1,0 +1,71 @@
+"""Use cases of penalty cases, SAMR Order 45 (a mixin of CreditApplication)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID, uuid4
+
+from credit.common import one_of
+from credit.penalties.case import (
+    Decision,
+    DecisionNumber,
+    PenaltyCase,
+    decision_number_id,
+    penalty_case_id,
+)
+from kernel.errors import Conflict
+from kernel.uscc import checked_uscc
+
+FULFILMENTS = {"fine_paid": "缴纳罚款 fine paid", "obligations_fulfilled": "履行完毕 fulfilled"}
+
+
+class PenaltyUseCases:
+    """Mixed into CreditApplication (which provides rules, find, get_existing, _save and
+    _require_entity)."""
+
+    rules: Any
+    find: Any
+    get_existing: Any
+    _save: Any
+    _require_entity: Any
+
+    def open_penalty(self, uscc: str, department: str, opened_on: date, today: date,
+                     inspection_task_id: str | None = None, notes: str = "") -> UUID:
+        """立案 Open a case; from an inspection task the id is fixed, so reopening conflicts."""
+        uscc, task = checked_uscc(uscc), (inspection_task_id or "").strip()
+        self._require_entity(uscc)
+        case = PenaltyCase.open(penalty_case_id(uscc, task) if task else uuid4(), uscc,
+                                department, opened_on, task, notes, today)
+        self._save(case, conflict=f"a penalty case for {uscc} from inspection task {task} exists")
+        return case.id
+
+    def decide_penalty(self, case_id: UUID, decision: Decision, today: date) -> None:
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+        case.decide(decision, self.rules.publicity, today)
+        number = case.decision.decision_no
+        holder = self.find(DecisionNumber, decision_number_id(number))
+        if holder is not None and holder.case_id != case.id:
+            raise Conflict(f"decision number {number} is already used by case {holder.case_id}",
+                           field="decision_no")
+        pending = [DecisionNumber.reserve(number, case.id)] if case.holds_new_number else []
+        self._save(case, *pending, conflict=f"decision number {number} was taken meanwhile")
+
+    def publish_penalty(self, case_id: UUID, published_on: date, today: date) -> None:
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+        case.publish(published_on, self.rules.publicity, today)
+        self._save(case)
+
+    def revoke_penalty(self, case_id: UUID, ground: str, effective_on: date, reason: str,
+                       today: date, withdrawn_on: date | None = None) -> None:
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+        case.revoke(ground, effective_on, reason, withdrawn_on, self.rules.publicity, today)
+        self._save(case)
+
+    def record_penalty_fulfilment(self, case_id: UUID, kind: str, on: date, today: date) -> None:
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+        if one_of(kind, FULFILMENTS, "kind") == "fine_paid":
+            case.pay_fine(on, today)
+        else:
+            case.fulfil(on, today)
+        self._save(case)

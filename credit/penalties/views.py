@@ -1,0 +1,82 @@
+"""Read side of penalties: the supervisors' list and record, the public record's penalties."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+
+from credit.penalties.tables import penalties
+from credit.read_models import paged
+
+# The read contract: other contexts join this relation in their own queries and import it from
+# here, never from the tables module (an import-linter contract).
+READ_RELATIONS = (penalties,)
+
+PUBLIC_PENALTY_COLUMNS = (
+    penalties.c.decision_no, penalties.c.uscc, penalties.c.department,
+    penalties.c.violation_type, penalties.c.legal_basis, penalties.c.kinds,
+    penalties.c.fine_amount, penalties.c.restriction_months, penalties.c.decided_on,
+    penalties.c.published_on, penalties.c.publicity_ends_on,
+)
+
+
+def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The public form of a PUBLIC_PENALTY_COLUMNS row."""
+    return {**row, "kinds": [k for k in row["kinds"].split(",") if k]}
+
+
+def _penalty(row: sa.Row) -> dict[str, Any]:
+    record = dict(row._mapping)
+    record["kinds"] = [k for k in record["kinds"].split(",") if k]
+    if "case_id" in record:
+        record["id"] = record["case_id"]
+    return record
+
+
+def penalty_record(conn: sa.Connection, case_id: UUID) -> dict[str, Any] | None:
+    """The supervisor's view of one penalty case (internal notes included)."""
+    row = conn.execute(sa.select(penalties).where(penalties.c.case_id == case_id.hex)).first()
+    return _penalty(row) if row else None
+
+
+def list_penalties(conn: sa.Connection, *, today: date, uscc: str | None = None,
+                   status: str | None = None, department: str | None = None,
+                   overdue_for_publication: bool | None = None, offset: int = 0,
+                   limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """Penalty cases, newest first; `overdue_for_publication`: decided, publicisable, past due."""
+    where = []
+    if uscc:
+        where.append(penalties.c.uscc == uscc)
+    if status:
+        where.append(penalties.c.status == status)
+    if department:
+        where.append(penalties.c.department == department)
+    overdue = sa.and_(penalties.c.status == "decided", penalties.c.publicisable.is_(True),
+                      penalties.c.publication_due_on < today)
+    if overdue_for_publication is not None:
+        where.append(overdue if overdue_for_publication else sa.not_(overdue))
+    total, rows = paged(conn, penalties, where,
+                        [penalties.c.opened_on.desc(), penalties.c.case_id], offset, limit)
+    return total, [_penalty(r) for r in rows]
+
+
+_USCC, _TODAY = sa.bindparam("uscc"), sa.bindparam("today", type_=sa.Date)
+# One entity's penalties on the public record: (unordered select, ordering), built once (the
+# public credit record runs it as a section).
+PUBLIC_PENALTIES_OF = (
+    sa.select(*PUBLIC_PENALTY_COLUMNS)
+    .where(penalties.c.uscc == _USCC, penalties.c.status == "published",
+           penalties.c.published_on <= _TODAY, penalties.c.publicity_ends_on > _TODAY,
+           sa.or_(penalties.c.repaired_on.is_(None), penalties.c.repaired_on > _TODAY)),
+    (penalties.c.decided_on.desc(), penalties.c.decision_no))
+_PUBLIC_PENALTIES = PUBLIC_PENALTIES_OF[0].order_by(*PUBLIC_PENALTIES_OF[1])
+
+
+def public_penalties(conn: sa.Connection, uscc: str, today: date) -> list[dict[str, Any]]:
+    """一公开 Penalties on the public record `today`: published, in publicity, in force, unrepaired."""
+    rows = conn.execute(_PUBLIC_PENALTIES, {"uscc": uscc, "today": today})
+    return [public_penalty(r._mapping) for r in rows]

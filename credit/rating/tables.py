@@ -1,0 +1,51 @@
+"""Read-model tables of the jobs' derived facts: the red list's periods, the A–D classes and
+their history (owned by alembic, written only by RedListBoard and RiskClassBoard)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kernel.db import metadata
+
+# 守信激励 The red list as membership periods (`until` NULL = now), projected from the daily
+# job's RedListDay events (credit.rating.evaluations).
+red_list = sa.Table(
+    "red_list",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("since", sa.Date, primary_key=True),
+    sa.Column("uscc", sa.String(18), nullable=False, index=True),
+    sa.Column("until", sa.Date, nullable=True, index=True),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+    # the commendation in force on `since` (诚信典型; the public sees why), if the rule needs one
+    sa.Column("commendation", sa.String(200), nullable=True),
+    sa.Column("commendation_no", sa.String(100), nullable=True),
+    info={"projection": "credit_red_list"},
+)
+
+# A–D credit risk classes (企业信用风险分类) as of the latest classification, projected from the
+# monthly job's ClassificationRun events. INTERNAL ONLY: never read by a public route or page.
+# `class` is 0..3 = A..D, as the drawer takes it.
+risk_classes = sa.Table(
+    "risk_classes",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("class", sa.SmallInteger, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reasons", sa.String(300), nullable=False, server_default=""),  # ','-joined
+    sa.Column("classified_on", sa.Date, nullable=False),
+    info={"projection": "credit_risk_classes"},
+)
+
+# Each entity's class as each classification changed it (a run records only changes, so the
+# class on day D is the newest row classified on or before D). INTERNAL ONLY, like risk_classes.
+risk_class_history = sa.Table(
+    "risk_class_history",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("classified_on", sa.Date, primary_key=True),
+    sa.Column("class", sa.SmallInteger, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("reasons", sa.String(300), nullable=False, server_default=""),
+    info={"projection": "credit_risk_classes"},
+)
