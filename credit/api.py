@@ -10,13 +10,13 @@ from typing import Annotated, Any
 from fastapi import HTTPException, Query
 from pydantic import Field
 
+from kernel.http.api import NO_NUL
 from kernel.platform import Platform
 
 # Dates the platform can reason about (the working-day calendar and calendar arithmetic).
 Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
 
 
-NO_NUL = r"^[^\x00]*$"  # NUL cannot be stored in PostgreSQL text columns: refuse it at the door
 
 
 def text(default: Any, max_length: int, min_length: int = 0,

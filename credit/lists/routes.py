@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path
 
-from credit.api import NO_NUL, DeptQuery, UsccQuery, settled
+from credit.api import DeptQuery, UsccQuery, settled
 from credit.lists import views
 from credit.lists.schemas import (
     CommendationCreate,
@@ -23,6 +23,7 @@ from credit.lists.schemas import (
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
 from kernel.http.api import (
+    NO_NUL,
     Page,
     PageDep,
     PlatformDep,

@@ -5,7 +5,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from credit.api import NO_NUL, Day, text
+from credit.api import Day, text
+from kernel.http.api import NO_NUL
 
 EvidenceItem = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
 RecordKind = Literal["penalty", "serious_listing", "false_commitment", "abnormal_listing",

@@ -8,7 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+from kernel.http.api import NO_NUL
+
 Department = Field(None, max_length=50, pattern=NO_NUL,
                    description="the part's department; may be omitted unless the task is joint")
 
