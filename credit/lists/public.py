@@ -22,7 +22,6 @@ from credit.rating.tables import red_list
 from kernel.labels import LISTS, MARKED_ABNORMAL
 from supervision.directory.views import entities
 
-LIST_NAMES = ("abnormal", "serious", "red")
 ABNORMAL_LABEL, SERIOUS_LABEL, MARKED_LABEL = LISTS["abnormal"], LISTS["serious"], MARKED_ABNORMAL
 
 _a, _s, _r = abnormal_listings.c, serious_listings.c, red_list.c

@@ -112,9 +112,3 @@ def candidates(rules: RedListRules, first: date, last: date) -> sa.Select | None
     commended = (sa.select(entities.c.entity_no).join(commendations, c.uscc == entities.c.uscc)
                  .where(c.granted_on <= last, c.valid_until > first))
     return commended.union(sa.select(red_list.c.entity_no).where(red_list.c.until.is_(None)))
-
-
-def members_on(on: date) -> sa.Select:
-    """The red list on `on`: periods with since ≤ on < until (until NULL: still a member)."""
-    return sa.select(red_list).where(red_list.c.since <= on,
-                                     sa.or_(red_list.c.until.is_(None), red_list.c.until > on))
