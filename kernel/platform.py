@@ -23,8 +23,9 @@ class Platform(Protocol):
     runners: dict[str, Any]
     risk_classes: Callable[[np.ndarray], np.ndarray]
 
-    def settle(self, app_name: str = "supervision", timeout: float = 5.0) -> bool:
-        """Wait until the read models reflect everything this application has recorded."""
+    def settle(self, *runners: str, timeout: float = 5.0) -> bool:
+        """Wait until these runners (default the supervision runner) reflect their whole log;
+        False on timeout or if one of them fails."""
         ...
 
     def settle_all(self, names: Iterable[str] | None = None, timeout: float = 5.0) -> bool:
