@@ -21,6 +21,7 @@ from kernel.http.api import ErrorPublic, PlatformDep, close_read_pool
 from kernel.http.idempotency import IdempotencyMiddleware
 from kernel.http.public import PublicRateLimit
 from kernel.http.read_your_writes import ReadYourWritesMiddleware
+from kernel.http.storable import StorableTextMiddleware
 from kernel.settings import Settings
 from opencheck.bootstrap import API_RUNNERS, Platform, bootstrap
 
@@ -156,6 +157,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.add_middleware(IdempotencyMiddleware)
     idempotency.declare_header(app)
     app.add_middleware(PublicRateLimit, per_minute=settings.public_rate_limit_per_minute)
+    # outermost: a NUL in a path or query never reaches a route (kernel.text)
+    app.add_middleware(StorableTextMiddleware)
     return app
 
 

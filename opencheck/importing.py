@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from kernel.clock import today_in_china
 from kernel.errors import Conflict, DomainError
+from kernel.text import checked_text
 from opencheck.bootstrap import Platform
 from supervision.directory.check_items import CheckItemData, KnownCodes
 from supervision.directory.entities import EntityData
@@ -49,7 +50,14 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
             yield reader.line_num, row
 
 
+def _storable(row: dict[str, str]) -> None:
+    """A cell no store can hold rejects the row, naming the column (kernel.text)."""
+    for column, value in row.items():
+        checked_text(value, column or "row")
+
+
 def _entity(row: dict[str, str], today: date) -> EntityData:
+    _storable(row)
     try:
         registered_on = date.fromisoformat((row.get("registered_on") or "").strip())
     except ValueError:
@@ -129,6 +137,7 @@ REQUIRED_CHECK_ITEM_COLUMNS = tuple(c for c in CHECK_ITEM_COLUMNS
 
 
 def _inspector(row: dict[str, str], known: KnownCodes, item_codes: set[str]) -> InspectorData:
+    _storable(row)
     return InspectorData(
         credential_no=row.get("credential_no") or "", name=row.get("name") or "",
         department=(row.get("department") or "").strip(),
@@ -187,6 +196,7 @@ def import_inspectors(platform: Platform, path: Path,
 
 
 def _check_item(row: dict[str, str], known: KnownCodes) -> CheckItemData:
+    _storable(row)
     numbers = {}
     for name, kind in (("default_ratio", float), ("frequency_per_year", int)):
         try:

@@ -7,11 +7,12 @@ from pydantic import BaseModel
 
 from credit.api import USCC_DOC, Day, text
 from credit.commitments.commitment import CommitmentData
+from kernel.http.api import Body
 
 CommitmentStatus = Literal["awaiting", "overdue", "fulfilled", "false"]
 
 
-class CommitmentCreate(BaseModel):
+class CommitmentCreate(Body):
     """告知承诺 An applicant's written commitment for a permit."""
 
     uscc: str = text(..., 40, 1, USCC_DOC)
@@ -25,7 +26,7 @@ class CommitmentCreate(BaseModel):
                               self.committed_on)
 
 
-class VerificationCreate(BaseModel):
+class VerificationCreate(Body):
     """核查 The later verification of a commitment."""
 
     outcome: Literal["fulfilled", "false"]

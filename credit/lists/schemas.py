@@ -9,11 +9,12 @@ from pydantic import BaseModel, Field
 from credit.api import USCC_DOC, Day, text
 from credit.lists.commendations import CommendationData
 from credit.lists.serious import ListingNotice
+from kernel.http.api import Body
 
 ListingStatus = Literal["noticed", "listed", "not_listed", "removed"]
 
 
-class CommendationCreate(BaseModel):
+class CommendationCreate(Body):
     """诚信典型 A department's commendation (守合同重信用企业, A级纳税人 …) of an entity."""
 
     uscc: str = text(..., 40, 1, USCC_DOC)
@@ -30,7 +31,7 @@ class CommendationCreate(BaseModel):
                                 self.granted_on, self.valid_until, self.basis)
 
 
-class CommendationRevocationCreate(BaseModel):
+class CommendationRevocationCreate(Body):
     """撤销 A commendation found undeserved ends on `revoked_on`."""
 
     revoked_on: Day
@@ -52,7 +53,7 @@ class CommendationRecord(BaseModel):
     version: int
 
 
-class ListingNoticeCreate(BaseModel):
+class ListingNoticeCreate(Body):
     """告知书 Prior notice of an intended serious-list listing (SAMR Order 44)."""
 
     notice_no: str = text(..., 100, 1, "告知书文号")
@@ -66,7 +67,7 @@ class ListingNoticeCreate(BaseModel):
                              self.penalty_case_id)
 
 
-class ListingStatementCreate(BaseModel):
+class ListingStatementCreate(Body):
     """陈述申辩 The entity's statement, or its hearing request."""
 
     received_on: Day
@@ -74,14 +75,14 @@ class ListingStatementCreate(BaseModel):
     hearing_requested: bool = False
 
 
-class ListingDecisionCreate(BaseModel):
+class ListingDecisionCreate(Body):
     listed: bool = Field(True, description="List the entity, or decide not to")
     decision_no: str = text(..., 100, 1, "决定书文号")
     decided_on: Day
     reason: str = text("", 2000, 0, "Required when not listing")
 
 
-class ListingRemovalCreate(BaseModel):
+class ListingRemovalCreate(Body):
     """移出 Removal at expiry or because the decision was revoked (early: POST /repairs)."""
 
     removed_on: Day

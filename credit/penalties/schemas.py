@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from credit.api import USCC_DOC, Day, text
 from credit.penalties.case import Decision
+from kernel.http.api import Body
 
 PenaltyKind = Literal["warning", "circulated_criticism", "fine", "confiscation",
                       "licence_suspended", "licence_downgraded", "licence_revoked",
@@ -16,7 +17,7 @@ Procedure = Literal["ordinary", "simple"]
 PenaltyStatus = Literal["opened", "decided", "published", "changed", "revoked"]
 
 
-class PenaltyCreate(BaseModel):
+class PenaltyCreate(Body):
     """立案 Open a penalty case."""
 
     uscc: str = text(..., 40, 1, USCC_DOC)
@@ -26,7 +27,7 @@ class PenaltyCreate(BaseModel):
     notes: str = text("", 2000, 0, "Internal notes; never public")
 
 
-class PenaltyDecisionCreate(BaseModel):
+class PenaltyDecisionCreate(Body):
     """处罚决定 The penalty decision."""
 
     decision_no: str = text(..., 100, 1, "决定书文号 Decision number, unique")
@@ -46,11 +47,11 @@ class PenaltyDecisionCreate(BaseModel):
                         self.restriction_months)
 
 
-class PublicationCreate(BaseModel):
+class PublicationCreate(Body):
     published_on: Day
 
 
-class RevocationCreate(BaseModel):
+class RevocationCreate(Body):
     """变更/撤销/确认无效 The decision was changed, revoked or found invalid."""
 
     ground: Literal["changed", "revoked", "invalid"]
@@ -60,7 +61,7 @@ class RevocationCreate(BaseModel):
                                                        "today, if it was published)")
 
 
-class FulfilmentCreate(BaseModel):
+class FulfilmentCreate(Body):
     kind: Literal["fine_paid", "obligations_fulfilled"]
     on: Day
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from credit.api import Day, text
-from kernel.http.api import NO_NUL
+from kernel.http.api import NO_NUL, Body
 
 EvidenceItem = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
 RecordKind = Literal["penalty", "serious_listing", "false_commitment", "abnormal_listing",
@@ -14,7 +14,7 @@ RecordKind = Literal["penalty", "serious_listing", "false_commitment", "abnormal
 RepairStatus = Literal["pending", "approved", "rejected"]
 
 
-class RepairCreate(BaseModel):
+class RepairCreate(Body):
     """信用修复申请 A credit repair application (SAMR Order 107)."""
 
     record_kind: RecordKind
@@ -27,7 +27,7 @@ class RepairCreate(BaseModel):
     evidence: list[EvidenceItem] = Field(..., min_length=1, max_length=50)
 
 
-class RepairDecisionCreate(BaseModel):
+class RepairDecisionCreate(Body):
     approve: bool
     decided_on: Day
     reason: str = text("", 2000, 0, "Required for a rejection")

@@ -12,10 +12,11 @@ from typing import Annotated, Any, Generic, TypeVar
 import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Path, Query, Request
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from kernel.db import OneTrip
 from kernel.platform import Platform
+from kernel.text import first_unstorable, unstorable_reason
 
 T = TypeVar("T")
 # The pattern of every free-text field and query: PostgreSQL text cannot hold NUL, so refuse it
@@ -143,6 +144,18 @@ class Page(BaseModel, Generic[T]):
 def page_of(page: PageParams, total: int, items: list[Any]) -> dict[str, Any]:
     """The envelope of every paged list (`Page[X]`)."""
     return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
+
+
+class Body(BaseModel):
+    """Base of every request body: no field may hold a character no store can keep (NUL, a lone
+    surrogate); 422 naming the field (kernel.text)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        if (bad := first_unstorable(value)) is not None:
+            raise ValueError(unstorable_reason(bad))
+        return value
 
 
 class ErrorPublic(BaseModel):

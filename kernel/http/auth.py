@@ -18,6 +18,7 @@ from fastapi.security import OAuth2PasswordBearer
 from kernel.db import users
 from kernel.errors import Conflict, InvalidInput
 from kernel.settings import Settings
+from kernel.text import checked_text, first_unstorable
 
 ROLES = ("inspector", "supervisor", "admin")
 ALGORITHM = "HS256"
@@ -57,6 +58,9 @@ def add_user(engine: sa.Engine, username: str, password: str, role: str, *,
         raise InvalidInput("password must have at least 8 characters", field="password")
     if not username.strip():
         raise InvalidInput("username must not be empty", field="username")
+    for field, value in (("username", username), ("display_name", display_name),
+                         ("department", department or ""), ("password", password)):
+        checked_text(value, field)
     with engine.begin() as conn:
         if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
             raise Conflict(f"user {username} already exists", field="username")
@@ -82,6 +86,9 @@ def _user(row: sa.Row) -> User:
 
 
 def authenticate(engine: sa.Engine, username: str, password: str) -> User | None:
+    if first_unstorable(username) is not None:   # no such user can exist (kernel.text)
+        _hasher.hash(password)
+        return None
     with engine.connect() as conn:
         row = conn.execute(sa.select(users).where(users.c.username == username,
                                                   users.c.active.is_(True))).first()

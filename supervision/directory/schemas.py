@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from kernel.http.api import Body
 from supervision.directory.check_items import CheckItemData
 from supervision.directory.entities import EntityData
 from supervision.directory.inspectors import InspectorData
@@ -15,7 +16,7 @@ EntityType = Literal["enterprise", "individual", "cooperative"]
 EntityStatus = Literal["active", "deregistered", "revoked", "moved_out"]
 
 
-class EntityCreate(BaseModel):
+class EntityCreate(Body):
     uscc: str = Field(..., description="统一社会信用代码 Unified social credit code (18 chars)",
                       max_length=40)
     name: str = Field(..., min_length=1, max_length=200)
@@ -56,18 +57,18 @@ class EntityRecord(EntityPublic):
     version: int
 
 
-class EntityStatusChange(BaseModel):
+class EntityStatusChange(Body):
     status: EntityStatus
     effective_on: date
     reason: str = Field("", max_length=500)
 
 
-class AnnualReportCreate(BaseModel):
+class AnnualReportCreate(Body):
     year: int = Field(..., ge=1990, le=2100)
     filed_on: date
 
 
-class EntityDetailsChange(BaseModel):
+class EntityDetailsChange(Body):
     """变更登记 Change of registered details; only the fields given change."""
 
     name: str | None = Field(None, max_length=200)
@@ -86,7 +87,7 @@ InspectorStatus = Literal["active", "on_leave", "retired"]
 Code = Annotated[str, Field(max_length=50)]
 
 
-class InspectorCreate(BaseModel):
+class InspectorCreate(Body):
     credential_no: str = Field(..., description="执法证号 Enforcement credential number",
                                max_length=40)
     name: str = Field(..., max_length=100)
@@ -119,13 +120,13 @@ class InspectorRecord(BaseModel):
     version: int
 
 
-class InspectorStatusChange(BaseModel):
+class InspectorStatusChange(Body):
     status: InspectorStatus
     effective_on: date
     reason: str = Field("", max_length=500)
 
 
-class ConflictCreate(BaseModel):
+class ConflictCreate(Body):
     """回避 A declared conflict of interest with a registered entity."""
 
     uscc: str = Field(..., description="统一社会信用代码 of the entity", max_length=40)
@@ -150,7 +151,7 @@ Method = Literal["on_site", "documents", "online"]
 Category = Literal["key", "general"]
 
 
-class CheckItemCreate(BaseModel):
+class CheckItemCreate(Body):
     code: str = Field(..., description="事项编码 e.g. SJ-001", max_length=40)
     name: str = Field(..., description="抽查事项 name", max_length=200)
     sub_item: str = Field("", description="检查子项 sub-item", max_length=200)
@@ -173,7 +174,7 @@ class CheckItemCreate(BaseModel):
         return CheckItemData(**d)
 
 
-class CheckItemChange(BaseModel):
+class CheckItemChange(Body):
     """Fields to change; code and department identify the item and cannot change."""
 
     name: str | None = Field(None, max_length=200)
@@ -219,11 +220,11 @@ class CheckItemRecord(CheckItemPublic):
     version: int
 
 
-class CheckItemWithdraw(BaseModel):
+class CheckItemWithdraw(Body):
     reason: str = Field("", max_length=500)
 
 
-class CheckListPublish(BaseModel):
+class CheckListPublish(Body):
     published_on: date | None = Field(None, description="Publication date (default: today)")
 
 

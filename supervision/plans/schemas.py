@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from kernel.http.api import Body
 from supervision.directory.schemas import EntityType
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.schemas import PublishedInspection
@@ -14,14 +15,14 @@ from supervision.tasks.schemas import PublishedInspection
 RISK_CLASS_DOC = "per credit risk class A–D (国市监信发〔2022〕6号)"
 
 
-class ScopeIn(BaseModel):
+class ScopeIn(Body):
     region_prefix: str = Field("", max_length=6, pattern=r"^\d{0,6}$",
                                description="GB/T 2260 prefix: 33 province, 3307 city")
     industries: list[str] = Field([], max_length=50, description="GB/T 4754 prefixes; [] = all")
     entity_types: list[EntityType] = Field([], description="[] = all (undirected 不定向)")
 
 
-class PlanCreate(BaseModel):
+class PlanCreate(Body):
     """A spot-check plan (抽查计划); omitted numbers take the configured rules' defaults."""
 
     name: str = Field(..., min_length=1, max_length=200)
@@ -90,7 +91,7 @@ class PlanRecord(PlanPublic):
     drafted_on: date
 
 
-class DrawRequest(BaseModel):
+class DrawRequest(Body):
     public_random: str = Field(..., min_length=1, max_length=200,
                                description="a random value published after the plan, e.g. a "
                                            "lottery draw number; fixes the seed")

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kernel.http.api import NO_NUL
+from kernel.http.api import NO_NUL, Body
 
 Department = Field(None, max_length=50, pattern=NO_NUL,
                    description="the part's department; may be omitted unless the task is joint")
@@ -104,7 +104,7 @@ class TaskRecord(TaskPublic):
     referrals: list[ReferralRecord]
 
 
-class RecusalCreate(BaseModel):
+class RecusalCreate(Body):
     """回避 The conflict of interest that makes the inspector withdraw (行政处罚法 Art 43)."""
 
     reason: str = Field(..., min_length=1, max_length=1000, pattern=NO_NUL)
@@ -117,7 +117,7 @@ class RecusalPublic(BaseModel):
     unassigned_reason: str
 
 
-class ResultCreate(BaseModel):
+class ResultCreate(Body):
     """检查结果 The recorder's department's result, signed by at least two team inspectors."""
 
     result_code: str = Field(..., min_length=1, max_length=10, pattern=NO_NUL,
@@ -130,7 +130,7 @@ class ResultCreate(BaseModel):
                                               "the team, the recorder among them)")
 
 
-class FollowUpCreate(BaseModel):
+class FollowUpCreate(Body):
     """责令公示 / 责令改正 An order with a deadline in working days."""
 
     department: str | None = Department
@@ -139,18 +139,18 @@ class FollowUpCreate(BaseModel):
     note: str = Field("", max_length=4000, pattern=NO_NUL)
 
 
-class FollowUpOutcomeCreate(BaseModel):
+class FollowUpOutcomeCreate(Body):
     department: str | None = Department
     outcome: Literal["satisfied", "overdue"]
     on: date
     note: str = Field("", max_length=4000, pattern=NO_NUL)
 
 
-class PublicationCreate(BaseModel):
+class PublicationCreate(Body):
     department: str | None = Department
 
 
-class ReferralCreate(BaseModel):
+class ReferralCreate(Body):
     department: str | None = Department
     to_department: str = Field(..., min_length=1, max_length=50, pattern=NO_NUL)
     matter: str = Field(..., min_length=1, max_length=4000, pattern=NO_NUL)
