@@ -21,6 +21,7 @@ from kernel.clock import today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User
 from kernel.platform import Platform
+from kernel.text import checked_text
 from supervision.plans.schemas import PlanCreate
 
 
@@ -48,8 +49,8 @@ def publish_plan(p: Platform, user: User, plan_id: str) -> None:
 
 def draw_plan(p: Platform, user: User, plan_id: str, public_random: str) -> dict[str, Any]:
     """双随机 Draw entities and inspectors with the published random value; the draw record."""
-    return p.supervision.draw(UUID(plan_id), public_random or "", today_in_china(),
-                              user.username)
+    return p.supervision.draw(UUID(plan_id), checked_text(public_random or "", "public_random"),
+                              today_in_china(), user.username)
 
 
 def verify_draw(p: Platform, plan_id: str) -> dict[str, Any]:
@@ -78,14 +79,15 @@ def record_result(p: Platform, user: User, task_id: str, code: str, findings: st
                   inspected_on: date, co_signers: list[int]) -> None:
     """谁检查、谁录入 Record the department's result, signed by the recorder and co-signers."""
     me = _inspector_no(user)
-    p.supervision.record_result(UUID(task_id), me, code, findings or "", inspected_on,
+    code, findings = checked_text(code, "result_code"), checked_text(findings or "", "findings")
+    p.supervision.record_result(UUID(task_id), me, code, findings, inspected_on,
                                 [me, *co_signers], today_in_china(), p.rules)
 
 
 def recuse(p: Platform, user: User, task_id: str, reason: str) -> bool:
     """回避 Withdraw from the task; True if a replacement was drawn."""
-    return p.supervision.recuse(UUID(task_id), _inspector_no(user), reason or "",
-                                today_in_china())
+    return p.supervision.recuse(UUID(task_id), _inspector_no(user),
+                                checked_text(reason or "", "reason"), today_in_china())
 
 
 def staff_task(p: Platform, user: User, task_id: str) -> None:

@@ -67,3 +67,22 @@ def test_a_csv_row_with_a_nul_is_rejected_by_line_and_column(platform, tmp_path)
     assert report.registered == 2
     assert [(r.line, r.field) for r in report.rejected] == [(3, "address")]
     platform.catch_up()   # strict: raises if any projection failed on what was recorded
+
+
+def test_the_dashboard_forms_refuse_it_before_any_use_case(platform):
+    from uuid import uuid4
+
+    from dashboard import actions
+    from kernel.errors import InvalidInput
+    from kernel.http.auth import User
+
+    inspector = User(1, "inspector", "inspector", "", "market_regulation", 7)
+    unknown = uuid4().hex   # no such plan or task: the text is refused first (422, not 404)
+    for call, field in ((lambda: actions.draw_plan(platform, inspector, unknown, "3D\x00"),
+                         "public_random"),
+                        (lambda: actions.recuse(platform, inspector, unknown, "回避\x00"), "reason"),
+                        (lambda: actions.record_result(platform, inspector, unknown, "1",
+                                                       "发现\x00", None, []), "findings")):
+        with pytest.raises(InvalidInput) as caught:
+            call()
+        assert caught.value.field == field and "U+0000" in actions.message_of(caught.value)
