@@ -85,9 +85,16 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     _install_error_handlers(app)
 
     @app.get("/api/v1/health", response_model=HealthPublic, tags=["system"])
-    def health(p: PlatformDep) -> HealthPublic:
-        """Liveness, each runner's lag behind its log, and the runners failing (never a 500)."""
-        return _health(p)
+    def health(p: PlatformDep, request: Request,
+               token: Annotated[str | None, Depends(auth.oauth2_scheme)] = None) -> HealthPublic:
+        """Liveness, each runner's lag behind its log, and the runners failing (never a 500).
+        An error's text can quote stored data: only a supervisor or an admin sees it; anyone
+        else sees its kind."""
+        report = _health(p)
+        if not _may_read_errors(request, token):
+            for f in report.failing:
+                f.error = f.error.split(":", 1)[0]
+        return report
 
     @app.post("/api/v1/auth/token", response_model=TokenPublic, tags=["auth"],
               responses={401: {"model": ErrorPublic}})
@@ -160,6 +167,15 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     # outermost: a NUL in a path or query never reaches a route (kernel.text)
     app.add_middleware(StorableTextMiddleware)
     return app
+
+
+def _may_read_errors(request: Request, token: str | None) -> bool:
+    if not token:
+        return False
+    try:
+        return auth.user_from_token(request, token).role in ("supervisor", "admin")
+    except HTTPException:   # a bad token on a public endpoint: answered as anonymous
+        return False
 
 
 def _health(p: Platform) -> HealthPublic:

@@ -52,7 +52,10 @@ def test_a_failing_dashboard_projection_stops_only_its_own_runner(platform, monk
             assert set(runner.positions().values()) == {expected}, name
         assert platform.settle("supervision", "credit_on_supervision", timeout=1)
         assert not platform.settle("dashboard", timeout=1)      # at once, no hang, no raise
-        health = client.get("/api/v1/health")
+        # anonymous callers see which runner fails and the error's kind, never its text
+        public = client.get("/api/v1/health").json()["failing"]
+        assert public[0]["error"] == "RuntimeError" and "broke" not in str(public)
+        health = client.get("/api/v1/health", headers=headers)
         assert health.status_code == 200, health.text
         body = health.json()
         assert body["status"] == "degraded"
