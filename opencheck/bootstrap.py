@@ -69,13 +69,7 @@ class Platform:
         """Wait until the named runners' read models (default: supervision's own) reflect
         everything their log holds; only those: another runner failing delays no command.
         False if they could not get there (timed out, or a batch failed: see /health)."""
-        settled = True
-        for name in runners or ("supervision",):
-            runner = self.runners[name]
-            target = runner.app.recorder.max_notification_id() or 0
-            settled &= runner.wait_for(target, timeout,
-                                       run_inline=self.settings.projections_in_process)
-        return settled
+        return self.settle_all(runners or ("supervision",), timeout)
 
     def settle_all(self, names: Iterable[str] | None = None, timeout: float = 5.0) -> bool:
         """Wait until the read models of these runners (default all) reflect everything
