@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import HTTPException, Query
 from pydantic import Field
 
-from kernel.http.api import NO_NUL
 from kernel.platform import Platform
 
 # Dates the platform can reason about (the working-day calendar and calendar arithmetic).
@@ -21,14 +20,14 @@ Day = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
 
 def text(default: Any, max_length: int, min_length: int = 0,
          description: str | None = None) -> Any:
-    """A string field of bounded length without NUL characters."""
-    return Field(default, min_length=min_length, max_length=max_length, pattern=NO_NUL,
+    """A string field of bounded length (NUL and the like: refused by kernel.http.api.Body)."""
+    return Field(default, min_length=min_length, max_length=max_length,
                  description=description)
 
 
 USCC_DOC = "统一社会信用代码 Unified social credit code (18 chars)"
-UsccQuery = Annotated[str | None, Query(max_length=40, pattern=NO_NUL)]
-DeptQuery = Annotated[str | None, Query(max_length=100, pattern=NO_NUL)]
+UsccQuery = Annotated[str | None, Query(max_length=40)]
+DeptQuery = Annotated[str | None, Query(max_length=100)]
 
 
 def settled(p: Platform, read: Callable[..., Any], key: Any) -> Any:

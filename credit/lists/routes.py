@@ -23,7 +23,6 @@ from credit.lists.schemas import (
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
 from kernel.http.api import (
-    NO_NUL,
     Page,
     PageDep,
     PlatformDep,
@@ -38,8 +37,7 @@ from kernel.uscc import checked_uscc
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
 
-DocumentNoPath = Annotated[str, Path(description="文号 Decision number", max_length=100,
-                                     pattern=NO_NUL)]
+DocumentNoPath = Annotated[str, Path(description="文号 Decision number", max_length=100)]
 
 
 def _commendation(p: Platform, commendation_id: UUID) -> dict:

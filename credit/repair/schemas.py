@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from credit.api import Day, text
-from kernel.http.api import NO_NUL, Body
+from kernel.http.api import Body
 
-EvidenceItem = Annotated[str, Field(min_length=1, max_length=500, pattern=NO_NUL)]
+EvidenceItem = Annotated[str, Field(min_length=1, max_length=500)]
 RecordKind = Literal["penalty", "serious_listing", "false_commitment", "abnormal_listing",
                      "inspection_result"]
 RepairStatus = Literal["pending", "approved", "rejected"]

@@ -19,9 +19,6 @@ from kernel.platform import Platform
 from kernel.text import first_unstorable, unstorable_reason
 
 T = TypeVar("T")
-# The pattern of every free-text field and query: PostgreSQL text cannot hold NUL, so refuse it
-# at the door (422) rather than store an event no projection can write.
-NO_NUL = r"^[^\x00]*$"
 READ_POOL_SIZE = 10   # per process, like the engine's PostgreSQL pool
 READ_POOL_WAIT = 5.0  # seconds a public read waits for a connection before answering 503
 

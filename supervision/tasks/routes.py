@@ -27,7 +27,6 @@ from kernel.http.auth import CurrentUser, Inspector, Supervisor, User
 from kernel.platform import Platform
 from supervision.tasks import views as task_views
 from supervision.tasks.schemas import (
-    NO_NUL,
     FollowUpCreate,
     FollowUpOutcomeCreate,
     PublicationCreate,
@@ -44,7 +43,7 @@ router = APIRouter(tags=["inspection tasks"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 TaskView = Literal["all", "unacknowledged", "short_staffed", "awaiting_publication",
                    "publication_overdue"]
-DeptQuery = Annotated[str | None, Query(max_length=50, pattern=NO_NUL)]
+DeptQuery = Annotated[str | None, Query(max_length=50)]
 
 
 def inspector_no(user: User) -> int:
@@ -81,7 +80,7 @@ def _require_member(conn, task_id: UUID, user: User) -> None:  # noqa: ANN001
 @router.get("/tasks", response_model=Page[TaskRecord])
 def list_tasks(conn: ReadConn, page: PageDep, _: Supervisor, view: TaskView = "all",
                plan_id: UUID | None = None, department: DeptQuery = None,
-               status: Annotated[str | None, Query(max_length=20, pattern=NO_NUL)] = None) -> dict:
+               status: Annotated[str | None, Query(max_length=20)] = None) -> dict:
     """Tasks for supervisors: unacknowledged, short-staffed, awaiting or overdue publication."""
     total, items = task_views.list_tasks(conn, today_in_china(), view=view,
                                          plan_id=plan_id.hex if plan_id else None,
@@ -203,7 +202,7 @@ def refer(task_id: UUID, body: ReferralCreate, p: PlatformDep, user: Supervisor)
 # -- one open (一公开) ---------------------------------------------------------------------------
 @public_router.get("/inspections", response_model=Page[PublishedInspection])
 def published_inspections(conn: ReadConn, page: PageDep,
-                          uscc: Annotated[str | None, Query(max_length=40, pattern=NO_NUL)] = None,
+                          uscc: Annotated[str | None, Query(max_length=40)] = None,
                           plan_id: UUID | None = None) -> dict:
     """Published inspection results, by entity (USCC) or plan; never inspectors or findings."""
     total, items = task_views.published_inspections(

@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kernel.http.api import NO_NUL, Body
+from kernel.http.api import Body
 
-Department = Field(None, max_length=50, pattern=NO_NUL,
+Department = Field(None, max_length=50,
                    description="the part's department; may be omitted unless the task is joint")
 
 
@@ -107,7 +107,7 @@ class TaskRecord(TaskPublic):
 class RecusalCreate(Body):
     """回避 The conflict of interest that makes the inspector withdraw (行政处罚法 Art 43)."""
 
-    reason: str = Field(..., min_length=1, max_length=1000, pattern=NO_NUL)
+    reason: str = Field(..., min_length=1, max_length=1000)
 
 
 class RecusalPublic(BaseModel):
@@ -120,9 +120,9 @@ class RecusalPublic(BaseModel):
 class ResultCreate(Body):
     """检查结果 The recorder's department's result, signed by at least two team inspectors."""
 
-    result_code: str = Field(..., min_length=1, max_length=10, pattern=NO_NUL,
+    result_code: str = Field(..., min_length=1, max_length=10,
                              description="a code of the configured result catalogue")
-    findings: str = Field("", max_length=4000, pattern=NO_NUL,
+    findings: str = Field("", max_length=4000,
                           description="required when the result finds a problem")
     inspected_on: date = Field(description="the inspection's end; not in the future")
     signatures: list[int] = Field(..., max_length=20,
@@ -136,14 +136,14 @@ class FollowUpCreate(Body):
     department: str | None = Department
     kind: Literal["order_publicise", "order_correct"]
     deadline_workdays: int = Field(..., ge=1, le=250)
-    note: str = Field("", max_length=4000, pattern=NO_NUL)
+    note: str = Field("", max_length=4000)
 
 
 class FollowUpOutcomeCreate(Body):
     department: str | None = Department
     outcome: Literal["satisfied", "overdue"]
     on: date
-    note: str = Field("", max_length=4000, pattern=NO_NUL)
+    note: str = Field("", max_length=4000)
 
 
 class PublicationCreate(Body):
@@ -152,8 +152,8 @@ class PublicationCreate(Body):
 
 class ReferralCreate(Body):
     department: str | None = Department
-    to_department: str = Field(..., min_length=1, max_length=50, pattern=NO_NUL)
-    matter: str = Field(..., min_length=1, max_length=4000, pattern=NO_NUL)
+    to_department: str = Field(..., min_length=1, max_length=50)
+    matter: str = Field(..., min_length=1, max_length=4000)
 
 
 class NotificationPublic(BaseModel):
