@@ -22,7 +22,7 @@ from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User
 from kernel.platform import Platform
 from kernel.text import checked_text
-from supervision.plans.schemas import PlanCreate
+from supervision.plans.schemas import PlanCreate, RandomnessIn
 
 
 def message_of(error: Exception) -> str:
@@ -43,18 +43,54 @@ def draft_plan(p: Platform, user: User, form: dict[str, Any]) -> str:
                                     set(p.rules.directory.department_codes)).hex
 
 
-def publish_plan(p: Platform, user: User, plan_id: str) -> None:
-    p.supervision.publish_plan(UUID(plan_id), today_in_china(), user.username)
+def publish_plan(p: Platform, user: User, plan_id: str) -> dict[str, Any]:
+    """Publish: freeze the pool and commit to a future random value; the commitment."""
+    return p.supervision.publish_plan(UUID(plan_id), p.clock(), user.username)
 
 
-def draw_plan(p: Platform, user: User, plan_id: str, public_random: str) -> dict[str, Any]:
-    """双随机 Draw entities and inspectors with the published random value; the draw record."""
-    return p.supervision.draw(UUID(plan_id), checked_text(public_random or "", "public_random"),
-                              today_in_china(), user.username)
+def commitment_of(p: Platform, plan_id: str) -> dict[str, Any]:
+    """The commitment the plan's next draw must use."""
+    return p.supervision.get_plan(UUID(plan_id)).commitment
+
+
+def enter_value(p: Platform, user: User, plan_id: str, value: str | None) -> None:
+    p.supervision.enter_random_value(UUID(plan_id), checked_text(value or "", "value"),
+                                     p.clock(), user.username)
+
+
+def confirm_value(p: Platform, user: User, plan_id: str, value: str | None) -> None:
+    p.supervision.confirm_random_value(UUID(plan_id), checked_text(value or "", "value"),
+                                       p.clock(), user.username)
+
+
+def draw_plan(p: Platform, user: User, plan_id: str, signature: str | None,
+              accept_shortfall: bool = False) -> dict[str, Any]:
+    """双随机 Draw with the committed value: a drand plan's round signature, or a lottery
+    plan's confirmed result; the draw record."""
+    committed = commitment_of(p, plan_id)
+    proof = {}
+    if committed["source"] == "drand":
+        proof = {"round_no": committed["round"],
+                 "signature": checked_text((signature or "").strip().lower(), "signature")}
+    return p.supervision.draw(UUID(plan_id), p.clock(), user.username,
+                              accept_shortfall=accept_shortfall, **proof)
+
+
+def redraw_plan(p: Platform, user: User, plan_id: str, reason: str | None, issue: str | None,
+                draw_date: str | None) -> dict[str, Any]:
+    """Supersede the draw for a reason; a lottery plan names its new issue and date."""
+    source = None
+    if commitment_of(p, plan_id)["source"] == "lottery":
+        body = RandomnessIn.model_validate({
+            "source": "lottery", "lottery": commitment_of(p, plan_id)["lottery"],
+            "issue": checked_text(issue or "", "issue"), "draw_date": draw_date or None})
+        source = body.to_source()
+    return p.supervision.redraw(UUID(plan_id), checked_text(reason or "", "reason"), p.clock(),
+                                user.username, source)
 
 
 def verify_draw(p: Platform, plan_id: str) -> dict[str, Any]:
-    """Recompute the latest draw from its archived inputs."""
+    """The auditor's full recomputation of the latest draw."""
     return p.supervision.verify_draw(UUID(plan_id))
 
 

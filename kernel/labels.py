@@ -49,7 +49,7 @@ RISK_CLASSES = {"A": "A 低风险 Low", "B": "B 一般风险 General",
 STRATA = {"A": "A类 Class A", "B": "B类 Class B", "C": "C类 Class C", "D": "D类 Class D",
           "targeted": "重点对象 Targeted"}
 ROLES = {"inspector": "执法检查人员 Inspector", "supervisor": "监管人员 Supervisor",
-         "admin": "管理员 Administrator"}
+         "admin": "管理员 Administrator", "auditor": "审计人员 Auditor"}
 PUBLICATION = {"on_time": "按时公示 Published on time", "late": "逾期公示 Published late",
                "overdue": "逾期未公示 Overdue, unpublished",
                "pending": "期限内待公示 Pending, within deadline"}

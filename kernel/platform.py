@@ -4,6 +4,7 @@ implements, so routes and pages reach the wired applications without importing t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -22,6 +23,7 @@ class Platform(Protocol):
     credit: Any
     runners: dict[str, Any]
     risk_classes: Callable[[np.ndarray], np.ndarray]
+    clock: Callable[[], datetime]   # the moment commands act at (UTC-aware)
 
     def settle(self, *runners: str, timeout: float = 5.0) -> bool:
         """Wait until these runners (default the supervision runner) reflect their whole log;

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from credit.rating.scoring import StoredRiskClasses
 from credit.rules import Rules, load_rules
 from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
+from kernel.clock import now_utc
 from kernel.db import create_engine
 from kernel.eventstore import build_application
 from kernel.failures import ProjectionFailed
@@ -33,6 +35,7 @@ from supervision.directory.projections import (
 )
 from supervision.plans.draws import SqlDrawInputs
 from supervision.plans.ports import all_class_b
+from supervision.plans.use_cases import DrawPolicy
 from supervision.plans.projections import PlanBoard
 from supervision.tasks.projections import (
     EntityInspections,
@@ -64,6 +67,9 @@ class Platform:
     # The drawer's per-class ratios read these classes (entity_no -> 0..3 = A..D): the credit
     # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
+    # The moment commands act at (UTC-aware): commitments name future beacon rounds by it.
+    # Tests set it to replay recorded rounds.
+    clock: Callable[[], datetime] = field(default=now_utc)
 
     def settle(self, *runners: str, timeout: float = 5.0) -> bool:
         """Wait until the named runners' read models (default: supervision's own) reflect
@@ -132,7 +138,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     risk_classes = StoredRiskClasses(engine)
     draw_inputs = SqlDrawInputs(engine)
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
-                          recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes)
+                          recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
+                          draw_policy=DrawPolicy(rules.draw.commit_delay_minutes,
+                                                 rules.draw.max_redraws))
     batch = settings.projection_batch_size
     # One runner per reader and log: a projection that fails stops its own runner only (the
     # dashboard's counts never hold back the directory a command waits for).

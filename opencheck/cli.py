@@ -137,26 +137,65 @@ def run_jobs(on: Annotated[Optional[str], typer.Option("--date", help="ISO date 
 
 
 @app.command("verify-draw")
-def verify_draw(plan: str, draw_no: Annotated[Optional[int], typer.Option(min=1)] = None) -> None:
-    """Recompute a plan's recorded draw from its archived inputs; exit 1 if anything differs."""
+def verify_draw(
+        source: Annotated[str, typer.Argument(help="a public record file (GET /api/v1/public/"
+                                                   "plans/{id}/draws/{n}/record), or a plan id")],
+        draw_no: Annotated[Optional[int], typer.Option(min=1, help="with a plan id")] = None,
+        archive: Annotated[Optional[Path], typer.Option(
+            exists=True, dir_okay=False, help="the auditor's archive (.npz): full check")] = None,
+        register: Annotated[bool, typer.Option(
+            "--register", help="also check the frozen pool against the register as of the "
+                               "commitment (reads this installation's event store)")] = False,
+) -> None:
+    """Check a draw without trusting the bureau; exit 1 if anything differs.
+
+    With a record file: the public check (commitment before the value, the committed value,
+    the committed pool, the control sample), offline; with --archive the full recomputation.
+    With a plan id: the auditor's full check on this installation's archive."""
+    import json
     from uuid import UUID
 
-    try:
-        plan_id = UUID(plan)
-    except ValueError:
-        raise DomainError(f"{plan!r} is not a plan id (a UUID)", field="plan") from None
-    platform = _platform()
-    try:
-        result = platform.supervision.verify_draw(plan_id, draw_no)
-    finally:
-        platform.close()
-    print(f"plan {result['plan_id']} draw {result['draw_no']} ({result['algorithm_version']}, "
-          f"public random {result['public_random']!r}, pool {result['pool_digest']})")
-    if result["verified"]:
+    from supervision.plans import audit
+    from supervision.plans.draws import read_archive
+
+    path = Path(source)
+    if path.is_file():
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            plan_id, number = UUID(doc["plan_id"]), int(doc["draw_no"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise DomainError(f"{source} is not a draw record file: {error}",
+                              field="source") from None
+        differences = audit.verify_public_file(doc)
+        checks = "public record"
+        if archive is not None:
+            differences += audit.verify_with_archive(doc, read_archive(archive.read_bytes()))
+            checks += " + archive"
+    else:
+        try:
+            plan_id, number = UUID(source), draw_no
+        except ValueError:
+            raise DomainError(f"{source!r} is neither a record file nor a plan id (a UUID)",
+                              field="source") from None
+        register = True
+        differences, checks = None, "archive + register"
+    if register or differences is None:
+        platform = _platform()
+        try:
+            if differences is None:
+                result = platform.supervision.verify_draw(plan_id, number)
+                differences, number = result["differences"], result["draw_no"]
+            else:
+                differences += platform.supervision.register_check(plan_id, number)
+                checks += " + register"
+        finally:
+            platform.close()
+    print(f"plan {plan_id} draw {number}: checked {checks}")
+    if not differences:
         print("verified: true")
         return
     print("verified: false")
-    for d in result["differences"]:
+    for d in differences:
         print(f"  - {d}")
     raise typer.Exit(1)
 
@@ -209,7 +248,7 @@ def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, 
 
 
 @users_app.command("add")
-def users_add(name: str, role: Annotated[str, typer.Option(help="inspector | supervisor | admin")],
+def users_add(name: str, role: Annotated[str, typer.Option(help="inspector | supervisor | admin | auditor")],
               password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
               department: Optional[str] = None, inspector_no: Optional[int] = None) -> None:
     """Create a user with a role."""

@@ -14,7 +14,7 @@ from kernel.eventstore import OpenCheckApplication
 from supervision.directory.entities import EntityData, MarketEntity, entity_id
 from supervision.directory.use_cases import DirectoryUseCases
 from supervision.plans.ports import DrawArchive, DrawInputs, RiskClasses, all_class_b
-from supervision.plans.use_cases import PlanUseCases
+from supervision.plans.use_cases import DrawPolicy, PlanUseCases
 from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.use_cases import TaskUseCases
 
@@ -32,10 +32,12 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
 
     def configure(self, draw_inputs: DrawInputs, draw_archive: DrawArchive,
                   recusal_inputs: RecusalInputs,
-                  risk_classes: RiskClasses = all_class_b) -> SupervisionApplication:
+                  risk_classes: RiskClasses = all_class_b,
+                  draw_policy: DrawPolicy = DrawPolicy()) -> SupervisionApplication:
         """The ports the draw and the recusal read, wired once by the composition root."""
         self.draw_inputs, self.draw_archive = draw_inputs, draw_archive
         self.recusal_inputs, self.risk_classes = recusal_inputs, risk_classes
+        self.draw_policy = draw_policy
         return self
 
     def register_entity(self, data: EntityData, today: date) -> UUID:

@@ -8,7 +8,7 @@ Defaults follow the domain rulebook (shared/DOMAIN.md). Provincial practice is m
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
@@ -71,6 +71,37 @@ class DrawRules(RuleSection):
     national_floor_ratio: Ratio = Field(
         0.03,
         description="Yearly floor for enterprise disclosure checks (企业公示信息抽查办法 Art 4).",
+    )
+    randomness_source: Literal["drand", "lottery"] = Field(
+        "drand",
+        description="The future random value a published plan commits to when its draft names "
+        "none: a drand quicknet round (League of Entropy, verifiable offline) or an announced "
+        "lottery result (assumed).",
+    )
+    commit_delay_minutes: int = Field(
+        60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="The committed drand round starts at least this long after publication, so "
+        "the commitment is public before the value exists (assumed).",
+    )
+    max_redraws: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="Redraws allowed per plan; each needs a reason and a fresh commitment "
+        "(assumed).",
+    )
+    control_share: Ratio = Field(
+        0.10,
+        description="Share of a plan's expected size drawn as a uniform control sample across "
+        "all classes, so risk classes can be judged against findings (assumed, OSHA-style).",
+    )
+    public_class_counts_min: int | None = Field(
+        None,
+        ge=1,
+        description="Publish per-class stratum counts only when every stratum holds at least "
+        "this many entities; None never publishes them (privacy of the internal class).",
     )
 
 

@@ -3,13 +3,18 @@ inspectors and check items."""
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from credit.rules import DEFAULT_RULES
+from kernel.clock import CHINA
 from kernel.uscc import make_uscc
 from supervision.directory.check_items import CheckItemData, KnownCodes
 from supervision.directory.entities import EntityData
 from supervision.directory.inspectors import InspectorData
+from supervision.plans import beacon
+from supervision.plans.commitment import RandomSource
 
 _KIND = {"enterprise": "1", "individual": "2", "cooperative": "3"}
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -137,3 +142,51 @@ def listing_notice(no: int = 1, **over):
                   noticed_on=date(2025, 1, 6), penalty_case_id=None)
     fields.update(over)
     return ListingNotice(**fields)
+
+
+# --- random sources of a draw ---------------------------------------------------------------
+
+def lottery(on: date, issue: str = "2026001期") -> RandomSource:
+    """福彩3D's issue drawn at 21:15 Beijing time on ``on`` (the plan commits to it)."""
+    return RandomSource("lottery", "", "福彩3D", issue, on)
+
+
+def after_lottery(on: date) -> datetime:
+    """22:00 Beijing time on ``on``: the lottery's result is out."""
+    return datetime.combine(on, time(22), CHINA)
+
+
+def lottery_draw(app, plan_id, on: date, value: str = "381", first: str = "sup",
+                 second: str = "sup2", **draw) -> dict:
+    """A plan drafted with ``lottery(on)``: publish at noon, enter and confirm the result after
+    the drawing (two users), draw; all on ``on``. Returns the draw record."""
+    app.publish_plan(plan_id, on, first)
+    at = after_lottery(on)
+    app.enter_random_value(plan_id, value, at, first)
+    app.confirm_random_value(plan_id, value, at, second)
+    return app.draw(plan_id, at, first, **draw)
+
+
+DRAND_VECTORS = json.loads((Path(__file__).parent / "vectors" / "drand_quicknet.json")
+                           .read_text(encoding="utf-8"))["rounds"]
+COMMIT_DELAY = timedelta(minutes=DEFAULT_RULES.draw.commit_delay_minutes)
+
+
+def drand_round(i: int = 0) -> dict:
+    """A real, recorded quicknet round (round, signature, randomness) and its time."""
+    v = DRAND_VECTORS[i]
+    return {**v, "time": beacon.round_time(beacon.QUICKNET, v["round"])}
+
+
+def before_round(i: int = 0) -> datetime:
+    """The moment at which publishing commits to recorded round ``i``."""
+    return drand_round(i)["time"] - COMMIT_DELAY - timedelta(seconds=1)
+
+
+def drand_draw(app, plan_id, i: int = 0, by: str = "sup", **draw) -> dict:
+    """Publish a drand plan so it commits to recorded round ``i``, then draw with it."""
+    committed = app.publish_plan(plan_id, before_round(i), by)
+    v = drand_round(i)
+    assert committed["round"] == v["round"], committed
+    return app.draw(plan_id, v["time"] + timedelta(seconds=1), by, round_no=v["round"],
+                    signature=v["signature"], **draw)

@@ -1,4 +1,5 @@
-"""One plan's terms, its draw records with strata counts, and a draw's verification result."""
+"""One plan's terms, its commitments, its draw records with strata counts (internal), and a
+draw's verification result."""
 
 from __future__ import annotations
 
@@ -43,11 +44,36 @@ def detail(platform: Platform, plan_id: str) -> tuple[Any, str]:
         ("发布 Published", plan["published_on"]),
         ("完成期限 Due", plan["due_on"]),
     ])
+    commitments = [_commitment(c) for c in plan["commitments"]]
     records = [_record(r) for r in plan["draw_records"]]
     return html.Div([html.H4(plan["name"], id="plan-title"),
                      html.Span(PLAN_STATUSES.get(plan["status"], plan["status"]),
                                id="plan-status", className=f"badge badge-{plan['status']}"),
-                     info, *records], id="plan-panel"), plan["status"]
+                     info, *commitments, *records], id="plan-panel"), plan["status"]
+
+
+def awaited_value(c: dict[str, Any]) -> str:
+    """What the plan waits for, in words: the committed drand round or lottery issue."""
+    if c["source"] == "drand":
+        return (f"drand {c['chain']} 第 {c['round']} 轮 round {c['round']} "
+                f"({c['round_time'][:19].replace('T', ' ')} UTC)")
+    return f"{c['lottery']} {c['issue']} ({c['draws_at'][:16].replace('T', ' ')})"
+
+
+def _commitment(c: dict[str, Any]) -> html.Div:
+    value = ("已确认 confirmed" if c["value_confirmed"] else
+             "已录入，待第二人确认 entered, awaiting a second user" if c["value_entered"] else
+             "未录入 not entered")
+    rows = [("承诺时间 Committed at", c["committed_at"][:19].replace("T", " ") + " UTC"),
+            ("随机数来源 Random source", awaited_value(c)),
+            ("名录公开摘要 Public pool digest", c["public_pool_digest"]),
+            ("名录与人员库摘要 Pool + roster digest (salted)", c["pool_digest"]),
+            ("名录规模 Pool size", f"{c['pool_size']:,}"),
+            ("检查人员库 Roster size", c["roster_size"])]
+    if c["source"] == "lottery":
+        rows.append(("开奖结果 Lottery result", value))
+    return html.Div([html.H4(f"公开承诺 Commitment #{c['commitment_no']}"), _pairs(rows)],
+                    className="panel commitment")
 
 
 def _record(draw: dict[str, Any]) -> html.Div:
@@ -58,16 +84,22 @@ def _record(draw: dict[str, Any]) -> html.Div:
     rows = [html.Tr([html.Td(STRATA.get(k, k)), html.Td(f"{s['population']:,}"),
                      html.Td(f"{s['excluded_cool_off']:,}"), html.Td(f"{s['drawn']:,}")])
             for k, s in strata.items()]
+    public = rec.get("public", {})
+    title = f"抽取记录 Draw record #{draw['draw_no']}"
+    if draw["superseded"]:
+        title += " · 已作废 superseded (任务已取消 tasks cancelled)"
     return html.Div([
-        html.H4(f"抽取记录 Draw record #{draw['draw_no']}"),
+        html.H4(title),
         _pairs([("日期 Drawn on", draw["drawn_on"]), ("重抽原因 Redraw reason", draw["reason"]),
-                ("公开随机数 Public random value", rec.get("public_random")),
-                ("种子 Seed", rec.get("seed")), ("算法 Algorithm", rec.get("algorithm_version")),
-                ("名录摘要 Pool digest", rec.get("pool_digest")),
+                ("承诺 Commitment", f"#{draw['commitment_no']}"),
+                ("随机数 Random value", rec.get("randomness")),
+                ("算法 Algorithm", rec.get("algorithm_version")),
                 ("指纹 Fingerprint", rec.get("fingerprint")),
                 ("名录规模 Pool size", f"{rec.get('pool_size', 0):,}"),
                 ("检查人员库 Roster size", rec.get("roster_size")),
-                ("抽中 Drawn", draw["drawn"]), ("未配齐 Not fully staffed", draw["unassigned"])]),
+                ("对照样本 Control sample", public.get("control_drawn")),
+                ("抽中 Drawn", draw["drawn"]),
+                ("未配齐 Not fully staffed", draw["unassigned"])]),
         html.Table([html.Thead(head), html.Tbody(rows)], className="table", id="strata-table"),
     ], className="panel draw-record")
 
@@ -77,8 +109,9 @@ def verification(result: dict[str, Any]) -> html.Div:
     if result["verified"]:
         return html.Div([
             html.Strong("验证通过 verified ✓", id="verification-status"),
-            html.Span(f" — 抽取 #{result['draw_no']} 可由公开数据复算 recomputed from the archived "
-                      f"pool and the public random value {result['public_random']!r}."),
+            html.Span(f" — 抽取 #{result['draw_no']} 已按存档全量复算 recomputed in full from the "
+                      "committed archive (classes and salt included), the committed random value "
+                      f"{result['randomness']!r} and the register as of the commitment."),
         ], id="verification-result", className="ok")
     return html.Div([html.Strong("验证失败 not verified ✗", id="verification-status"),
                      html.Ul([html.Li(d) for d in result["differences"]])],

@@ -1,4 +1,5 @@
-"""抽查计划 Plans: draft and publish a plan, draw it with a public random value, verify the draw."""
+"""抽查计划 Plans: draft and publish a plan (committing to a future random value), enter the
+value, draw, verify, redraw with a reason."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
 from dashboard import actions, grids
-from dashboard.pages.plan_detail import detail, verification
+from dashboard.pages.plan_detail import awaited_value, detail, verification
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, infinite_grid
 from kernel.clock import today_in_china
@@ -52,10 +53,30 @@ def layout(user, platform: Platform) -> html.Div:
                                                          className="empty-state")),
             html.Div([
                 html.Button("发布计划 Publish", id="plan-publish", className="button", disabled=True),
+                html.Span(id="plan-awaiting", className="hint"),
+            ], className="actions"),
+            html.Div([
                 dcc.Input(id="plan-random", type="text", className="input-wide",
-                          placeholder="公开随机数 Public random value (e.g. 福彩3D 2026-061: 3-8-1)"),
+                          placeholder="drand 轮次签名 round signature (hex) · 开奖号码 lottery "
+                                      "result"),
+                html.Button("录入开奖结果 Enter result", id="plan-enter", className="button-light",
+                            disabled=True),
+                html.Button("确认开奖结果 Confirm result (second user)", id="plan-confirm",
+                            className="button-light", disabled=True),
+                dcc.Checklist(id="plan-accept-shortfall", className="inline",
+                              options=[{"label": "接受缺员并公开 accept and publish a staffing "
+                                                 "shortfall", "value": "yes"}], value=[]),
                 html.Button("抽取 Draw", id="plan-draw", className="button", disabled=True),
                 html.Button("验证抽取 Verify draw", id="plan-verify", className="button-light",
+                            disabled=True),
+            ], className="actions"),
+            html.Div([
+                dcc.Input(id="plan-redraw-reason", type="text", className="input-wide",
+                          placeholder="重抽原因 Redraw reason (cancels the draw's tasks)"),
+                dcc.Input(id="plan-redraw-issue", type="text",
+                          placeholder="新期号 New lottery issue"),
+                dcc.Input(id="plan-redraw-date", type="date"),
+                html.Button("重新抽取 Redraw", id="plan-redraw", className="button-light",
                             disabled=True),
             ], className="actions"),
             html.Div(id="plan-action-msg", role="status"),
@@ -167,6 +188,8 @@ def register(app, get_platform) -> None:
 
     @app.callback(Output("plan-detail", "children"), Output("plan-publish", "disabled"),
                   Output("plan-draw", "disabled"), Output("plan-verify", "disabled"),
+                  Output("plan-enter", "disabled"), Output("plan-confirm", "disabled"),
+                  Output("plan-redraw", "disabled"), Output("plan-awaiting", "children"),
                   Output("plan-tasks-holder", "children"), Output("plan-verification", "children"),
                   Input("plan-selected", "data"), Input("plan-refresh", "data"),
                   prevent_initial_call=True)
@@ -174,23 +197,32 @@ def register(app, get_platform) -> None:
     def show(user, plan_id, _refresh):
         if not plan_id:
             return no_update
-        panel, status = detail(get_platform(), plan_id)
+        p = get_platform()
+        panel, status = detail(p, plan_id)
         tasks = (infinite_grid("plan-tasks-grid", TASK_COLUMNS, "task_id")
                  if status in ("drawn", "closed") else html.Div("尚未抽取 Not drawn yet.",
                                                                 className="empty-state"))
-        drawn = status in ("drawn", "closed")
-        return panel, status != "drafted", status != "published", not drawn, tasks, None
+        drawn, awaiting = status in ("drawn", "closed"), status == "published"
+        lottery = awaiting and actions.commitment_of(p, plan_id)["source"] == "lottery"
+        hint = (f"待随机数 Awaiting: {awaited_value(actions.commitment_of(p, plan_id))}"
+                if awaiting else "")
+        return (panel, status != "drafted", not awaiting, not drawn, not lottery, not lottery,
+                status != "drawn", hint, tasks, None)
 
     @app.callback(Output("plan-action-msg", "children"),
                   Output("plan-refresh", "data"),
                   Output("plan-verification", "children", allow_duplicate=True),
                   Output("plans-grid-holder", "children", allow_duplicate=True),
                   Input("plan-publish", "n_clicks"), Input("plan-draw", "n_clicks"),
-                  Input("plan-verify", "n_clicks"),
+                  Input("plan-verify", "n_clicks"), Input("plan-enter", "n_clicks"),
+                  Input("plan-confirm", "n_clicks"), Input("plan-redraw", "n_clicks"),
                   State("plan-selected", "data"), State("plan-random", "value"),
+                  State("plan-accept-shortfall", "value"), State("plan-redraw-reason", "value"),
+                  State("plan-redraw-issue", "value"), State("plan-redraw-date", "value"),
                   State("plan-refresh", "data"), prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)
-    def act(user, _publish, _draw, _verify, plan_id, public_random, refresh):
+    def act(user, _publish, _draw, _verify, _enter, _confirm, _redraw, plan_id, value, accept,
+            reason, issue, redraw_date, refresh):
         p = get_platform()
         if not plan_id or ctx.triggered_id is None:
             return no_update
@@ -198,10 +230,21 @@ def register(app, get_platform) -> None:
             if ctx.triggered_id == "plan-verify":
                 return None, no_update, verification(actions.verify_draw(p, plan_id)), no_update
             if ctx.triggered_id == "plan-publish":
-                actions.publish_plan(p, user, plan_id)
-                done = "已发布 Published: 现在可以抽取 now draw it with a public random value."
+                c = actions.publish_plan(p, user, plan_id)
+                done = (f"已发布 Published: 名录已冻结，承诺随机数 pool frozen, committed to "
+                        f"{awaited_value(c)}.")
+            elif ctx.triggered_id == "plan-enter":
+                actions.enter_value(p, user, plan_id, value)
+                done = "已录入 Entered: 请另一位监管人员确认 a second supervisor confirms it."
+            elif ctx.triggered_id == "plan-confirm":
+                actions.confirm_value(p, user, plan_id, value)
+                done = "已确认 Confirmed: 现在可以抽取 now draw."
+            elif ctx.triggered_id == "plan-redraw":
+                c = actions.redraw_plan(p, user, plan_id, reason, issue, redraw_date)
+                done = (f"已作废原抽取 Superseded: 原任务已取消 its tasks are cancelled; 新承诺 "
+                        f"new commitment: {awaited_value(c)}.")
             else:
-                record = actions.draw_plan(p, user, plan_id, public_random)
+                record = actions.draw_plan(p, user, plan_id, value, bool(accept))
                 done = f"已抽取 Drawn: {record['drawn']} 户 entities from {record['pool_size']:,}."
         except (ValidationError, DomainError) as e:
             failed = html.Div(actions.message_of(e), className="error")

@@ -20,7 +20,7 @@ from kernel.errors import Conflict, InvalidInput
 from kernel.settings import Settings
 from kernel.text import checked_text, first_unstorable
 
-ROLES = ("inspector", "supervisor", "admin")
+ROLES = ("inspector", "supervisor", "admin", "auditor")   # auditor: read-only draw checks
 ALGORITHM = "HS256"
 _hasher = PasswordHasher()
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -149,3 +149,5 @@ CurrentUser = Annotated[User, Depends(current_user)]
 Supervisor = Annotated[User, Depends(require("supervisor"))]
 Inspector = Annotated[User, Depends(require("inspector"))]
 Admin = Annotated[User, Depends(require("admin"))]
+# 审计 the read-only auditor re-runs draws in full (classes included); supervisors may too
+Auditor = Annotated[User, Depends(require("auditor", "supervisor"))]

@@ -23,6 +23,10 @@ SEED = 20261123
 DEMO_USERS = (
     ("admin", "admin-demo-pass", "admin", None),
     ("supervisor", "supervisor-demo-pass", "supervisor", "market_regulation"),
+    # a second supervisor confirms hand-entered lottery results (四眼原则 four-eyes)
+    ("supervisor2", "supervisor2-demo-pass", "supervisor", "market_regulation"),
+    # 审计 read-only: re-runs draws in full, classes included
+    ("auditor", "auditor-demo-pass", "auditor", None),
     ("inspector", "inspector-demo-pass", "inspector", "market_regulation"),
 )
 CHUNK = 2000

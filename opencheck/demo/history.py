@@ -24,6 +24,7 @@ from uuid import UUID
 import numpy as np
 import sqlalchemy as sa
 
+from kernel.clock import moment
 from kernel.errors import DomainError
 from kernel.workdays import add_workdays
 from opencheck.bootstrap import Platform
@@ -32,6 +33,7 @@ from opencheck.demo.synthdata import generate_inspectors
 from opencheck.importing import _check_item, _inspector
 from supervision.directory.check_items import KnownCodes
 from supervision.directory.tables import entities
+from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks import views as task_views
 
@@ -119,12 +121,18 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
         departments=(), check_items=(item,), scope=PlanScope("33", entity_types=(kind,)),
         ratios=platform.rules.draw.ratios.model_dump(),
         cool_off_days=platform.rules.draw.cooloff_days.model_dump(),
-        inspectors_per_task=platform.rules.draw.min_inspectors, due_on=date(year, 11, 30))
+        inspectors_per_task=platform.rules.draw.min_inspectors, due_on=date(year, 11, 30),
+        # the demo runs offline: it commits to an announced lottery issue (a drand round needs
+        # its published signature), entered by one supervisor and confirmed by another
+        randomness=RandomSource("lottery", "", "福彩3D", f"{year}060期", date(year, 3, 9)),
+        control_share=platform.rules.draw.control_share)
     plan_id = app.draft_plan(terms, drafted, "supervisor", set(platform.rules.directory.department_codes))
     app.publish_plan(plan_id, drafted, "supervisor")
     platform.settle()
-    app.draw(plan_id, f"福彩3D {year}060期 {rng.integers(0, 1000):03d}", date(year, 3, 10),
-             "supervisor")
+    result, drawn_at = f"{rng.integers(0, 1000):03d}", moment(date(year, 3, 10))
+    app.enter_random_value(plan_id, result, drawn_at, "supervisor")
+    app.confirm_random_value(plan_id, result, drawn_at, "supervisor2")
+    app.draw(plan_id, drawn_at, "supervisor")
     platform.settle()
     with platform.engine.connect() as conn:
         tasks = task_views.plan_tasks(conn, plan_id.hex, limit=100_000)[1]

@@ -4,7 +4,7 @@ models, the archive of those inputs, and the tasks a recorded draw created."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import json
 from datetime import date, datetime, timezone
 from uuid import UUID
 
@@ -12,11 +12,12 @@ import numpy as np
 import sqlalchemy as sa
 
 from kernel.errors import NotFound
-from supervision.directory.tables import entities
+from kernel.db import projection_tracking
+from supervision.directory.tables import entities, entity_pool
 from supervision.plans import drawing
 from supervision.plans.plan import PlanTerms
 from supervision.plans.pool import PoolScope, load_pool, load_roster
-from supervision.plans.ports import FrozenInputs
+from supervision.plans.ports import Archived, FrozenInputs
 from supervision.plans.tables import draw_archives
 from supervision.tasks.tables import task_inspectors, tasks
 
@@ -36,37 +37,53 @@ def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date) -> FrozenInput
                .where(tasks.c.entity_no == sa.literal_column("tasks.entity_no"))
                .correlate_except(tasks).scalar_subquery())).all(),
         dtype=np.int64).reshape(-1, 2)
-    return FrozenInputs(**pool.drawer_fields(today),
+    codes = dict(conn.execute(sa.select(entity_pool.c.entity_no, entities.c.uscc)
+                              .join(entities, entities.c.entity_no == entity_pool.c.entity_no)
+                              .where(entity_pool.c.status_code == 0)).all())
+    uscc = np.array([codes[int(no)] for no in pool.entity_no], dtype="S18")
+    position = conn.scalar(sa.select(projection_tracking.c.position)
+                           .where(projection_tracking.c.projection == "entity_pool")) or 0
+    return FrozenInputs(**pool.drawer_fields(today), uscc=uscc,
                         targeted=np.isin(pool.entity_no, targeted_nos),
                         roster=drawing.Roster(**roster.drawer_fields(), last_inspector=last),
-                        departments=roster.departments)
+                        departments=roster.departments, position=int(position))
 
 
-def archive(conn: sa.Connection, pool: drawing.EntityPool, roster: drawing.Roster,
-            departments: tuple[str, ...], digest: str) -> None:
-    if conn.execute(sa.select(draw_archives.c.pool_digest)
-                    .where(draw_archives.c.pool_digest == digest)).first():
-        return
+def archive(conn: sa.Connection, digest: str, a: Archived) -> None:
     buf = io.BytesIO()
-    np.savez_compressed(buf, **{f"pool_{k}": getattr(pool, k) for k in
-                                ("entity_no", "region", "risk_class", "last_checked_days", "targeted")},
-                        **{f"roster_{k}": getattr(roster, k) for k in
+    np.savez_compressed(buf, **{f"pool_{k}": getattr(a.pool, k) for k in
+                                ("entity_no", "uscc", "region", "risk_class", "last_checked_days",
+                                 "targeted")},
+                        **{f"roster_{k}": getattr(a.roster, k) for k in
                            ("inspector_no", "department", "region", "conflicts", "last_inspector")},
-                        departments=np.array(departments, dtype=str))
+                        departments=np.array(a.departments, dtype=str),
+                        salt=np.frombuffer(a.salt, dtype=np.uint8),
+                        params=np.array(json.dumps(a.params.to_dict(), sort_keys=True)))
     conn.execute(draw_archives.insert().values(
-        pool_digest=digest, created_at=datetime.now(timezone.utc), entities=pool.entity_no.size,
-        inspectors=roster.inspector_no.size, payload=buf.getvalue()))
+        pool_digest=digest, created_at=datetime.now(timezone.utc), entities=a.pool.entity_no.size,
+        inspectors=a.roster.inspector_no.size, payload=buf.getvalue()))
 
 
-def load_archive(conn: sa.Connection, digest: str) -> tuple[drawing.EntityPool, drawing.Roster]:
+def archive_payload(conn: sa.Connection, digest: str) -> bytes:
     row = conn.execute(sa.select(draw_archives.c.payload)
                        .where(draw_archives.c.pool_digest == digest)).first()
     if row is None:
         raise NotFound(f"no archived pool with digest {digest}", field="pool_digest")
-    z = np.load(io.BytesIO(row.payload))
-    pool = drawing.EntityPool(**{k[5:]: z[k] for k in z.files if k.startswith("pool_")})
-    roster = drawing.Roster(**{k[7:]: z[k] for k in z.files if k.startswith("roster_")})
-    return pool, roster
+    return row.payload
+
+
+def read_archive(payload: bytes) -> Archived:
+    """A commitment's archive from its bytes (the CLI reads a downloaded file)."""
+    z = np.load(io.BytesIO(payload))
+    return Archived(drawing.EntityPool(**{k[5:]: z[k] for k in z.files if k.startswith("pool_")}),
+                    drawing.Roster(**{k[7:]: z[k] for k in z.files if k.startswith("roster_")}),
+                    tuple(str(d) for d in z["departments"]), z["salt"].tobytes(),
+                    params_of(json.loads(str(z["params"]))))
+
+
+def params_of(data: dict) -> drawing.DrawParams:
+    return drawing.DrawParams(**{k: tuple(v) if isinstance(v, list) else v
+                                 for k, v in data.items()})
 
 
 class SqlDrawInputs:
@@ -79,21 +96,18 @@ class SqlDrawInputs:
         with self.engine.begin() as conn:   # pool, roster and last inspectors in one transaction
             return freeze_inputs(conn, terms, today)
 
-    def uscc_of(self, entity_nos: Sequence[int]) -> dict[int, str]:
-        with self.engine.connect() as conn:
-            return dict(conn.execute(sa.select(entities.c.entity_no, entities.c.uscc)
-                                     .where(entities.c.entity_no.in_(list(entity_nos)))).all())
-
     def tasks_of_draw(self, plan_id: UUID, draw_no: int) -> set[int]:
         with self.engine.connect() as conn:
             return set(conn.scalars(sa.select(tasks.c.entity_no).where(
                 tasks.c.plan_id == plan_id.hex, tasks.c.draw_no == draw_no)))
 
-    def keep(self, pool: drawing.EntityPool, roster: drawing.Roster,
-             departments: tuple[str, ...], digest: str) -> None:
+    def keep(self, digest: str, archived: Archived) -> None:
         with self.engine.begin() as conn:
-            archive(conn, pool, roster, departments, digest)
+            archive(conn, digest, archived)
 
-    def load(self, digest: str) -> tuple[drawing.EntityPool, drawing.Roster]:
+    def load(self, digest: str) -> Archived:
+        return read_archive(self.payload(digest))
+
+    def payload(self, digest: str) -> bytes:
         with self.engine.connect() as conn:
-            return load_archive(conn, digest)
+            return archive_payload(conn, digest)

@@ -7,7 +7,7 @@ credit); the application-layer tests wire in-memory fakes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -31,11 +31,13 @@ class FrozenInputs:
     """The pool and roster of a plan as they stand at the draw (risk classes come separately)."""
 
     entity_no: np.ndarray          # int64, ascending: the eligible pool of the plan's scope
+    uscc: np.ndarray               # 'S18' unified social credit code per row
     region: np.ndarray             # int32 6-digit code
     last_checked_days: np.ndarray  # int32 days since the lead department's last check; -1 never
     targeted: np.ndarray           # bool: on the plan's targeted list
     roster: drawing.Roster         # qualified active inspectors, conflicts, last inspectors
     departments: tuple[str, ...]   # the roster's department codes (index = Roster.department)
+    position: int = 0              # the supervision log position the read models reflected
 
 
 class DrawInputs(Protocol):
@@ -45,23 +47,34 @@ class DrawInputs(Protocol):
         """The plan's pool and roster as they stand now, read at one moment."""
         ...
 
-    def uscc_of(self, entity_nos: Sequence[int]) -> dict[int, str]:
-        """The USCC of each drawn entity number."""
-        ...
-
     def tasks_of_draw(self, plan_id: UUID, draw_no: int) -> set[int]:
         """The entity numbers of the tasks a recorded draw created (empty if none projected)."""
         ...
 
 
-class DrawArchive(Protocol):
-    """Keeps each frozen pool and roster under its digest, so anyone can re-run the draw."""
+@dataclass(frozen=True, eq=False)
+class Archived:
+    """A commitment's archive: the frozen inputs, the secret salt and the draw parameters."""
 
-    def keep(self, pool: drawing.EntityPool, roster: drawing.Roster,
-             departments: tuple[str, ...], digest: str) -> None:
-        """Store the inputs once per digest (a second draw on the same inputs stores nothing)."""
+    pool: drawing.EntityPool
+    roster: drawing.Roster
+    departments: tuple[str, ...]
+    salt: bytes
+    params: drawing.DrawParams
+
+
+class DrawArchive(Protocol):
+    """Keeps each frozen pool and roster, with the commitment's secret salt, under its (salted)
+    digest: the auditor re-runs the draw on it; the public reads only its USCCs."""
+
+    def keep(self, digest: str, archived: Archived) -> None:
+        """Store a commitment's archive under its pool digest (salted: never reused)."""
         ...
 
-    def load(self, digest: str) -> tuple[drawing.EntityPool, drawing.Roster]:
-        """The archived inputs (NotFound if no archive has this digest)."""
+    def load(self, digest: str) -> Archived:
+        """The archive of this digest (NotFound if there is none)."""
+        ...
+
+    def payload(self, digest: str) -> bytes:
+        """The archive as stored (numpy .npz), for an auditor's own verification."""
         ...

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from kernel.http.api import Body
 from supervision.directory.schemas import EntityType
+from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.schemas import PublishedInspection
 
@@ -20,6 +21,25 @@ class ScopeIn(Body):
                                description="GB/T 2260 prefix: 33 province, 3307 city")
     industries: list[str] = Field([], max_length=50, description="GB/T 4754 prefixes; [] = all")
     entity_types: list[EntityType] = Field([], description="[] = all (undirected 不定向)")
+
+
+class RandomnessIn(Body):
+    """The future random value the plan commits to at publication (随机数来源)."""
+
+    source: Literal["drand", "lottery"] = Field(
+        ..., description="drand: a League of Entropy quicknet round, verified offline; lottery: "
+                         "an announced public draw, entered by one user and confirmed by another")
+    chain: str = Field("quicknet", max_length=40)
+    lottery: str = Field("", max_length=50, description="e.g. 福彩3D")
+    issue: str = Field("", max_length=50, description="the lottery issue, e.g. 2026330期")
+    draw_date: date | None = Field(None, description="the day the lottery is drawn")
+    pattern: str = Field(r"^\d{3}$", max_length=100,
+                         description="the shape of the published result (regular expression)")
+    draw_time: time = Field(time(21, 15), description="Beijing time of the drawing")
+
+    def to_source(self) -> RandomSource:
+        return RandomSource(self.source, self.chain, self.lottery, self.issue, self.draw_date,
+                            self.pattern, self.draw_time)
 
 
 class PlanCreate(Body):
@@ -40,6 +60,10 @@ class PlanCreate(Body):
     jurisdiction_digits: int = Field(4, ge=0, le=6,
                                      description="inspectors share the first N region digits")
     due_on: date
+    randomness: RandomnessIn | None = Field(None, description="default: the configured source")
+    control_share: float | None = Field(None, ge=0, lt=1,
+                                        description="uniform control sample, share of the "
+                                                    "plan's expected size (对照样本)")
 
     def to_terms(self, draw_rules: Any) -> PlanTerms:
         return PlanTerms(
@@ -56,16 +80,39 @@ class PlanCreate(Body):
             inspectors_per_task=(self.inspectors_per_task if self.inspectors_per_task is not None
                                  else draw_rules.min_inspectors),
             cross_station=self.cross_station, jurisdiction_digits=self.jurisdiction_digits,
-            due_on=self.due_on)
+            due_on=self.due_on,
+            randomness=(self.randomness.to_source() if self.randomness is not None
+                        else RandomSource(draw_rules.randomness_source)),
+            control_share=(self.control_share if self.control_share is not None
+                           else draw_rules.control_share))
 
 
 class DrawRecordPublic(BaseModel):
     draw_no: int
     drawn_on: date
-    reason: str
+    reason: str = Field(description="why this draw replaced the previous one ('' for the first)")
     drawn: int
     unassigned: int
+    commitment_no: int
+    superseded: bool
     record: dict[str, Any]
+
+
+class CommitmentPublic(BaseModel):
+    """公开承诺 Made at publication (and at each redraw), before the random value exists."""
+
+    model_config = {"extra": "allow"}
+    commitment_no: int
+    committed_at: str
+    source: Literal["drand", "lottery"]
+    algorithm_version: str
+    public_pool_digest: str
+    pool_digest: str = Field(description="salted: commits to the classes without revealing them")
+    salt_commitment: str
+    pool_size: int
+    roster_size: int
+    value_entered: bool
+    value_confirmed: bool
 
 
 class PlanPublic(BaseModel):
@@ -80,6 +127,7 @@ class PlanPublic(BaseModel):
     published_on: date | None
     due_on: date
     closed_on: date | None
+    commitments: list[CommitmentPublic]
     draw_records: list[DrawRecordPublic]
 
 
@@ -92,13 +140,26 @@ class PlanRecord(PlanPublic):
 
 
 class DrawRequest(Body):
-    public_random: str = Field(..., min_length=1, max_length=200,
-                               description="a random value published after the plan, e.g. a "
-                                           "lottery draw number; fixes the seed")
+    """The committed random value's proof, for a drand plan; nothing for a lottery plan (its
+    confirmed result is used)."""
+
+    round: int | None = Field(None, ge=1, description="the committed drand round")
+    signature: str | None = Field(None, min_length=2, max_length=400,
+                                  pattern=r"^[0-9a-fA-F]+$",
+                                  description="the round's BLS signature (hex), as published")
+    accept_shortfall: bool = Field(False, description="draw although not every task can be "
+                                                      "staffed; the shortfall is published")
 
 
-class RedrawRequest(DrawRequest):
+class RandomValueIn(Body):
+    value: str = Field(..., min_length=1, max_length=100,
+                       description="the lottery's published result, e.g. 381")
+
+
+class RedrawRequest(Body):
     reason: str = Field(..., min_length=1, max_length=1000)
+    randomness: RandomnessIn | None = Field(None, description="a lottery plan names its new "
+                                                              "issue; drand commits a later round")
 
 
 class VerificationPublic(BaseModel):
@@ -106,11 +167,24 @@ class VerificationPublic(BaseModel):
     draw_no: int
     verified: bool
     differences: list[str]
+    commitment: dict[str, Any]
+
+
+class AuditVerification(VerificationPublic):
     algorithm_version: str
-    seed: str
-    public_random: str
-    pool_digest: str
+    randomness: str
     fingerprint: str
+
+
+class PublicVerification(VerificationPublic):
+    record: dict[str, Any]
+
+
+class PublicPool(BaseModel):
+    plan_id: str
+    commitment_no: int
+    public_pool_digest: str
+    usccs: list[str]
 
 
 class DrawnEntity(BaseModel):

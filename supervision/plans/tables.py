@@ -37,9 +37,26 @@ plan_draws = sa.Table(
     sa.Column("drawn_on", sa.Date, nullable=False),
     sa.Column("drawn_by", sa.String(100), nullable=False),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
-    sa.Column("record", sa.JSON, nullable=False),   # algorithm, seed inputs, digests, strata
+    sa.Column("record", sa.JSON, nullable=False),   # internal: strata, params, salted digest
+    sa.Column("public", sa.JSON, nullable=False),   # what anyone may read and re-check
+    sa.Column("commitment_no", sa.Integer, nullable=False),
     sa.Column("drawn", sa.Integer, nullable=False),
     sa.Column("unassigned", sa.Integer, nullable=False),
+    sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
+    info={"projection": "plan_board"},
+)
+
+# Each commitment of a plan (publication, then one per redraw): frozen-input digests and the
+# future random source it names; all public once the plan is.
+plan_commitments = sa.Table(
+    "plan_commitments",
+    metadata,
+    sa.Column("plan_id", sa.String(32), primary_key=True),
+    sa.Column("commitment_no", sa.Integer, primary_key=True),
+    sa.Column("committed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("commitment", sa.JSON, nullable=False),
+    sa.Column("value_entered_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("value_confirmed_at", sa.DateTime(timezone=True), nullable=True),
     info={"projection": "plan_board"},
 )
 

@@ -6,21 +6,30 @@ outside the event store comes through the ports configured at bootstrap (supervi
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from dataclasses import dataclass
+from types import SimpleNamespace
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 import numpy as np
+from eventsourcing.persistence import IntegrityError
 
+from kernel.clock import china_date, moment
 from kernel.errors import Conflict, InvalidInput, NotFound
-from supervision.plans import drawing
+from supervision.plans import audit, commitment, drawing
+from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import (
     PlanTerms,
     SpotCheckPlan,
     terms_from_event,
     terms_to_event,
 )
+from supervision.directory.register_asof import entities_as_of
+from supervision.plans.audit import params_commitment
 from supervision.plans.ports import (
+    Archived,
     DrawArchive,
     DrawInputs,
     FrozenInputs,
@@ -30,11 +39,23 @@ from supervision.plans.ports import (
 from supervision.tasks.task import InspectionTask
 
 
+@dataclass(frozen=True)
+class DrawPolicy:
+    """The rule numbers of the draw's lifecycle (supervision.rules.DrawRules)."""
+
+    commit_delay_minutes: int = 60
+    max_redraws: int = 2
+
+
 class PlanUseCases:
-    """Mixed into SupervisionApplication (which provides repository and save, and the ports)."""
+    """Mixed into SupervisionApplication (which provides repository and save, the ports, and
+    the task use cases a redraw cancels with)."""
 
     repository: Any
     save: Any
+    check_draw_cancellable: Any
+    cancel_tasks_of_draw: Any
+    draw_policy: DrawPolicy = DrawPolicy()
     draw_inputs: DrawInputs | None = None
     draw_archive: DrawArchive | None = None
     risk_classes: RiskClasses = staticmethod(all_class_b)
@@ -49,86 +70,243 @@ class PlanUseCases:
     def get_plan(self, plan_id: UUID) -> SpotCheckPlan:
         return self.get_existing(SpotCheckPlan, plan_id, "plan", "plan_id")
 
-    def publish_plan(self, plan_id: UUID, today: date, by: str) -> None:
+    def publish_plan(self, plan_id: UUID, when: date | datetime, by: str) -> dict[str, Any]:
+        """Publish: freeze the pool and roster, archive them, and commit to a future random value
+        (supervision.plans.commitment); returns the public commitment."""
+        at = moment(when)
         plan = self.get_plan(plan_id)
-        plan.publish(today, by)
-        self.save(plan)
+        plan.check_can_publish()
+        commitment = self._freeze_and_commit(plan, at)
+        plan.publish(china_date(at), by, commitment)
+        self._save_plan(plan)
+        return plan.commitment
 
-    def draw(self, plan_id: UUID, public_random: str, today: date, by: str) -> dict[str, Any]:
-        """双随机 Draw a published plan with a published random value; creates its tasks and
-        returns the draw record (seed, pool digest, strata, fingerprint)."""
-        public_random = _checked_random(public_random)
+    def enter_random_value(self, plan_id: UUID, value: str, when: date | datetime,
+                           by: str) -> None:
+        """A committed lottery's published result, entered by a first user after its date."""
+        at = moment(when)
         plan = self.get_plan(plan_id)
-        plan.check_can_draw()
-        record, tasks = self._run_draw(plan, public_random, today)
-        plan.record_draw(record, today, by)
-        self.save(plan, *tasks)
+        plan.check_awaiting_randomness()
+        plan.enter_value(commitment.check_lottery_entry(plan.commitment, value, at), at, by)
+        self._save_plan(plan)
+
+    def confirm_random_value(self, plan_id: UUID, value: str, when: date | datetime,
+                             by: str) -> None:
+        """A second user re-enters the result; the draw can then run."""
+        at = moment(when)
+        plan = self.get_plan(plan_id)
+        plan.check_awaiting_randomness()
+        plan.confirm_value(commitment.check_lottery_entry(plan.commitment, value, at), at, by)
+        self._save_plan(plan)
+
+    def draw(self, plan_id: UUID, when: date | datetime, by: str, *, round_no: int | None = None,
+             signature: str | None = None, accept_shortfall: bool = False) -> dict[str, Any]:
+        """双随机 Draw with the committed random value (a verified drand round, or a confirmed
+        lottery result); creates the tasks and returns the draw record."""
+        at = moment(when)
+        plan = self.get_plan(plan_id)
+        plan.check_awaiting_randomness()
+        committed = plan.commitment
+        if committed["source"] == "drand":
+            if round_no is None or not signature:
+                raise InvalidInput(f"submit drand round {committed['round']} and its signature",
+                                   field="signature")
+            value = commitment.reveal_drand(committed, round_no, signature, at)
+            revealed = {"round": round_no, "signature": signature, "randomness": value}
+        else:
+            value = plan.confirmed_value
+            if value is None:
+                raise Conflict(f"enter and confirm the result of {committed['lottery']} "
+                               f"{committed['issue']} first", field="value")
+            revealed = {"value": value}
+        record, tasks = self._run_draw(plan, value, revealed, china_date(at), accept_shortfall)
+        plan.record_draw(record, china_date(at), by)
+        self._save_plan(plan, *tasks)
         return record
 
-    def redraw(self, plan_id: UUID, public_random: str, reason: str, today: date,
-               by: str) -> dict[str, Any]:
-        """Draw a drawn plan again for a recorded reason; the first draw stays on record."""
-        public_random = _checked_random(public_random)
+    def redraw(self, plan_id: UUID, reason: str, when: date | datetime, by: str,
+               randomness: RandomSource | None = None) -> dict[str, Any]:
+        """Supersede the current draw for a recorded reason: its tasks are cancelled, the pool
+        and roster frozen again and a fresh, later random value committed (a lottery plan names
+        its new issue in ``randomness``). Returns the new commitment."""
+        at = moment(when)
         plan = self.get_plan(plan_id)
-        plan.check_can_redraw(reason)
-        record, tasks = self._run_draw(plan, public_random, today)
-        plan.record_redraw(record, reason, today, by)
-        self.save(plan, *tasks)
-        return record
+        reason = plan.check_can_redraw(reason, self.draw_policy.max_redraws)
+        draw_no = len(plan.draws)
+        self.check_draw_cancellable(plan_id, draw_no)
+        source = RandomSource.from_event(plan.terms.get("randomness"))
+        if randomness is not None:
+            source = randomness.validated(china_date(at))
+        if source.source != plan.commitment["source"]:
+            raise InvalidInput("a redraw keeps the plan's kind of random source",
+                               field="randomness.source")
+        new = self._freeze_and_commit(plan, at, source)
+        cancelled = self.cancel_tasks_of_draw(plan_id, draw_no, f"重新抽取 redraw: {reason}",
+                                              china_date(at), by)
+        plan.supersede(reason, self.draw_policy.max_redraws, new, at, by)
+        self._save_plan(plan, *cancelled)
+        return plan.commitment
 
-    def _run_draw(self, plan: SpotCheckPlan, public_random: str,
-                  today: date) -> tuple[dict[str, Any], list[InspectionTask]]:
-        """Freeze the inputs, draw, archive the inputs; the record and the tasks to save."""
+    def _freeze_and_commit(self, plan: SpotCheckPlan, at: datetime,
+                           source: RandomSource | None = None) -> dict[str, Any]:
+        """Freeze and archive the plan's pool and roster; the commitment that names them."""
         inputs, archive = self._draw_ports()
         terms = terms_from_event(plan.terms)
-        frozen = inputs.freeze(terms, today)
+        frozen = inputs.freeze(terms, china_date(at))
         pool = _entity_pool(frozen, self.risk_classes(frozen.entity_no))
-        result = drawing.draw(pool, frozen.roster, _params(terms),
-                              drawing.derive_seed(str(plan.id), public_random))
-        archive.keep(pool, frozen.roster, frozen.departments, result.pool_digest)
-        uscc = inputs.uscc_of(result.entity_no.tolist())
-        record = {**result.summary(), "seed": str(result.seed), "public_random": public_random,
-                  "draw_no": len(plan.draws) + 1, "pool_size": int(pool.entity_no.size),
-                  "roster_size": int(frozen.roster.inspector_no.size),
-                  "drawn": int(result.entity_no.size)}
+        salt = secrets.token_bytes(32)
+        digest = drawing.pool_digest(pool, frozen.roster, salt)
+        params = _params(terms)
+        archive.keep(digest, Archived(pool, frozen.roster, frozen.departments, salt, params))
+        after = plan.commitment if plan.commitments else None
+        committed = commitment.commit(source or terms.randomness, at,
+                                      timedelta(minutes=self.draw_policy.commit_delay_minutes),
+                                      after)
+        return {**committed, "algorithm_version": drawing.ALGORITHM_VERSION,
+                "params_commitment": params_commitment(params, salt),
+                "public_pool_digest": drawing.public_pool_digest(np.sort(pool.uscc)),
+                "pool_digest": digest, "salt_commitment": drawing.salt_commitment(salt),
+                "pool_size": int(pool.entity_no.size),
+                "roster_size": int(frozen.roster.inspector_no.size),
+                "register_position": frozen.position}
+
+    def _run_draw(self, plan: SpotCheckPlan, value: str, revealed: dict[str, Any], today: date,
+                  accept_shortfall: bool) -> tuple[dict[str, Any], list[InspectionTask]]:
+        """Draw on the committed, archived inputs; the record and the tasks to save."""
+        _, archive = self._draw_ports()
+        terms = terms_from_event(plan.terms)
+        committed = plan.commitment
+        a = archive.load(committed["pool_digest"])
+        pool, roster, departments = a.pool, a.roster, a.departments
+        draw_no = len(plan.draws) + 1
+        key = drawing.derive_key(str(plan.id), draw_no, value)
+        result = drawing.draw(pool, roster, a.params, key, a.salt)
+        rows = np.searchsorted(pool.entity_no, result.entity_no)
+        public = {**result.public_summary(), "draw_no": draw_no,
+                  "commitment_no": committed["commitment_no"], "revealed": revealed,
+                  "unstaffed": len(result.unassigned)}
+        reason = plan.draws[-1]["superseded_reason"] if plan.draws else ""
+        public["reason"] = reason
+        record = {**result.internal_summary(), "draw_no": draw_no, "reason": reason,
+                  "commitment_no": committed["commitment_no"], "randomness": value,
+                  "revealed": revealed, "pool_size": int(pool.entity_no.size),
+                  "roster_size": int(roster.inspector_no.size),
+                  "drawn": int(result.entity_no.size), "public": public}
         why = dict(result.unassigned)
-        # the drawn entities' regions in the frozen pool (entity_no ascending)
-        regions = frozen.region[np.searchsorted(frozen.entity_no, result.entity_no)].tolist()
         tasks = [InspectionTask(
-            plan_id=plan.id, draw_no=record["draw_no"], assigned_on=today, entity_no=int(no),
-            uscc=uscc[int(no)], departments=list(terms.departments),
+            plan_id=plan.id, draw_no=draw_no, assigned_on=today, entity_no=int(no),
+            uscc=pool.uscc[row].decode(), departments=list(terms.departments),
             check_items=list(terms.check_items), due_on=terms.due_on,
             unassigned_reason=why.get(int(no), ""),
-            team=[{"inspector_no": int(i), "department": frozen.departments[int(d)]}
-                  for i, d in _members(team, frozen.roster)],
+            team=[{"inspector_no": int(i), "department": departments[int(d)]}
+                  for i, d in _members(team, roster)],
             recusal_terms={"jurisdiction_digits": terms.jurisdiction_digits,
-                           "cross_station": terms.cross_station, "region": int(region)})
-            for no, team, region in zip(result.entity_no, result.teams, regions)]
+                           "cross_station": terms.cross_station, "region": int(pool.region[row])})
+            for no, team, row in zip(result.entity_no, result.teams, rows)]
         return record, tasks
 
     def verify_draw(self, plan_id: UUID, draw_no: int | None = None) -> dict[str, Any]:
-        """Recompute a recorded draw (default the latest) from its archived inputs: verified,
-        or exactly what differs."""
+        """The auditor's check: recompute a recorded draw (default the latest) from its archived
+        inputs, classes and salt included: verified, or exactly what differs."""
         plan = self.get_plan(plan_id)
+        rec = self._recorded_draw(plan, draw_no)
+        _, archive = self._draw_ports()
+        committed = plan.commitments[rec["commitment_no"] - 1]
+        a = archive.load(committed["pool_digest"])
+        key = drawing.derive_key(str(plan_id), rec["draw_no"], rec["randomness"])
+        differences = drawing.verify(a.pool, a.roster, a.params, key, a.salt, rec)
+        differences += audit.archive_differences(committed, a)
+        recorded_tasks = self.draw_inputs.tasks_of_draw(plan_id, rec["draw_no"])
+        again = drawing.draw(a.pool, a.roster, a.params, key, a.salt)
+        if recorded_tasks and recorded_tasks != set(again.entity_no.tolist()):
+            differences.append("tasks: the recorded tasks are not the drawn entities")
+        differences += audit.check_revealed(committed, rec["randomness"], rec["revealed"])
+        differences += self.register_check(plan_id, rec["draw_no"])
+        return {"plan_id": str(plan_id), "draw_no": rec["draw_no"], "verified": not differences,
+                "differences": differences, "algorithm_version": rec["algorithm_version"],
+                "randomness": rec["randomness"], "commitment": committed,
+                "fingerprint": rec["fingerprint"]}
+
+    def public_verification(self, plan_id: UUID, draw_no: int | None = None) -> dict[str, Any]:
+        """What anyone can check from the public record alone (no classes): the commitment
+        precedes the value, the value is the committed one, the pool file is the committed one,
+        every drawn entity is in it and the control sample is exactly its lowest ranks."""
+        plan = self.get_plan(plan_id)
+        if plan.status == "drafted":
+            raise NotFound(f"no published plan {plan_id}", field="plan_id")
+        rec = self._recorded_draw(plan, draw_no)
+        committed = plan.commitments[rec["commitment_no"] - 1]
+        usccs = self.public_pool(plan_id, rec["commitment_no"])
+        key = drawing.derive_key(str(plan_id), rec["draw_no"], rec["randomness"])
+        differences = drawing.verify_public(rec["public"], key, usccs)
+        if rec["public"].get("public_pool_digest") != committed["public_pool_digest"]:
+            differences.append("pool: the draw used another pool than the committed one")
+        differences += audit.check_revealed(committed, rec["randomness"], rec["revealed"])
+        return {"plan_id": str(plan_id), "draw_no": rec["draw_no"], "verified": not differences,
+                "differences": differences, "commitment": committed, "record": rec["public"]}
+
+    def public_pool(self, plan_id: UUID, commitment_no: int) -> list[str]:
+        """The USCCs of a commitment's frozen pool, ascending (public: no classes)."""
+        plan = self.get_plan(plan_id)
+        if plan.status == "drafted" or not 1 <= commitment_no <= len(plan.commitments):
+            raise NotFound(f"plan {plan_id} has no commitment {commitment_no}",
+                           field="commitment_no")
+        _, archive = self._draw_ports()
+        pool = archive.load(plan.commitments[commitment_no - 1]["pool_digest"]).pool
+        return [u.decode() for u in np.sort(pool.uscc)]
+
+    def register_check(self, plan_id: UUID, draw_no: int | None = None) -> list[str]:
+        """The draw's frozen pool against the register as of its commitment: the entity events
+        the read models had reflected, folded again, with the plan's scope applied."""
+        plan = self.get_plan(plan_id)
+        rec = self._recorded_draw(plan, draw_no)
+        committed = plan.commitments[rec["commitment_no"] - 1]
+        terms = terms_from_event(plan.terms)
+        scope = SimpleNamespace(region_prefix=terms.scope.region_prefix,
+                                industry_prefixes=terms.scope.industries,
+                                entity_types=terms.scope.entity_types)
+        register = {u for u, e in entities_as_of(self, committed["register_position"]).items()
+                    if e.in_scope(scope)}
+        return audit.register_differences(set(self.public_pool(plan_id, rec["commitment_no"])),
+                                          register)
+
+    def public_record_file(self, plan_id: UUID, draw_no: int) -> dict[str, Any]:
+        """Everything `opencheck verify-draw` needs, in one file: plan, commitment, the public
+        draw record and the pool's USCCs (no classes, no salt)."""
+        plan = self.get_plan(plan_id)
+        if plan.status == "drafted":
+            raise NotFound(f"no published plan {plan_id}", field="plan_id")
+        rec = self._recorded_draw(plan, draw_no)
+        return {"format": "opencheck-draw-record/2", "plan_id": str(plan_id),
+                "draw_no": rec["draw_no"], "randomness": rec["randomness"],
+                "commitment": plan.commitments[rec["commitment_no"] - 1],
+                "record": rec["public"],
+                "pool": self.public_pool(plan_id, rec["commitment_no"])}
+
+    def archive_payload(self, plan_id: UUID, commitment_no: int) -> bytes:
+        """The auditor's archive of a commitment (numpy .npz bytes)."""
+        plan = self.get_plan(plan_id)
+        if not 1 <= commitment_no <= len(plan.commitments):
+            raise NotFound(f"plan {plan_id} has no commitment {commitment_no}",
+                           field="commitment_no")
+        return self._draw_ports()[1].payload(plan.commitments[commitment_no - 1]["pool_digest"])
+
+    @staticmethod
+    def _recorded_draw(plan: SpotCheckPlan, draw_no: int | None) -> dict[str, Any]:
         if draw_no is not None and draw_no > len(plan.draws):
             raise NotFound(f"plan has {len(plan.draws)} draw(s)", field="draw_no")
         if not plan.draws:
             raise Conflict("plan has not been drawn yet", field="status")
-        inputs, archive = self._draw_ports()
-        rec = plan.draws[(draw_no or len(plan.draws)) - 1]
-        seed = drawing.derive_seed(str(plan_id), rec["public_random"])
-        pool, roster = archive.load(rec["pool_digest"])
-        recorded_tasks = inputs.tasks_of_draw(plan_id, rec["draw_no"])
-        params = drawing.DrawParams(**{k: tuple(v) if isinstance(v, list) else v
-                                       for k, v in rec["params"].items()})
-        differences = drawing.verify(pool, roster, params, seed, {**rec, "seed": int(rec["seed"])})
-        again = drawing.draw(pool, roster, params, seed)
-        if recorded_tasks and recorded_tasks != set(again.entity_no.tolist()):
-            differences.append("tasks: the recorded tasks are not the drawn entities")
-        return {"plan_id": str(plan_id), "draw_no": rec["draw_no"], "verified": not differences,
-                "differences": differences, "algorithm_version": rec["algorithm_version"],
-                "seed": rec["seed"], "public_random": rec["public_random"],
-                "pool_digest": rec["pool_digest"], "fingerprint": rec["fingerprint"]}
+        return plan.draws[(draw_no or len(plan.draws)) - 1]
+
+    def _save_plan(self, plan: SpotCheckPlan, *others: Any) -> None:
+        """Save atomically; a concurrent command on the same plan (two supervisors drawing at
+        once) makes the later one a 409, never a 500 or a second draw."""
+        try:
+            self.save(plan, *others)
+        except IntegrityError:
+            raise Conflict("the plan was changed by someone else at the same moment (for "
+                           "example a concurrent draw): reload it", field="plan_id") from None
 
     def _draw_ports(self) -> tuple[DrawInputs, DrawArchive]:
         if self.draw_inputs is None or self.draw_archive is None:
@@ -139,19 +317,11 @@ class PlanUseCases:
     def close_plan(self, plan_id: UUID, today: date, by: str) -> None:
         plan = self.get_plan(plan_id)
         plan.close(today, by)
-        self.save(plan)
-
-
-def _checked_random(public_random: str) -> str:
-    public_random = public_random.strip()
-    if not 4 <= len(public_random) <= 200:
-        raise InvalidInput("public_random must be the published random value (4–200 characters)",
-                           field="public_random")
-    return public_random
+        self._save_plan(plan)
 
 
 def _entity_pool(frozen: FrozenInputs, risk_class: np.ndarray) -> drawing.EntityPool:
-    return drawing.EntityPool(entity_no=frozen.entity_no, region=frozen.region,
+    return drawing.EntityPool(entity_no=frozen.entity_no, uscc=frozen.uscc, region=frozen.region,
                               risk_class=risk_class, last_checked_days=frozen.last_checked_days,
                               targeted=frozen.targeted)
 
@@ -161,7 +331,8 @@ def _params(t: PlanTerms) -> drawing.DrawParams:
     cool = tuple(t.cool_off_days.get(c, 0) for c in drawing.RISK_CLASSES)
     joint = tuple(range(len(t.departments))) if len(t.departments) > 1 else ()
     return drawing.DrawParams(ratios, t.targeted_ratio, cool, t.inspectors_per_task, joint,
-                              t.cross_station, t.jurisdiction_digits)
+                              t.cross_station, t.jurisdiction_digits,
+                              control_share=t.control_share)
 
 
 def _members(team: np.ndarray, roster: drawing.Roster):

@@ -7,16 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from supervision.directory.tables import entities
-from supervision.plans.tables import plan_draws, plans
+from supervision.plans.tables import plan_commitments, plan_draws, plans
 from supervision.tasks.tables import tasks
 
 # The read contract: plans and their draw records. Other contexts join these relations in their
 # own queries and import them from here, never from the tables module (an import-linter contract).
-READ_RELATIONS = (plan_draws, plans)
-
-PUBLIC_RECORD_KEYS = ("algorithm_version", "seed", "public_random", "pool_digest", "params",
-                      "params_digest", "strata", "fingerprint", "pool_size", "roster_size", "drawn")
-
+READ_RELATIONS = (plan_commitments, plan_draws, plans)
 
 def _plan_row(row: sa.Row) -> dict[str, Any]:
     d = dict(row._mapping)
@@ -25,27 +21,52 @@ def _plan_row(row: sa.Row) -> dict[str, Any]:
     return d
 
 
-def draw_records(conn: sa.Connection, plan_id: str, public: bool = False) -> list[dict[str, Any]]:
+def public_strata(strata: dict[str, dict[str, int]], minimum: int | None) -> dict | None:
+    """Per-stratum counts, only where no stratum is small enough to single an entity out: with
+    ``minimum`` None (the default rule) never; a count of 1 in class D names that entity's class."""
+    if minimum is None or any(0 < s["population"] < minimum for s in strata.values()):
+        return None
+    return strata
+
+
+def draw_records(conn: sa.Connection, plan_id: str, public: bool = False,
+                 class_counts_min: int | None = None) -> list[dict[str, Any]]:
     rows = conn.execute(sa.select(plan_draws).where(plan_draws.c.plan_id == plan_id)
                         .order_by(plan_draws.c.draw_no)).all()
     out = []
     for r in rows:
-        rec = dict(r.record)
-        if public:  # unassigned reasons may name inspector constraints: counts only
-            rec = {k: rec[k] for k in PUBLIC_RECORD_KEYS if k in rec}
+        if public:  # no classes, params digests, salts or inspector constraints
+            rec = dict(r.public)
+            strata = public_strata(r.record.get("strata", {}), class_counts_min)
+            if strata is not None:
+                rec["strata"] = strata
+        else:
+            rec = {**r.record, "public": r.public}
         out.append({"draw_no": r.draw_no, "drawn_on": r.drawn_on, "reason": r.reason,
-                    "drawn": r.drawn, "unassigned": r.unassigned, "record": rec})
+                    "drawn": r.drawn, "unassigned": r.unassigned,
+                    "commitment_no": r.commitment_no, "superseded": r.superseded_at is not None,
+                    "record": rec})
     return out
 
 
-def plan(conn: sa.Connection, plan_id: str, public: bool = False) -> dict[str, Any] | None:
+def commitments(conn: sa.Connection, plan_id: str) -> list[dict[str, Any]]:
+    """Each commitment of the plan: public from publication (digests, source, round)."""
+    rows = conn.execute(sa.select(plan_commitments).where(plan_commitments.c.plan_id == plan_id)
+                        .order_by(plan_commitments.c.commitment_no)).all()
+    return [{**r.commitment, "value_entered": r.value_entered_at is not None,
+             "value_confirmed": r.value_confirmed_at is not None} for r in rows]
+
+
+def plan(conn: sa.Connection, plan_id: str, public: bool = False,
+         class_counts_min: int | None = None) -> dict[str, Any] | None:
     where = [plans.c.plan_id == plan_id]
     if public:
         where.append(plans.c.status != "drafted")
     row = conn.execute(sa.select(plans).where(*where)).first()
     if row is None:
         return None
-    return {**_plan_row(row), "draw_records": draw_records(conn, plan_id, public)}
+    return {**_plan_row(row), "commitments": commitments(conn, plan_id),
+            "draw_records": draw_records(conn, plan_id, public, class_counts_min)}
 
 
 def list_plans(conn: sa.Connection, *, status: str | None = None, department: str | None = None,
@@ -61,8 +82,8 @@ def list_plans(conn: sa.Connection, *, status: str | None = None, department: st
     rows = conn.execute(sa.select(plans).where(*where)
                         .order_by(plans.c.drafted_on.desc(), plans.c.plan_id)
                         .offset(offset).limit(limit)).all()
-    return total, [{**_plan_row(r), "draw_records": draw_records(conn, r.plan_id, public)}
-                   for r in rows]
+    return total, [{**_plan_row(r), "commitments": commitments(conn, r.plan_id),
+                    "draw_records": draw_records(conn, r.plan_id, public)} for r in rows]
 
 
 def public_drawn_entities(conn: sa.Connection, plan_id: str, draw_no: int) -> list[dict]:

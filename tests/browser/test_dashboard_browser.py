@@ -3,10 +3,13 @@ through the form, and the inspector's workspace down to a recorded result."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from supervision.tasks.tables import task_inspectors, tasks
+from tests.factories import before_round, drand_round
 
 pytestmark = pytest.mark.browser
 
@@ -50,11 +53,19 @@ def test_plan_drafted_published_drawn_and_verified_through_the_form(page, live):
     page.page.fill("#plan-ratio-B input, input#plan-ratio-B", "0.2")
     page.page.click("#plan-create")
     page.page.wait_for_selector("#plan-created")
-    # the new plan is selected: publish, then draw with a public random value
+    # the new plan is selected: publishing commits to a future drand round (a recorded one:
+    # the server's clock is set just before it)
+    live.platform.clock = lambda: before_round(0)
     page.page.wait_for_selector("#plan-publish:not([disabled])")
     page.page.click("#plan-publish")
+    v = drand_round(0)
+    page.page.wait_for_selector(f"#plan-awaiting:has-text('round {v['round']}')")
     page.page.wait_for_selector("#plan-draw:not([disabled])")
-    page.page.fill("#plan-random", "福彩3D 2026320: 4-1-7")
+    page.page.fill("#plan-random", v["signature"])
+    page.page.click("#plan-draw")   # the round is not out yet: refused
+    page.page.wait_for_selector("#plan-action-msg .error")
+    assert "cannot run before" in page.page.inner_text("#plan-action-msg")
+    live.platform.clock = lambda: v["time"] + timedelta(seconds=2)
     page.page.click("#plan-draw")
     page.page.wait_for_selector("#strata-table")
     assert "已抽取" in page.page.inner_text("#plan-status")
@@ -64,6 +75,13 @@ def test_plan_drafted_published_drawn_and_verified_through_the_form(page, live):
     # drill into the plan's tasks
     page.page.wait_for_selector("#plan-tasks-grid .ag-center-cols-container .ag-row")
     page.shot("plan-drawn-verified")
+    # a redraw needs a reason; it supersedes the draw and commits to a later round
+    page.page.wait_for_selector("#plan-redraw:not([disabled])")
+    page.page.fill("#plan-redraw-reason", "浏览器测试：抽查名录有误 pool error")
+    page.page.click("#plan-redraw")
+    page.page.wait_for_selector("#plan-action-msg:has-text('Superseded')")
+    page.page.wait_for_selector("#plan-panel:has-text('superseded')")
+    page.shot("plan-redraw-committed")
     assert page.errors == []
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     entity,
     inspector,
     known_codes,
+    lottery_draw,
 )
 from tests.integration.credit_helpers import PLEDGE, commend
 
@@ -70,11 +71,12 @@ def seed(p: Platform) -> World:
     body = PlanCreate(name="种子计划 Seed plan", lead_department="market_regulation",
                       check_items=["T-001"], scope={"region_prefix": "3307"},
                       ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0},
-                      due_on=today + timedelta(days=120))
+                      due_on=today + timedelta(days=120),
+                      randomness={"source": "lottery", "lottery": "福彩3D", "issue": "2026381期",
+                                  "draw_date": today})
     plan_id = app.draft_plan(body.to_terms(p.rules.draw), today, "sup",
                              set(p.rules.directory.department_codes))
-    app.publish_plan(plan_id, today, "sup")
-    app.draw(plan_id, "seed-3D-381", today, "sup")
+    lottery_draw(app, plan_id, today, "381")
     _short_staffed_task(p, today)
     p.settle()
     # the rest of each of insp1's teams has acknowledged, so insp1 can start after signing
@@ -116,11 +118,12 @@ def _short_staffed_task(p: Platform, today: date) -> None:
                       cool_off_days={"A": 0, "B": 0, "C": 0, "D": 0},
                       targeted=[entity(4, region="330703").uscc], targeted_ratio=1.0,
                       jurisdiction_digits=6, cross_station=False,
-                      due_on=today + timedelta(days=90))
+                      due_on=today + timedelta(days=90),
+                      randomness={"source": "lottery", "lottery": "福彩3D", "issue": "2026382期",
+                                  "draw_date": today})
     plan_id = app.draft_plan(body.to_terms(p.rules.draw), today, "sup",
                              set(p.rules.directory.department_codes))
-    app.publish_plan(plan_id, today, "sup")
-    app.draw(plan_id, "seed-3D-382", today, "sup")
+    lottery_draw(app, plan_id, today, "382")
     p.settle()
     with p.engine.connect() as conn:
         (task_id,) = conn.scalars(sa.select(tasks.c.task_id).where(tasks.c.plan_id == plan_id.hex))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from kernel.http import auth
 from supervision.directory.tables import inspectors
-from tests.e2e.conftest import token
+from tests.e2e.conftest import lottery_draw, lottery_source, token
 from tests.factories import check_item, credential, entity, inspector, known_codes
 
 TODAY = date(2026, 3, 2)
@@ -39,18 +39,17 @@ def _plan_body(**over) -> dict:
 def test_plan_draw_verify_inbox_and_public_record(client, platform):
     inspector_no = _world(platform)
     sup = token(client, "supervisor")
-    r = client.post("/api/v1/plans", json=_plan_body(), headers=sup)
+    r = client.post("/api/v1/plans", json=_plan_body(randomness=lottery_source()), headers=sup)
     assert r.status_code == 201, r.text
     plan_id = r.json()["plan_id"]
     assert r.json()["terms"]["inspectors_per_task"] == 2      # the rules' default
-    assert client.post(f"/api/v1/plans/{plan_id}/draw", json={"public_random": "3D-123"},
+    assert client.post(f"/api/v1/plans/{plan_id}/draw", json={},
                        headers=sup).status_code == 409          # not published yet
-    assert client.post(f"/api/v1/plans/{plan_id}/publish", headers=sup).status_code == 200
-    r = client.post(f"/api/v1/plans/{plan_id}/draw", json={"public_random": "3D-123"}, headers=sup)
+    r = lottery_draw(client, platform, plan_id, "123")
     assert r.status_code == 201, r.text
     drawn = r.json()["drawn"]
-    assert drawn == 20 and r.json()["record"]["public_random"] == "3D-123"
-    assert client.post(f"/api/v1/plans/{plan_id}/draw", json={"public_random": "x-999"},
+    assert drawn == 20 and r.json()["record"]["randomness"] == "123"
+    assert client.post(f"/api/v1/plans/{plan_id}/draw", json={},
                        headers=sup).status_code == 409          # drawn once
     r = client.get(f"/api/v1/plans/{plan_id}/draw/verification", headers=sup)
     assert r.status_code == 200 and r.json()["verified"] is True, r.text

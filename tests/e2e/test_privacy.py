@@ -108,17 +108,15 @@ def _inspect(platform, plan_id: UUID, code: str, publish: bool) -> None:
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
                          indirect=True)
 def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
-    from tests.e2e.conftest import token
+    from tests.e2e.conftest import lottery_draw, lottery_source, token
 
     code = _build(platform)
     sup = token(client, "supervisor")
     plan = client.post("/api/v1/plans", headers=sup, json={
         "name": "隐私测试计划", "lead_department": "market_regulation", "check_items": ["T-001"],
         "scope": {"region_prefix": "3307"}, "ratios": {"A": 1, "B": 1, "C": 1, "D": 1},
-        "due_on": "2099-01-01"}).json()["plan_id"]
-    client.post(f"/api/v1/plans/{plan}/publish", headers=sup)
-    assert client.post(f"/api/v1/plans/{plan}/draw", headers=sup,
-                       json={"public_random": "privacy-1"}).status_code == 201
+        "due_on": "2099-01-01", "randomness": lottery_source()}).json()["plan_id"]
+    assert lottery_draw(client, platform, plan).status_code == 201
 
     # results: the entity's own stays unpublished; another entity's is published (control)
     _inspect(platform, UUID(plan), code, publish=False)

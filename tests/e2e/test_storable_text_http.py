@@ -78,8 +78,8 @@ def test_the_dashboard_forms_refuse_it_before_any_use_case(platform):
 
     inspector = User(1, "inspector", "inspector", "", "market_regulation", 7)
     unknown = uuid4().hex   # no such plan or task: the text is refused first (422, not 404)
-    for call, field in ((lambda: actions.draw_plan(platform, inspector, unknown, "3D\x00"),
-                         "public_random"),
+    for call, field in ((lambda: actions.enter_value(platform, inspector, unknown, "3D\x00"),
+                         "value"),
                         (lambda: actions.recuse(platform, inspector, unknown, "回避\x00"), "reason"),
                         (lambda: actions.record_result(platform, inspector, unknown, "1",
                                                        "发现\x00", None, []), "findings")):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from kernel.clock import today_in_china
 from kernel.http import auth
 from supervision.directory.tables import inspectors
-from tests.e2e.conftest import token
+from tests.e2e.conftest import lottery_draw, lottery_source, token
 from tests.factories import check_item, credential, entity, inspector, known_codes
 
 
@@ -43,10 +43,9 @@ def world(client, platform):
     plan = client.post("/api/v1/plans", headers=sup, json={
         "name": "2026年度双随机抽查", "lead_department": "market_regulation",
         "check_items": ["T-001"], "scope": {"region_prefix": "3307"},
-        "ratios": {"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, "due_on": "2099-06-30"}).json()
-    assert client.post(f"/api/v1/plans/{plan['plan_id']}/publish", headers=sup).status_code == 200
-    r = client.post(f"/api/v1/plans/{plan['plan_id']}/draw", json={"public_random": "3D-77"},
-                    headers=sup)
+        "ratios": {"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, "due_on": "2099-06-30",
+        "randomness": lottery_source()}).json()
+    r = lottery_draw(client, platform, plan["plan_id"], "077")
     assert r.status_code == 201, r.text
     task = client.get(f"/api/v1/plans/{plan['plan_id']}/tasks", headers=sup).json()["items"][0]
     team = [m["inspector_no"] for m in task["team"]]

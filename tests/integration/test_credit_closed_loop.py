@@ -15,7 +15,15 @@ from kernel.errors import Conflict
 from opencheck.scheduler import run_jobs
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import tasks
-from tests.factories import check_item, decision, entity, inspector, known_codes
+from tests.factories import (
+    check_item,
+    decision,
+    entity,
+    inspector,
+    known_codes,
+    lottery,
+    lottery_draw,
+)
 from tests.integration.credit_helpers import PLEDGE, entity_no, register
 
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}
@@ -29,9 +37,9 @@ def _plan(platform, today: date, n: int) -> set[str]:
     plan_id = app.draft_plan(PlanTerms(
         name=f"{today.year}年度双随机抽查 {n}", lead_department="market_regulation",
         departments=(), check_items=("T-001",), scope=PlanScope("330702"), ratios=RATIOS,
-        due_on=date(today.year + 1, 6, 30)), today, "sup", DEPTS)
-    app.publish_plan(plan_id, today, "sup")
-    record = app.draw(plan_id, f"lottery-{n}", today, "sup")
+        due_on=date(today.year + 1, 6, 30), randomness=lottery(today, f"2026{n:03d}期")),
+        today, "sup", DEPTS)
+    record = lottery_draw(app, plan_id, today, f"{n:03d}")
     platform.settle()
     assert app.verify_draw(plan_id)["verified"]
     with platform.engine.connect() as conn:

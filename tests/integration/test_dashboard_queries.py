@@ -19,6 +19,8 @@ from supervision.directory.tables import entities
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import (
+    lottery,
+    lottery_draw,
     check_item,
     commitment,
     decision,
@@ -116,10 +118,9 @@ class DashboardScenario:
         plan_id = app.draft_plan(PlanTerms(
             name="2025年度双随机抽查", lead_department="market_regulation", departments=(),
             check_items=("T-001",), scope=PlanScope("3307"),
-            ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, due_on=date(2025, 12, 31)),
-            DRAWN_ON, "sup", DEPTS)
-        app.publish_plan(plan_id, DRAWN_ON, "sup")
-        app.draw(plan_id, "3D-2025259-418", DRAWN_ON, "sup")
+            ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, due_on=date(2025, 12, 31),
+            randomness=lottery(DRAWN_ON)), DRAWN_ON, "sup", DEPTS)
+        lottery_draw(app, plan_id, DRAWN_ON)
         platform.settle("supervision", "dashboard")
         return plan_id
 

@@ -1,23 +1,37 @@
-"""The double-random draw end to end, on SQLite and PostgreSQL: plan → publish → draw → tasks →
-verification (and tamper detection) → redraw with a reason → rebuild equals incremental."""
+"""The double-random draw end to end, on SQLite and PostgreSQL: plan → publish (commitment) →
+draw with the committed value → tasks → verification (and tamper detection) → redraw that
+supersedes → rebuild equals incremental; concurrent draws; the pool against the register."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+import json
+import threading
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
 
 from kernel.errors import Conflict, InvalidInput
-from supervision.directory.tables import inspectors
+from supervision.directory.tables import entity_pool, inspectors
 from supervision.plans import views as plan_views
+from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import PlanScope, PlanTerms
-from supervision.plans.tables import draw_archives, plan_draws, plans
+from supervision.plans.tables import draw_archives, plan_commitments, plan_draws, plans
 from supervision.tasks import views as task_views
 from supervision.tasks.tables import task_inspectors, tasks
-from tests.factories import check_item, credential, entity, inspector, known_codes
+from tests.factories import (
+    after_lottery,
+    check_item,
+    credential,
+    drand_draw,
+    entity,
+    inspector,
+    known_codes,
+    lottery,
+    lottery_draw,
+)
 
 TODAY = date(2026, 3, 2)
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}
@@ -40,7 +54,7 @@ def _terms(**over) -> PlanTerms:
                   departments=(), check_items=("T-001",), scope=PlanScope("3307"),
                   ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0},
                   targeted=(entity(8, region="330703").uscc,), cool_off_days={"A": 365},
-                  due_on=date(2026, 6, 30))
+                  due_on=date(2026, 6, 30), randomness=lottery(TODAY))
     fields.update(over)
     return PlanTerms(**fields)
 
@@ -48,7 +62,7 @@ def _terms(**over) -> PlanTerms:
 def _dump(platform):
     with platform.engine.connect() as conn:
         return [sorted(tuple(map(str, r)) for r in conn.execute(sa.select(t)))
-                for t in (plans, plan_draws, tasks, task_inspectors)]
+                for t in (plans, plan_draws, plan_commitments, tasks, task_inspectors)]
 
 
 class DrawScenario:
@@ -59,13 +73,10 @@ class DrawScenario:
         app, engine = platform.supervision, platform.engine
         plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
         with pytest.raises(Conflict):   # a drafted plan cannot be drawn
-            app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
-        app.publish_plan(plan_id, TODAY, "sup")
-        with pytest.raises(InvalidInput):
-            app.draw(plan_id, "", TODAY, "sup")
+            app.draw(plan_id, after_lottery(TODAY), "sup")
 
         # draw: one task per drawn entity, ≥ 2 distinct inspectors, never a conflicted one
-        record = app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+        record = lottery_draw(app, plan_id, TODAY)
         platform.settle()
         assert record["strata"]["targeted"]["drawn"] == 1
         assert record["strata"]["B"]["drawn"] in (59, 60)   # exact size: 0.5 × 119
@@ -79,36 +90,71 @@ class DrawScenario:
             assert len(set(team)) >= 2, t
             if t["uscc"] == entity(5, region="330702").uscc:
                 assert conflicted not in team
-        # the inbox shows an inspector only their own tasks
         with engine.connect() as conn:
             _, mine = task_views.inspector_tasks(conn, conflicted, limit=500)
         assert mine and all(conflicted in [m["inspector_no"] for m in t["team"]] for t in mine)
 
-        # anyone can recompute it from the recorded inputs
+        # the auditor recomputes it from the archive; anyone checks the public part
         assert app.verify_draw(plan_id)["verified"] is True
+        assert app.public_verification(plan_id, 1)["verified"] is True
         with pytest.raises(Conflict):
-            app.draw(plan_id, "another-value", TODAY, "sup")
+            app.draw(plan_id, after_lottery(TODAY), "sup")
 
-        # a redraw is a second record with its reason; the first stays
-        app.redraw(plan_id, "3D-2026060-777", "two inspectors retired after the draw", TODAY,
-                   "sup")
+        # a redraw supersedes: a reason, a new issue committed, the first draw's tasks cancelled
+        with pytest.raises(InvalidInput):
+            app.redraw(plan_id, "no", after_lottery(TODAY), "sup")
+        day2 = TODAY + timedelta(days=1)
+        app.redraw(plan_id, "two inspectors retired after the draw", after_lottery(TODAY), "sup",
+                   lottery(day2, "2026002期"))
         platform.settle()
         with engine.connect() as conn:
-            records = plan_views.plan(conn, plan_id.hex)["draw_records"]
-        assert [r["draw_no"] for r in records] == [1, 2] and records[1]["reason"]
+            first = task_views.plan_tasks(conn, plan_id.hex, limit=500)[1]
+            _, mine = task_views.inspector_tasks(conn, conflicted, limit=500)
+        assert {t["status"] for t in first} == {"cancelled"}
+        assert mine == []                                  # gone from every inbox
+        with pytest.raises(Conflict):                      # the committed issue is not out yet
+            app.enter_random_value(plan_id, "777", after_lottery(TODAY), "sup")
+        app.enter_random_value(plan_id, "777", after_lottery(day2), "sup")
+        app.confirm_random_value(plan_id, "777", after_lottery(day2), "sup2")
+        app.draw(plan_id, after_lottery(day2), "sup")
+        platform.settle()
+        with engine.connect() as conn:
+            found = plan_views.plan(conn, plan_id.hex, public=True)
+        records = found["draw_records"]
+        assert [r["draw_no"] for r in records] == [1, 2]
+        assert [r["superseded"] for r in records] == [True, False]
+        assert records[1]["reason"] == "two inspectors retired after the draw"
+        assert [c["commitment_no"] for c in found["commitments"]] == [1, 2]
         assert app.verify_draw(plan_id, 1)["verified"] is True
+        assert app.verify_draw(plan_id, 2)["verified"] is True
 
         # rebuilding the plan and task boards from zero gives the same rows
         before = _dump(platform)
         platform.runners["supervision"].rebuild(["plan_board", "task_board"])
         assert _dump(platform) == before
 
-    def test_tampered_archive_or_seed_fails_verification(self, platform):
+    def test_redraws_are_limited(self, platform):
+        _setup(platform, 20)
+        app = platform.supervision
+        plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
+        lottery_draw(app, plan_id, TODAY)
+        for n in range(app.draw_policy.max_redraws):
+            day = TODAY + timedelta(days=n + 1)
+            app.redraw(plan_id, f"redraw number {n + 1}", after_lottery(day - timedelta(days=1)),
+                       "sup", lottery(day, f"20260{n + 2}期"))
+            app.enter_random_value(plan_id, "123", after_lottery(day), "sup")
+            app.confirm_random_value(plan_id, "123", after_lottery(day), "sup2")
+            app.draw(plan_id, after_lottery(day), "sup")
+        with pytest.raises(Conflict, match="limit"):
+            app.redraw(plan_id, "one redraw too many", after_lottery(TODAY + timedelta(days=9)),
+                       "sup", lottery(TODAY + timedelta(days=10), "2026099期"))
+
+    def test_a_drand_draw_and_a_tampered_archive(self, platform):
         _setup(platform)
         app, engine = platform.supervision, platform.engine
-        plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
-        app.publish_plan(plan_id, TODAY, "sup")
-        record = app.draw(plan_id, "lottery-42", TODAY, "sup")
+        plan_id = app.draft_plan(_terms(randomness=RandomSource()), TODAY, "sup", DEPTS)
+        drand_draw(app, plan_id)
+        assert app.verify_draw(plan_id)["verified"] is True
         # someone swaps one entity of the frozen pool for another
         with engine.begin() as conn:
             payload = conn.execute(sa.select(draw_archives.c.payload)).scalar_one()
@@ -120,8 +166,47 @@ class DrawScenario:
             conn.execute(draw_archives.update().values(payload=buf.getvalue()))
         result = app.verify_draw(plan_id)
         assert result["verified"] is False
-        assert any(d.startswith("pool_digest") for d in result["differences"])
-        assert record["pool_digest"] == result["pool_digest"]
+        assert any(d.startswith("pool:") for d in result["differences"]), result
+
+    def test_concurrent_draws_one_wins_the_other_gets_409(self, platform):
+        _setup(platform, 30)
+        app = platform.supervision
+        plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
+        app.publish_plan(plan_id, TODAY, "sup")
+        app.enter_random_value(plan_id, "381", after_lottery(TODAY), "sup")
+        app.confirm_random_value(plan_id, "381", after_lottery(TODAY), "sup2")
+        outcomes, start = [], threading.Barrier(2)
+
+        def draw():
+            start.wait()
+            try:
+                app.draw(plan_id, after_lottery(TODAY), "sup")
+                outcomes.append("drawn")
+            except Conflict:
+                outcomes.append("409")
+
+        threads = [threading.Thread(target=draw) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["409", "drawn"]
+        platform.settle()
+        with platform.engine.connect() as conn:
+            assert conn.scalar(sa.select(sa.func.count()).select_from(plan_draws)) == 1
+
+    def test_the_frozen_pool_is_checked_against_the_register(self, platform):
+        _setup(platform, 30)
+        app = platform.supervision
+        plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
+        # someone deletes an active entity from the pool's read model before publication
+        with platform.engine.begin() as conn:
+            gone = conn.execute(sa.select(entity_pool.c.entity_no).limit(1)).scalar_one()
+            conn.execute(entity_pool.delete().where(entity_pool.c.entity_no == gone))
+        lottery_draw(app, plan_id, TODAY)
+        result = app.verify_draw(plan_id)
+        assert result["verified"] is False
+        assert any("missing from the frozen pool" in d for d in result["differences"]), result
 
 
 class TestDrawOnSQLite(DrawScenario):
@@ -133,15 +218,28 @@ class TestDrawOnPostgres(DrawScenario):
     backend = "postgres"
 
 
-def test_verify_draw_cli(platform):
+def test_verify_draw_cli(platform, tmp_path):
     from tests.integration.test_cli import _cli
 
     _setup(platform, 30)
     app = platform.supervision
     plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
-    app.publish_plan(plan_id, TODAY, "sup")
-    app.draw(plan_id, "lottery-7", TODAY, "sup")
+    lottery_draw(app, plan_id, TODAY)
+    platform.settle()
     r = _cli(platform.settings, "verify-draw", str(plan_id))
     assert r.returncode == 0 and "verified: true" in r.stdout, r.stdout + r.stderr
+    # a public record file, offline; with the auditor's archive; against the register
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps(app.public_record_file(plan_id, 1)), encoding="utf-8")
+    archive = tmp_path / "archive.npz"
+    archive.write_bytes(app.archive_payload(plan_id, 1))
+    r = _cli(platform.settings, "verify-draw", str(record), "--archive", str(archive),
+             "--register")
+    assert r.returncode == 0 and "verified: true" in r.stdout, r.stdout + r.stderr
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    doc["record"]["entities"] = doc["record"]["entities"][1:]
+    record.write_text(json.dumps(doc), encoding="utf-8")
+    r = _cli(platform.settings, "verify-draw", str(record))
+    assert r.returncode == 1 and "verified: false" in r.stdout, r.stdout + r.stderr
     r = _cli(platform.settings, "verify-draw", "not-a-plan")
-    assert r.returncode == 2 and "error: plan: 'not-a-plan' is not a plan id" in r.stderr
+    assert r.returncode == 2 and "is neither a record file nor a plan id" in r.stderr

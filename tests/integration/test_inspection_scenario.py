@@ -29,7 +29,7 @@ from supervision.tasks.tables import (
     task_results,
     tasks,
 )
-from tests.factories import check_item, entity, inspector, known_codes
+from tests.factories import check_item, entity, inspector, known_codes, lottery, lottery_draw
 
 DRAWN_ON = date(2025, 9, 22)          # a Monday
 INSPECTED_ON = date(2025, 9, 26)      # + 20 working days (National Day) = 2025-10-30
@@ -48,10 +48,9 @@ def _world(platform, n_entities: int = 40, n_inspectors: int = 12):
     plan_id = app.draft_plan(PlanTerms(
         name="2025年度双随机抽查", lead_department="market_regulation", departments=(),
         check_items=("T-001",), scope=PlanScope("3307"),
-        ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, due_on=date(2025, 12, 31)),
-        DRAWN_ON, "sup", DEPTS)
-    app.publish_plan(plan_id, DRAWN_ON, "sup")
-    app.draw(plan_id, "3D-2025259-418", DRAWN_ON, "sup")
+        ratios={"A": 0.03, "B": 0.5, "C": 0.2, "D": 1.0}, due_on=date(2025, 12, 31),
+        randomness=lottery(DRAWN_ON)), DRAWN_ON, "sup", DEPTS)
+    lottery_draw(app, plan_id, DRAWN_ON)
     platform.settle()
     return plan_id
 

@@ -19,6 +19,8 @@ from supervision.directory.tables import entities
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import notification_reads, notifications, task_inspectors
 from tests.factories import (
+    lottery,
+    lottery_draw,
     check_item,
     commitment,
     credential,
@@ -92,10 +94,9 @@ class RebuildScenario:
         plan_id = app.draft_plan(PlanTerms(
             name="2026年度双随机抽查", lead_department="market_regulation", departments=(),
             check_items=("T-001",), scope=PlanScope("3307"),
-            ratios={"A": 0.5, "B": 0.5, "C": 0.5, "D": 1.0}, due_on=date(2026, 12, 31)),
-            DRAWN_ON, "sup", DEPTS)
-        app.publish_plan(plan_id, DRAWN_ON, "sup")
-        app.draw(plan_id, "3D-2026061-123", DRAWN_ON, "sup")
+            ratios={"A": 0.5, "B": 0.5, "C": 0.5, "D": 1.0}, due_on=date(2026, 12, 31),
+            randomness=lottery(DRAWN_ON)), DRAWN_ON, "sup", DEPTS)
+        lottery_draw(app, plan_id, DRAWN_ON)
         platform.settle()
         with platform.engine.connect() as conn:
             team = conn.execute(sa.select(task_inspectors.c.task_id,

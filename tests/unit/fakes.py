@@ -24,7 +24,7 @@ from supervision.directory.inspectors import Inspector
 from supervision.plans import drawing
 from supervision.plans.plan import PlanTerms
 from supervision.plans.pool import RosterArrays
-from supervision.plans.ports import FrozenInputs
+from supervision.plans.ports import Archived, FrozenInputs
 from supervision.tasks.task import InspectionTask
 
 POPO = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
@@ -39,7 +39,7 @@ class InMemoryReadModels:
         self.entities: dict[str, dict[str, Any]] = {}       # uscc -> row (entity_no, ...)
         self.inspectors: dict[int, dict[str, Any]] = {}     # inspector_no -> row
         self.tasks: dict[UUID, dict[str, Any]] = {}         # task id -> row (team, ...)
-        self.archive: dict[str, tuple[drawing.EntityPool, drawing.Roster]] = {}
+        self.archive: dict[str, Archived] = {}
         self._uscc_of: dict[UUID, str] = {}
         self._number_of: dict[UUID, int] = {}
 
@@ -97,15 +97,13 @@ class InMemoryReadModels:
                 for no in self.tasks[t]["team"]]
         return FrozenInputs(
             entity_no=np.array([r["entity_no"] for r in pool], dtype=np.int64),
+            uscc=np.array([r["uscc"] for r in pool], dtype="S18"),
             region=np.array([int(r["region"]) for r in pool], dtype=np.int32),
             last_checked_days=np.full(len(pool), -1, dtype=np.int32),
             targeted=np.array([r["uscc"] in terms.targeted for r in pool], dtype=bool),
             roster=drawing.Roster(**roster.drawer_fields(), last_inspector=last),
-            departments=roster.departments)
-
-    def uscc_of(self, entity_nos: Sequence[int]) -> dict[int, str]:
-        by_number = {row["entity_no"]: uscc for uscc, row in self.entities.items()}
-        return {no: by_number[no] for no in entity_nos}
+            departments=roster.departments,
+            position=self.supervision.recorder.max_notification_id() or 0)
 
     def tasks_of_draw(self, plan_id: UUID, draw_no: int) -> set[int]:
         self.catch_up()
@@ -113,12 +111,14 @@ class InMemoryReadModels:
                 if t["plan_id"] == plan_id and t["draw_no"] == draw_no}
 
     # -- supervision.plans.ports.DrawArchive -----------------------------------------------------
-    def keep(self, pool: drawing.EntityPool, roster: drawing.Roster,
-             departments: tuple[str, ...], digest: str) -> None:
-        self.archive.setdefault(digest, (pool, roster))
+    def keep(self, digest: str, archived: Archived) -> None:
+        self.archive[digest] = archived
 
-    def load(self, digest: str) -> tuple[drawing.EntityPool, drawing.Roster]:
+    def load(self, digest: str) -> Archived:
         return self.archive[digest]
+
+    def payload(self, digest: str) -> bytes:
+        raise NotImplementedError("the in-memory archive keeps objects, not files")
 
     # -- supervision.tasks.ports.RecusalInputs ---------------------------------------------------
     def roster(self, departments: str | Sequence[str], check_items: Sequence[str],

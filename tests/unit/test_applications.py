@@ -21,6 +21,9 @@ from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks import recusal
 from supervision.tasks.task import task_id
 from tests.factories import (
+    after_lottery,
+    lottery,
+    lottery_draw,
     check_item,
     commitment,
     credential,
@@ -74,10 +77,9 @@ class World:
         plan_id = app.draft_plan(PlanTerms(
             name="2026年度双随机抽查", lead_department=DEPT, departments=(),
             check_items=("T-001",), scope=PlanScope("3307"),
-            ratios={"A": 0.0, "B": 0.5, "C": 0.0, "D": 1.0}, due_on=date(2026, 6, 30)),
-            TODAY, "sup", DEPTS)
-        app.publish_plan(plan_id, TODAY, "sup")
-        return plan_id, app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+            ratios={"A": 0.0, "B": 0.5, "C": 0.0, "D": 1.0}, due_on=date(2026, 6, 30),
+            randomness=lottery(TODAY)), TODAY, "sup", DEPTS)
+        return plan_id, lottery_draw(app, plan_id, TODAY)
 
     def risky_task(self, plan_id: UUID) -> UUID:
         no = self.reads.entities[entity(RISKY, region=region(RISKY)).uscc]["entity_no"]
@@ -122,27 +124,30 @@ def test_register_publish_draw_assign_and_record_a_result(world):
     # anyone can recompute it from the archived inputs; it happens once
     assert app.verify_draw(plan_id)["verified"] is True
     with pytest.raises(Conflict):
-        app.draw(plan_id, "another-value", TODAY, "sup")
+        app.draw(plan_id, after_lottery(TODAY), "sup")
     # the team inspects, records and publishes the result
     world.published(risky.id, "1")
     task = app.get_task(risky.id)
     assert task.status == "published" and task.parts[DEPT]["published_on"] == PUBLISHED_ON
 
 
-def test_a_draw_needs_a_published_plan_and_a_public_random_value(world):
+def test_a_draw_needs_a_published_plan_and_the_committed_value(world):
     app = world.supervision
     plan_id = app.draft_plan(PlanTerms(
         name="未发布计划", lead_department=DEPT, departments=(), check_items=("T-001",),
         scope=PlanScope("3307"), ratios={"A": 0.0, "B": 0.5, "C": 0.0, "D": 1.0},
-        due_on=date(2026, 6, 30)), TODAY, "sup", DEPTS)
+        due_on=date(2026, 6, 30), randomness=lottery(TODAY)), TODAY, "sup", DEPTS)
     with pytest.raises(Conflict, match="publish the plan"):
-        app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+        app.draw(plan_id, after_lottery(TODAY), "sup")
+    assert world.reads.archive == {}
     app.publish_plan(plan_id, TODAY, "sup")
-    with pytest.raises(InvalidInput):
-        app.draw(plan_id, " x ", TODAY, "sup")
+    assert len(world.reads.archive) == 1       # frozen at publication, before the value exists
+    with pytest.raises(Conflict, match="enter and confirm"):
+        app.draw(plan_id, after_lottery(TODAY), "sup")
+    with pytest.raises(InvalidInput):           # not the shape of a 福彩3D result
+        app.enter_random_value(plan_id, " x ", after_lottery(TODAY), "sup")
     with pytest.raises(Conflict, match="not been drawn"):
         app.verify_draw(plan_id)
-    assert world.reads.archive == {}
 
 
 def test_recusal_draws_a_replacement_and_declares_the_conflict(world):
