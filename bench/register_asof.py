@@ -4,8 +4,8 @@
 
 The log: N registrations, then an annual report for every other entity (a topic the fold skips)
 and a status change for every tenth. Timed: ``entities_as_of`` at the newest position and at
-the middle one (median of 3), against the bare paged read of the same notifications (no decode, no fold) and
-the pool loader over the caught-up read model, measured in the same run.
+the middle one (median of 3), against the bare paged read of the same notifications (no decode,
+no fold) and the pool loader over the caught-up read model, measured in the same run.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def run(backend: str, n: int) -> list[str]:
         while chunk := list(islice(it, CHUNK)):
             app.register_entities(chunk)
         middle = current_position(app) // 2
-        reports = [(r.uscc, 2025, date(2026, 5, 2)) for r in rows[::2] if r.registered_on.year <= 2025]
+        reports = [(r.uscc, 2025, date(2026, 5, 2))
+                   for r in rows[::2] if r.registered_on.year <= 2025]
         for start in range(0, len(reports), CHUNK):
             app.file_annual_reports(reports[start:start + CHUNK])
         for r in rows[::10]:

@@ -1,4 +1,4 @@
-"""The directory as of a log position, folded from the event store (same scenario, both backends)."""
+"""The directory as of a log position, folded from the event store (one scenario, two backends)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ class RegisterAsOfScenario:
         assert list(then) == [one.uscc, two.uscc, three.uscc]
         assert {e.status for e in then.values()} == {"active"}
         assert then[two.uscc].region_code == "330702" and then[two.uscc].entity_type == "individual"
-        assert then[three.uscc].industry_code == "H6210" and then[three.uscc].region_code == "330782"
+        assert (then[three.uscc].industry_code, then[three.uscc].region_code) == ("H6210", "330782")
 
         now = entities_as_of(app, current_position(app))
         assert len(now) == 5
@@ -62,7 +62,8 @@ class RegisterAsOfScenario:
         with platform.engine.connect() as conn:
             for scope in SCOPES:
                 loaded = load_pool(conn, scope).entity_no.tolist()
-                assert sorted(e.entity_no for e in now.values() if e.in_scope(scope)) == loaded, scope
+                in_scope = sorted(e.entity_no for e in now.values() if e.in_scope(scope))
+                assert in_scope == loaded, scope
 
     def test_pages_and_edges(self, platform):
         app = platform.supervision
