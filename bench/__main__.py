@@ -33,6 +33,9 @@ BENCHES = {
                "re-classify 1 M entities <= 10 s; credit projection catch-up >= 20,000 events/s"),
     "lookup": ("bench.lookup", [], ["--entities", "50000", "--seconds", "5"],
                "1 M entities: >= 1,000 lookups/s, p99 <= 20 ms, within 2x of a bare endpoint"),
+    "register_asof": ("bench.register_asof", [], ["--entities", "5000"],
+                      "the directory as of a log position, folded from the event store: "
+                      "20,000 entities on both backends"),
     "dashboard": ("bench.dashboard", [], ["--entities", "100000"],
                   "1 M entities: overview first render <= 1.5 s server time"),
 }

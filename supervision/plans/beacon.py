@@ -38,7 +38,7 @@ _HEX = re.compile(r"[0-9a-f]*")
 
 @dataclass(frozen=True)
 class DrandChain:
-    """A drand chain as its ``/info`` publishes it (only unchained G1 RFC 9380 is verifiable here)."""
+    """A drand chain as its ``/info`` publishes it (only unchained G1 RFC 9380 verifies here)."""
 
     name: str
     chain_hash: str       # hex, 32 bytes: the chain's identity
@@ -53,9 +53,9 @@ class DrandChain:
                              f"(supported: {', '.join(_SIGNATURE_HEX)})")
         if len(self.chain_hash) != 64 or not _HEX.fullmatch(self.chain_hash):
             raise ValueError("chain_hash must be 64 lower-case hex digits")
-        if len(self.public_key) != _PUBLIC_KEY_HEX[self.scheme] or not _HEX.fullmatch(self.public_key):
-            raise ValueError(f"public_key must be {_PUBLIC_KEY_HEX[self.scheme]} lower-case hex "
-                             f"digits for {self.scheme}")
+        key_size = _PUBLIC_KEY_HEX[self.scheme]
+        if len(self.public_key) != key_size or not _HEX.fullmatch(self.public_key):
+            raise ValueError(f"public_key must be {key_size} lower-case hex digits for {self.scheme}")
         if self.period <= 0 or self.genesis_time < 0:
             raise ValueError("period must be > 0 and genesis_time >= 0")
 
@@ -69,9 +69,9 @@ class DrandChain:
 QUICKNET = DrandChain(
     name="quicknet",
     chain_hash="52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971",
-    public_key="83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5"
-               "776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a"
-               "4bc09e76eae8991ef5ece45a",
+    public_key="83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a"
+               "0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd27"
+               "4ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a",
     genesis_time=1692803367,
     period=3,
     scheme=_G1_RFC9380,
@@ -105,7 +105,7 @@ def round_time(chain: DrandChain, round: int) -> datetime:
 
 
 def first_round_after(chain: DrandChain, t: datetime, min_delay: timedelta) -> int:
-    """The first round emitted strictly after ``t + min_delay``: unknown to anyone at ``t``."""
+    """The first round emitted strictly after ``t + min_delay``: not yet published at ``t``."""
     if min_delay < timedelta(0):
         raise ValueError("min_delay must not be negative")
     at = _aware(t) + min_delay
