@@ -80,7 +80,7 @@ def select_entities(pool: EntityPool, params: DrawParams, key: bytes,
                                                                   np.uint64), only, none)
             rows, rank_h = _members(again[2], again[3], code[again[2]], h, control)
         risk.append(rows[ranks.smallest(rank_h, pool.uscc[rows], m_h)])
-    drawn = np.unique(np.concatenate(risk))
+    drawn = np.sort(np.concatenate(risk))       # disjoint: the control rows, then each R_h
     is_control = np.isin(drawn, control, assume_unique=True)
     crank = ranks.rank_halves(ck, *ranks.halves(pool.uscc[drawn]))
     cutoff = int(crank[is_control].max()) if n_c else None
@@ -130,7 +130,7 @@ def prefilter(n: int, population: int) -> int:
 def _members(rows, rank, code, h, control):
     """Candidates of stratum h that are not in the control sample."""
     mine = np.flatnonzero(code == h)
-    mine = mine[~np.isin(rows[mine], control)]
+    mine = mine[~np.isin(rows[mine], control, assume_unique=True)]
     return rows[mine], rank[mine]
 
 

@@ -170,7 +170,7 @@ def smallest(ranks: np.ndarray, uscc: np.ndarray, n: int) -> np.ndarray:
     tied = np.flatnonzero(ranks == kth)
     if tied.size > n - below.size:     # a 64-bit tie at the cut: the lower USCCs win
         tied = tied[np.argsort(uscc[tied], kind="stable")[:n - below.size]]
-    return np.union1d(below, tied)
+    return np.sort(np.concatenate((below, tied)))   # disjoint (np.unique hashes: slow)
 
 
 def public_pool_digest(uscc_sorted: Sequence[str] | np.ndarray) -> str:
