@@ -7,9 +7,9 @@ Anyone can check the draw's control sample without login; nothing public reveals
 credit risk class (DOMAIN §7: never shown to the public) beyond what being drawn implies.
 
 Protocol
-  1. The bureau freezes pool and roster, draws a secret 32-byte ``salt`` (CSPRNG) and publishes
-     the public pool file (every USCC of the pool, ascending, each followed by ``"\\n"``), its
-     ``public_pool_digest`` and ``salt_commitment(salt)``.
+  1. The bureau freezes pool and roster, draws a fresh secret 32-byte ``salt`` (CSPRNG) for this
+     draw, and publishes the public pool file (every USCC of the pool once, ascending, each
+     followed by ``"\\n"``), its ``public_pool_digest`` and ``salt_commitment(salt)``.
   2. A public random value ``randomness`` appears afterwards (lottery result, beacon round).
   3. ``key = derive_key(plan_id, draw_no, randomness)``; ``draw(pool, roster, params, key, salt)``.
   4. The bureau publishes ``public_summary()``: anyone runs ``verify_public``. Auditors receive
@@ -33,7 +33,8 @@ Notation: ``||`` concatenates bytes; ``BE64(b)`` is the unsigned integer of 8 by
      first word (in ``opencheck-draw/1`` the deal continued the entity stream).
 2. Rank of a USCC u (18 characters of ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"), v(ch) the
    index of ch in ALPHABET, keyed by two uint64 words (w0, w1):
-     hi = sum(v(u[i]) * 31**(8 - i) for i in 0..8),  lo = sum(v(u[i]) * 31**(17 - i) for i in 9..17)
+     hi = sum(v(u[i]) * 31**(8 - i) for i in 0..8)       (characters 1-9, < 31**9 < 2**45)
+     lo = sum(v(u[i]) * 31**(17 - i) for i in 9..17)     (characters 10-18)
      mix(z): z ^= z >> 30; z *= 0xBF58476D1CE4E5B9; z ^= z >> 27; z *= 0x94D049BB133111EB;
              z ^= z >> 31                                   (SplitMix64's finaliser, uint64)
      rank = mix((mix(w0 + hi * G) ^ w1) + lo * G),  G = 0x9E3779B97F4A7C15
@@ -57,15 +58,17 @@ Notation: ``||`` concatenates bytes; ``BE64(b)`` is the unsigned integer of 8 by
 7. Drawn: C ∪ R_A ∪ ... ∪ R_targeted in pool order (entity_no ascending); ``control`` flags C.
    Teams: ``assign_inspectors(entity_no, region of the drawn rows, roster, params, teams stream)``.
 
-Properties. Ranks are a keyed hash, so for a fixed pool and uniform keys each set of rows is as
-likely as any other. With control_share = 0 every eligible entity of stratum h is drawn with
-probability r_h exactly (to 2**-53), cooling-off entities never. With control_share > 0 every row
-is in C with the same probability E[n_c] / N; stratum h then draws max(n_h, c_h) of its E_h
-eligible rows, uniformly. The salt is fixed before the randomness exists, so it cannot steer the
-draw; until it is disclosed nobody can compute risk ranks, so a drawn or undrawn entity's rank
-says nothing about its class or cool-off. n_c depends on the secret E_h: ``verify_public``
-confirms that the control sample is the published number of lowest control ranks of the whole
-public pool, not that number itself; that, the risk sample and the teams need ``verify``.
+Properties, modelling ranks as independent uniform 64-bit values (a keyed hash of distinct
+codes). With control_share = 0 every eligible entity of stratum h is drawn with probability r_h
+exactly (to 2**-53), a cooling-off one never. With control_share > 0 every pool row is in C with
+the same probability E[n_c] / N whatever its class or cool-off, and stratum h draws max(n_h, c_h)
+of its E_h eligible rows, a uniform subset. The salt is committed before the randomness exists,
+so it cannot steer the draw; until it is disclosed nobody can compute risk ranks, so neither a
+drawn nor an undrawn entity's rank tells anything about its class or cool-off. n_c depends on the
+secret E_h: ``verify_public`` confirms that the control sample is the published number of lowest
+control ranks of the whole public pool, not that number itself (dropping the highest-ranked
+control entities and lowering the count and cutoff passes it); the count, the risk sample and
+the teams need ``verify``.
 
 Digests and records
 * public_pool_digest = "sha256:" + hex(sha256(b"opencheck-public-pool/2\\n" || the public pool
