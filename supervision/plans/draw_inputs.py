@@ -1,18 +1,23 @@
-"""The draw's inputs (双随机抽取, algorithm ``opencheck-draw/1``): the frozen entity pool, the
-inspector roster, the plan's draw parameters, the seed and the digest that pins them all.
+"""The draw's inputs (双随机抽取, algorithm ``opencheck-draw/2``): the frozen entity pool, the
+inspector roster, the plan's draw parameters, the public key and the secret salt, and the digests
+that pin them.
 
-``supervision.plans.drawing`` documents the algorithm; whoever holds these inputs can re-run it.
+``supervision.plans.drawing`` specifies the algorithm; whoever holds these inputs can re-run it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property, partial
 from typing import Any
 
 import numpy as np
+
+from supervision.plans import ranks
 
 
 def _frozen(value: Any, dtype: str, name: str, length: int) -> np.ndarray:
@@ -60,9 +65,14 @@ def _pairs(value: Any, entity_col: int) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class EntityPool:
-    """Frozen pool (检查对象名录 in scope of a plan), one row per entity, sorted by entity_no."""
+    """Frozen pool (检查对象名录 in scope of a plan), one row per entity, sorted by entity_no.
+
+    ``uscc`` is public (the public pool file lists it); every other column but ``entity_no`` and
+    ``region`` is internal, ``risk_class`` secret (DOMAIN §7: never shown to the public).
+    """
 
     entity_no: np.ndarray          # int64, unique, ascending
+    uscc: np.ndarray               # 'S18' ASCII, unique: 统一社会信用代码 of the row
     region: np.ndarray             # int32, 6-digit GB/T 2260 county code
     risk_class: np.ndarray         # int8, 0..3 = A..D
     last_checked_days: np.ndarray  # int32, days since the lead department's last check; -1 never
@@ -71,7 +81,8 @@ class EntityPool:
     def __post_init__(self):
         n = np.asarray(self.entity_no).size
         for name, dtype in _POOL_FIELDS:
-            object.__setattr__(self, name, _frozen(getattr(self, name), dtype, name, n))
+            column = _uscc_column if name == "uscc" else partial(_frozen, dtype=dtype, name=name)
+            object.__setattr__(self, name, column(getattr(self, name), length=n))
         _require(n > 1 and not (self.entity_no[1:] > self.entity_no[:-1]).all(),
                  "entity_no must be unique and sorted ascending")
         _require(n > 0 and (self.risk_class.min() < 0 or self.risk_class.max() > 3),
@@ -80,6 +91,22 @@ class EntityPool:
                  "last_checked_days must be >= 0, or -1 for never")
         _require(n > 0 and (self.region.min() < 0 or self.region.max() > 999_999),
                  "region must be a 6-digit GB/T 2260 code")
+
+    @cached_property
+    def public_digest(self) -> str:
+        """``public_pool_digest`` of the pool's USCCs, ascending (published before the draw)."""
+        ordered = np.sort(self.uscc)
+        _require(ordered.size > 1 and not (ordered[1:] > ordered[:-1]).all(),
+                 "uscc must be unique within the pool")
+        return ranks.public_pool_digest(ordered)
+
+
+def _uscc_column(value: Any, length: int) -> np.ndarray:
+    arr = ranks.uscc_array(value)
+    _require(arr.size != length, f"uscc: expected a 1-d array of length {length}")
+    arr = arr.view()
+    arr.flags.writeable = False
+    return arr
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +147,7 @@ class Roster:
             object.__setattr__(self, name, np.where(known, pos, -1))
 
 
-_POOL_FIELDS = (("entity_no", "<i8"), ("region", "<i4"), ("risk_class", "i1"),
+_POOL_FIELDS = (("entity_no", "<i8"), ("uscc", "|S18"), ("region", "<i4"), ("risk_class", "i1"),
                 ("last_checked_days", "<i4"), ("targeted", "?"))
 _ROSTER_FIELDS = (("inspector_no", "<i8"), ("department", "<i2"), ("region", "<i4"))
 
@@ -137,11 +164,13 @@ class DrawParams:
     cross_station: bool = True          # 所所交叉
     jurisdiction_digits: int = 4        # 4 = same prefecture, 2 = province, 6 = county
     targeted_cool_off_days: int = 0
+    control_share: float = 0.0          # of the expected plan size: a uniform control sample
 
     def __post_init__(self):
         for name, kind in (("ratios", float), ("cool_off_days", int), ("departments", int)):
             object.__setattr__(self, name, tuple(kind(v) for v in getattr(self, name)))
         object.__setattr__(self, "targeted_ratio", float(self.targeted_ratio))
+        object.__setattr__(self, "control_share", float(self.control_share))
         k = self.inspectors_per_task
         for broken, message in (
                 (len(self.ratios) != 4 or len(self.cool_off_days) != 4,
@@ -153,7 +182,8 @@ class DrawParams:
                 (int(k) != k or k < 2, "inspectors_per_task must be >= 2 (行政处罚法 Art 42)"),
                 (len(set(self.departments)) != len(self.departments),
                  "departments must be distinct"),
-                (not 0 <= self.jurisdiction_digits <= 6, "jurisdiction_digits must be 0..6")):
+                (not 0 <= self.jurisdiction_digits <= 6, "jurisdiction_digits must be 0..6"),
+                (not 0 <= self.control_share < 1, "control_share must lie in [0, 1)")):
             if broken:
                 raise ValueError(message)
 
@@ -170,13 +200,45 @@ class DrawParams:
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def derive_seed(plan_id: str, public_random: str) -> int:
-    """128-bit seed: first 16 bytes (big-endian) of sha256 over the length-prefixed inputs."""
-    h = hashlib.sha256(b"opencheck-seed/1\n")
-    for part in (plan_id, public_random):
+KEY_TAG = b"opencheck-draw-key/2\n"
+SALT_TAG = b"opencheck-salt/2\n"
+POOL_TAG = b"opencheck-pool/2\n"
+TEAMS_TAG = b"opencheck-teams/2"
+
+
+def derive_key(plan_id: str, draw_no: int, randomness: str) -> bytes:
+    """The draw's 32-byte public key: sha256 over ``KEY_TAG`` and the length-prefixed parts."""
+    if isinstance(draw_no, bool) or not isinstance(draw_no, int) or draw_no < 1:
+        raise ValueError("draw_no must be a positive integer")
+    h = hashlib.sha256(KEY_TAG)
+    for part in (plan_id, str(draw_no), randomness):
         raw = part.encode("utf-8")
         h.update(len(raw).to_bytes(8, "big") + raw)
-    return int.from_bytes(h.digest()[:16], "big")
+    return h.digest()
+
+
+def check_secret(key: bytes, salt: bytes) -> None:
+    """Both are exactly 32 bytes (the key from ``derive_key``, the salt from a CSPRNG)."""
+    for name, value in (("key", key), ("salt", salt)):
+        if not isinstance(value, (bytes, bytearray)) or len(value) != 32:
+            raise ValueError(f"{name} must be 32 bytes")
+
+
+def salt_commitment(salt: bytes) -> str:
+    """``"sha256:<hex>"`` of ``SALT_TAG`` + salt: published before the randomness exists."""
+    check_secret(bytes(32), salt)
+    return "sha256:" + hashlib.sha256(SALT_TAG + bytes(salt)).hexdigest()
+
+
+def risk_key(key: bytes, salt: bytes) -> bytes:
+    """The risk rank's 16-byte key: the first half of sha256(key || salt)."""
+    return hashlib.sha256(bytes(key) + bytes(salt)).digest()[:16]
+
+
+def teams_seed(key: bytes, salt: bytes) -> int:
+    """The inspector deal's PCG64 seed: sha256(TEAMS_TAG || key || salt)[:16], big-endian."""
+    return int.from_bytes(hashlib.sha256(TEAMS_TAG + bytes(key) + bytes(salt)).digest()[:16],
+                          "big")
 
 
 def _canonical(pool: EntityPool, roster: Roster):
@@ -188,17 +250,20 @@ def _canonical(pool: EntityPool, roster: Roster):
     yield "roster.last_inspector", roster.last_inspector
 
 
-def pool_digest(pool: EntityPool, roster: Roster) -> str:
-    """``"sha256:<hex>"`` over the canonical encoding of every pool and roster array.
+def pool_digest(pool: EntityPool, roster: Roster, salt: bytes) -> str:
+    """``"hmac-sha256:<hex>"``: HMAC-SHA256 keyed with the salt over the canonical encoding.
 
-    Encoding: ``b"opencheck-pool/1\\n"``, then per array, in field order (pool, then roster,
+    Encoding: ``b"opencheck-pool/2\\n"``, then per array, in field order (pool: entity_no, uscc,
+    region, risk_class, last_checked_days, targeted; roster: inspector_no, department, region,
     conflicts, last_inspector), a header line ``"<name> <numpy dtype.str> <shape as AxB>\\n"``
-    followed by its little-endian bytes; pair tables column by column.
+    followed by its bytes (little-endian; ``uscc`` 18 ASCII bytes per row); pair tables column
+    by column. The salt keeps the digest from confirming guesses of a small pool's classes.
     """
-    h = hashlib.sha256(b"opencheck-pool/1\n")
+    check_secret(bytes(32), salt)
+    h = hmac.new(bytes(salt), POOL_TAG, hashlib.sha256)
     for name, arr in _canonical(pool, roster):
         shape = "x".join(str(s) for s in arr.shape)
         h.update(f"{name} {arr.dtype.str} {shape}\n".encode())
         if arr.size:
             h.update(memoryview(np.ascontiguousarray(arr.T).reshape(-1)).cast("B"))
-    return "sha256:" + h.hexdigest()
+    return "hmac-sha256:" + h.hexdigest()

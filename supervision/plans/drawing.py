@@ -1,248 +1,180 @@
 """The random draw (双随机抽取): entities, then inspectors per task; pure and verifiable.
 
-``draw(pool, roster, params, seed)`` reads no environment, clock or global RNG (``timings``, from
-``time.perf_counter``, is informational and outside every digest). Whoever holds the recorded
-inputs (frozen pool and roster, whose ``pool_digest`` is recorded; params; seed) re-runs it
-with ``verify``.
+``draw(pool, roster, params, key, salt)`` reads no environment, clock or global RNG (``timings``,
+from ``time.perf_counter``, is informational and outside every digest). Algorithm
+``opencheck-draw/2``, specified here so that a third party can implement it in another language.
+Anyone can check the draw's control sample without login; nothing public reveals an entity's
+credit risk class (DOMAIN §7: never shown to the public) beyond what being drawn implies.
 
-Algorithm ``opencheck-draw/1``:
+Protocol
+  1. The bureau freezes pool and roster, draws a fresh secret 32-byte ``salt`` (CSPRNG) for this
+     draw, and publishes the public pool file (every USCC of the pool once, ascending, each
+     followed by ``"\\n"``), its ``public_pool_digest`` and ``salt_commitment(salt)``.
+  2. A public random value ``randomness`` appears afterwards (lottery result, beacon round).
+  3. ``key = derive_key(plan_id, draw_no, randomness)``; ``draw(pool, roster, params, key, salt)``.
+  4. The bureau publishes ``public_summary()``: anyone runs ``verify_public``. Auditors receive
+     the salt, the frozen inputs and ``internal_summary()`` and run ``verify``.
 
-* Randomness: ``numpy.random.PCG64(seed)`` seeded through ``numpy.random.SeedSequence``, used
-  only through ``random_raw`` (raw 64-bit words), never through ``Generator`` methods: NumPy
-  keeps bit-generator streams stable across releases but not ``Generator`` algorithms, so a
-  verifier needs no particular NumPy version. Words are consumed in this order: 5 rounding
-  words (strata A, B, C, D, targeted), one key per pool row in pool order, then the inspector
-  deal and its repairs (``supervision.plans.drawing_inspectors``).
-* Seed: ``derive_seed(plan_id, public_random)``; ``public_random`` is a value published after the
-  pool is frozen (e.g. a lottery result), so nobody can pick a seed after seeing the pool.
-* Strata: targeted entities (complaint / targeted list) form their own stratum with
-  ``targeted_ratio``; every other entity is in its credit risk class stratum A–D (国市监信发
-  〔2022〕6号: ratios differentiated by risk class).
-* Cool-off (avoid repeated checks by the same department): an entity is excluded when
-  ``0 <= last_checked_days < cool_off_days[class]``; targeted entities use
-  ``targeted_cool_off_days`` (default 0: a complaint is itself the reason to inspect).
-* Sample size: **exact size with randomised rounding**, not Bernoulli:
-  ``n_h = floor(r*N_h) + [u < frac(r*N_h)]`` in exact rational arithmetic, ``u = (word >> 11) /
-  2**53``. E[n_h] = r*N_h, so every eligible entity's inclusion probability is exactly r (to
-  2**-53), while the workload (tasks, hence inspectors to schedule) varies by at most one per
-  stratum instead of binomially, and the published count is ratio × population.
-* Selection: the ``n_h`` eligible members of stratum h with the smallest keys, ties by pool
-  order: a uniform subset of that size. A pre-filter on the keys (7 sigma above the expected
-  quantile) only makes it fast; the result never depends on it.
-* Teams: ``max(inspectors_per_task, len(departments))`` inspectors per task, see
-  ``supervision.plans.drawing_inspectors`` (jurisdiction, recusal, 所所交叉, workload cap, joint plans).
+Notation: ``||`` concatenates bytes; ``BE64(b)`` is the unsigned integer of 8 bytes, big-endian;
+``len8(b)`` the byte length of b as 8 bytes, big-endian; uint64 arithmetic is modulo 2**64.
+
+1. Keys and random streams
+   key         = sha256(b"opencheck-draw-key/2\\n" || len8(p) || p for p in (utf8(plan_id),
+                 ascii(decimal draw_no), utf8(randomness)))                       (32 bytes)
+   commitment  = "sha256:" + hex(sha256(b"opencheck-salt/2\\n" || salt))
+   control words  c0, c1 = BE64(key[0:8]), BE64(key[8:16])                          (public)
+   risk words     q0, q1 = BE64(S[0:8]), BE64(S[8:16]), S = sha256(key || salt)     (secret)
+   rounding stream: NumPy ``PCG64(int.from_bytes(key, "big"))``, i.e. ``SeedSequence`` with that
+     integer as entropy (read as 32-bit words, least significant first), then PCG64 seeded from
+     ``generate_state(4, uint64)``. Only ``random_raw`` (raw 64-bit words) is used, never
+     ``Generator`` methods: NumPy keeps bit-generator streams stable across releases.
+   teams stream: the same construction from ``int.from_bytes(sha256(b"opencheck-teams/2" ||
+     key || salt)[0:16], "big")``; ``supervision.plans.drawing_inspectors`` reads it from its
+     first word (in ``opencheck-draw/1`` the deal continued the entity stream).
+2. Rank of a USCC u (18 characters of ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"), v(ch) the
+   index of ch in ALPHABET, keyed by two uint64 words (w0, w1):
+     hi = sum(v(u[i]) * 31**(8 - i) for i in 0..8)       (characters 1-9, < 31**9 < 2**45)
+     lo = sum(v(u[i]) * 31**(17 - i) for i in 9..17)     (characters 10-18)
+     mix(z): z ^= z >> 30; z *= 0xBF58476D1CE4E5B9; z ^= z >> 27; z *= 0x94D049BB133111EB;
+             z ^= z >> 31                                   (SplitMix64's finaliser, uint64)
+     rank = mix((mix(w0 + hi * G) ^ w1) + lo * G),  G = 0x9E3779B97F4A7C15
+   The control rank uses (c0, c1), the risk rank (q0, q1). "The n lowest" of a set of rows means
+   the first n in ascending (rank, USCC as ASCII bytes) order. Test vector: rank(words of
+   bytes(16), "914403001922038216") = 10438736612513044021.
+3. Strata and cool-off. A row's stratum is ``targeted`` if targeted (complaint / targeted list,
+   own ``targeted_ratio``), else its credit risk class A-D (国市监信发〔2022〕6号). It is cooling
+   off when ``0 <= last_checked_days < cool_off_days[class]`` (targeted: ``targeted_cool_off_days``,
+   default 0: a complaint is itself the reason to inspect). E_h = rows of h not cooling off.
+4. Sizes: exact size with randomised rounding. w_0..w_5 are the first six words of the rounding
+   stream (A, B, C, D, targeted, control). round(x, w) = floor(x) + [(w >> 11) / 2**53 <
+   x - floor(x)], in exact rational arithmetic, ratios and control_share taken as their exact
+   binary64 values. n_h = round(r_h * E_h, w_h); n_c = round(control_share * sum_h r_h * E_h, w_5).
+5. Control sample C: the n_c lowest rows by control rank among ALL pool rows (every stratum,
+   cooling-off rows included): class- and cool-off-independent, hence publicly checkable (OSHA
+   style: a uniform sample measures the baseline the risk targeting is judged against).
+   control_cutoff = the largest control rank in C (none if n_c = 0).
+6. Risk sample: per stratum h, c_h = |C ∩ eligible_h|, m_h = max(0, n_h - c_h), and R_h = the
+   m_h lowest rows by risk rank among eligible_h minus C.
+7. Drawn: C ∪ R_A ∪ ... ∪ R_targeted in pool order (entity_no ascending); ``control`` flags C.
+   Teams: ``assign_inspectors(entity_no, region of the drawn rows, roster, params, teams stream)``.
+
+Properties, modelling ranks as independent uniform 64-bit values (a keyed hash of distinct
+codes). With control_share = 0 every eligible entity of stratum h is drawn with probability r_h
+exactly (to 2**-53), a cooling-off one never. With control_share > 0 every pool row is in C with
+the same probability E[n_c] / N whatever its class or cool-off, and stratum h draws max(n_h, c_h)
+of its E_h eligible rows, a uniform subset. The salt is committed before the randomness exists,
+so it cannot steer the draw; until it is disclosed nobody can compute risk ranks, so neither a
+drawn nor an undrawn entity's rank tells anything about its class or cool-off. n_c depends on the
+secret E_h: ``verify_public`` confirms that the control sample is the published number of lowest
+control ranks of the whole public pool, not that number itself (dropping the highest-ranked
+control entities and lowering the count and cutoff passes it); the count, the risk sample and
+the teams need ``verify``.
+
+Digests and records
+* public_pool_digest = "sha256:" + hex(sha256(b"opencheck-public-pool/2\\n" || the public pool
+  file)): the file lists every USCC once, ascending, each followed by "\\n".
+* pool_digest = "hmac-sha256:" + HMAC-SHA256 keyed with the salt over every pool and roster
+  array, encoding in ``supervision.plans.draw_inputs.pool_digest``; the salt keeps a published
+  digest from confirming guessed classes of a small pool.
+* fingerprint, ``internal_summary`` (everything: strata, params, salted digest) and
+  ``public_summary`` (algorithm_version, key, salt_commitment, public_pool_digest, pool_size,
+  drawn, control_drawn, control_cutoff, entities: [{uscc, control, control_rank}] in USCC order;
+  ranks as decimal strings): ``supervision.plans.draw_record``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from fractions import Fraction
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from kernel.rulebook import RISK_CLASSES
+from supervision.plans import ranks
 from supervision.plans.draw_inputs import (  # the drawer's public inputs, used through it
     DrawParams,
     EntityPool,
     Roster,
-    derive_seed,
+    check_secret,
+    derive_key,
     pool_digest,
+    salt_commitment,
+    teams_seed,
 )
+from supervision.plans.draw_record import DrawResult
 from supervision.plans.drawing_inspectors import assign_inspectors
+from supervision.plans.entity_draw import STRATA, select_entities
 
-__all__ = ["ALGORITHM_VERSION", "STRATA", "DrawParams", "DrawResult", "EntityPool", "Roster",
-           "derive_seed", "draw", "pool_digest", "verify"]
-ALGORITHM_VERSION = "opencheck-draw/1"
-STRATA = (*RISK_CLASSES, "targeted")
-_TARGETED, _EXCLUDED = 4, 5
-_CHUNK = 1 << 20   # rows per step: temporaries stay small and reused (the result is the same)
-_HIGH_BOUND = np.uint64(1 << 62)   # strata sampled above 1/4 are found by code, not by key
-
-
-@dataclass(frozen=True, eq=False)
-class DrawResult:
-    """A recorded draw: what a third party needs to check it, and the outcome."""
-
-    algorithm_version: str
-    seed: int
-    pool_digest: str
-    params: DrawParams
-    strata: dict[str, dict[str, int]]   # stratum -> population, excluded_cool_off, drawn
-    entity_no: np.ndarray               # int64, sorted
-    teams: np.ndarray                   # int64 (n_drawn, team_size), -1 where unassigned
-    unassigned: list[tuple[int, str]]   # (entity_no, reason): drawn, but not staffable
-    same_station: np.ndarray            # bool per task: own-station inspector (fallback)
-    counters: dict[str, int]
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def params_digest(self) -> str:
-        return self.params.digest()
-
-    def fingerprint(self) -> str:
-        """sha256 over the drawn entity numbers and the teams (little-endian int64, row-major)."""
-        h = hashlib.sha256(f"opencheck-outcome/1 {self.teams.shape[0]}x{self.teams.shape[1]}\n"
-                           .encode())
-        h.update(np.ascontiguousarray(self.entity_no, "<i8").tobytes())
-        h.update(np.ascontiguousarray(self.teams, "<i8").tobytes())
-        return "sha256:" + h.hexdigest()
-
-    def summary(self, outcome: bool = False) -> dict[str, Any]:
-        """JSON-ready record; with ``outcome`` it also lists drawn entities and teams."""
-        out = {"algorithm_version": self.algorithm_version, "seed": self.seed,
-               "pool_digest": self.pool_digest, "params": self.params.to_dict(),
-               "params_digest": self.params_digest, "strata": self.strata,
-               "fingerprint": self.fingerprint(),
-               "unassigned": [list(u) for u in self.unassigned]}
-        if outcome:
-            out["entity_no"] = self.entity_no.tolist()
-            out["teams"] = self.teams.tolist()
-        return out
+__all__ = ["ALGORITHM_VERSION", "RISK_CLASSES", "STRATA", "DrawParams", "DrawResult",
+           "EntityPool", "Roster", "derive_key", "draw", "pool_digest", "public_pool_digest",
+           "salt_commitment", "verify", "verify_public"]
+ALGORITHM_VERSION = "opencheck-draw/2"
+public_pool_digest = ranks.public_pool_digest
 
 
-def draw(pool: EntityPool, roster: Roster, params: DrawParams, seed: int) -> DrawResult:
-    """Draw entities per stratum, then a team of inspectors per drawn entity."""
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError("seed must be a non-negative integer")
-    seed = int(seed)
-    bitgen = np.random.PCG64(seed)
+def draw(pool: EntityPool, roster: Roster, params: DrawParams, key: bytes,
+         salt: bytes) -> DrawResult:
+    """Draw the control sample and the risk sample, then a team of inspectors per entity."""
+    check_secret(key, salt)
+    key, salt = bytes(key), bytes(salt)
     t0 = time.perf_counter()
-    code, eligible, excluded = _filter_pool(pool, params)
+    public_digest = pool.public_digest       # computed once per pool (published beforehand)
     t1 = time.perf_counter()
-    ratios = (*params.ratios, params.targeted_ratio)
-    sizes, rows = _draw_entities(code, eligible, ratios, bitgen)
+    chosen = select_entities(pool, params, key, salt)
     t2 = time.perf_counter()
-    staffing = assign_inspectors(pool.entity_no[rows], pool.region[rows], roster, params, bitgen)
+    rows = chosen.rows
+    staffing = assign_inspectors(pool.entity_no[rows], pool.region[rows], roster, params,
+                                 np.random.PCG64(teams_seed(key, salt)))
     t3 = time.perf_counter()
-    digest = pool_digest(pool, roster)
-    strata = {name: {"population": eligible[h] + excluded[h], "excluded_cool_off": excluded[h],
-                     "drawn": sizes[h]} for h, name in enumerate(STRATA)}
+    digest = pool_digest(pool, roster, salt)
     t4 = time.perf_counter()
-    timings = {"pool_filter": t1 - t0, "entity_draw": t2 - t1, "inspector_assignment": t3 - t2,
-               "pool_digest": t4 - t3, "total": t4 - t0}
-    return DrawResult(ALGORITHM_VERSION, seed, digest, params, strata, pool.entity_no[rows],
+    timings = {"public_pool_digest": t1 - t0, "entity_draw": t2 - t1,
+               "inspector_assignment": t3 - t2, "pool_digest": t4 - t3, "total": t4 - t0}
+    cutoff = None if chosen.control_cutoff is None else str(chosen.control_cutoff)
+    return DrawResult(ALGORITHM_VERSION, key, salt_commitment(salt), digest, public_digest,
+                      int(pool.entity_no.size), params, chosen.strata, pool.entity_no[rows],
+                      pool.uscc[rows], chosen.control, chosen.control_rank, cutoff,
                       staffing.teams, staffing.unassigned, staffing.same_station,
                       staffing.counters, timings)
 
 
-def _filter_pool(pool: EntityPool, params: DrawParams):
-    """Stratum code per row (0..3 class, 4 targeted, 5 cooling off) and counts per stratum."""
-    code = np.empty(pool.entity_no.size, np.int8)
-    cool = (*params.cool_off_days, params.targeted_cool_off_days)
-    cooling = [(h, np.uint32(days)) for h, days in enumerate(cool) if days > 0]
-    eligible, excluded = [0] * len(STRATA), [0] * len(STRATA)
-    for start in range(0, code.size, _CHUNK):
-        rows = slice(start, start + _CHUNK)
-        c = code[rows]
-        np.copyto(c, pool.risk_class[rows])
-        np.putmask(c, pool.targeted[rows], np.int8(_TARGETED))
-        since = pool.last_checked_days[rows].view(np.uint32)  # -1 (never) wraps: no cool-off
-        for h, days in cooling:
-            mask = (c == h) & (since < days)
-            excluded[h] += int(np.count_nonzero(mask))
-            np.putmask(c, mask, np.int8(_EXCLUDED))
-        for h in range(len(STRATA)):
-            eligible[h] += int(np.count_nonzero(c == h))
-    return code, eligible, excluded
-
-
-def _stratum_size(ratio: float, eligible: int, word: int) -> int:
-    exact = Fraction(ratio) * eligible
-    base = math.floor(exact)
-    return base + int(Fraction(int(word) >> 11, 1 << 53) < exact - base)
-
-
-def _draw_entities(code, eligible, ratios, bitgen) -> tuple[list[int], np.ndarray]:
-    """Exact-size stratified sample: sizes per stratum and the sorted drawn pool rows."""
-    words = bitgen.random_raw(len(STRATA))
-    sizes = [_stratum_size(r, n, w) for r, n, w in zip(ratios, eligible, words)]
-    # candidates: every row of a fully drawn stratum, rows of a partly drawn one whose key is
-    # under a generous bound; the sample is then the n_h smallest keys among candidates
-    bound = np.zeros(_EXCLUDED + 1, np.uint64)
-    for h, (size, population) in enumerate(zip(sizes, eligible)):
-        if size:
-            bound[h] = (1 << 64) - 1 if size == population else _prefilter(size, population)
-    state = bitgen.state
-    # speed only: one key comparison for the low bounds, stratum codes for the high ones
-    low = bound[bound < _HIGH_BOUND].max(initial=0)
-    high = [h for h in range(len(STRATA)) if bound[h] > low]
-    cand, cand_keys = [np.zeros(0, np.int64)], [np.zeros(0, np.uint64)]
-    for start in range(0, code.size, _CHUNK):    # keys in pool order, chunk by chunk
-        keys = bitgen.random_raw(min(_CHUNK, code.size - start))
-        c = code[start:start + _CHUNK]
-        hit = keys <= low
-        for h in high:
-            hit |= c == h
-        hit = np.flatnonzero(hit)
-        hit = hit[keys[hit] <= bound[c[hit]]]
-        cand.append(hit + start)
-        cand_keys.append(keys[hit])
-    cand, cand_keys = np.concatenate(cand), np.concatenate(cand_keys)
-    cand_code = code[cand]
-    keep = np.zeros(cand.size, bool)
-    extra = []
-    for h, size in enumerate(sizes):
-        members = np.flatnonzero(cand_code == h) if size else []
-        if len(members) >= size > 0:
-            keep[members[_smallest(cand_keys[members], size)]] = True
-        elif size:                 # the bound was too tight (p < 1e-11): use every member
-            replay = np.random.PCG64()
-            replay.state = state
-            rows = np.flatnonzero(code == h)
-            extra.append(rows[_smallest(replay.random_raw(code.size)[rows], size)])
-    drawn = cand[keep]
-    return sizes, np.union1d(drawn, np.concatenate(extra)) if extra else drawn
-
-
-def _prefilter(n: int, population: int) -> int:
-    q = n / population
-    p = q + 7.0 * math.sqrt(q * (1.0 - q) / population) + 16.0 / population
-    return (1 << 64) - 1 if p >= 1.0 else int(p * 2.0 ** 64)
-
-
-def _smallest(keys: np.ndarray, n: int) -> np.ndarray:
-    """Mask of the n smallest keys, ties broken by position."""
-    if keys.size == n:
-        return np.ones(n, bool)
-    kth = np.partition(keys, n - 1)[n - 1]
-    mask = keys < kth
-    mask[np.flatnonzero(keys == kth)[: n - int(np.count_nonzero(mask))]] = True
-    return mask
-
-
-def verify(pool: EntityPool, roster: Roster, params: DrawParams, seed: int,
+def verify(pool: EntityPool, roster: Roster, params: DrawParams, key: bytes, salt: bytes,
            recorded: DrawResult | Mapping[str, Any]) -> list[str]:
     """Recompute the draw and list every difference from ``recorded``; [] means verified."""
-    rec = recorded.summary() if isinstance(recorded, DrawResult) else dict(recorded)
     if isinstance(recorded, DrawResult):
-        rec.update(entity_no=recorded.entity_no, teams=recorded.teams)
+        rec = recorded.internal_summary(outcome=True)
+    else:
+        rec = dict(recorded)
     diffs = []
     if rec.get("algorithm_version") != ALGORITHM_VERSION:
         diffs.append(f"algorithm_version: recorded {rec.get('algorithm_version')!r}, "
                      f"this verifier implements {ALGORITHM_VERSION!r}")
-    if str(rec.get("seed")) != str(seed):
-        diffs.append(f"seed: recorded {rec.get('seed')}, given {seed}")
+    if rec.get("key") != bytes(key).hex():
+        diffs.append(f"key: recorded {rec.get('key')}, given {bytes(key).hex()}")
+    if "salt_commitment" in rec and rec["salt_commitment"] != salt_commitment(salt):
+        diffs.append(f"salt: the given salt's commitment {salt_commitment(salt)} is not the "
+                     f"recorded {rec['salt_commitment']}")
     if rec.get("params_digest") != params.digest():
         changed = [k for k, v in params.to_dict().items()
                    if k in rec.get("params", {}) and rec["params"][k] != v]
         diffs.append(f"params: recorded {rec.get('params_digest')}, given {params.digest()}"
                      + (f" (differs in {', '.join(changed)})" if changed else ""))
-    again = draw(pool, roster, params, seed)
+    again = draw(pool, roster, params, key, salt)
+    now = again.internal_summary()
     if rec.get("pool_digest") != again.pool_digest:
         diffs.append(f"pool_digest: recorded {rec.get('pool_digest')}, recomputed "
-                     f"{again.pool_digest} (pool or roster differs)")
+                     f"{again.pool_digest} (pool, roster or salt differs)")
+    for name in ("public_pool_digest", "pool_size", "drawn", "control_drawn", "control_cutoff"):
+        if rec.get(name) != now[name]:
+            diffs.append(f"{name}: recorded {rec.get(name)}, recomputed {now[name]}")
     for name in STRATA:
-        was, now = rec.get("strata", {}).get(name), again.strata[name]
-        if was != now:
-            diffs.append(f"stratum {name}: recorded {was}, recomputed {now}")
-    if rec.get("fingerprint") != again.fingerprint():
+        was, is_ = rec.get("strata", {}).get(name), again.strata[name]
+        if was != is_:
+            diffs.append(f"stratum {name}: recorded {was}, recomputed {is_}")
+    if rec.get("fingerprint") != now["fingerprint"]:
         diffs.append(f"outcome: recorded fingerprint {rec.get('fingerprint')}, recomputed "
-                     f"{again.fingerprint()}")
+                     f"{now['fingerprint']}")
         diffs.extend(_outcome_details(rec, again))
     return diffs
 
@@ -256,9 +188,93 @@ def _outcome_details(rec: Mapping[str, Any], again: DrawResult) -> list[str]:
         return [f"drawn entities: {only_rec.size} only in the record "
                 f"(e.g. {only_rec[:3].tolist()}), {only_now.size} only in the recomputation "
                 f"(e.g. {only_now[:3].tolist()})"]
+    out = []
+    flags = np.asarray(rec.get("control", again.control), bool)
+    if flags.shape != again.control.shape or (flags != again.control).any():
+        wrong = again.entity_no[flags != again.control] if flags.shape == again.control.shape \
+            else again.entity_no
+        out.append(f"control flags differ for {wrong.size} entity(ies), e.g. "
+                   f"{wrong[:3].tolist()}")
     teams = np.asarray(rec.get("teams", again.teams), np.int64)
     if teams.shape != again.teams.shape:
-        return [f"teams: recorded shape {teams.shape}, recomputed {again.teams.shape}"]
+        return [*out, f"teams: recorded shape {teams.shape}, recomputed {again.teams.shape}"]
     rows = np.flatnonzero((teams != again.teams).any(1))
-    return [f"teams differ for {rows.size} task(s), e.g. entity "
-            f"{again.entity_no[rows[:3]].tolist()}"] if rows.size else []
+    if rows.size:
+        out.append(f"teams differ for {rows.size} task(s), e.g. entity "
+                   f"{again.entity_no[rows[:3]].tolist()}")
+    return out
+
+
+def verify_public(public_record: Mapping[str, Any], randomness_key: bytes,
+                  public_pool_usccs: Sequence[str]) -> list[str]:
+    """Check a public record against the public pool file and the key derived from the public
+    randomness; [] means verified (control sample, listed entities, counts, digest)."""
+    rec, key = dict(public_record), bytes(randomness_key)
+    diffs = []
+    if rec.get("algorithm_version") != ALGORITHM_VERSION:
+        diffs.append(f"algorithm_version: recorded {rec.get('algorithm_version')!r}, "
+                     f"this verifier implements {ALGORITHM_VERSION!r}")
+    if len(key) != 32:
+        return [*diffs, "key: the randomness key must be 32 bytes"]
+    if rec.get("key", key.hex()) != key.hex():
+        diffs.append(f"key: recorded {rec.get('key')}, derived from the randomness {key.hex()}")
+    try:
+        pool = np.sort(ranks.uscc_array(public_pool_usccs, "public pool"))
+        listed = ranks.uscc_array([e["uscc"] for e in rec.get("entities", [])], "entities")
+    except (ValueError, KeyError, TypeError) as exc:
+        return [*diffs, f"unreadable: {exc}"]
+    if pool.size > 1 and (pool[1:] == pool[:-1]).any():
+        diffs.append("public pool: a USCC is listed more than once")
+        pool = np.unique(pool)
+    digest = ranks.public_pool_digest(pool)
+    if rec.get("public_pool_digest") != digest:
+        diffs.append(f"public_pool_digest: recorded {rec.get('public_pool_digest')}, the pool "
+                     f"file gives {digest}")
+    if rec.get("pool_size") != pool.size:
+        diffs.append(f"pool_size: recorded {rec.get('pool_size')}, the pool file has {pool.size}")
+    return diffs + _check_entities(rec, key, pool, listed)
+
+
+def _check_entities(rec, key: bytes, pool: np.ndarray, listed: np.ndarray) -> list[str]:
+    diffs = []
+    entities = rec.get("entities", [])
+    if np.unique(listed).size != listed.size:
+        diffs.append("entities: a USCC is listed more than once")
+    if rec.get("drawn") != len(entities):
+        diffs.append(f"drawn: recorded {rec.get('drawn')}, {len(entities)} entities listed")
+    flagged = listed[np.array([bool(e.get("control")) for e in entities], bool)]
+    if rec.get("control_drawn") != flagged.size:
+        diffs.append(f"control_drawn: recorded {rec.get('control_drawn')}, {flagged.size} "
+                     f"entities listed as control")
+    outside = listed[~np.isin(listed, pool)]
+    if outside.size:
+        diffs.append(f"entities: {outside.size} not in the public pool, e.g. "
+                     f"{_names(outside)}")
+    recomputed = ranks.rank(key[:16], listed)
+    wrong = [e["uscc"] for e, r in zip(entities, recomputed.tolist())
+             if str(e.get("control_rank")) != str(r)]
+    if wrong:
+        diffs.append(f"control_rank: recorded rank differs from the recomputed one for "
+                     f"{len(wrong)} entity(ies), e.g. {wrong[:3]}")
+    count = rec.get("control_drawn")
+    if not isinstance(count, int) or not 0 <= count <= pool.size:
+        return [*diffs, f"control_drawn: {count!r} is not a count within the pool"]
+    crank = ranks.rank(key[:16], pool)
+    expected = pool[ranks.smallest(crank, pool, count)]
+    missing, extra = np.setdiff1d(expected, flagged), np.setdiff1d(flagged, expected)
+    cutoff = str(crank[np.isin(pool, expected)].max()) if count else None
+    if missing.size:
+        diffs.append(f"control sample: {missing.size} pool entities among the {count} lowest "
+                     f"control ranks (rank <= {cutoff}) are not listed as control, e.g. "
+                     f"{_names(missing)}")
+    if extra.size:
+        diffs.append(f"control sample: {extra.size} entities listed as control are not among "
+                     f"the {count} lowest control ranks of the pool, e.g. {_names(extra)}")
+    if rec.get("control_cutoff") != cutoff:
+        diffs.append(f"control_cutoff: recorded {rec.get('control_cutoff')}, the pool gives "
+                     f"{cutoff} for {count} control entities")
+    return diffs
+
+
+def _names(codes: np.ndarray) -> list[str]:
+    return [c.decode("ascii") for c in codes[:3].tolist()]

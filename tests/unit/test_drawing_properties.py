@@ -8,7 +8,15 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supervision.plans.drawing import DrawParams, EntityPool, Roster, draw, verify
+from supervision.plans.drawing import (
+    DrawParams,
+    EntityPool,
+    Roster,
+    draw,
+    verify,
+    verify_public,
+)
+from tests.unit.draw_fixtures import uscc_for
 
 COUNTIES = (330702, 330703, 330723, 330102, 330105, 410101)
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -17,13 +25,14 @@ SETTINGS = settings(max_examples=60, deadline=None,
 
 @st.composite
 def scenarios(draw_):
-    """A pool, a roster (with conflicts and last inspectors), params and a seed."""
+    """A pool, a roster (with conflicts and last inspectors), params, a key and a salt."""
     n = draw_(st.integers(0, 60))
     entity_no = np.array(sorted(draw_(st.sets(st.integers(1, 10**12), min_size=n, max_size=n))),
                          np.int64)
     ints = lambda lo, hi, size: np.array(draw_(st.lists(st.integers(lo, hi), min_size=size,
                                                         max_size=size)), np.int64)
-    pool = EntityPool(entity_no, np.asarray(COUNTIES)[ints(0, 5, n)], ints(0, 3, n),
+    region = np.asarray(COUNTIES)[ints(0, 5, n)]
+    pool = EntityPool(entity_no, uscc_for(entity_no, region), region, ints(0, 3, n),
                       ints(-1, 800, n), np.array(draw_(st.lists(st.booleans(), min_size=n,
                                                                 max_size=n)), bool))
     m = draw_(st.integers(0, 16))
@@ -41,15 +50,17 @@ def scenarios(draw_):
                         inspectors_per_task=draw_(st.integers(2, 3)),
                         departments=tuple(draw_(st.sampled_from([(), (0,), (0, 1), (2, 0, 1)]))),
                         cross_station=draw_(st.booleans()),
-                        jurisdiction_digits=draw_(st.sampled_from([2, 4, 6])))
-    return pool, roster, params, draw_(st.integers(0, 2**128 - 1))
+                        jurisdiction_digits=draw_(st.sampled_from([2, 4, 6])),
+                        control_share=draw_(st.sampled_from([0.0, 0.1, 0.5, 0.99])))
+    key, salt = (draw_(st.binary(min_size=32, max_size=32)) for _ in range(2))
+    return pool, roster, params, key, salt
 
 
 @SETTINGS
 @given(scenarios())
 def test_staffed_teams_obey_every_rule_and_nothing_is_dropped(scenario):
-    pool, roster, params, seed = scenario
-    result = draw(pool, roster, params, seed)
+    pool, roster, params, key, salt = scenario
+    result = draw(pool, roster, params, key, salt)
     k, div = params.team_size, 10 ** (6 - params.jurisdiction_digits)
     station = dict(zip(roster.inspector_no.tolist(), roster.region.tolist()))
     dept = dict(zip(roster.inspector_no.tolist(), roster.department.tolist()))
@@ -95,23 +106,28 @@ def test_staffed_teams_obey_every_rule_and_nothing_is_dropped(scenario):
 @SETTINGS
 @given(scenarios())
 def test_same_inputs_give_the_same_draw(scenario):
-    pool, roster, params, seed = scenario
-    first, second = draw(pool, roster, params, seed), draw(pool, roster, params, seed)
+    pool, roster, params, key, salt = scenario
+    first, second = draw(pool, roster, params, key, salt), draw(pool, roster, params, key, salt)
     assert first.fingerprint() == second.fingerprint()
     assert first.unassigned == second.unassigned
-    assert verify(pool, roster, params, seed, first) == []
+    assert verify(pool, roster, params, key, salt, first) == []
+    file = [u.decode() for u in pool.uscc]
+    assert verify_public(first.public_summary(), key, file) == []
 
 
 @SETTINGS
 @given(scenarios(), st.data())
-def test_any_change_to_pool_or_seed_fails_verification(scenario, data):
-    pool, roster, params, seed = scenario
-    recorded = draw(pool, roster, params, seed).summary()
-    other_seed = data.draw(st.integers(0, 2**128 - 1).filter(lambda s: s != seed))
-    assert verify(pool, roster, params, other_seed, recorded)
+def test_any_change_to_pool_key_or_salt_fails_verification(scenario, data):
+    pool, roster, params, key, salt = scenario
+    recorded = draw(pool, roster, params, key, salt).internal_summary()
+    other = data.draw(st.binary(min_size=32, max_size=32).filter(lambda k: k != key))
+    assert verify(pool, roster, params, other, salt, recorded)
+    other = data.draw(st.binary(min_size=32, max_size=32).filter(lambda s: s != salt))
+    assert verify(pool, roster, params, key, other, recorded)
     if pool.entity_no.size:
         arrays = {name: getattr(pool, name).copy() for name in
-                  ("entity_no", "region", "risk_class", "last_checked_days", "targeted")}
+                  ("entity_no", "uscc", "region", "risk_class", "last_checked_days",
+                   "targeted")}
         row = data.draw(st.integers(0, pool.entity_no.size - 1))
         field = data.draw(st.sampled_from(sorted(arrays)))
         if field == "entity_no":
@@ -119,6 +135,8 @@ def test_any_change_to_pool_or_seed_fails_verification(scenario, data):
             arrays = {k: (v if k == "entity_no" else np.delete(v, row)) for k, v in arrays.items()}
         elif field == "targeted":
             arrays[field][row] = ~arrays[field][row]
+        elif field == "uscc":
+            arrays[field][row] = uscc_for([10**12 + 1])[0]
         elif field == "region":
             arrays[field][row] = 330781 if arrays[field][row] != 330781 else 330782
         elif field == "risk_class":
@@ -127,4 +145,4 @@ def test_any_change_to_pool_or_seed_fails_verification(scenario, data):
             arrays[field][row] += 1
         changed = EntityPool(**arrays)
         assert any(d.startswith("pool_digest") for d in
-                   verify(changed, roster, params, seed, recorded))
+                   verify(changed, roster, params, key, salt, recorded))

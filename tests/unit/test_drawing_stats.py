@@ -1,9 +1,10 @@
-"""Statistical checks of the draw over 2,000 seeded runs on a small pool.
+"""Statistical checks of the draw over 2,000 keyed runs on a small pool.
 
 Each eligible entity must be drawn with its stratum's ratio, and a task's inspectors must be
-uniform over the inspectors eligible for it (jurisdiction, recusal, cross-station). Tests
+uniform over the inspectors eligible for it (jurisdiction, recusal, cross-station); with a
+control share, the control sample must be uniform over the whole pool, whatever the class. Tests
 reject at p < 0.001, so a correct drawer fails one of them about once in a few hundred runs of
-the suite; the seeds are fixed, so the outcome is reproducible.
+the suite; the keys are fixed, so the outcome is reproducible.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from scipy import stats
 
 from supervision.plans.drawing import STRATA, DrawParams, EntityPool, Roster, draw
+from tests.unit.draw_fixtures import SALT, key_of, uscc_for
 
 RUNS = 2000
 ALPHA = 0.001
@@ -38,7 +40,8 @@ def build():
     classes[-1] = 3
     region = np.resize(STATIONS, n)
     region[-2:] = (330702, 330703)
-    pool = EntityPool(entity_no, region, classes, last_checked, targeted)
+    pool = EntityPool(entity_no, uscc_for(entity_no, region), region, classes, last_checked,
+                      targeted)
     roster = Roster(inspector_no=np.arange(900, 912), department=np.zeros(12),
                     region=np.repeat(STATIONS, 4),
                     conflicts={(904, X), (901, 1000)}, last_inspector={X: 908, 1003: 905})
@@ -52,12 +55,12 @@ def runs():
     drawn = np.zeros(pool.entity_no.size, np.int64)
     sizes = {name: [] for name in STRATA}
     teams = {X: [], Y: []}
-    for seed in range(10_000, 10_000 + RUNS):
-        result = draw(pool, roster, params, seed)
+    for run in range(RUNS):
+        result = draw(pool, roster, params, key_of(run), SALT)
         assert not result.unassigned and not result.same_station.any()
         drawn[np.searchsorted(pool.entity_no, result.entity_no)] += 1
         for name in STRATA:
-            sizes[name].append(result.strata[name]["drawn"])
+            sizes[name].append(result.strata[name]["target"])
         for e in teams:
             teams[e].append(result.teams[np.searchsorted(result.entity_no, e)].tolist())
     return pool, roster, drawn, sizes, teams
@@ -113,3 +116,38 @@ def test_teams_are_uniform_over_eligible_pairs(runs, e):
     possible = list(combinations(sorted(eligible_for(pool, roster, e)), 2))
     assert set(pairs) <= set(possible)
     assert stats.chisquare([pairs[p] for p in possible]).pvalue > ALPHA
+
+
+CONTROL_SHARE = 0.25
+
+
+@pytest.fixture(scope="module")
+def control_runs():
+    """The control sample over RUNS keys: how often each pool row was in it."""
+    pool, roster = build()
+    params = DrawParams(ratios=RATIOS[:4], targeted_ratio=RATIOS[4], control_share=CONTROL_SHARE)
+    in_control = np.zeros(pool.entity_no.size, np.int64)
+    sizes = []
+    for run in range(RUNS):
+        result = draw(pool, roster, params, key_of(f"control {run}"), SALT)
+        in_control[np.searchsorted(pool.entity_no, result.entity_no[result.control])] += 1
+        sizes.append(int(result.control.sum()))
+    return pool, in_control, sizes
+
+
+def test_control_sample_is_uniform_over_every_row_and_class(control_runs):
+    pool, in_control, sizes = control_runs
+    rows, cooling = stratum_rows(pool, 0)
+    # the expected plan size: sum of ratio x eligible rows; the control share of it, rounded
+    expected = CONTROL_SHARE * sum(RATIOS[h] * stratum_rows(pool, h)[0].size for h in range(5))
+    extras = sum(sizes) - RUNS * math.floor(expected)
+    assert set(sizes) <= {math.floor(expected), math.ceil(expected)}
+    assert stats.binomtest(extras, RUNS, expected - math.floor(expected)).pvalue > ALPHA
+    # every row equally likely, cooling-off rows included: chi-square over the 200 rows
+    assert stats.chisquare(in_control).pvalue > ALPHA
+    assert in_control[cooling].sum() > 0
+    # and across classes (A, B, C, D, targeted): control draws proportional to class size
+    code = np.where(pool.targeted, 4, pool.risk_class)
+    per_class = np.bincount(code, weights=in_control, minlength=5)
+    share = np.bincount(code, minlength=5) / code.size
+    assert stats.chisquare(per_class, share * per_class.sum()).pvalue > ALPHA
