@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from kernel.clock import moment
+
 from kernel.errors import Conflict, InvalidInput
 from supervision.plans.plan import (
     PlanScope,
@@ -58,21 +60,24 @@ def test_scope_is_directed_when_restricted_by_type_or_industry():
     assert PlanScope("3307", entity_types=("enterprise",)).directed
 
 
-def test_life_cycle_drafted_published_drawn_redrawn_closed():
+def test_life_cycle_drafted_published_drawn_superseded_redrawn_closed():
     plan = SpotCheckPlan(terms=terms_to_event(terms()), drafted_by="sup", drafted_on=TODAY)
     with pytest.raises(Conflict):
         plan.record_draw({"seed": 1}, TODAY, "sup")       # not published yet
-    plan.publish(TODAY, "sup")
+    plan.publish(TODAY, "sup", {"source": "drand", "round": 1})
     with pytest.raises(Conflict):
-        plan.publish(TODAY, "sup")
+        plan.publish(TODAY, "sup", {"source": "drand", "round": 2})
     plan.record_draw({"seed": 1}, TODAY, "sup")
     with pytest.raises(Conflict):
         plan.record_draw({"seed": 2}, TODAY, "sup")       # drawn once; no overwrite
-    with pytest.raises(InvalidInput):
-        plan.record_redraw({"seed": 2}, "", TODAY, "sup")  # a redraw needs a reason
-    plan.record_redraw({"seed": 2}, "roster changed: two inspectors retired", TODAY, "sup")
-    assert [d["seed"] for d in plan.draws] == [1, 2] and plan.current_draw["reason"]
+    with pytest.raises(InvalidInput):                     # a redraw needs a reason
+        plan.supersede("", 2, {"source": "drand", "round": 2}, moment(TODAY), "sup")
+    plan.supersede("roster changed: two inspectors retired", 2, {"source": "drand", "round": 2},
+                   moment(TODAY), "sup")
+    assert plan.commitment == {"source": "drand", "round": 2, "commitment_no": 2}
+    plan.record_draw({"seed": 2}, TODAY, "sup")
+    assert [d["seed"] for d in plan.draws] == [1, 2] and plan.draws[0]["superseded_reason"]
     plan.close(TODAY, "sup")
     assert plan.status == "closed"
     assert [type(e).__name__ for e in plan.collect_events()] == [
-        "Drafted", "Published", "EntitiesDrawn", "EntitiesRedrawn", "Closed"]
+        "Drafted", "Published", "EntitiesDrawn", "DrawSuperseded", "EntitiesDrawn", "Closed"]
