@@ -230,9 +230,10 @@ class TeamRepair:
         where = f"jurisdiction {self.pools.label(int(self.pools.groups[g]))}"
         members = self.pools.ro[self.pools.lo[g, c]:self.pools.hi[g, c]]
         eligible = int((~_is_forbidden(self.fkeys, t, members, self.size)).sum())
-        reserved = c < len(self.pools.depts)
-        who = f"inspector(s) of department {self.pools.depts[c]}" if reserved else "inspector(s)"
-        need = 1 if reserved else self.pools.k
+        reserved = c < self.pools.reserved
+        dept = self.pools.depts[self.pools.col_dept[c]] if reserved else None
+        who = f"inspector(s) of department {dept}" if reserved else "inspector(s)"
+        need = self.pools.per if reserved else self.pools.k
         if eligible < need:
             return (f"only {eligible} eligible {who} in {where} after conflicts of interest "
                     f"and last-inspector exclusion ({need} needed)")
