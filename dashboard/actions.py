@@ -47,10 +47,12 @@ def publish_plan(p: Platform, user: User, plan_id: str) -> None:
     p.supervision.publish_plan(UUID(plan_id), today_in_china(), user.username)
 
 
-def draw_plan(p: Platform, user: User, plan_id: str, public_random: str) -> dict[str, Any]:
+def draw_plan(p: Platform, user: User, plan_id: str, public_random: str,
+              accept_shortfall: bool = False) -> dict[str, Any]:
     """双随机 Draw entities and inspectors with the published random value; the draw record."""
     return p.supervision.draw(UUID(plan_id), checked_text(public_random or "", "public_random"),
-                              today_in_china(), user.username)
+                              today_in_china(), user.username, accept_shortfall,
+                              p.rules.draw.inspectors_per_department)
 
 
 def verify_draw(p: Platform, plan_id: str) -> dict[str, Any]:

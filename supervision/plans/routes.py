@@ -87,7 +87,8 @@ def publish_plan(plan_id: UUID, p: PlatformDep, user: Supervisor) -> dict:
              responses=errors(404, 409))
 def draw_plan(plan_id: UUID, body: DrawRequest, p: PlatformDep, user: Supervisor) -> dict:
     """Draw entities and inspectors (双随机) with a published random value; creates the tasks."""
-    p.supervision.draw(plan_id, body.public_random, today_in_china(), user.username)
+    p.supervision.draw(plan_id, body.public_random, today_in_china(), user.username,
+                       body.accept_shortfall, p.rules.draw.inspectors_per_department)
     return _read_plan(p, plan_id)["draw_records"][-1]
 
 
@@ -96,7 +97,8 @@ def draw_plan(plan_id: UUID, body: DrawRequest, p: PlatformDep, user: Supervisor
 def redraw_plan(plan_id: UUID, body: RedrawRequest, p: PlatformDep, user: Supervisor) -> dict:
     """Draw again for a recorded reason; the first draw stays on record."""
     p.supervision.redraw(plan_id, body.public_random, body.reason, today_in_china(),
-                         user.username)
+                         user.username, body.accept_shortfall,
+                         p.rules.draw.inspectors_per_department)
     return _read_plan(p, plan_id)["draw_records"][-1]
 
 

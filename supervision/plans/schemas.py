@@ -95,6 +95,9 @@ class DrawRequest(Body):
     public_random: str = Field(..., min_length=1, max_length=200,
                                description="a random value published after the plan, e.g. a "
                                            "lottery draw number; fixes the seed")
+    accept_shortfall: bool = Field(False, description="draw even though the roster cannot "
+                                   "staff every task (409 otherwise); the draw record keeps the "
+                                   "shortfall")
 
 
 class RedrawRequest(DrawRequest):

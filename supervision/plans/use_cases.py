@@ -27,7 +27,12 @@ from supervision.plans.ports import (
     RiskClasses,
     all_class_b,
 )
+from supervision.plans.staffing import check_staffing
+from supervision.rules import DEFAULT_SUPERVISION_RULES
 from supervision.tasks.task import InspectionTask
+
+# 行政处罚法 Art 42: each department of a joint plan enforces with two officers of its own
+PER_DEPARTMENT = DEFAULT_SUPERVISION_RULES.draw.inspectors_per_department
 
 
 class PlanUseCases:
@@ -54,43 +59,54 @@ class PlanUseCases:
         plan.publish(today, by)
         self.save(plan)
 
-    def draw(self, plan_id: UUID, public_random: str, today: date, by: str) -> dict[str, Any]:
+    def draw(self, plan_id: UUID, public_random: str, today: date, by: str,
+             accept_shortfall: bool = False,
+             per_department: int = PER_DEPARTMENT) -> dict[str, Any]:
         """双随机 Draw a published plan with a published random value; creates its tasks and
-        returns the draw record (seed, pool digest, strata, fingerprint)."""
+        returns the draw record (seed, pool digest, strata, fingerprint). 409 if the roster
+        cannot staff its tasks, unless `accept_shortfall` (the record keeps the shortfall)."""
         public_random = _checked_random(public_random)
         plan = self.get_plan(plan_id)
         plan.check_can_draw()
-        record, tasks = self._run_draw(plan, public_random, today)
+        record, tasks = self._run_draw(plan, public_random, today, accept_shortfall,
+                                       per_department)
         plan.record_draw(record, today, by)
         self.save(plan, *tasks)
         return record
 
-    def redraw(self, plan_id: UUID, public_random: str, reason: str, today: date,
-               by: str) -> dict[str, Any]:
+    def redraw(self, plan_id: UUID, public_random: str, reason: str, today: date, by: str,
+               accept_shortfall: bool = False,
+               per_department: int = PER_DEPARTMENT) -> dict[str, Any]:
         """Draw a drawn plan again for a recorded reason; the first draw stays on record."""
         public_random = _checked_random(public_random)
         plan = self.get_plan(plan_id)
         plan.check_can_redraw(reason)
-        record, tasks = self._run_draw(plan, public_random, today)
+        record, tasks = self._run_draw(plan, public_random, today, accept_shortfall,
+                                       per_department)
         plan.record_redraw(record, reason, today, by)
         self.save(plan, *tasks)
         return record
 
-    def _run_draw(self, plan: SpotCheckPlan, public_random: str,
-                  today: date) -> tuple[dict[str, Any], list[InspectionTask]]:
+    def _run_draw(self, plan: SpotCheckPlan, public_random: str, today: date,
+                  accept_shortfall: bool = False, per_department: int = PER_DEPARTMENT
+                  ) -> tuple[dict[str, Any], list[InspectionTask]]:
         """Freeze the inputs, draw, archive the inputs; the record and the tasks to save."""
         inputs, archive = self._draw_ports()
         terms = terms_from_event(plan.terms)
         frozen = inputs.freeze(terms, today)
         pool = _entity_pool(frozen, self.risk_classes(frozen.entity_no))
-        result = drawing.draw(pool, frozen.roster, _params(terms),
+        params = _params(terms, per_department)
+
+        staffing = _staffing_precheck(pool, frozen, params, accept_shortfall)   # 409 or recorded
+
+        result = drawing.draw(pool, frozen.roster, params,
                               drawing.derive_seed(str(plan.id), public_random))
         archive.keep(pool, frozen.roster, frozen.departments, result.pool_digest)
         uscc = inputs.uscc_of(result.entity_no.tolist())
         record = {**result.summary(), "seed": str(result.seed), "public_random": public_random,
                   "draw_no": len(plan.draws) + 1, "pool_size": int(pool.entity_no.size),
                   "roster_size": int(frozen.roster.inspector_no.size),
-                  "drawn": int(result.entity_no.size)}
+                  "drawn": int(result.entity_no.size), "staffing": staffing}
         why = dict(result.unassigned)
         # the drawn entities' regions in the frozen pool (entity_no ascending)
         regions = frozen.region[np.searchsorted(frozen.entity_no, result.entity_no)].tolist()
@@ -156,12 +172,21 @@ def _entity_pool(frozen: FrozenInputs, risk_class: np.ndarray) -> drawing.Entity
                               targeted=frozen.targeted)
 
 
-def _params(t: PlanTerms) -> drawing.DrawParams:
+def _params(t: PlanTerms, per_department: int = 1) -> drawing.DrawParams:
     ratios = tuple(t.ratios[c] for c in drawing.RISK_CLASSES)
     cool = tuple(t.cool_off_days.get(c, 0) for c in drawing.RISK_CLASSES)
     joint = tuple(range(len(t.departments))) if len(t.departments) > 1 else ()
     return drawing.DrawParams(ratios, t.targeted_ratio, cool, t.inspectors_per_task, joint,
-                              t.cross_station, t.jurisdiction_digits)
+                              t.cross_station, t.jurisdiction_digits,
+                              per_department=per_department if joint else 1)
+
+
+def _staffing_precheck(pool: drawing.EntityPool, frozen: FrozenInputs,
+                       params: drawing.DrawParams, accept_shortfall: bool) -> dict[str, Any]:
+    """The draw record's `staffing`; Conflict (409) with the numbers if the roster cannot staff
+    the tasks the draw may create and the shortfall is not accepted (supervision.plans.staffing)."""
+    return check_staffing(pool, frozen.roster, params, frozen.departments) \
+        .enforce(accept_shortfall)
 
 
 def _members(team: np.ndarray, roster: drawing.Roster):

@@ -14,8 +14,10 @@ from supervision.tasks.tables import tasks
 # own queries and import them from here, never from the tables module (an import-linter contract).
 READ_RELATIONS = (plan_draws, plans)
 
+# `staffing` (the pre-check: groups, departments, counts of inspectors) names nobody
 PUBLIC_RECORD_KEYS = ("algorithm_version", "seed", "public_random", "pool_digest", "params",
-                      "params_digest", "strata", "fingerprint", "pool_size", "roster_size", "drawn")
+                      "params_digest", "strata", "fingerprint", "pool_size", "roster_size", "drawn",
+                      "staffing")
 
 
 def _plan_row(row: sa.Row) -> dict[str, Any]:
