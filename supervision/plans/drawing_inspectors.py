@@ -31,7 +31,11 @@ stays uniform over its eligible inspectors. An own-station slot with no other st
 under cap tries load-neutral swaps with other tasks' slots (``SWAP_SAMPLE`` candidates a round)
 and keeps its inspector once swaps dry up (under 1 in 32 succeed). The few slots still open
 after ``REJECTION_ROUNDS`` are settled in random order by an exact loop over their candidates;
-a task that cannot be staffed keeps ``-1`` and its reason.
+a task that cannot be staffed keeps ``-1`` and its reason. With ``per_department >= 2`` (a
+department's two or more columns dealt from one small pool) two steps are added: a slot whose
+duplicate a later change ended is no longer redrawn, and before a task is given up its slot is
+exchanged with one drawn uniformly among every valid slot of its pool in other tasks (an
+own-station inspector then allowed on either side, flagged in ``same_station``).
 
 Random words continue the draw's PCG64 stream (``random_raw`` only), in order: per group
 (ascending prefix), per pool (each department's reserved columns in the order of
@@ -40,9 +44,10 @@ Random words continue the draw's PCG64 stream (``random_raw`` only), in order: p
 task by task in entity order, column by column within a task), a round's permutation being the
 pool sorted by ``(word >> b, position)``, ``b`` the bit length of ``R - 1``; then one word per
 proposal (its value also orders proposals competing for a cap), one per leftover task (the
-exact loop's order), per exact pick and ``SWAP_SAMPLE`` per swap. A uniform index below ``m`` is
-``word mod m`` (bias below ``m / 2**64``). With ``per_department = 1`` this is word for word the
-order of the draws recorded before that parameter existed.
+exact loop's order), per exact pick, ``SWAP_SAMPLE`` per swap and one per last-resort exchange.
+A uniform index below ``m`` is ``word mod m`` (bias below ``m / 2**64``). With ``per_department
+= 1`` (and on single-department plans) this is word for word the draw as recorded before that
+parameter existed.
 """
 
 from __future__ import annotations
