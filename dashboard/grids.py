@@ -15,7 +15,7 @@ from dashboard.filters import Filters
 from dashboard.queries import OPEN_TASK, workload_counts
 from supervision.directory.views import entities, inspectors
 from supervision.plans.views import plans
-from supervision.tasks.views import task_inspectors, tasks
+from supervision.tasks.views import SHORT_STAFFED, task_inspectors, tasks
 
 MAX_PAGE = 500
 
@@ -69,7 +69,7 @@ def _task_stmt(*where: sa.ColumnElement) -> sa.Select:
     return (sa.select(tasks.c.task_id, tasks.c.plan_id, tasks.c.uscc,
                       entities.c.name.label("entity_name"), entities.c.address, tasks.c.status,
                       tasks.c.assigned_on, tasks.c.due_on, tasks.c.departments,
-                      tasks.c.unassigned_reason, tasks.c.short_staffed)
+                      tasks.c.unassigned_reason, SHORT_STAFFED.label("short_staffed"))
             .join(entities, entities.c.entity_no == tasks.c.entity_no).where(*where))
 
 
@@ -107,7 +107,7 @@ def my_tasks_page(conn: sa.Connection, inspector_no: int, request: dict[str, Any
     """我的任务 An inspector's own tasks (active assignments only), soonest due first."""
     mine = sa.select(task_inspectors.c.task_id).where(
         task_inspectors.c.inspector_no == inspector_no, task_inspectors.c.active.is_(True))
-    where = [tasks.c.task_id.in_(mine)]
+    where = [tasks.c.task_id.in_(mine), tasks.c.status != "cancelled"]
     if open_only:
         where.append(tasks.c.status.in_(OPEN_TASK))
     total, rows = _page(conn, _task_stmt(*where), request, TASK_SORT, [tasks.c.due_on],

@@ -175,7 +175,8 @@ def workload_counts(f: Filters) -> sa.Select:
                       sa.func.coalesce(sa.func.sum(sa.case((tasks.c.status.in_(OPEN_TASK), 1),
                                                            else_=0)), 0).label("open"))
             .join(tasks, tasks.c.task_id == task_inspectors.c.task_id)
-            .where(task_inspectors.c.active.is_(True), *f.within(tasks.c.assigned_on))
+            .where(task_inspectors.c.active.is_(True), tasks.c.status != "cancelled",
+                   *f.within(tasks.c.assigned_on))
             .group_by(inspector_no))
 
 

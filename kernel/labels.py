@@ -28,7 +28,7 @@ PLAN_STATUSES = {"drafted": "草拟 Drafted", "published": "已发布 Published"
                  "drawn": "已抽取 Drawn", "closed": "已结束 Closed"}
 TASK_STATUSES = {"assigned": "已分派 Assigned", "unstaffed": "人员不足 Unstaffed",
                  "in_progress": "检查中 In progress", "inspected": "已检查 Inspected",
-                 "published": "已公示 Published"}
+                 "published": "已公示 Published", "cancelled": "已取消 Cancelled"}
 COMMITMENT_STATUSES = {"awaiting": "待核查 Awaiting verification",
                        "overdue": "逾期未核查 Verification overdue",
                        "fulfilled": "承诺属实 Fulfilled", "false": "虚假承诺 False commitment"}

@@ -140,7 +140,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
                           draw_policy=DrawPolicy(rules.draw.commit_delay_minutes,
-                                                 rules.draw.max_redraws))
+                                                 rules.draw.max_redraws,
+                                                 rules.draw.inspectors_per_department))
     batch = settings.projection_batch_size
     # One runner per reader and log: a projection that fails stops its own runner only (the
     # dashboard's counts never hold back the directory a command waits for).

@@ -68,6 +68,12 @@ class DrawRules(RuleSection):
         description="Inspectors drawn per task; enforcement needs at least 2 officers "
         "(行政处罚法 Art 42).",
     )
+    inspectors_per_department: int = Field(
+        2,
+        ge=1,
+        description="Joint checks (部门联合): inspectors of each participating department per "
+        "task; each department enforces with at least 2 officers of its own (行政处罚法 Art 42).",
+    )
     national_floor_ratio: Ratio = Field(
         0.03,
         description="Yearly floor for enterprise disclosure checks (企业公示信息抽查办法 Art 4).",

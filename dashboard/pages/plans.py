@@ -298,7 +298,12 @@ def _chosen(platform: Platform, task_id: str) -> str | None:
         task = task_views.task_record(conn, task_id)
     if task is None:
         return None
-    gap = "缺员 short-staffed" if task["short_staffed"] else "已配齐 fully staffed"
+    if task["status"] == "cancelled":
+        gap = "已取消 cancelled"
+    elif task["short_staffed"]:     # the real staffing (task views): unstaffed, vacancies, too few
+        gap = f"缺员 short-staffed ({len(task['team'])}/{task['team_needed']})"
+    else:
+        gap = "已配齐 fully staffed"
     return f"已选 Selected: {task['uscc']} · {gap}"
 
 

@@ -154,7 +154,14 @@ _ROSTER_FIELDS = (("inspector_no", "<i8"), ("department", "<i2"), ("region", "<i
 
 @dataclass(frozen=True)
 class DrawParams:
-    """Rule numbers of one plan's draw; defaults are configurable practice, see DOMAIN §3."""
+    """Rule numbers of one plan's draw; defaults are configurable practice, see DOMAIN §3.
+
+    ``per_department``: on a joint plan (two or more ``departments``), each department's own
+    inspectors per task (行政处罚法 Art 42: each department enforces with two officers of its
+    own), so a team is ``max(inspectors_per_task, per_department * len(departments))``; ignored
+    by single-department plans. At 1, its default, it is left out of ``to_dict`` and the digest,
+    so records made before it existed verify unchanged.
+    """
 
     ratios: tuple[float, float, float, float] = (0.03, 0.05, 0.20, 1.00)
     targeted_ratio: float = 1.0
@@ -165,6 +172,7 @@ class DrawParams:
     jurisdiction_digits: int = 4        # 4 = same prefecture, 2 = province, 6 = county
     targeted_cool_off_days: int = 0
     control_share: float = 0.0          # of the expected plan size: a uniform control sample
+    per_department: int = 1             # joint plans: inspectors of each department per task
 
     def __post_init__(self):
         for name, kind in (("ratios", float), ("cool_off_days", int), ("departments", int)):
@@ -180,19 +188,27 @@ class DrawParams:
                 (min(*self.cool_off_days, self.targeted_cool_off_days) < 0,
                  "cool-off days must be >= 0"),
                 (int(k) != k or k < 2, "inspectors_per_task must be >= 2 (行政处罚法 Art 42)"),
+                (int(self.per_department) != self.per_department or self.per_department < 1,
+                 "per_department must be an integer >= 1"),
                 (len(set(self.departments)) != len(self.departments),
                  "departments must be distinct"),
                 (not 0 <= self.jurisdiction_digits <= 6, "jurisdiction_digits must be 0..6"),
                 (not 0 <= self.control_share < 1, "control_share must lie in [0, 1)")):
             if broken:
                 raise ValueError(message)
+        object.__setattr__(self, "per_department", int(self.per_department))
 
     @property
     def team_size(self) -> int:
-        return max(self.inspectors_per_task, len(self.departments))
+        joint = len(self.departments) > 1
+        return max(self.inspectors_per_task,
+                   self.per_department * len(self.departments) if joint else 0)
 
     def to_dict(self) -> dict[str, Any]:
-        return json.loads(json.dumps(asdict(self)))
+        out = json.loads(json.dumps(asdict(self)))
+        if self.per_department == 1:    # the default before the field existed: old digests hold
+            del out["per_department"]
+        return out
 
     def digest(self) -> str:
         """sha256 over the canonical JSON of the params (sorted keys, no spaces)."""

@@ -2,16 +2,21 @@
 
 Called by ``supervision.plans.drawing.draw``; part of algorithm ``opencheck-draw/1``. Rules (DOMAIN §3):
 
-* a team is ``K = max(inspectors_per_task, len(departments))`` distinct inspectors (行政处罚法
-  Art 42: at least two officers) from the task's *jurisdiction group*: inspectors whose station
-  region shares the first ``jurisdiction_digits`` digits with the entity's region;
+* a team is ``K`` distinct inspectors (行政处罚法 Art 42: at least two officers) from the task's
+  *jurisdiction group*: inspectors whose station region shares the first ``jurisdiction_digits``
+  digits with the entity's region. ``K = inspectors_per_task`` for a single-department plan,
+  ``max(inspectors_per_task, w * D)`` for a joint plan of ``D`` departments, ``w`` being
+  ``per_department`` (each department enforces with its own officers);
 * recusal (回避, 行政处罚法 Art 43): never an inspector with a declared conflict with the entity,
   never the inspector(s) who inspected it last time;
 * cross-station checks (所所交叉): with ``cross_station`` an inspector from another station
   (county) is used whenever one is available under the workload cap; otherwise the own station,
   and the task is flagged in ``same_station``;
-* joint plans (部门联合): column ``j < D`` is reserved for department ``departments[j]``, the other
-  columns are open to every participating department;
+* joint plans (部门联合): columns ``i*w .. i*w + w - 1`` are reserved for department
+  ``departments[i]``, the other ``K - w*D`` columns are open to every participating department;
+  a group whose department ``i`` has fewer than ``w`` inspectors, or fewer than ``K`` in all,
+  staffs no task (the use case's staffing pre-check, ``supervision.plans.staffing``, refuses
+  such a draw unless the shortfall is accepted);
 * workload cap. A *pool* is what a column is dealt from: the jurisdiction group (open columns) or
   one department within it (reserved columns). An inspector's cap is ``1 + sum over the pools he
   belongs to of ceil(slots of the pool / inspectors in the pool)``; for a single-department plan
@@ -26,14 +31,23 @@ stays uniform over its eligible inspectors. An own-station slot with no other st
 under cap tries load-neutral swaps with other tasks' slots (``SWAP_SAMPLE`` candidates a round)
 and keeps its inspector once swaps dry up (under 1 in 32 succeed). The few slots still open
 after ``REJECTION_ROUNDS`` are settled in random order by an exact loop over their candidates;
-a task that cannot be staffed keeps ``-1`` and its reason.
+a task that cannot be staffed keeps ``-1`` and its reason. With ``per_department >= 2`` (a
+department's two or more columns dealt from one small pool) two steps are added: a slot whose
+duplicate a later change ended is no longer redrawn, and before a task is given up its slot is
+exchanged with one drawn uniformly among every valid slot of its pool in other tasks (an
+own-station inspector then allowed on either side, flagged in ``same_station``).
 
 Random words continue the draw's PCG64 stream (``random_raw`` only), in order: per group
-(ascending prefix), per pool (reserved columns, then open columns), ``rounds * R`` words, a
-round's permutation being the pool sorted by ``(word >> b, position)``, ``b`` the bit length of
-``R - 1``; then one word per proposal (its value also orders proposals competing for a cap), one
-per leftover task (the exact loop's order), per exact pick and ``SWAP_SAMPLE`` per swap. A
-uniform index below ``m`` is ``word mod m`` (bias below ``m / 2**64``).
+(ascending prefix), per pool (each department's reserved columns in the order of
+``departments``, then the open columns), ``rounds * R`` words for the pool's ``R`` inspectors,
+``rounds = ceil(S / R)`` for its ``S`` slots (the group's tasks times the pool's columns, dealt
+task by task in entity order, column by column within a task), a round's permutation being the
+pool sorted by ``(word >> b, position)``, ``b`` the bit length of ``R - 1``; then one word per
+proposal (its value also orders proposals competing for a cap), one per leftover task (the
+exact loop's order), per exact pick, ``SWAP_SAMPLE`` per swap and one per last-resort exchange.
+A uniform index below ``m`` is ``word mod m`` (bias below ``m / 2**64``). With ``per_department
+= 1`` (and on single-department plans) this is word for word the draw as recorded before that
+parameter existed.
 """
 
 from __future__ import annotations
@@ -103,6 +117,8 @@ class _Pools:
         self.digits, self.k = rules.jurisdiction_digits, rules.team_size
         self.divisor = 10 ** (6 - self.digits)
         d, pos = len(self.depts), np.arange(roster.inspector_no.size)
+        self.per = w = rules.per_department if d else 1    # reserved columns per department
+        self.reserved = r = d * w
         dcol = np.zeros(pos.size, np.int64)
         if depts:                       # participating departments only
             known = np.unique(roster.department)
@@ -118,16 +134,20 @@ class _Pools:
         key, ro = np.concatenate(keys), np.tile(pos, len(keys))
         order = np.lexsort((ro, key))
         self.key, self.ro = key[order], ro[order]
-        # per column: (ordering, department column); the pool's slice for every group
-        self.col_order = np.array([0] * d + [1] * (self.k - d))
-        self.col_dept = np.array(list(range(d)) + [0] * (self.k - d))
+        # per column: (ordering, department column); the pool's slice for every group. Columns
+        # [i*w, (i+1)*w) are department i's pool, columns [r, k) the open pool.
+        col = np.arange(self.k)
+        self.col_order = (col >= r).astype(np.int64)
+        self.col_dept = np.where(col < r, col // w, 0)
         g = np.arange(self.groups.size)[:, None]
         self.lo = np.searchsorted(self.key, self._key(self.col_order, g, self.col_dept, 0))
         self.hi = np.searchsorted(self.key, self._key(self.col_order, g, self.col_dept, _REGION))
-        self.columns = [(j, j + 1) for j in range(d)] + ([(d, self.k)] if self.k > d else [])
-        self.col_first = np.array([min(j, d) for j in range(self.k)])   # first column of pool
-        self.col_width = np.array([1] * d + [self.k - d] * (self.k - d))
-        self.feasible = (self.hi > self.lo).all(1) & (self.gsize >= self.k)
+        self.columns = [(i * w, (i + 1) * w) for i in range(d)] + \
+            ([(r, self.k)] if self.k > r else [])
+        self.col_first = np.where(col < r, col // w * w, r)              # first column of pool
+        self.col_width = np.where(col < r, w, self.k - r)
+        self.feasible = (self.hi - self.lo >= np.where(col < r, w, 1)).all(1) & \
+            (self.gsize >= self.k)
         # each station's slice within each column's pool of its group: (stations, k)
         self.stations = np.unique(region)
         at = self._key(self.col_order, np.searchsorted(self.groups, self.stations // self.divisor)
@@ -176,8 +196,12 @@ class _Pools:
             of = f" of department {'/'.join(map(str, self.plan))}" if self.plan else ""
             return f"no inspector{of} in {where}"
         for j, d in enumerate(self.depts):
-            if self.hi[i, j] == self.lo[i, j]:
+            have = int(self.hi[i, j * self.per] - self.lo[i, j * self.per])
+            if have == 0:
                 return f"no inspector of department {d} in {where}"
+            if have < self.per:
+                return (f"only {have} inspector(s) of department {d} in {where} "
+                        f"({self.per} needed)")
         return f"only {self.gsize[i]} inspector(s) in {where} ({self.k} needed)"
 
 

@@ -147,8 +147,9 @@ class DrawRequest(Body):
     signature: str | None = Field(None, min_length=2, max_length=400,
                                   pattern=r"^[0-9a-fA-F]+$",
                                   description="the round's BLS signature (hex), as published")
-    accept_shortfall: bool = Field(False, description="draw although not every task can be "
-                                                      "staffed; the shortfall is published")
+    accept_shortfall: bool = Field(False, description="draw even though the roster cannot "
+                                   "staff every task (409 otherwise); the draw record keeps the "
+                                   "shortfall, which is published")
 
 
 class RandomValueIn(Body):

@@ -2,7 +2,9 @@
 
 Part of algorithm ``opencheck-draw/1`` (``supervision.plans.drawing_inspectors`` deals the teams
 and documents the method and the order of random words): vectorised rejection rounds, load-neutral
-swaps for own-station slots, then an exact loop over the few slots still open.
+swaps for own-station slots, then an exact loop over the few slots still open (with
+``per_department >= 2``: stale duplicate flags cleared, a last-resort exchange before a task is
+given up).
 """
 
 from __future__ import annotations
@@ -133,6 +135,8 @@ class TeamRepair:
             self._replace(t[idx], s[idx] - t[idx] * k, y[idx])
             done = np.zeros(slots.size, bool)
             done[lead[go[idx]]] = done[lead[swapped]] = True
+            if self.pools.per > 1:      # slots a swap elsewhere has cleared (``_clear_stale``)
+                done |= ~(hard[slots] | soft[slots])
             if not done.any():
                 break
             slots, avoid, bounds = slots[~done], avoid[~done], [b[~done] for b in bounds]
@@ -149,6 +153,8 @@ class TeamRepair:
         self.team[rows, cols] = new
         self.hard[rows, cols] = self.soft[rows, cols] = False
         self.repaired += len(rows)
+        if self.pools.per > 1:      # opencheck-draw/1 as recorded before per_department: as it was
+            self._clear_stale(rows)
 
     def exact_loop(self) -> dict[int, str]:
         """Settle the remaining violating slots one by one; returns unassigned task reasons."""
@@ -183,7 +189,7 @@ class TeamRepair:
         elif cand.size == 0 and self._swap(np.array([t]), np.array([c]), SWAP_SAMPLE)[0]:
             return True
         if cand.size == 0:
-            return False
+            return self.pools.per > 1 and self._swap_any(t, c)
         pick = cand[int(self.bitgen.random_raw()) % cand.size]
         self._replace(np.array([t]), np.array([c]), np.array([pick]))
         return True
@@ -205,14 +211,7 @@ class TeamRepair:
         t2 = order[start[g][:, None] + u // width[:, None]]
         c2 = j0[:, None] + u % width[:, None]
         z = self.team[t2, c2]
-        ok = (t2 != t[:, None]) & (z >= 0) & ~(self.hard[t2, c2] | self.soft[t2, c2])
-        for j in range(self.team.shape[1]):
-            ok &= (self.team[t[:, None], j] != z) & ((self.team[t2, j] != x[:, None]) | (j == c2))
-        ok &= ~_is_forbidden(self.fkeys, t[:, None], z, self.size)
-        ok &= ~_is_forbidden(self.fkeys, t2, x[:, None], self.size)
-        ok &= (self.region[z] != self.task_region[t][:, None]) | ~self._avoidable(t, c)[:, None]
-        if self.cross_station:
-            ok &= (self.region[x][:, None] != self.task_region[t2]) | ~self._avoidable(t2, c2)
+        ok = self._exchangeable(t[:, None], c[:, None], x[:, None], t2, c2, z)
         pick = ok.argmax(1)
         rows = np.arange(t.size)
         t2, c2, z = t2[rows, pick], c2[rows, pick], z[rows, pick]
@@ -223,16 +222,62 @@ class TeamRepair:
         self.team[t[ok], c[ok]] = z[ok]
         self.hard[t[ok], c[ok]] = self.soft[t[ok], c[ok]] = False
         self.repaired += 2 * int(ok.sum())
+        if self.pools.per > 1:      # opencheck-draw/1 as recorded before per_department: as it was
+            self._clear_stale(np.concatenate((t[ok], t2[ok])))
         return ok
+
+    def _exchangeable(self, t, c, x, t2, c2, z, own_station: bool = False) -> np.ndarray:
+        """Whether slot (t, c) holding x may take z from slot (t2, c2) and give it x: both break
+        no rule afterwards (``own_station``: either may end up with an own-station inspector)."""
+        ok = (t2 != t) & (z >= 0) & ~(self.hard[t2, c2] | self.soft[t2, c2])
+        for j in range(self.team.shape[1]):
+            ok &= (self.team[t, j] != z) & ((self.team[t2, j] != x) | (j == c2))
+        ok &= ~_is_forbidden(self.fkeys, t, z, self.size)
+        ok &= ~_is_forbidden(self.fkeys, t2, x, self.size)
+        if not own_station:
+            ok &= (self.region[z] != self.task_region[t]) | ~self._avoidable(t, c)
+            if self.cross_station:
+                ok &= (self.region[x] != self.task_region[t2]) | ~self._avoidable(t2, c2)
+        return ok
+
+    def _swap_any(self, t: int, c: int) -> bool:
+        """Last resort before giving a task up (per_department >= 2 only): exchange its slot
+        with one drawn uniformly among every valid slot of its pool in other tasks, where an
+        own-station inspector is allowed (所所交叉 falls back, flagged in ``same_station``)."""
+        g, j0, width = self.gi[t], self.pools.col_first[c], self.pools.col_width[c]
+        t2 = np.repeat(np.flatnonzero(self.gi == g), width)
+        c2 = j0 + np.tile(np.arange(width), t2.size // max(width, 1))
+        x, z = self.team[t, c], self.team[t2, c2]
+        valid = np.flatnonzero(self._exchangeable(t, c, x, t2, c2, z, own_station=True))
+        if valid.size == 0:
+            return False
+        pick = valid[int(self.bitgen.random_raw()) % valid.size]
+        self.team[t2[pick], c2[pick]], self.team[t, c] = x, z[pick]
+        self.hard[t, c] = self.soft[t, c] = False
+        self.repaired += 2
+        self._clear_stale(np.array([t, t2[pick]]))
+        return True
+
+    def _clear_stale(self, rows: np.ndarray) -> None:
+        """A new inspector in a slot may end a duplicate (the earlier of two equal columns was
+        redrawn, or swapped away): the later column it flagged breaks no rule any more, so it is
+        not redrawn, nor its task given up for want of a candidate."""
+        rows = np.unique(rows)
+        team, k = self.team[rows], self.team.shape[1]
+        for j in range(1, k):
+            duplicate = any_per_row(team[:, :j] == team[:, j:j + 1])
+            barred = _is_forbidden(self.fkeys, rows, team[:, j], self.size)
+            self.hard[rows, j] &= duplicate | barred
 
     def _reason(self, t: int, c: int) -> str:
         g = self.gi[t]
         where = f"jurisdiction {self.pools.label(int(self.pools.groups[g]))}"
         members = self.pools.ro[self.pools.lo[g, c]:self.pools.hi[g, c]]
         eligible = int((~_is_forbidden(self.fkeys, t, members, self.size)).sum())
-        reserved = c < len(self.pools.depts)
-        who = f"inspector(s) of department {self.pools.depts[c]}" if reserved else "inspector(s)"
-        need = 1 if reserved else self.pools.k
+        reserved = c < self.pools.reserved
+        dept = self.pools.depts[self.pools.col_dept[c]] if reserved else None
+        who = f"inspector(s) of department {dept}" if reserved else "inspector(s)"
+        need = self.pools.per if reserved else self.pools.k
         if eligible < need:
             return (f"only {eligible} eligible {who} in {where} after conflicts of interest "
                     f"and last-inspector exclusion ({need} needed)")

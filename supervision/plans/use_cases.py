@@ -36,6 +36,7 @@ from supervision.plans.ports import (
     RiskClasses,
     all_class_b,
 )
+from supervision.plans.staffing import check_staffing
 from supervision.tasks.task import InspectionTask
 
 
@@ -45,6 +46,7 @@ class DrawPolicy:
 
     commit_delay_minutes: int = 60
     max_redraws: int = 2
+    per_department: int = 2   # 行政处罚法 Art 42: two officers of each department of a joint plan
 
 
 class PlanUseCases:
@@ -156,7 +158,7 @@ class PlanUseCases:
         pool = _entity_pool(frozen, self.risk_classes(frozen.entity_no))
         salt = secrets.token_bytes(32)
         digest = drawing.pool_digest(pool, frozen.roster, salt)
-        params = _params(terms)
+        params = _params(terms, self.draw_policy.per_department)
         archive.keep(digest, Archived(pool, frozen.roster, frozen.departments, salt, params))
         after = plan.commitment if plan.commitments else None
         committed = commitment.commit(source or terms.randomness, at,
@@ -179,19 +181,21 @@ class PlanUseCases:
         a = archive.load(committed["pool_digest"])
         pool, roster, departments = a.pool, a.roster, a.departments
         draw_no = len(plan.draws) + 1
+        # 409 with the numbers if the roster cannot staff the tasks, unless accepted (recorded)
+        staffing = check_staffing(pool, roster, a.params, departments).enforce(accept_shortfall)
         key = drawing.derive_key(str(plan.id), draw_no, value)
         result = drawing.draw(pool, roster, a.params, key, a.salt)
         rows = np.searchsorted(pool.entity_no, result.entity_no)
         public = {**result.public_summary(), "draw_no": draw_no,
                   "commitment_no": committed["commitment_no"], "revealed": revealed,
-                  "unstaffed": len(result.unassigned)}
+                  "unstaffed": len(result.unassigned), "staffing": staffing}
         reason = plan.draws[-1]["superseded_reason"] if plan.draws else ""
         public["reason"] = reason
         record = {**result.internal_summary(), "draw_no": draw_no, "reason": reason,
                   "commitment_no": committed["commitment_no"], "randomness": value,
                   "revealed": revealed, "pool_size": int(pool.entity_no.size),
                   "roster_size": int(roster.inspector_no.size),
-                  "drawn": int(result.entity_no.size), "public": public}
+                  "drawn": int(result.entity_no.size), "staffing": staffing, "public": public}
         why = dict(result.unassigned)
         tasks = [InspectionTask(
             plan_id=plan.id, draw_no=draw_no, assigned_on=today, entity_no=int(no),
@@ -326,13 +330,14 @@ def _entity_pool(frozen: FrozenInputs, risk_class: np.ndarray) -> drawing.Entity
                               targeted=frozen.targeted)
 
 
-def _params(t: PlanTerms) -> drawing.DrawParams:
+def _params(t: PlanTerms, per_department: int = 1) -> drawing.DrawParams:
     ratios = tuple(t.ratios[c] for c in drawing.RISK_CLASSES)
     cool = tuple(t.cool_off_days.get(c, 0) for c in drawing.RISK_CLASSES)
     joint = tuple(range(len(t.departments))) if len(t.departments) > 1 else ()
     return drawing.DrawParams(ratios, t.targeted_ratio, cool, t.inspectors_per_task, joint,
                               t.cross_station, t.jurisdiction_digits,
-                              control_share=t.control_share)
+                              control_share=t.control_share,
+                              per_department=per_department if joint else 1)
 
 
 def _members(team: np.ndarray, roster: drawing.Roster):

@@ -6,6 +6,9 @@
     event: assignment
     data: {"position": …, "task_id": …, "uscc": …, "entity_name": …, "due_on": …, "message": …}
 
+and each cancelled task of the inspector the same way as ``event: cancellation`` (its message
+gives the reason, e.g. the redraw that superseded the task's draw).
+
 The token comes in the ``Authorization: Bearer`` header or, since a browser's ``EventSource``
 cannot set headers, as ``?access_token=``. Without a cursor the stream first replays the unread
 notifications; ``Last-Event-ID`` (sent by ``EventSource`` when it reconnects) or ``?after=``
@@ -48,7 +51,7 @@ REPLAY_LIMIT = 200
 @router.get("/me/notifications", response_model=Page[NotificationPublic])
 def my_notifications(conn: ReadConn, page: PageDep, user: Inspector,
                      unread: bool = False) -> dict:
-    """The caller's notifications (new assignments, replacements), newest first."""
+    """The caller's notifications (new assignments, replacements, cancellations), newest first."""
     total, items = task_views.inspector_notifications(conn, inspector_no(user), unread=unread,
                                                       offset=page.offset, limit=page.limit)
     return page_of(page, total, items)
@@ -127,7 +130,8 @@ async def notification_stream(
         after: Annotated[int | None, Query(ge=0)] = None,
         last_event_id: Annotated[str | None, Header(max_length=30)] = None,
         max_seconds: Annotated[float, Query(gt=0, le=3600)] = 300) -> StreamingResponse:
-    """Server-Sent Events: each new assignment of the caller as `event: assignment`."""
+    """Server-Sent Events: the caller's new assignments (`event: assignment`) and cancelled
+    tasks (`event: cancellation`)."""
     number = await run_in_threadpool(_stream_user, request, access_token)
     cursor = after
     if cursor is None and last_event_id and last_event_id.strip().isdigit():

@@ -119,6 +119,11 @@ class TaskBoard(Projection):
     def started(self, e, position: int, unit: Unit) -> None:
         self._touch(e, position, unit, status="in_progress", started_on=e.started_on)
 
+    @handles(InspectionTask.Cancelled)
+    def cancelled(self, e, position: int, unit: Unit) -> None:
+        # the team stays on record (task_inspectors); inboxes leave out cancelled tasks
+        self._touch(e, position, unit, status="cancelled")
+
     @handles(InspectionTask.ResultRecorded, InspectionTask.ResultPublished)
     def result(self, e, position: int, unit: Unit) -> None:
         row = unit.query(sa.select(tasks.c.departments, tasks.c.results_recorded,
@@ -218,7 +223,8 @@ class EntityInspections(Projection):
 
 
 class Notifications(Projection):
-    """通知 A new assignment (or a replacement after a recusal) reaches the inspector at once."""
+    """通知 A new assignment (or a replacement after a recusal), and the cancellation of a task,
+    reach the inspector at once."""
 
     name = "notifications"
     tables = (notifications,)
@@ -236,13 +242,27 @@ class Notifications(Projection):
                      e.assigned_on, f"回避替补 replacement after a recusal: {e.uscc}, "
                                     f"due {e.due_on.isoformat()}")
 
+    @handles(InspectionTask.Cancelled)
+    def cancelled(self, e, position: int, unit: Unit) -> None:
+        message = f"任务已取消 task cancelled: {e.uscc}, {e.reason}"
+        for inspector_no in e.team:
+            self._notify(unit, inspector_no, position, e.originator_id.hex, e.uscc, e.due_on,
+                         e.cancelled_on, _fits(message), kind="cancellation")
+
     @staticmethod
     def _notify(unit: Unit, inspector_no: int, position: int, task_id: str, uscc: str,
-                due_on, created_on, message: str) -> None:  # noqa: ANN001
+                due_on, created_on, message: str,  # noqa: ANN001
+                kind: str = "assignment") -> None:
         unit.execute(_INSERT_NOTIFICATION, {
-            "inspector_no": inspector_no, "position": position, "kind": "assignment",
+            "inspector_no": inspector_no, "position": position, "kind": kind,
             "task_id": task_id, "uscc": uscc, "due_on": due_on, "created_on": created_on,
             "message": message})
+
+
+def _fits(message: str) -> str:
+    """Within the notifications' message column (the full reason stays in the event)."""
+    limit = notifications.c.message.type.length
+    return message if len(message) <= limit else message[:limit - 1] + "…"
 
 
 class NotificationReads(Projection):

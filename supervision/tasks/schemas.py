@@ -87,9 +87,13 @@ class TaskPublic(BaseModel):
     entity_address: str
     departments: list[str]
     check_items: list[str]
-    status: Literal["assigned", "unstaffed", "in_progress", "inspected", "published"]
+    status: Literal["assigned", "unstaffed", "in_progress", "inspected", "published",
+                    "cancelled"]
     unassigned_reason: str
-    short_staffed: bool = False
+    short_staffed: bool = Field(False, description="fewer inspectors than the team needs: "
+                                "unstaffed, a place a recusal left empty, or a department of a "
+                                "joint task short of its own officers (行政处罚法 Art 42)")
+    team_needed: int = Field(2, description="inspectors the team needs (the draw's params)")
     assigned_on: date
     due_on: date
     started_on: date | None = None

@@ -4,6 +4,10 @@ Life cycle: assigned → acknowledged by each inspector → (回避 recusal: a r
 task left short-staffed) → started → each department's result recorded (谁检查、谁录入) → follow-up
 ordered → satisfied or overdue → published by that department (谁公开, "one open"). Dates are
 passed in; deadlines count working days (kernel.workdays).
+
+Cancellation (a redraw supersedes the draw that created the task): an assigned or unstaffed task,
+acknowledged or not, becomes ``cancelled``; once it has started or a result is recorded it
+cannot be (409), its inspection stands. A cancelled task takes no further command (409).
 """
 
 from __future__ import annotations
@@ -19,16 +23,11 @@ from kernel.errors import Conflict, Forbidden, InvalidInput
 from kernel.rulebook import UnknownResultCode
 from kernel.workdays import add_workdays
 from supervision.rules import FollowUp, ResultCategory
-from supervision.tasks.rules import (
-    FOLLOW_UP_ORDERS,
-    OUTCOMES,
-    inspection_day,
-    one_of,
-    signers,
-    text,
-)
+from supervision.tasks import follow_ups
+from supervision.tasks.rules import inspection_day, signers, text
 
 TASK_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/tasks")
+CANCELLABLE = ("assigned", "unstaffed")     # acknowledged or not, never started
 
 
 def task_id(plan_id: UUID, draw_no: int, entity_no: int) -> UUID:
@@ -66,6 +65,8 @@ class InspectionTask(Aggregate):
         self.started_on: date | None = None
         self.parts: dict[str, dict[str, Any]] = {}   # department -> its recorded result
         self.referrals = 0
+        self.cancelled_on: date | None = None
+        self.cancel_reason = ""
 
     @property
     def inspector_nos(self) -> list[int]:
@@ -81,6 +82,8 @@ class InspectionTask(Aggregate):
     # -- acknowledgement and recusal (回避, 行政处罚法 Art 43) -------------------------------------
     def acknowledge(self, inspector_no: int, today: date) -> None:
         self.member(inspector_no)
+        if self.status == "cancelled":
+            raise Conflict(f"task was cancelled: {self.cancel_reason}", field="status")
         if inspector_no in self.acknowledged:
             raise Conflict("you have already acknowledged this task", field="acknowledgement")
         self._acknowledged(inspector_no=inspector_no, acknowledged_on=today)
@@ -154,6 +157,26 @@ class InspectionTask(Aggregate):
     def _left_short_staffed(self, recusal_no: int, department: str, reason: str) -> None:
         self.vacancies = [*self.vacancies, {"recusal_no": recusal_no, "department": department}]
         self.short_staffed, self.unassigned_reason = True, reason
+
+    # -- cancellation (a superseding redraw) ------------------------------------------------------
+    def check_can_cancel(self) -> None:
+        """Only before the inspection: 409 once started or a result is recorded, or if cancelled."""
+        if self.status == "cancelled":
+            raise Conflict("task is already cancelled", field="status")
+        if self.started_on is not None or self.parts or self.status not in CANCELLABLE:
+            raise Conflict(f"task is {self.status}: an inspection under way or done is not "
+                           "cancelled", field="status")
+
+    def cancel(self, reason: str, today: date, by: str) -> None:
+        """The task will not be inspected (e.g. a redraw supersedes its draw); its team is told."""
+        self.check_can_cancel()
+        self._cancelled(reason=text(reason, "reason"), cancelled_on=today, by=by,
+                        team=self.inspector_nos, uscc=self.uscc, due_on=self.due_on)
+
+    @event("Cancelled")
+    def _cancelled(self, reason: str, cancelled_on: date, by: str, team: list[int], uscc: str,
+                   due_on: date) -> None:
+        self.status, self.cancelled_on, self.cancel_reason = "cancelled", cancelled_on, reason
 
     # -- the inspection ---------------------------------------------------------------------------
     def start(self, inspector_no: int, today: date) -> None:
@@ -232,19 +255,8 @@ class InspectionTask(Aggregate):
                         note: str, today: date, by: str, acting_department: str | None) -> None:
         """责令公示 / 责令改正 Order the entity to publicise or correct within N working days."""
         department, part = self.part(department, acting_department)
-        one_of(kind, FOLLOW_UP_ORDERS, "kind")
-        if not part["problem_found"]:
-            raise Conflict(f"result {part['result_code']} found no problem to follow up",
-                           field="status")
-        if any(f["outcome"] is None for f in part["follow_ups"]):
-            raise Conflict("a follow-up of this part is still open", field="status")
-        if not 1 <= deadline_workdays <= 250:
-            raise InvalidInput("deadline_workdays must lie between 1 and 250",
-                               field="deadline_workdays")
-        self._follow_up_ordered(department=department, follow_up_no=len(part["follow_ups"]) + 1,
-                                kind=kind, deadline_workdays=deadline_workdays, ordered_on=today,
-                                due_on=add_workdays(today, deadline_workdays),
-                                note=text(note, "note", required=False), by=by)
+        self._follow_up_ordered(department=department, by=by,
+                                **follow_ups.order(part, kind, deadline_workdays, note, today))
 
     @event("FollowUpOrdered")
     def _follow_up_ordered(self, department: str, follow_up_no: int, kind: str,
@@ -257,22 +269,11 @@ class InspectionTask(Aggregate):
                                  note: str, today: date, by: str,
                                  acting_department: str | None) -> None:
         department, part = self.part(department, acting_department)
-        open_ = [f for f in part["follow_ups"] if f["outcome"] is None]
-        if not open_:
-            raise Conflict("no open follow-up for this part", field="status")
-        f, number = open_[0], len(part["follow_ups"])
-        one_of(outcome, OUTCOMES, "outcome")
-        if on > today:
-            raise InvalidInput("on must not be in the future", field="on")
-        if on < f["ordered_on"]:
-            raise InvalidInput(f"on must not be before the order ({f['ordered_on']})", field="on")
-        note = text(note, "note", required=False)
+        f, number, note = follow_ups.closing(part, outcome, on, note, today)
         if outcome == "satisfied":
             self._follow_up_satisfied(department=department, follow_up_no=number, kind=f["kind"],
                                       satisfied_on=on, uscc=self.uscc, note=note, by=by)
             return
-        if on <= f["due_on"]:
-            raise Conflict(f"the deadline {f['due_on']} has not passed on {on}", field="outcome")
         # 企业信息公示暂行条例: not publicising within the ordered deadline is an abnormal-list ground
         self._follow_up_overdue(department=department, follow_up_no=number, kind=f["kind"],
                                 due_on=f["due_on"], found_on=on, abnormal_list_ground=True,

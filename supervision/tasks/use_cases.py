@@ -18,6 +18,7 @@ from supervision.tasks.notification_reads import NotificationRead
 from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.recusal import choose_replacement, replacement_seed
 from supervision.tasks.task import InspectionTask
+from supervision.tasks.task import task_id as id_of_task
 
 
 class TaskUseCases:
@@ -29,6 +30,7 @@ class TaskUseCases:
     get_entity: Any
     get_plan: Any
     recusal_inputs: RecusalInputs | None = None
+    draw_inputs: Any = None          # DrawInputs (supervision.plans.ports): tasks of a draw
 
     def get_task(self, task_id: UUID) -> InspectionTask:
         return self.get_existing(InspectionTask, task_id, "inspection task", "task_id")
@@ -99,6 +101,28 @@ class TaskUseCases:
                                "a recusal has no roster to draw from")
         return self.recusal_inputs
 
+    def _tasks_of_draw(self, plan_id: UUID, draw_no: int) -> list[InspectionTask]:
+        """The tasks a recorded draw created, found through the tasks read model."""
+        if self.draw_inputs is None:
+            raise RuntimeError("SupervisionApplication.configure(...) was not called: "
+                               "no read model finds the tasks of a draw")
+        return [self.get_task(id_of_task(plan_id, draw_no, no))
+                for no in sorted(self.draw_inputs.tasks_of_draw(plan_id, draw_no))]
+
+    def check_draw_cancellable(self, plan_id: UUID, draw_no: int) -> None:
+        """409 naming the tasks of the draw that have started or have a result recorded."""
+        _cancellable(self._tasks_of_draw(plan_id, draw_no), draw_no)
+
+    def cancel_tasks_of_draw(self, plan_id: UUID, draw_no: int, reason: str, today: date,
+                             by: str) -> list[InspectionTask]:
+        """Cancel every task of a draw (all or none, 409 as `check_draw_cancellable`); the
+        changed aggregates, NOT saved: the caller saves them with the plan in one write."""
+        tasks = [t for t in self._tasks_of_draw(plan_id, draw_no) if t.status != "cancelled"]
+        _cancellable(tasks, draw_no)
+        for task in tasks:
+            task.cancel(reason, today, by)
+        return tasks
+
     def start_task(self, task_id: UUID, inspector_no: int, today: date) -> None:
         task = self.get_task(task_id)
         task.start(inspector_no, today)
@@ -168,3 +192,19 @@ class TaskUseCases:
         except IntegrityError:
             return False
         return True
+
+
+def _cancellable(tasks: list[InspectionTask], draw_no: int) -> None:
+    """Conflict listing (up to 5 of) the tasks that are past cancelling; nothing if none is."""
+    stuck = []
+    for task in tasks:
+        try:
+            task.check_can_cancel()
+        except Conflict:
+            if task.status != "cancelled":
+                stuck.append(task)
+    if stuck:
+        shown = ", ".join(f"{t.uscc} ({t.status})" for t in stuck[:5])
+        raise Conflict(f"第{draw_no}次抽取的{len(stuck)}项任务已开始检查或已录入结果，不能取消 "
+                       f"{len(stuck)} task(s) of draw {draw_no} have started or have a recorded "
+                       f"result and cannot be cancelled: {shown}", field="draw_no")

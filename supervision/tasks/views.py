@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from kernel.db import users
 from supervision.directory.tables import entities
-from supervision.plans.tables import plans
+from supervision.plans.tables import plan_draws, plans
 from supervision.tasks.tables import (
     notification_reads,
     notifications,
@@ -29,6 +29,41 @@ READ_RELATIONS = (task_inspectors, task_results, tasks)
 
 VIEWS = ("all", "unacknowledged", "short_staffed", "awaiting_publication",
          "publication_overdue")
+
+
+def _drawn_with(key: str, default: int) -> sa.ScalarSelect:
+    """A number of the params the task's draw recorded (`default` before the draw is projected
+    or if that draw predates the number)."""
+    value = plan_draws.c.record[("params", key)].as_integer()
+    return sa.func.coalesce(sa.select(value).where(
+        plan_draws.c.plan_id == tasks.c.plan_id, plan_draws.c.draw_no == tasks.c.draw_no)
+        .scalar_subquery(), default)
+
+
+def _staffing() -> tuple[sa.ColumnElement[int], sa.ColumnElement[bool]]:
+    """Inspectors a task's team needs, and whether it is short of them: unstaffed, a place a
+    recusal left empty, fewer active members than the draw's team size, or on a joint task a
+    department with fewer than `per_department` (行政处罚法 Art 42). Never a cancelled task."""
+    per_task, per = _drawn_with("inspectors_per_task", 2), _drawn_with("per_department", 1)
+    departments = (sa.func.length(tasks.c.departments)
+                   - sa.func.length(sa.func.replace(tasks.c.departments, ";", "")) + 1)
+    joint = departments > 1
+    needed = sa.case((joint & (per * departments > per_task), per * departments),
+                     else_=per_task)
+    m = task_inspectors.alias("member")
+    mine = (m.c.task_id == tasks.c.task_id, m.c.active.is_(True))
+    members = sa.select(sa.func.count()).where(*mine).scalar_subquery()
+    covered = sa.select(sa.func.count(sa.distinct(m.c.department))).where(*mine) \
+        .scalar_subquery()
+    thin = sa.exists(sa.select(m.c.department).where(*mine).group_by(m.c.department)
+                     .having(sa.func.count() < per))
+    short = sa.and_(tasks.c.status != "cancelled", sa.or_(
+        tasks.c.status == "unstaffed", tasks.c.short_staffed.is_(True), members < needed,
+        sa.and_(joint, sa.or_(covered < departments, thin))))
+    return needed, short
+
+
+TEAM_NEEDED, SHORT_STAFFED = _staffing()   # columns for any select over `tasks`
 
 
 def on_team(conn: sa.Connection, task_id: str, inspector_no: int) -> bool:
@@ -85,7 +120,9 @@ def _records(conn: sa.Connection, rows: list[sa.Row], detail: bool = True) -> li
 
 
 def _select(where: list[Any]) -> sa.Select:
-    return (sa.select(tasks, entities.c.name.label("entity_name"),
+    columns = [c for c in tasks.c if c.name != "short_staffed"]
+    return (sa.select(*columns, SHORT_STAFFED.label("short_staffed"),
+                      TEAM_NEEDED.label("team_needed"), entities.c.name.label("entity_name"),
                       entities.c.address.label("entity_address"))
             .join(entities, entities.c.entity_no == tasks.c.entity_no).where(*where))
 
@@ -112,8 +149,9 @@ def list_tasks(conn: sa.Connection, today: date, *, view: str = "all", plan_id: 
         where.append(sa.exists().where(task_inspectors.c.task_id == tasks.c.task_id,
                                        task_inspectors.c.active.is_(True),
                                        task_inspectors.c.acknowledged_on.is_(None)))
+        where.append(tasks.c.status != "cancelled")
     elif view == "short_staffed":
-        where.append(sa.or_(tasks.c.short_staffed.is_(True), tasks.c.status == "unstaffed"))
+        where.append(SHORT_STAFFED)
     elif view == "awaiting_publication":
         where.append(sa.exists().where(*unpublished))
     elif view == "publication_overdue":
@@ -136,12 +174,12 @@ def plan_tasks(conn: sa.Connection, plan_id: str, *, status: str | None = None,
 def inspector_tasks(conn: sa.Connection, inspector_no: int, *, status: str | None = None,
                     due_before: date | None = None, offset: int = 0,
                     limit: int = 50) -> tuple[int, list[dict]]:
-    """An inspector's inbox: only tasks the inspector is (still) assigned to."""
+    """An inspector's inbox: only tasks the inspector is (still) assigned to; cancelled ones
+    only when asked for by status."""
     mine = sa.select(task_inspectors.c.task_id).where(
         task_inspectors.c.inspector_no == inspector_no, task_inspectors.c.active.is_(True))
     where = [tasks.c.task_id.in_(mine)]
-    if status:
-        where.append(tasks.c.status == status)
+    where.append(tasks.c.status == status if status else tasks.c.status != "cancelled")
     if due_before:
         where.append(tasks.c.due_on <= due_before)
     total = conn.execute(sa.select(sa.func.count()).select_from(tasks).where(*where)).scalar_one()
