@@ -20,7 +20,6 @@ from bench.store import CHUNK, _rows
 from supervision.directory.register_asof import TOPICS, current_position, entities_as_of
 from supervision.plans.pool import load_pool
 
-
 REPEAT = 3
 
 

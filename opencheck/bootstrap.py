@@ -35,8 +35,8 @@ from supervision.directory.projections import (
 )
 from supervision.plans.draws import SqlDrawInputs
 from supervision.plans.ports import all_class_b
-from supervision.plans.use_cases import DrawPolicy
 from supervision.plans.projections import PlanBoard
+from supervision.plans.use_cases import DrawPolicy
 from supervision.tasks.projections import (
     EntityInspections,
     InspectionResults,

@@ -11,8 +11,8 @@ from uuid import UUID
 import numpy as np
 import sqlalchemy as sa
 
-from kernel.errors import NotFound
 from kernel.db import projection_tracking
+from kernel.errors import NotFound
 from supervision.directory.tables import entities, entity_pool
 from supervision.plans import drawing
 from supervision.plans.plan import PlanTerms

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from types import SimpleNamespace
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -18,7 +18,9 @@ from eventsourcing.persistence import IntegrityError
 
 from kernel.clock import china_date, moment
 from kernel.errors import Conflict, InvalidInput, NotFound
+from supervision.directory.register_asof import entities_as_of
 from supervision.plans import audit, commitment, drawing
+from supervision.plans.audit import params_commitment
 from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import (
     PlanTerms,
@@ -26,8 +28,6 @@ from supervision.plans.plan import (
     terms_from_event,
     terms_to_event,
 )
-from supervision.directory.register_asof import entities_as_of
-from supervision.plans.audit import params_commitment
 from supervision.plans.ports import (
     Archived,
     DrawArchive,

@@ -19,8 +19,6 @@ from supervision.directory.tables import entities
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import (
-    lottery,
-    lottery_draw,
     check_item,
     commitment,
     decision,
@@ -28,6 +26,8 @@ from tests.factories import (
     inspector,
     known_codes,
     listing_notice,
+    lottery,
+    lottery_draw,
 )
 from tests.integration.credit_helpers import commend
 

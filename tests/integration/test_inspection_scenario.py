@@ -29,7 +29,14 @@ from supervision.tasks.tables import (
     task_results,
     tasks,
 )
-from tests.factories import check_item, entity, inspector, known_codes, lottery, lottery_draw
+from tests.factories import (
+    check_item,
+    entity,
+    inspector,
+    known_codes,
+    lottery,
+    lottery_draw,
+)
 
 DRAWN_ON = date(2025, 9, 22)          # a Monday
 INSPECTED_ON = date(2025, 9, 26)      # + 20 working days (National Day) = 2025-10-30

@@ -19,8 +19,6 @@ from supervision.directory.tables import entities
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import notification_reads, notifications, task_inspectors
 from tests.factories import (
-    lottery,
-    lottery_draw,
     check_item,
     commitment,
     credential,
@@ -29,6 +27,8 @@ from tests.factories import (
     inspector,
     known_codes,
     listing_notice,
+    lottery,
+    lottery_draw,
 )
 from tests.integration.credit_helpers import PLEDGE, commend, daily
 from tests.integration.test_cli import _cli

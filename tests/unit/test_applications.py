@@ -22,8 +22,6 @@ from supervision.tasks import recusal
 from supervision.tasks.task import task_id
 from tests.factories import (
     after_lottery,
-    lottery,
-    lottery_draw,
     check_item,
     commitment,
     credential,
@@ -32,6 +30,8 @@ from tests.factories import (
     inspector,
     known_codes,
     listing_notice,
+    lottery,
+    lottery_draw,
     uscc,
 )
 from tests.unit.fakes import POPO, InMemoryReadModels

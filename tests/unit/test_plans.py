@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from kernel.clock import moment
-
 from kernel.errors import Conflict, InvalidInput
 from supervision.plans.plan import (
     PlanScope,

@@ -9,6 +9,7 @@ import pytest
 from kernel.errors import Conflict
 from supervision.plans.drawing import DrawParams, EntityPool, Roster, draw
 from supervision.plans.staffing import Shortfall, check_staffing, inclusion_probability
+from tests.unit.draw_fixtures import SALT, key_of, uscc_for
 from tests.unit.test_drawing import make_pool, make_roster
 
 DEPTS = ("market_regulation", "ecology_environment")
@@ -16,7 +17,7 @@ DEPTS = ("market_regulation", "ecology_environment")
 
 def pool_of(regions, classes=None, last=None, targeted=None) -> EntityPool:
     n = len(regions)
-    return EntityPool(entity_no=np.arange(n) + 1, region=regions,
+    return EntityPool(entity_no=np.arange(n) + 1, uscc=uscc_for(np.arange(n) + 1), region=regions,
                       risk_class=classes if classes is not None else [3] * n,
                       last_checked_days=last if last is not None else [-1] * n,
                       targeted=targeted if targeted is not None else [False] * n)
@@ -115,7 +116,7 @@ def test_the_drawer_leaves_unstaffed_exactly_the_groups_the_check_names(seed):
     roster = Roster(roster.inspector_no[keep], roster.department[keep], roster.region[keep])
     params = DrawParams(departments=(0, 1, 2), per_department=2, inspectors_per_task=5)
     short = {s.group for s in check_staffing(pool, roster, params).shortfalls}
-    result = draw(pool, roster, params, seed)
+    result = draw(pool, roster, params, key_of(seed), SALT)
     region = dict(zip(pool.entity_no.tolist(), pool.region.tolist()))
     unstaffed = {str(region[e] // 100) for e, _ in result.unassigned}
     drawn = {str(region[e] // 100) for e in result.entity_no.tolist()}
