@@ -32,6 +32,7 @@ from supervision.directory.projections import (
     InspectorDirectory,
 )
 from supervision.plans.draws import SqlDrawInputs
+from supervision.plans.item_reads import SqlCheckItemCatalogue
 from supervision.plans.ports import all_class_b
 from supervision.plans.projections import PlanBoard
 from supervision.tasks.projections import (
@@ -132,7 +133,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     risk_classes = StoredRiskClasses(engine)
     draw_inputs = SqlDrawInputs(engine)
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
-                          recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes)
+                          recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
+                          check_item_catalogue=SqlCheckItemCatalogue(engine))
     batch = settings.projection_batch_size
     # One runner per reader and log: a projection that fails stops its own runner only (the
     # dashboard's counts never hold back the directory a command waits for).

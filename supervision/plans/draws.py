@@ -14,17 +14,18 @@ import sqlalchemy as sa
 from kernel.errors import NotFound
 from supervision.directory.tables import entities
 from supervision.plans import drawing
+from supervision.plans.item_reads import frequency_used_up, plan_items
 from supervision.plans.plan import PlanTerms
-from supervision.plans.pool import PoolScope, load_pool, load_roster
+from supervision.plans.pool import PoolArrays, PoolScope, load_pool, load_roster
 from supervision.plans.ports import FrozenInputs
 from supervision.plans.tables import draw_archives
 from supervision.tasks.tables import task_inspectors, tasks
 
 
-def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date) -> FrozenInputs:
+def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date,
+                  plan_id: UUID | None = None) -> FrozenInputs:
     """The pool and roster as they stand now: what the draw runs on and the archive keeps."""
-    pool = load_pool(conn, PoolScope(t.scope.region_prefix, t.scope.industries,
-                                     t.scope.entity_types, department=t.lead_department))
+    pool, item_mask = _scoped_pool(conn, t, today, plan_id)
     roster = load_roster(conn, t.departments, check_items=t.check_items, on=today)
     targeted_nos = np.array(sorted(conn.scalars(sa.select(entities.c.entity_no)
                                                 .where(entities.c.uscc.in_(t.targeted)))),
@@ -39,7 +40,24 @@ def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date) -> FrozenInput
     return FrozenInputs(**pool.drawer_fields(today),
                         targeted=np.isin(pool.entity_no, targeted_nos),
                         roster=drawing.Roster(**roster.drawer_fields(), last_inspector=last),
-                        departments=roster.departments)
+                        departments=roster.departments, item_mask=item_mask)
+
+
+def _scoped_pool(conn: sa.Connection, t: PlanTerms, today: date,
+                 plan_id: UUID | None) -> tuple[PoolArrays, np.ndarray]:
+    """Scope is law: the plan's scope AND the object scope of at least one of its items whose
+    yearly frequency the entity has not used up; with which items apply to each row."""
+    items = plan_items(conn, t.check_items)
+    covering = tuple(i.scope for i in items if i.scope is not None)
+    pool = load_pool(conn, PoolScope(t.scope.region_prefix, t.scope.industries,
+                                     t.scope.entity_types, department=t.lead_department,
+                                     items=covering))
+    mask = np.zeros((len(pool), len(items)), dtype=bool)
+    if covering:   # an item never on the list (a plan drafted before the check) covers no one
+        mask[:, [j for j, i in enumerate(items) if i.scope is not None]] = pool.in_items
+    mask &= ~frequency_used_up(conn, items, pool.entity_no, today.year, plan_id)
+    keep = mask.any(axis=1)
+    return pool.only(keep), mask[keep]
 
 
 def archive(conn: sa.Connection, pool: drawing.EntityPool, roster: drawing.Roster,
@@ -75,9 +93,10 @@ class SqlDrawInputs:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
-    def freeze(self, terms: PlanTerms, today: date) -> FrozenInputs:
+    def freeze(self, terms: PlanTerms, today: date, *,
+               plan_id: UUID | None = None) -> FrozenInputs:
         with self.engine.begin() as conn:   # pool, roster and last inspectors in one transaction
-            return freeze_inputs(conn, terms, today)
+            return freeze_inputs(conn, terms, today, plan_id)
 
     def uscc_of(self, entity_nos: Sequence[int]) -> dict[int, str]:
         with self.engine.connect() as conn:

@@ -36,13 +36,25 @@ class FrozenInputs:
     targeted: np.ndarray           # bool: on the plan's targeted list
     roster: drawing.Roster         # qualified active inspectors, conflicts, last inspectors
     departments: tuple[str, ...]   # the roster's department codes (index = Roster.department)
+    # bool (n, len(plan's check_items)): item j applies to row i (its object scope covers the
+    # entity and its yearly frequency is not used up); None: every item applies to every row
+    item_mask: np.ndarray | None = None
+
+    def items_of(self, entity_no: int, check_items: Sequence[str]) -> list[str]:
+        """The plan's items a task for `entity_no` carries: those whose scope covers it."""
+        if self.item_mask is None:
+            return list(check_items)
+        row = self.item_mask[int(np.searchsorted(self.entity_no, entity_no))]
+        return [code for code, applies in zip(check_items, row) if applies]
 
 
 class DrawInputs(Protocol):
     """The read models a draw and its verification read."""
 
-    def freeze(self, terms: PlanTerms, today: date) -> FrozenInputs:
-        """The plan's pool and roster as they stand now, read at one moment."""
+    def freeze(self, terms: PlanTerms, today: date, *,
+               plan_id: UUID | None = None) -> FrozenInputs:
+        """The plan's pool and roster as they stand now, read at one moment (`plan_id`: the
+        plan drawn, whose own earlier draws do not use up an item's yearly frequency)."""
         ...
 
     def uscc_of(self, entity_nos: Sequence[int]) -> dict[int, str]:

@@ -57,7 +57,8 @@ def _read_plan(p, plan_id: UUID) -> dict:  # noqa: ANN001
 def draft_plan(body: PlanCreate, p: PlatformDep, user: Supervisor) -> dict:
     """Draft a spot-check plan (抽查计划), joint when several departments take part."""
     plan_id = p.supervision.draft_plan(body.to_terms(p.rules.draw), today_in_china(),
-                                       user.username, set(p.rules.directory.department_codes))
+                                       user.username, set(p.rules.directory.department_codes),
+                                       p.rules.directory.general_item_max_ratio)
     return _read_plan(p, plan_id)
 
 

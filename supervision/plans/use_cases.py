@@ -14,6 +14,7 @@ import numpy as np
 
 from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision.plans import drawing
+from supervision.plans.catalogue import CheckItemCatalogue, check_plan_items
 from supervision.plans.plan import (
     PlanTerms,
     SpotCheckPlan,
@@ -27,7 +28,11 @@ from supervision.plans.ports import (
     RiskClasses,
     all_class_b,
 )
+from supervision.rules import DEFAULT_SUPERVISION_RULES
 from supervision.tasks.task import InspectionTask
+
+# The configured rules' limit is passed in by the callers (routes, dashboard, demo).
+GENERAL_MAX_RATIO = DEFAULT_SUPERVISION_RULES.directory.general_item_max_ratio
 
 
 class PlanUseCases:
@@ -38,13 +43,22 @@ class PlanUseCases:
     draw_inputs: DrawInputs | None = None
     draw_archive: DrawArchive | None = None
     risk_classes: RiskClasses = staticmethod(all_class_b)
+    check_item_catalogue: CheckItemCatalogue | None = None
 
-    def draft_plan(self, terms: PlanTerms, today: date, by: str,
-                   known_departments: set[str]) -> UUID:
-        plan = SpotCheckPlan(terms=terms_to_event(terms.validated(today, known_departments)),
-                             drafted_by=by, drafted_on=today)
+    def draft_plan(self, terms: PlanTerms, today: date, by: str, known_departments: set[str],
+                   general_max_ratio: float = GENERAL_MAX_RATIO) -> UUID:
+        """Draft a plan whose items the check-item list allows (scope is law); its id."""
+        valid = terms.validated(today, known_departments)
+        check_plan_items(valid, self._catalogue()(valid.check_items), general_max_ratio)
+        plan = SpotCheckPlan(terms=terms_to_event(valid), drafted_by=by, drafted_on=today)
         self.save(plan)
         return plan.id
+
+    def _catalogue(self) -> CheckItemCatalogue:
+        if self.check_item_catalogue is None:
+            raise RuntimeError("SupervisionApplication.configure(...) was not called: "
+                               "a plan has no check-item list to be checked against")
+        return self.check_item_catalogue
 
     def get_plan(self, plan_id: UUID) -> SpotCheckPlan:
         return self.get_existing(SpotCheckPlan, plan_id, "plan", "plan_id")
@@ -81,7 +95,7 @@ class PlanUseCases:
         """Freeze the inputs, draw, archive the inputs; the record and the tasks to save."""
         inputs, archive = self._draw_ports()
         terms = terms_from_event(plan.terms)
-        frozen = inputs.freeze(terms, today)
+        frozen = inputs.freeze(terms, today, plan_id=plan.id)
         pool = _entity_pool(frozen, self.risk_classes(frozen.entity_no))
         result = drawing.draw(pool, frozen.roster, _params(terms),
                               drawing.derive_seed(str(plan.id), public_random))
@@ -97,7 +111,7 @@ class PlanUseCases:
         tasks = [InspectionTask(
             plan_id=plan.id, draw_no=record["draw_no"], assigned_on=today, entity_no=int(no),
             uscc=uscc[int(no)], departments=list(terms.departments),
-            check_items=list(terms.check_items), due_on=terms.due_on,
+            check_items=frozen.items_of(int(no), terms.check_items), due_on=terms.due_on,
             unassigned_reason=why.get(int(no), ""),
             team=[{"inspector_no": int(i), "department": frozen.departments[int(d)]}
                   for i, d in _members(team, frozen.roster)],
