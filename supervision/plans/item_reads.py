@@ -119,17 +119,19 @@ def active_in_scope(conn: sa.Connection, scopes: Sequence[ItemScope], region_pre
         *items_filter(scopes))).scalar_one()
 
 
-def drawn_by_department(conn: sa.Connection, department: str, year: int,
-                        region_prefix: str) -> int:
-    """Distinct entities under the region prefix that plans led by `department` drew in `year`
-    (each plan's latest draw; cancelled tasks aside)."""
-    stmt = (sa.select(sa.func.count(sa.distinct(tasks.c.entity_no)))
-            .select_from(plans.join(tasks, sa.and_(tasks.c.plan_id == plans.c.plan_id,
-                                                   tasks.c.draw_no == plans.c.draws)))
-            .where(plans.c.lead_department == department, tasks.c.status != CANCELLED,
-                   tasks.c.assigned_on.between(date(year, 1, 1), date(year, 12, 31))))
-    if region_prefix:
-        stmt = stmt.join(entity_pool, entity_pool.c.entity_no == tasks.c.entity_no) \
-            .where(*region_filter(region_prefix))
-    return conn.execute(stmt).scalar_one()
+def drawn_by_department(conn: sa.Connection, department: str, scopes: Sequence[ItemScope],
+                        year: int, region_prefix: str) -> int:
+    """Distinct entities in `scopes` under the region prefix that plans led by `department`
+    drew in `year` (each plan's latest draw, cancelled tasks aside; whatever their status now:
+    an entity checked, then deregistered, was checked)."""
+    if not scopes:
+        return 0
+    drawn = plans.join(tasks, sa.and_(tasks.c.plan_id == plans.c.plan_id,
+                                      tasks.c.draw_no == plans.c.draws)) \
+        .join(entity_pool, entity_pool.c.entity_no == tasks.c.entity_no)
+    return conn.execute(
+        sa.select(sa.func.count(sa.distinct(tasks.c.entity_no))).select_from(drawn)
+        .where(plans.c.lead_department == department, tasks.c.status != CANCELLED,
+               tasks.c.assigned_on.between(date(year, 1, 1), date(year, 12, 31)),
+               *region_filter(region_prefix), *items_filter(scopes))).scalar_one()
 
