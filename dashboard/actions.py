@@ -40,7 +40,8 @@ def draft_plan(p: Platform, user: User, form: dict[str, Any]) -> str:
     """Validate the form as the API's PlanCreate does, draft the plan; its id (hex)."""
     body = PlanCreate.model_validate(form)
     return p.supervision.draft_plan(body.to_terms(p.rules.draw), today_in_china(), user.username,
-                                    set(p.rules.directory.department_codes)).hex
+                                    set(p.rules.directory.department_codes),
+                                    p.rules.directory.general_item_max_ratio).hex
 
 
 def publish_plan(p: Platform, user: User, plan_id: str) -> dict[str, Any]:

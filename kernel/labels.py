@@ -10,7 +10,8 @@ from kernel.regions import COUNTIES, PREFECTURES, PROVINCES
 ENTITY_TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual business",
                 "cooperative": "农民专业合作社 Farmers' cooperative"}
 ENTITY_STATUSES = {"active": "存续 Active", "deregistered": "注销 Deregistered",
-                   "revoked": "吊销 Revoked", "moved_out": "迁出 Moved out"}
+                   "revoked": "吊销 Revoked", "moved_out": "迁出 Moved out",
+                   "cancelled": "撤销 Registration cancelled"}
 # GB/T 4754-2017 国民经济行业分类, sections A–T.
 INDUSTRY_SECTIONS = {
     "A": "农、林、牧、渔业 Agriculture, forestry, husbandry, fishery", "B": "采矿业 Mining",

@@ -25,7 +25,7 @@ from kernel.failures import ProjectionFailed
 from kernel.http import read_your_writes
 from kernel.projections import ProjectionDaemon, ProjectionRunner
 from kernel.settings import Settings
-from opencheck.reactions import WithdrawRepairedResults
+from opencheck.reactions import RecordTerminalResultsInDirectory, WithdrawRepairedResults
 from supervision.application import SupervisionApplication
 from supervision.directory.projections import (
     CheckItemList,
@@ -34,6 +34,7 @@ from supervision.directory.projections import (
     InspectorDirectory,
 )
 from supervision.plans.draws import SqlDrawInputs
+from supervision.plans.item_reads import SqlCheckItemCatalogue
 from supervision.plans.ports import all_class_b
 from supervision.plans.projections import PlanBoard
 from supervision.plans.use_cases import DrawPolicy
@@ -48,7 +49,8 @@ from supervision.tasks.recusal import SqlRecusalInputs
 
 # What an API command's answer reads: every runner but the dashboard's own counts, which no API
 # route reads (the dashboard's callbacks wait for all of them).
-API_RUNNERS = ("supervision", "credit", "credit_on_supervision", "supervision_on_credit")
+API_RUNNERS = ("supervision", "credit", "credit_on_supervision", "supervision_on_credit",
+               "supervision_reactions")
 # A reaction records events of its own (opencheck.reactions): settling once more picks them up.
 SETTLE_PASSES = 3
 
@@ -141,7 +143,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
                           draw_policy=DrawPolicy(rules.draw.commit_delay_minutes,
                                                  rules.draw.max_redraws,
-                                                 rules.draw.inspectors_per_department))
+                                                 rules.draw.inspectors_per_department),
+                          check_item_catalogue=SqlCheckItemCatalogue(engine))
     batch = settings.projection_batch_size
     # One runner per reader and log: a projection that fails stops its own runner only (the
     # dashboard's counts never hold back the directory a command waits for).
@@ -156,6 +159,10 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         "credit_on_supervision": (supervision, credit_projections_of_supervision()),
         # supervision's reactions to credit decisions (opencheck.reactions)
         "supervision_on_credit": (credit, [WithdrawRepairedResults(supervision)]),
+        # supervision's reactions to its own events: results 9–12 end the entity's registration
+        # in the directory (a runner of its own: a failing reaction holds back no read model)
+        "supervision_reactions": (supervision, [RecordTerminalResultsInDirectory(
+            supervision, rules.results)]),
         # the dashboard's pre-aggregated counts of each log
         "dashboard": (supervision, dashboard_projections()),
         "dashboard_on_credit": (credit, dashboard_projections_of_credit()),

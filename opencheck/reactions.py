@@ -15,7 +15,10 @@ from uuid import UUID
 from credit.repair.case import RepairCase
 from kernel.errors import DomainError
 from kernel.projections import Projection, Unit, handles
+from kernel.rulebook import UnknownResultCode
 from supervision.application import SupervisionApplication
+from supervision.rules import ResultRules
+from supervision.tasks.task import InspectionTask
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +44,32 @@ class WithdrawRepairedResults(Projection):
             log.error("repair %s: result %s not withdrawn: %s", e.originator_id, e.record_key,
                       error.message)
 
+
+
+class RecordTerminalResultsInDirectory(Projection):
+    """Results 9–12 (注销 / 吊销 / 撤销 / 迁出, DOMAIN §4): when an inspection finds the entity
+    deregistered, revoked, cancelled or moved out, the directory records that status, so the
+    entity leaves future draw pools. Which codes do so is the configured result catalogue's
+    ``entity_status``; the directory command is idempotent per task and department."""
+
+    name = "directory_status_from_results"
+
+    def __init__(self, supervision: SupervisionApplication, results: ResultRules) -> None:
+        self.supervision, self.results = supervision, results
+
+    @handles(InspectionTask.ResultRecorded)
+    def recorded(self, e: Any, position: int, unit: Unit) -> None:
+        try:
+            status = self.results.get(e.result_code).entity_status
+        except UnknownResultCode:   # a code since removed from the catalogue: nothing to record
+            return
+        if status is None:
+            return
+        reason = (f"检查结果 {e.result_code} {e.result_name_zh} inspection result "
+                  f"{e.result_name_en} (task {e.originator_id}, {e.department})")
+        try:
+            self.supervision.record_status_found(e.uscc, status, e.inspected_on, reason,
+                                                 source=f"{e.originator_id}:{e.department}")
+        except DomainError as error:  # a poison event must not stop the log: say so, go on
+            log.error("result %s of task %s: status of %s not recorded: %s", e.result_code,
+                      e.originator_id, e.uscc, error.message)

@@ -13,6 +13,7 @@ from kernel.errors import Conflict
 from kernel.eventstore import OpenCheckApplication
 from supervision.directory.entities import EntityData, MarketEntity, entity_id
 from supervision.directory.use_cases import DirectoryUseCases
+from supervision.plans.catalogue import CheckItemCatalogue
 from supervision.plans.ports import DrawArchive, DrawInputs, RiskClasses, all_class_b
 from supervision.plans.use_cases import DrawPolicy, PlanUseCases
 from supervision.tasks.ports import RecusalInputs
@@ -33,11 +34,15 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
     def configure(self, draw_inputs: DrawInputs, draw_archive: DrawArchive,
                   recusal_inputs: RecusalInputs,
                   risk_classes: RiskClasses = all_class_b,
-                  draw_policy: DrawPolicy = DrawPolicy()) -> SupervisionApplication:
-        """The ports the draw and the recusal read, wired once by the composition root."""
+                  draw_policy: DrawPolicy = DrawPolicy(),
+                  check_item_catalogue: CheckItemCatalogue | None = None,
+                  ) -> SupervisionApplication:
+        """The ports the draw, the recusal and plan drafting read, wired once by the
+        composition root."""
         self.draw_inputs, self.draw_archive = draw_inputs, draw_archive
         self.recusal_inputs, self.risk_classes = recusal_inputs, risk_classes
         self.draw_policy = draw_policy
+        self.check_item_catalogue = check_item_catalogue
         return self
 
     def register_entity(self, data: EntityData, today: date) -> UUID:

@@ -112,6 +112,11 @@ class DrawRules(RuleSection):
 
 
 
+# The directory statuses an inspection result may record (supervision.directory.entities.STATUSES
+# but "active").
+EntityStatusFound = Literal["deregistered", "revoked", "cancelled", "moved_out"]
+
+
 class FollowUp(StrEnum):
     """Default follow-up of an inspection result."""
 
@@ -136,14 +141,19 @@ class ResultCategory(RuleSection):
         False, description="The result itself is a ground for the abnormal list "
         "(企业信息公示暂行条例: false information, unreachable at the registered address).",
     )
+    entity_status: EntityStatusFound | None = Field(
+        None, description="The directory status the result records (DOMAIN §4, results 9–12: "
+        "注销 / 吊销 / 撤销 / 迁出): the entity leaves future draw pools.",
+    )
 
 
 def _cat(
-    code: str, zh: str, en: str, follow_up: FollowUp, problem: bool, abnormal: bool = False
+    code: str, zh: str, en: str, follow_up: FollowUp, problem: bool, abnormal: bool = False,
+    entity_status: EntityStatusFound | None = None,
 ) -> ResultCategory:
     return ResultCategory(
         code=code, name_zh=zh, name_en=en, follow_up=follow_up,
-        problem_found=problem, abnormal_list_ground=abnormal,
+        problem_found=problem, abnormal_list_ground=abnormal, entity_status=entity_status,
     )
 
 
@@ -163,10 +173,12 @@ DEFAULT_RESULT_CATALOGUE: tuple[ResultCategory, ...] = (
     _cat("A", "发现问题待后续处理", "problem found, pending further action",
          FollowUp.MAY_OPEN_PENALTY, True),
     _cat("7", "已关闭停业或正在组织清算", "closed or liquidating", FollowUp.NONE, False),
-    _cat("9", "注销", "deregistered", FollowUp.TERMINAL_STATUS, False),
-    _cat("10", "被吊销", "revoked", FollowUp.TERMINAL_STATUS, False),
-    _cat("11", "被撤销", "cancelled", FollowUp.TERMINAL_STATUS, False),
-    _cat("12", "迁出", "moved out", FollowUp.TERMINAL_STATUS, False),
+    _cat("9", "注销", "deregistered", FollowUp.TERMINAL_STATUS, False,
+         entity_status="deregistered"),
+    _cat("10", "被吊销", "revoked", FollowUp.TERMINAL_STATUS, False, entity_status="revoked"),
+    _cat("11", "被撤销", "cancelled", FollowUp.TERMINAL_STATUS, False,
+         entity_status="cancelled"),
+    _cat("12", "迁出", "moved out", FollowUp.TERMINAL_STATUS, False, entity_status="moved_out"),
 )
 
 

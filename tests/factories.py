@@ -80,10 +80,12 @@ def inspector_json(i: int, **over) -> dict:
 
 
 def check_item(i: int, department: str = "market_regulation", **over) -> CheckItemData:
+    # key (重点) by default: no ratio limit and no yearly frequency limit (DOMAIN §2), so the
+    # scenarios may draw half of a small pool, and draw it again; general items say so
     fields = dict(code=f"T-{i:03d}", name=f"测试抽查事项{i}", sub_item="子项",
                   legal_basis="《企业信息公示暂行条例》第十四条", department=department,
                   object_scope_types=("enterprise", "individual"), object_scope_industries=("F",),
-                  method="on_site", category="general", default_ratio=0.05, frequency_per_year=1,
+                  method="on_site", category="key", default_ratio=0.05, frequency_per_year=1,
                   qualification=QUALIFICATION.get(department, "Q-MARKET"))
     fields.update(over)
     return CheckItemData(**fields)

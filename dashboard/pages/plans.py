@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from dashboard import actions, grids
 from dashboard.pages.plan_detail import awaited_value, detail, verification
 from dashboard.session import SUPERVISORS, guarded
-from dashboard.widgets import card, infinite_grid
+from dashboard.widgets import card, infinite_grid, percent
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
 from kernel.labels import (
@@ -27,6 +27,7 @@ from kernel.labels import (
 )
 from kernel.platform import Platform
 from supervision.directory.views import list_check_items
+from supervision.plans import views as plan_views
 from supervision.tasks import views as task_views
 
 PLAN_COLUMNS = [
@@ -48,6 +49,7 @@ def layout(user, platform: Platform) -> html.Div:
             html.Div(infinite_grid("plans-grid", PLAN_COLUMNS, "plan_id", height=280),
                      id="plans-grid-holder")]),
         card("新建计划 New plan", [_form(user, platform)], "plan-form-card"),
+        card("年度抽查覆盖率 Yearly coverage", [_coverage(platform)], "plan-coverage-card"),
         card("计划详情 Plan detail", [
             html.Div(id="plan-detail", children=html.Div("请选择或新建计划 Select or create a plan.",
                                                          className="empty-state")),
@@ -132,6 +134,25 @@ def _form(user, platform: Platform) -> html.Div:
         html.Button("拟定计划 Draft plan", id="plan-create", className="button"),
         html.Div(id="plan-create-msg", role="status"),
     ], className="form")
+
+
+def _coverage(platform: Platform) -> html.Table:
+    """Each department's distinct entities drawn this year against the national floor."""
+    rules, year = platform.rules, today_in_china().year
+    floor = rules.draw.national_floor_ratio
+    with platform.engine.connect() as conn:
+        rows = plan_views.coverage(conn, year, [d.code for d in rules.directory.departments],
+                                   floor)
+    names = department_labels(rules)
+    head = html.Tr([html.Th(h) for h in (
+        "部门 Department", "范围内存续主体 Active in scope", f"{year} 已抽查 Drawn",
+        "覆盖率 Ratio", f"下限 Floor {floor:.0%} (企业公示信息抽查办法 Art 4)")])
+    return html.Table([html.Thead(head), html.Tbody([html.Tr([
+        html.Td(names.get(r["department"], r["department"])), html.Td(f"{r['entities']:,}"),
+        html.Td(f"{r['drawn']:,}"), html.Td(percent(r["ratio"])),
+        html.Td("低于下限 below the floor" if r["below_floor"] else "—",
+                className="error" if r["below_floor"] else "")]) for r in rows])],
+        id="plan-coverage", className="table")
 
 
 def _grid() -> Any:

@@ -116,17 +116,20 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
                  progress: Progress) -> int | None:
     app, drafted, step = platform.supervision, date(year, 3, 2), f"spot checks {year} {item}"
     progress(f"{step}: plan and draw", 0, None)
+    # both items are general (一般): every class ratio stays within the configured limit
+    cap = platform.rules.directory.general_item_max_ratio
     terms = PlanTerms(
         name=f"{year}年度双随机抽查: {label}", lead_department="market_regulation",
         departments=(), check_items=(item,), scope=PlanScope("33", entity_types=(kind,)),
-        ratios=platform.rules.draw.ratios.model_dump(),
+        ratios={k: min(r, cap) for k, r in platform.rules.draw.ratios.model_dump().items()},
         cool_off_days=platform.rules.draw.cooloff_days.model_dump(),
         inspectors_per_task=platform.rules.draw.min_inspectors, due_on=date(year, 11, 30),
         # the demo runs offline: it commits to an announced lottery issue (a drand round needs
         # its published signature), entered by one supervisor and confirmed by another
         randomness=RandomSource("lottery", "", "福彩3D", f"{year}060期", date(year, 3, 9)),
         control_share=platform.rules.draw.control_share)
-    plan_id = app.draft_plan(terms, drafted, "supervisor", set(platform.rules.directory.department_codes))
+    plan_id = app.draft_plan(terms, drafted, "supervisor",
+                             set(platform.rules.directory.department_codes), cap)
     app.publish_plan(plan_id, drafted, "supervisor")
     platform.settle()
     result, drawn_at = f"{rng.integers(0, 1000):03d}", moment(date(year, 3, 10))

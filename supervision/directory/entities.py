@@ -17,7 +17,8 @@ ENTITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/entities")
 ENTITY_TYPES = ("enterprise", "individual", "cooperative")
 # GB 32100-2015: under registration authority 9, position 2 is the entity kind.
 USCC_KIND_OF_TYPE = {"enterprise": "1", "individual": "2", "cooperative": "3"}
-STATUSES = ("active", "deregistered", "revoked", "moved_out")
+# Appended, never reordered: the drawer's pool stores the index (entity_pool.status_code).
+STATUSES = ("active", "deregistered", "revoked", "moved_out", "cancelled")
 INDUSTRY_CODE = re.compile(r"^[A-T](\d{2,4})?$")  # GB/T 4754 section letter + division/class digits
 
 
@@ -78,6 +79,8 @@ class MarketEntity(Aggregate):
         self.legal_representative = legal_representative
         self.registering_authority = registering_authority
         self.status = "active"
+        self.status_since = registered_on
+        self.status_sources: list[str] = []   # inspection results already recorded here
         self.annual_reports: dict[int, date] = {}
 
     @classmethod
@@ -94,9 +97,28 @@ class MarketEntity(Aggregate):
             raise InvalidInput("effective_on is before the registration date", field="effective_on")
         self._status_changed(status=status, effective_on=effective_on, reason=reason)
 
+    def record_status_found(self, status: str, found_on: date, reason: str, source: str) -> bool:
+        """An inspection found the entity deregistered, revoked, cancelled or moved out (results
+        9–12): record it once per `source`; False, recording nothing, if that source was
+        recorded before, the entity has that status already, or a status decision dated after
+        the inspection stands (a later reactivation is not undone by an older finding)."""
+        if status not in STATUSES or status == "active":
+            raise InvalidInput(f"an inspection finding records one of "
+                               f"{', '.join(STATUSES[1:])}", field="status")
+        if source in self.status_sources or status == self.status \
+                or self.status_since > found_on:
+            return False
+        effective_on = max(found_on, self.registered_on)
+        self._status_changed(status=status, effective_on=effective_on, reason=reason,
+                             source=source)
+        return True
+
     @event("StatusChanged")
-    def _status_changed(self, status: str, effective_on: date, reason: str) -> None:
-        self.status = status
+    def _status_changed(self, status: str, effective_on: date, reason: str,
+                        source: str = "") -> None:
+        self.status, self.status_since = status, effective_on
+        if source:
+            self.status_sources = [*self.status_sources, source]
 
     def file_annual_report(self, year: int, filed_on: date) -> None:
         """年度报告 Annual report for `year`, publicised on `filed_on` (due 30 June of year+1)."""

@@ -13,7 +13,7 @@ from supervision.directory.entities import EntityData
 from supervision.directory.inspectors import InspectorData
 
 EntityType = Literal["enterprise", "individual", "cooperative"]
-EntityStatus = Literal["active", "deregistered", "revoked", "moved_out"]
+EntityStatus = Literal["active", "deregistered", "revoked", "moved_out", "cancelled"]
 
 
 class EntityCreate(Body):

@@ -54,6 +54,17 @@ class DirectoryUseCases:
         entity.change_details(**changes)
         self.save(entity)
 
+    def record_status_found(self, uscc: str, status: str, found_on: date, reason: str,
+                            source: str) -> bool:
+        """Results 9–12: an inspection found the entity no longer registered here; the directory
+        records the status (so it leaves future pools). Idempotent per `source`: False if
+        nothing changed."""
+        entity = self.get_entity(uscc)  # type: ignore[attr-defined]
+        if not entity.record_status_found(status, found_on, reason, source):
+            return False
+        self.save(entity)
+        return True
+
     # -- the inspector directory ----------------------------------------------------------------
     def register_inspector(self, data: InspectorData, today: date, known: KnownCodes) -> UUID:
         """Register an inspector; 409 if the credential number is already in the directory."""

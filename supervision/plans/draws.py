@@ -15,17 +15,18 @@ from kernel.db import projection_tracking
 from kernel.errors import NotFound
 from supervision.directory.tables import entities, entity_pool
 from supervision.plans import drawing
+from supervision.plans.item_reads import frequency_used_up, plan_items
 from supervision.plans.plan import PlanTerms
-from supervision.plans.pool import PoolScope, load_pool, load_roster
+from supervision.plans.pool import PoolArrays, PoolScope, load_pool, load_roster
 from supervision.plans.ports import Archived, FrozenInputs
 from supervision.plans.tables import draw_archives
 from supervision.tasks.tables import task_inspectors, tasks
 
 
-def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date) -> FrozenInputs:
+def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date,
+                  plan_id: UUID | None = None) -> FrozenInputs:
     """The pool and roster as they stand now: what the draw runs on and the archive keeps."""
-    pool = load_pool(conn, PoolScope(t.scope.region_prefix, t.scope.industries,
-                                     t.scope.entity_types, department=t.lead_department))
+    pool, item_mask, used_up = _scoped_pool(conn, t, today, plan_id)
     roster = load_roster(conn, t.departments, check_items=t.check_items, on=today)
     targeted_nos = np.array(sorted(conn.scalars(sa.select(entities.c.entity_no)
                                                 .where(entities.c.uscc.in_(t.targeted)))),
@@ -41,12 +42,31 @@ def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date) -> FrozenInput
                               .join(entities, entities.c.entity_no == entity_pool.c.entity_no)
                               .where(entity_pool.c.status_code == 0)).all())
     uscc = np.array([codes[int(no)] for no in pool.entity_no], dtype="S18")
+    used_up_uscc = np.array(sorted(codes[int(no)] for no in used_up), dtype="S18")
     position = conn.scalar(sa.select(projection_tracking.c.position)
                            .where(projection_tracking.c.projection == "entity_pool")) or 0
     return FrozenInputs(**pool.drawer_fields(today), uscc=uscc,
                         targeted=np.isin(pool.entity_no, targeted_nos),
                         roster=drawing.Roster(**roster.drawer_fields(), last_inspector=last),
-                        departments=roster.departments, position=int(position))
+                        departments=roster.departments, position=int(position),
+                        item_mask=item_mask, frequency_used_up=used_up_uscc)
+
+
+def _scoped_pool(conn: sa.Connection, t: PlanTerms, today: date,
+                 plan_id: UUID | None) -> tuple[PoolArrays, np.ndarray, np.ndarray]:
+    """Scope is law: the plan's scope AND the object scope of at least one of its items whose
+    yearly frequency the entity has not used up; with which items apply to each row."""
+    items = plan_items(conn, t.check_items)
+    covering = tuple(i.scope for i in items if i.scope is not None)
+    pool = load_pool(conn, PoolScope(t.scope.region_prefix, t.scope.industries,
+                                     t.scope.entity_types, department=t.lead_department,
+                                     items=covering))
+    mask = np.zeros((len(pool), len(items)), dtype=bool)
+    if covering:   # an item never on the list (a plan drafted before the check) covers no one
+        mask[:, [j for j, i in enumerate(items) if i.scope is not None]] = pool.in_items
+    mask &= ~frequency_used_up(conn, items, pool.entity_no, today.year, plan_id)
+    keep = mask.any(axis=1)
+    return pool.only(keep), mask[keep], pool.entity_no[~keep]
 
 
 def archive(conn: sa.Connection, digest: str, a: Archived) -> None:
@@ -58,7 +78,9 @@ def archive(conn: sa.Connection, digest: str, a: Archived) -> None:
                            ("inspector_no", "department", "region", "conflicts", "last_inspector")},
                         departments=np.array(a.departments, dtype=str),
                         salt=np.frombuffer(a.salt, dtype=np.uint8),
-                        params=np.array(json.dumps(a.params.to_dict(), sort_keys=True)))
+                        params=np.array(json.dumps(a.params.to_dict(), sort_keys=True)),
+                        frequency_used_up=a.frequency_used_up,
+                        **({} if a.item_mask is None else {"item_mask": a.item_mask}))
     conn.execute(draw_archives.insert().values(
         pool_digest=digest, created_at=datetime.now(timezone.utc), entities=a.pool.entity_no.size,
         inspectors=a.roster.inspector_no.size, payload=buf.getvalue()))
@@ -78,7 +100,9 @@ def read_archive(payload: bytes) -> Archived:
     return Archived(drawing.EntityPool(**{k[5:]: z[k] for k in z.files if k.startswith("pool_")}),
                     drawing.Roster(**{k[7:]: z[k] for k in z.files if k.startswith("roster_")}),
                     tuple(str(d) for d in z["departments"]), z["salt"].tobytes(),
-                    params_of(json.loads(str(z["params"]))))
+                    params_of(json.loads(str(z["params"]))),
+                    z["item_mask"] if "item_mask" in z.files else None,
+                    z["frequency_used_up"])
 
 
 def params_of(data: dict) -> drawing.DrawParams:
@@ -92,9 +116,10 @@ class SqlDrawInputs:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
 
-    def freeze(self, terms: PlanTerms, today: date) -> FrozenInputs:
+    def freeze(self, terms: PlanTerms, today: date, *,
+               plan_id: UUID | None = None) -> FrozenInputs:
         with self.engine.begin() as conn:   # pool, roster and last inspectors in one transaction
-            return freeze_inputs(conn, terms, today)
+            return freeze_inputs(conn, terms, today, plan_id)
 
     def tasks_of_draw(self, plan_id: UUID, draw_no: int) -> set[int]:
         with self.engine.connect() as conn:

@@ -8,7 +8,7 @@ tuples, so a 1,000,000-entity pool loads in about the time of the bare SELECT.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from itertools import chain
 from typing import Any
@@ -39,25 +39,42 @@ def epoch_day(d: date) -> int:
     return (d - EPOCH).days
 
 
+def _check_kinds(industry_prefixes: tuple[str, ...], entity_types: tuple[str, ...]) -> None:
+    if any(not INDUSTRY_CODE.match(p) for p in industry_prefixes):
+        raise InvalidInput("industry_prefixes must be GB/T 4754 sections or codes",
+                           field="industry_prefixes")
+    if any(t not in ENTITY_TYPES for t in entity_types):
+        raise InvalidInput(f"entity_types must be among {', '.join(ENTITY_TYPES)}",
+                           field="entity_types")
+
+
+@dataclass(frozen=True)
+class ItemScope:
+    """One check item's object scope (检查对象范围): entity types and GB/T 4754 prefixes."""
+
+    entity_types: tuple[str, ...] = ()        # () = every type
+    industry_prefixes: tuple[str, ...] = ()   # () = every industry
+
+    def __post_init__(self) -> None:
+        _check_kinds(self.industry_prefixes, self.entity_types)
+
+
 @dataclass(frozen=True)
 class PoolScope:
-    """Who may be drawn: active entities under a region prefix, of some industries and types."""
+    """Who may be drawn: active entities under a region prefix, of some industries and types,
+    and (if `items` is given) in the object scope of at least one of the plan's check items."""
 
     region_prefix: str = ""                   # GB/T 2260 prefix: "33" province, "3307" city
     industry_prefixes: tuple[str, ...] = ()   # GB/T 4754 sections or codes: ("F", "H62"); () = all
     entity_types: tuple[str, ...] = ()        # registry.ENTITY_TYPES; () = all
     department: str | None = None             # whose last inspections to load (cool-off)
+    items: tuple[ItemScope, ...] = ()         # the plan's items' scopes (a union); () = no limit
 
     def __post_init__(self) -> None:
         prefix = self.region_prefix
         if len(prefix) > 6 or (prefix and not (prefix.isascii() and prefix.isdigit())):
             raise InvalidInput("region_prefix must be up to 6 digits", field="region_prefix")
-        if any(not INDUSTRY_CODE.match(p) for p in self.industry_prefixes):
-            raise InvalidInput("industry_prefixes must be GB/T 4754 sections or codes",
-                               field="industry_prefixes")
-        if any(t not in ENTITY_TYPES for t in self.entity_types):
-            raise InvalidInput(f"entity_types must be among {', '.join(ENTITY_TYPES)}",
-                               field="entity_types")
+        _check_kinds(self.industry_prefixes, self.entity_types)
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,9 +88,15 @@ class PoolArrays:
     registered_on: np.ndarray      # int32 days since 1970-01-01
     last_inspected_on: np.ndarray  # int32 days since 1970-01-01 of the scope department's last
     #                                inspection; -1 never (or no department given)
+    in_items: np.ndarray | None = None  # bool (n, len(scope.items)): item j's scope covers row i
 
     def __len__(self) -> int:
         return int(self.entity_no.size)
+
+    def only(self, keep: np.ndarray) -> PoolArrays:
+        """The rows where `keep` (bool, one per row) is true, in the same order."""
+        return PoolArrays(**{f.name: (None if getattr(self, f.name) is None
+                                      else getattr(self, f.name)[keep]) for f in fields(self)})
 
     def last_checked_days(self, on: date) -> np.ndarray:
         """int32 days from the last inspection to `on`; -1 for never (drawing.EntityPool)."""
@@ -86,22 +109,62 @@ class PoolArrays:
                 "last_checked_days": self.last_checked_days(on)}
 
 
-def _scope_filter(scope: PoolScope) -> list[Any]:
-    where: list[Any] = [entity_pool.c.status_code == 0]   # registry.STATUSES[0] == "active"
-    if scope.region_prefix:
-        span = 10 ** (6 - len(scope.region_prefix))
-        low = int(scope.region_prefix) * span
-        where.append(entity_pool.c.region_int.between(low, low + span - 1))
-    if scope.entity_types:
+def _kind_filter(industry_prefixes: Sequence[str], entity_types: Sequence[str]) -> list[Any]:
+    """Conditions on entity type and industry; [] = every entity."""
+    where: list[Any] = []
+    if entity_types and set(entity_types) != set(ENTITY_TYPES):
         where.append(entity_pool.c.type_code.in_(sorted(ENTITY_TYPES.index(t)
-                                                        for t in scope.entity_types)))
-    if scope.industry_prefixes:
-        sections = sorted({ord(p[0]) - ord("A") for p in scope.industry_prefixes if len(p) == 1})
-        finer = [p for p in scope.industry_prefixes if len(p) > 1]
+                                                        for t in entity_types)))
+    if industry_prefixes:
+        sections = sorted({ord(p[0]) - ord("A") for p in industry_prefixes if len(p) == 1})
+        finer = [p for p in industry_prefixes if len(p) > 1]
         where.append(sa.or_(*([entity_pool.c.industry_section.in_(sections)] if sections else []),
                             *[entity_pool.c.industry_code.startswith(p, autoescape=True)
                               for p in finer]))
     return where
+
+
+def region_filter(region_prefix: str) -> list[Any]:
+    """The condition of a GB/T 2260 prefix on entity_pool.region_int; [] = everywhere."""
+    if not region_prefix:
+        return []
+    span = 10 ** (6 - len(region_prefix))
+    low = int(region_prefix) * span
+    return [entity_pool.c.region_int.between(low, low + span - 1)]
+
+
+def item_condition(item: ItemScope) -> Any | None:
+    """The condition of one item's object scope on entity_pool; None = every entity."""
+    where = _kind_filter(item.industry_prefixes, item.entity_types)
+    return sa.and_(*where) if where else None
+
+
+def items_filter(items: Sequence[ItemScope]) -> list[Any]:
+    """In the object scope of at least one item (a union); [] = no limit (or some item covers
+    every entity)."""
+    conditions = [item_condition(i) for i in dict.fromkeys(items)]
+    return [sa.or_(*conditions)] if conditions and all(c is not None for c in conditions) \
+        else []
+
+
+def _scope_filter(scope: PoolScope) -> list[Any]:
+    return [entity_pool.c.status_code == 0,   # registry.STATUSES[0] == "active"
+            *region_filter(scope.region_prefix),
+            *_kind_filter(scope.industry_prefixes, scope.entity_types),
+            *items_filter(scope.items)]
+
+
+def _item_columns(items: Sequence[ItemScope]) -> tuple[list[Any], list[int | None]]:
+    """One 0/1 column per distinct item scope that does not cover everyone, and for each item
+    the index of its column (None: it covers every entity)."""
+    distinct = list(dict.fromkeys(items))
+    conditions = {i: item_condition(i) for i in distinct}
+    columns, at = [], {}
+    for item in distinct:
+        if conditions[item] is not None:
+            at[item] = len(columns)
+            columns.append(sa.case((conditions[item], 1), else_=0))
+    return columns, [at.get(i) for i in items]
 
 
 POOL_COLUMNS = (entity_pool.c.entity_no, entity_pool.c.region_int, entity_pool.c.industry_section,
@@ -109,9 +172,12 @@ POOL_COLUMNS = (entity_pool.c.entity_no, entity_pool.c.region_int, entity_pool.c
 
 
 def load_pool(conn: sa.Connection, scope: PoolScope = PoolScope()) -> PoolArrays:
-    """The eligible pool of `scope` (active entities only) as arrays sorted by entity_no."""
-    rows = fetch_ints(conn, sa.select(*POOL_COLUMNS).where(*_scope_filter(scope)),
-                       len(POOL_COLUMNS))
+    """The eligible pool of `scope` (active entities only) as arrays sorted by entity_no, with
+    which of the scope's items covers each row (one SELECT: the item tests are columns)."""
+    item_columns, item_at = _item_columns(scope.items)
+    ncols = len(POOL_COLUMNS) + len(item_columns)
+    rows = fetch_ints(conn, sa.select(*POOL_COLUMNS, *item_columns).where(*_scope_filter(scope)),
+                      ncols)
     # No ORDER BY: on SQLite it would walk the primary-key index; sorting here is cheaper.
     if rows.shape[0] > 1 and not (rows[1:, 0] > rows[:-1, 0]).all():
         rows = rows[np.argsort(rows[:, 0], kind="stable")]
@@ -125,9 +191,14 @@ def load_pool(conn: sa.Connection, scope: PoolScope = PoolScope()) -> PoolArrays
         hit = at < entity_no.size
         hit[hit] = entity_no[at[hit]] == seen[hit, 0]
         last[at[hit]] = seen[hit, 1]
+    in_items = np.ones((entity_no.size, len(item_at)), dtype=bool)
+    for j, column in enumerate(item_at):
+        if column is not None:
+            in_items[:, j] = rows[:, len(POOL_COLUMNS) + column] == 1
     return PoolArrays(entity_no=entity_no, region=rows[:, 1].astype(np.int32),
                       industry=rows[:, 2].astype(np.int8), entity_type=rows[:, 3].astype(np.int8),
-                      registered_on=rows[:, 4].astype(np.int32), last_inspected_on=last)
+                      registered_on=rows[:, 4].astype(np.int32), last_inspected_on=last,
+                      in_items=in_items)
 
 
 @dataclass(frozen=True, eq=False)

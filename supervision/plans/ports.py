@@ -8,7 +8,7 @@ credit); the application-layer tests wire in-memory fakes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 from uuid import UUID
@@ -38,13 +38,20 @@ class FrozenInputs:
     roster: drawing.Roster         # qualified active inspectors, conflicts, last inspectors
     departments: tuple[str, ...]   # the roster's department codes (index = Roster.department)
     position: int = 0              # the supervision log position the read models reflected
+    # bool (n, len(plan's check_items)): item j applies to row i (its object scope covers the
+    # entity and its yearly frequency is not used up); None: every item applies to every row
+    item_mask: np.ndarray | None = None
+    # 'S18': in scope, but every item's yearly frequency used up (left out of the pool)
+    frequency_used_up: np.ndarray = field(default_factory=lambda: np.empty(0, "S18"))
 
 
 class DrawInputs(Protocol):
     """The read models a draw and its verification read."""
 
-    def freeze(self, terms: PlanTerms, today: date) -> FrozenInputs:
-        """The plan's pool and roster as they stand now, read at one moment."""
+    def freeze(self, terms: PlanTerms, today: date, *,
+               plan_id: UUID | None = None) -> FrozenInputs:
+        """The plan's pool and roster as they stand now, read at one moment (`plan_id`: the
+        plan drawn, whose own earlier draws do not use up an item's yearly frequency)."""
         ...
 
     def tasks_of_draw(self, plan_id: UUID, draw_no: int) -> set[int]:
@@ -61,6 +68,14 @@ class Archived:
     departments: tuple[str, ...]
     salt: bytes
     params: drawing.DrawParams
+    item_mask: np.ndarray | None = None   # FrozenInputs.item_mask, frozen with the pool
+    frequency_used_up: np.ndarray = field(default_factory=lambda: np.empty(0, "S18"))
+
+    def items_of(self, row: int, check_items: Sequence[str]) -> list[str]:
+        """The plan's items a task for pool row `row` carries: those whose scope covers it."""
+        if self.item_mask is None:
+            return list(check_items)
+        return [code for code, applies in zip(check_items, self.item_mask[row]) if applies]
 
 
 class DrawArchive(Protocol):

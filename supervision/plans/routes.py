@@ -25,6 +25,7 @@ from supervision.plans import drawing
 from supervision.plans import views as plan_views
 from supervision.plans.schemas import (
     AuditVerification,
+    CoveragePublic,
     DrawRecordPublic,
     DrawRequest,
     PlanCreate,
@@ -43,6 +44,7 @@ router = APIRouter(tags=["plans"], responses=errors(401, 403))
 inbox_router = APIRouter(tags=["inspector inbox"], responses=errors(401, 403))
 public_router = APIRouter(tags=["public"])
 PlanStatus = Literal["drafted", "published", "drawn", "closed"]
+FLOOR_SOURCE = "企业公示信息抽查办法 Art 4 (rules: draw.national_floor_ratio)"
 
 
 def _plan_record(conn, plan_id: UUID) -> dict:  # noqa: ANN001
@@ -150,6 +152,19 @@ def draw_archive(plan_id: UUID, commitment_no: Annotated[int, Path(ge=1, le=1000
     `opencheck verify-draw --archive`. For auditors and supervisors."""
     return Response(p.supervision.archive_payload(plan_id, commitment_no),
                     media_type="application/octet-stream")
+
+
+@router.get("/coverage", response_model=CoveragePublic)
+def coverage(conn: ReadConn, p: PlatformDep, _: Supervisor,
+             year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+             region_prefix: Annotated[str, Query(max_length=6, pattern=r"^\d{0,6}$")] = "") -> dict:
+    """Each department's yearly coverage against the national ≥ 3 % floor, flagged when below."""
+    year = year or today_in_china().year
+    floor = p.rules.draw.national_floor_ratio
+    rows = plan_views.coverage(conn, year, [d.code for d in p.rules.directory.departments],
+                               floor, region_prefix)
+    return {"year": year, "region_prefix": region_prefix, "floor": floor,
+            "floor_source": FLOOR_SOURCE, "departments": rows}
 
 
 @router.get("/plans/{plan_id}/tasks", response_model=Page[TaskPublic], responses=errors(404))

@@ -196,3 +196,24 @@ class DrawnEntity(BaseModel):
 class PublicPlanDetail(PlanPublic):
     drawn_entities: list[DrawnEntity]
     published_results: list[PublishedInspection] = []
+
+
+class DepartmentCoveragePublic(BaseModel):
+    department: str
+    entities: int = Field(description="active entities in the object scope of the department's "
+                                      "items on the check-item list")
+    drawn: int = Field(description="distinct entities of that scope drawn by plans the "
+                                   "department led in the year")
+    ratio: float | None = Field(description="drawn / entities; null when the scope is empty")
+    floor: float
+    below_floor: bool = Field(description="warning: the ratio is under the national floor")
+
+
+class CoveragePublic(BaseModel):
+    """The yearly spot-check coverage of each department against the national floor."""
+
+    year: int
+    region_prefix: str
+    floor: float
+    floor_source: str
+    departments: list[DepartmentCoveragePublic]

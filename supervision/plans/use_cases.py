@@ -22,6 +22,7 @@ from supervision.directory.register_asof import entities_as_of
 from supervision.plans import audit, commitment, drawing
 from supervision.plans.audit import params_commitment
 from supervision.plans.commitment import RandomSource
+from supervision.plans.catalogue import CheckItemCatalogue, check_plan_items
 from supervision.plans.plan import (
     PlanTerms,
     SpotCheckPlan,
@@ -47,6 +48,7 @@ class DrawPolicy:
     commit_delay_minutes: int = 60
     max_redraws: int = 2
     per_department: int = 2   # 行政处罚法 Art 42: two officers of each department of a joint plan
+    general_max_ratio: float = 1.0   # a general (一般) item's cap on class ratios (DOMAIN §2)
 
 
 class PlanUseCases:
@@ -61,13 +63,23 @@ class PlanUseCases:
     draw_inputs: DrawInputs | None = None
     draw_archive: DrawArchive | None = None
     risk_classes: RiskClasses = staticmethod(all_class_b)
+    check_item_catalogue: CheckItemCatalogue | None = None
 
-    def draft_plan(self, terms: PlanTerms, today: date, by: str,
-                   known_departments: set[str]) -> UUID:
-        plan = SpotCheckPlan(terms=terms_to_event(terms.validated(today, known_departments)),
-                             drafted_by=by, drafted_on=today)
+    def draft_plan(self, terms: PlanTerms, today: date, by: str, known_departments: set[str],
+                   general_max_ratio: float | None = None) -> UUID:
+        """Draft a plan whose items the check-item list allows (scope is law); its id."""
+        valid = terms.validated(today, known_departments)
+        cap = self.draw_policy.general_max_ratio if general_max_ratio is None else general_max_ratio
+        check_plan_items(valid, self._catalogue()(valid.check_items), cap)
+        plan = SpotCheckPlan(terms=terms_to_event(valid), drafted_by=by, drafted_on=today)
         self.save(plan)
         return plan.id
+
+    def _catalogue(self) -> CheckItemCatalogue:
+        if self.check_item_catalogue is None:
+            raise RuntimeError("SupervisionApplication.configure(...) was not called: "
+                               "a plan has no check-item list to be checked against")
+        return self.check_item_catalogue
 
     def get_plan(self, plan_id: UUID) -> SpotCheckPlan:
         return self.get_existing(SpotCheckPlan, plan_id, "plan", "plan_id")
@@ -154,12 +166,13 @@ class PlanUseCases:
         """Freeze and archive the plan's pool and roster; the commitment that names them."""
         inputs, archive = self._draw_ports()
         terms = terms_from_event(plan.terms)
-        frozen = inputs.freeze(terms, china_date(at))
+        frozen = inputs.freeze(terms, china_date(at), plan_id=plan.id)
         pool = _entity_pool(frozen, self.risk_classes(frozen.entity_no))
         salt = secrets.token_bytes(32)
         digest = drawing.pool_digest(pool, frozen.roster, salt)
         params = _params(terms, self.draw_policy.per_department)
-        archive.keep(digest, Archived(pool, frozen.roster, frozen.departments, salt, params))
+        archive.keep(digest, Archived(pool, frozen.roster, frozen.departments, salt, params,
+                                      frozen.item_mask, frozen.frequency_used_up))
         after = plan.commitment if plan.commitments else None
         committed = commitment.commit(source or terms.randomness, at,
                                       timedelta(minutes=self.draw_policy.commit_delay_minutes),
@@ -200,7 +213,7 @@ class PlanUseCases:
         tasks = [InspectionTask(
             plan_id=plan.id, draw_no=draw_no, assigned_on=today, entity_no=int(no),
             uscc=pool.uscc[row].decode(), departments=list(terms.departments),
-            check_items=list(terms.check_items), due_on=terms.due_on,
+            check_items=a.items_of(int(row), terms.check_items), due_on=terms.due_on,
             unassigned_reason=why.get(int(no), ""),
             team=[{"inspector_no": int(i), "department": departments[int(d)]}
                   for i, d in _members(team, roster)],
@@ -261,7 +274,9 @@ class PlanUseCases:
 
     def register_check(self, plan_id: UUID, draw_no: int | None = None) -> list[str]:
         """The draw's frozen pool against the register as of its commitment: the entity events
-        the read models had reflected, folded again, with the plan's scope applied."""
+        the read models had reflected, folded again, under the plan's scope and its items'
+        object scopes; entities left out because their items' yearly frequency was used up are
+        named in the archive."""
         plan = self.get_plan(plan_id)
         rec = self._recorded_draw(plan, draw_no)
         committed = plan.commitments[rec["commitment_no"] - 1]
@@ -269,10 +284,15 @@ class PlanUseCases:
         scope = SimpleNamespace(region_prefix=terms.scope.region_prefix,
                                 industry_prefixes=terms.scope.industries,
                                 entity_types=terms.scope.entity_types)
+        items = [SimpleNamespace(region_prefix="", industry_prefixes=e.object_scope_industries,
+                                 entity_types=e.object_scope_types)
+                 for e in self._catalogue()(terms.check_items).values()]
         register = {u for u, e in entities_as_of(self, committed["register_position"]).items()
-                    if e.in_scope(scope)}
-        return audit.register_differences(set(self.public_pool(plan_id, rec["commitment_no"])),
-                                          register)
+                    if e.in_scope(scope) and any(e.in_scope(i) for i in items)}
+        a = self._draw_ports()[1].load(committed["pool_digest"])
+        explained = {u.decode() for u in a.frequency_used_up}
+        return audit.register_differences({u.decode() for u in a.pool.uscc},
+                                          register - explained)
 
     def public_record_file(self, plan_id: UUID, draw_no: int) -> dict[str, Any]:
         """Everything `opencheck verify-draw` needs, in one file: plan, commitment, the public

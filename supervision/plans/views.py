@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from supervision.directory.tables import entities
+from supervision.plans.item_reads import active_in_scope, department_scope, drawn_by_department
 from supervision.plans.tables import plan_commitments, plan_draws, plans
 from supervision.tasks.tables import tasks
 
@@ -93,3 +95,21 @@ def public_drawn_entities(conn: sa.Connection, plan_id: str, draw_no: int) -> li
                         .where(tasks.c.plan_id == plan_id, tasks.c.draw_no == draw_no)
                         .order_by(tasks.c.uscc)).all()
     return [{"uscc": r.uscc, "name": r.name} for r in rows]
+
+
+def coverage(conn: sa.Connection, year: int, departments: Sequence[str], floor: float,
+             region_prefix: str = "") -> list[dict[str, Any]]:
+    """Yearly coverage per department against the national floor (企业公示信息抽查办法 Art 4):
+    active entities in the object scope of the department's items on the list (under
+    `region_prefix`) against the distinct entities of that scope its plans drew in `year`;
+    `ratio` None when its scope holds no active entity."""
+    rows = []
+    for department in departments:
+        scopes = department_scope(conn, department)
+        population = active_in_scope(conn, scopes, region_prefix)
+        drawn = drawn_by_department(conn, department, scopes, year, region_prefix)
+        ratio = drawn / population if population else None
+        rows.append({"department": department, "entities": population, "drawn": drawn,
+                     "ratio": ratio, "floor": floor,
+                     "below_floor": ratio is not None and ratio < floor})
+    return rows

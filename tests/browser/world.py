@@ -54,7 +54,8 @@ def seed(p: Platform) -> World:
                              date(2025, 6, 1), "申请注销 voluntary deregistration")
     app.register_inspectors([inspector(i, region="330702" if i % 2 else "330703")
                              for i in range(8)], today)
-    app.add_check_item(check_item(1), known_codes())
+    # the item's object scope covers both industries of the directory (scope is law)
+    app.add_check_item(check_item(1, object_scope_industries=("F", "H")), known_codes())
     p.settle()
     with p.engine.connect() as conn:
         numbers = dict(conn.execute(sa.select(inspectors.c.credential_no,

@@ -113,7 +113,8 @@ def test_check_items_add_change_publish_and_public_list(client, h):
                                          ("object_scope_industries", ["Z1"]),
                                          ("default_ratio", 0.9)])
 def test_invalid_check_item_is_422_naming_the_field_and_saves_nothing(client, h, field, value):
-    r = client.post("/api/v1/check-items", json=check_item_json(1, **{field: value}), headers=h)
+    r = client.post("/api/v1/check-items",
+                    json=check_item_json(1, **{"category": "general", field: value}), headers=h)
     assert r.status_code == 422, r.text
     assert r.json()["detail"][0]["loc"] == ["body", field]
     assert _total(client, h, "/api/v1/check-items?include_withdrawn=true") == 0

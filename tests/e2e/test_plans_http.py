@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from kernel.clock import today_in_china
 from kernel.http import auth
 from supervision.directory.tables import inspectors
 from tests.e2e.conftest import lottery_draw, lottery_source, token
@@ -126,3 +127,52 @@ def test_every_authenticated_command_declares_the_idempotency_key(client):
         declared = any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
         authenticated = bool(op.get("security")) and not path.startswith("/api/v1/public/")
         assert declared == authenticated, (method, path)
+
+
+def test_the_check_item_list_bounds_a_plan_over_http(client, platform):
+    _world(platform)
+    app, known = platform.supervision, known_codes()
+    app.add_check_item(check_item(101, "health"), known)
+    app.add_check_item(check_item(2, category="general", default_ratio=0.03), known)
+    platform.settle()
+    sup = token(client, "supervisor")
+    cap = f"{platform.rules.directory.general_item_max_ratio:.0%}"
+    for over, field, named in [({"check_items": ["T-001", "ZZ-999"]}, "check_items", "ZZ-999"),
+                               ({"check_items": ["T-101"]}, "check_items", "health"),
+                               ({"check_items": ["T-002"]}, "ratios", cap)]:
+        r = client.post("/api/v1/plans", json=_plan_body(**over), headers=sup)
+        assert r.status_code == 422, (over, r.text)
+        detail = r.json()["detail"][0]
+        assert detail["loc"] == ["body", field] and named in detail["msg"], detail
+    assert client.get("/api/v1/plans", headers=sup).json()["total"] == 0
+    # lawful: the health item in a joint plan with health; the general item within its limit
+    assert client.post("/api/v1/plans", headers=sup, json=_plan_body(
+        check_items=["T-101"], departments=["health"])).status_code == 201
+    assert client.post("/api/v1/plans", headers=sup, json=_plan_body(
+        check_items=["T-002"], ratios={k: 0.2 for k in "ABCD"})).status_code == 201
+
+
+def test_coverage_reports_each_department_against_the_national_floor(client, platform):
+    _world(platform)
+    sup = token(client, "supervisor")
+    plan_id = client.post("/api/v1/plans", json=_plan_body(randomness=lottery_source()),
+                          headers=sup).json()["plan_id"]
+    drawn = lottery_draw(client, platform, plan_id).json()["drawn"]
+    year = today_in_china().year
+    r = client.get("/api/v1/coverage", params={"year": year}, headers=sup)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["floor"] == 0.03 and "企业公示信息抽查办法 Art 4" in body["floor_source"]
+    rows = {d["department"]: d for d in body["departments"]}
+    assert list(rows) == [d.code for d in platform.rules.directory.departments]
+    assert rows["market_regulation"] == {"department": "market_regulation", "entities": 40,
+                                         "drawn": drawn, "ratio": drawn / 40, "floor": 0.03,
+                                         "below_floor": False}
+    assert rows["health"]["ratio"] is None and not rows["health"]["below_floor"]
+    before = client.get("/api/v1/coverage", params={"year": year - 1}, headers=sup).json()
+    assert [d["drawn"] for d in before["departments"]] == [0, 0, 0, 0]
+    assert next(d for d in before["departments"]
+                if d["department"] == "market_regulation")["below_floor"] is True
+    assert client.get("/api/v1/coverage", params={"region_prefix": "33x"},
+                      headers=sup).status_code == 422
+    assert client.get("/api/v1/coverage", headers=token(client, "inspector")).status_code == 403

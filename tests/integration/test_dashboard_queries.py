@@ -113,7 +113,8 @@ class DashboardScenario:
         app.register_entities([_entity(i) for i in range(40)])
         app.register_inspectors([inspector(i, region="330702" if i % 2 else "330703")
                                  for i in range(8)], DRAWN_ON)
-        app.add_check_item(check_item(1), known_codes())
+        # the item's object scope covers every entity here: retail (F) and catering (H)
+        app.add_check_item(check_item(1, object_scope_industries=("F", "H")), known_codes())
         platform.settle("supervision", "dashboard")
         plan_id = app.draft_plan(PlanTerms(
             name="2025年度双随机抽查", lead_department="market_regulation", departments=(),

@@ -2,7 +2,8 @@
 
 `InMemoryReadModels` folds the supervision application's own event log, as the SQL read models
 do, and answers what the ports ask: the draw's inputs and archive (supervision.plans.ports), the
-recusal's roster (supervision.tasks.ports) and credit's lookups (credit.application.CreditLookups).
+check-item list (supervision.plans.catalogue), the recusal's roster (supervision.tasks.ports)
+and credit's lookups (credit.application.CreditLookups).
 Simplified where the scenarios do not look: no entity has been inspected before (no cool-off),
 and the daily jobs' lookups (overdue commitments, expired listings) find nothing.
 """
@@ -18,10 +19,11 @@ import numpy as np
 
 from credit.repair.case import PublishedResult
 from supervision.application import SupervisionApplication
-from supervision.directory.check_items import check_item_id, qualifying_codes
+from supervision.directory.check_items import CheckItem, check_item_id, qualifying_codes
 from supervision.directory.entities import MarketEntity
 from supervision.directory.inspectors import Inspector
 from supervision.plans import drawing
+from supervision.plans.catalogue import CatalogueEntry
 from supervision.plans.plan import PlanTerms
 from supervision.plans.pool import RosterArrays
 from supervision.plans.ports import Archived, FrozenInputs
@@ -40,6 +42,7 @@ class InMemoryReadModels:
         self.inspectors: dict[int, dict[str, Any]] = {}     # inspector_no -> row
         self.tasks: dict[UUID, dict[str, Any]] = {}         # task id -> row (team, ...)
         self.archive: dict[str, Archived] = {}
+        self.items: dict[str, dict[str, Any]] = {}          # code -> the list's row
         self._uscc_of: dict[UUID, str] = {}
         self._number_of: dict[UUID, int] = {}
 
@@ -73,25 +76,38 @@ class InMemoryReadModels:
         elif isinstance(e, Inspector.ConflictWithdrawn):
             row = self.inspectors[self._number_of[e.originator_id]]
             row["conflicts"][e.declaration_no - 1]["withdrawn"] = True
+        elif isinstance(e, CheckItem.Added):
+            self.items[e.code] = {"code": e.code, "department": e.department, **e.fields,
+                                  "withdrawn": False}
+        elif isinstance(e, CheckItem.Changed):
+            self.items[e.code].update(e.changes)
+        elif isinstance(e, CheckItem.Withdrawn):
+            self.items[e.code]["withdrawn"] = True
         elif isinstance(e, InspectionTask.Assigned):
             self.tasks[e.originator_id] = {
                 "plan_id": e.plan_id, "draw_no": e.draw_no, "entity_no": e.entity_no,
-                "assigned_on": e.assigned_on, "team": [m["inspector_no"] for m in e.team]}
+                "assigned_on": e.assigned_on, "team": [m["inspector_no"] for m in e.team],
+                "check_items": list(e.check_items)}
         elif isinstance(e, InspectionTask.InspectorRecused):
             self.tasks[e.originator_id]["team"].remove(e.inspector_no)
         elif isinstance(e, InspectionTask.ReplacementAssigned):
             self.tasks[e.originator_id]["team"].append(e.inspector_no)
 
     # -- supervision.plans.ports.DrawInputs ------------------------------------------------------
-    def freeze(self, terms: PlanTerms, today: date) -> FrozenInputs:
+    def freeze(self, terms: PlanTerms, today: date, *,
+               plan_id: UUID | None = None) -> FrozenInputs:
         self.catch_up()
         scope = terms.scope
-        pool = sorted((row for row in self.entities.values()
-                       if row["status"] == "active" and row["region"].startswith(scope.region_prefix)
-                       and (not scope.entity_types or row["type"] in scope.entity_types)
-                       and (not scope.industries
-                            or row["industry"].startswith(tuple(scope.industries)))),
-                      key=lambda row: row["entity_no"])
+        in_plan = sorted((row for row in self.entities.values()
+                          if row["status"] == "active"
+                          and row["region"].startswith(scope.region_prefix)
+                          and (not scope.entity_types or row["type"] in scope.entity_types)
+                          and (not scope.industries
+                               or row["industry"].startswith(tuple(scope.industries)))),
+                         key=lambda row: row["entity_no"])
+        applies = {row["entity_no"]: [self._item_applies(code, row, today.year, plan_id)
+                                      for code in terms.check_items] for row in in_plan}
+        pool = [row for row in in_plan if any(applies[row["entity_no"]])]
         roster = self.roster(terms.departments, terms.check_items, today)
         last = [(self.tasks[t]["entity_no"], no) for t in self._latest_tasks().values()
                 for no in self.tasks[t]["team"]]
@@ -103,7 +119,41 @@ class InMemoryReadModels:
             targeted=np.array([r["uscc"] in terms.targeted for r in pool], dtype=bool),
             roster=drawing.Roster(**roster.drawer_fields(), last_inspector=last),
             departments=roster.departments,
-            position=self.supervision.recorder.max_notification_id() or 0)
+            position=self.supervision.recorder.max_notification_id() or 0,
+            item_mask=np.array([applies[r["entity_no"]] for r in pool],
+                               dtype=bool).reshape(len(pool), len(terms.check_items)))
+
+    def _item_applies(self, code: str, row: dict[str, Any], year: int,
+                      plan_id: UUID | None) -> bool:
+        """The item's object scope covers the entity and (general items) the entity has not
+        been drawn for it as often as its yearly frequency allows (other plans' latest draws)."""
+        item = self.items.get(code)
+        if item is None or row["type"] not in item["object_scope_types"] or (
+                item["object_scope_industries"]
+                and not row["industry"].startswith(tuple(item["object_scope_industries"]))):
+            return False
+        if item["category"] != "general":
+            return True
+        latest = {}
+        for t in self.tasks.values():
+            latest[t["plan_id"]] = max(latest.get(t["plan_id"], 0), t["draw_no"])
+        drawn = {t["plan_id"] for t in self.tasks.values()
+                 if t["entity_no"] == row["entity_no"] and t["plan_id"] != plan_id
+                 and t["draw_no"] == latest[t["plan_id"]] and t["assigned_on"].year == year
+                 and code in t["check_items"]}
+        return len(drawn) < item["frequency_per_year"]
+
+    # -- supervision.plans.catalogue.CheckItemCatalogue ----------------------------------------
+    def catalogue(self, codes: Sequence[str]) -> dict[str, CatalogueEntry]:
+        self.catch_up()
+        return {c: CatalogueEntry(
+            code=c, department=i["department"], category=i["category"],
+            default_ratio=i["default_ratio"], frequency_per_year=i["frequency_per_year"],
+            object_scope_types=tuple(i["object_scope_types"]),
+            object_scope_industries=tuple(i["object_scope_industries"]),
+            withdrawn=i["withdrawn"]) for c in codes if (i := self.items.get(c))}
+
+
 
     def tasks_of_draw(self, plan_id: UUID, draw_no: int) -> set[int]:
         self.catch_up()

@@ -55,7 +55,8 @@ class World:
         self.supervision = SupervisionApplication(env=POPO)
         self.reads = InMemoryReadModels(self.supervision)
         self.supervision.configure(draw_inputs=self.reads, draw_archive=self.reads,
-                                   recusal_inputs=self.reads, risk_classes=self.risk_classes)
+                                   recusal_inputs=self.reads, risk_classes=self.risk_classes,
+                                   check_item_catalogue=self.reads.catalogue)
         self.credit = CreditApplication(env=POPO).configure(DEFAULT_RULES, self.reads)
 
     def risk_classes(self, entity_no: np.ndarray) -> np.ndarray:

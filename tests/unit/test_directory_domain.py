@@ -121,7 +121,7 @@ def test_conflicts_declare_withdraw_and_redeclare():
 ])
 def test_check_item_rules_name_the_field(field, value):
     with pytest.raises(InvalidInput) as e:
-        replace(check_item(1), **{field: value}).validated(KNOWN)
+        replace(check_item(1, category="general"), **{field: value}).validated(KNOWN)
     assert e.value.field == field
 
 
