@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from credit.lists.schemas import CommendationCreate, CommendationRevocationCreate
 from credit.repair.schemas import RepairDecisionCreate
-from kernel.clock import today_in_china
+from kernel.clock import china_date, today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User
 from kernel.platform import Platform
@@ -39,9 +39,8 @@ def message_of(error: Exception) -> str:
 def draft_plan(p: Platform, user: User, form: dict[str, Any]) -> str:
     """Validate the form as the API's PlanCreate does, draft the plan; its id (hex)."""
     body = PlanCreate.model_validate(form)
-    return p.supervision.draft_plan(body.to_terms(p.rules.draw), today_in_china(), user.username,
-                                    set(p.rules.directory.department_codes),
-                                    p.rules.directory.general_item_max_ratio).hex
+    return p.supervision.draft_plan(body.to_terms(p.rules.draw), china_date(p.clock()),
+                                    user.username, set(p.rules.directory.department_codes)).hex
 
 
 def publish_plan(p: Platform, user: User, plan_id: str) -> dict[str, Any]:

@@ -25,7 +25,10 @@ from kernel.failures import ProjectionFailed
 from kernel.http import read_your_writes
 from kernel.projections import ProjectionDaemon, ProjectionRunner
 from kernel.settings import Settings
-from opencheck.reactions import RecordTerminalResultsInDirectory, WithdrawRepairedResults
+from opencheck.reactions import (
+    RecordTerminalResultsInDirectory,
+    WithdrawRepairedResults,
+)
 from supervision.application import SupervisionApplication
 from supervision.directory.projections import (
     CheckItemList,
@@ -141,9 +144,7 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     draw_inputs = SqlDrawInputs(engine)
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
-                          draw_policy=DrawPolicy(rules.draw.commit_delay_minutes,
-                                                 rules.draw.max_redraws,
-                                                 rules.draw.inspectors_per_department),
+                          draw_policy=DrawPolicy.from_rules(rules),
                           check_item_catalogue=SqlCheckItemCatalogue(engine))
     batch = settings.projection_batch_size
     # One runner per reader and log: a projection that fails stops its own runner only (the

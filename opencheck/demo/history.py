@@ -129,7 +129,7 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
         randomness=RandomSource("lottery", "", "福彩3D", f"{year}060期", date(year, 3, 9)),
         control_share=platform.rules.draw.control_share)
     plan_id = app.draft_plan(terms, drafted, "supervisor",
-                             set(platform.rules.directory.department_codes), cap)
+                             set(platform.rules.directory.department_codes))
     app.publish_plan(plan_id, drafted, "supervisor")
     platform.settle()
     result, drawn_at = f"{rng.integers(0, 1000):03d}", moment(date(year, 3, 10))

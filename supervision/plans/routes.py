@@ -159,7 +159,7 @@ def coverage(conn: ReadConn, p: PlatformDep, _: Supervisor,
              year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
              region_prefix: Annotated[str, Query(max_length=6, pattern=r"^\d{0,6}$")] = "") -> dict:
     """Each department's yearly coverage against the national ≥ 3 % floor, flagged when below."""
-    year = year or today_in_china().year
+    year = year or china_date(p.clock()).year
     floor = p.rules.draw.national_floor_ratio
     rows = plan_views.coverage(conn, year, [d.code for d in p.rules.directory.departments],
                                floor, region_prefix)

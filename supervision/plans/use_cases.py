@@ -21,8 +21,8 @@ from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision.directory.register_asof import entities_as_of
 from supervision.plans import audit, commitment, drawing
 from supervision.plans.audit import params_commitment
-from supervision.plans.commitment import RandomSource
 from supervision.plans.catalogue import CheckItemCatalogue, check_plan_items
+from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import (
     PlanTerms,
     SpotCheckPlan,
@@ -38,17 +38,24 @@ from supervision.plans.ports import (
     all_class_b,
 )
 from supervision.plans.staffing import check_staffing
+from supervision.rules import DEFAULT_SUPERVISION_RULES as _RULES
+from supervision.rules import SupervisionRules
 from supervision.tasks.task import InspectionTask
 
 
 @dataclass(frozen=True)
 class DrawPolicy:
-    """The rule numbers of the draw's lifecycle (supervision.rules.DrawRules)."""
+    """The rule numbers of the draw's lifecycle, from the rules tree (supervision.rules)."""
 
-    commit_delay_minutes: int = 60
-    max_redraws: int = 2
-    per_department: int = 2   # 行政处罚法 Art 42: two officers of each department of a joint plan
-    general_max_ratio: float = 1.0   # a general (一般) item's cap on class ratios (DOMAIN §2)
+    commit_delay_minutes: int = _RULES.draw.commit_delay_minutes
+    max_redraws: int = _RULES.draw.max_redraws
+    per_department: int = _RULES.draw.inspectors_per_department   # 行政处罚法 Art 42
+    general_max_ratio: float = _RULES.directory.general_item_max_ratio   # DOMAIN §2
+
+    @classmethod
+    def from_rules(cls, rules: SupervisionRules) -> DrawPolicy:
+        return cls(rules.draw.commit_delay_minutes, rules.draw.max_redraws,
+                   rules.draw.inspectors_per_department, rules.directory.general_item_max_ratio)
 
 
 class PlanUseCases:

@@ -8,7 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from supervision.directory.tables import entities
-from supervision.plans.item_reads import active_in_scope, department_scope, drawn_by_department
+from supervision.plans.item_reads import (
+    active_in_scope,
+    department_scope,
+    drawn_by_department,
+)
 from supervision.plans.tables import plan_commitments, plan_draws, plans
 from supervision.tasks.tables import tasks
 

@@ -18,7 +18,14 @@ from supervision.directory.tables import entities, entity_pool
 from supervision.plans import views as plan_views
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks import views as task_views
-from tests.factories import check_item, entity, inspector, known_codes, lottery, lottery_draw
+from tests.factories import (
+    check_item,
+    entity,
+    inspector,
+    known_codes,
+    lottery,
+    lottery_draw,
+)
 
 TODAY = date(2026, 3, 2)
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}

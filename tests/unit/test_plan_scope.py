@@ -20,7 +20,7 @@ from supervision.plans.catalogue import CatalogueEntry, check_plan_items, genera
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.plans.ports import Archived
 from supervision.tasks.task import InspectionTask
-from tests.factories import check_item, entity, inspector, known_codes
+from tests.factories import check_item, entity, inspector, known_codes, lottery, lottery_draw
 from tests.unit.fakes import POPO, InMemoryReadModels
 
 TODAY = date(2026, 3, 2)
@@ -145,9 +145,9 @@ class World:
         plan_id = self.app.draft_plan(PlanTerms(
             name="舟山双随机抽查", lead_department="market_regulation", departments=(),
             check_items=items, scope=PlanScope("3309"), ratios=ratios or {k: 1.0 for k in "ABCD"},
-            due_on=date(on.year, 12, 30)), on, "sup", DEPTS)
-        self.app.publish_plan(plan_id, on, "sup")
-        record = self.app.draw(plan_id, "3D-2026059-123", on, "sup")
+            due_on=date(on.year, 12, 30), randomness=lottery(on, f"{on:%Y%m%d}期")),
+            on, "sup", DEPTS)
+        record = lottery_draw(self.app, plan_id, on)
         self.reads.catch_up()
         return [self.app.repository.get(t) for t, row in self.reads.tasks.items()
                 if row["plan_id"] == plan_id and row["draw_no"] == record["draw_no"]]
