@@ -107,12 +107,19 @@ G, M1, M2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), \
 
 
 def bare_halves(uscc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both base-31 halves of every code, whole arrays: a pair lookup, then Horner."""
+    """Both base-31 halves of every code, whole arrays: a pair lookup, then Horner in place."""
     raw = uscc.view(np.uint8).reshape(-1, 18)
-    p = np.take(PAIR, raw.view("<u2")).astype(np.uint64)        # (n, 9)
-    hi = ((p[:, 0] * 961 + p[:, 1]) * 961 + p[:, 2]) * 961 + p[:, 3]
-    hi = hi * 31 + p[:, 4] // 31
-    lo = ((p[:, 5] * 961 + p[:, 6]) * 961 + p[:, 7]) * 961 + p[:, 8] + p[:, 4] % 31 * 31**8
+    p = np.take(PAIR, raw.view("<u2"))                # (n, 9): two characters each
+    hi = p[:, 0].astype(np.uint64)
+    for j in (1, 2, 3):
+        hi *= np.uint64(961)
+        hi += p[:, j]
+    hi *= np.uint64(31)
+    hi += p[:, 4] // np.uint16(31)
+    lo = (p[:, 4] % np.uint16(31)).astype(np.uint64)
+    for j in (5, 6, 7, 8):
+        lo *= np.uint64(961)
+        lo += p[:, j]
     return hi, lo
 
 
