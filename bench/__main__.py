@@ -1,6 +1,6 @@
 """`make bench`: run every benchmark, print its figures, write docs/BENCHMARKS.md.
 
-    python -m bench [--quick] [--only NAME ...]
+    python -m bench [NAME ...] [--quick] [--only NAME ...]      (e.g. python -m bench draw)
 
 Each benchmark prints its figure and the ratio against a reference measured in the same run.
 `--quick` uses small sizes (a smoke run); the default sizes are the issues' targets.
@@ -53,9 +53,14 @@ def machine() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("names", nargs="*", metavar="NAME", help="same as --only NAME ...")
     ap.add_argument("--only", nargs="*", choices=sorted(BENCHES))
     ap.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
     args = ap.parse_args()
+    unknown = sorted(set(args.names) - set(BENCHES))
+    if unknown:
+        ap.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
+    args.only = [*(args.only or []), *args.names] or None
     sections = []
     for name, (module, full, quick, target) in BENCHES.items():
         if args.only and name not in args.only:

@@ -219,10 +219,12 @@ def verify_public(public_record: Mapping[str, Any], randomness_key: bytes,
     if rec.get("key", key.hex()) != key.hex():
         diffs.append(f"key: recorded {rec.get('key')}, derived from the randomness {key.hex()}")
     try:
-        pool = np.sort(ranks.uscc_array(public_pool_usccs, "public pool"))
+        pool = ranks.uscc_array(public_pool_usccs, "public pool")
         listed = ranks.uscc_array([e["uscc"] for e in rec.get("entities", [])], "entities")
     except (ValueError, KeyError, TypeError) as exc:
         return [*diffs, f"unreadable: {exc}"]
+    if pool.size > 1 and not (pool[1:] > pool[:-1]).all():    # the file is published sorted
+        pool = np.sort(pool)
     if pool.size > 1 and (pool[1:] == pool[:-1]).any():
         diffs.append("public pool: a USCC is listed more than once")
         pool = np.unique(pool)
@@ -238,7 +240,8 @@ def verify_public(public_record: Mapping[str, Any], randomness_key: bytes,
 def _check_entities(rec, key: bytes, pool: np.ndarray, listed: np.ndarray) -> list[str]:
     diffs = []
     entities = rec.get("entities", [])
-    if np.unique(listed).size != listed.size:
+    ordered = np.sort(listed)
+    if (ordered[1:] == ordered[:-1]).any():
         diffs.append("entities: a USCC is listed more than once")
     if rec.get("drawn") != len(entities):
         diffs.append(f"drawn: recorded {rec.get('drawn')}, {len(entities)} entities listed")
@@ -246,7 +249,8 @@ def _check_entities(rec, key: bytes, pool: np.ndarray, listed: np.ndarray) -> li
     if rec.get("control_drawn") != flagged.size:
         diffs.append(f"control_drawn: recorded {rec.get('control_drawn')}, {flagged.size} "
                      f"entities listed as control")
-    outside = listed[~np.isin(listed, pool)]
+    at = np.minimum(np.searchsorted(pool, listed), max(pool.size - 1, 0))
+    outside = listed[pool[at] != listed] if pool.size else listed
     if outside.size:
         diffs.append(f"entities: {outside.size} not in the public pool, e.g. "
                      f"{_names(outside)}")
@@ -260,9 +264,10 @@ def _check_entities(rec, key: bytes, pool: np.ndarray, listed: np.ndarray) -> li
     if not isinstance(count, int) or not 0 <= count <= pool.size:
         return [*diffs, f"control_drawn: {count!r} is not a count within the pool"]
     crank = ranks.rank(key[:16], pool)
-    expected = pool[ranks.smallest(crank, pool, count)]
+    lowest = ranks.smallest(crank, pool, count)
+    expected = pool[lowest]
     missing, extra = np.setdiff1d(expected, flagged), np.setdiff1d(flagged, expected)
-    cutoff = str(crank[np.isin(pool, expected)].max()) if count else None
+    cutoff = str(crank[lowest].max()) if count else None
     if missing.size:
         diffs.append(f"control sample: {missing.size} pool entities among the {count} lowest "
                      f"control ranks (rank <= {cutoff}) are not listed as control, e.g. "

@@ -52,7 +52,11 @@ def key_words(key16: bytes) -> tuple[int, int]:
 def uscc_array(values: Iterable[str] | Iterable[bytes] | np.ndarray, name: str = "uscc"
                ) -> np.ndarray:
     """A contiguous ``'S18'`` array of valid USCC characters, or ValueError naming a bad row."""
-    arr = np.asarray(values if isinstance(values, np.ndarray) else list(values))
+    if not isinstance(values, np.ndarray):
+        values = list(values)
+        if values and set(map(type, values)) == {str}:
+            return _from_strings(values, name)
+    arr = np.asarray(values)
     if arr.ndim != 1:
         raise ValueError(f"{name}: expected a 1-d array of 18-character codes")
     if arr.size == 0:
@@ -69,6 +73,17 @@ def uscc_array(values: Iterable[str] | Iterable[bytes] | np.ndarray, name: str =
         code = arr[bad].decode("ascii", "replace")
         raise ValueError(f"{name}: row {bad} ({code!r}) is not 18 characters of {ALPHABET}")
     return arr
+
+
+def _from_strings(values: list[str], name: str) -> np.ndarray:
+    """The fast path for a list of str: one join and one ASCII encode, no per-code objects."""
+    if set(map(len, values)) != {USCC_LENGTH}:
+        raise ValueError(f"{name}: codes must be strings of exactly {USCC_LENGTH} characters")
+    try:
+        raw = "".join(values).encode("ascii")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{name}: a code holds a character outside the USCC alphabet") from exc
+    return uscc_array(np.frombuffer(raw, f"S{USCC_LENGTH}").copy(), name)
 
 
 def first_invalid(uscc: np.ndarray) -> int:
