@@ -78,14 +78,25 @@ def archive_differences(committed: dict[str, Any], a: Archived) -> list[str]:
     return out
 
 
+def against_commitment(committed: dict[str, Any], record: dict[str, Any]) -> list[str]:
+    """The public record keeps what the commitment fixed: the pool and the control sample's
+    size."""
+    out = []
+    if record.get("public_pool_digest") != committed["public_pool_digest"]:
+        out.append("pool: the draw used another pool than the committed one")
+    if record.get("control_drawn") != committed.get("control_size", record.get("control_drawn")):
+        out.append(f"control sample: {record.get('control_drawn')} drawn, "
+                   f"{committed.get('control_size')} committed")
+    return out
+
+
 def verify_public_file(doc: dict[str, Any]) -> list[str]:
     """Differences found in a public record file (``opencheck-draw-record/2``); [] verified."""
     if doc.get("format") != RECORD_FORMAT:
         return [f"format: expected {RECORD_FORMAT}, got {doc.get('format')!r}"]
     committed, record = doc["commitment"], doc["record"]
     differences = check_revealed(committed, doc["randomness"], record.get("revealed", {}))
-    if record.get("public_pool_digest") != committed["public_pool_digest"]:
-        differences.append("pool: the draw used another pool than the committed one")
+    differences += against_commitment(committed, record)
     key = drawing.derive_key(doc["plan_id"], int(doc["draw_no"]), doc["randomness"])
     differences += drawing.verify_public(record, key, list(doc["pool"]))
     return differences

@@ -173,6 +173,9 @@ class DrawParams:
     targeted_cool_off_days: int = 0
     control_share: float = 0.0          # of the expected plan size: a uniform control sample
     per_department: int = 1             # joint plans: inspectors of each department per task
+    # the control sample's size fixed (and published) before the randomness exists; None: the
+    # randomised rounding of control_share x the expected size (drawing, step 4)
+    control_size: int | None = None
 
     def __post_init__(self):
         for name, kind in (("ratios", float), ("cool_off_days", int), ("departments", int)):
@@ -193,7 +196,10 @@ class DrawParams:
                 (len(set(self.departments)) != len(self.departments),
                  "departments must be distinct"),
                 (not 0 <= self.jurisdiction_digits <= 6, "jurisdiction_digits must be 0..6"),
-                (not 0 <= self.control_share < 1, "control_share must lie in [0, 1)")):
+                (not 0 <= self.control_share < 1, "control_share must lie in [0, 1)"),
+                (self.control_size is not None and (int(self.control_size) != self.control_size
+                                                    or self.control_size < 0),
+                 "control_size must be an integer >= 0")):
             if broken:
                 raise ValueError(message)
         object.__setattr__(self, "per_department", int(self.per_department))

@@ -48,7 +48,10 @@ Notation: ``||`` concatenates bytes; ``BE64(b)`` is the unsigned integer of 8 by
 4. Sizes: exact size with randomised rounding. w_0..w_5 are the first six words of the rounding
    stream (A, B, C, D, targeted, control). round(x, w) = floor(x) + [(w >> 11) / 2**53 <
    x - floor(x)], in exact rational arithmetic, ratios and control_share taken as their exact
-   binary64 values. n_h = round(r_h * E_h, w_h); n_c = round(control_share * sum_h r_h * E_h, w_5).
+   binary64 values. n_h = round(r_h * E_h, w_h); n_c = round(control_share * sum_h r_h * E_h, w_5),
+   or, when ``params.control_size`` is given, that number (capped at the pool size): OpenCheck
+   fixes it at the commitment as floor(control_share * sum_h r_h * E_h + 1/2) and publishes it,
+   so the public check covers the count too (``entity_draw.committed_control_size``).
 5. Control sample C: the n_c lowest rows by control rank among ALL pool rows (every stratum,
    cooling-off rows included): class- and cool-off-independent, hence publicly checkable (OSHA
    style: a uniform sample measures the baseline the risk targeting is judged against).
@@ -67,8 +70,9 @@ so it cannot steer the draw; until it is disclosed nobody can compute risk ranks
 drawn nor an undrawn entity's rank tells anything about its class or cool-off. n_c depends on the
 secret E_h: ``verify_public`` confirms that the control sample is the published number of lowest
 control ranks of the whole public pool, not that number itself (dropping the highest-ranked
-control entities and lowering the count and cutoff passes it); the count, the risk sample and
-the teams need ``verify``.
+control entities and lowering the count and cutoff passes it) unless the count was committed
+beforehand (``control_size``, checked against the commitment by ``supervision.plans.audit``);
+the risk sample and the teams need ``verify``.
 
 Digests and records
 * public_pool_digest = "sha256:" + hex(sha256(b"opencheck-public-pool/2\\n" || the public pool

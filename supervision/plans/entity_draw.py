@@ -43,8 +43,9 @@ def select_entities(pool: EntityPool, params: DrawParams, key: bytes,
     words = np.random.PCG64(int.from_bytes(key, "big")).random_raw(ROUNDING_WORDS)
     ratios = (*params.ratios, params.targeted_ratio)
     sizes = [rounded(Fraction(r) * e, w) for r, e, w in zip(ratios, eligible, words)]
-    n_c = rounded(Fraction(params.control_share) * sum(Fraction(r) * e for r, e in
-                                                        zip(ratios, eligible)), words[-1])
+    n_c = (min(int(params.control_size), pool.entity_no.size) if params.control_size is not None
+           else rounded(Fraction(params.control_share) * expected_size(eligible, ratios),
+                        words[-1]))
     ck, rk = ranks.key_words(key[:16]), ranks.key_words(risk_key(key, salt))
     n = pool.entity_no.size
     c_bound = None if n_c == 0 else prefilter(n_c, n)
@@ -91,6 +92,20 @@ def select_entities(pool: EntityPool, params: DrawParams, key: bytes,
                      "drawn": int(np.count_nonzero(stratum == h))}
               for h, name in enumerate(STRATA)}
     return Selection(drawn, is_control, crank, cutoff, strata)
+
+
+def expected_size(eligible, ratios) -> Fraction:
+    """sum_h r_h * E_h, exactly: the plan's expected number of tasks."""
+    return sum((Fraction(r) * e for r, e in zip(ratios, eligible)), Fraction(0))
+
+
+def committed_control_size(pool: EntityPool, params: DrawParams) -> int:
+    """The control sample's size fixed before the randomness: control_share x the expected size,
+    rounded half up (published with the commitment, so the public check covers the count)."""
+    _, eligible, _ = filter_pool(pool, params)
+    exact = Fraction(params.control_share) * expected_size(
+        eligible, (*params.ratios, params.targeted_ratio))
+    return min(int(exact + Fraction(1, 2)), int(pool.entity_no.size))
 
 
 def filter_pool(pool: EntityPool, params: DrawParams):

@@ -7,7 +7,7 @@ outside the event store comes through the ports configured at bootstrap (supervi
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -23,6 +23,7 @@ from supervision.plans import audit, commitment, drawing
 from supervision.plans.audit import params_commitment
 from supervision.plans.catalogue import CheckItemCatalogue, check_plan_items
 from supervision.plans.commitment import RandomSource
+from supervision.plans.entity_draw import committed_control_size
 from supervision.plans.plan import (
     PlanTerms,
     SpotCheckPlan,
@@ -178,6 +179,8 @@ class PlanUseCases:
         salt = secrets.token_bytes(32)
         digest = drawing.pool_digest(pool, frozen.roster, salt)
         params = _params(terms, self.draw_policy.per_department)
+        if params.control_share:   # the count is committed too, so the public check covers it
+            params = replace(params, control_size=committed_control_size(pool, params))
         archive.keep(digest, Archived(pool, frozen.roster, frozen.departments, salt, params,
                                       frozen.item_mask, frozen.frequency_used_up))
         after = plan.commitment if plan.commitments else None
@@ -188,7 +191,7 @@ class PlanUseCases:
                 "params_commitment": params_commitment(params, salt),
                 "public_pool_digest": drawing.public_pool_digest(np.sort(pool.uscc)),
                 "pool_digest": digest, "salt_commitment": drawing.salt_commitment(salt),
-                "pool_size": int(pool.entity_no.size),
+                "pool_size": int(pool.entity_no.size), "control_size": params.control_size or 0,
                 "roster_size": int(frozen.roster.inspector_no.size),
                 "register_position": frozen.position}
 
@@ -263,8 +266,7 @@ class PlanUseCases:
         usccs = self.public_pool(plan_id, rec["commitment_no"])
         key = drawing.derive_key(str(plan_id), rec["draw_no"], rec["randomness"])
         differences = drawing.verify_public(rec["public"], key, usccs)
-        if rec["public"].get("public_pool_digest") != committed["public_pool_digest"]:
-            differences.append("pool: the draw used another pool than the committed one")
+        differences += audit.against_commitment(committed, rec["public"])
         differences += audit.check_revealed(committed, rec["randomness"], rec["revealed"])
         return {"plan_id": str(plan_id), "draw_no": rec["draw_no"], "verified": not differences,
                 "differences": differences, "commitment": committed, "record": rec["public"]}
