@@ -55,6 +55,10 @@ def layout(user, platform: Platform) -> html.Div:
                 dcc.Input(id="plan-random", type="text", className="input-wide",
                           placeholder="公开随机数 Public random value (e.g. 福彩3D 2026-061: 3-8-1)"),
                 html.Button("抽取 Draw", id="plan-draw", className="button", disabled=True),
+                dcc.Checklist(id="plan-accept-shortfall", className="checklist",
+                              options=[{"label": " 人员不足仍抽取 draw despite a staffing "
+                                                 "shortfall (recorded)", "value": "accept"}],
+                              value=[]),
                 html.Button("验证抽取 Verify draw", id="plan-verify", className="button-light",
                             disabled=True),
             ], className="actions"),
@@ -188,9 +192,10 @@ def register(app, get_platform) -> None:
                   Input("plan-publish", "n_clicks"), Input("plan-draw", "n_clicks"),
                   Input("plan-verify", "n_clicks"),
                   State("plan-selected", "data"), State("plan-random", "value"),
-                  State("plan-refresh", "data"), prevent_initial_call=True)
+                  State("plan-refresh", "data"), State("plan-accept-shortfall", "value"),
+                  prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)
-    def act(user, _publish, _draw, _verify, plan_id, public_random, refresh):
+    def act(user, _publish, _draw, _verify, plan_id, public_random, refresh, accept):
         p = get_platform()
         if not plan_id or ctx.triggered_id is None:
             return no_update
@@ -201,8 +206,12 @@ def register(app, get_platform) -> None:
                 actions.publish_plan(p, user, plan_id)
                 done = "已发布 Published: 现在可以抽取 now draw it with a public random value."
             else:
-                record = actions.draw_plan(p, user, plan_id, public_random)
+                record = actions.draw_plan(p, user, plan_id, public_random,
+                                           accept_shortfall="accept" in (accept or []))
                 done = f"已抽取 Drawn: {record['drawn']} 户 entities from {record['pool_size']:,}."
+                if record["unassigned"]:
+                    done += (f" {len(record['unassigned'])} 项任务人员不足 tasks unstaffed "
+                             "(见抽取记录 see the draw record).")
         except (ValidationError, DomainError) as e:
             failed = html.Div(actions.message_of(e), className="error")
             return failed, no_update, no_update, no_update
