@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from kernel.errors import Conflict, Forbidden, InvalidInput
+from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.task import InspectionTask, task_id
 from tests.factories import inspector, known_codes
@@ -152,3 +152,15 @@ def test_a_joint_draw_staffs_two_officers_of_each_department(world):
     assert "per_department" not in record_["params"] and record_["staffing"]["per_department"] == 1
     team = app.get_task(task_id(plan_id, 1, min(world.reads.tasks_of_draw(plan_id, 1)))).team
     assert len(team) == 2
+
+
+def test_a_draw_is_cancelled_only_once_all_its_tasks_are_found(world):
+    app = world.supervision
+    plan_id, _ = world.drawn_plan()
+    with pytest.raises(NotFound, match="1 draw"):
+        app.check_draw_cancellable(plan_id, 2)
+    world.reads.catch_up()
+    missing = next(iter(world.reads.tasks))
+    world.reads.tasks.pop(missing)               # the read model lags behind the draw
+    with pytest.raises(Conflict, match="still being recorded"):
+        app.cancel_tasks_of_draw(plan_id, 1, REASON, TODAY, "sup")
