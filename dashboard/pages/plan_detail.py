@@ -99,7 +99,8 @@ def _record(draw: dict[str, Any]) -> html.Div:
                 ("检查人员库 Roster size", rec.get("roster_size")),
                 ("对照样本 Control sample", public.get("control_drawn")),
                 ("抽中 Drawn", draw["drawn"]),
-                ("未配齐 Not fully staffed", draw["unassigned"])]),
+                ("未配齐 Not fully staffed", draw["unassigned"]),
+                ("人员配备 Staffing", _staffing(rec.get("staffing")))]),
         html.Table([html.Thead(head), html.Tbody(rows)], className="table", id="strata-table"),
     ], className="panel draw-record")
 
@@ -116,3 +117,18 @@ def verification(result: dict[str, Any]) -> html.Div:
     return html.Div([html.Strong("验证失败 not verified ✗", id="verification-status"),
                      html.Ul([html.Li(d) for d in result["differences"]])],
                     id="verification-result", className="error")
+
+
+def _staffing(staffing: dict[str, Any] | None) -> str:
+    """The draw's staffing pre-check in one line: its needs, and any shortfall accepted."""
+    if not staffing:
+        return "—"
+    need = f"每个任务 {staffing['needed_per_task']} 人 per task"
+    if staffing.get("per_department"):
+        need += f", 每个部门至少 {staffing['per_department']} 人 per department"
+    if not staffing["shortfalls"]:
+        return need
+    gaps = "; ".join(f"{s['group']} {s['department'] or ''} {s['available']}/{s['needed']}"
+                     .replace("  ", " ") for s in staffing["shortfalls"][:5])
+    more = f" …(+{len(staffing['shortfalls']) - 5})" if len(staffing["shortfalls"]) > 5 else ""
+    return f"{need}; 缺员已接受 shortfall accepted: {gaps}{more}"

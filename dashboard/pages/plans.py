@@ -65,10 +65,12 @@ def layout(user, platform: Platform) -> html.Div:
                             disabled=True),
                 html.Button("确认开奖结果 Confirm result (second user)", id="plan-confirm",
                             className="button-light", disabled=True),
-                dcc.Checklist(id="plan-accept-shortfall", className="inline",
-                              options=[{"label": "接受缺员并公开 accept and publish a staffing "
-                                                 "shortfall", "value": "yes"}], value=[]),
                 html.Button("抽取 Draw", id="plan-draw", className="button", disabled=True),
+                dcc.Checklist(id="plan-accept-shortfall", className="checklist",
+                              options=[{"label": " 人员不足仍抽取 draw despite a staffing "
+                                                 "shortfall (recorded and published)",
+                                        "value": "accept"}],
+                              value=[]),
                 html.Button("验证抽取 Verify draw", id="plan-verify", className="button-light",
                             disabled=True),
             ], className="actions"),
@@ -265,8 +267,12 @@ def register(app, get_platform) -> None:
                 done = (f"已作废原抽取 Superseded: 原任务已取消 its tasks are cancelled; 新承诺 "
                         f"new commitment: {awaited_value(c)}.")
             else:
-                record = actions.draw_plan(p, user, plan_id, value, bool(accept))
+                record = actions.draw_plan(p, user, plan_id, value,
+                                           accept_shortfall="accept" in (accept or []))
                 done = f"已抽取 Drawn: {record['drawn']} 户 entities from {record['pool_size']:,}."
+                if record["unassigned"]:
+                    done += (f" {len(record['unassigned'])} 项任务人员不足 tasks unstaffed "
+                             "(见抽取记录 see the draw record).")
         except (ValidationError, DomainError) as e:
             failed = html.Div(actions.message_of(e), className="error")
             return failed, no_update, no_update, no_update

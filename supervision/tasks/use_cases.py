@@ -12,7 +12,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
-from kernel.errors import Conflict
+from kernel.errors import Conflict, NotFound
 from supervision.rules import SupervisionRules
 from supervision.tasks.notification_reads import NotificationRead
 from supervision.tasks.ports import RecusalInputs
@@ -102,12 +102,20 @@ class TaskUseCases:
         return self.recusal_inputs
 
     def _tasks_of_draw(self, plan_id: UUID, draw_no: int) -> list[InspectionTask]:
-        """The tasks a recorded draw created, found through the tasks read model."""
+        """The tasks a recorded draw created, found through the tasks read model; 409 while
+        that read model has not caught up with them (none may be left out)."""
         if self.draw_inputs is None:
             raise RuntimeError("SupervisionApplication.configure(...) was not called: "
                                "no read model finds the tasks of a draw")
-        return [self.get_task(id_of_task(plan_id, draw_no, no))
-                for no in sorted(self.draw_inputs.tasks_of_draw(plan_id, draw_no))]
+        draws = self.get_plan(plan_id).draws
+        if not 1 <= draw_no <= len(draws):
+            raise NotFound(f"plan has {len(draws)} draw(s)", field="draw_no")
+        found = sorted(self.draw_inputs.tasks_of_draw(plan_id, draw_no))
+        if len(found) != draws[draw_no - 1]["drawn"]:
+            raise Conflict(f"the tasks of draw {draw_no} are still being recorded "
+                           f"({len(found)} of {draws[draw_no - 1]['drawn']}); repeat the request",
+                           field="draw_no")
+        return [self.get_task(id_of_task(plan_id, draw_no, no)) for no in found]
 
     def check_draw_cancellable(self, plan_id: UUID, draw_no: int) -> None:
         """409 naming the tasks of the draw that have started or have a result recorded."""

@@ -176,3 +176,43 @@ def test_coverage_reports_each_department_against_the_national_floor(client, pla
     assert client.get("/api/v1/coverage", params={"region_prefix": "33x"},
                       headers=sup).status_code == 422
     assert client.get("/api/v1/coverage", headers=token(client, "inspector")).status_code == 403
+
+
+def test_a_draw_seven_inspectors_cannot_staff_is_409_until_the_shortfall_is_accepted(client,
+                                                                                     platform):
+    _world(platform)
+    app = platform.supervision
+    app.register_inspectors([inspector(i, region="330702" if i % 2 else "330703")
+                             for i in range(6, 7)], TODAY)          # 7 inspectors in all
+    platform.settle()
+    sup = token(client, "supervisor")
+    plan_id = client.post("/api/v1/plans", json=_plan_body(inspectors_per_task=10,
+                                                            randomness=lottery_source()),
+                          headers=sup).json()["plan_id"]
+    # 10 per task, 7 in the jurisdiction group: 409 with the numbers, nothing drawn
+    r = lottery_draw(client, platform, plan_id)
+    assert r.status_code == 409, r.text
+    assert r.json()["field"] == "accept_shortfall"
+    assert ("每个任务需要10名执法人员 needs 10 inspectors per task, 7 available in group 3307"
+            in r.json()["detail"])
+    assert client.get(f"/api/v1/plans/{plan_id}", headers=sup).json()["draw_records"] == []
+    # accepted: 201, every task unstaffed and the shortfall on the record for everyone
+    r = client.post(f"/api/v1/plans/{plan_id}/draw", json={"accept_shortfall": True},
+                    headers=sup)
+    assert r.status_code == 201, r.text
+    drawn = r.json()
+    assert drawn["unassigned"] == drawn["drawn"] == 20
+    staffing = drawn["record"]["staffing"]
+    assert staffing["accepted_shortfall"] is True and staffing["shortfalls"] == [
+        {"group": "3307", "department": None, "needed": 10, "available": 7, "entities": 40,
+         "expected_tasks": 20.0}]
+    public = client.get(f"/api/v1/public/plans/{plan_id}")
+    assert public.status_code == 200
+    record = public.json()["draw_records"][0]
+    assert record["unassigned"] == 20 and record["record"]["staffing"] == staffing
+    assert "inspector_no" not in public.text and "credential" not in public.text
+    # supervisors see them as short-staffed, never as fully staffed
+    short = client.get(f"/api/v1/tasks?view=short_staffed&plan_id={plan_id}", headers=sup).json()
+    assert short["total"] == 20
+    assert all(t["short_staffed"] and t["status"] == "unstaffed" and t["team_needed"] == 10
+               for t in short["items"])

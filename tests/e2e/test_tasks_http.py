@@ -4,6 +4,7 @@ the field with nothing recorded, publication and the public record, notification
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
@@ -197,3 +198,42 @@ def test_staffing_draws_again_only_for_an_empty_place(client, world):
     # a recusal is replaced at once while inspectors are left; the result says so
     r = client.post(f"/api/v1/tasks/{tid}/recusal", json={"reason": "亲属关系"}, headers=w["a"][0])
     assert r.status_code == 200 and r.json()["replaced"] is True, r.text
+
+
+def test_a_cancelled_task_leaves_the_inbox_refuses_every_command_and_tells_its_team(client,
+                                                                                   platform,
+                                                                                   world):
+    w, tid = world, world["task"]["task_id"]
+    a, b = w["a"][0], w["b"][0]
+    assert client.post(f"/api/v1/tasks/{tid}/acknowledgement", headers=a).status_code == 200
+    inbox = client.get("/api/v1/me/tasks", headers=b).json()
+    assert tid in [t["task_id"] for t in inbox["items"]]
+    # a redraw supersedes the draw: its use case saves the cancelled tasks with the plan
+    app = platform.supervision
+    plan_id = UUID(w["plan_id"])
+    app.save(*app.cancel_tasks_of_draw(plan_id, 1, "第2次抽取取代第1次 draw 2 supersedes draw 1",
+                                       today_in_china(), "supervisor"))
+    platform.settle()
+    for who in (a, b):
+        mine = client.get("/api/v1/me/tasks", headers=who).json()
+        assert tid not in [t["task_id"] for t in mine["items"]]
+        old = client.get("/api/v1/me/tasks?status=cancelled", headers=who).json()
+        assert tid in [t["task_id"] for t in old["items"]]
+    # every action answers 409
+    for path, body in (("acknowledgement", None), ("start", None),
+                       ("recusal", {"reason": "亲属关系"}), ("result", _result(w))):
+        r = client.post(f"/api/v1/tasks/{tid}/{path}", json=body, headers=b)
+        assert r.status_code == 409, (path, r.text)
+    assert client.post(f"/api/v1/tasks/{tid}/staffing", headers=w["sup"]).status_code == 409
+    record = client.get(f"/api/v1/tasks/{tid}", headers=w["sup"]).json()
+    assert record["status"] == "cancelled" and not record["short_staffed"]
+    # each member is told, with the reason
+    for who in (a, b):
+        notes = client.get("/api/v1/me/notifications?unread=true", headers=who).json()["items"]
+        told = [n for n in notes if n["task_id"] == tid and n["kind"] == "cancellation"]
+        assert len(told) == 1 and "draw 2 supersedes draw 1" in told[0]["message"]
+    r = client.get("/api/v1/me/notifications/stream?after=0&max_seconds=0.5", headers=b)
+    assert "event: cancellation" in r.text
+    # nobody else was told anything
+    out = client.get("/api/v1/me/notifications", headers=w["out"][0]).json()["items"]
+    assert not [n for n in out if n["task_id"] == tid]

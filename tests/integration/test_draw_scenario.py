@@ -209,6 +209,78 @@ class DrawScenario:
         assert any("missing from the frozen pool" in d for d in result["differences"]), result
 
 
+    def test_a_draw_the_roster_cannot_staff_is_refused_then_recorded(self, platform):
+        app, engine = platform.supervision, platform.engine
+        app.register_entities([entity(i, region="330702" if i % 2 else "330703")
+                               for i in range(40)])
+        app.register_inspectors([inspector(i, region="330702" if i % 2 else "330703")
+                                 for i in range(7)], TODAY)
+        app.add_check_item(check_item(1), known_codes())
+        platform.settle()
+        plan_id = app.draft_plan(_terms(inspectors_per_task=10, targeted=()), TODAY, "sup",
+                                 DEPTS)
+        app.publish_plan(plan_id, TODAY, "sup")
+        # 7 inspectors for 10 per task: refused with the numbers, nothing recorded
+        with pytest.raises(Conflict, match="needs 10 inspectors per task, 7 available in "
+                                           "group 3307") as refused:
+            app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+        assert "accept_shortfall" in refused.value.message
+        platform.settle()
+        with engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(tasks)).scalar() == 0
+            assert plan_views.plan(conn, plan_id.hex)["status"] == "published"
+
+        # accepted: drawn, every task unstaffed, the shortfall on the plan's and the public record
+        record = app.draw(plan_id, "3D-2026059-123", TODAY, "sup", accept_shortfall=True)
+        platform.settle()
+        assert record["staffing"] == {
+            "needed_per_task": 10, "per_department": None, "accepted_shortfall": True,
+            "shortfalls": [{"group": "3307", "department": None, "needed": 10, "available": 7,
+                            "entities": 40, "expected_tasks": 20.0}]}
+        with engine.connect() as conn:
+            drawn = plan_views.plan(conn, plan_id.hex)["draw_records"][0]
+            public = plan_views.plan(conn, plan_id.hex, public=True)["draw_records"][0]
+            short = task_views.list_tasks(conn, TODAY, view="short_staffed", limit=500)
+            listed = task_views.plan_tasks(conn, plan_id.hex, limit=500)[1]
+        assert drawn["unassigned"] == drawn["drawn"] == record["drawn"] == 20
+        assert public["unassigned"] == 20 and public["record"]["staffing"] == record["staffing"]
+        assert "unassigned" not in public["record"]           # reasons stay internal
+        assert short[0] == 20 and all(t["short_staffed"] for t in listed)
+        assert {t["status"] for t in listed} == {"unstaffed"} and listed[0]["team_needed"] == 10
+
+    def test_cancelled_tasks_leave_the_inbox_and_tell_their_team(self, platform):
+        _setup(platform, 40)
+        app, engine = platform.supervision, platform.engine
+        plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
+        app.publish_plan(plan_id, TODAY, "sup")
+        app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+        platform.settle()
+        with engine.connect() as conn:
+            member = conn.execute(sa.select(task_inspectors.c.inspector_no)).scalars().first()
+            before = task_views.inspector_tasks(conn, member)[0]
+        assert before > 0
+        # the redraw's use case saves the cancelled tasks with the plan; here, on their own
+        cancelled = app.cancel_tasks_of_draw(plan_id, 1, "第2次抽取取代第1次 superseded",
+                                             TODAY, "sup")
+        app.save(*cancelled)
+        platform.settle()
+        with engine.connect() as conn:
+            assert task_views.inspector_tasks(conn, member)[0] == 0
+            assert task_views.inspector_tasks(conn, member, status="cancelled")[0] == before
+            assert task_views.list_tasks(conn, TODAY, view="unacknowledged")[0] == 0
+            assert task_views.list_tasks(conn, TODAY, view="short_staffed")[0] == 0
+            record = task_views.task_record(conn, cancelled[0].id.hex)
+            _, told = task_views.inspector_notifications(conn, member, limit=500)
+        assert record["status"] == "cancelled" and not record["short_staffed"]
+        assert len(record["team"]) == len(cancelled[0].team)      # who was on it stays known
+        news = [n for n in told if n["kind"] == "cancellation"]
+        assert len(news) == before and "superseded" in news[0]["message"]
+        # a rebuild gives the same rows
+        dump = _dump(platform)
+        platform.runners["supervision"].rebuild(["task_board", "notifications"])
+        assert _dump(platform) == dump
+
+
 class TestDrawOnSQLite(DrawScenario):
     backend = "sqlite"
 
