@@ -6,7 +6,7 @@ what was drawn against the national floor, and result 9 takes the entity out of 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
@@ -19,6 +19,7 @@ from supervision.plans import views as plan_views
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks import views as task_views
 from tests.factories import (
+    after_lottery,
     check_item,
     entity,
     inspector,
@@ -154,8 +155,8 @@ class ScopeScenario:
         assert record["pool_size"] == len(enterprises) - 4
         assert not drawn & {t["uscc"] for t in second}
         # a redraw replaces the plan's own draw: only the other plan's draw counts
-        redraw = app.redraw(first_id, "3D-2026062-5", "两名检查人员调离 two inspectors left",
-                            TODAY, "sup")
+        redraw = app.redraw(first_id, "两名检查人员调离 two inspectors left", after_lottery(TODAY),
+                            "sup", lottery(TODAY + timedelta(days=1), "2026002期"))
         assert redraw["pool_size"] == len(enterprises) - len(second)
         platform.settle()
         # the frequency counts the calendar year of the draw: next year every enterprise again

@@ -201,8 +201,8 @@ class OneListScenario:
         assert whole.last_checked_days(TODAY).tolist() == [326, -1, -1, -1]
         assert city.entity_no.tolist() == numbers[:1] + numbers[2:3]
         assert mixed.entity_no.tolist() == [numbers[1], numbers[3]]
-        drawer = EntityPool(**whole.drawer_fields(TODAY), risk_class=np.zeros(4, np.int8),
-                            targeted=np.zeros(4, bool))
+        drawer = EntityPool(**whole.drawer_fields(TODAY), uscc=[f"{i:018d}" for i in range(4)],
+                            risk_class=np.zeros(4, np.int8), targeted=np.zeros(4, bool))
         assert drawer.last_checked_days.tolist() == [326, -1, -1, -1]
 
     def test_load_roster_gives_active_qualified_inspectors_and_conflicts(self, platform):

@@ -20,7 +20,14 @@ from supervision.plans.catalogue import CatalogueEntry, check_plan_items, genera
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.plans.ports import Archived
 from supervision.tasks.task import InspectionTask
-from tests.factories import check_item, entity, inspector, known_codes, lottery, lottery_draw
+from tests.factories import (
+    check_item,
+    entity,
+    inspector,
+    known_codes,
+    lottery,
+    lottery_draw,
+)
 from tests.unit.fakes import POPO, InMemoryReadModels
 
 TODAY = date(2026, 3, 2)
