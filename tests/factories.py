@@ -158,15 +158,22 @@ def after_lottery(on: date) -> datetime:
     return datetime.combine(on, time(22), CHINA)
 
 
+def confirm_lottery(app, plan_id, on: date, value: str = "381", first: str = "sup",
+                    second: str = "sup2") -> None:
+    """A published lottery plan's result, entered by one user and confirmed by another after
+    the drawing on ``on``."""
+    at = after_lottery(on)
+    app.enter_random_value(plan_id, value, at, first)
+    app.confirm_random_value(plan_id, value, at, second)
+
+
 def lottery_draw(app, plan_id, on: date, value: str = "381", first: str = "sup",
                  second: str = "sup2", **draw) -> dict:
     """A plan drafted with ``lottery(on)``: publish at noon, enter and confirm the result after
     the drawing (two users), draw; all on ``on``. Returns the draw record."""
     app.publish_plan(plan_id, on, first)
-    at = after_lottery(on)
-    app.enter_random_value(plan_id, value, at, first)
-    app.confirm_random_value(plan_id, value, at, second)
-    return app.draw(plan_id, at, first, **draw)
+    confirm_lottery(app, plan_id, on, value, first, second)
+    return app.draw(plan_id, after_lottery(on), first, **draw)
 
 
 # rounds late enough that a commitment made `commit_delay_minutes` before them is after genesis

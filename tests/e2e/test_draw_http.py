@@ -97,6 +97,15 @@ def test_commit_then_reveal_with_a_real_drand_round(client, platform):
     tampered = json.loads(json.dumps(record))
     tampered["record"]["entities"].remove(control[0])
     assert audit.verify_public_file(tampered)
+    # nor a trimmed one: the highest-ranked control entity dropped, count and cutoff lowered to
+    # match; the size was committed before the value existed
+    trimmed = json.loads(json.dumps(record))
+    top = max(control, key=lambda e: int(e["control_rank"]))
+    trimmed["record"]["entities"].remove(top)
+    rest = [int(e["control_rank"]) for e in control if e is not top]
+    trimmed["record"].update(control_drawn=len(control) - 1, drawn=record["record"]["drawn"] - 1,
+                             control_cutoff=str(max(rest)) if rest else None)
+    assert any("committed" in d for d in audit.verify_public_file(trimmed))
 
     # the auditor recomputes it in full; an inspector may not
     r = client.get(f"/api/v1/plans/{plan_id}/draw/verification",

@@ -24,6 +24,7 @@ from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import (
     after_lottery,
     check_item,
+    confirm_lottery,
     credential,
     drand_draw,
     entity,
@@ -138,6 +139,7 @@ class DrawScenario:
         app = platform.supervision
         plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
         lottery_draw(app, plan_id, TODAY)
+        platform.settle()
         for n in range(app.draw_policy.max_redraws):
             day = TODAY + timedelta(days=n + 1)
             app.redraw(plan_id, f"redraw number {n + 1}", after_lottery(day - timedelta(days=1)),
@@ -145,6 +147,7 @@ class DrawScenario:
             app.enter_random_value(plan_id, "123", after_lottery(day), "sup")
             app.confirm_random_value(plan_id, "123", after_lottery(day), "sup2")
             app.draw(plan_id, after_lottery(day), "sup")
+            platform.settle()
         with pytest.raises(Conflict, match="limit"):
             app.redraw(plan_id, "one redraw too many", after_lottery(TODAY + timedelta(days=9)),
                        "sup", lottery(TODAY + timedelta(days=10), "2026099期"))
@@ -220,10 +223,11 @@ class DrawScenario:
         plan_id = app.draft_plan(_terms(inspectors_per_task=10, targeted=()), TODAY, "sup",
                                  DEPTS)
         app.publish_plan(plan_id, TODAY, "sup")
+        confirm_lottery(app, plan_id, TODAY)
         # 7 inspectors for 10 per task: refused with the numbers, nothing recorded
         with pytest.raises(Conflict, match="needs 10 inspectors per task, 7 available in "
                                            "group 3307") as refused:
-            app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+            app.draw(plan_id, after_lottery(TODAY), "sup")
         assert "accept_shortfall" in refused.value.message
         platform.settle()
         with engine.connect() as conn:
@@ -231,7 +235,7 @@ class DrawScenario:
             assert plan_views.plan(conn, plan_id.hex)["status"] == "published"
 
         # accepted: drawn, every task unstaffed, the shortfall on the plan's and the public record
-        record = app.draw(plan_id, "3D-2026059-123", TODAY, "sup", accept_shortfall=True)
+        record = app.draw(plan_id, after_lottery(TODAY), "sup", accept_shortfall=True)
         platform.settle()
         assert record["staffing"] == {
             "needed_per_task": 10, "per_department": None, "accepted_shortfall": True,
@@ -252,8 +256,7 @@ class DrawScenario:
         _setup(platform, 40)
         app, engine = platform.supervision, platform.engine
         plan_id = app.draft_plan(_terms(), TODAY, "sup", DEPTS)
-        app.publish_plan(plan_id, TODAY, "sup")
-        app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+        lottery_draw(app, plan_id, TODAY)
         platform.settle()
         with engine.connect() as conn:
             member = conn.execute(sa.select(task_inspectors.c.inspector_no)).scalars().first()

@@ -3,6 +3,7 @@ and the use cases that cancel a whole draw without saving it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,7 +11,13 @@ import pytest
 from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.task import InspectionTask, task_id
-from tests.factories import inspector, known_codes
+from tests.factories import (
+    after_lottery,
+    confirm_lottery,
+    inspector,
+    known_codes,
+    lottery,
+)
 from tests.unit.test_applications import DEPT, DEPTS, TODAY, World, region
 from tests.unit.test_tasks import ASSIGNED, record, started, task
 
@@ -110,8 +117,9 @@ def _joint_plan(app, inspectors_per_task: int = 2):
         name="2026年度部门联合双随机抽查", lead_department=DEPT,
         departments=("ecology_environment",), check_items=("T-001",), scope=PlanScope("3307"),
         ratios={"A": 0.0, "B": 0.5, "C": 0.0, "D": 1.0}, due_on=date(2026, 6, 30),
-        inspectors_per_task=inspectors_per_task), TODAY, "sup", DEPTS)
+        inspectors_per_task=inspectors_per_task, randomness=lottery(TODAY)), TODAY, "sup", DEPTS)
     app.publish_plan(plan_id, TODAY, "sup")
+    confirm_lottery(app, plan_id, TODAY)
     return plan_id
 
 
@@ -122,10 +130,10 @@ def test_a_joint_draw_short_of_a_departments_officers_is_refused_or_recorded(wor
     plan_id = _joint_plan(app)
     with pytest.raises(Conflict, match="needs 2 inspectors of ecology_environment per task, 1 "
                                        "available in group 3307") as refused:
-        app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+        app.draw(plan_id, after_lottery(TODAY), "sup")
     assert refused.value.field == "accept_shortfall"
-    assert app.get_plan(plan_id).status == "published" and world.reads.archive == {}
-    record_ = app.draw(plan_id, "3D-2026059-123", TODAY, "sup", accept_shortfall=True)
+    assert app.get_plan(plan_id).status == "published" and len(world.reads.archive) == 1
+    record_ = app.draw(plan_id, after_lottery(TODAY), "sup", accept_shortfall=True)
     assert record_["staffing"]["accepted_shortfall"] is True
     assert record_["staffing"]["shortfalls"][0]["department"] == "ecology_environment"
     assert record_["params"]["per_department"] == 2
@@ -140,15 +148,16 @@ def test_a_joint_draw_staffs_two_officers_of_each_department(world):
         app.register_inspector(inspector(i, department="ecology_environment", region=region(i),
                                          qualifications=("Q-MARKET",)), TODAY, known)
     plan_id = _joint_plan(app)
-    record_ = app.draw(plan_id, "3D-2026059-123", TODAY, "sup")
+    record_ = app.draw(plan_id, after_lottery(TODAY), "sup")
     assert record_["staffing"]["shortfalls"] == [] and not record_["unassigned"]
     for no in world.reads.tasks_of_draw(plan_id, 1):
         team = app.get_task(task_id(plan_id, 1, no)).team
         assert len(team) == 4
         assert sorted(m["department"] for m in team) == ["ecology_environment"] * 2 + [DEPT] * 2
     # a deployment that asks one officer per department draws the team of old
+    app.draw_policy = replace(app.draw_policy, per_department=1)   # fixed at publication
     plan_id = _joint_plan(app)
-    record_ = app.draw(plan_id, "3D-2026059-124", TODAY, "sup", per_department=1)
+    record_ = app.draw(plan_id, after_lottery(TODAY), "sup")
     assert "per_department" not in record_["params"] and record_["staffing"]["per_department"] == 1
     team = app.get_task(task_id(plan_id, 1, min(world.reads.tasks_of_draw(plan_id, 1)))).team
     assert len(team) == 2
