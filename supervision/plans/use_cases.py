@@ -211,7 +211,7 @@ class PlanUseCases:
         rows = np.searchsorted(pool.entity_no, result.entity_no)
         public = {**result.public_summary(), "draw_no": draw_no,
                   "commitment_no": committed["commitment_no"], "revealed": revealed,
-                  "unstaffed": len(result.unassigned), "staffing": staffing}
+                  "unstaffed": len(result.unassigned), "staffing": _public_staffing(staffing)}
         reason = plan.draws[-1]["superseded_reason"] if plan.draws else ""
         public["reason"] = reason
         record = {**result.internal_summary(), "draw_no": draw_no, "reason": reason,
@@ -367,6 +367,13 @@ def _params(t: PlanTerms, per_department: int = 1) -> drawing.DrawParams:
                               t.cross_station, t.jurisdiction_digits,
                               control_share=t.control_share,
                               per_department=per_department if joint else 1)
+
+
+def _public_staffing(staffing: dict[str, Any]) -> dict[str, Any]:
+    """The shortfall everyone sees: groups, departments and numbers of inspectors, not the
+    expected tasks per group (they sum the entities' class ratios: one entity's class shows)."""
+    keep = ("group", "department", "needed", "available")
+    return {**staffing, "shortfalls": [{k: s[k] for k in keep} for s in staffing["shortfalls"]]}
 
 
 def _members(team: np.ndarray, roster: drawing.Roster):

@@ -209,7 +209,9 @@ def test_a_draw_seven_inspectors_cannot_staff_is_409_until_the_shortfall_is_acce
     public = client.get(f"/api/v1/public/plans/{plan_id}")
     assert public.status_code == 200
     record = public.json()["draw_records"][0]
-    assert record["unassigned"] == 20 and record["record"]["staffing"] == staffing
+    assert record["unassigned"] == 20 and record["record"]["staffing"]["shortfalls"] == [
+        {"group": "3307", "department": None, "needed": 10, "available": 7}]
+    assert "expected_tasks" not in public.text     # sums of class ratios: internal
     assert "inspector_no" not in public.text and "credential" not in public.text
     # supervisors see them as short-staffed, never as fully staffed
     short = client.get(f"/api/v1/tasks?view=short_staffed&plan_id={plan_id}", headers=sup).json()
