@@ -55,7 +55,9 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("names", nargs="*", metavar="NAME", help="same as --only NAME ...")
     ap.add_argument("--only", nargs="*", choices=sorted(BENCHES))
-    ap.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
+    ap.add_argument("--out", default=None,
+                    help="where to write the report (default: docs/BENCHMARKS.md for a full "
+                         "run; a subset or --quick run writes only when asked)")
     args = ap.parse_args()
     unknown = sorted(set(args.names) - set(BENCHES))
     if unknown:
@@ -78,14 +80,18 @@ def main() -> None:
         print(output, flush=True)
         sections.append(f"## {name}\n\nTarget: {target}.\n\n`{command}` "
                         f"({time.perf_counter() - t:.0f} s)\n\n```\n{output}\n```\n")
+    out = args.out or (None if args.only or args.quick else str(ROOT / "docs" / "BENCHMARKS.md"))
+    if out is None:   # a subset would replace every other section of the recorded report
+        print("\nnot written (a subset or quick run; pass --out FILE to keep it)")
+        return
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    Path(args.out).write_text(
+    Path(out).write_text(
         "# Benchmarks\n\n"
         f"Measured {stamp} on {machine()}; `make bench` ({'quick sizes' if args.quick else 'full sizes'})."
         " Each figure comes with a reference measured in the same run; ratios are ours / reference"
         " (time) unless stated. Other processes on the machine affect absolute numbers.\n\n"
         + "\n".join(sections))
-    print(f"\nwritten {args.out}")
+    print(f"\nwritten {out}")
 
 
 if __name__ == "__main__":
