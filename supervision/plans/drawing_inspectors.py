@@ -1,6 +1,6 @@
 """Second random draw (双随机): inspectors for every drawn entity, pure numpy.
 
-Called by ``supervision.plans.drawing.draw``; part of algorithm ``opencheck-draw/1``. Rules (DOMAIN §3):
+Called by ``supervision.plans.drawing.draw``; part of algorithm ``opencheck-draw/2``. Rules (DOMAIN §3):
 
 * a team is ``K`` distinct inspectors (行政处罚法 Art 42: at least two officers) from the task's
   *jurisdiction group*: inspectors whose station region shares the first ``jurisdiction_digits``
@@ -37,7 +37,8 @@ duplicate a later change ended is no longer redrawn, and before a task is given 
 exchanged with one drawn uniformly among every valid slot of its pool in other tasks (an
 own-station inspector then allowed on either side, flagged in ``same_station``).
 
-Random words continue the draw's PCG64 stream (``random_raw`` only), in order: per group
+Random words come from the draw's teams stream (``random_raw`` only; ``drawing`` §1), in
+order: per group
 (ascending prefix), per pool (each department's reserved columns in the order of
 ``departments``, then the open columns), ``rounds * R`` words for the pool's ``R`` inspectors,
 ``rounds = ceil(S / R)`` for its ``S`` slots (the group's tasks times the pool's columns, dealt

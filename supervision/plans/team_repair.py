@@ -1,6 +1,6 @@
 """Repair of a dealt inspector team (second draw of 双随机): redraw the slots that break a rule.
 
-Part of algorithm ``opencheck-draw/1`` (``supervision.plans.drawing_inspectors`` deals the teams
+Part of algorithm ``opencheck-draw/2`` (``supervision.plans.drawing_inspectors`` deals the teams
 and documents the method and the order of random words): vectorised rejection rounds, load-neutral
 swaps for own-station slots, then an exact loop over the few slots still open (with
 ``per_department >= 2``: stale duplicate flags cleared, a last-resort exchange before a task is
@@ -153,7 +153,7 @@ class TeamRepair:
         self.team[rows, cols] = new
         self.hard[rows, cols] = self.soft[rows, cols] = False
         self.repaired += len(rows)
-        if self.pools.per > 1:      # opencheck-draw/1 as recorded before per_department: as it was
+        if self.pools.per > 1:      # per_department >= 2 only: 1 repairs as before
             self._clear_stale(rows)
 
     def exact_loop(self) -> dict[int, str]:
@@ -222,7 +222,7 @@ class TeamRepair:
         self.team[t[ok], c[ok]] = z[ok]
         self.hard[t[ok], c[ok]] = self.soft[t[ok], c[ok]] = False
         self.repaired += 2 * int(ok.sum())
-        if self.pools.per > 1:      # opencheck-draw/1 as recorded before per_department: as it was
+        if self.pools.per > 1:      # per_department >= 2 only: 1 repairs as before
             self._clear_stale(np.concatenate((t[ok], t2[ok])))
         return ok
 
