@@ -38,8 +38,7 @@ exchanged with one drawn uniformly among every valid slot of its pool in other t
 own-station inspector then allowed on either side, flagged in ``same_station``).
 
 Random words come from the draw's teams stream (``random_raw`` only; ``drawing`` §1), in
-order: per group
-(ascending prefix), per pool (each department's reserved columns in the order of
+order: per group (ascending prefix), per pool (each department's reserved columns in the order of
 ``departments``, then the open columns), ``rounds * R`` words for the pool's ``R`` inspectors,
 ``rounds = ceil(S / R)`` for its ``S`` slots (the group's tasks times the pool's columns, dealt
 task by task in entity order, column by column within a task), a round's permutation being the
