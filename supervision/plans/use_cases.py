@@ -248,7 +248,7 @@ class PlanUseCases:
         if recorded_tasks and recorded_tasks != set(again.entity_no.tolist()):
             differences.append("tasks: the recorded tasks are not the drawn entities")
         differences += audit.check_revealed(committed, rec["randomness"], rec["revealed"])
-        differences += self.register_check(plan_id, rec["draw_no"])
+        differences += self.register_check(plan_id, rec["draw_no"], a)
         return {"plan_id": str(plan_id), "draw_no": rec["draw_no"], "verified": not differences,
                 "differences": differences, "algorithm_version": rec["algorithm_version"],
                 "randomness": rec["randomness"], "commitment": committed,
@@ -281,7 +281,8 @@ class PlanUseCases:
         pool = archive.load(plan.commitments[commitment_no - 1]["pool_digest"]).pool
         return [u.decode() for u in np.sort(pool.uscc)]
 
-    def register_check(self, plan_id: UUID, draw_no: int | None = None) -> list[str]:
+    def register_check(self, plan_id: UUID, draw_no: int | None = None,
+                       archived: Archived | None = None) -> list[str]:
         """The draw's frozen pool against the register as of its commitment: the entity events
         the read models had reflected, folded again, under the plan's scope and its items'
         object scopes; entities left out because their items' yearly frequency was used up are
@@ -298,7 +299,7 @@ class PlanUseCases:
                  for e in self._catalogue()(terms.check_items).values()]
         register = {u for u, e in entities_as_of(self, committed["register_position"]).items()
                     if e.in_scope(scope) and any(e.in_scope(i) for i in items)}
-        a = self._draw_ports()[1].load(committed["pool_digest"])
+        a = archived or self._draw_ports()[1].load(committed["pool_digest"])
         explained = {u.decode() for u in a.frequency_used_up}
         return audit.register_differences({u.decode() for u in a.pool.uscc},
                                           register - explained)
