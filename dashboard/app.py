@@ -12,6 +12,8 @@ from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
 from dashboard.pages import entity, login, overview, plans, repairs, workspace
+from kernel import workdays
+from kernel.clock import china_date
 from kernel.http import auth
 from kernel.labels import ROLES
 from kernel.platform import Platform
@@ -61,7 +63,10 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
             text = ("无权访问 Not permitted: this page is for another role" if name in other
                     else "页面不存在 Page not found")
             return html.Div(text, id="forbidden", className="empty-state"), _topbar(user)
-        return page.layout(user, platform), _topbar(user)
+        content = page.layout(user, platform)
+        if pages is SUPERVISOR_PAGES and (notice := _calendar_notice(platform)) is not None:
+            content = html.Div([notice, content])
+        return content, _topbar(user)
 
     @app.callback(Output("login-error", "children"),
                   Input("login-submit", "n_clicks"), Input("login-password", "n_submit"),
@@ -87,6 +92,14 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
     for page in (overview, plans, entity, repairs, workspace):
         page.register(app, get_platform)
     return app
+
+
+def _calendar_notice(platform) -> html.Div | None:  # noqa: ANN001
+    """A missing official holiday schedule, said where supervisors work (kernel.workdays)."""
+    said = workdays.coverage(china_date(platform.clock()),
+                             platform.rules.calendar.warn_days_before_year_end)["message"]
+    return html.Div(said, id="calendar-warning", className="error", role="status") \
+        if said else None
 
 
 def _topbar(user: auth.User | None) -> list:

@@ -2,9 +2,14 @@
 
 Working days skip public holidays and *include* weekend make-up workdays (调休), so
 ``chinese_calendar.is_workday`` is asked one date at a time; its
-``get_workdays(..., include_weekends=False)`` would drop the make-up days. Years the
-installed calendar does not cover fall back to Monday–Friday with a
-``CalendarCoverageWarning`` (once per year) instead of failing a deadline computation.
+``get_workdays(..., include_weekends=False)`` would drop the make-up days.
+
+A year's official schedule can also be given as data (the rules file's ``calendar`` section,
+``use_schedules``): it overrides the installed calendar for that year, so a deployment enters the
+State Council's notice the day it is published instead of waiting for a library release. Years
+neither covers fall back to Monday–Friday with a ``CalendarCoverageWarning`` (once per year)
+instead of failing a deadline computation; ``coverage`` says which years those are, for
+``/api/v1/health``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import calendar
 import threading
 import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -19,10 +26,14 @@ import chinese_calendar
 
 __all__ = [
     "CalendarCoverageWarning",
+    "YearSchedule",
     "add_months",
     "add_workdays",
     "add_years",
+    "coverage",
     "is_workday",
+    "on_fallback",
+    "use_schedules",
     "workdays_between",
 ]
 
@@ -33,6 +44,68 @@ _warned_lock = threading.Lock()
 
 class CalendarCoverageWarning(UserWarning):
     """The official holiday calendar does not cover a year; Monday–Friday is assumed."""
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """One year's official schedule (国务院办公厅 notice): days off and make-up workdays."""
+
+    year: int
+    holidays: frozenset[date]   # days off, weekends of a holiday block included or not
+    workdays: frozenset[date]   # weekend days worked instead (调休上班)
+    source: str                 # the notice it comes from
+
+
+_schedules: dict[int, YearSchedule] = {}
+
+
+def use_schedules(schedules: Iterable[YearSchedule]) -> None:
+    """The schedules given as data; they override the installed calendar for their years."""
+    global _schedules
+    _schedules = {s.year: s for s in schedules}
+    _is_workday.cache_clear()
+    _library_covers.cache_clear()
+
+
+@lru_cache(maxsize=64)
+def _library_covers(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+        return True
+    except NotImplementedError:
+        return False
+
+
+def source_of(year: int) -> str | None:
+    """Where ``year``'s working days come from: a schedule given as data, the installed
+    chinese-calendar, or None (the Monday–Friday fallback)."""
+    if year in _schedules:
+        return f"rules: {_schedules[year].source}"
+    if _library_covers(year):
+        return f"chinese-calendar {getattr(chinese_calendar, '__version__', '?')}"
+    return None
+
+
+def on_fallback(d: date) -> bool:
+    """True if a deadline that reaches ``d`` was counted on the Monday–Friday fallback."""
+    return source_of(_as_date(d).year) is None
+
+
+def coverage(today: date, warn_days: int) -> dict:
+    """What the deadlines rest on: this year's and next year's source, and whether next year is
+    missing although it starts within ``warn_days`` (a deadline counted now may reach it)."""
+    year = today.year
+    missing = source_of(year + 1) is None and (date(year + 1, 1, 1) - today).days <= warn_days
+    message = None
+    if source_of(year) is None:
+        message = (f"{year} 年无官方节假日安排 no official holiday schedule for {year}: working "
+                   "days fall back to Monday–Friday; enter the schedule in the rules file")
+    elif missing:
+        message = (f"{year + 1} 年节假日安排缺失 the {year + 1} holiday schedule is missing: "
+                   "deadlines reaching it count Monday–Friday; enter it in the rules file "
+                   "(calendar.schedules) once the State Council publishes it")
+    return {"this_year": source_of(year), "next_year": source_of(year + 1),
+            "next_year_missing": missing, "message": message}
 
 
 def _as_date(d: date) -> date:
@@ -57,6 +130,11 @@ def _warn_uncovered(year: int) -> None:
 
 @lru_cache(maxsize=8192)
 def _is_workday(d: date) -> bool:
+    given = _schedules.get(d.year)
+    if given is not None:
+        if d in given.workdays:
+            return True
+        return d not in given.holidays and d.weekday() < 5
     try:
         return chinese_calendar.is_workday(d)
     except NotImplementedError:

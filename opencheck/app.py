@@ -14,7 +14,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kernel import failures
+from kernel import failures, workdays
+from kernel.clock import china_date
 from kernel.errors import DomainError
 from kernel.http import auth, idempotency
 from kernel.http.api import ErrorPublic, PlatformDep, close_read_pool
@@ -45,11 +46,21 @@ class FailurePublic(BaseModel):
     attempts: int = 0
 
 
+class CalendarPublic(BaseModel):
+    """What working-day deadlines rest on (kernel.workdays.coverage)."""
+
+    this_year: str | None             # rules: <notice> | chinese-calendar <v> | None: Mon–Fri
+    next_year: str | None
+    next_year_missing: bool
+    message: str | None = None
+
+
 class HealthPublic(BaseModel):
     status: str                       # ok | degraded (a runner is failing or unreadable)
     database: str
     projections: dict[str, int]       # runner -> events not yet projected (-1: unknown)
     failing: list[FailurePublic] = []
+    calendar: CalendarPublic | None = None
 
 
 def create_app(settings: Settings | None = None, platform: Platform | None = None) -> FastAPI:
@@ -197,9 +208,11 @@ def _health(p: Platform) -> HealthPublic:
                                   projection=r.failure.projection, position=r.failure.position,
                                   error=r.failure.error)
                     for r in p.runners.values() if r.failure is not None]
+    calendar = CalendarPublic(**workdays.coverage(china_date(p.clock()),
+                                                  p.rules.calendar.warn_days_before_year_end))
     return HealthPublic(status="degraded" if failing else "ok",
                         database="postgresql" if p.settings.is_postgres else "sqlite",
-                        projections=lags, failing=failing)
+                        projections=lags, failing=failing, calendar=calendar)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

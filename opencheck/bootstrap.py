@@ -18,6 +18,7 @@ from credit.rating.scoring import StoredRiskClasses
 from credit.rules import Rules, load_rules
 from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
+from kernel import workdays
 from kernel.clock import now_utc
 from kernel.db import create_engine
 from kernel.eventstore import build_application
@@ -139,6 +140,7 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     engine = create_engine(settings)
     supervision = build_application(SupervisionApplication, settings)
     rules = load_rules(settings.rules_file)
+    workdays.use_schedules(rules.calendar.year_schedules())   # the calendar as data
     credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine))
     risk_classes = StoredRiskClasses(engine)
     draw_inputs = SqlDrawInputs(engine)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
+from kernel.calendar_rules import CalendarRules
 from kernel.rulebook import RISK_CLASSES, Ratio, RuleSection, UnknownResultCode
 
 
@@ -286,6 +287,7 @@ class SupervisionRules(RuleSection):
     draw: DrawRules = Field(default_factory=DrawRules)
     results: ResultRules = Field(default_factory=ResultRules)
     directory: DirectoryRules = Field(default_factory=DirectoryRules)
+    calendar: CalendarRules = Field(default_factory=CalendarRules)
 
     def result(self, code: str) -> ResultCategory:
         """The inspection result category for ``code``; raises ``UnknownResultCode``."""

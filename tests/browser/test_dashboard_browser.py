@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from kernel import workdays
+from kernel.clock import china_date
 from supervision.tasks.tables import task_inspectors, tasks
 from tests.factories import before_round, drand_round
 
@@ -30,6 +32,10 @@ def test_supervisor_overview_renders_charts_and_filters(page, live):
     # log in as a supervisor: the overview is the landing page
     page.login("sup")
     page.page.wait_for_selector("#fig-status .js-plotly-plot")
+    # a missing official holiday schedule is said where supervisors work
+    said = workdays.coverage(china_date(live.platform.clock()),
+                             live.platform.rules.calendar.warn_days_before_year_end)["message"]
+    assert (page.page.locator("#calendar-warning").count() == 1) is (said is not None)
     for fig in ("fig-status", "fig-types", "fig-coverage-region", "fig-coverage-industry",
                 "fig-risk-classes", "fig-commitments", "fig-workload"):
         page.page.wait_for_selector(f"#{fig} .js-plotly-plot")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from kernel import workdays
+from kernel.clock import moment
 from tests.e2e.conftest import token
 from tests.factories import entity_json
 
@@ -83,6 +87,15 @@ def test_public_lookup_404_and_422(client):
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "uscc"
 
 
-def test_health(client):
+def test_health(client, platform):
     r = client.get("/api/v1/health")
     assert r.status_code == 200 and r.json()["status"] == "ok"
+    # what the working-day deadlines rest on: on 3 December 2026, is 2027 known yet?
+    platform.clock = lambda: moment(date(2026, 12, 3))
+    calendar = client.get("/api/v1/health").json()["calendar"]
+    assert calendar["this_year"].startswith("chinese-calendar")
+    unknown = workdays.source_of(2027) is None   # chinese-calendar 1.11: no 2027 schedule
+    assert calendar["next_year_missing"] is unknown
+    assert (calendar["message"] is not None and "2027" in calendar["message"]) is unknown
+    platform.clock = lambda: moment(date(2026, 6, 1))
+    assert client.get("/api/v1/health").json()["calendar"]["next_year_missing"] is False
