@@ -71,3 +71,21 @@ def report(what: str, n: int, seconds: float, ref_what: str, ref_seconds: float,
             f"{n / ref_seconds:,.0f} {unit} ({ref_seconds:.2f} s) | ratio {seconds / ref_seconds:.1f}x")
     print(line, flush=True)
     return line
+
+
+def backend_main(doc: str, run, default_entities: int, argv: list[str] | None) -> list[str]:
+    """The command line of a bench that runs ``run(backend, entities)`` per backend, skipping
+    an unreachable PostgreSQL."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--entities", type=int, default=default_entities)
+    ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    args = ap.parse_args(argv)
+    lines = []
+    for b in ["sqlite", "postgres"] if args.backend == "both" else [args.backend]:
+        if b == "postgres" and not pg_reachable():
+            print("postgres: not reachable, skipped")
+            continue
+        lines += run(b, args.entities)
+    return lines

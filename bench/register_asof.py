@@ -10,12 +10,11 @@ no fold) and the pool loader over the caught-up read model, measured in the same
 
 from __future__ import annotations
 
-import argparse
 import statistics
 from datetime import date
 from itertools import islice
 
-from bench.common import Timer, fresh_platform, pg_reachable, report
+from bench.common import Timer, backend_main, fresh_platform, report
 from bench.store import CHUNK, _rows
 from supervision.directory.register_asof import TOPICS, current_position, entities_as_of
 from supervision.plans.pool import load_pool
@@ -77,18 +76,7 @@ def run(backend: str, n: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> list[str]:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--entities", type=int, default=20_000)
-    ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    args = ap.parse_args(argv)
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    lines = []
-    for b in backends:
-        if b == "postgres" and not pg_reachable():
-            print("postgres: not reachable, skipped")
-            continue
-        lines += run(b, args.entities)
-    return lines
+    return backend_main(__doc__, run, 20_000, argv)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,12 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
 from itertools import islice
 
 import sqlalchemy as sa
 
-from bench.common import Timer, fresh_platform, pg_reachable, report
+from bench.common import Timer, backend_main, fresh_platform, report
 from opencheck.demo.synthdata import generate_entities
 from supervision.directory.entities import EntityData
 from supervision.directory.tables import entities
@@ -87,18 +86,7 @@ def run(backend: str, n: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> list[str]:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--entities", type=int, default=100_000)
-    ap.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    args = ap.parse_args(argv)
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    lines = []
-    for b in backends:
-        if b == "postgres" and not pg_reachable():
-            print("postgres: not reachable, skipped")
-            continue
-        lines += run(b, args.entities)
-    return lines
+    return backend_main(__doc__, run, 100_000, argv)
 
 
 if __name__ == "__main__":
