@@ -65,7 +65,6 @@ class PlanUseCases:
 
     repository: Any
     save: Any
-    check_draw_cancellable: Any
     cancel_tasks_of_draw: Any
     draw_policy: DrawPolicy = DrawPolicy()
     draw_inputs: DrawInputs | None = None
@@ -154,8 +153,9 @@ class PlanUseCases:
         at = moment(when)
         plan = self.get_plan(plan_id)
         reason = plan.check_can_redraw(reason, self.draw_policy.max_redraws)
-        draw_no = len(plan.draws)
-        self.check_draw_cancellable(plan_id, draw_no)
+        # 409 if a task has started; the cancellations are saved with the plan, below
+        cancelled = self.cancel_tasks_of_draw(plan_id, len(plan.draws),
+                                              f"重新抽取 redraw: {reason}", china_date(at), by)
         source = RandomSource.from_event(plan.terms.get("randomness"))
         if randomness is not None:
             source = randomness.validated(china_date(at))
@@ -163,8 +163,6 @@ class PlanUseCases:
             raise InvalidInput("a redraw keeps the plan's kind of random source",
                                field="randomness.source")
         new = self._freeze_and_commit(plan, at, source)
-        cancelled = self.cancel_tasks_of_draw(plan_id, draw_no, f"重新抽取 redraw: {reason}",
-                                              china_date(at), by)
         plan.supersede(reason, self.draw_policy.max_redraws, new, at, by)
         self._save_plan(plan, *cancelled)
         return plan.commitment
