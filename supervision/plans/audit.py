@@ -110,14 +110,19 @@ def verify_with_archive(doc: dict[str, Any], a: Archived) -> list[str]:
         out.append("pool: the archive's entities are not the published pool")
     key = drawing.derive_key(doc["plan_id"], int(doc["draw_no"]), doc["randomness"])
     again = drawing.draw(a.pool, a.roster, a.params, key, a.salt).public_summary()
-    drawn = {e["uscc"]: e["control"] for e in record.get("entities", [])}
-    recomputed = {e["uscc"]: e["control"] for e in again.get("entities", [])}
-    if drawn != recomputed:
-        missing, extra = sorted(set(recomputed) - set(drawn)), sorted(set(drawn) - set(recomputed))
-        out.append(f"outcome: {len(missing)} entities the algorithm draws are not published "
-                   f"(e.g. {missing[:3]}), {len(extra)} published entities it does not draw "
-                   f"(e.g. {extra[:3]})")
-    return out
+    return out + published_differences(record, again)
+
+
+def published_differences(published: dict[str, Any], recomputed: dict[str, Any]) -> list[str]:
+    """The published entities (and control flags) against a recomputed public summary."""
+    drawn = {e["uscc"]: e["control"] for e in published.get("entities", [])}
+    again = {e["uscc"]: e["control"] for e in recomputed.get("entities", [])}
+    if drawn == again:
+        return []
+    missing, extra = sorted(set(again) - set(drawn)), sorted(set(drawn) - set(again))
+    return [f"outcome: {len(missing)} entities the algorithm draws are not published "
+            f"(e.g. {missing[:3]}), {len(extra)} published entities it does not draw "
+            f"(e.g. {extra[:3]})"]
 
 
 def register_differences(pool_usccs: set[str], register_usccs: set[str]) -> list[str]:

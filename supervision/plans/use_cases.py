@@ -245,6 +245,7 @@ class PlanUseCases:
         again = drawing.draw(a.pool, a.roster, a.params, key, a.salt)
         if recorded_tasks and recorded_tasks != set(again.entity_no.tolist()):
             differences.append("tasks: the recorded tasks are not the drawn entities")
+        differences += audit.published_differences(rec["public"], again.public_summary())
         differences += audit.check_revealed(committed, rec["randomness"], rec["revealed"])
         differences += self.register_check(plan_id, rec["draw_no"], a)
         return {"plan_id": str(plan_id), "draw_no": rec["draw_no"], "verified": not differences,
