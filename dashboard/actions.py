@@ -79,10 +79,10 @@ def draw_plan(p: Platform, user: User, plan_id: str, signature: str | None,
 def redraw_plan(p: Platform, user: User, plan_id: str, reason: str | None, issue: str | None,
                 draw_date: str | None) -> dict[str, Any]:
     """Supersede the draw for a reason; a lottery plan names its new issue and date."""
-    source = None
-    if commitment_of(p, plan_id)["source"] == "lottery":
+    source, committed = None, commitment_of(p, plan_id)
+    if committed["source"] == "lottery":
         body = RandomnessIn.model_validate({
-            "source": "lottery", "lottery": commitment_of(p, plan_id)["lottery"],
+            "source": "lottery", "lottery": committed["lottery"],
             "issue": checked_text(issue or "", "issue"), "draw_date": draw_date or None})
         source = body.to_source()
     return p.supervision.redraw(UUID(plan_id), checked_text(reason or "", "reason"), p.clock(),

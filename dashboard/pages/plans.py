@@ -226,9 +226,9 @@ def register(app, get_platform) -> None:
                  if status in ("drawn", "closed") else html.Div("尚未抽取 Not drawn yet.",
                                                                 className="empty-state"))
         drawn, awaiting = status in ("drawn", "closed"), status == "published"
-        lottery = awaiting and actions.commitment_of(p, plan_id)["source"] == "lottery"
-        hint = (f"待随机数 Awaiting: {awaited_value(actions.commitment_of(p, plan_id))}"
-                if awaiting else "")
+        committed = actions.commitment_of(p, plan_id) if awaiting else None
+        lottery = committed is not None and committed["source"] == "lottery"
+        hint = f"待随机数 Awaiting: {awaited_value(committed)}" if committed else ""
         return (panel, status != "drafted", not awaiting, not drawn, not lottery, not lottery,
                 status != "drawn", hint, tasks, None)
 
