@@ -17,7 +17,13 @@ from supervision.directory.tables import entities, entity_pool
 from supervision.plans import drawing
 from supervision.plans.item_reads import frequency_used_up, plan_items
 from supervision.plans.plan import PlanTerms
-from supervision.plans.pool import PoolArrays, PoolScope, load_pool, load_roster
+from supervision.plans.pool import (
+    PoolArrays,
+    PoolScope,
+    load_pool,
+    load_roster,
+    region_filter,
+)
 from supervision.plans.ports import Archived, FrozenInputs
 from supervision.plans.tables import draw_archives
 from supervision.tasks.tables import task_inspectors, tasks
@@ -40,7 +46,8 @@ def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date,
         dtype=np.int64).reshape(-1, 2)
     codes = dict(conn.execute(sa.select(entity_pool.c.entity_no, entities.c.uscc)
                               .join(entities, entities.c.entity_no == entity_pool.c.entity_no)
-                              .where(entity_pool.c.status_code == 0)).all())
+                              .where(entity_pool.c.status_code == 0,
+                                     *region_filter(t.scope.region_prefix))).all())
     uscc = np.array([codes[int(no)] for no in pool.entity_no], dtype="S18")
     used_up_uscc = np.array(sorted(codes[int(no)] for no in used_up), dtype="S18")
     position = conn.scalar(sa.select(projection_tracking.c.position)
