@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         None, description="JWT signing key; if unset a random key is kept in var/secret.key."
     )
+    person_key_secret: str | None = Field(
+        None, description="Key of the person keys (HMAC of legal representatives' ID numbers); "
+        "if unset a random key is kept in var/person.key. Never change it once entities are "
+        "registered: stored keys would stop matching.",
+    )
     token_ttl_minutes: int = Field(480, description="Lifetime of an access token.")
     rules_file: str | None = Field(None, description="TOML/JSON file overriding rule numbers.")
     projections_in_process: bool = Field(

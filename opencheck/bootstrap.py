@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
@@ -37,6 +39,7 @@ from supervision.directory.projections import (
     EntityPoolProjection,
     InspectorDirectory,
 )
+from supervision.directory.persons import PersonKeyer
 from supervision.plans.draws import SqlDrawInputs
 from supervision.plans.item_reads import SqlCheckItemCatalogue
 from supervision.plans.ports import all_class_b
@@ -135,6 +138,18 @@ class Platform:
         self.engine.dispose()
 
 
+def person_key_secret(settings: Settings) -> bytes:
+    """The configured person-key secret, or one generated once and kept beside the store."""
+    if settings.person_key_secret:
+        return settings.person_key_secret.encode()
+    path = Path(settings.var_dir) / "person.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
+
+
 def bootstrap(settings: Settings | None = None) -> Platform:
     settings = settings or Settings()
     engine = create_engine(settings)
@@ -147,7 +162,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
                           draw_policy=DrawPolicy.from_rules(rules),
-                          check_item_catalogue=SqlCheckItemCatalogue(engine))
+                          check_item_catalogue=SqlCheckItemCatalogue(engine),
+                          person_keyer=PersonKeyer(person_key_secret(settings)))
     batch = settings.projection_batch_size
     # One runner per reader and log: a projection that fails stops its own runner only (the
     # dashboard's counts never hold back the directory a command waits for).

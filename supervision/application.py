@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError
 from kernel.errors import Conflict
 from kernel.eventstore import OpenCheckApplication
 from supervision.directory.entities import EntityData, MarketEntity, entity_id
+from supervision.directory.persons import PersonKeyer
 from supervision.directory.use_cases import DirectoryUseCases
 from supervision.plans.catalogue import CheckItemCatalogue
 from supervision.plans.ports import DrawArchive, DrawInputs, RiskClasses, all_class_b
@@ -30,12 +31,14 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
     """双随机 Supervision: the directories, spot-check plans, draws and inspection tasks."""
 
     name = "supervision"
+    person_keyer: PersonKeyer | None = None   # set by the root (Settings.person_key_secret)
 
     def configure(self, draw_inputs: DrawInputs, draw_archive: DrawArchive,
                   recusal_inputs: RecusalInputs,
                   risk_classes: RiskClasses = all_class_b,
                   draw_policy: DrawPolicy = DrawPolicy(),
                   check_item_catalogue: CheckItemCatalogue | None = None,
+                  person_keyer: PersonKeyer | None = None,
                   ) -> SupervisionApplication:
         """The ports the draw, the recusal and plan drafting read, wired once by the
         composition root."""
@@ -43,11 +46,12 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
         self.recusal_inputs, self.risk_classes = recusal_inputs, risk_classes
         self.draw_policy = draw_policy
         self.check_item_catalogue = check_item_catalogue
+        self.person_keyer = person_keyer
         return self
 
     def register_entity(self, data: EntityData, today: date) -> UUID:
         """Register a market entity; 409 if its USCC is already in the directory."""
-        entity = MarketEntity.register(data.validated(today))
+        entity = MarketEntity.register(data.validated(today), self.person_keyer)
         try:
             self.save(entity)
         except IntegrityError:
@@ -57,13 +61,13 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
     def register_entities(self, rows: Sequence[EntityData]) -> BulkOutcome:
         """Register already validated rows in one write; rows already registered are reported."""
         try:
-            self.save(*[MarketEntity.register(r) for r in rows])
+            self.save(*[MarketEntity.register(r, self.person_keyer) for r in rows])
             return BulkOutcome(len(rows), [])
         except IntegrityError:
             pass  # some row exists already: fall back to one write per row
         registered, duplicates = 0, []
         for row in rows:
-            entity = MarketEntity.register(row)  # fresh: the failed save consumed pending events
+            entity = MarketEntity.register(row, self.person_keyer)  # fresh: the failed save consumed pending events
             try:
                 self.save(entity)
                 registered += 1

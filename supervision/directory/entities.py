@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate, event
 from kernel.errors import Conflict, InvalidInput
 from kernel.regions import is_valid_region_code
 from kernel.uscc import checked_uscc
+from supervision.directory.persons import PersonKeyer, checked_resident_id
 
 ENTITY_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/entities")
 ENTITY_TYPES = ("enterprise", "individual", "cooperative")
@@ -35,6 +36,8 @@ class EntityData:
     address: str
     legal_representative: str = ""
     registering_authority: str = ""
+    # 居民身份证号码 of the legal representative: input only, never in an event (persons.py)
+    legal_representative_id: str = field(default="", repr=False)
 
     def validated(self, today: date) -> EntityData:
         uscc = checked_uscc(self.uscc)
@@ -57,9 +60,16 @@ class EntityData:
                                "optionally 2-4 digits, e.g. F5211", field="industry_code")
         if self.registered_on > today:
             raise InvalidInput("registered_on must not be in the future", field="registered_on")
+        person_id = self.legal_representative_id.strip()
+        if person_id:
+            person_id = checked_resident_id(person_id, today)
+            if not self.legal_representative.strip():
+                raise InvalidInput("有身份证号码时须填写法定代表人姓名 a legal representative with "
+                                   "an ID number needs a name", field="legal_representative")
         return EntityData(uscc, name, self.entity_type, self.region_code, industry,
                           self.registered_on, self.address.strip(),
-                          self.legal_representative.strip(), self.registering_authority.strip())
+                          self.legal_representative.strip(), self.registering_authority.strip(),
+                          person_id)
 
 
 class MarketEntity(Aggregate):
@@ -72,11 +82,17 @@ class MarketEntity(Aggregate):
     @event("Registered")
     def __init__(self, uscc: str, name: str, entity_type: str, region_code: str,
                  industry_code: str, registered_on: date, address: str,
-                 legal_representative: str, registering_authority: str) -> None:
+                 legal_representative: str, registering_authority: str,
+                 legal_representative_key: str = "", legal_representative_masked: str = "",
+                 ) -> None:
         self.uscc, self.name, self.entity_type = uscc, name, entity_type
         self.region_code, self.industry_code = region_code, industry_code
         self.registered_on, self.address = registered_on, address
         self.legal_representative = legal_representative
+        # the person key (HMAC of the ID number) and masked number; never the number itself
+        self.legal_representative_key = legal_representative_key
+        self.legal_representative_masked = legal_representative_masked
+        self.legal_representative_since = registered_on
         self.registering_authority = registering_authority
         self.status = "active"
         self.status_since = registered_on
@@ -84,8 +100,14 @@ class MarketEntity(Aggregate):
         self.annual_reports: dict[int, date] = {}
 
     @classmethod
-    def register(cls, data: EntityData) -> MarketEntity:
-        return cls(**vars(data))
+    def register(cls, data: EntityData, keyer: PersonKeyer | None = None) -> MarketEntity:
+        """`data` validated; its ID number becomes the person key and masked form (`keyer`)."""
+        fields = dict(vars(data))
+        number = fields.pop("legal_representative_id")
+        if number and keyer is None:
+            raise RuntimeError("no person keyer configured: the ID number cannot be stored")
+        key, masked = keyer.person(number) if keyer else ("", "")
+        return cls(**fields, legal_representative_key=key, legal_representative_masked=masked)
 
     def change_status(self, status: str, effective_on: date, reason: str) -> None:
         """Record deregistration, revocation, moving out, or reactivation (status 'active')."""
@@ -137,9 +159,9 @@ class MarketEntity(Aggregate):
         self.annual_reports[year] = filed_on
 
     def change_details(self, **changes: str) -> None:
-        """Change name, address, legal representative, industry or region (变更登记)."""
-        allowed = {"name", "address", "legal_representative", "industry_code", "region_code",
-                   "registering_authority"}
+        """Change name, address, industry or region (变更登记; the legal representative has
+        its own event, `change_legal_representative`)."""
+        allowed = {"name", "address", "industry_code", "region_code", "registering_authority"}
         unknown = set(changes) - allowed
         if unknown:
             raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}", field=sorted(unknown)[0])
@@ -163,6 +185,32 @@ class MarketEntity(Aggregate):
     def _details_changed(self, changes: dict[str, str]) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
+
+
+    def change_legal_representative(self, name: str, key: str, masked: str,
+                                    changed_on: date) -> bool:
+        """变更登记 of the legal representative from `changed_on` (key "" = ID not given);
+        False if the same person is already recorded."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("法定代表人姓名不能为空 the legal representative's name must not be "
+                               "empty", field="legal_representative")
+        if (name, key) == (self.legal_representative, self.legal_representative_key):
+            return False
+        if changed_on < max(self.registered_on, self.legal_representative_since):
+            raise InvalidInput(f"变更日期早于现任法定代表人任职日期 effective_on is before "
+                               f"{max(self.registered_on, self.legal_representative_since)}",
+                               field="effective_on")
+        self._representative_changed(name=name, person_key=key, id_masked=masked,
+                                     changed_on=changed_on)
+        return True
+
+    @event("LegalRepresentativeChanged")
+    def _representative_changed(self, name: str, person_key: str, id_masked: str,
+                                changed_on: date) -> None:
+        self.legal_representative, self.legal_representative_key = name, person_key
+        self.legal_representative_masked = id_masked
+        self.legal_representative_since = changed_on
 
 
 def entity_id(uscc: str) -> UUID:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
+
+from kernel.clock import CHINA
 
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.check_items import CheckItem, CheckList
@@ -18,6 +22,7 @@ from supervision.directory.tables import (
     inspector_conflicts,
     inspector_qualifications,
     inspectors,
+    legal_representations,
     published_check_items,
 )
 from supervision.plans.pool import epoch_day
@@ -29,6 +34,7 @@ _UPDATE_STATUS = (
             version=sa.bindparam("version"), updated_position=sa.bindparam("position"))
 )
 _INSERT_REPORT = annual_reports.insert()
+_INSERT_REPRESENTATION = legal_representations.insert()
 _SELECT_NO = sa.select(entities.c.entity_no).where(entities.c.entity_id == sa.bindparam("b_entity_id"))
 
 
@@ -36,19 +42,51 @@ class EntityDirectory(Projection):
     """检查对象名录 The directory of market entities as the API, views and drawer read it."""
 
     name = "entity_directory"
-    tables = (entities, annual_reports)
+    tables = (entities, annual_reports, legal_representations)
 
     @handles(MarketEntity.Registered)
     def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
         unit.execute(_INSERT_ENTITY, {
             "entity_no": position, "entity_id": e.originator_id.hex, "uscc": e.uscc,
             "name": e.name, "entity_type": e.entity_type,
-            "legal_representative": e.legal_representative, "region_code": e.region_code,
+            "legal_representative": e.legal_representative,
+            "legal_representative_masked": getattr(e, "legal_representative_masked", ""),
+            "legal_representative_key": getattr(e, "legal_representative_key", ""),
+            "region_code": e.region_code,
             "industry_code": e.industry_code, "registered_on": e.registered_on,
             "address": e.address, "registering_authority": e.registering_authority,
             "status": "active", "status_since": e.registered_on, "last_annual_report_year": None,
             "version": e.originator_version, "updated_position": position,
         })
+        if e.legal_representative:
+            unit.execute(_INSERT_REPRESENTATION, {
+                "entity_no": position, "seq": 1, "name": e.legal_representative,
+                "person_key": getattr(e, "legal_representative_key", ""),
+                "id_masked": getattr(e, "legal_representative_masked", ""),
+                "from_on": e.registered_on, "to_on": None})
+
+    def _new_representative(self, entity_no: int, name: str, key: str, masked: str,
+                            on: date, unit: Unit) -> None:
+        """Close the open period on `on` and open the new representative's."""
+        seq = unit.query(sa.select(sa.func.max(legal_representations.c.seq))
+                         .where(legal_representations.c.entity_no == entity_no)).scalar() or 0
+        unit.query(legal_representations.update().where(
+            legal_representations.c.entity_no == entity_no,
+            legal_representations.c.to_on.is_(None)).values(to_on=on))
+        unit.execute(_INSERT_REPRESENTATION, {"entity_no": entity_no, "seq": seq + 1,
+                                              "name": name, "person_key": key,
+                                              "id_masked": masked, "from_on": on, "to_on": None})
+
+    @handles(MarketEntity.LegalRepresentativeChanged)
+    def representative_changed(self, e: MarketEntity.LegalRepresentativeChanged, position: int,
+                               unit: Unit) -> None:
+        entity_no = unit.query(_SELECT_NO, {"b_entity_id": e.originator_id.hex}).scalar_one()
+        unit.query(entities.update().where(entities.c.entity_no == entity_no).values(
+            legal_representative=e.name, legal_representative_key=e.person_key,
+            legal_representative_masked=e.id_masked, version=e.originator_version,
+            updated_position=position))
+        self._new_representative(entity_no, e.name, e.person_key, e.id_masked, e.changed_on,
+                                 unit)
 
     @handles(MarketEntity.StatusChanged)
     def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
@@ -72,8 +110,14 @@ class EntityDirectory(Projection):
 
     @handles(MarketEntity.DetailsChanged)
     def details_changed(self, e: MarketEntity.DetailsChanged, position: int, unit: Unit) -> None:
+        changes = dict(e.changes)
+        if "legal_representative" in changes:  # recorded before the representative's own event
+            changes["legal_representative_key"] = changes["legal_representative_masked"] = ""
+            entity_no = unit.query(_SELECT_NO, {"b_entity_id": e.originator_id.hex}).scalar_one()
+            self._new_representative(entity_no, changes["legal_representative"], "", "",
+                                     e.timestamp.astimezone(CHINA).date(), unit)
         unit.query(entities.update().where(entities.c.entity_id == e.originator_id.hex)
-                   .values(**e.changes, version=e.originator_version, updated_position=position))
+                   .values(**changes, version=e.originator_version, updated_position=position))
 
 
 _INSERT_POOL = entity_pool.insert()

@@ -84,7 +84,9 @@ def change_details(uscc: UsccPath, body: EntityDetailsChange, p: PlatformDep,
                    _: Supervisor) -> dict:
     """变更登记 Change name, address, legal representative, industry or region."""
     code = checked_uscc(uscc)
-    p.supervision.change_entity_details(code, body.changes())
+    if body.effective_on and body.effective_on > today_in_china():
+        raise InvalidInput("effective_on must not be in the future", field="effective_on")
+    p.supervision.change_entity_details(code, body.changes(), today_in_china())
     with p.engine.connect() as conn:
         return views.entity_record(conn, code)
 

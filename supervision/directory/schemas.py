@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,8 +26,11 @@ class EntityCreate(Body):
                                max_length=10)
     registered_on: date
     address: str = Field("", max_length=300)
-    legal_representative: str = Field("", max_length=100)
+    legal_representative: str = Field("", max_length=100, description="法定代表人 name")
     registering_authority: str = Field("", max_length=100)
+    legal_representative_id: str = Field(
+        "", max_length=40, description="法定代表人居民身份证号码 (GB 11643, 18 characters); kept "
+        "only as a keyed hash and a masked form, never returned")
 
     def to_data(self) -> EntityData:
         return EntityData(**self.model_dump())
@@ -46,13 +49,15 @@ class EntityPublic(BaseModel):
     registering_authority: str
     status: EntityStatus
     status_since: date | None
+    legal_representative: str = Field(description="法定代表人 name as registered")
 
 
 class EntityRecord(EntityPublic):
     """The supervisor's directory record (adds internal bookkeeping fields)."""
 
     entity_no: int
-    legal_representative: str
+    legal_representative_masked: str = Field(
+        description="居民身份证号码, masked (e.g. 110105********123X); '' if not given")
     last_annual_report_year: int | None
     version: int
 
@@ -73,13 +78,19 @@ class EntityDetailsChange(Body):
 
     name: str | None = Field(None, max_length=200)
     address: str | None = Field(None, max_length=300)
-    legal_representative: str | None = Field(None, max_length=100)
+    legal_representative: str | None = Field(None, max_length=100,
+                                             description="法定代表人 name of the new one")
+    legal_representative_id: str | None = Field(
+        None, max_length=40, description="居民身份证号码 of the new legal representative "
+        "(give it with every change of representative: without it the person is unknown)")
+    effective_on: date | None = Field(None, description="变更日期 of a new legal representative "
+                                      "(default today)")
     industry_code: str | None = Field(None, description="GB/T 4754 industry code", max_length=10)
     region_code: str | None = Field(None, description="GB/T 2260 6-digit region code",
                                     max_length=20)
     registering_authority: str | None = Field(None, max_length=100)
 
-    def changes(self) -> dict[str, str]:
+    def changes(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 

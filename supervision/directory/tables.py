@@ -17,6 +17,11 @@ entities = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("entity_type", sa.String(20), nullable=False),
     sa.Column("legal_representative", sa.String(100), nullable=False, server_default=""),
+    # 法定代表人: the masked ID number (shown to supervisors) and the person key (HMAC of the
+    # number, supervision.directory.persons); the number itself is never stored
+    sa.Column("legal_representative_masked", sa.String(18), nullable=False, server_default=""),
+    sa.Column("legal_representative_key", sa.String(64), nullable=False, server_default="",
+              index=True),
     sa.Column("region_code", sa.String(6), nullable=False, index=True),
     sa.Column("industry_code", sa.String(5), nullable=False),
     sa.Column("registered_on", sa.Date, nullable=False),
@@ -30,6 +35,20 @@ entities = sa.Table(
     info={"projection": "entity_directory"},
 )
 sa.Index("ix_entities_name", entities.c.name)
+
+# 法定代表人任职 Who represented which entity when: one row per period, the current one open.
+legal_representations = sa.Table(
+    "legal_representations",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(100), nullable=False, index=True),
+    sa.Column("person_key", sa.String(64), nullable=False, server_default="", index=True),
+    sa.Column("id_masked", sa.String(18), nullable=False, server_default=""),
+    sa.Column("from_on", sa.Date, nullable=False),
+    sa.Column("to_on", sa.Date, nullable=True),   # exclusive; None = current
+    info={"projection": "entity_directory"},
+)
 
 annual_reports = sa.Table(
     "annual_reports",

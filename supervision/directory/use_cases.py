@@ -23,6 +23,7 @@ from supervision.directory.check_items import (
     check_list_id,
 )
 from supervision.directory.entities import entity_id
+from supervision.directory.persons import checked_resident_id
 from supervision.directory.inspectors import (
     Inspector,
     InspectorData,
@@ -46,12 +47,30 @@ class DirectoryUseCases:
 
     repository: Any
     save: Any
+    person_keyer: Any
 
     # -- the inspection-object directory (entities) --------------------------------------------
-    def change_entity_details(self, uscc: str, changes: dict[str, str]) -> None:
-        """变更登记 Change an entity's details, validated like a registration."""
+    def change_entity_details(self, uscc: str, changes: dict[str, Any],
+                              today: date | None = None) -> None:
+        """变更登记 Change an entity's details, validated like a registration. A new legal
+        representative (`legal_representative`, `legal_representative_id`) is recorded from
+        `effective_on` (default `today`)."""
+        changes = dict(changes)
+        name = changes.pop("legal_representative", None)
+        number = changes.pop("legal_representative_id", None)
+        effective_on = changes.pop("effective_on", None)
         entity = self.get_entity(uscc)  # type: ignore[attr-defined]
         entity.change_details(**changes)
+        if name is not None or number is not None:
+            day = effective_on or today or entity.legal_representative_since
+            if number:
+                number = checked_resident_id(number, day)
+                if self.person_keyer is None:
+                    raise RuntimeError("no person keyer configured: the ID number cannot be stored")
+            key, masked = self.person_keyer.person(number) if number else ("", "")
+            if name is None:   # a new ID number alone: same name, another (or corrected) person
+                name = entity.legal_representative
+            entity.change_legal_representative(name, key, masked, day)
         self.save(entity)
 
     def record_status_found(self, uscc: str, status: str, found_on: date, reason: str,

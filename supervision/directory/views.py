@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from supervision.directory.tables import (
     inspector_conflicts,
     inspector_qualifications,
     inspectors,
+    legal_representations,
     published_check_items,
 )
 from supervision.plans.pool import (  # noqa: F401
@@ -29,12 +31,14 @@ from supervision.plans.pool import (  # noqa: F401
 # The read contract: the directory (entities, their drawer rows, annual reports) and the
 # inspectors. Other contexts join these relations in their own queries and import them from here,
 # never from the tables module (an import-linter contract).
-READ_RELATIONS = (annual_reports, entities, entity_pool, inspectors)
+READ_RELATIONS = (annual_reports, entities, entity_pool, inspectors, legal_representations)
 
 PUBLIC_ENTITY_COLUMNS = (
     entities.c.uscc, entities.c.name, entities.c.entity_type, entities.c.region_code,
     entities.c.industry_code, entities.c.registered_on, entities.c.address,
     entities.c.registering_authority, entities.c.status, entities.c.status_since,
+    # 法定代表人 publicly by name only, as registered (never the ID number, masked or not)
+    entities.c.legal_representative,
 )
 
 
@@ -46,6 +50,53 @@ def public_entity(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
     """The public profile of one entity (registration facts only), or None."""
     row = conn.execute(PUBLIC_ENTITY, {"uscc": uscc}).first()
     return dict(row._mapping) if row else None
+
+
+_REPRESENTATION = sa.select(
+    entities.c.uscc, entities.c.name.label("entity_name"), entities.c.status,
+    legal_representations.c.name, legal_representations.c.person_key,
+    legal_representations.c.id_masked, legal_representations.c.from_on,
+    legal_representations.c.to_on,
+).join_from(legal_representations, entities,
+            entities.c.entity_no == legal_representations.c.entity_no)
+
+
+def representations(conn: sa.Connection, *, name: str | None = None,
+                    person_key: str | None = None, limit: int = 500) -> list[dict[str, Any]]:
+    """法定代表人任职 Representation periods of persons whose name contains `name` and/or whose key
+    is `person_key` (person key included: for matching, not for display)."""
+    where = []
+    if name:
+        where.append(legal_representations.c.name.contains(name, autoescape=True))
+    if person_key:
+        where.append(legal_representations.c.person_key == person_key)
+    if not where:
+        return []
+    rows = conn.execute(_REPRESENTATION.where(*where).order_by(
+        legal_representations.c.name, legal_representations.c.person_key, entities.c.uscc,
+        legal_representations.c.from_on).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
+
+def representative_on(conn: sa.Connection, uscc: str, on: date) -> dict[str, Any] | None:
+    """The entity's legal representative on day `on` (name, person_key, id_masked), or None."""
+    row = conn.execute(_REPRESENTATION.where(
+        entities.c.uscc == uscc, legal_representations.c.from_on <= on,
+        sa.or_(legal_representations.c.to_on.is_(None), legal_representations.c.to_on > on))
+        .order_by(legal_representations.c.seq.desc()).limit(1)).first()
+    return dict(row._mapping) if row else None
+
+
+def represented_on(conn: sa.Connection, person_key: str, on: date) -> list[str]:
+    """USCCs of the entities the person (by key) represents on day `on`."""
+    if not person_key:
+        return []
+    return list(conn.scalars(sa.select(entities.c.uscc).join_from(
+        legal_representations, entities,
+        entities.c.entity_no == legal_representations.c.entity_no).where(
+        legal_representations.c.person_key == person_key, legal_representations.c.from_on <= on,
+        sa.or_(legal_representations.c.to_on.is_(None), legal_representations.c.to_on > on))
+        .order_by(entities.c.uscc)))
 
 
 def entity_record(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
