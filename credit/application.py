@@ -16,6 +16,7 @@ from credit.lists.use_cases import (
     SeriousListUseCases,
 )
 from credit.penalties.use_cases import PenaltyUseCases
+from credit.persons.use_cases import JointPunishmentUseCases
 from credit.rating.use_cases import EvaluationUseCases
 from credit.repair.case import PublishedResult
 from credit.repair.use_cases import RepairUseCases
@@ -35,10 +36,18 @@ class CreditLookups(Protocol):
 
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
+    # 法定代表人 (credit.persons): {uscc, name, person_key, id_masked} on a day; the USCCs a
+    # person (by key) represents on a day; the USCCs whose listing decision recorded the person
+    def legal_representative(self, uscc: str, on: date) -> dict | None: ...
+
+    def represented_on(self, person_key: str, on: date) -> list[str]: ...
+
+    def listed_with_person(self, person_key: str) -> list[str]: ...
+
 
 class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
                         SeriousListUseCases, AbnormalListUseCases, RepairUseCases,
-                        EvaluationUseCases, OpenCheckApplication):
+                        EvaluationUseCases, JointPunishmentUseCases, OpenCheckApplication):
     """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from credit.commitments.tables import commitments
 from credit.lists.tables import serious_listings
+from credit.persons.tables import listing_persons
 from credit.repair.case import PublishedResult
-from supervision.directory.views import entity_record
+from supervision.directory.views import entity_record, representative_on, represented_on
 from supervision.tasks.views import published_result
 
 
@@ -47,3 +48,20 @@ class SqlLookups:
             return list(conn.scalars(sa.select(serious_listings.c.uscc)
                                      .where(serious_listings.c.status == "listed",
                                             serious_listings.c.auto_removal_on <= day)))
+
+    def legal_representative(self, uscc: str, on: date) -> dict | None:
+        with self.engine.connect() as conn:
+            found = representative_on(conn, uscc, on)
+        return {"uscc": uscc, **{k: found[k] for k in ("name", "person_key", "id_masked")}} \
+            if found else None
+
+    def represented_on(self, person_key: str, on: date) -> list[str]:
+        with self.engine.connect() as conn:
+            return represented_on(conn, person_key, on)
+
+    def listed_with_person(self, person_key: str) -> list[str]:
+        if not person_key:
+            return []
+        with self.engine.connect() as conn:
+            return list(conn.scalars(sa.select(listing_persons.c.uscc).distinct()
+                                     .where(listing_persons.c.person_key == person_key)))

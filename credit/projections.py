@@ -10,6 +10,7 @@ from credit.lists.projections import (
     SeriousListBoard,
 )
 from credit.penalties.projections import PenaltyBoard
+from credit.persons.projections import ListingPersons
 from credit.rating.projections import RedListBoard, RiskClassBoard
 from credit.repair.projections import RepairBoard
 from kernel.projections import Projection
@@ -18,4 +19,5 @@ from kernel.projections import Projection
 def credit_projections() -> list[Projection]:
     """One of each board of the credit log (a runner of its own in bootstrap)."""
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
-            AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard()]
+            AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard(),
+            ListingPersons()]

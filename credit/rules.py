@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from credit.persons.rules import JointPunishmentRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
 
@@ -333,6 +334,7 @@ class Rules(SupervisionRules):
     repair: RepairRules = Field(default_factory=RepairRules)
     commitment: CommitmentRules = Field(default_factory=CommitmentRules)
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)
+    joint_punishment: JointPunishmentRules = Field(default_factory=JointPunishmentRules)
 
 
 DEFAULT_RULES = Rules()

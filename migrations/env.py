@@ -7,6 +7,7 @@ from alembic import context
 import credit.commitments.tables  # noqa: F401  (register tables on the metadata)
 import credit.lists.tables  # noqa: F401
 import credit.penalties.tables  # noqa: F401
+import credit.persons.tables  # noqa: F401
 import credit.rating.tables  # noqa: F401
 import credit.repair.tables  # noqa: F401
 import dashboard.tables  # noqa: F401

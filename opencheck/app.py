@@ -145,12 +145,14 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     from credit.commitments import routes as commitment_routes
     from credit.lists import routes as list_routes
     from credit.penalties import routes as penalty_routes
+    from credit.persons import routes as person_routes
     from credit.repair import routes as repair_routes
 
     app.include_router(penalty_routes.router, prefix="/api/v1")
     app.include_router(commitment_routes.router, prefix="/api/v1")
     app.include_router(list_routes.router, prefix="/api/v1")
     app.include_router(repair_routes.router, prefix="/api/v1")
+    app.include_router(person_routes.router, prefix="/api/v1")
     app.include_router(penalty_routes.public_router, prefix="/api/v1/public")
 
     from credit.record import routes as file_routes

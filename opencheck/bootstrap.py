@@ -33,13 +33,13 @@ from opencheck.reactions import (
     WithdrawRepairedResults,
 )
 from supervision.application import SupervisionApplication
+from supervision.directory.persons import PersonKeyer
 from supervision.directory.projections import (
     CheckItemList,
     EntityDirectory,
     EntityPoolProjection,
     InspectorDirectory,
 )
-from supervision.directory.persons import PersonKeyer
 from supervision.plans.draws import SqlDrawInputs
 from supervision.plans.item_reads import SqlCheckItemCatalogue
 from supervision.plans.ports import all_class_b

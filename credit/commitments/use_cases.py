@@ -34,6 +34,7 @@ class CommitmentUseCases:
     save: Any
     _save: Any
     _require_entity: Any
+    _check_joint_punishment: Any   # credit.persons.use_cases
 
     def accept_commitment(self, data: CommitmentData, today: date) -> UUID:
         """Check the applicant's credit first; a refusal records nothing (409 with the reason)."""
@@ -47,6 +48,7 @@ class CommitmentUseCases:
         if reason:
             log.info("commitment of %s for %s refused: %s", data.uscc, data.permit_type, reason)
             raise Conflict(reason, field="uscc")
+        self._check_joint_punishment("no_commitment", data.uscc, data.committed_on, today)
         commitment = Commitment.accept(data, self.rules)
         self._save(commitment, conflict=f"{data.uscc} already committed for {data.permit_type} "
                                         f"on {data.committed_on}")

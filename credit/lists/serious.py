@@ -110,8 +110,10 @@ class SeriousListing(Aggregate):
         self.statement_on = received_on
 
     def decide(self, listed: bool, decision_no: str, decided_on: date, reason: str,
-               rules: Rules, today: date) -> None:
-        """列入决定 List the entity (for N years) or decide not to, after the notice."""
+               rules: Rules, today: date,
+               representative: dict | None = None) -> None:
+        """列入决定 List the entity (for N years) or decide not to, after the notice;
+        `representative`: the legal representative on the decision day (credit.persons)."""
         if self.status != "noticed":
             raise Conflict(f"no listing notice is pending for {self.uscc}")
         past_date(decided_on, today, "decided_on", self.statement_on or self.noticed_on,
@@ -125,12 +127,16 @@ class SeriousListing(Aggregate):
         self._listed(cycle=self.cycle, decision_no=number, listed_on=decided_on, ground=self.ground,
                      legal_basis=ORDER_44, reason=reason.strip(),
                      auto_removal_on=add_years(decided_on, years.duration_years),
-                     repair_possible_on=add_years(decided_on, years.early_repair_after_years))
+                     repair_possible_on=add_years(decided_on, years.early_repair_after_years),
+                     legal_representative=representative)
 
     @event("Listed")
     def _listed(self, cycle: int, decision_no: str, listed_on: date, ground: str, legal_basis: str,
-                reason: str, auto_removal_on: date, repair_possible_on: date) -> None:
+                reason: str, auto_removal_on: date, repair_possible_on: date,
+                legal_representative: dict | None = None) -> None:
         self.status, self.listed_on = "listed", listed_on
+        # 法定代表人 at the decision {uscc, name, person_key, id_masked}: joint punishment
+        self.legal_representative = legal_representative
         self.auto_removal_on, self.repair_possible_on = auto_removal_on, repair_possible_on
 
     @event("NotListed")

@@ -66,6 +66,7 @@ class AbnormalListUseCases:
     rules: Any
     save: Any
     find: Any
+    _representative_at: Any   # credit.persons.use_cases
 
     def abnormal_listing(self, uscc: str) -> AbnormalListing | None:
         return self.find(AbnormalListing, abnormal_listing_id(uscc))
@@ -152,7 +153,8 @@ class AbnormalListUseCases:
             return
         number = f"AUTO-ABN3Y-{listing.uscc}-{serious.cycle}-D"
         if listing.is_listed(day):
-            serious.decide(True, number, day, "", self.rules, today)
+            serious.decide(True, number, day, "", self.rules, today,
+                           self._representative_at(listing.uscc, day))
             listing.remove(day, "escalated", today)
         else:
             serious.decide(False, number, day, "经营异常名录已移出 no longer on the abnormal list",
@@ -180,6 +182,7 @@ class CommendationUseCases:
     find: Any
     _save: Any
     _require_entity: Any
+    _check_joint_punishment: Any   # credit.persons.use_cases
 
     def grant_commendation(self, data: CommendationData, today: date) -> UUID:
         """Record a department's commendation of a registered entity; one per document number."""
@@ -190,6 +193,7 @@ class CommendationUseCases:
             # joint punishment (国发〔2016〕33号): no honours while on the serious list
             raise Conflict(f"entity {data.uscc} is on the serious dishonest list on "
                            f"{data.granted_on} and may not be commended", field="uscc")
+        self._check_joint_punishment("no_commendation", data.uscc, data.granted_on)
         commendation = Commendation.grant(data)
         self._save(commendation, conflict=f"commendation {data.document_no} is already recorded")
         return commendation.id
@@ -218,6 +222,7 @@ class SeriousListUseCases:
     _save: Any
     _require_entity: Any
     remove_escalated: Any
+    _representative_at: Any   # credit.persons.use_cases
 
     def _listing(self, uscc: str) -> SeriousListing:
         uscc = checked_uscc(uscc)
@@ -246,7 +251,8 @@ class SeriousListUseCases:
     def decide_listing(self, uscc: str, listed: bool, decision_no: str, decided_on: date,
                        reason: str, today: date) -> None:
         listing = self._listing(uscc)
-        listing.decide(listed, decision_no, decided_on, reason, self.rules, today)
+        listing.decide(listed, decision_no, decided_on, reason, self.rules, today,
+                       self._representative_at(listing.uscc, decided_on) if listed else None)
         # SAMR Order 44: listed for 3 years on the abnormal list → moved to the serious list
         moved = self.remove_escalated(listing.uscc, decided_on, today) \
             if listed and listing.ground == "abnormal_three_years" else []

@@ -7,7 +7,6 @@ from datetime import date
 import sqlalchemy as sa
 
 from kernel.clock import CHINA
-
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.check_items import CheckItem, CheckList
 from supervision.directory.entities import ENTITY_TYPES, MarketEntity

@@ -23,13 +23,13 @@ from supervision.directory.check_items import (
     check_list_id,
 )
 from supervision.directory.entities import entity_id
-from supervision.directory.persons import checked_resident_id
 from supervision.directory.inspectors import (
     Inspector,
     InspectorData,
     inspector_id,
     normalized_credential,
 )
+from supervision.directory.persons import checked_resident_id
 
 
 class _CheckItemCodes:

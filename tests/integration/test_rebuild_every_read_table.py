@@ -122,6 +122,9 @@ class RebuildScenario:
                                  date(2026, 3, 3))
         credit.give_listing_notice(_e(6).uscc, listing_notice(1, noticed_on=date(2026, 3, 4)),
                                    date(2026, 3, 4))
+        # its decision, long after the statement period, records the legal representative
+        credit.decide_listing(_e(6).uscc, True, "婺市监失信〔2026〕9号", date(2026, 5, 6), "",
+                              FAR)
         # the daily job on several days (a month start among them), the first classification
         daily(platform, date(2026, 6, 29), date(2026, 7, 3))
         assert reclassify(platform, date(2026, 7, 1)) is not None
