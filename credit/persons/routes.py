@@ -15,7 +15,7 @@ from supervision.directory.persons import checked_resident_id
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
 
 
-@router.post("/persons/search", response_model=list[PersonPublic], responses=errors(422))
+@router.post("/persons/search", response_model=list[PersonPublic])
 def search_persons(body: PersonSearch, p: PlatformDep, conn: ReadConn,
                    _: Supervisor) -> list[dict]:
     """法定代表人查询 Persons by name or ID number, with their entities' list status."""

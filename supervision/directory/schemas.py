@@ -49,7 +49,7 @@ class EntityPublic(BaseModel):
     registering_authority: str
     status: EntityStatus
     status_since: date | None
-    legal_representative: str = Field(description="法定代表人 name as registered")
+    legal_representative: str = Field("", description="法定代表人 name as registered")
 
 
 class EntityRecord(EntityPublic):

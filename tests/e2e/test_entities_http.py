@@ -17,11 +17,12 @@ def test_token_register_and_public_lookup(client):
     r = client.post("/api/v1/entities", json=body, headers=token(client, "supervisor"))
     assert r.status_code == 201, r.text
     assert r.json()["uscc"] == body["uscc"] and r.json()["status"] == "active"
-    # the public profile needs no token and shows registration facts only
+    # the public profile needs no token and shows registration facts only (法定代表人 by name)
     r = client.get(f"/api/v1/public/entities/{body['uscc']}")
     assert r.status_code == 200
     assert r.json()["name"] == body["name"]
-    assert "legal_representative" not in r.json() and "entity_no" not in r.json()
+    assert r.json()["legal_representative"] == body["legal_representative"]
+    assert "legal_representative_masked" not in r.json() and "entity_no" not in r.json()
 
 
 def test_supervisor_lists_and_filters(client):

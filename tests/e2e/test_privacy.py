@@ -134,7 +134,8 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
         text = r.text
         for secret in SECRETS + HIDDEN_DECISIONS:
             assert secret not in text, (path, secret)
-        for word in ("risk_class", "credential_no", "inspector_no", "legal_representative",
+        for word in ("risk_class", "credential_no", "inspector_no", "legal_representative_",
+                     "person_key", "id_masked",
                      "notes", "statement", "verification_note"):
             assert word not in text, (path, word)
     assert pages[f"/api/v1/public/credit/{code}"].json()["inspections"] == []
