@@ -20,7 +20,8 @@ from supervision.directory.inspectors import InspectorData, split_codes
 from supervision.directory.tables import check_items, entities, inspectors
 
 ENTITY_COLUMNS = ("uscc", "name", "entity_type", "region_code", "industry_code", "registered_on",
-                  "address", "legal_representative", "registering_authority")
+                  "address", "legal_representative", "registering_authority",
+                  "legal_representative_id")   # 居民身份证号码: optional, stored keyed and masked
 REQUIRED_ENTITY_COLUMNS = ENTITY_COLUMNS[:6]
 CHUNK = 2000
 
@@ -70,6 +71,7 @@ def _entity(row: dict[str, str], today: date) -> EntityData:
         industry_code=row.get("industry_code") or "", registered_on=registered_on,
         address=row.get("address") or "", legal_representative=row.get("legal_representative") or "",
         registering_authority=row.get("registering_authority") or "",
+        legal_representative_id=row.get("legal_representative_id") or "",
     ).validated(today)
 
 

@@ -90,4 +90,5 @@ def _entity(row: dict) -> EntityData:
         region_code=row["region_code"], industry_code=row["industry_code"],
         registered_on=date.fromisoformat(row["registered_on"]), address=row["address"],
         legal_representative=row["legal_representative"],
+        legal_representative_id=row.get("legal_representative_id", ""),
         registering_authority=row["registering_authority"])

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 from faker import Faker
+from stdnum.cn import ric
 
 from kernel.regions import COUNTIES, PREFECTURES, PROVINCE, prefecture_of
 from kernel.uscc import ALPHABET
@@ -255,10 +256,27 @@ def _draw_chunk(rng: np.random.Generator, m: int) -> tuple[np.ndarray, ...]:
     return kind, county, industry, offset, picks
 
 
+# One entity in SERIAL_EVERY is represented by one of SERIAL_PERSONS people who run several
+# entities, so the search by person and joint punishment (credit.persons) show in the demo.
+SERIAL_EVERY, SERIAL_PERSONS = 40, 60
+
+
+def resident_id(region: str, n: int) -> str:
+    """A synthetic 居民身份证号码 (GB 11643) with a valid check digit: birth 1955–1999."""
+    body = f"{region}{1955 + n % 45}{n // 45 % 12 + 1:02d}{n // 540 % 28 + 1:02d}{n % 997:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 def _entity_row(pools: _Pools, uscc: str, registered_on: str, k: int, c: int, ind: int,
                 p: list[int]) -> dict:
     surname = pools.surnames[p[0] % len(pools.surnames)]
     person = surname + pools.given[p[1] % len(pools.given)]
+    person_id = resident_id(_COUNTY_CODES[c], p[1] ^ p[6])
+    if p[5] % SERIAL_EVERY == 0:
+        j = p[2] % SERIAL_PERSONS
+        surname = pools.surnames[j % len(pools.surnames)]
+        person = surname + pools.given[(7 * j) % len(pools.given)]
+        person_id = resident_id(_COUNTY_CODES[j % len(_COUNTY_CODES)], 7919 * j)
     words = _INDUSTRY_WORDS[ind][k]
     word = words[p[2] % len(words)]
     address = (f"{PROVINCE[1]}{_PREF_NAME[c]}{_COUNTY_NAME[c]}"
@@ -278,7 +296,8 @@ def _entity_row(pools: _Pools, uscc: str, registered_on: str, k: int, c: int, in
     else:
         name = f"{_OFFICE[c]}{pools.places[p[8] % len(pools.places)]}{word}专业合作社"
     return {"uscc": uscc, "name": name, "entity_type": ENTITY_TYPES[k],
-            "legal_representative": person, "region_code": _COUNTY_CODES[c],
+            "legal_representative": person, "legal_representative_id": person_id,
+            "region_code": _COUNTY_CODES[c],
             "industry_code": _INDUSTRY_CODES[ind], "registered_on": registered_on,
             "address": address, "registering_authority": authority}
 

@@ -23,7 +23,8 @@ from opencheck.demo.synthdata import (
     write_csv,
 )
 
-ENTITY_KEYS = {"uscc", "name", "entity_type", "legal_representative", "region_code",
+ENTITY_KEYS = {"uscc", "name", "entity_type", "legal_representative",
+               "legal_representative_id", "region_code",
                "industry_code", "registered_on", "address", "registering_authority"}
 KIND_CHAR = {"enterprise": "1", "individual": "2", "cooperative": "3"}
 REAL_CODES = {"914403001922038216", "91440300708461136T", "91330100716105852F",
