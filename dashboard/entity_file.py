@@ -23,15 +23,24 @@ from supervision.tasks.views import tasks
 SEARCH_LIMIT = 20
 
 
-def search(conn: sa.Connection, text: str) -> list[dict[str, Any]]:
-    """An exact USCC, else entities whose name contains the text (first 20 by USCC)."""
+def search(conn: sa.Connection, text: str, person_key: str | None = None) -> list[dict[str, Any]]:
+    """An exact USCC; else the entities of a person (`person_key`: the text was a resident ID
+    number); else entities whose name, or whose legal representative's name, contains the
+    text (first 20 by USCC)."""
     text = (text or "").strip()
     if not text:
         return []
     exact = supervision_views.entity_record(conn, text.upper())
     if exact:
         return [exact]
+    if person_key:
+        usccs = {r["uscc"] for r in supervision_views.representations(conn, person_key=person_key)}
+        return [supervision_views.entity_record(conn, u) for u in sorted(usccs)][:SEARCH_LIMIT]
     _, rows = supervision_views.list_entities(conn, name=text, limit=SEARCH_LIMIT)
+    if len(rows) < SEARCH_LIMIT:   # 法定代表人 by name (current or past representation)
+        more = {r["uscc"] for r in supervision_views.representations(conn, name=text)}
+        rows += [supervision_views.entity_record(conn, u)
+                 for u in sorted(more - {r["uscc"] for r in rows})][:SEARCH_LIMIT - len(rows)]
     return rows
 
 

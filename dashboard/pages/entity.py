@@ -13,7 +13,7 @@ from dashboard import actions, entity_file
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
-from kernel.errors import DomainError
+from kernel.errors import DomainError, InvalidInput
 from kernel.labels import (
     ENTITY_STATUSES,
     ENTITY_TYPES,
@@ -23,6 +23,7 @@ from kernel.labels import (
     region_label,
 )
 from kernel.platform import Platform
+from supervision.directory.persons import checked_resident_id
 
 
 def layout(user, platform: Platform) -> html.Div:
@@ -31,7 +32,7 @@ def layout(user, platform: Platform) -> html.Div:
         dcc.Store(id="entity-selected"),
         card("查找主体 Find an entity", [html.Div([
             dcc.Input(id="entity-query", type="text", className="input-wide", debounce=True,
-                      placeholder="统一社会信用代码或名称 USCC or name"),
+                      placeholder="统一社会信用代码、名称、法定代表人姓名或身份证号码 USCC, name, legal representative or ID number"),
             html.Button("查找 Search", id="entity-search", className="button"),
             html.Label("截至 As of", htmlFor="entity-asof"),
             dcc.DatePickerSingle(id="entity-asof", date=today_in_china().isoformat(),
@@ -108,7 +109,8 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
     record = _pairs([
         ("统一社会信用代码 USCC", r["uscc"]), ("名称 Name", r["name"]),
         ("类型 Type", ENTITY_TYPES.get(r["entity_type"], r["entity_type"])),
-        ("法定代表人 Legal representative", r["legal_representative"]),
+        ("法定代表人 Legal representative", " ".join(filter(None, (
+            r["legal_representative"], r.get("legal_representative_masked")))) or None),
         ("住所 Address", r["address"]), ("地区 Region", region_label(r["region_code"])),
         ("行业 Industry", f"{r['industry_code']} "
                           f"{INDUSTRY_SECTIONS.get(r['industry_code'][:1], '')}"),
@@ -136,19 +138,33 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
                           "the credit file)", [timeline])])
 
 
+def _person_key(platform: Platform, text: str) -> str | None:
+    """The person key if the search text is a resident ID number (hashed, never kept)."""
+    text = text.strip()
+    if len(text) != 18 or not text[:17].isdigit() or platform.supervision.person_keyer is None:
+        return None
+    try:
+        number = checked_resident_id(text, today_in_china())
+    except InvalidInput:
+        return None
+    return platform.supervision.person_keyer.key(number)
+
+
 def register(app, get_platform) -> None:
     @app.callback(Output("entity-results", "children"), Output("entity-selected", "data"),
                   Input("entity-search", "n_clicks"), Input("entity-query", "value"),
                   prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)
     def find(user, _clicks, text):
+        key = _person_key(get_platform(), text or "")
         with get_platform().engine.connect() as conn:
-            rows = entity_file.search(conn, text or "")
+            rows = entity_file.search(conn, text or "", person_key=key)
         if not rows:
             return empty("无匹配主体 No matching entity."), no_update
         if len(rows) == 1:
             return None, rows[0]["uscc"]
-        buttons = [html.Button(f"{r['uscc']} {r['name']}", className="link-button",
+        buttons = [html.Button(f"{r['uscc']} {r['name']}（法定代表人 {r['legal_representative']}）",
+                               className="link-button",
                                id={"kind": "entity-pick", "uscc": r["uscc"]}) for r in rows]
         return html.Div([html.P(f"前 {len(rows)} 个匹配 First {len(rows)} matches:"),
                          *buttons], className="results"), no_update
