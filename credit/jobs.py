@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from credit.lists.queries import abnormal_work, record_marks
 from credit.lists.red_list import candidates, changes, eligible
 from credit.lists.use_cases import RETRY_LATER
+from credit.penalties.views import unflagged_overdue_publications
 from credit.rating.evaluations import ClassChanges
 from credit.rating.facts import entity_scopes, load_facts
 from credit.rating.scoring import changed_classes, classify, report_years
@@ -87,11 +88,21 @@ def reclassify(platform, today: date) -> np.ndarray | None:  # noqa: ANN001
     return per_class if recorded else None
 
 
+def flag_overdue_penalty_publications(platform, today: date) -> int:  # noqa: ANN001
+    """双公示 Record each penalty decision still unpublished after its deadline (a
+    PublicationOverdue event, once per decision); how many were newly flagged."""
+    with platform.engine.connect() as conn:
+        due = unflagged_overdue_publications(conn, today)
+    return sum(platform.credit.flag_penalty_publication_overdue(case_id, today) for case_id in due)
+
+
 def credit_daily(platform, today: date) -> str:  # noqa: ANN001
-    """Deadlines and expiries: overdue commitments, serious-list expiry, the abnormal list
-    (grounds, listing, cures, 3-year escalation) and the red list, as of `today`."""
+    """Deadlines and expiries: overdue commitments and penalty publications, serious-list expiry,
+    the abnormal list (grounds, listing, cures, 3-year escalation) and the red list, as of
+    `today`."""
     settle_all(platform)
     overdue = platform.credit.mark_overdue_commitments(today)
+    unpublished = flag_overdue_penalty_publications(platform, today)
     expired = platform.credit.expire_serious_listings(today)
     with platform.engine.connect() as conn:
         work, marks = abnormal_work(conn, platform.rules, today)
@@ -102,7 +113,8 @@ def credit_daily(platform, today: date) -> str:  # noqa: ANN001
     settle_all(platform)
     joined, left = refresh_red_list(platform, today)
     abnormal = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing new"
-    return (f"{overdue} commitment(s) overdue, {expired} serious listing(s) expired; "
+    return (f"{overdue} commitment(s) overdue, {unpublished} penalty publication(s) overdue, "
+            f"{expired} serious listing(s) expired; "
             f"abnormal list: {abnormal}; red list: {joined} joined, {left} left")
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from pydantic import Field, model_validator
 
 from credit.persons.rules import JointPunishmentRules
+from credit.publicity_rules import PublicityRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
 
@@ -25,49 +25,6 @@ RISK_INDICATORS = ("serious_list", "abnormal_list", "heavy_penalty", "penalty_re
                    "penalty_older", "minor_penalty", "false_commitment", "negative_result",
                    "clean_result", "annual_report_missing", "annual_reports_on_time",
                    "new_entity", "established")
-
-
-class PublicityRules(RuleSection):
-    """Deadlines and periods for publishing inspection results and penalties (一公开)."""
-
-    inspection_result_deadline_workdays: Workdays = Field(
-        20,
-        description="Publish inspection results within N working days of the inspection's end "
-        "(local, Fujian practice; national wording unconfirmed).",
-    )
-    penalty_publication_workdays: Workdays = Field(
-        20,
-        description="Publish an ordinary-procedure penalty within N working days of the decision "
-        "(SAMR Order 45, 市场监督管理行政处罚信息公示规定).",
-    )
-    penalty_withdrawal_workdays: Workdays = Field(
-        3,
-        description="Withdraw a published penalty within N working days of it being changed, "
-        "revoked or found invalid (SAMR Order 45).",
-    )
-    penalty_publicity_minor_months: int = Field(
-        3,
-        ge=0,
-        description="Publicity period in months for 通报批评 or a low fine (SAMR Order 45).",
-    )
-    penalty_publicity_years: int = Field(
-        3,
-        ge=0,
-        description="Publicity period in years for other penalties, longer if a restriction "
-        "lasts longer (SAMR Order 45).",
-    )
-    low_fine_threshold_yuan: Decimal = Field(
-        Decimal(10_000),
-        ge=0,
-        description="A fine at or below this amount (CNY) is a low fine (较低数额罚款) with the "
-        "short publicity period (local, assumed: SAMR Order 45 leaves the amount to provincial "
-        "market regulators).",
-    )
-    double_publicity_workdays: Workdays = Field(
-        7,
-        description="Licensing and penalty decisions online within N working days "
-        "(NDRC double publicity, 双公示).",
-    )
 
 
 class AbnormalListRules(RuleSection):
@@ -185,14 +142,6 @@ class RepairRules(RuleSection):
     serious_min_wait_months: int = Field(
         12, ge=0, description="A serious record (serious list, heavy penalty) may be repaired "
         "after N months (SAMR Order 107).",
-    )
-    general_publicity_max_months: int = Field(
-        12, ge=0, description="Longest publicity of a general penalty, in months "
-        "(SAMR Order 107: 3 months to 1 year).",
-    )
-    serious_publicity_max_years: int = Field(
-        3, ge=0, description="Longest publicity of a serious record, in years; removed "
-        "automatically then (SAMR Order 107: 1 to 3 years).",
     )
     negative_result_min_wait_months: int = Field(
         0, ge=0, description="A negative spot-check result (抽查检查结果) may be repaired N "

@@ -58,6 +58,26 @@ def publication(conn: sa.Connection, f: Filters, today: date) -> dict[str, dict[
     return {"results": results, "penalties": penalty}
 
 
+def overdue_penalty_publications(conn: sa.Connection, f: Filters, today: date,
+                                 limit: int = 10) -> dict[str, Any]:
+    """双公示 Penalty decisions unpublished past their deadline: how many, and the longest overdue
+    with the deadline, its rule and the calendar days since (the daily job's flag, if made)."""
+    p = penalties.c
+    where = [p.status == "decided", p.publicisable.is_(True), p.publication_due_on < today,
+             *f.within(p.decided_on), *by_uscc(penalties, f)]
+    if f.department:
+        where.append(p.department == f.department)
+    total = conn.execute(sa.select(sa.func.count()).select_from(penalties)
+                         .where(*where)).scalar_one()
+    rows = conn.execute(
+        sa.select(p.uscc, entities.c.name, p.decision_no, p.department, p.decided_on,
+                  p.publication_due_on, p.publication_due_basis, p.publication_overdue_on)
+        .join(entities, entities.c.uscc == p.uscc, isouter=True)
+        .where(*where).order_by(p.publication_due_on, p.case_id).limit(limit)).all()
+    return {"count": int(total), "oldest": [
+        {**r._mapping, "days_overdue": (today - r.publication_due_on).days} for r in rows]}
+
+
 def commitment_status(conn: sa.Connection, f: Filters, today: date) -> dict[str, Any]:
     """告知承诺 Commitments awaiting verification, overdue, fulfilled or false."""
     c = commitments.c

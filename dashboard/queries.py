@@ -187,6 +187,7 @@ def overview(conn: sa.Connection, f: Filters, today: date) -> dict[str, Any]:
             "results": inspection_results(conn, f),
             "publication": credit_queries.publication(conn, f, today),
             "commitments": credit_queries.commitment_status(conn, f, today),
+            "penalties_overdue": credit_queries.overdue_penalty_publications(conn, f, today),
             "lists": credit_queries.list_status(conn, f, today),
             "risk_classes": credit_queries.risk_class_counts(conn, f),
             "workload": workload(conn, f)}

@@ -1,8 +1,10 @@
 """行政处罚案件 Penalty cases: opened → decided → published (SAMR Order 45) → revoked; fulfilled.
 
-Statutory deadlines (publication, withdrawal) count working days (kernel.workdays); publicity
-periods are calendar months/years (credit.penalties.publicity). Derived dates go into the events, so the
-history keeps the rule numbers that applied when each fact was recorded.
+Statutory deadlines (publication: the stricter of SAMR Order 45 and NDRC 双公示; withdrawal) count
+working days (kernel.workdays); publicity periods are calendar months/years by the rule version
+in force on the decision date (credit.penalties.publicity). Derived dates go into the events with
+the rule that gave them, so the history keeps the rule numbers that applied when each fact was
+recorded; the daily job records a publication past its deadline (PublicationOverdue).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from eventsourcing.domain import Aggregate, event
 
 from credit.common import credit_id, document_number, one_of, past_date, required_text
 from credit.penalties.publicity import is_minor, publicity_ends, why_not_publicised
+from credit.publicity_rules import PublicityRules
 from credit.repair.case import RepairTarget
-from credit.rules import PublicityRules, Rules
+from credit.rules import Rules
 from kernel.errors import Conflict, InvalidInput
 from kernel.uscc import checked_uscc
 from kernel.workdays import add_months, add_workdays
@@ -121,8 +124,10 @@ class PenaltyCase(Aggregate):
         self.decision_numbers: list[str] = []
         self.publicisable = False
         self.publication_due_on: date | None = None
+        self.publication_overdue_on: date | None = None
         self.published_on: date | None = None
         self.publicity_ends_on: date | None = None
+        self.publicity_rule = ""
         self.fine_paid_on: date | None = None
         self.fulfilled_on: date | None = None
 
@@ -143,13 +148,14 @@ class PenaltyCase(Aggregate):
                            f"{self.decision.decision_no if self.decision else '-'}")
         d = decision.validated(self.opened_on, today)
         reason = why_not_publicised(d.kinds, d.procedure)
+        workdays, basis = rules.penalty_publication_deadline()
         self._decided(decision_no=d.decision_no, violation_type=d.violation_type,
                       legal_basis=d.legal_basis, kinds=d.kinds, procedure=d.procedure,
                       decided_on=d.decided_on, heavier_penalty=d.heavier_penalty,
                       fine_amount=d.fine_amount, restriction_months=d.restriction_months,
                       publicisable=reason is None,
-                      publication_due_on=None if reason else add_workdays(
-                          d.decided_on, rules.penalty_publication_workdays))
+                      publication_due_on=None if reason else add_workdays(d.decided_on, workdays),
+                      publication_due_basis="" if reason else basis)
 
     @property
     def holds_new_number(self) -> bool:
@@ -161,12 +167,14 @@ class PenaltyCase(Aggregate):
     def _decided(self, decision_no: str, violation_type: str, legal_basis: str, kinds: list[str],
                  procedure: str, decided_on: date, heavier_penalty: bool,
                  fine_amount: Decimal | None, restriction_months: int | None,
-                 publicisable: bool, publication_due_on: date | None) -> None:
+                 publicisable: bool, publication_due_on: date | None,
+                 publication_due_basis: str = "") -> None:
+        # publication_due_basis: the deadline's rule (absent from events recorded before it was)
         self.decision = Decision(decision_no, violation_type, legal_basis, list(kinds), procedure,
                                  decided_on, heavier_penalty, fine_amount, restriction_months)
         self.decision_numbers.append(decision_no)
         self.status, self.publicisable = "decided", publicisable
-        self.publication_due_on = publication_due_on
+        self.publication_due_on, self.publication_overdue_on = publication_due_on, None
         self.published_on = self.publicity_ends_on = None
         self.fine_paid_on = self.fulfilled_on = None
 
@@ -182,15 +190,34 @@ class PenaltyCase(Aggregate):
         past_date(published_on, today, "published_on", not_before=self.decision.decided_on,
                   what="the decision")
         d = self.decision
+        ends, version = publicity_ends(published_on, d.decided_on, d.kinds, d.fine_amount,
+                                       d.heavier_penalty, d.restriction_months, rules)
         self._published(published_on=published_on,
                         late=published_on > self.publication_due_on,
-                        publicity_ends_on=publicity_ends(published_on, d.kinds, d.fine_amount,
-                                                         d.restriction_months, rules))
+                        publicity_ends_on=ends, publicity_rule=version.name)
 
     @event("Published")
-    def _published(self, published_on: date, late: bool, publicity_ends_on: date) -> None:
+    def _published(self, published_on: date, late: bool, publicity_ends_on: date,
+                   publicity_rule: str = "") -> None:
+        # publicity_rule: the version by decision date (absent from events recorded before it was)
         self.status, self.published_on = "published", published_on
-        self.publicity_ends_on = publicity_ends_on
+        self.publicity_ends_on, self.publicity_rule = publicity_ends_on, publicity_rule
+
+    def flag_publication_overdue(self, today: date) -> bool:
+        """The daily job: once per decision, when its publication deadline passed unpublished."""
+        if self.status != "decided" or not self.publicisable or self.publication_overdue_on \
+                or self.publication_due_on is None or today <= self.publication_due_on:
+            return False
+        assert self.decision is not None
+        self._publication_overdue(decision_no=self.decision.decision_no,
+                                  publish_by=self.publication_due_on, flagged_on=today,
+                                  uscc=self.uscc, department=self.department)
+        return True
+
+    @event("PublicationOverdue")
+    def _publication_overdue(self, decision_no: str, publish_by: date, flagged_on: date,
+                             uscc: str, department: str) -> None:
+        self.publication_overdue_on = flagged_on
 
     def revoke(self, ground: str, effective_on: date, reason: str, withdrawn_on: date | None,
                rules: PublicityRules, today: date) -> None:
@@ -268,7 +295,8 @@ class PenaltyCase(Aggregate):
         d = self.decision
         if is_minor(d.kinds, d.fine_amount, rules.publicity):
             raise Conflict(f"publicity of a minor penalty stops by itself on "
-                           f"{self.publicity_ends_on} (SAMR Order 45); no repair needed")
+                           f"{self.publicity_ends_on} ({self.publicity_rule or 'SAMR Order 45'}); "
+                           "no repair needed")
         if self.publicity_ends_on and on >= self.publicity_ends_on:
             raise Conflict(f"publicity already ended on {self.publicity_ends_on}")
         if not self.fulfilled_on:

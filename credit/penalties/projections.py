@@ -15,11 +15,12 @@ _INSERT_PENALTY = penalties.insert()
 _PENALTY_DECIDED = keyed_update(
     penalties, _PENALTY_KEY, "status", "decision_no", "violation_type", "legal_basis", "kinds",
     "procedure", "heavier_penalty", "fine_amount", "restriction_months", "decided_on",
-    "publicisable", "publication_due_on", "published_on", "published_late", "publicity_ends_on",
-    "revocation_ground", "revoked_on", "revocation_reason", "withdrawal_due_on", "withdrawn_on",
+    "publicisable", "publication_due_on", "publication_due_basis", "publication_overdue_on",
+    "published_on", "published_late", "publicity_ends_on", "publicity_rule", "revocation_ground", "revoked_on", "revocation_reason", "withdrawal_due_on", "withdrawn_on",
     "withdrawn_late", "fine_paid_on", "fulfilled_on")
 _PENALTY_PUBLISHED = keyed_update(penalties, _PENALTY_KEY, "status", "published_on",
-                                  "published_late", "publicity_ends_on")
+                                  "published_late", "publicity_ends_on", "publicity_rule")
+_PENALTY_OVERDUE = keyed_update(penalties, _PENALTY_KEY, "publication_overdue_on")
 _PENALTY_REVOKED = keyed_update(penalties, _PENALTY_KEY, "status", "revocation_ground",
                                 "revoked_on", "revocation_reason", "withdrawal_due_on",
                                 "withdrawn_on", "withdrawn_late")
@@ -52,7 +53,10 @@ class PenaltyBoard(Projection):
             "heavier_penalty": e.heavier_penalty, "fine_amount": e.fine_amount,
             "restriction_months": e.restriction_months, "decided_on": e.decided_on,
             "publicisable": e.publicisable, "publication_due_on": e.publication_due_on,
-            "published_on": None, "published_late": False, "publicity_ends_on": None,
+            # events recorded before the deadline's rule (and the version below) were named
+            "publication_due_basis": getattr(e, "publication_due_basis", "") or None,
+            "publication_overdue_on": None, "published_on": None, "published_late": False,
+            "publicity_ends_on": None, "publicity_rule": None,
             "revocation_ground": None, "revoked_on": None, "revocation_reason": None,
             "withdrawal_due_on": None, "withdrawn_on": None, "withdrawn_late": False,
             "fine_paid_on": None, "fulfilled_on": None, **stamp(e, position)})
@@ -62,7 +66,14 @@ class PenaltyBoard(Projection):
         unit.execute(_PENALTY_PUBLISHED, {
             "b_case_id": e.originator_id.hex, "status": "published",
             "published_on": e.published_on, "published_late": e.late,
-            "publicity_ends_on": e.publicity_ends_on, **stamp(e, position)})
+            "publicity_ends_on": e.publicity_ends_on,
+            "publicity_rule": getattr(e, "publicity_rule", "") or None, **stamp(e, position)})
+
+    @handles(PenaltyCase.PublicationOverdue)
+    def publication_overdue(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_PENALTY_OVERDUE, {"b_case_id": e.originator_id.hex,
+                                        "publication_overdue_on": e.flagged_on,
+                                        **stamp(e, position)})
 
     @handles(PenaltyCase.Revoked)
     def revoked(self, e: Any, position: int, unit: Unit) -> None:

@@ -16,6 +16,7 @@ from credit.penalties.schemas import (
     PenaltyPublic,
     PenaltyRecord,
     PenaltyStatus,
+    PublicationAwaited,
     PublicationCreate,
     RevocationCreate,
 )
@@ -93,6 +94,16 @@ def list_penalties(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQuery
                                         department=department,
                                         overdue_for_publication=overdue_for_publication,
                                         offset=page.offset, limit=page.limit)
+    return page_of(page, total, items)
+
+
+@router.get("/penalty-publications", response_model=Page[PublicationAwaited])
+def publications_awaited(conn: ReadConn, page: PageDep, _: Supervisor,
+                         department: DeptQuery = None, overdue: bool | None = None) -> dict:
+    """双公示 Decisions awaiting publication with their deadlines, overdue ones first."""
+    total, items = views.publications_awaited(conn, today=today_in_china(),
+                                              department=department, overdue=overdue,
+                                              offset=page.offset, limit=page.limit)
     return page_of(page, total, items)
 
 

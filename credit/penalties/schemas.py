@@ -103,9 +103,12 @@ class PenaltyRecord(BaseModel):
     decided_on: date | None
     publicisable: bool
     publication_due_on: date | None
+    publication_due_basis: str | None
+    publication_overdue_on: date | None
     published_on: date | None
     published_late: bool
     publicity_ends_on: date | None
+    publicity_rule: str | None
     revocation_ground: str | None
     revoked_on: date | None
     revocation_reason: str | None
@@ -116,3 +119,19 @@ class PenaltyRecord(BaseModel):
     fulfilled_on: date | None
     repaired_on: date | None
     version: int
+
+
+class PublicationAwaited(BaseModel):
+    """A publicisable decision not yet published (公示), with its deadline; `days_overdue` counts
+    calendar days past the deadline (0 while it is still ahead)."""
+
+    id: str
+    uscc: str
+    department: str
+    decision_no: str
+    decided_on: date
+    publication_due_on: date
+    publication_due_basis: str | None
+    publication_overdue_on: date | None
+    overdue: bool
+    days_overdue: int

@@ -28,9 +28,14 @@ penalties = sa.Table(
     sa.Column("decided_on", sa.Date, nullable=True),
     sa.Column("publicisable", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("publication_due_on", sa.Date, nullable=True, index=True),
+    # the deadline's rule (SAMR Order 45 / NDRC 双公示) and the day the daily job found it passed
+    sa.Column("publication_due_basis", sa.String(100), nullable=True),
+    sa.Column("publication_overdue_on", sa.Date, nullable=True),
     sa.Column("published_on", sa.Date, nullable=True),
     sa.Column("published_late", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("publicity_ends_on", sa.Date, nullable=True),
+    # the publicity-period version applied, by decision date (SAMR Order 45 / Order 107)
+    sa.Column("publicity_rule", sa.String(100), nullable=True),
     sa.Column("revocation_ground", sa.String(10), nullable=True),
     sa.Column("revoked_on", sa.Date, nullable=True),
     sa.Column("revocation_reason", sa.Text, nullable=True),

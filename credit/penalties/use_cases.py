@@ -56,6 +56,18 @@ class PenaltyUseCases:
         case.publish(published_on, self.rules.publicity, today)
         self._save(case)
 
+    def flag_penalty_publication_overdue(self, case_id: UUID, today: date) -> bool:
+        """The daily job: True only the first time a decision is found unpublished past its
+        deadline (a repeated or concurrent run records nothing)."""
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+        if not case.flag_publication_overdue(today):
+            return False
+        try:
+            self._save(case)
+        except Conflict:   # another run flagged it, or the case moved on, meanwhile
+            return False
+        return True
+
     def revoke_penalty(self, case_id: UUID, ground: str, effective_on: date, reason: str,
                        today: date, withdrawn_on: date | None = None) -> None:
         case = self.get_existing(PenaltyCase, case_id, "penalty case")

@@ -64,6 +64,38 @@ def list_penalties(conn: sa.Connection, *, today: date, uscc: str | None = None,
     return total, [_penalty(r) for r in rows]
 
 
+def publications_awaited(conn: sa.Connection, *, today: date, department: str | None = None,
+                         overdue: bool | None = None, offset: int = 0,
+                         limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+    """双公示 Decided, publicisable penalties not yet published, earliest deadline first;
+    `overdue`: only those past (True) or within (False) their deadline on `today`."""
+    p = penalties.c
+    where = [p.status == "decided", p.publicisable.is_(True), p.publication_due_on.is_not(None)]
+    if department:
+        where.append(p.department == department)
+    if overdue is not None:
+        where.append(p.publication_due_on < today if overdue else p.publication_due_on >= today)
+    total = conn.execute(sa.select(sa.func.count()).select_from(penalties)
+                         .where(*where)).scalar_one()
+    rows = conn.execute(sa.select(p.case_id, p.uscc, p.department, p.decision_no, p.decided_on,
+                                  p.publication_due_on, p.publication_due_basis,
+                                  p.publication_overdue_on)
+                        .where(*where).order_by(p.publication_due_on, p.case_id)
+                        .offset(offset).limit(limit))
+    return total, [{**r._mapping, "id": r.case_id, "overdue": r.publication_due_on < today,
+                    "days_overdue": max((today - r.publication_due_on).days, 0)} for r in rows]
+
+
+def unflagged_overdue_publications(conn: sa.Connection, today: date) -> list[UUID]:
+    """Cases past their publication deadline, unpublished, that the daily job has not flagged."""
+    p = penalties.c
+    return [UUID(r[0]) for r in conn.execute(
+        sa.select(p.case_id).where(p.status == "decided", p.publicisable.is_(True),
+                                   p.publication_due_on < today,
+                                   p.publication_overdue_on.is_(None))
+        .order_by(p.publication_due_on, p.case_id))]
+
+
 _USCC, _TODAY = sa.bindparam("uscc"), sa.bindparam("today", type_=sa.Date)
 # One entity's penalties on the public record: (unordered select, ordering), built once (the
 # public credit record runs it as a section).

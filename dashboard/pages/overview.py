@@ -79,6 +79,8 @@ def body(platform: Platform, f: Filters, today: date) -> list[Any]:
         stat(LISTS["red"], f"{lists['red']['listed']:,}", "stat-red"),
         stat("承诺逾期未核查 Commitments overdue", f"{comm['counts']['overdue']:,}",
              "stat-commitments-overdue"),
+        stat("处罚逾期未公示 Penalty publications overdue",
+             f"{data['penalties_overdue']['count']:,}", "stat-penalties-overdue"),
     ], className="stats")
     no_draws = "本期尚无抽查任务 No entities drawn in this period: publish and draw a plan."
     no_results = ("本期尚无检查结果 No inspection results recorded in this period yet: rates "
@@ -126,6 +128,7 @@ def body(platform: Platform, f: Filters, today: date) -> list[Any]:
             chart("fig-commitments", figures.commitments(comm["counts"]),
                   "本期无告知承诺 No commitments in this period."),
             _urgent(comm["urgent"]),
+            _overdue_penalties(data["penalties_overdue"]["oldest"], departments),
         ]),
         card("检查人员工作量 Inspector workload", [
             chart("fig-workload", figures.workload(data["workload"]),
@@ -150,6 +153,23 @@ def _urgent(rows: list[dict[str, Any]]) -> html.Div:
     return html.Div([html.H4("最紧迫的待核查承诺 Most urgent commitments"),
                      html.Table([html.Thead(head), html.Tbody(body_rows)], className="table")],
                     className="panel")
+
+
+def _overdue_penalties(rows: list[dict[str, Any]], departments: dict[str, str]) -> html.Div:
+    if not rows:
+        return empty("无逾期未公示的处罚决定 No penalty decision is overdue for publication.",
+                     "empty-penalties-overdue")
+    head = html.Tr([html.Th(t) for t in ("统一社会信用代码 USCC", "名称 Name", "决定书文号 Decision",
+                                         "部门 Department", "公示期限 Publish by",
+                                         "逾期天数 Days overdue")])
+    body_rows = [html.Tr([html.Td(r["uscc"]), html.Td(r["name"] or ""), html.Td(r["decision_no"]),
+                          html.Td(departments.get(r["department"], r["department"])),
+                          html.Td(r["publication_due_on"].isoformat(),
+                                  title=r["publication_due_basis"] or ""),
+                          html.Td(f"{r['days_overdue']:,}")]) for r in rows]
+    return html.Div([html.H4("逾期未公示的处罚决定 Penalty decisions overdue for publication (双公示)"),
+                     html.Table([html.Thead(head), html.Tbody(body_rows)], className="table")],
+                    id="penalties-overdue", className="panel")
 
 
 def register(app, get_platform) -> None:

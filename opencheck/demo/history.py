@@ -197,7 +197,8 @@ def _penalty(platform: Platform, uscc: str, task_id: str, found_on: date,
         procedure="ordinary", decided_on=decided, heavier_penalty=heavy,
         fine_amount=Decimal(int(rng.integers(2, 50)) * (20000 if heavy else 5000)),
         restriction_months=None), decided)
-    published = add_workdays(decided, int(rng.integers(2, 18)))
+    # 双公示: due within 7 working days (publicity.penalty_publication_deadlines); 1 in 8 is late
+    published = add_workdays(decided, int(rng.integers(1, 9)))
     if published <= today:
         credit.publish_penalty(case, published, published)
     return case, decided

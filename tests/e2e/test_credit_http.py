@@ -63,6 +63,40 @@ def test_penalty_decided_published_listed_and_public(client, sup):
     assert client.get(f"/api/v1/public/entities/{case['uscc']}/penalties").json() == []
 
 
+def test_overdue_publications_listed_with_deadlines_flagged_by_the_daily_job(client, sup,
+                                                                            platform):
+    from opencheck.scheduler import run_jobs
+
+    late, fresh = open_case(client, sup, 1), open_case(client, sup, 2)
+    for no, case, decided in ((1, late, day(-30)), (2, fresh, day(0))):
+        r = client.post(f"/api/v1/penalties/{case['id']}/decision",
+                        json=decision_json(no, decided_on=decided), headers=sup)
+        assert r.status_code == 200, r.text
+    r = client.get("/api/v1/penalty-publications", headers=sup)
+    assert r.status_code == 200 and r.json()["total"] == 2
+    first, second = r.json()["items"]
+    assert first["id"] == late["id"] and first["overdue"] and first["days_overdue"] > 0
+    assert first["publication_due_basis"] == "NDRC 双公示: 7 working days"
+    assert first["publication_overdue_on"] is None            # the daily job has not run yet
+    assert second["id"] == fresh["id"] and not second["overdue"] and second["days_overdue"] == 0
+    run_jobs(platform, TODAY, {"credit-daily"})
+    platform.settle("credit")
+    r = client.get("/api/v1/penalty-publications", params={"overdue": True}, headers=sup)
+    assert r.json()["total"] == 1 and r.json()["items"][0]["publication_overdue_on"] == day(0)
+    r = client.get("/api/v1/penalty-publications", params={"overdue": False}, headers=sup)
+    assert [i["id"] for i in r.json()["items"]] == [fresh["id"]]
+    # publishing late is allowed and recorded as late
+    r = client.post(f"/api/v1/penalties/{late['id']}/publication", json={"published_on": day(0)},
+                    headers=sup)
+    assert r.status_code == 200 and r.json()["published_late"]
+    assert r.json()["publicity_rule"] in ("SAMR Order 45", "SAMR Order 107")
+    assert client.get("/api/v1/penalty-publications", params={"overdue": True},
+                      headers=sup).json()["total"] == 0
+    assert client.get("/api/v1/penalty-publications").status_code == 401
+    assert client.get("/api/v1/penalty-publications",
+                      headers=token(client, "inspector")).status_code == 403
+
+
 def test_auth_not_found_conflict_and_validation_paths(client, sup):
     body = {"uscc": entity_json(1)["uscc"], "department": "d", "opened_on": day(-1)}
     assert client.post("/api/v1/penalties", json=body).status_code == 401

@@ -6,6 +6,7 @@ way the browser does, with or without the session cookie.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dashboard.session import COOKIE
@@ -97,3 +98,31 @@ def test_a_supervisor_cannot_use_the_inspector_workspace(client):
     r = callback(client, [("my-tasks-grid", "getRowsResponse")],
                  [("my-tasks-grid", "getRowsRequest", {"startRow": 0, "endRow": 50})])
     assert r.json()["response"] == {}
+
+
+def test_the_overview_lists_penalty_decisions_overdue_for_publication(client, platform):
+    from datetime import timedelta
+
+    from kernel.clock import today_in_china
+    from opencheck.scheduler import run_jobs
+    from tests.factories import decision, entity
+
+    today = today_in_china()
+    platform.supervision.register_entities([entity(1)])
+    platform.settle("supervision")
+    case = platform.credit.open_penalty(entity(1).uscc, "market_regulation",
+                                        today - timedelta(days=40), today)
+    platform.credit.decide_penalty(case, decision(7, decided_on=today - timedelta(days=30)),
+                                   today)
+    run_jobs(platform, today, {"credit-daily"})
+    platform.catch_up()
+    login(client, "supervisor", PASSWORDS["supervisor"])
+    year = [("f-region", "value", None), ("f-department", "value", None),
+            ("f-industry", "value", None),
+            ("f-dates", "start_date", f"{today.year - 1}-01-01"),
+            ("f-dates", "end_date", f"{today.year}-12-31")]
+    r = callback(client, OVERVIEW[0], year)
+    assert r.status_code == 200
+    text = json.dumps(r.json(), ensure_ascii=False)
+    assert "stat-penalties-overdue" in text and '"penalties-overdue"' in text
+    assert "婺市监处罚〔2025〕7号" in text and "Days overdue" in text

@@ -59,9 +59,9 @@ class CreditScenario:
         credit.decide_penalty(case, decision(decided_on=date(2025, 9, 26)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            total, overdue = list_penalties(conn, today=date(2025, 10, 31),
+            total, overdue = list_penalties(conn, today=date(2025, 10, 14),
                                             overdue_for_publication=True)
-            assert total == 1 and overdue[0]["publication_due_on"] == date(2025, 10, 30)
+            assert total == 1 and overdue[0]["publication_due_on"] == date(2025, 10, 13)
             assert public_penalties(conn, entity(1).uscc, date(2025, 10, 31)) == []
         credit.publish_penalty(case, date(2025, 10, 31), TODAY)
         platform.settle("credit")
@@ -70,6 +70,7 @@ class CreditScenario:
             shown = public_penalties(conn, entity(1).uscc, date(2026, 1, 5))
             ended = public_penalties(conn, entity(1).uscc, date(2028, 10, 31))
         assert record["published_late"] and record["publicity_ends_on"] == date(2028, 10, 31)
+        assert record["publicity_rule"] == "SAMR Order 45"
         assert record["fine_amount"] == Decimal("50000.00") and record["kinds"] == ["fine"]
         assert [p["decision_no"] for p in shown] == ["婺市监处罚〔2025〕1号"] and ended == []
         assert "notes" not in shown[0] and "revocation_reason" not in shown[0]
@@ -82,6 +83,57 @@ class CreditScenario:
             assert public_penalties(conn, entity(1).uscc, date(2026, 10, 12)) == []
         assert record["withdrawal_due_on"] == date(2026, 10, 10) and record["withdrawn_late"]
         assert record["status"] == "revoked" and record["revocation_ground"] == "revoked"
+
+    def test_publicity_by_decision_date_and_the_double_publicity_deadline(self, platform,
+                                                                          credit):
+        from credit.penalties.views import publications_awaited
+        from opencheck.scheduler import run_jobs
+
+        # a general fine decided the day before Order 107 and one decided the day it took effect
+        before = credit.open_penalty(entity(1).uscc, "market_regulation", date(2025, 12, 1), TODAY)
+        credit.decide_penalty(before, decision(1, decided_on=date(2025, 12, 24)), TODAY)
+        after = credit.open_penalty(entity(2).uscc, "market_regulation", date(2025, 12, 1), TODAY)
+        credit.decide_penalty(after, decision(2, decided_on=date(2025, 12, 25)), TODAY)
+        # 7 working days: 2026-01-05 and 2026-01-06 (New Year's Day off); due, nothing flagged
+        run_jobs(platform, date(2026, 1, 5), {"credit-daily"})
+        platform.settle("credit")
+        with platform.engine.connect() as conn:
+            total, waiting = publications_awaited(conn, today=date(2026, 1, 5))
+        assert total == 2 and [w["publication_due_on"] for w in waiting] == \
+            [date(2026, 1, 5), date(2026, 1, 6)]
+        assert [w["publication_overdue_on"] for w in waiting] == [None, None]
+        assert waiting[0]["publication_due_basis"] == "NDRC 双公示: 7 working days"
+        # the day after its deadline the daily job flags the first one only, once
+        run_jobs(platform, date(2026, 1, 6), {"credit-daily"})
+        run_jobs(platform, date(2026, 1, 6), {"credit-daily"})
+        platform.settle("credit")
+        with platform.engine.connect() as conn:
+            total, overdue = publications_awaited(conn, today=date(2026, 1, 6), overdue=True)
+        assert total == 1 and overdue[0]["id"] == before.hex
+        assert overdue[0]["publication_overdue_on"] == date(2026, 1, 6)
+        assert overdue[0]["days_overdue"] == 1
+        # both published on 2026-01-06: the first late, by Order 45 (3 years), the second on
+        # time, by Order 107 (1 year): no longer public from 2027-01-06
+        credit.publish_penalty(before, date(2026, 1, 6), TODAY)
+        credit.publish_penalty(after, date(2026, 1, 6), TODAY)
+        platform.settle("credit")
+        with platform.engine.connect() as conn:
+            first, second = penalty_record(conn, before), penalty_record(conn, after)
+            assert publications_awaited(conn, today=date(2026, 1, 7))[0] == 0
+            in_2026 = public_penalties(conn, entity(2).uscc, date(2027, 1, 5))
+            in_2027 = public_penalties(conn, entity(2).uscc, date(2027, 1, 6))
+            still = public_penalties(conn, entity(1).uscc, date(2027, 1, 6))
+        assert first["published_late"] and first["publication_overdue_on"] == date(2026, 1, 6)
+        assert (first["publicity_ends_on"], first["publicity_rule"]) == \
+            (date(2029, 1, 6), "SAMR Order 45")
+        assert not second["published_late"] and second["publication_overdue_on"] is None
+        assert (second["publicity_ends_on"], second["publicity_rule"]) == \
+            (date(2027, 1, 6), "SAMR Order 107")
+        assert len(in_2026) == 1 and in_2027 == [] and len(still) == 1
+        # a rebuild recreates the flag and the rule applied from the events
+        rows = _dump(platform)
+        platform.runners["credit"].rebuild()
+        assert _dump(platform) == rows
 
     def test_warning_only_penalty_is_decided_but_never_published(self, platform, credit):
         case = credit.open_penalty(entity(1).uscc, "market_regulation", date(2025, 9, 1), TODAY)

@@ -211,10 +211,30 @@ class DashboardScenario:
             lists = credit_queries.list_status(conn, YEAR, TODAY)
             elsewhere = credit_queries.commitment_status(conn, Filters(region_prefix="3301"), TODAY)
             file = entity_file.entity_file(conn, _entity(3).uscc, TODAY, platform.rules)
+            unflagged = credit_queries.overdue_penalty_publications(conn, YEAR, TODAY)
+            before_due = credit_queries.overdue_penalty_publications(conn, YEAR,
+                                                                     date(2025, 10, 13))
+        assert before_due == {"count": 0, "oldest": []}
+        assert unflagged["count"] == 1 and unflagged["oldest"][0]["publication_overdue_on"] is None
+        # the daily job flags it (双公示, 7 working days); the panel shows deadline and days overdue
+        from credit.jobs import flag_overdue_penalty_publications
+
+        assert flag_overdue_penalty_publications(platform, TODAY) == 1
+        assert flag_overdue_penalty_publications(platform, TODAY) == 0
+        platform.catch_up()
+        with platform.engine.connect() as conn:
+            overdue = credit_queries.overdue_penalty_publications(conn, YEAR, TODAY)
+            data = queries.overview(conn, YEAR, TODAY)
+        row = overdue["oldest"][0]
+        assert overdue["count"] == 1 and data["penalties_overdue"] == overdue
+        assert (row["uscc"], row["decision_no"], row["publication_due_on"], row["days_overdue"],
+                row["publication_overdue_on"], row["publication_due_basis"]) == \
+            (_entity(3).uscc, "婺市监处罚〔2025〕1号", date(2025, 10, 13), 38, TODAY,
+             "NDRC 双公示: 7 working days")
         assert comm["counts"] == {"awaiting": 1, "overdue": 1, "fulfilled": 0, "false": 0}
         assert comm["urgent"][0]["verify_by"] < TODAY
         assert sum(elsewhere["counts"].values()) == 0
-        assert pub["penalties"]["overdue"] == 1            # decided 2025-09-26, due 2025-10-30
+        assert pub["penalties"]["overdue"] == 1            # decided 2025-09-26, due 2025-10-13
         assert lists["serious"]["noticed"] == 1 and lists["serious"]["listed"] == 0
         assert lists["abnormal"]["listed"] == 0 and lists["red"]["members"] == []
         assert "行政处罚 Penalty" in [e["kind"] for e in file["timeline"]]

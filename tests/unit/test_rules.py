@@ -32,8 +32,11 @@ def test_defaults_match_the_domain_rulebook():
     assert r.publicity.inspection_result_deadline_workdays == 20
     assert r.publicity.penalty_publication_workdays == 20
     assert r.publicity.penalty_withdrawal_workdays == 3
-    assert r.publicity.penalty_publicity_minor_months == 3
-    assert r.publicity.penalty_publicity_years == 3
+    assert [(v.name, v.effective_from, v.minor_months, v.general_months, v.serious_months)
+            for v in r.publicity.penalty_periods] == [
+        ("SAMR Order 45", date(2021, 9, 1), 3, 36, 36),
+        ("SAMR Order 107", date(2025, 12, 25), 3, 12, 36)]
+    assert r.publicity.penalty_publication_deadline() == (7, "NDRC 双公示: 7 working days")
     assert r.publicity.low_fine_threshold_yuan == Decimal(10_000)
     assert r.publicity.double_publicity_workdays == 7
     assert r.abnormal_list.annual_report_due(2025) == date(2025, 6, 30)
@@ -122,6 +125,11 @@ def test_json_override_accepts_a_path_object(tmp_path):
         ("[draw]\nmin_inspector = 3\n", "draw.min_inspector"),
         ("[publicity]\npenalty_publication_workdays = -1\n",
          "publicity.penalty_publication_workdays"),
+        ("[publicity]\npenalty_publication_deadlines = []\n",
+         "publicity.penalty_publication_deadlines"),
+        ("[publicity]\npenalty_publication_deadlines = [\"one_day\"]\n",
+         "publicity.penalty_publication_deadlines"),
+        ("[[publicity.penalty_periods]]\nname = \"x\"\n", "publicity.penalty_periods.0"),
         ("[abnormal_list]\nannual_report_due_month = 2\nannual_report_due_day = 30\n",
          "annual_report_due_day=30"),
         ("[risk_scoring]\nc_from = 90\n", "risk_scoring"),
@@ -218,4 +226,21 @@ def test_catalogue_rejects_duplicates_and_bad_follow_ups(tmp_path):
     bad = dict(row, follow_up="shrug")
     path = write(tmp_path, "bad.json", json.dumps({"results": {"catalogue": [bad]}}))
     with pytest.raises(InvalidRules, match=r"results\.catalogue\.0\.follow_up"):
+        load_rules(path)
+
+
+def _version(name: str, effective_from: str) -> str:
+    return (f'[[publicity.penalty_periods]]\nname = "{name}"\nsource = "s"\n'
+            f"effective_from = {effective_from}\nminor_months = 3\ngeneral_months = 12\n"
+            "serious_months = 36\nrestriction_lengthens = false\n")
+
+
+@pytest.mark.parametrize("versions", [
+    ("2025-12-25", "2021-09-01"),      # not sorted
+    ("2021-09-01", "2021-09-01"),      # two on one date
+])
+def test_publicity_versions_must_be_sorted_without_duplicate_dates(tmp_path, versions):
+    path = write(tmp_path, "rules.toml",
+                 "".join(_version(f"v{i}", d) for i, d in enumerate(versions)))
+    with pytest.raises(InvalidRules, match="sorted by effective_from"):
         load_rules(path)
