@@ -14,9 +14,16 @@ import pytest
 from credit.record import views as file_views
 from kernel.workdays import add_workdays
 from opencheck.scheduler import run_jobs
-from tests.factories import decision, entity, listing_notice
 from tests.factories import commitment as commitment_data
-from tests.integration.credit_helpers import MONTHLY, PLEDGE, commend, daily, inspect, register
+from tests.factories import decision, entity, listing_notice
+from tests.integration.credit_helpers import (
+    MONTHLY,
+    PLEDGE,
+    commend,
+    daily,
+    inspect,
+    register,
+)
 
 FAR = date(2033, 1, 1)   # "today" for commands dated in the scenario's future
 DEPT = "market_regulation"
