@@ -83,4 +83,5 @@ def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> di
         "risk": file_views.risk_of(conn, record["entity_no"], rules, as_of),
         "penalties_in_publicity": len(penalty_views.public_penalties(conn, uscc, as_of)),
         "timeline": [{"date": d.isoformat(), "kind": k, "detail": t} for d, k, t in shown],
+        "credit": file_views.credit_file(conn, uscc, rules, as_of, as_of),
     }

@@ -31,8 +31,11 @@ __all__ = [
     "add_workdays",
     "add_years",
     "coverage",
+    "deadline_basis",
     "is_workday",
     "on_fallback",
+    "provisional",
+    "span_on_fallback",
     "use_schedules",
     "workdays_between",
 ]
@@ -89,6 +92,39 @@ def source_of(year: int) -> str | None:
 def on_fallback(d: date) -> bool:
     """True if a deadline that reaches ``d`` was counted on the Monday–Friday fallback."""
     return source_of(_as_date(d).year) is None
+
+
+def span_on_fallback(start: date | None, end: date | None) -> bool:
+    """True if the working days counted from ``start`` (excluded) to ``end`` touched a day the
+    Monday–Friday fallback decided: a deadline resting on it is provisional (DOMAIN §11)."""
+    if start is None or end is None:
+        return False
+    first, last = _as_date(start) + _ONE_DAY, _as_date(end)
+    return any(source_of(y) is None for y in range(first.year, last.year + 1))
+
+
+FALLBACK, RULES, OFFICIAL = "fallback Mon–Fri", "rules schedule", "official"
+
+
+def deadline_basis(start: date | None, end: date | None) -> str:
+    """What a deadline counted over (start, end] rests on: "fallback Mon–Fri" if any year of it
+    is uncovered, else "rules schedule" if a schedule given as data decided a day, else
+    "official" (the installed chinese-calendar)."""
+    if span_on_fallback(start, end):
+        return FALLBACK
+    if start is None or end is None:
+        return OFFICIAL
+    years = range((_as_date(start) + _ONE_DAY).year, _as_date(end).year + 1)
+    return RULES if any(y in _schedules for y in years) else OFFICIAL
+
+
+def provisional(record: dict, spans: dict[str, str]) -> dict:
+    """``record`` with a ``<deadline>_provisional`` flag per {deadline: start} column pair: True
+    where the deadline was counted over a day of the Monday–Friday fallback."""
+    for deadline, start in spans.items():
+        record[f"{deadline}_provisional"] = span_on_fallback(record.get(start),
+                                                             record.get(deadline))
+    return record
 
 
 def coverage(today: date, warn_days: int) -> dict:

@@ -231,7 +231,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""),
                     "type": e.get("type", "")} for e in exc.errors()]
-        return JSONResponse({"detail": details}, status_code=422)
+        # the first offending field by name, as the domain's own 422s give it
+        field = next((str(d["loc"][-1]) for d in details if d["loc"]), None)
+        return JSONResponse({"detail": details, "field": field}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from credit.api import USCC_DOC, Day, text
 from credit.commitments.commitment import CommitmentData
-from kernel.http.api import Body
+from kernel.http.api import PROVISIONAL, Body
 
 CommitmentStatus = Literal["awaiting", "overdue", "fulfilled", "false"]
 
@@ -43,6 +43,7 @@ class CommitmentRecord(BaseModel):
     content: str
     committed_on: date
     verify_by: date
+    verify_by_provisional: bool = PROVISIONAL
     status: CommitmentStatus
     verified_on: date | None
     verification_method: str | None

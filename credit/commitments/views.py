@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from credit.commitments.tables import commitments
 from credit.read_models import paged
+from kernel.workdays import provisional
 
 # The read contract: other contexts join this relation in their own queries and import it from
 # here, never from the tables module (an import-linter contract).
@@ -19,7 +20,7 @@ READ_RELATIONS = (commitments,)
 def _commitment(row: sa.Row) -> dict[str, Any]:
     record = dict(row._mapping)
     record["id"] = record["commitment_id"]
-    return record
+    return provisional(record, {"verify_by": "committed_on"})
 
 
 def commitment_record(conn: sa.Connection, commitment_id: UUID) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from credit.api import USCC_DOC, Day, text
 from credit.penalties.case import Decision
-from kernel.http.api import Body
+from kernel.http.api import PROVISIONAL, Body
 
 PenaltyKind = Literal["warning", "circulated_criticism", "fine", "confiscation",
                       "licence_suspended", "licence_downgraded", "licence_revoked",
@@ -105,6 +105,7 @@ class PenaltyRecord(BaseModel):
     publication_due_on: date | None
     publication_due_basis: str | None
     publication_overdue_on: date | None
+    publication_due_on_provisional: bool = PROVISIONAL
     published_on: date | None
     published_late: bool
     publicity_ends_on: date | None
@@ -113,6 +114,7 @@ class PenaltyRecord(BaseModel):
     revoked_on: date | None
     revocation_reason: str | None
     withdrawal_due_on: date | None
+    withdrawal_due_on_provisional: bool = PROVISIONAL
     withdrawn_on: date | None
     withdrawn_late: bool
     fine_paid_on: date | None

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from credit.penalties.tables import penalties
 from credit.read_models import paged
+from kernel.workdays import provisional
 
 # The read contract: other contexts join this relation in their own queries and import it from
 # here, never from the tables module (an import-linter contract).
@@ -34,7 +35,8 @@ def _penalty(row: sa.Row) -> dict[str, Any]:
     record["kinds"] = [k for k in record["kinds"].split(",") if k]
     if "case_id" in record:
         record["id"] = record["case_id"]
-    return record
+    return provisional(record, {"publication_due_on": "decided_on",
+                                "withdrawal_due_on": "revoked_on"})
 
 
 def penalty_record(conn: sa.Connection, case_id: UUID) -> dict[str, Any] | None:

@@ -40,10 +40,12 @@ AsOf = Annotated[date | None, Query(ge=date(1990, 1, 1), le=date(2100, 12, 31),
 
 
 @router.get("/entities/{uscc}/credit", response_model=CreditFileRecord, responses=errors(404))
-def get_credit_file(uscc: UsccPath, p: PlatformDep, conn: SettledConn, _: Supervisor) -> dict:
-    """信用档案 The internal credit file: lists, penalties, commitments, repairs, A–D class."""
+def get_credit_file(uscc: UsccPath, p: PlatformDep, conn: SettledConn, _: Supervisor,
+                    as_of: AsOf = None) -> dict:
+    """信用档案 The internal credit file (lists, penalties, results, commitments, repairs, A–D
+    class) as it stood on `as_of`."""
     code = checked_uscc(uscc)
-    record = file_views.credit_file(conn, code, p.rules, today_in_china())
+    record = file_views.credit_file(conn, code, p.rules, today_in_china(), as_of)
     if record is None:
         raise NotFound(f"no market entity with code {code}", field="uscc")
     return record

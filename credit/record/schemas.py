@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from credit.commitments.schemas import CommitmentRecord
 from credit.lists.schemas import CommendationRecord, SeriousListingRecord
 from credit.penalties.schemas import PenaltyRecord
 from credit.repair.schemas import RepairRecord
+from kernel.http.api import PROVISIONAL
 
 ListName = Literal["abnormal", "serious", "red"]
 
@@ -44,7 +45,7 @@ class EntityCreditProfile(BaseModel):
     region_code: str
     industry_code: str
     registered_on: date
-    status: str
+    status: str | None = Field(description="as of the file's day; null before registration")
     status_since: date | None
     last_annual_report_year: int | None
 
@@ -55,6 +56,7 @@ class AbnormalGroundRecord(BaseModel):
     ground: str
     arose_on: date
     decide_by: date
+    decide_by_provisional: bool = PROVISIONAL
     status: str
     cured_on: date | None
     cure: str | None
@@ -87,8 +89,33 @@ class RedListPeriod(BaseModel):
     commendation_no: str | None = None
 
 
+class PenaltyAsOf(PenaltyRecord):
+    in_publicity: bool = Field(description="on the public record on the file's day")
+
+
+class InspectionAsOf(BaseModel):
+    """抽查检查结果 One department's result as the file's day saw it (internal)."""
+
+    task_id: str
+    department: str
+    result_code: str
+    result_name_zh: str
+    result_name_en: str
+    follow_up: str
+    problem_found: bool
+    abnormal_list_ground: bool
+    inspected_on: date
+    recorded_on: date
+    publish_by: date
+    publish_by_provisional: bool = PROVISIONAL
+    published_on: date | None
+    late: bool
+    withdrawn_on: date | None
+    public: bool = Field(description="published and not withdrawn on the file's day")
+
+
 class CreditFileRecord(BaseModel):
-    """信用档案 The supervisor's credit file of one entity."""
+    """信用档案 The supervisor's credit file of one entity as it stood on `as_of`."""
 
     as_of: date
     entity: EntityCreditProfile
@@ -98,7 +125,8 @@ class CreditFileRecord(BaseModel):
     serious_listings: list[SeriousListingRecord]
     red_list: list[RedListPeriod]
     commendations: list[CommendationRecord]
-    penalties: list[PenaltyRecord]
+    penalties: list[PenaltyAsOf]
+    inspections: list[InspectionAsOf]
     commitments: list[CommitmentRecord]
     repairs: list[RepairRecord]
 

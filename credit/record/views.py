@@ -1,12 +1,17 @@
 """The internal credit file of one entity (信用档案) and its timeline as of any date.
 
-Time travel (`as_of`): a fact belongs to the record on day D when its *effective* date (decided,
-published, listed, removed, cured…) is on or before D, and, where the read model keeps the day
-it was *recorded* (`recorded_on`: the abnormal list and its grounds, the red list), that day is
-on or before D too. So `as_of` shows the record as the platform showed it on D: a later-dated
-change (revocation, repair, removal) does not yet appear, and a back-dated entry recorded after
-D does not appear either where that is known; tables that keep no recorded date are filtered
-by effective dates only. Supervisors only: the file holds the internal A–D class.
+Time travel (`as_of`): "in force on D, as known on D". A fact belongs to the record on day D
+when its *effective* date (decided, published, listed, removed, cured…) is on or before D, and,
+where the read model keeps the day it was *recorded* (`recorded_on`: the abnormal list and its
+grounds, the red list, inspection results, the entity's status changes), that day is on or
+before D too. So `as_of` shows the record as the platform showed it on D: a later-dated change
+(revocation, repair, removal) does not yet appear, and a back-dated entry recorded after D does
+not appear either where that is known. Penalties, commitments, the serious list, commendations
+and repairs keep no recorded date: a decision keyed in after D but dated on or before D does
+appear (their effective dates are the legal ones; the event log keeps when they were entered).
+The whole file (`credit_file`, sections by `credit.record.asof`) and the timeline follow the
+same rule. Supervisors only: the file holds the internal A–D class. The public record takes no
+`as_of` (credit.record.public): a past day would bring back records repaired or expired since.
 """
 
 from __future__ import annotations
@@ -30,11 +35,13 @@ from credit.lists.views import list_commendations
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties
 from credit.rating.tables import red_list, risk_class_history, risk_classes
+from credit.record import asof
 from credit.repair.tables import repair_applications
 from credit.repair.views import list_repair_applications
 from credit.rules import Rules
 from kernel.rulebook import RISK_CLASSES
-from supervision.directory.views import annual_reports, entities
+from kernel.workdays import provisional
+from supervision.directory.views import annual_reports, entities, entity_profile_on
 from supervision.tasks.views import task_results
 
 Item = dict[str, Any]
@@ -67,33 +74,55 @@ def _rows(conn: sa.Connection, table: sa.Table, uscc: str) -> list[dict[str, Any
                                                    .where(table.c.uscc == uscc))]
 
 
-def credit_file(conn: sa.Connection, uscc: str, rules: Rules, today: date) -> dict | None:
-    """Everything credit knows about one entity, internal fields included; None if unknown."""
-    entity = conn.execute(sa.select(entities).where(entities.c.uscc == uscc)).first()
-    if entity is None:
+_RESULT_COLUMNS = tuple(task_results.c[n] for n in (
+    "task_id", "department", "result_code", "result_name_zh", "result_name_en", "follow_up",
+    "problem_found", "abnormal_list_ground", "inspected_on", "recorded_on", "publish_by",
+    "published_on", "late", "withdrawn_on"))
+
+
+def inspections_of(conn: sa.Connection, uscc: str) -> list[dict[str, Any]]:
+    """The entity's inspection results, one per task and department, the newest first."""
+    rows = conn.execute(sa.select(*_RESULT_COLUMNS).where(task_results.c.uscc == uscc)
+                        .order_by(task_results.c.inspected_on.desc(), task_results.c.task_id,
+                                  task_results.c.department))
+    return [provisional(dict(r._mapping), {"publish_by": "inspected_on"}) for r in rows]
+
+
+def credit_file(conn: sa.Connection, uscc: str, rules: Rules, today: date,
+                as_of: date | None = None) -> dict | None:
+    """Everything credit knows about one entity, internal fields included, as it stood on
+    `as_of` (default today; see the module doc); None if unknown."""
+    day = as_of or today
+    profile = entity_profile_on(conn, uscc, day)
+    if profile is None:
         return None
-    e = dict(entity._mapping)
     grounds = sorted(_rows(conn, abnormal_grounds, uscc), key=lambda g: (g["cycle"],
                                                                          g["arose_on"]))
-    abnormal = sorted(_rows(conn, abnormal_listings, uscc), key=lambda r: r["cycle"])
-    for listing in abnormal:
-        listing["grounds"] = [g for g in grounds if g["listing_id"] == listing["listing_id"]
-                              and g["cycle"] == listing["cycle"]]
+    abnormal = []
+    for listing in sorted(_rows(conn, abnormal_listings, uscc), key=lambda r: r["cycle"]):
+        mine = [provisional(g, {"decide_by": "arose_on"}) for g in grounds
+                if g["listing_id"] == listing["listing_id"] and g["cycle"] == listing["cycle"]]
+        if (row := asof.abnormal(listing, mine, day)) is not None:
+            abnormal.append(row)
     return {
-        "as_of": today,
-        "entity": {k: e[k] for k in ("uscc", "name", "entity_type", "region_code",
-                                     "industry_code", "registered_on", "status", "status_since",
-                                     "last_annual_report_year")},
-        "risk": risk_of(conn, e["entity_no"], rules),
-        "lists": lists_on(conn, uscc, today),
+        "as_of": day,
+        "entity": profile,
+        "risk": risk_of(conn, profile["entity_no"], rules, as_of),
+        "lists": lists_on(conn, uscc, day),
         "abnormal_listings": abnormal,
-        "serious_listings": sorted(_rows(conn, serious_listings, uscc),
-                                   key=lambda r: r["cycle"]),
-        "red_list": sorted(_rows(conn, red_list, uscc), key=lambda r: r["since"]),
-        "commendations": list_commendations(conn, today=today, uscc=uscc, limit=500)[1],
-        "penalties": list_penalties(conn, today=today, uscc=uscc, limit=500)[1],
-        "commitments": list_commitments(conn, today=today, uscc=uscc, limit=500)[1],
-        "repairs": list_repair_applications(conn, uscc=uscc, limit=500)[1],
+        "serious_listings": asof.kept(sorted(_rows(conn, serious_listings, uscc),
+                                             key=lambda r: r["cycle"]), asof.serious, day),
+        "red_list": asof.kept(sorted(_rows(conn, red_list, uscc), key=lambda r: r["since"]),
+                              asof.red_period, day),
+        "commendations": asof.kept(list_commendations(conn, today=day, uscc=uscc, limit=500)[1],
+                                   asof.commendation, day),
+        "penalties": asof.kept(list_penalties(conn, today=day, uscc=uscc, limit=500)[1],
+                               asof.penalty, day),
+        "inspections": asof.kept(inspections_of(conn, uscc), asof.inspection, day),
+        "commitments": asof.kept(list_commitments(conn, today=day, uscc=uscc, limit=500)[1],
+                                 asof.commitment, day),
+        "repairs": asof.kept(list_repair_applications(conn, uscc=uscc, limit=500)[1],
+                             asof.repair, day),
     }
 
 

@@ -9,7 +9,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
 from credit.lists.views import list_commendations
-from dashboard import actions, entity_file
+from dashboard import actions, entity_credit, entity_file
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
@@ -121,7 +121,7 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
         ("最近年报 Latest annual report", r["last_annual_report_year"]),
         *[(f"{LISTS[k]}（截至 {as_of}）", "在列 Listed" if on else "未列入 Not listed")
           for k, on in found["lists_on"].items()],
-        ("信用风险分类（当前，内部）Risk class (current, internal)",
+        (f"信用风险分类（截至 {as_of}，内部）Risk class as of (internal)",
          f"{RISK_CLASSES.get(risk['risk_class'], risk['risk_class'])}"
          + (f" · {risk['classified_on']}" if risk["classified_on"] else " · 尚未分类 not classified")),
         (f"公示中的行政处罚（截至 {as_of}）Penalties in publicity", found["penalties_in_publicity"]),
@@ -133,6 +133,7 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
                             html.Tbody(rows)], className="table", id="entity-timeline")
                 if rows else empty(f"{as_of} 之前无记录 Nothing recorded up to {as_of}."))
     return html.Div([card(f"{r['name']} {r['uscc']}", [record], "entity-record"),
+                     entity_credit.sections(found["credit"]),
                      _commendations(platform, r["uscc"], message),
                      card("时间线 Timeline (内部 internal: 名录、任务与信用档案 directory, tasks and "
                           "the credit file)", [timeline])])

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import sqlalchemy as sa
 from fastapi import Depends, HTTPException, Path, Query, Request
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 
 from kernel.db import OneTrip
 from kernel.platform import Platform
@@ -153,6 +153,12 @@ class Body(BaseModel):
         if (bad := first_unstorable(value)) is not None:
             raise ValueError(unstorable_reason(bad))
         return value
+
+
+# The sibling flag of a deadline counted in working days (`<deadline>_provisional`, set by
+# kernel.workdays.provisional): True when the count crossed a year without an official schedule.
+PROVISIONAL = Field(False, description="暂按周一至周五计算 provisional: counted over a year with "
+                    "no official holiday schedule (Monday–Friday fallback)")
 
 
 class ErrorPublic(BaseModel):

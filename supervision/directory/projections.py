@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from kernel.clock import CHINA
+from kernel.clock import CHINA, china_date
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.check_items import CheckItem, CheckList
 from supervision.directory.entities import ENTITY_TYPES, MarketEntity
@@ -18,6 +18,7 @@ from supervision.directory.tables import (
     check_lists,
     entities,
     entity_pool,
+    entity_statuses,
     inspector_conflicts,
     inspector_qualifications,
     inspectors,
@@ -34,6 +35,7 @@ _UPDATE_STATUS = (
 )
 _INSERT_REPORT = annual_reports.insert()
 _INSERT_REPRESENTATION = legal_representations.insert()
+_INSERT_STATUS = entity_statuses.insert()
 _SELECT_NO = sa.select(entities.c.entity_no).where(entities.c.entity_id == sa.bindparam("b_entity_id"))
 
 
@@ -41,7 +43,7 @@ class EntityDirectory(Projection):
     """检查对象名录 The directory of market entities as the API, views and drawer read it."""
 
     name = "entity_directory"
-    tables = (entities, annual_reports, legal_representations)
+    tables = (entities, annual_reports, legal_representations, entity_statuses)
 
     @handles(MarketEntity.Registered)
     def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
@@ -93,6 +95,10 @@ class EntityDirectory(Projection):
             "b_entity_id": e.originator_id.hex, "status": e.status,
             "status_since": e.effective_on, "version": e.originator_version, "position": position,
         })
+        entity_no = unit.query(_SELECT_NO, {"b_entity_id": e.originator_id.hex}).scalar_one()
+        unit.execute(_INSERT_STATUS, {"entity_no": entity_no, "position": position,
+                                      "status": e.status, "effective_on": e.effective_on,
+                                      "recorded_on": china_date(e.timestamp)})
 
     @handles(MarketEntity.AnnualReportFiled)
     def annual_report_filed(self, e: MarketEntity.AnnualReportFiled, position: int,

@@ -59,6 +59,19 @@ annual_reports = sa.Table(
     info={"projection": "entity_directory"},
 )
 
+# Every status change of an entity (注销、吊销、迁出、恢复), with the China date it was recorded,
+# so the entity's status on a past day is answered from the read model (the credit file as of).
+entity_statuses = sa.Table(
+    "entity_statuses",
+    metadata,
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("position", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("effective_on", sa.Date, nullable=False),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+    info={"projection": "entity_directory"},
+)
+
 # The drawer's integer view of the directory: one narrow row per entity, every column the pool
 # loader returns is an integer, so a million rows load straight into numpy arrays.
 entity_pool = sa.Table(

@@ -14,6 +14,7 @@ from supervision.directory.tables import (
     check_lists,
     entities,
     entity_pool,
+    entity_statuses,
     inspector_conflicts,
     inspector_qualifications,
     inspectors,
@@ -103,6 +104,28 @@ def entity_record(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
     """The supervisor's view of one entity's directory record."""
     row = conn.execute(sa.select(entities).where(entities.c.uscc == uscc)).first()
     return dict(row._mapping) if row else None
+
+
+def entity_profile_on(conn: sa.Connection, uscc: str, day: date) -> dict[str, Any] | None:
+    """The directory record of one entity as it stood on `day`, or None if unknown: the status
+    decided with effect on or before `day` and recorded by then (None before registration),
+    and the newest annual report filed by then. Names, addresses and codes are today's: a
+    change of registered details (变更登记) carries no effective date to travel back with."""
+    record = entity_record(conn, uscc)
+    if record is None:
+        return None
+    s, r = entity_statuses.c, annual_reports.c
+    status = conn.execute(sa.select(s.status, s.effective_on).where(
+        s.entity_no == record["entity_no"], s.effective_on <= day, s.recorded_on <= day)
+        .order_by(s.effective_on.desc(), s.position.desc()).limit(1)).first()
+    registered = record["registered_on"] <= day
+    record["status"], record["status_since"] = (
+        (status.status, status.effective_on) if status else
+        ("active", record["registered_on"]) if registered else (None, None))
+    record["last_annual_report_year"] = conn.execute(
+        sa.select(sa.func.max(r.year)).where(r.entity_no == record["entity_no"],
+                                             r.filed_on <= day)).scalar()
+    return record
 
 
 def list_entities(conn: sa.Connection, *, region_prefix: str | None = None,

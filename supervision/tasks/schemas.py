@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kernel.http.api import Body
+from kernel.http.api import PROVISIONAL, Body
 
 Department = Field(None, max_length=50,
                    description="the part's department; may be omitted unless the task is joint")
@@ -30,6 +30,7 @@ class FollowUpRecord(BaseModel):
     ordered_on: date
     deadline_workdays: int
     due_on: date
+    due_on_provisional: bool = PROVISIONAL
     note: str
     ordered_by: str
     outcome: Literal["open", "satisfied", "overdue"]
@@ -53,6 +54,7 @@ class ResultRecord(BaseModel):
     recorded_by: int
     signatures: list[int] = Field(description="inspector numbers of the signing officers")
     publish_by: date = Field(description="publication deadline in working days (一公开)")
+    publish_by_provisional: bool = PROVISIONAL
     published_on: date | None
     late: bool
     publication_overdue_on: date | None

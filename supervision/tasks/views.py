@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kernel.db import users
+from kernel.workdays import provisional
 from supervision.directory.tables import entities
 from supervision.plans.tables import plan_draws, plans
 from supervision.tasks.tables import (
@@ -83,12 +84,14 @@ def _results(conn: sa.Connection, ids: list[str]) -> dict[str, list[dict]]:
     follow: dict[tuple[str, str], list[dict]] = {}
     for f in conn.execute(sa.select(task_follow_ups).where(task_follow_ups.c.task_id.in_(ids))
                           .order_by(task_follow_ups.c.follow_up_no)):
-        follow.setdefault((f.task_id, f.department), []).append(dict(f._mapping))
+        follow.setdefault((f.task_id, f.department), []).append(
+            provisional(dict(f._mapping), {"due_on": "ordered_on"}))
     for r in conn.execute(sa.select(task_results).where(task_results.c.task_id.in_(ids))
                           .order_by(task_results.c.department)):
         d = dict(r._mapping)
         d["signatures"] = [int(s) for s in d["signatures"].split(";") if s]
         d["follow_ups"] = follow.get((r.task_id, r.department), [])
+        provisional(d, {"publish_by": "inspected_on"})
         out[r.task_id].append(d)
     return out
 

@@ -139,3 +139,30 @@ def test_no_public_response_or_page_carries_the_class_or_score(client, platform,
         checked.append(url)
     assert any("/lists/" in u for u in checked) and any("/credit/" in u for u in checked)
     assert json.dumps(checked)   # every public route with an entity or list parameter was seen
+
+
+def test_the_credit_file_as_of_a_day_over_http(client, platform, world):
+    code = entity(2).uscc
+    before = SHOWN_ON   # decided that day, published the next
+    r = client.get(f"/api/v1/entities/{code}/credit", headers=world,
+                   params={"as_of": before.isoformat()})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    # the day of the decision: decided, not yet published nor in publicity, not yet classified
+    assert body["as_of"] == before.isoformat()
+    (case,) = body["penalties"]
+    assert (case["status"], case["published_on"], case["in_publicity"]) == \
+        ("decided", None, False)
+    assert body["risk"]["classified_on"] is None and body["entity"]["status"] == "active"
+    today = client.get(f"/api/v1/entities/{code}/credit", headers=world).json()
+    assert today["as_of"] == TODAY.isoformat() and today["penalties"][0]["in_publicity"]
+    assert today["penalties"][0]["publication_due_on_provisional"] is False
+    for bad in ("2026-13-01", "yesterday", "1900-01-01"):
+        r = client.get(f"/api/v1/entities/{code}/credit", headers=world, params={"as_of": bad})
+        assert r.status_code == 422 and r.json()["field"] == "as_of", r.text
+    # the public record takes no as_of: a past day could bring back repaired records
+    public = client.get(f"/api/v1/public/credit/{code}", params={"as_of": before.isoformat()})
+    assert public.json()["as_of"] == TODAY.isoformat()
+    early = client.get(f"/api/v1/entities/{code}/credit", headers=world,
+                       params={"as_of": (SHOWN_ON - timedelta(days=1)).isoformat()}).json()
+    assert early["penalties"] == [] and not early["lists"]["serious"]

@@ -126,3 +126,40 @@ def test_the_overview_lists_penalty_decisions_overdue_for_publication(client, pl
     text = json.dumps(r.json(), ensure_ascii=False)
     assert "stat-penalties-overdue" in text and '"penalties-overdue"' in text
     assert "婺市监处罚〔2025〕7号" in text and "Days overdue" in text
+
+
+def test_the_entity_file_has_an_as_of_date_picker_and_shows_the_credit_file_then(client,
+                                                                                  platform):
+    """截至 As of: the page's date picker re-renders the credit file's sections as of that day;
+    a 2027 deadline counted without a schedule carries the Mon–Fri fallback marker."""
+    import json
+    from datetime import date
+
+    from dashboard.entity_credit import PROVISIONAL
+    from tests.factories import commitment, entity
+
+    platform.supervision.register_entities([entity(1)])
+    platform.settle()
+    promise = platform.credit.accept_commitment(commitment(1, committed_on=date(2027, 1, 20)),
+                                                date(2033, 1, 1))
+    platform.credit.verify_commitment(promise, "fulfilled", date(2027, 2, 20), "onsite", "",
+                                      date(2033, 1, 1))
+    platform.catch_up()
+    assert login(client, "supervisor", PASSWORDS["supervisor"]).status_code == 200
+    page = json.dumps(json.loads(route(client, "/dashboard/entity")), ensure_ascii=False)
+    assert "entity-asof" in page and "截至 As of" in page
+    code = entity(1).uscc
+
+    def file_on(day: str) -> str:
+        r = callback(client, [("entity-file", "children")],
+                     [("entity-selected", "data", code), ("entity-asof", "date", day)])
+        assert r.status_code == 200, r.text
+        return json.dumps(r.json(), ensure_ascii=False)
+
+    before, awaiting, verified = (file_on(d) for d in ("2027-01-19", "2027-02-01",
+                                                       "2027-03-01"))
+    assert "asof-commitments-empty" in before and "截至 2027-01-19" in before
+    assert "asof-commitments" in awaiting and "awaiting" in awaiting
+    assert PROVISIONAL in awaiting          # verify_by in 2027, no schedule for 2027
+    assert "fulfilled" in verified and "awaiting" not in verified
+    assert "asof-risk" in verified and "asof-lists" in verified

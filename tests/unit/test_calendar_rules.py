@@ -76,3 +76,48 @@ def test_coverage_reports_a_missing_next_year_in_time(schedules):
     assert workdays.coverage(date(2098, 12, 3), 60) == {
         "this_year": "rules: test", "next_year": "rules: test", "next_year_missing": False,
         "message": None}
+
+
+def test_a_2027_deadline_is_flagged_on_the_fallback_and_not_with_a_schedule(tmp_path, schedules):
+    from credit.commitments.views import _commitment
+    from credit.penalties.schemas import PenaltyRecord
+
+    decided, start = date(2026, 12, 30), date(2027, 2, 4)
+    workdays.use_schedules([])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", workdays.CalendarCoverageWarning)
+        # Monday–Friday: New Year's Day counts, the Spring Festival block counts
+        fallback_due = workdays.add_workdays(decided, 2)
+        fallback_end = workdays.add_workdays(start, 5)
+    assert (fallback_due, fallback_end) == (date(2027, 1, 1), date(2027, 2, 11))
+    assert workdays.span_on_fallback(decided, fallback_due)
+    assert workdays.deadline_basis(start, fallback_end) == "fallback Mon–Fri"
+    record = {"decided_on": decided, "publication_due_on": fallback_due}
+    assert workdays.provisional(record, {"publication_due_on": "decided_on"})[
+        "publication_due_on_provisional"] is True
+    assert "publication_due_on_provisional" in PenaltyRecord.model_fields
+    # 2026 alone is the installed calendar's: not flagged
+    assert not workdays.span_on_fallback(date(2026, 3, 2), date(2026, 12, 31))
+    assert workdays.deadline_basis(date(2026, 3, 2), date(2026, 12, 31)) == "official"
+    # the same deadlines with the 2027 schedule given as data (TEST DATA, see TEST_2027)
+    workdays.use_schedules(_rules(tmp_path, schedules=[TEST_2027]).calendar.year_schedules())
+    due = workdays.add_workdays(decided, 2)
+    end = workdays.add_workdays(start, 5)
+    # 31 Dec, then 1 January 2027 (a day off) is skipped: Mon 4 January
+    assert due == date(2027, 1, 4)
+    # Fri 5; the block 6–13 is off; Sun 14 (make-up), Mon 15, Tue 16, Wed 17
+    assert end == date(2027, 2, 17)
+    assert not workdays.span_on_fallback(decided, due)
+    assert workdays.deadline_basis(start, end) == "rules schedule"
+    # serialised: the commitment's verification window carries the flag
+    row = {"commitment_id": "c1", "committed_on": start, "verify_by": end}
+    assert _commitment(_Row(row))["verify_by_provisional"] is False
+    workdays.use_schedules([])
+    assert _commitment(_Row(row))["verify_by_provisional"] is True
+
+
+class _Row:
+    """A read-model row as SQLAlchemy hands it to the views (only `_mapping` is read)."""
+
+    def __init__(self, mapping: dict):
+        self._mapping = mapping
