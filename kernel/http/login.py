@@ -69,6 +69,23 @@ def login(p: PlatformDep, request: Request,
     return TokenPublic(access_token=auth.issue_token(p.settings, user), role=user.role)
 
 
+class MePublic(BaseModel):
+    username: str
+    role: str
+    display_name: str
+    department: str | None
+    inspector_no: int | None
+    single_sign_on: bool
+
+
+@router.get("/auth/me", response_model=MePublic, responses=errors(401, 403))
+def me(user: auth.CurrentUser) -> MePublic:
+    """Who the token names, as OpenCheck sees them (local or single sign-on)."""
+    return MePublic(username=user.username, role=user.role, display_name=user.display_name,
+                    department=user.department, inspector_no=user.inspector_no,
+                    single_sign_on=user.id < 0)
+
+
 @router.post("/auth/password", response_model=TokenPublic,
              responses={**errors(401, 403), **TOO_MANY, **INVALID})
 def change_password(p: PlatformDep, request: Request, user: auth.CurrentUser,
