@@ -7,6 +7,7 @@ verified, so a refused attempt spends no argon2 time (≈ 0.7 s of CPU each, mea
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from datetime import datetime
@@ -18,16 +19,24 @@ from kernel.db import login_throttle as t
 from kernel.errors import TooManyAttempts
 from kernel.http import auth
 from kernel.settings import Settings
+from kernel.text import first_unstorable
 
 KEY_LENGTH = 200
 
 
 def user_key(username: str) -> str:
-    return f"user:{username}"[:KEY_LENGTH]
+    return _key("user", username)
 
 
 def address_key(address: str | None) -> str:
-    return f"addr:{address or 'unknown'}"[:KEY_LENGTH]
+    return _key("addr", address or "unknown")
+
+
+def _key(kind: str, value: str) -> str:
+    if first_unstorable(value) is not None or len(value) > KEY_LENGTH - 10:
+        # a NUL cannot be stored on PostgreSQL (kernel.text): such a name is counted by digest
+        value = "#" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{kind}:{value}"
 
 
 class LoginThrottle:
