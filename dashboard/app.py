@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
 from dashboard.pages import entity, login, overview, plans, repairs, workspace
 from kernel import workdays
 from kernel.clock import china_date
-from kernel.http import auth
+from kernel.errors import TooManyAttempts
+from kernel.http import auth, throttle
 from kernel.labels import ROLES
 from kernel.platform import Platform
 
@@ -74,7 +76,12 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
                   prevent_initial_call=True)
     def sign_in(_clicks, _submit, username: str | None, password: str | None):
         platform = get_platform()
-        user = auth.authenticate(platform.engine, (username or "").strip(), password or "")
+        try:   # throttled like the API's login (kernel.http.throttle), per name and address
+            user = throttle.attempt_login(platform.engine, platform.settings, platform.clock,
+                                          (username or "").strip(), password or "",
+                                          flask.request.remote_addr)
+        except TooManyAttempts as refused:
+            return refused.message
         if user is None:
             return "用户名或密码错误 Wrong username or password"
         session.start_session(platform, user)

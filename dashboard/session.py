@@ -13,11 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 import flask
-import jwt
-import sqlalchemy as sa
 from dash import ctx
 
-from kernel.db import users
 from kernel.http import auth, read_your_writes
 from kernel.platform import Platform
 
@@ -36,21 +33,12 @@ class NotPermitted(Exception):
 
 
 def user_from_cookie(platform: Platform, cookies: Any) -> auth.User | None:
-    """The active user the cookie's token names, or None (absent, forged, expired, disabled)."""
+    """The active user the cookie's token names, or None (absent, forged, expired, disabled,
+    or issued before a password change)."""
     token = cookies.get(COOKIE)
     if not token:
         return None
-    try:
-        claims = jwt.decode(token, auth.signing_key(platform.settings), algorithms=[auth.ALGORITHM])
-    except jwt.PyJWTError:
-        return None
-    with platform.engine.connect() as conn:
-        row = conn.execute(sa.select(users).where(users.c.id == claims.get("uid"),
-                                                  users.c.active.is_(True))).first()
-    if row is None or row.username != claims.get("sub"):
-        return None
-    return auth.User(row.id, row.username, row.role, row.display_name, row.department,
-                     row.inspector_no)
+    return auth.user_of_local_token(platform.engine, platform.settings, token)
 
 
 def current_user(platform: Platform) -> auth.User | None:

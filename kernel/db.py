@@ -62,6 +62,19 @@ users = sa.Table(
     sa.Column("inspector_no", sa.BigInteger, nullable=True),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    # raised by a password change or a deactivation: tokens carrying an older one stop working
+    sa.Column("token_version", sa.Integer, nullable=False, server_default="0"),
+)
+
+# Failed logins per key ("user:NAME" or "addr:IP"), shared by every API process (kernel.http.
+# throttle). Times are seconds since the epoch, so the same SQL compares them on both backends.
+login_throttle = sa.Table(
+    "login_throttle",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("window_start", sa.Float, nullable=False),
+    sa.Column("blocked_until", sa.Float, nullable=True),
 )
 
 

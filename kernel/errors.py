@@ -36,3 +36,13 @@ class Forbidden(DomainError):
     """The caller may not do this (HTTP 403)."""
 
     status_code = 403
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed attempts; try again after `retry_after` seconds (HTTP 429)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field)
+        self.retry_after = max(1, int(retry_after))

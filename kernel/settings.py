@@ -33,6 +33,34 @@ class Settings(BaseSettings):
         "registered: stored keys would stop matching.",
     )
     token_ttl_minutes: int = Field(480, description="Lifetime of an access token.")
+    # 登录失败处理 login-failure handling: GB/T 22239-2019 (等保2.0) 8.1.4.1 b) asks to "限制非法
+    # 登录次数" without a number; NIST SP 800-63B §5.2.2 caps consecutive failures at 100. The
+    # numbers below are (assumed) common 等保 assessment practice: 5 per account per 15 minutes.
+    login_max_failures_per_user: int = Field(
+        5, ge=1, description="Failed logins for one username within the window before a lockout.")
+    login_max_failures_per_address: int = Field(
+        20, ge=1, description="Failed logins from one client address (any usernames) within the "
+                              "window before a lockout (assumed: an office NAT shares an address).")
+    login_failure_window_seconds: int = Field(
+        900, ge=1, description="Window in which failed logins are counted (assumed: 15 minutes).")
+    login_lockout_seconds: int = Field(
+        900, ge=1, description="How long a throttled user or address is refused (assumed: 15 min).")
+    # 口令复杂度 GB/T 22239-2019 8.1.4.1 a) (no length given); NIST SP 800-63B §5.1.1.2: at least 8,
+    # checked against commonly used passwords; 12 is (assumed) the usual 等保 assessment figure.
+    password_min_length: int = Field(12, ge=8, description="Minimum password length.")
+    # 单点登录 single sign-on: OIDC bearer tokens from one issuer (kernel.http.oidc); off if unset.
+    oidc_issuer: str | None = Field(None, description="OIDC issuer URL (the `iss` claim).")
+    oidc_audience: str | None = Field(None, description="Expected `aud` (OpenCheck's client id).")
+    oidc_jwks_url: str | None = Field(None, description="JWKS URL (default: ISSUER/.well-known/jwks.json).")
+    oidc_jwks_cache_seconds: int = Field(300, ge=1, description="How long fetched keys are kept.")
+    oidc_jwks_refresh_cooldown_seconds: float = Field(
+        30, ge=0, description="Least time between two fetches for an unknown `kid` (PyJWT's default).")
+    oidc_username_claim: str = Field("preferred_username", description="Claim naming the user.")
+    oidc_role_claim: str = Field("roles", description="Claim holding the IdP role(s).")
+    oidc_department_claim: str = Field("department", description="Claim holding the department.")
+    oidc_inspector_no_claim: str = Field("inspector_no", description="Claim with an inspector's no.")
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict, description='IdP role -> OpenCheck role, JSON: {"sc-inspector": "inspector"}.')
     rules_file: str | None = Field(None, description="TOML/JSON file overriding rule numbers.")
     projections_in_process: bool = Field(
         True, description="Run projections inside `serve` (demo); false when `opencheck worker` runs."

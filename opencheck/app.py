@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -18,7 +17,7 @@ from kernel import failures, workdays
 from kernel.clock import china_date
 from kernel.errors import DomainError
 from kernel.http import auth, idempotency
-from kernel.http.api import ErrorPublic, PlatformDep, close_read_pool
+from kernel.http.api import PlatformDep, close_read_pool
 from kernel.http.idempotency import IdempotencyMiddleware
 from kernel.http.public import PublicRateLimit
 from kernel.http.read_your_writes import ReadYourWritesMiddleware
@@ -27,12 +26,6 @@ from kernel.settings import Settings
 from opencheck.bootstrap import API_RUNNERS, Platform, bootstrap
 
 log = logging.getLogger(__name__)
-
-
-class TokenPublic(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    role: str
 
 
 class FailurePublic(BaseModel):
@@ -107,21 +100,15 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                 f.error = f.error.split(":", 1)[0]
         return report
 
-    @app.post("/api/v1/auth/token", response_model=TokenPublic, tags=["auth"],
-              responses={401: {"model": ErrorPublic}})
-    def login(p: PlatformDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenPublic:
-        """OAuth2 password flow: exchange username and password for a bearer token."""
-        user = auth.authenticate(p.engine, form.username, form.password)
-        if user is None:
-            raise HTTPException(401, "wrong username or password",
-                                headers={"WWW-Authenticate": "Bearer"})
-        return TokenPublic(access_token=auth.issue_token(p.settings, user), role=user.role)
-
     from credit.record import public_routes
 
     # First in the routing table: the public lookup is the busiest route, and Starlette tries the
     # routes in order (matching through every router before it cost 18 % of a lookup).
     app.include_router(public_routes.router, prefix="/api/v1/public")
+
+    from kernel.http import login
+
+    app.include_router(login.router, prefix="/api/v1")   # sign-in, password change, users
 
     from supervision.directory.routes import public_router as supervision_public
     from supervision.directory.routes import router as supervision_router
@@ -224,8 +211,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             loc = ["body", exc.field] if exc.field else ["body"]
             return JSONResponse({"detail": [{"loc": loc, "msg": exc.message,
                                              "type": "value_error"}]}, status_code=422)
+        retry_after = getattr(exc, "retry_after", None)   # 429 TooManyAttempts
         return JSONResponse({"detail": exc.message, "field": exc.field},
-                            status_code=exc.status_code)
+                            status_code=exc.status_code,
+                            headers={"Retry-After": str(retry_after)} if retry_after else None)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -255,9 +255,12 @@ def users_add(name: str, role: Annotated[str, typer.Option(help="inspector | sup
     from kernel.http import auth
 
     platform = _platform()
-    auth.add_user(platform.engine, name, password, role, department=department,
-                  inspector_no=inspector_no)
-    platform.close()
+    try:
+        auth.add_user(platform.engine, name, password, role, department=department,
+                      inspector_no=inspector_no,
+                      min_password_length=platform.settings.password_min_length)
+    finally:
+        platform.close()
     console.print(f"user {name} ({role}) created")
 
 
@@ -268,9 +271,36 @@ def users_password(name: str, password: Annotated[str, typer.Option(prompt=True,
     from kernel.http import auth
 
     platform = _platform()
-    auth.set_password(platform.engine, name, password)
-    platform.close()
-    console.print(f"password of {name} changed")
+    try:
+        auth.set_password(platform.engine, name, password,
+                          min_password_length=platform.settings.password_min_length)
+    finally:
+        platform.close()
+    console.print(f"password of {name} changed; tokens issued before no longer work")
+
+
+@users_app.command("deactivate")
+def users_deactivate(name: str) -> None:
+    """Deactivate a user: login refused, every token of theirs refused at once."""
+    _set_active(name, False)
+    console.print(f"user {name} deactivated; their tokens no longer work")
+
+
+@users_app.command("reactivate")
+def users_reactivate(name: str) -> None:
+    """Reactivate a user (they sign in again; tokens from before stay revoked)."""
+    _set_active(name, True)
+    console.print(f"user {name} reactivated")
+
+
+def _set_active(name: str, active: bool) -> None:
+    from kernel.http import auth
+
+    platform = _platform()
+    try:
+        auth.set_active(platform.engine, name, active)
+    finally:
+        platform.close()
 
 
 class ExportFormat(str, Enum):

@@ -39,6 +39,27 @@ def login(client, username: str, password: str):
                     [("login-username", "value", username), ("login-password", "value", password)])
 
 
+def test_the_dashboard_login_is_throttled_with_the_api_login(client):
+    # 5 wrong passwords through the form (the default limit per user); the 5th says why
+    for _ in range(4):
+        assert "Wrong username or password" in login(client, "auditor", "wrong-password").text
+    assert "Too many failed logins" in login(client, "auditor", "wrong-password").text
+    assert "Too many failed logins" in login(client, "auditor", PASSWORDS["auditor"]).text
+    # the count is the API's too (one table)
+    r = client.post("/api/v1/auth/token",
+                    data={"username": "auditor", "password": PASSWORDS["auditor"]})
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) > 0
+
+
+def test_a_password_change_ends_a_dashboard_session(client):
+    from kernel.http import auth
+
+    login(client, "supervisor", PASSWORDS["supervisor"])
+    assert "overview-filters" in route(client, "/dashboard/")
+    auth.set_password(client.app.state.platform.engine, "supervisor", "another-long-phrase")
+    assert "login-form" in route(client, "/dashboard/")
+
+
 OVERVIEW = ([("overview-body", "children")],
             [("f-region", "value", None), ("f-department", "value", None),
              ("f-industry", "value", None), ("f-dates", "start_date", "2026-01-01"),

@@ -68,9 +68,9 @@ def test_errors_are_one_readable_line_and_non_zero(platform, tmp_path):
     assert r.returncode != 0
     assert r.stderr.strip().splitlines()[-1].startswith("error: ")
     assert "missing column" in r.stderr and "Traceback" not in r.stderr
-    r = _cli(platform.settings, "users", "add", "someone", "--role", "boss", "--password", "longenough")
+    r = _cli(platform.settings, "users", "add", "someone", "--role", "boss", "--password", "long-enough-pass")
     assert r.returncode != 0 and "role must be one of" in r.stderr and "Traceback" not in r.stderr
-    r = _cli(platform.settings, "users", "add", "sup", "--role", "supervisor", "--password", "longenough")
+    r = _cli(platform.settings, "users", "add", "sup", "--role", "supervisor", "--password", "long-enough-pass")
     assert r.returncode == 0, r.stderr
-    r = _cli(platform.settings, "users", "add", "sup", "--role", "supervisor", "--password", "longenough")
+    r = _cli(platform.settings, "users", "add", "sup", "--role", "supervisor", "--password", "long-enough-pass")
     assert r.returncode != 0 and "already exists" in r.stderr
