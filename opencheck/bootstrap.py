@@ -14,7 +14,7 @@ from credit.application import CreditApplication
 from credit.lists.projections import credit_projections_of_supervision
 from credit.lookups import SqlLookups
 from credit.projections import credit_projections
-from credit.rating.scoring import StoredRiskClasses
+from credit.rating.scoring import StoredRedList, StoredRiskClasses
 from credit.rules import Rules, load_rules
 from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
@@ -146,6 +146,7 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     draw_inputs = SqlDrawInputs(engine)
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
+                          red_listed=StoredRedList(engine),
                           draw_policy=DrawPolicy.from_rules(rules),
                           check_item_catalogue=SqlCheckItemCatalogue(engine))
     batch = settings.projection_batch_size

@@ -18,7 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from credit.rating.facts import CreditFacts, day_number, fetch_ints
-from credit.rating.tables import risk_classes
+from credit.rating.tables import red_list, risk_classes
 from credit.rules import RISK_INDICATORS, AbnormalListRules, RiskScoringRules
 from kernel.rulebook import RISK_CLASSES
 from kernel.workdays import add_years
@@ -182,3 +182,18 @@ class StoredRiskClasses:
 
 def class_letter(risk_class: int) -> str:
     return RISK_CLASSES[risk_class]
+
+
+class StoredRedList:
+    """`red_listed` of the drawer: who is on the red list (守信激励) on a day, from the read
+    model, as bools over `entity_no`."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, entity_no: np.ndarray, on: date) -> np.ndarray:
+        r = red_list.c
+        with self.engine.connect() as conn:
+            nos = np.fromiter(conn.scalars(sa.select(r.entity_no).where(
+                r.since <= on, sa.or_(r.until.is_(None), r.until > on))), np.int64)
+        return np.isin(entity_no, nos)
