@@ -35,6 +35,8 @@ class CreditLookups(Protocol):
 
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None: ...
 
+    def red_listed(self, uscc: str, on: date) -> bool: ...
+
 
 class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
                         SeriousListUseCases, AbnormalListUseCases, RepairUseCases,

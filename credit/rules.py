@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from credit.rules_incentives import RedListIncentiveRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
 
@@ -330,6 +331,7 @@ class Rules(SupervisionRules):
     abnormal_list: AbnormalListRules = Field(default_factory=AbnormalListRules)
     serious_list: SeriousListRules = Field(default_factory=SeriousListRules)
     red_list: RedListRules = Field(default_factory=RedListRules)
+    red_list_incentives: RedListIncentiveRules = Field(default_factory=RedListIncentiveRules)
     repair: RepairRules = Field(default_factory=RepairRules)
     commitment: CommitmentRules = Field(default_factory=CommitmentRules)
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)

@@ -29,6 +29,11 @@ def all_class_b(entity_no: np.ndarray) -> np.ndarray:
     return np.ones(entity_no.size, dtype=np.int8)
 
 
+def class_no(letter: str | None) -> int | None:
+    """0..3 for a class letter A..D; None for None."""
+    return None if letter is None else drawing.RISK_CLASSES.index(letter)
+
+
 def none_red_listed(entity_no: np.ndarray, on: date) -> np.ndarray:
     """Until the credit context says who is on the red list, no one is."""
     return np.zeros(entity_no.size, dtype=bool)

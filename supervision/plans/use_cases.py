@@ -38,6 +38,7 @@ from supervision.plans.ports import (
     RedListed,
     RiskClasses,
     all_class_b,
+    class_no,
     none_red_listed,
     with_incentive,
 )
@@ -45,10 +46,6 @@ from supervision.plans.staffing import check_staffing
 from supervision.rules import DEFAULT_SUPERVISION_RULES as _RULES
 from supervision.rules import SupervisionRules
 from supervision.tasks.task import InspectionTask
-
-
-def _class_no(letter: str | None) -> int | None:
-    return None if letter is None else drawing.RISK_CLASSES.index(letter)
 
 
 @dataclass(frozen=True)
@@ -60,13 +57,13 @@ class DrawPolicy:
     per_department: int = _RULES.draw.inspectors_per_department   # 行政处罚法 Art 42
     general_max_ratio: float = _RULES.directory.general_item_max_ratio   # DOMAIN §2
     # 守信激励: red-listed entities are drawn in this class at most (0..3 = A..D; None: no)
-    red_list_class: int | None = _class_no(_RULES.draw.red_list_class)
+    red_list_class: int | None = class_no(_RULES.draw.red_list_class)
 
     @classmethod
     def from_rules(cls, rules: SupervisionRules) -> DrawPolicy:
         return cls(rules.draw.commit_delay_minutes, rules.draw.max_redraws,
                    rules.draw.inspectors_per_department, rules.directory.general_item_max_ratio,
-                   _class_no(rules.draw.red_list_class))
+                   class_no(rules.draw.red_list_class))
 
 
 class PlanUseCases:
