@@ -8,8 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from credit.rating.changes import RiskClassChange, factors_json
-from credit.rating.evaluations import ClassificationRun, RedListDay
+from credit.rating.changes import factors_json
+from credit.rating.evaluations import ClassificationRun, RedListDay, RiskClassChange
 from credit.rating.scoring import reason_texts
 from credit.rating.tables import red_list, risk_class_history, risk_classes
 from kernel.projections import Projection, Unit, handles

@@ -9,12 +9,13 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from credit.rating.changes import ClassChange, RiskClassChange
 from credit.rating.evaluations import (
+    ClassChange,
     ClassChanges,
     ClassificationRun,
     RedListChanges,
     RedListDay,
+    RiskClassChange,
     classification_run_id,
     red_list_day_id,
 )
