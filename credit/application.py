@@ -45,6 +45,9 @@ class CreditLookups(Protocol):
     def listed_with_person(self, person_key: str) -> list[str]: ...
 
 
+    def red_listed(self, uscc: str, on: date) -> bool: ...
+
+
 class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
                         SeriousListUseCases, AbnormalListUseCases, RepairUseCases,
                         EvaluationUseCases, JointPunishmentUseCases, OpenCheckApplication):

@@ -72,7 +72,9 @@ def reclassify(platform, today: date) -> np.ndarray | None:  # noqa: ANN001
         c = classify(load_facts(conn, rules, years), rules.risk_scoring, rules.abnormal_list,
                      today)
         # until a run is recorded (rows a job wrote before runs were events), everyone changed
-        recorded_before = conn.scalar(sa.select(risk_class_history.c.entity_no).limit(1))
+        # (reactive changes before the first run do not count: cause set)
+        recorded_before = conn.scalar(sa.select(risk_class_history.c.entity_no)
+                                      .where(risk_class_history.c.cause.is_(None)).limit(1))
         changed = changed_classes(conn, c) if recorded_before is not None \
             else np.ones(c.entity_no.size, bool)
         nos = c.entity_no[changed]

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from credit.commitments.tables import commitments
 from credit.lists.tables import serious_listings
 from credit.persons.tables import listing_persons
+from credit.rating.tables import red_list
 from credit.repair.case import PublishedResult
 from supervision.directory.views import entity_record, representative_on, represented_on
 from supervision.tasks.views import published_result
@@ -42,6 +43,14 @@ class SqlLookups:
         with self.engine.connect() as conn:
             found = published_result(conn, task_id.hex, department)
         return PublishedResult(**found) if found else None
+
+    def red_listed(self, uscc: str, on: date) -> bool:
+        """守信激励 Whether the entity is on the red list on `on` (its membership periods)."""
+        r = red_list.c
+        with self.engine.connect() as conn:
+            return conn.scalar(sa.select(sa.literal(1)).where(
+                r.uscc == uscc, r.since <= on,
+                sa.or_(r.until.is_(None), r.until > on)).limit(1)) is not None
 
     def listings_expired_by(self, day: date) -> list[str]:
         with self.engine.connect() as conn:

@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from credit.persons.rules import JointPunishmentRules
 from credit.publicity_rules import PublicityRules
+from credit.rules_incentives import RedListIncentiveRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
 
@@ -280,6 +281,7 @@ class Rules(SupervisionRules):
     abnormal_list: AbnormalListRules = Field(default_factory=AbnormalListRules)
     serious_list: SeriousListRules = Field(default_factory=SeriousListRules)
     red_list: RedListRules = Field(default_factory=RedListRules)
+    red_list_incentives: RedListIncentiveRules = Field(default_factory=RedListIncentiveRules)
     repair: RepairRules = Field(default_factory=RepairRules)
     commitment: CommitmentRules = Field(default_factory=CommitmentRules)
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from credit.rating.evaluations import ClassificationRun, RedListDay
+from credit.rating.evaluations import ClassificationRun, RedListDay, RiskClassChange
 from dashboard.tables import (
     red_list_counts,
     red_list_scopes,
@@ -98,6 +98,30 @@ class RiskClassCounts(Projection):
                                                 "industry_section": section, "risk_class": k,
                                                 "entities": n})
         unit.execute(_RC_EMPTY, {"b_on": e.on})
+
+    @handles(RiskClassChange.ClassChanged)
+    def changed(self, e: Any, position: int, unit: Unit) -> None:
+        """A reactive change moves the entity in the latest classification's counts (the next
+        run starts from them); before the first run, nothing: that run counts everyone."""
+        c = risk_class_counts.c
+        day = unit.query(sa.select(sa.func.max(c.classified_on))).scalar()
+        if day is None:
+            return
+        old = _remembered(unit, risk_class_scopes, [e.entity_no], "region_int",
+                          "industry_section", "risk_class")
+        dialect = unit.conn.dialect.name
+        unit.execute(_RC_SCOPE[dialect], {"entity_no": e.entity_no, "region_int": e.region,
+                                          "industry_section": e.section,
+                                          "risk_class": e.risk_class})
+        delta: Counter = Counter({(e.region, e.section, e.risk_class): 1})
+        if e.entity_no in old:
+            delta[old[e.entity_no]] -= 1
+        for (region, section, k), n in sorted(delta.items()):
+            if n:
+                unit.execute(_RC_ADD[dialect], {"classified_on": day, "region_int": region,
+                                                "industry_section": section, "risk_class": k,
+                                                "entities": n})
+        unit.execute(_RC_EMPTY, {"b_on": day})
 
 
 _RL_KEY = ["counted_on", "region_int", "industry_section"]

@@ -228,6 +228,9 @@ class ProjectionRunner:
         failures.record(self.engine, failed)
 
     def _run_batch(self) -> int:
+        if not self._ensured:   # committed first: a reaction's handler writes on other
+            with self.engine.begin() as conn:   # connections, which SQLite would lock out
+                self._ensure_tracking(conn)
         with self.engine.begin() as conn:
             self._ensure_tracking(conn)
             pos = self.positions(conn)

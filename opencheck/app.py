@@ -142,8 +142,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(person_routes.router, prefix="/api/v1")
     app.include_router(penalty_routes.public_router, prefix="/api/v1/public")
 
+    from credit.rating import routes as class_routes
     from credit.record import routes as file_routes
 
+    app.include_router(class_routes.router, prefix="/api/v1")
     app.include_router(file_routes.router, prefix="/api/v1")
     app.include_router(file_routes.public_router, prefix="/api/v1/public")
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -16,7 +17,8 @@ from credit.application import CreditApplication
 from credit.lists.projections import credit_projections_of_supervision
 from credit.lookups import SqlLookups
 from credit.projections import credit_projections
-from credit.rating.scoring import StoredRiskClasses
+from credit.rating.changes import reclassify_entity
+from credit.rating.scoring import StoredRedList, StoredRiskClasses
 from credit.rules import Rules, load_rules
 from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
@@ -29,6 +31,9 @@ from kernel.http import read_your_writes
 from kernel.projections import ProjectionDaemon, ProjectionRunner
 from kernel.settings import Settings
 from opencheck.reactions import (
+    ReadModelsBehind,
+    ReclassifyOnCreditFacts,
+    ReclassifyOnInspectionResults,
     RecordTerminalResultsInDirectory,
     WithdrawRepairedResults,
 )
@@ -57,7 +62,7 @@ from supervision.tasks.recusal import SqlRecusalInputs
 # What an API command's answer reads: every runner but the dashboard's own counts, which no API
 # route reads (the dashboard's callbacks wait for all of them).
 API_RUNNERS = ("supervision", "credit", "credit_on_supervision", "supervision_on_credit",
-               "supervision_reactions")
+               "supervision_reactions", "classes_on_credit", "classes_on_supervision")
 # A reaction records events of its own (opencheck.reactions): settling once more picks them up.
 SETTLE_PASSES = 3
 
@@ -161,10 +166,27 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     draw_inputs = SqlDrawInputs(engine)
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
+                          red_listed=StoredRedList(engine),
                           draw_policy=DrawPolicy.from_rules(rules),
                           check_item_catalogue=SqlCheckItemCatalogue(engine),
                           person_keyer=PersonKeyer(person_key_secret(settings)))
     batch = settings.projection_batch_size
+
+    def current(name: str) -> bool:
+        runner = runners[name]
+        return runner.wait_for(runner.app.recorder.max_notification_id() or 0, 60,
+                               run_inline=True)
+
+    def reclassify(**event: Any) -> bool:
+        """Rescore the entity an event names on read models that show that event (and the
+        class changes before it); a change recorded is projected before the next event."""
+        if not (current("supervision") and current("credit")):
+            raise ReadModelsBehind("the read models of a rescoring are behind (/api/v1/health)")
+        recorded = reclassify_entity(engine, rules, credit.record_class_change, **event)
+        if recorded and not current("credit"):
+            raise ReadModelsBehind("the class change could not be projected (/api/v1/health)")
+        return recorded
+
     # One runner per reader and log: a projection that fails stops its own runner only (the
     # dashboard's counts never hold back the directory a command waits for).
     readers = {
@@ -182,6 +204,10 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         # in the directory (a runner of its own: a failing reaction holds back no read model)
         "supervision_reactions": (supervision, [RecordTerminalResultsInDirectory(
             supervision, rules.results)]),
+        # classes that react (企业信用风险分类): a fact about an entity rescores it at once,
+        # after the read models it is scored on (runners above) show that fact
+        "classes_on_credit": (credit, [ReclassifyOnCreditFacts(credit, reclassify)]),
+        "classes_on_supervision": (supervision, [ReclassifyOnInspectionResults(reclassify)]),
         # the dashboard's pre-aggregated counts of each log
         "dashboard": (supervision, dashboard_projections()),
         "dashboard_on_credit": (credit, dashboard_projections_of_credit()),

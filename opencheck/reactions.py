@@ -9,9 +9,15 @@ reaction calls is idempotent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from credit.application import CreditApplication
+from credit.commitments.commitment import Commitment
+from credit.lists.abnormal import AbnormalListing
+from credit.lists.serious import SeriousListing
+from credit.penalties.case import PenaltyCase
 from credit.repair.case import RepairCase
 from kernel.errors import DomainError
 from kernel.projections import Projection, Unit, handles
@@ -73,3 +79,74 @@ class RecordTerminalResultsInDirectory(Projection):
         except DomainError as error:  # a poison event must not stop the log: say so, go on
             log.error("result %s of task %s: status of %s not recorded: %s", e.result_code,
                       e.originator_id, e.uscc, error.message)
+
+
+class ReadModelsBehind(RuntimeError):
+    """The read models a rescoring reads could not catch up: the batch is retried later."""
+
+
+Reclassify = Callable[..., bool]   # (day=, cause=, uscc= | entity_no=) -> recorded
+
+
+class ReclassifyOnCreditFacts(Projection):
+    """企业信用风险分类 Classes that react: when a listing, a penalty, a repair or a false
+    commitment changes an entity's credit, the entity is rescored as of that day with the
+    monthly run's scoring and a change is recorded if its class moved (credit.rating.changes).
+    The red list is no indicator of the score: its incentive acts on the draw instead
+    (supervision.rules `draw.red_list_class`)."""
+
+    name = "risk_classes_on_credit"
+
+    def __init__(self, credit: CreditApplication, reclassify: Reclassify) -> None:
+        self.credit, self.reclassify = credit, reclassify
+
+    def _uscc(self, e: Any) -> str:
+        return self.credit.repository.get(e.originator_id).uscc
+
+    def _cause(self, e: Any) -> str:
+        return f"{type(e).__qualname__} {e.originator_id.hex}#{e.originator_version}"
+
+    @handles(PenaltyCase.Decided)
+    def penalty_decided(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.decided_on, cause=self._cause(e), uscc=self._uscc(e))
+
+    @handles(PenaltyCase.Revoked)
+    def penalty_revoked(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.effective_on, cause=self._cause(e), uscc=self._uscc(e))
+
+    @handles(SeriousListing.Listed, AbnormalListing.Listed)
+    def listed(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.listed_on, cause=self._cause(e), uscc=self._uscc(e))
+
+    @handles(SeriousListing.Removed, AbnormalListing.Removed)
+    def removed(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.removed_on, cause=self._cause(e), uscc=self._uscc(e))
+
+    @handles(Commitment.FoundFalse)
+    def found_false(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.verified_on, cause=self._cause(e), uscc=self._uscc(e))
+
+    @handles(RepairCase.Approved)
+    def repaired(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.decided_on, cause=self._cause(e), uscc=e.uscc)
+
+
+class ReclassifyOnInspectionResults(Projection):
+    """企业信用风险分类 Classes that react to inspection results: a result recorded or
+    withdrawn rescores the entity as of that day (credit.rating.changes)."""
+
+    name = "risk_classes_on_results"
+
+    def __init__(self, reclassify: Reclassify) -> None:
+        self.reclassify = reclassify
+
+    def _cause(self, e: Any) -> str:
+        return f"{type(e).__qualname__} {e.originator_id.hex}#{e.originator_version}"
+
+    @handles(InspectionTask.ResultRecorded)
+    def recorded(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.inspected_on, cause=self._cause(e), entity_no=e.entity_no)
+
+    @handles(InspectionTask.ResultWithdrawn)
+    def withdrawn(self, e: Any, position: int, unit: Unit) -> None:
+        self.reclassify(day=e.withdrawn_on, cause=self._cause(e), uscc=e.uscc)

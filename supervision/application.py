@@ -15,7 +15,14 @@ from supervision.directory.entities import EntityData, MarketEntity, entity_id
 from supervision.directory.persons import PersonKeyer
 from supervision.directory.use_cases import DirectoryUseCases
 from supervision.plans.catalogue import CheckItemCatalogue
-from supervision.plans.ports import DrawArchive, DrawInputs, RiskClasses, all_class_b
+from supervision.plans.ports import (
+    DrawArchive,
+    DrawInputs,
+    RedListed,
+    RiskClasses,
+    all_class_b,
+    none_red_listed,
+)
 from supervision.plans.use_cases import DrawPolicy, PlanUseCases
 from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.use_cases import TaskUseCases
@@ -36,6 +43,7 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
     def configure(self, draw_inputs: DrawInputs, draw_archive: DrawArchive,
                   recusal_inputs: RecusalInputs,
                   risk_classes: RiskClasses = all_class_b,
+                  red_listed: RedListed = none_red_listed,
                   draw_policy: DrawPolicy = DrawPolicy(),
                   check_item_catalogue: CheckItemCatalogue | None = None,
                   person_keyer: PersonKeyer | None = None,
@@ -44,6 +52,7 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
         composition root."""
         self.draw_inputs, self.draw_archive = draw_inputs, draw_archive
         self.recusal_inputs, self.risk_classes = recusal_inputs, risk_classes
+        self.red_listed = red_listed
         self.draw_policy = draw_policy
         self.check_item_catalogue = check_item_catalogue
         self.person_keyer = person_keyer

@@ -104,6 +104,14 @@ class DrawRules(RuleSection):
         description="Share of a plan's expected size drawn as a uniform control sample across "
         "all classes, so risk classes can be judged against findings (assumed, OSHA-style).",
     )
+    red_list_class: Literal["A", "B", "C", "D"] | None = Field(
+        "A",
+        description="守信激励 An entity the credit context has on the red list when the pool is "
+        "frozen is drawn in this class at most (its class lowered to it, never raised), so at "
+        "that class's ratio and cool-off: 国发〔2016〕33号 (守信联合激励: 在日常检查、专项检查中"
+        "优化检查频次, fewer checks for the trustworthy); which class is local practice. None: "
+        "no incentive.",
+    )
     public_class_counts_min: int | None = Field(
         None,
         ge=1,

@@ -108,17 +108,24 @@ class Commitment(Aggregate):
 
     @event("Accepted")
     def __init__(self, id: UUID, uscc: str, permit_type: str, content: str,  # noqa: A002
-                 department: str, committed_on: date, verify_by: date) -> None:
+                 department: str, committed_on: date, verify_by: date,
+                 documents_to_follow: bool = False) -> None:
+        # 容缺受理: events recorded before the field existed read as not eligible
         self.uscc, self.permit_type, self.content = uscc, permit_type, content
+        self.documents_to_follow = documents_to_follow
         self.department, self.committed_on, self.verify_by = department, committed_on, verify_by
         self.status = "awaiting"
         self.verified_on: date | None = None
         self.overdue_on: date | None = None
 
     @classmethod
-    def accept(cls, data: CommitmentData, rules: Rules) -> Commitment:
-        """承诺审批 Accept (the pre-check has passed): verify within N working days."""
+    def accept(cls, data: CommitmentData, rules: Rules,
+               red_listed: bool = False) -> Commitment:
+        """承诺审批 Accept (the pre-check has passed): verify within N working days. An
+        applicant on the red list on the commitment's day is eligible for 容缺受理 (acceptance
+        with non-key documents to follow) when the incentive rule grants it."""
         return cls(id=commitment_id(data.uscc, data.permit_type, data.committed_on),
+                   documents_to_follow=red_listed and rules.red_list_incentives.documents_to_follow,
                    uscc=data.uscc, permit_type=data.permit_type, content=data.content,
                    department=data.department, committed_on=data.committed_on,
                    verify_by=add_workdays(data.committed_on,

@@ -31,7 +31,9 @@ class CommitmentBoard(Projection):
             "commitment_id": e.originator_id.hex, "uscc": e.uscc, "department": e.department,
             "permit_type": e.permit_type, "content": e.content, "committed_on": e.committed_on,
             "verify_by": e.verify_by, "status": "awaiting", "verified_late": False,
-            "decision_revoked": False, **stamp(e, position)})
+            "decision_revoked": False,
+            "documents_to_follow": bool(getattr(e, "documents_to_follow", False)),
+            **stamp(e, position)})
 
     @handles(Commitment.VerifiedFulfilled, Commitment.FoundFalse)
     def verified(self, e: Any, position: int, unit: Unit) -> None:

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from credit.api import USCC_DOC, Day, text
 from credit.commitments.commitment import CommitmentData
@@ -52,4 +52,7 @@ class CommitmentRecord(BaseModel):
     decision_revoked: bool
     overdue_on: date | None
     repaired_on: date | None
+    documents_to_follow: bool = Field(
+        False, description="容缺受理: accepted with non-key documents to follow (the applicant "
+        "was on the red list on the commitment's day)")
     version: int

@@ -25,6 +25,8 @@ commitments = sa.Table(
     sa.Column("decision_revoked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("overdue_on", sa.Date, nullable=True),
     sa.Column("repaired_on", sa.Date, nullable=True),
+    # 容缺受理: a red-listed applicant's acceptance with non-key documents to follow
+    sa.Column("documents_to_follow", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("updated_position", sa.BigInteger, nullable=False),
     info={"projection": "credit_commitments"},

@@ -49,7 +49,10 @@ class CommitmentUseCases:
             log.info("commitment of %s for %s refused: %s", data.uscc, data.permit_type, reason)
             raise Conflict(reason, field="uscc")
         self._check_joint_punishment("no_commitment", data.uscc, data.committed_on, today)
-        commitment = Commitment.accept(data, self.rules)
+        # 容缺受理: the red list as of the commitment's day (the read model, via the lookups)
+        red_listed = self.lookups is not None and self.lookups.red_listed(data.uscc,
+                                                                          data.committed_on)
+        commitment = Commitment.accept(data, self.rules, red_listed)
         self._save(commitment, conflict=f"{data.uscc} already committed for {data.permit_type} "
                                         f"on {data.committed_on}")
         return commitment.id

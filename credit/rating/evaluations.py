@@ -20,6 +20,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from credit.common import credit_id
+from credit.rules import RISK_INDICATORS
 from kernel.errors import InvalidInput
 
 # Entities per event: 50,000 changes are ~2 MB of JSON, so a city's first run (a million
@@ -212,3 +213,56 @@ class ClassificationRun(Aggregate):
                       entity_no: list[int], risk_class: list[int], score: list[float],
                       reasons: list[int], region: list[int], section: list[int]) -> None:
         pass
+
+
+def risk_class_change_id(entity_no: int, cause: str) -> UUID:
+    return credit_id("risk-class-change", f"{entity_no}:{cause}")
+
+
+@dataclass(frozen=True)
+class ClassChange:
+    """One entity's class changed as of `on` by `cause` (the event behind it), explained."""
+
+    entity_no: int
+    uscc: str
+    on: date
+    risk_class: int                 # 0..3 = A..D
+    previous_class: int
+    score: float
+    reasons: int                    # bitmask over `indicators`
+    cause: str
+    factors: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[str] = field(default_factory=lambda: list(RISK_INDICATORS))
+    region: int = 0
+    section: int = 0
+
+    def check(self) -> None:
+        if not (0 <= self.risk_class <= 3 and 0 <= self.previous_class <= 3):
+            raise InvalidInput("risk_class is 0..3 (A..D)", field="risk_class")
+        if self.risk_class == self.previous_class:
+            raise InvalidInput("a class change changes the class", field="risk_class")
+        if not self.cause.strip():
+            raise InvalidInput("a class change names its cause", field="cause")
+
+
+class RiskClassChange(Aggregate):
+    """企业信用风险分类 One entity's class changed by a fact about it, between monthly runs
+    (国市监信发〔2022〕6号: classes follow the entity's credit as it changes). Internal, never
+    public. One per entity and cause: a replay of the cause records nothing."""
+
+    @event("ClassChanged")
+    def __init__(self, id: UUID, entity_no: int, uscc: str, on: date,  # noqa: A002
+                 risk_class: int, previous_class: int, score: float, reasons: int,
+                 indicators: list[str], factors: list[dict[str, Any]], cause: str, region: int,
+                 section: int) -> None:
+        self.entity_no, self.on, self.risk_class = entity_no, on, risk_class
+
+    @classmethod
+    def record(cls, change: ClassChange) -> RiskClassChange:
+        change.check()
+        return cls(id=risk_class_change_id(change.entity_no, change.cause),
+                   entity_no=change.entity_no, uscc=change.uscc, on=change.on,
+                   risk_class=change.risk_class, previous_class=change.previous_class,
+                   score=change.score, reasons=change.reasons,
+                   indicators=list(change.indicators), factors=change.factors,
+                   cause=change.cause, region=change.region, section=change.section)

@@ -74,14 +74,27 @@ def _kind_sets(kinds: tuple[str, ...]) -> list[str]:
 
 
 def _rows(conn: sa.Connection, stmt: sa.Select, names: tuple[str, ...],
-          entity_no: np.ndarray) -> Rows:
-    """Fetch rows whose first column is an entity_no; map it to the entity's position."""
-    a = fetch_ints(conn, stmt, len(names))
+          entity_no: np.ndarray, ref: tuple[Any, ...] | None = None) -> Rows:
+    """Fetch rows whose first column is an entity_no; map it to the entity's position. With
+    `ref` (kind, id column, number column), each row also carries the record it comes from
+    (`ref`: an object array of {kind, id, no}): the few entities a reactive change rescores."""
+    if ref is None:
+        a = fetch_ints(conn, stmt, len(names))
+        refs = None
+    else:
+        kind, id_col, no_col = ref
+        rows = conn.execute(stmt.add_columns(id_col, no_col)).all()
+        a = np.array([r[:len(names)] for r in rows], np.int64).reshape(-1, len(names))
+        refs = np.empty(len(rows), object)
+        refs[:] = [{"kind": kind, "id": str(r[-2]), "no": None if r[-1] is None else str(r[-1])}
+                   for r in rows]
     at = np.searchsorted(entity_no, a[:, 0])
     ok = at < entity_no.size
     ok[ok] = entity_no[at[ok]] == a[ok, 0]
     out = {"entity": at[ok].astype(np.int64)}
     out.update({n: a[ok, i].astype(np.int32) for i, n in enumerate(names) if i})
+    if refs is not None:
+        out["ref"] = refs[ok]
     return out
 
 
@@ -106,11 +119,15 @@ def among_nos(conn: sa.Connection, nos: list[int]) -> Callable[[Any], Any]:
 
 
 def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] = (),
-               among: sa.Select | None = None) -> CreditFacts:
+               among: sa.Select | None = None, refs: bool = False) -> CreditFacts:
     """Every entity and its credit facts, each table in one SELECT (annual reports of
     `report_years` only: the years the score looks at); only the entities whose entity_no
-    `among` selects, if given (the daily red-list run reads a few thousand, not the province)."""
+    `among` selects, if given (the daily red-list run reads a few thousand, not the province).
+    `refs`: every fact row also names its record (a reactive change's few entities only)."""
     only = _among(conn, among)
+
+    def ref(kind: str, id_col: Any, no_col: Any) -> tuple[Any, ...] | None:
+        return (kind, id_col, no_col) if refs else None
 
     ep = entity_pool.c
     base = fetch_ints(conn, sa.select(ep.entity_no, ep.registered_day, ep.status_code,
@@ -133,26 +150,32 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
                                 below_fine, ended, day_of(conn, p.repaired_on))
                 .join(entities, by_uscc == p.uscc)
                 .where(p.decided_on.is_not(None), only(entities.c.entity_no)),
-                ("entity", "decided", "severity", "fine_or_above", "ended", "repaired"), nos)
+                ("entity", "decided", "severity", "fine_or_above", "ended", "repaired"), nos,
+                ref("penalty", p.case_id, p.decision_no))
 
     s = serious_listings.c
     ser = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, s.listed_on),
                                 day_of(conn, sa.func.coalesce(s.removed_on, s.auto_removal_on)))
                 .join(entities, by_uscc == s.uscc)
                 .where(s.listed_on.is_not(None), only(entities.c.entity_no)),
-                ("entity", "since", "until"), nos)
+                ("entity", "since", "until"), nos,
+                ref("serious_listing", s.listing_id + "#" + sa.cast(s.cycle, sa.String),
+                    s.decision_no))
     a = abnormal_listings.c
     abn = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, a.listed_on),
                                 day_of(conn, a.removed_on))
                 .join(entities, by_uscc == a.uscc)
                 .where(a.listed_on.is_not(None), only(entities.c.entity_no)),
-                ("entity", "since", "until"), nos)
+                ("entity", "since", "until"), nos,
+                ref("abnormal_listing", a.listing_id + "#" + sa.cast(a.cycle, sa.String),
+                    a.grounds))
     c = commitments.c
     false = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, c.verified_on),
                                   day_of(conn, c.repaired_on))
                   .join(entities, by_uscc == c.uscc)
                   .where(c.status == "false", only(entities.c.entity_no)),
-                  ("entity", "found", "repaired"), nos)
+                  ("entity", "found", "repaired"), nos,
+                  ref("false_commitment", c.commitment_id, c.permit_type))
     m = commendations.c
     # a revocation always falls before the end of validity (Commendation.revoke)
     com = _rows(conn, sa.select(entities.c.entity_no, day_of(conn, m.granted_on),
@@ -165,11 +188,13 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
                                                  t.follow_up != "none"), 1), else_=0),
                                 sa.case((t.problem_found.is_(True), 0), else_=1))
                 .where(only(t.entity_no)),
-                ("entity", "day", "negative", "clean"), nos)
+                ("entity", "day", "negative", "clean"), nos,
+                ref("inspection_result", t.task_id + ":" + t.department, t.result_code))
     r = annual_reports.c
     rep = _rows(conn, sa.select(r.entity_no, r.year, day_of(conn, r.filed_on))
                 .where(r.year.in_(report_years or (0,)), only(r.entity_no)),
-                ("entity", "year", "filed"), nos)
+                ("entity", "year", "filed"), nos,
+                ref("annual_report", sa.cast(r.year, sa.String), r.filed_on))
     return CreditFacts(entity_no=nos, registered=base[:, 1].astype(np.int32),
                        active=base[:, 2] == ACTIVE, individual=base[:, 3] == INDIVIDUAL,
                        penalties=pen, serious=ser, abnormal=abn, false_commitments=false,

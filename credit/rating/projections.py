@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from credit.rating.evaluations import ClassificationRun, RedListDay
+from credit.rating.changes import factors_json
+from credit.rating.evaluations import ClassificationRun, RedListDay, RiskClassChange
 from credit.rating.scoring import reason_texts
 from credit.rating.tables import red_list, risk_class_history, risk_classes
 from kernel.projections import Projection, Unit, handles
@@ -49,17 +50,25 @@ class RedListBoard(Projection):
                                      "commendation_no": e.commendation_no[i]})
 
 
-def _upsert(dialect: Any) -> Any:
-    stmt = dialect.insert(risk_classes)
-    return stmt.on_conflict_do_update(
-        index_elements=["entity_no"],
-        set_={k: stmt.excluded[k] for k in ("class", "score", "reasons", "classified_on")})
+def _upsert(table: sa.Table, keys: list[str], columns: tuple[str, ...]) -> dict[str, Any]:
+    """INSERT … ON CONFLICT (keys) DO UPDATE the columns, per dialect name."""
+    out = {}
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql)):
+        stmt = dialect.insert(table)
+        out[name] = stmt.on_conflict_do_update(index_elements=keys,
+                                               set_={k: stmt.excluded[k] for k in columns})
+    return out
 
 
-_CLASSIFY = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
+_CLASSIFY = _upsert(risk_classes, ["entity_no"], ("class", "score", "reasons", "classified_on"))
+# a reactive change leaves the run's day as it is (credit.jobs.reclassify's guard reads it)
+_CHANGE = _upsert(risk_classes, ["entity_no"], ("class", "score", "reasons", "changed_on"))
 # every class not changed by a run is confirmed by it
 _CONFIRMED = risk_classes.update().values(classified_on=sa.bindparam("b_on", type_=sa.Date))
-_HISTORY = risk_class_history.insert()
+# one row per entity and day: the class at the end of that day (a later change the same day,
+# reactive or by the run, replaces the earlier one)
+_HISTORY = _upsert(risk_class_history, ["entity_no", "classified_on"],
+                   ("class", "score", "reasons", "previous_class", "factors", "cause"))
 
 
 class RiskClassBoard(Projection):
@@ -78,5 +87,17 @@ class RiskClassBoard(Projection):
                 for no, k, s, t in zip(e.entity_no, e.risk_class, e.score, texts)]
         for row in rows:
             unit.execute(upsert, {**row, "classified_on": e.on})
+        history = _HISTORY[unit.conn.dialect.name]
         for row in rows:
-            unit.execute(_HISTORY, {**row, "classified_on": e.on})
+            unit.execute(history, {**row, "classified_on": e.on, "previous_class": None,
+                                   "factors": None, "cause": None})
+
+    @handles(RiskClassChange.ClassChanged)
+    def changed(self, e: Any, position: int, unit: Unit) -> None:
+        row = {"entity_no": e.entity_no, "class": e.risk_class, "score": e.score,
+               "reasons": reason_texts([e.reasons], e.indicators)[0]}
+        unit.execute(_CHANGE[unit.conn.dialect.name],
+                     {**row, "classified_on": e.on, "changed_on": e.on})
+        unit.execute(_HISTORY[unit.conn.dialect.name],
+                     {**row, "classified_on": e.on, "previous_class": e.previous_class,
+                      "factors": factors_json(e.factors), "cause": e.cause})

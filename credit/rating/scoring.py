@@ -18,7 +18,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from credit.rating.facts import CreditFacts, day_number, fetch_ints
-from credit.rating.tables import risk_classes
+from credit.rating.tables import red_list, risk_classes
 from credit.rules import RISK_INDICATORS, AbnormalListRules, RiskScoringRules
 from kernel.rulebook import RISK_CLASSES
 from kernel.workdays import add_years
@@ -48,12 +48,24 @@ def _held(f: CreditFacts, rows: dict[str, np.ndarray], d: int) -> np.ndarray:
     """Entities on a list (since ≤ d < until) on day d."""
     if not rows["entity"].size:
         return np.zeros(f.size, np.int64)
-    return _per_entity(f, rows, (rows["since"] <= d) & (d < rows["until"]))
+    return _per_entity(f, rows, _in_force(rows, d))
+
+
+def _in_force(rows: dict[str, np.ndarray], d: int) -> np.ndarray:
+    """Rows of a list in force (since ≤ d < until) on day d."""
+    return (rows["since"] <= d) & (d < rows["until"])
 
 
 def indicator_counts(f: CreditFacts, rules: RiskScoringRules, abnormal: AbnormalListRules,
                      on: date) -> dict[str, np.ndarray]:
     """How often each indicator holds for each entity on `on` (int64 arrays of f.size)."""
+    return indicators(f, rules, abnormal, on)[0]
+
+
+def indicators(f: CreditFacts, rules: RiskScoringRules, abnormal: AbnormalListRules,
+               on: date) -> tuple[dict[str, np.ndarray], dict[str, tuple[str, np.ndarray]]]:
+    """The indicator counts, and for each indicator counting fact rows, which rows of which
+    fact table it counts (the records behind it: credit.rating.changes explains with them)."""
     d = day_number(on)
     years_ago = {y: day_number(add_years(on, -y)) for y in
                  {rules.recent_years, rules.penalty_window_years, rules.inspection_years,
@@ -80,27 +92,38 @@ def indicator_counts(f: CreditFacts, rules: RiskScoringRules, abnormal: Abnormal
         due = day_number(abnormal.annual_report_due(y + 1))
         ok = (rep["year"] == y) & (rep["filed"] <= min(due, d))
         on_time[i, rep["entity"][ok]] = True
+    rows = {
+        "serious_list": ("serious", _in_force(f.serious, d)),
+        "abnormal_list": ("abnormal", _in_force(f.abnormal, d)),
+        "heavy_penalty": ("penalties", in_force & recent & (sev == 2)),
+        "penalty_recent": ("penalties", in_force & recent & (sev == 1)),
+        "penalty_older": ("penalties", in_force & ~recent & window & (sev >= 1)),
+        "minor_penalty": ("penalties", in_force & recent & (sev == 0)),
+        "false_commitment": ("false_commitments", (fc["found"] <= d) & (fc["repaired"] > d)),
+        "negative_result": ("results", seen & (r["negative"] == 1)),
+    }
+    counts = {name: _per_entity(f, getattr(f, table), mask)
+              for name, (table, mask) in rows.items()}
+    rows["clean_result"] = ("results", on_latest & clean[r["entity"]])
     return {
-        "serious_list": _held(f, f.serious, d),
-        "abnormal_list": _held(f, f.abnormal, d),
-        "heavy_penalty": _per_entity(f, p, in_force & recent & (sev == 2)),
-        "penalty_recent": _per_entity(f, p, in_force & recent & (sev == 1)),
-        "penalty_older": _per_entity(f, p, in_force & ~recent & window & (sev >= 1)),
-        "minor_penalty": _per_entity(f, p, in_force & recent & (sev == 0)),
-        "false_commitment": _per_entity(f, fc, (fc["found"] <= d) & (fc["repaired"] > d)),
-        "negative_result": _per_entity(f, r, seen & (r["negative"] == 1)),
+        **counts,
         "clean_result": clean.astype(np.int64),
         "annual_report_missing": (required[-1] & ~on_time[-1]).astype(np.int64),
         "annual_reports_on_time": (required & on_time).all(axis=0).astype(np.int64),
         "new_entity": (f.registered > years_ago[rules.new_entity_years]).astype(np.int64),
         "established": (f.registered <= years_ago[rules.established_years]).astype(np.int64),
-    }
+    }, rows
 
 
 def classify(f: CreditFacts, rules: RiskScoringRules, abnormal: AbnormalListRules,
              on: date) -> Classification:
     """Score and class every entity of `f` as of `on` in one pass."""
-    counts = indicator_counts(f, rules, abnormal, on)
+    return score_counts(f, indicator_counts(f, rules, abnormal, on), rules)
+
+
+def score_counts(f: CreditFacts, counts: dict[str, np.ndarray],
+                 rules: RiskScoringRules) -> Classification:
+    """The score and class of every entity from its indicator counts."""
     score = np.full(f.size, rules.base, np.float64)
     floor = np.zeros(f.size, np.float64)
     reasons = np.zeros(f.size, np.uint32)
@@ -182,3 +205,18 @@ class StoredRiskClasses:
 
 def class_letter(risk_class: int) -> str:
     return RISK_CLASSES[risk_class]
+
+
+class StoredRedList:
+    """`red_listed` of the drawer: who is on the red list (守信激励) on a day, from the read
+    model, as bools over `entity_no`."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, entity_no: np.ndarray, on: date) -> np.ndarray:
+        r = red_list.c
+        with self.engine.connect() as conn:
+            nos = np.fromiter(conn.scalars(sa.select(r.entity_no).where(
+                r.since <= on, sa.or_(r.until.is_(None), r.until > on))), np.int64)
+        return np.isin(entity_no, nos)

@@ -34,6 +34,8 @@ risk_classes = sa.Table(
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("reasons", sa.String(300), nullable=False, server_default=""),  # ','-joined
     sa.Column("classified_on", sa.Date, nullable=False),
+    # the day of the latest reactive change (credit.rating.changes), if any since the run
+    sa.Column("changed_on", sa.Date, nullable=True),
     info={"projection": "credit_risk_classes"},
 )
 
@@ -47,5 +49,10 @@ risk_class_history = sa.Table(
     sa.Column("class", sa.SmallInteger, nullable=False),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("reasons", sa.String(300), nullable=False, server_default=""),
+    sa.Column("previous_class", sa.SmallInteger, nullable=True),
+    # JSON list of {indicator, count, points, records}: why (a reactive change names the
+    # records behind each indicator; a monthly run's rows name indicators only: NULL)
+    sa.Column("factors", sa.Text, nullable=True),
+    sa.Column("cause", sa.String(300), nullable=True),   # NULL: the monthly run
     info={"projection": "credit_risk_classes"},
 )

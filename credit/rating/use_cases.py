@@ -10,10 +10,12 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError
 
 from credit.rating.evaluations import (
+    ClassChange,
     ClassChanges,
     ClassificationRun,
     RedListChanges,
     RedListDay,
+    RiskClassChange,
     classification_run_id,
     red_list_day_id,
 )
@@ -42,6 +44,15 @@ class EvaluationUseCases:
     def is_classified(self, on: date) -> bool:
         """Whether the A–D classification as of `on` is recorded (without loading it)."""
         return bool(self.recorder.select_events(classification_run_id(on), limit=1))
+
+    def record_class_change(self, change: ClassChange) -> bool:
+        """企业信用风险分类 Record one entity's reactive class change; False if its cause
+        already recorded one (a replayed reaction)."""
+        try:
+            self.save(RiskClassChange.record(change))
+        except IntegrityError:
+            return False
+        return True
 
     def record_classification(self, changes: ClassChanges) -> bool:
         """企业信用风险分类 Record one classification run; False if that day's is recorded."""

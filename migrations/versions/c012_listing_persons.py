@@ -4,14 +4,14 @@ A new projection of the credit log: the runner fills it from the log (decisions 
 this revision carry no person and add no row).
 
 Revision ID: c012
-Revises: c009
+Revises: c010
 Create Date: 2026-12-03 20:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'c012'
-down_revision = 'c009'
+down_revision = 'c010'
 branch_labels = None
 depends_on = None
 

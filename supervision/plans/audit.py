@@ -75,6 +75,10 @@ def archive_differences(committed: dict[str, Any], a: Archived) -> list[str]:
         out.append("pool: the archive is not the committed pool and roster")
     if params_commitment(a.params, a.salt) != committed["params_commitment"]:
         out.append("params: the archive's draw parameters are not the committed ones")
+    cap = a.params.red_list_class
+    if cap is not None and (a.red_listed is None or a.red_listed.size != a.pool.entity_no.size
+                            or (a.pool.risk_class[a.red_listed] > cap).any()):
+        out.append("red list: a red-listed entity was not drawn in the incentive's class")
     return out
 
 

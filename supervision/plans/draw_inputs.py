@@ -176,6 +176,11 @@ class DrawParams:
     # the control sample's size fixed (and published) before the randomness exists; None: the
     # randomised rounding of control_share x the expected size (drawing, step 4)
     control_size: int | None = None
+    # 守信激励: the class (0..3 = A..D) red-listed entities were lowered to when the pool was
+    # frozen (the pool's risk_class already holds the lowered class; the archive keeps which
+    # rows were red-listed). None, its default, is left out of ``to_dict`` and the digest, so
+    # records made before it existed verify unchanged.
+    red_list_class: int | None = None
 
     def __post_init__(self):
         for name, kind in (("ratios", float), ("cool_off_days", int), ("departments", int)):
@@ -199,7 +204,9 @@ class DrawParams:
                 (not 0 <= self.control_share < 1, "control_share must lie in [0, 1)"),
                 (self.control_size is not None and (int(self.control_size) != self.control_size
                                                     or self.control_size < 0),
-                 "control_size must be an integer >= 0")):
+                 "control_size must be an integer >= 0"),
+                (self.red_list_class is not None and self.red_list_class not in (0, 1, 2, 3),
+                 "red_list_class must be 0..3 (A..D) or None")):
             if broken:
                 raise ValueError(message)
         object.__setattr__(self, "per_department", int(self.per_department))
@@ -214,6 +221,8 @@ class DrawParams:
         out = json.loads(json.dumps(asdict(self)))
         if self.per_department == 1:    # the default before the field existed: old digests hold
             del out["per_department"]
+        if self.red_list_class is None:   # likewise
+            del out["red_list_class"]
         return out
 
     def digest(self) -> str:

@@ -87,7 +87,8 @@ def archive(conn: sa.Connection, digest: str, a: Archived) -> None:
                         salt=np.frombuffer(a.salt, dtype=np.uint8),
                         params=np.array(json.dumps(a.params.to_dict(), sort_keys=True)),
                         frequency_used_up=a.frequency_used_up,
-                        **({} if a.item_mask is None else {"item_mask": a.item_mask}))
+                        **({} if a.item_mask is None else {"item_mask": a.item_mask}),
+                        **({} if a.red_listed is None else {"red_listed": a.red_listed}))
     conn.execute(draw_archives.insert().values(
         pool_digest=digest, created_at=datetime.now(timezone.utc), entities=a.pool.entity_no.size,
         inspectors=a.roster.inspector_no.size, payload=buf.getvalue()))
@@ -109,7 +110,8 @@ def read_archive(payload: bytes) -> Archived:
                     tuple(str(d) for d in z["departments"]), z["salt"].tobytes(),
                     params_of(json.loads(str(z["params"]))),
                     z["item_mask"] if "item_mask" in z.files else None,
-                    z["frequency_used_up"])
+                    z["frequency_used_up"],
+                    z["red_listed"] if "red_listed" in z.files else None)
 
 
 def params_of(data: dict) -> drawing.DrawParams:

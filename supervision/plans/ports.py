@@ -19,11 +19,34 @@ from supervision.plans import drawing
 from supervision.plans.plan import PlanTerms
 
 RiskClasses = Callable[[np.ndarray], np.ndarray]   # entity_no int64 -> class int8 (0..3 = A..D)
+# entity_no int64, day -> bool: on the red list (守信激励) that day; the credit context's read
+# model, handed in by the composition root as plain data like the classes
+RedListed = Callable[[np.ndarray, date], np.ndarray]
 
 
 def all_class_b(entity_no: np.ndarray) -> np.ndarray:
     """Until the credit context classifies entities, every entity counts as class B."""
     return np.ones(entity_no.size, dtype=np.int8)
+
+
+def class_no(letter: str | None) -> int | None:
+    """0..3 for a class letter A..D; None for None."""
+    return None if letter is None else drawing.RISK_CLASSES.index(letter)
+
+
+def none_red_listed(entity_no: np.ndarray, on: date) -> np.ndarray:
+    """Until the credit context says who is on the red list, no one is."""
+    return np.zeros(entity_no.size, dtype=bool)
+
+
+def with_incentive(risk_class: np.ndarray, red_listed: np.ndarray,
+                   red_list_class: int | None) -> np.ndarray:
+    """守信激励 The classes the pool is drawn in: a red-listed entity's class lowered to
+    `red_list_class` (never raised)."""
+    if red_list_class is None:
+        return risk_class
+    return np.where(red_listed, np.minimum(risk_class, np.int8(red_list_class)),
+                    risk_class).astype(np.int8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,6 +93,8 @@ class Archived:
     params: drawing.DrawParams
     item_mask: np.ndarray | None = None   # FrozenInputs.item_mask, frozen with the pool
     frequency_used_up: np.ndarray = field(default_factory=lambda: np.empty(0, "S18"))
+    # bool per pool row: on the red list when frozen (params.red_list_class lowered its class)
+    red_listed: np.ndarray | None = None
 
     def items_of(self, row: int, check_items: Sequence[str]) -> list[str]:
         """The plan's items a task for pool row `row` carries: those whose scope covers it."""

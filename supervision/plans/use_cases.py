@@ -35,8 +35,12 @@ from supervision.plans.ports import (
     DrawArchive,
     DrawInputs,
     FrozenInputs,
+    RedListed,
     RiskClasses,
     all_class_b,
+    class_no,
+    none_red_listed,
+    with_incentive,
 )
 from supervision.plans.staffing import check_staffing
 from supervision.rules import DEFAULT_SUPERVISION_RULES as _RULES
@@ -52,11 +56,14 @@ class DrawPolicy:
     max_redraws: int = _RULES.draw.max_redraws
     per_department: int = _RULES.draw.inspectors_per_department   # 行政处罚法 Art 42
     general_max_ratio: float = _RULES.directory.general_item_max_ratio   # DOMAIN §2
+    # 守信激励: red-listed entities are drawn in this class at most (0..3 = A..D; None: no)
+    red_list_class: int | None = class_no(_RULES.draw.red_list_class)
 
     @classmethod
     def from_rules(cls, rules: SupervisionRules) -> DrawPolicy:
         return cls(rules.draw.commit_delay_minutes, rules.draw.max_redraws,
-                   rules.draw.inspectors_per_department, rules.directory.general_item_max_ratio)
+                   rules.draw.inspectors_per_department, rules.directory.general_item_max_ratio,
+                   class_no(rules.draw.red_list_class))
 
 
 class PlanUseCases:
@@ -70,6 +77,7 @@ class PlanUseCases:
     draw_inputs: DrawInputs | None = None
     draw_archive: DrawArchive | None = None
     risk_classes: RiskClasses = staticmethod(all_class_b)
+    red_listed: RedListed = staticmethod(none_red_listed)
     check_item_catalogue: CheckItemCatalogue | None = None
 
     def draft_plan(self, terms: PlanTerms, today: date, by: str, known_departments: set[str],
@@ -173,14 +181,24 @@ class PlanUseCases:
         inputs, archive = self._draw_ports()
         terms = terms_from_event(plan.terms)
         frozen = inputs.freeze(terms, china_date(at), plan_id=plan.id)
-        pool = _entity_pool(frozen, self.risk_classes(frozen.entity_no))
+        # 守信激励: the classes drawn in are lowered for red-listed entities; the pool digest
+        # commits to them, the params to the rule, the archive keeps who was red-listed
+        cap = self.draw_policy.red_list_class
+        red = (np.asarray(self.red_listed(frozen.entity_no, china_date(at)), bool)
+               if cap is not None else None)
+        classes = self.risk_classes(frozen.entity_no)
+        pool = _entity_pool(frozen, classes if red is None else with_incentive(classes, red, cap))
         salt = secrets.token_bytes(32)
         digest = drawing.pool_digest(pool, frozen.roster, salt)
         params = _params(terms, self.draw_policy.per_department)
+        if red is not None and red.any():   # recorded only when it lowered a class's draw
+            params = replace(params, red_list_class=cap)
+        else:
+            red = None
         if params.control_share:   # the count is committed too, so the public check covers it
             params = replace(params, control_size=committed_control_size(pool, params))
         archive.keep(digest, Archived(pool, frozen.roster, frozen.departments, salt, params,
-                                      frozen.item_mask, frozen.frequency_used_up))
+                                      frozen.item_mask, frozen.frequency_used_up, red))
         after = plan.commitment if plan.commitments else None
         committed = commitment.commit(source or terms.randomness, at,
                                       timedelta(minutes=self.draw_policy.commit_delay_minutes),

@@ -148,8 +148,9 @@ class RebuildScenario:
         assert _count(platform, red_list, red_list.c.until.is_not(None)) >= 1
         assert _count(platform, red_list, red_list.c.until.is_(None)) >= 5
         assert _count(platform, risk_class_history) > 14     # everyone, then the changes
+        # the fine changed the member's class the day it was decided (a reactive change)
         assert _count(platform, risk_class_history,
-                      risk_class_history.c.classified_on == date(2026, 8, 1)) >= 1
+                      risk_class_history.c.classified_on == date(2026, 7, 6)) >= 1
         with platform.engine.connect() as conn:
             days = set(conn.scalars(sa.select(risk_class_counts.c.classified_on)))
             counted = set(conn.scalars(sa.select(red_list_counts.c.counted_on)))
@@ -159,12 +160,13 @@ class RebuildScenario:
         # the credit file travels through the class history: the fine changed the class
         with platform.engine.connect() as conn:
             no = conn.scalar(sa.select(entities.c.entity_no).where(entities.c.uscc == member))
-            then = file_views.risk_of(conn, no, platform.rules, date(2026, 7, 20))
+            then = file_views.risk_of(conn, no, platform.rules, date(2026, 7, 3))
             now = file_views.risk_of(conn, no, platform.rules, date(2026, 8, 2))
             items = [i for i in file_views.timeline(conn, member, date(2026, 8, 2))
                      if i["kind"] == "risk.classified"]
+        # (the fine's decision day: classes react, the August run found nothing more)
         assert (then["classified_on"], now["classified_on"]) == (date(2026, 7, 1),
-                                                                 date(2026, 8, 1))
+                                                                 date(2026, 7, 6))
         assert then["score"] < now["score"] and len(items) == 2
         incremental = snapshot(platform)
         empty = sorted(name for name, rows in incremental.items() if not rows)

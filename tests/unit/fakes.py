@@ -222,6 +222,9 @@ class InMemoryReadModels:
     def listings_expired_by(self, day: date) -> list[str]:
         return []
 
+    def red_listed(self, uscc: str, on: date) -> bool:
+        return uscc in getattr(self, "red_list", set())
+
     def published_result(self, task_id: UUID, department: str) -> PublishedResult | None:
         task = self.supervision.repository.get(task_id)
         part = task.parts.get(department)
