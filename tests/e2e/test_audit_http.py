@@ -117,3 +117,21 @@ def test_a_read_whose_record_cannot_be_written_is_refused(client, platform):
     assert "audit" in r.json()["detail"] and entity(1).uscc not in r.text
     # public reads do not depend on it
     assert client.get(f"/api/v1/public/entities/{entity(1).uscc}").status_code == 200
+
+
+def test_the_dashboard_entity_file_is_audited(client, platform):
+    from tests.e2e.conftest import PASSWORDS
+    from tests.e2e.test_dashboard_http import callback, login
+
+    platform.supervision.register_entities([entity(1)])
+    platform.settle()
+    show = ([("entity-file", "children")],
+            [("entity-selected", "data", entity(1).uscc), ("entity-asof", "date", None)])
+    assert callback(client, *show).json()["response"] == {}   # no session: nothing, no record
+    assert _trail(platform) == []
+    assert login(client, "supervisor", PASSWORDS["supervisor"]).status_code == 200
+    r = callback(client, *show)
+    assert r.status_code == 200 and entity(1).uscc in r.text
+    [t] = _trail(platform)
+    assert (t["username"], t["category"], t["subject"], t["route"]) == \
+        ("supervisor", "entity_file", entity(1).uscc, "dashboard:entity")
