@@ -78,6 +78,23 @@ login_throttle = sa.Table(
 )
 
 
+# 审计 Who read what non-public record when (kernel.audit): append-only, a trigger refuses every
+# UPDATE and any DELETE of a row younger than the legal floor (migration 0010).
+audit_reads = sa.Table(
+    "audit_reads",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+              autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("subject", sa.String(200), nullable=False),
+    sa.Column("route", sa.String(200), nullable=False),
+    sa.Column("request_id", sa.String(64), nullable=True),
+)
+
+
 def create_engine(settings: Settings) -> sa.Engine:
     """Engine for the read models: WAL + busy timeout on SQLite, schema search path on PostgreSQL."""
     url = settings.sqlalchemy_url()

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kernel.db import projection_failures
+from kernel.text import storable
 
 log = logging.getLogger(__name__)
 MAX_ERROR = 2000
@@ -28,7 +29,8 @@ class ProjectionFailed(Exception):
                  position: int | None, error: BaseException) -> None:
         self.runner, self.application, self.projection = runner, application, projection
         self.position = position
-        self.error = f"{type(error).__name__}: {error}"[:MAX_ERROR]
+        # the error can quote the data that failed (a NUL): stored escaped, or not at all
+        self.error = storable(f"{type(error).__name__}: {error}")[:MAX_ERROR]
         where = f"{projection} at position {position}" if projection else f"position {position}"
         super().__init__(f"runner {runner}: {where}: {self.error}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import Field, field_validator
@@ -72,6 +73,20 @@ class Settings(BaseSettings):
     projection_poll_seconds: float = Field(0.2, gt=0, description="Projection polling interval.")
     public_rate_limit_per_minute: int = Field(
         6000, ge=1, description="Requests per client per minute on public endpoints."
+    )
+
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Log lines as JSON objects (one per line, with the request id) or text."
+    )
+    log_requests: bool = Field(True, description="One log line per HTTP request (with its id).")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="Log level.")
+    ready_max_lag: int = Field(
+        100_000, ge=1, description="/readyz fails when a projection runner is more than this many "
+                                   "events behind its log (assumed: a few seconds of catch-up)."
+    )
+    # 网络安全法 Art 21(3): network logs are kept no less than six months; 183 days is the floor.
+    audit_retention_days: int = Field(
+        365, ge=183, description="Days an audit record of a non-public read is kept (≥ 183)."
     )
 
     @field_validator("database_url")

@@ -38,3 +38,9 @@ def checked_text(value: Any, field: str) -> Any:
     if (bad := first_unstorable(value)) is not None:
         raise InvalidInput(unstorable_reason(bad), field=field)
     return value
+
+
+def storable(text: str) -> str:
+    """`text` with each character no store can hold written as its escape (an error message
+    that quotes the offending data, kept for /health)."""
+    return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

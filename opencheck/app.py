@@ -23,6 +23,7 @@ from kernel.http.public import PublicRateLimit
 from kernel.http.read_your_writes import ReadYourWritesMiddleware
 from kernel.http.storable import StorableTextMiddleware
 from kernel.settings import Settings
+from opencheck import audited, metrics, observability
 from opencheck.bootstrap import API_RUNNERS, Platform, bootstrap
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     async def lifespan(app: FastAPI):
         own = platform is None
         app.state.platform = platform or bootstrap(settings)
+        metrics.instrument_draw(app.state.platform)
         scheduler = leadership = None
         if own and settings.projections_in_process:
             app.state.platform.start_projections()
@@ -152,6 +154,7 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     from opencheck import web
 
     app.include_router(web.router)
+    audited.install(app)   # 审计: which reads leave a record (opencheck.audited)
 
     from a2wsgi import WSGIMiddleware
 
@@ -166,8 +169,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.add_middleware(IdempotencyMiddleware)
     idempotency.declare_header(app)
     app.add_middleware(PublicRateLimit, per_minute=settings.public_rate_limit_per_minute)
-    # outermost: a NUL in a path or query never reaches a route (kernel.text)
+    # a NUL in a path or query never reaches a route (kernel.text)
     app.add_middleware(StorableTextMiddleware)
+    # outermost: the request id, its log line and the metrics (opencheck.observability)
+    observability.install(app, settings)
     return app
 
 
@@ -199,6 +204,10 @@ def _health(p: Platform) -> HealthPublic:
                                   projection=r.failure.projection, position=r.failure.position,
                                   error=r.failure.error)
                     for r in p.runners.values() if r.failure is not None]
+    threshold = p.settings.ready_max_lag   # the same rule as /readyz
+    failing += [FailurePublic(runner=name, application=p.runners[name].app.name,
+                              error=f"lagging: {lag} events behind (threshold {threshold})")
+                for name, lag in lags.items() if lag > threshold]
     calendar = CalendarPublic(**workdays.coverage(china_date(p.clock()),
                                                   p.rules.calendar.warn_days_before_year_end))
     return HealthPublic(status="degraded" if failing else "ok",

@@ -20,6 +20,7 @@ from rich.progress import (
 
 from kernel.errors import DomainError
 from kernel.settings import Settings
+from opencheck.cli_ops import audit_app, metrics_shared_by_workers
 
 app = typer.Typer(help="OpenCheck: double random, one open; supervision and credit.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -27,6 +28,7 @@ users_app = typer.Typer(help="Manage users and roles.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 export_app = typer.Typer(help="Export public records.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(audit_app, name="audit")
 console = Console(stderr=True)
 
 
@@ -59,17 +61,33 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
     """Serve API, dashboard and public pages (migrates first)."""
     import uvicorn
 
+    from kernel import logs
     from opencheck.migrate import upgrade
 
-    upgrade(Settings())
-    # bounded shutdown: open notification streams (SSE) are cancelled after 10 s, not awaited
+    settings = Settings()
+    upgrade(settings)
+    if workers > 1:
+        metrics_shared_by_workers(settings)
+    # bounded shutdown: open notification streams (SSE) are cancelled after 10 s, not awaited;
+    # each request logs one line of its own (kernel.http.observe), so no uvicorn access log
     uvicorn.run("opencheck.app:create_app", factory=True, host=host, port=port, workers=workers,
-                timeout_graceful_shutdown=10)
+                timeout_graceful_shutdown=10, access_log=False,
+                log_config=logs.dict_config(settings.log_format, settings.log_level))
+
+
+def _long_running() -> None:
+    """JSON (or text) log lines for the processes that run for days."""
+    from kernel import logs
+
+    settings = Settings()
+    logs.configure(settings.log_format, settings.log_level)
 
 
 @app.command()
 def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = False) -> None:
     """Run the projections outside the API processes (production shape)."""
+    if not once:
+        _long_running()
     platform = _platform()
     if once:
         n = platform.catch_up()
@@ -95,6 +113,7 @@ def scheduler() -> None:
 
     from opencheck import scheduler as jobs
 
+    _long_running()
     platform = _platform()
     sched, leadership = jobs.start(platform)
     while sched is None:  # stand by: take over when the leader stops

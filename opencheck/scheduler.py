@@ -23,6 +23,8 @@ from apscheduler.triggers.cron import CronTrigger
 
 from credit.jobs import credit_daily, risk_reclassification
 from kernel.clock import today_in_china
+from opencheck import metrics
+from opencheck.audited import prune_audit
 from opencheck.bootstrap import Platform
 from supervision.tasks.jobs import flag_overdue_publications
 
@@ -52,6 +54,8 @@ JOBS: list[Job] = [
     Job("inspection-publication-overdue", {"hour": 1}, flag_overdue_publications),
     Job("credit-daily", {"hour": 0, "minute": 30}, credit_daily),
     Job("risk-reclassification", {"day": 1, "hour": 2}, risk_reclassification),
+    # 审计 records past their retention (opencheck.audited; never younger than six months)
+    Job("audit-retention", {"hour": 3, "minute": 15}, prune_audit),
 ]
 
 
@@ -106,12 +110,14 @@ class Leadership:
 
 
 def _run_logged(platform: Platform, j: Job) -> None:
+    started = time.perf_counter()
     try:
-        started = time.perf_counter()
         summary = j.run(platform, today_in_china())
         log.info("job %s (%.1f s): %s", j.id, time.perf_counter() - started, summary)
+        metrics.job_finished(j.id, True, time.perf_counter() - started)
     except Exception:
         log.exception("job %s failed; it is idempotent and runs again next time", j.id)
+        metrics.job_finished(j.id, False, time.perf_counter() - started)
 
 
 def start(platform: Platform) -> tuple[BackgroundScheduler | None, Leadership]:

@@ -13,6 +13,7 @@ from credit.record.schemas import (
     CreditFileRecord,
     ListMemberPublic,
     ListName,
+    RiskRecord,
     TimelineRecord,
 )
 from kernel.clock import today_in_china
@@ -61,6 +62,17 @@ def get_credit_timeline(uscc: UsccPath, conn: SettledConn, _: Supervisor,
         raise NotFound(f"no market entity with code {code}", field="uscc")
     return {"uscc": code, "as_of": day, "lists": file_views.lists_on(conn, code, day),
             "items": file_views.timeline(conn, code, day)}
+
+
+@router.get("/entities/{uscc}/risk-class", response_model=RiskRecord, responses=errors(404))
+def get_risk_class(uscc: UsccPath, p: PlatformDep, conn: SettledConn, _: Supervisor,
+                   as_of: AsOf = None) -> dict:
+    """企业信用风险分类 The entity's A–D class with its score and reasons (never public)."""
+    code = checked_uscc(uscc)
+    entity = entity_record(conn, code)
+    if entity is None:
+        raise NotFound(f"无此市场主体 no market entity with code {code}", field="uscc")
+    return file_views.risk_of(conn, entity["entity_no"], p.rules, as_of)
 
 
 @public_router.get("/lists/{list_name}", response_model=Page[ListMemberPublic])

@@ -12,6 +12,7 @@ from credit.lists.views import list_commendations
 from dashboard import actions, entity_credit, entity_file
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
+from kernel import audit
 from kernel.clock import today_in_china
 from kernel.errors import DomainError, InvalidInput
 from kernel.labels import (
@@ -24,6 +25,8 @@ from kernel.labels import (
 )
 from kernel.platform import Platform
 from supervision.directory.persons import checked_resident_id
+
+AUDIT_CATEGORY = "entity_file"   # 主体档案, audited like the API's credit file
 
 
 def layout(user, platform: Platform) -> html.Div:
@@ -186,6 +189,12 @@ def register(app, get_platform) -> None:
         if not uscc:
             return no_update
         day = date.fromisoformat(as_of[:10]) if as_of else today_in_china()
+        try:   # 审计: no entity file is shown unless its reading is recorded (kernel.audit)
+            audit.record(get_platform().engine, audit.Read(
+                user.username, user.role, AUDIT_CATEGORY, str(uscc)[:40], "dashboard:entity"))
+        except audit.AuditUnavailable:
+            return empty("审计记录无法写入，请稍后再试 The audit record could not be written; "
+                         "try again shortly.")
         return render(get_platform(), uscc, day)
 
     @app.callback(Output("entity-file", "children", allow_duplicate=True),
