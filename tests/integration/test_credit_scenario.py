@@ -17,7 +17,13 @@ from credit.penalties.views import list_penalties, penalty_record, public_penalt
 from credit.repair.tables import repair_applications
 from credit.repair.views import list_repair_applications, repair_application
 from kernel.errors import Conflict, InvalidInput, NotFound
-from tests.factories import commitment, decision, entity, heavier_penalty, listing_notice
+from tests.factories import (
+    commitment,
+    decision,
+    entity,
+    heavier_penalty,
+    listing_notice,
+)
 
 TODAY = date(2026, 11, 23)
 PLEDGE = "守信承诺书：本单位承诺依法诚信经营 we pledge to operate honestly"
