@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 from credit.persons.rules import JointPunishmentRules
 from credit.publicity_rules import PublicityRules
 from credit.rules_incentives import RedListIncentiveRules
+from credit.authority import AuthorityRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
 
@@ -87,9 +88,10 @@ class SeriousListRules(RuleSection):
     )
     statement_period_workdays: Workdays = Field(
         5,
-        description="After the prior notice the entity may state its case within N working "
-        "days; an automatic listing (3 years on the abnormal list) is decided on the next "
-        "working day if it did not (SAMR Order 44; assumed default, check the local rule).",
+        description="After the prior notice the entity may state its case or ask for a hearing "
+        "within N working days; the decision comes after the period, or earlier once a "
+        "statement is recorded and answered (SAMR Order 44 Art 13-14: 陈述、申辩、听证; assumed "
+        "default, check the local rule).",
     )
 
 
@@ -286,6 +288,17 @@ class Rules(SupervisionRules):
     commitment: CommitmentRules = Field(default_factory=CommitmentRules)
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)
     joint_punishment: JointPunishmentRules = Field(default_factory=JointPunishmentRules)
+    authority: AuthorityRules = Field(default_factory=AuthorityRules)
+
+    @model_validator(mode="after")
+    def _check_authority(self) -> Rules:
+        self.authority.check(self.directory.departments)
+        return self
+
+    @property
+    def list_department(self) -> str:
+        """The department deciding the abnormal and serious lists (rules.authority)."""
+        return self.authority.resolved_list_department(self.directory.departments)
 
 
 DEFAULT_RULES = Rules()

@@ -135,7 +135,7 @@ def staff_task(p: Platform, user: User, task_id: str) -> None:
 def grant_commendation(p: Platform, user: User, form: dict[str, Any]) -> None:
     """诚信典型 Record a commendation, validated as the API's CommendationCreate."""
     body = CommendationCreate.model_validate(form)
-    p.credit.grant_commendation(body.to_data(), today_in_china())
+    p.credit.grant_commendation(body.to_data(), today_in_china(), actor=user)
 
 
 def revoke_commendation(p: Platform, user: User, document_no: str | None,
@@ -143,7 +143,7 @@ def revoke_commendation(p: Platform, user: User, document_no: str | None,
     """撤销荣誉 Revoke a commendation from a day on."""
     body = CommendationRevocationCreate.model_validate(form)
     p.credit.revoke_commendation(document_no or "", body.revoked_on, body.reason,
-                                 today_in_china())
+                                 today_in_china(), actor=user)
 
 
 # -- credit repair ----------------------------------------------------------------------------------
@@ -151,4 +151,4 @@ def decide_repair(p: Platform, user: User, repair_id: str, form: dict[str, Any])
     """Approve (the record leaves the public record) or reject a repair application."""
     body = RepairDecisionCreate.model_validate(form)
     p.credit.decide_repair(UUID(repair_id), body.approve, body.decided_on, user.username,
-                           body.reason, today_in_china())
+                           body.reason, today_in_china(), actor=user)

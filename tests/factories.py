@@ -136,6 +136,17 @@ def commitment_json(i: int, **over) -> dict:
     return body
 
 
+def heavier_penalty(credit, uscc: str, no: int, decided_on: date, today: date | None = None,
+                    department: str = "market_regulation"):
+    """A decided heavier penalty (较重行政处罚) of `uscc`: the case a heavier_penalty listing cites."""
+    case = credit.open_penalty(uscc, department, decided_on - timedelta(days=20),
+                               today or decided_on)
+    credit.decide_penalty(case, decision(900 + no, decision_no=f"婺市监处罚〔重〕{uscc[-6:]}-{no}号",
+                                         decided_on=decided_on, heavier_penalty=True),
+                          today or decided_on)
+    return case
+
+
 def listing_notice(no: int = 1, **over):
     from credit.lists.serious import ListingNotice
 

@@ -24,19 +24,19 @@ router = APIRouter(tags=["credit"], responses=errors(401, 403))
 
 @router.post("/commitments", status_code=201, response_model=CommitmentRecord,
              responses=errors(404, 409))
-def accept_commitment(body: CommitmentCreate, p: PlatformDep, _: Supervisor) -> dict:
+def accept_commitment(body: CommitmentCreate, p: PlatformDep, user: Supervisor) -> dict:
     """告知承诺 Accept a commitment after the credit check (409 with the refusal's reason)."""
-    commitment_id = p.credit.accept_commitment(body.to_data(), today_in_china())
+    commitment_id = p.credit.accept_commitment(body.to_data(), today_in_china(), actor=user)
     return settled(p, views.commitment_record, commitment_id)
 
 
 @router.post("/commitments/{commitment_id}/verification", response_model=CommitmentRecord,
              responses=errors(404, 409))
 def verify_commitment(commitment_id: UUID, body: VerificationCreate, p: PlatformDep,
-                      _: Supervisor) -> dict:
+                      user: Supervisor) -> dict:
     """核查 Record the verification: fulfilled, or a false commitment."""
     p.credit.verify_commitment(commitment_id, body.outcome, body.verified_on, body.method,
-                               body.note, today_in_china())
+                               body.note, today_in_china(), actor=user)
     return settled(p, views.commitment_record, commitment_id)
 
 

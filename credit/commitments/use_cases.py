@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from credit.authority import Acting, authorise, checked_department
 from credit.commitments.commitment import (
     Commitment,
     CommitmentData,
@@ -36,9 +37,13 @@ class CommitmentUseCases:
     _require_entity: Any
     _check_joint_punishment: Any   # credit.persons.use_cases
 
-    def accept_commitment(self, data: CommitmentData, today: date) -> UUID:
-        """Check the applicant's credit first; a refusal records nothing (409 with the reason)."""
+    def accept_commitment(self, data: CommitmentData, today: date,
+                          actor: Acting | None = None) -> UUID:
+        """Check the applicant's credit first; a refusal records nothing (409 with the reason).
+        The department that decides the permit accepts the commitment."""
         data = data.validated(today)
+        checked_department(self.rules, data.department)
+        authorise(actor, data.department, "commitments", "accept_commitment", self.rules)
         self._require_entity(data.uscc)
         listing = self.find(SeriousListing, serious_listing_id(data.uscc))
         ledger = self.find(CommitmentLedger, ledger_id(data.uscc))
@@ -58,9 +63,11 @@ class CommitmentUseCases:
         return commitment.id
 
     def verify_commitment(self, commitment_id: UUID, outcome: str, verified_on: date,
-                          method: str, note: str, today: date) -> None:
+                          method: str, note: str, today: date,
+                          actor: Acting | None = None) -> None:
         """核查 A false commitment also enters the entity's ledger, in the same write."""
         commitment = self.get_existing(Commitment, commitment_id, "commitment")
+        authorise(actor, commitment.department, "commitments", "verify_commitment", self.rules)
         commitment.verify(outcome, verified_on, method, note, today)
         pending: list[Aggregate] = [commitment]
         if commitment.status == "false":

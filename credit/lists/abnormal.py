@@ -19,6 +19,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from credit.authority import Authority
 from credit.common import credit_id, one_of, past_date, required_text
 from credit.repair.case import RepairTarget
 from credit.rules import AbnormalListRules
@@ -42,6 +43,11 @@ MAX_KEY = 120
 
 def abnormal_listing_id(uscc: str) -> UUID:
     return credit_id("abnormal-listing", uscc)
+
+
+def listing_decision_no(uscc: str, cycle: int, listed_on: date) -> str:
+    """列入决定书文号 of a listing the platform decides on its deadline: one per entity and cycle."""
+    return f"异常列入〔{listed_on.year}〕{uscc}-{cycle}号"
 
 
 class AbnormalListing(Aggregate):
@@ -78,7 +84,7 @@ class AbnormalListing(Aggregate):
 
     # -- grounds ---------------------------------------------------------------------------------
     def raise_ground(self, key: str, ground: str, arose_on: date, rules: AbnormalListRules,
-                     today: date) -> bool:
+                     today: date, authority: Authority = Authority()) -> bool:
         """A ground arose; False if this ground (its key) was already recorded."""
         key = required_text(key, "key")
         if len(key) > MAX_KEY:
@@ -87,7 +93,7 @@ class AbnormalListing(Aggregate):
             return False
         one_of(ground, GROUNDS, "ground")
         past_date(arose_on, today, "arose_on")
-        self.list_if_due(arose_on - timedelta(days=1), rules)
+        self.list_if_due(arose_on - timedelta(days=1), rules, authority)
         new_cycle = self.status == "clear"
         self._ground_arisen(cycle=self.cycle + 1 if new_cycle else self.cycle,
                             new_cycle=new_cycle, key=key, ground=ground, arose_on=arose_on,
@@ -106,7 +112,7 @@ class AbnormalListing(Aggregate):
                                               "cured_on": None, "closed": False}}
 
     def cure(self, key: str, cured_on: date, cure: str, rules: AbnormalListRules,
-             today: date) -> bool:
+             today: date, authority: Authority = Authority()) -> bool:
         """相关情形消除 The ground was cured (report filed, info publicised, address reachable);
         the last cure of a listed cycle removes the listing. False if nothing to cure."""
         g = self.grounds.get(key)
@@ -114,7 +120,7 @@ class AbnormalListing(Aggregate):
             return False
         past_date(cured_on, today, "cured_on", g["arose_on"], "the ground")
         # A listing due before the cure happened first (as a daily run would have done it).
-        self.list_if_due(cured_on - timedelta(days=1), rules)
+        self.list_if_due(cured_on - timedelta(days=1), rules, authority)
         remaining = len(self.open_grounds()) - 1
         self._cured(cycle=g["cycle"], key=key, cured_on=cured_on, cure=cure.strip()[:200],
                     removal_due_on=add_workdays(cured_on, rules.removal_deadline_workdays),
@@ -132,8 +138,10 @@ class AbnormalListing(Aggregate):
             self.status = "clear"
 
     # -- time-driven steps -----------------------------------------------------------------------
-    def list_if_due(self, until: date, rules: AbnormalListRules) -> bool:
-        """列入 List on the last day of the decision window, if that day is not after `until`."""
+    def list_if_due(self, until: date, rules: AbnormalListRules,
+                    authority: Authority = Authority()) -> bool:
+        """列入 List on the last day of the decision window, if that day is not after `until`;
+        the listing decision carries its number and deciding authority (公示: GSXT shows both)."""
         due = self.decide_by()
         if due is None or due > until:
             return False
@@ -142,12 +150,15 @@ class AbnormalListing(Aggregate):
                      grounds=list(dict.fromkeys(g["ground"] for _, g in open_)),
                      marked=self.marked, legal_basis=MARK_BASIS if self.marked else LIST_BASIS,
                      escalation_on=None if self.marked
-                     else add_years(due, rules.escalation_years))
+                     else add_years(due, rules.escalation_years),
+                     decision_no=listing_decision_no(self.uscc, self.cycle, due),
+                     department=authority.department, authority=authority.name)
         return True
 
     @event("Listed")
     def _listed(self, cycle: int, listed_on: date, keys: list[str], grounds: list[str],
-                marked: bool, legal_basis: str, escalation_on: date | None) -> None:
+                marked: bool, legal_basis: str, escalation_on: date | None,
+                decision_no: str = "", department: str = "", authority: str = "") -> None:
         self.status, self.listed_on, self.escalation_on = "listed", listed_on, escalation_on
 
     def escalation_due(self, until: date) -> bool:

@@ -45,7 +45,8 @@ _LISTING_KEY = ("listing_id", "cycle")
 _INSERT_LISTING = abnormal_listings.insert()
 _INSERT_GROUND = abnormal_grounds.insert()
 _LISTED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "listed_on", "grounds",
-                       "legal_basis", "escalation_on", "listed_recorded_on")
+                       "legal_basis", "escalation_on", "listed_recorded_on", "decision_no",
+                       "department", "authority")
 _GROUND_CURED = keyed_update(abnormal_grounds, ("listing_id", "ground_key"), "status", "cured_on",
                              "cure", versioned=False)
 _CLEARED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "removed_on",
@@ -90,7 +91,10 @@ class AbnormalListBoard(Projection):
         unit.execute(_LISTED, {**self._key(e, position), "status": "listed",
                                "listed_on": e.listed_on, "grounds": ";".join(e.grounds),
                                "legal_basis": e.legal_basis, "escalation_on": e.escalation_on,
-                               "listed_recorded_on": recorded_on(e)})
+                               "listed_recorded_on": recorded_on(e),
+                               "decision_no": getattr(e, "decision_no", "") or None,
+                               "department": getattr(e, "department", "") or None,
+                               "authority": getattr(e, "authority", "") or None})
 
     @handles(AbnormalListing.GroundCured)
     def cured(self, e: Any, position: int, unit: Unit) -> None:
@@ -118,9 +122,11 @@ class AbnormalListBoard(Projection):
 _INSERT_SERIOUS = serious_listings.insert()
 _SERIOUS_STATEMENT = keyed_update(serious_listings, _LISTING_KEY, "statement_on", "statement",
                                   "hearing_requested")
+_SERIOUS_ANSWERED = keyed_update(serious_listings, _LISTING_KEY, "answered_on", "reply",
+                                 "statement_adopted")
 _SERIOUS_DECIDED = keyed_update(serious_listings, _LISTING_KEY, "status", "decision_no",
                                 "decided_on", "legal_basis", "listed_on", "auto_removal_on",
-                                "repair_possible_on")
+                                "repair_possible_on", "department", "authority")
 _SERIOUS_REMOVED = keyed_update(serious_listings, _LISTING_KEY, "status", "removed_on",
                                 "removal_reason")
 
@@ -142,13 +148,20 @@ class SeriousListBoard(Projection):
             "status": "noticed", "notice_no": e.notice_no, "noticed_on": e.noticed_on,
             "ground": e.ground, "facts": e.facts,
             "penalty_case_id": e.penalty_case_id.hex if e.penalty_case_id else None,
-            "hearing_requested": False, **stamp(e, position)})
+            "hearing_requested": False, "department": getattr(e, "department", "") or None,
+            "authority": getattr(e, "authority", "") or None, **stamp(e, position)})
 
     @handles(SeriousListing.StatementRecorded)
     def statement(self, e: Any, position: int, unit: Unit) -> None:
         unit.execute(_SERIOUS_STATEMENT, {
             **self._key(e), "statement_on": e.received_on, "statement": e.statement,
             "hearing_requested": e.hearing_requested, **stamp(e, position)})
+
+    @handles(SeriousListing.StatementAnswered)
+    def answered(self, e: Any, position: int, unit: Unit) -> None:
+        unit.execute(_SERIOUS_ANSWERED, {
+            **self._key(e), "answered_on": e.answered_on, "reply": e.reply,
+            "statement_adopted": e.adopted, **stamp(e, position)})
 
     @handles(SeriousListing.Listed, SeriousListing.NotListed)
     def decided(self, e: Any, position: int, unit: Unit) -> None:
@@ -160,7 +173,8 @@ class SeriousListBoard(Projection):
             "listed_on": e.listed_on if listed else None,
             "auto_removal_on": e.auto_removal_on if listed else None,
             "repair_possible_on": e.repair_possible_on if listed else None,
-            **stamp(e, position)})
+            "department": getattr(e, "department", "") or None,
+            "authority": getattr(e, "authority", "") or None, **stamp(e, position)})
 
     @handles(SeriousListing.Removed)
     def removed(self, e: Any, position: int, unit: Unit) -> None:

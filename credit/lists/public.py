@@ -1,7 +1,8 @@
 """一公开 The public lists (abnormal, serious, red) as of a day: public fields only.
 
-Entries use the keys of the public credit record (list, label, reason, decision_no, legal_basis,
-since, until). A repaired or removed entry leaves the public view the day it was removed (it
+Entries use the keys of the public credit record (list, label, reason, decision_no, authority,
+legal_basis, since, until): the decision number and deciding authority (作出决定机关, the
+department's Chinese name) of each listing, as GSXT shows them. A repaired or removed entry leaves the public view the day it was removed (it
 stays in the history and the internal credit file). Never here: the A–D class or score.
 """
 
@@ -44,14 +45,16 @@ def _red_now(today: date) -> list[Any]:
 def abnormal_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"list": "abnormal", "label": MARKED_LABEL if row["marked"] else ABNORMAL_LABEL,
             "reason": "；".join(GROUNDS.get(g, g) for g in row["grounds"].split(";") if g),
-            "decision_no": None, "legal_basis": row["legal_basis"] or "",
+            "decision_no": row["decision_no"], "authority": row["authority"],
+            "legal_basis": row["legal_basis"] or "",
             "since": row["listed_on"], "until": None}
 
 
 def serious_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"list": "serious", "label": SERIOUS_LABEL,
             "reason": SERIOUS_GROUNDS.get(row["ground"], row["ground"]),
-            "decision_no": row["decision_no"], "legal_basis": row["legal_basis"] or ORDER_44,
+            "decision_no": row["decision_no"], "authority": row["authority"],
+            "legal_basis": row["legal_basis"] or ORDER_44,
             "since": row["listed_on"], "until": row["auto_removal_on"]}
 
 
@@ -59,16 +62,19 @@ def red_entry(row: Mapping[str, Any]) -> dict[str, Any]:
     title = row["commendation"]
     return {"list": "red", "label": RED_LIST_LABEL,
             "reason": f"{RED_LIST_REASON}：{title}" if title else RED_LIST_REASON,
-            "decision_no": row["commendation_no"], "legal_basis": RED_LIST_BASIS,
+            "decision_no": row["commendation_no"], "authority": None,
+            "legal_basis": RED_LIST_BASIS,
             "since": row["since"], "until": None}
 
 
 # (table, in force on a day, public entry, columns the entry reads, newest first by)
 _SPECS = {
     "abnormal": (abnormal_listings, _abnormal_now, abnormal_entry,
-                 (_a.marked, _a.grounds, _a.legal_basis, _a.listed_on), _a.listed_on),
+                 (_a.marked, _a.grounds, _a.legal_basis, _a.listed_on, _a.decision_no,
+                  _a.authority), _a.listed_on),
     "serious": (serious_listings, _serious_now, serious_entry,
-                (_s.ground, _s.decision_no, _s.legal_basis, _s.listed_on, _s.auto_removal_on),
+                (_s.ground, _s.decision_no, _s.authority, _s.legal_basis, _s.listed_on,
+                 _s.auto_removal_on),
                 _s.listed_on),
     "red": (red_list, _red_now, red_entry, (_r.since, _r.commendation, _r.commendation_no),
             _r.since),

@@ -19,6 +19,7 @@ from credit.lists.schemas import (
     ListingStatementCreate,
     ListingStatus,
     SeriousListingRecord,
+    StatementAnswerCreate,
 )
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
@@ -47,18 +48,20 @@ def _commendation(p: Platform, commendation_id: UUID) -> dict:
 
 @router.post("/commendations", status_code=201, response_model=CommendationRecord,
              responses=errors(404, 409))
-def grant_commendation(body: CommendationCreate, p: PlatformDep, _: Supervisor) -> dict:
+def grant_commendation(body: CommendationCreate, p: PlatformDep, user: Supervisor) -> dict:
     """诚信典型 Record a commendation; the red-list job reads it (rules.red_list)."""
-    return _commendation(p, p.credit.grant_commendation(body.to_data(), today_in_china()))
+    return _commendation(p, p.credit.grant_commendation(body.to_data(), today_in_china(),
+                                                        actor=user))
 
 
 @router.post("/commendations/{document_no}/revocation", response_model=CommendationRecord,
              responses=errors(404, 409))
 def revoke_commendation(document_no: DocumentNoPath, body: CommendationRevocationCreate,
-                        p: PlatformDep, _: Supervisor) -> dict:
+                        p: PlatformDep, user: Supervisor) -> dict:
     """撤销荣誉 Revoke a commendation from a day on (409 if already revoked or ended)."""
     return _commendation(p, p.credit.revoke_commendation(document_no, body.revoked_on,
-                                                         body.reason, today_in_china()))
+                                                         body.reason, today_in_china(),
+                                                         actor=user))
 
 
 @router.get("/commendations", response_model=Page[CommendationRecord])
@@ -80,38 +83,49 @@ def _listings(p: Platform, uscc: str) -> list[dict]:
 @router.post("/serious-list/{uscc}/notice", status_code=201,
              response_model=list[SeriousListingRecord], responses=errors(404, 409))
 def give_listing_notice(uscc: UsccPath, body: ListingNoticeCreate, p: PlatformDep,
-                        _: Supervisor) -> list[dict]:
+                        user: Supervisor) -> list[dict]:
     """告知 Give prior notice of an intended listing (SAMR Order 44)."""
-    p.credit.give_listing_notice(uscc, body.to_notice(), today_in_china())
+    p.credit.give_listing_notice(uscc, body.to_notice(), today_in_china(), actor=user)
     return _listings(p, uscc)
 
 
 @router.post("/serious-list/{uscc}/statement", response_model=list[SeriousListingRecord],
              responses=errors(404, 409))
 def record_listing_statement(uscc: UsccPath, body: ListingStatementCreate, p: PlatformDep,
-                             _: Supervisor) -> list[dict]:
+                             user: Supervisor) -> list[dict]:
     """陈述申辩 Record the entity's statement or hearing request."""
     p.credit.record_listing_statement(uscc, body.received_on, body.statement,
-                                      body.hearing_requested, today_in_china())
+                                      body.hearing_requested, today_in_china(), actor=user)
+    return _listings(p, uscc)
+
+
+@router.post("/serious-list/{uscc}/statement/answer", response_model=list[SeriousListingRecord],
+             responses=errors(404, 409))
+def answer_listing_statement(uscc: UsccPath, body: StatementAnswerCreate, p: PlatformDep,
+                             user: Supervisor) -> list[dict]:
+    """复核答复 Answer the statement or hearing; a decision may follow the same day."""
+    p.credit.answer_listing_statement(uscc, body.answered_on, body.reply, body.adopted,
+                                      today_in_china(), actor=user)
     return _listings(p, uscc)
 
 
 @router.post("/serious-list/{uscc}/decision", response_model=list[SeriousListingRecord],
              responses=errors(404, 409))
 def decide_listing(uscc: UsccPath, body: ListingDecisionCreate, p: PlatformDep,
-                   _: Supervisor) -> list[dict]:
-    """列入决定 List the entity for 3 years, or decide not to."""
+                   user: Supervisor) -> list[dict]:
+    """列入决定 List the entity for 3 years, or decide not to (409 inside the statement period)."""
     p.credit.decide_listing(uscc, body.listed, body.decision_no, body.decided_on, body.reason,
-                            today_in_china())
+                            today_in_china(), actor=user)
     return _listings(p, uscc)
 
 
 @router.post("/serious-list/{uscc}/removal", response_model=list[SeriousListingRecord],
              responses=errors(404, 409))
 def remove_listing(uscc: UsccPath, body: ListingRemovalCreate, p: PlatformDep,
-                   _: Supervisor) -> list[dict]:
+                   user: Supervisor) -> list[dict]:
     """移出 Remove at expiry or after the underlying decision was revoked."""
-    p.credit.remove_from_serious_list(uscc, body.removed_on, body.reason, today_in_china())
+    p.credit.remove_from_serious_list(uscc, body.removed_on, body.reason, today_in_china(),
+                                      actor=user)
     return _listings(p, uscc)
 
 

@@ -75,6 +75,14 @@ class ListingStatementCreate(Body):
     hearing_requested: bool = False
 
 
+class StatementAnswerCreate(Body):
+    """复核答复 The department's answer to the statement or hearing (SAMR Order 44)."""
+
+    answered_on: Day
+    reply: str = text(..., 5000, 1, "复核意见 The department's answer")
+    adopted: bool = Field(False, description="The statement was adopted (采纳), wholly or partly")
+
+
 class ListingDecisionCreate(Body):
     listed: bool = Field(True, description="List the entity, or decide not to")
     decision_no: str = text(..., 100, 1, "决定书文号")
@@ -102,7 +110,12 @@ class SeriousListingRecord(BaseModel):
     statement_on: date | None
     statement: str | None
     hearing_requested: bool
+    answered_on: date | None = None
+    reply: str | None = None
+    statement_adopted: bool | None = None
     decision_no: str | None
+    department: str | None = None
+    authority: str | None = Field(None, description="作出决定机关 The deciding department")
     decided_on: date | None
     legal_basis: str | None
     listed_on: date | None

@@ -23,7 +23,13 @@ serious_listings = sa.Table(
     sa.Column("statement_on", sa.Date, nullable=True),
     sa.Column("statement", sa.Text, nullable=True),
     sa.Column("hearing_requested", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("answered_on", sa.Date, nullable=True),     # 复核答复 the department's answer
+    sa.Column("reply", sa.Text, nullable=True),
+    sa.Column("statement_adopted", sa.Boolean, nullable=True),
     sa.Column("decision_no", sa.String(100), nullable=True),
+    # 作出决定机关 the deciding department: code, and its Chinese name as the decision recorded it
+    sa.Column("department", sa.String(50), nullable=True),
+    sa.Column("authority", sa.String(100), nullable=True),
     sa.Column("decided_on", sa.Date, nullable=True),
     sa.Column("legal_basis", sa.String(200), nullable=True),
     sa.Column("listed_on", sa.Date, nullable=True),
@@ -71,6 +77,10 @@ abnormal_listings = sa.Table(
     sa.Column("listed_on", sa.Date, nullable=True, index=True),
     sa.Column("grounds", sa.String(500), nullable=False, server_default=""),  # ';'-joined codes
     sa.Column("legal_basis", sa.String(300), nullable=True),
+    # 列入决定书文号 and 作出决定机关 of the listing decision (GSXT shows both)
+    sa.Column("decision_no", sa.String(100), nullable=True),
+    sa.Column("department", sa.String(50), nullable=True),
+    sa.Column("authority", sa.String(100), nullable=True),
     sa.Column("escalation_on", sa.Date, nullable=True, index=True),
     sa.Column("escalation_noticed_on", sa.Date, nullable=True),
     sa.Column("removed_on", sa.Date, nullable=True),

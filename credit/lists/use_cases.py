@@ -21,14 +21,25 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
+from credit.authority import (
+    Acting,
+    Authority,
+    authorise,
+    checked_department,
+    department_zh,
+)
 from credit.common import document_number
 from credit.lists.abnormal import GROUNDS, AbnormalListing, abnormal_listing_id
 from credit.lists.commendations import Commendation, CommendationData, commendation_id
-from credit.lists.serious import ListingNotice, SeriousListing, serious_listing_id
+from credit.lists.serious import (
+    ListingNotice,
+    SeriousListing,
+    decision_possible_on,
+    serious_listing_id,
+)
 from credit.penalties.case import PenaltyCase
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.uscc import checked_uscc
-from kernel.workdays import add_workdays
 
 log = logging.getLogger(__name__)
 ESCALATION = "abnormal_three_years"
@@ -57,7 +68,13 @@ class EntityWork:
 
 def escalation_decision_day(noticed_on: date, statement_workdays: int) -> date:
     """The working day after the statement period of an automatic notice (SAMR Order 44)."""
-    return add_workdays(noticed_on, statement_workdays + 1)
+    return decision_possible_on(noticed_on, statement_workdays)
+
+
+def list_authority(rules: Any) -> Authority:
+    """作出决定机关 of both lists: the list department, by its configured Chinese name."""
+    code = rules.list_department
+    return Authority(code, department_zh(rules, code))
 
 
 class AbnormalListUseCases:
@@ -104,15 +121,15 @@ class AbnormalListUseCases:
         if listing is None:
             listing = AbnormalListing.open(uscc, w.marked)
         serious: list[SeriousListing] = []
-        rules = self.rules.abnormal_list
+        rules, authority = self.rules.abnormal_list, list_authority(self.rules)
         for c in sorted(w.changes, key=lambda c: (c.on, c.action != "raise", c.key)):
             if c.on > today:
                 continue
             self._escalate(listing, serious, c.on - timedelta(days=1), today)
             if c.action == "raise":
-                listing.raise_ground(c.key, c.ground, c.on, rules, today)
+                listing.raise_ground(c.key, c.ground, c.on, rules, today, authority)
             else:
-                listing.cure(c.key, c.on, c.cure, rules, today)
+                listing.cure(c.key, c.on, c.cure, rules, today, authority)
         self._escalate(listing, serious, today, today)
         changed = [a for a in (listing, *serious) if a.pending_events]
         if fresh and len(listing.pending_events) == 1:  # opened only: nothing to record
@@ -128,7 +145,8 @@ class AbnormalListUseCases:
     def _escalate(self, listing: AbnormalListing, holder: list[SeriousListing], until: date,
                   today: date) -> None:
         """Time-driven steps up to `until`, in order: listing, notice, decision."""
-        listing.list_if_due(until, self.rules.abnormal_list)
+        authority = list_authority(self.rules)
+        listing.list_if_due(until, self.rules.abnormal_list, authority)
         if listing.escalation_due(until):
             serious = self._serious(listing.uscc, holder)
             if serious.status == "clear":
@@ -139,7 +157,7 @@ class AbnormalListUseCases:
                          + "; ".join(GROUNDS[g["ground"]] for g in listing.open_grounds()
                                      .values()))
                 serious.give_notice(ListingNotice(number, ESCALATION, facts,
-                                                  listing.escalation_on), today)
+                                                  listing.escalation_on), today, authority)
                 listing.note_escalation(number)
         if not holder and listing.escalation_noticed_on is None:
             return
@@ -153,12 +171,12 @@ class AbnormalListUseCases:
             return
         number = f"AUTO-ABN3Y-{listing.uscc}-{serious.cycle}-D"
         if listing.is_listed(day):
-            serious.decide(True, number, day, "", self.rules, today,
+            serious.decide(True, number, day, "", self.rules, today, authority,
                            self._representative_at(listing.uscc, day))
             listing.remove(day, "escalated", today)
         else:
             serious.decide(False, number, day, "经营异常名录已移出 no longer on the abnormal list",
-                           self.rules, today)
+                           self.rules, today, authority)
 
     def remove_escalated(self, uscc: str, on: date, today: date) -> list[Aggregate]:
         """A supervisor listed an entity for 3 years on the abnormal list: it leaves that list."""
@@ -176,7 +194,7 @@ def _tally(groups: Iterable[Sequence[Aggregate]]) -> Counter:
 
 class CommendationUseCases:
     """Commendations (诚信典型, the red list's positive record); mixed into CreditApplication (which
-    provides rules, find, _save and _require_entity)."""
+    provides rules, find, _save and _require_entity). The commending department decides."""
 
     rules: Any
     find: Any
@@ -184,9 +202,12 @@ class CommendationUseCases:
     _require_entity: Any
     _check_joint_punishment: Any   # credit.persons.use_cases
 
-    def grant_commendation(self, data: CommendationData, today: date) -> UUID:
+    def grant_commendation(self, data: CommendationData, today: date,
+                           actor: Acting | None = None) -> UUID:
         """Record a department's commendation of a registered entity; one per document number."""
         data = data.validated(self.rules.red_list.commendation_valid_years, today)
+        checked_department(self.rules, data.department)
+        authorise(actor, data.department, "commendations", "grant_commendation", self.rules)
         self._require_entity(data.uscc)
         listing = self.find(SeriousListing, serious_listing_id(data.uscc))
         if listing is not None and listing.is_listed(data.granted_on):
@@ -199,20 +220,23 @@ class CommendationUseCases:
         return commendation.id
 
     def revoke_commendation(self, document_no: str, revoked_on: date, reason: str,
-                            today: date) -> UUID:
+                            today: date, actor: Acting | None = None) -> UUID:
         number = document_number(document_no, "document_no")
         commendation = self.find(Commendation, commendation_id(number))
         if commendation is None:
             raise NotFound(f"no commendation {number}", field="document_no")
+        authorise(actor, commendation.department, "commendations", "revoke_commendation",
+                  self.rules)
         commendation.revoke(revoked_on, reason, today)
         self._save(commendation)
         return commendation.id
 
 
 class SeriousListUseCases:
-    """严重违法失信名单 The serious dishonest list, SAMR Order 44; mixed into CreditApplication (which
-    provides rules, lookups, find, get_existing, save, _save, _require_entity and, from
-    AbnormalListUseCases, remove_escalated)."""
+    """严重违法失信名单 The serious dishonest list, SAMR Order 44, decided by the list department
+    (rules.authority); mixed into CreditApplication (which provides rules, lookups, find,
+    get_existing, save, _save, _require_entity and, from AbnormalListUseCases,
+    remove_escalated)."""
 
     rules: Any
     lookups: Any
@@ -231,27 +255,57 @@ class SeriousListUseCases:
             raise NotFound(f"no serious-list procedure for {uscc}", field="uscc")
         return listing
 
-    def give_listing_notice(self, uscc: str, notice: ListingNotice, today: date) -> None:
+    def _authorised(self, actor: Acting | None, command: str) -> Authority:
+        authority = list_authority(self.rules)
+        authorise(actor, authority.department, "serious_list", command, self.rules)
+        return authority
+
+    def _heavier_penalty(self, uscc: str, case_id: UUID | None) -> None:
+        """SAMR Order 44 Art 2: a decided heavier penalty (较重行政处罚) of the same entity."""
+        if case_id is None:
+            raise InvalidInput("较重行政处罚的列入须引用该处罚案件 the heavier_penalty ground needs "
+                               "penalty_case_id", field="penalty_case_id")
+        case = self.find(PenaltyCase, case_id)
+        if case is None:
+            raise InvalidInput(f"没有处罚案件 no penalty case {case_id}", field="penalty_case_id")
+        case.check_listing_ground(uscc)
+
+    def give_listing_notice(self, uscc: str, notice: ListingNotice, today: date,
+                            actor: Acting | None = None) -> None:
+        authority = self._authorised(actor, "give_listing_notice")
         uscc = checked_uscc(uscc)
         self._require_entity(uscc)
-        if notice.penalty_case_id is not None:
-            self.get_existing(PenaltyCase, notice.penalty_case_id, "penalty case",
-                      "penalty_case_id").check_listing_ground(uscc)
+        if notice.ground == "heavier_penalty" or notice.penalty_case_id is not None:
+            self._heavier_penalty(uscc, notice.penalty_case_id)
         listing = (self.find(SeriousListing, serious_listing_id(uscc))
                    or SeriousListing.open(uscc))
-        listing.give_notice(notice, today)
+        listing.give_notice(notice, today, authority)
         self._save(listing)
 
     def record_listing_statement(self, uscc: str, received_on: date, statement: str,
-                                 hearing_requested: bool, today: date) -> None:
+                                 hearing_requested: bool, today: date,
+                                 actor: Acting | None = None) -> None:
+        self._authorised(actor, "record_listing_statement")
         listing = self._listing(uscc)
         listing.record_statement(received_on, statement, hearing_requested, today)
         self._save(listing)
 
-    def decide_listing(self, uscc: str, listed: bool, decision_no: str, decided_on: date,
-                       reason: str, today: date) -> None:
+    def answer_listing_statement(self, uscc: str, answered_on: date, reply: str, adopted: bool,
+                                 today: date, actor: Acting | None = None) -> None:
+        """陈述申辩的复核答复 The department's answer to the statement or hearing."""
+        self._authorised(actor, "answer_listing_statement")
         listing = self._listing(uscc)
-        listing.decide(listed, decision_no, decided_on, reason, self.rules, today,
+        listing.answer_statement(answered_on, reply, adopted, actor.username if actor else "",
+                                 today)
+        self._save(listing)
+
+    def decide_listing(self, uscc: str, listed: bool, decision_no: str, decided_on: date,
+                       reason: str, today: date, actor: Acting | None = None) -> None:
+        authority = self._authorised(actor, "decide_listing")
+        listing = self._listing(uscc)
+        if listed and listing.status == "noticed" and listing.ground == "heavier_penalty":
+            self._heavier_penalty(listing.uscc, listing.penalty_case_id)  # still in force?
+        listing.decide(listed, decision_no, decided_on, reason, self.rules, today, authority,
                        self._representative_at(listing.uscc, decided_on) if listed else None)
         # SAMR Order 44: listed for 3 years on the abnormal list → moved to the serious list
         moved = self.remove_escalated(listing.uscc, decided_on, today) \
@@ -259,7 +313,8 @@ class SeriousListUseCases:
         self._save(listing, *moved)
 
     def remove_from_serious_list(self, uscc: str, removed_on: date, reason: str,
-                                 today: date) -> None:
+                                 today: date, actor: Acting | None = None) -> None:
+        self._authorised(actor, "remove_from_serious_list")
         if reason == "repaired":
             raise InvalidInput("early removal goes through credit repair (POST /repairs)",
                                field="reason")

@@ -41,47 +41,49 @@ public_router = APIRouter(tags=["public"])
 
 @router.post("/penalties", status_code=201, response_model=PenaltyRecord,
              responses=errors(404, 409))
-def open_penalty(body: PenaltyCreate, p: PlatformDep, _: Supervisor) -> dict:
-    """立案 Open a penalty case against a registered entity."""
+def open_penalty(body: PenaltyCreate, p: PlatformDep, user: Supervisor) -> dict:
+    """立案 Open a penalty case against a registered entity, in the user's own department."""
     case_id = p.credit.open_penalty(body.uscc, body.department, body.opened_on,
-                                    today_in_china(), body.inspection_task_id, body.notes)
+                                    today_in_china(), body.inspection_task_id, body.notes,
+                                    actor=user)
     return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/decision", response_model=PenaltyRecord,
              responses=errors(404, 409))
 def decide_penalty(case_id: UUID, body: PenaltyDecisionCreate, p: PlatformDep,
-                   _: Supervisor) -> dict:
+                   user: Supervisor) -> dict:
     """处罚决定 Record the decision; its number must be unused."""
-    p.credit.decide_penalty(case_id, body.to_decision(), today_in_china())
+    p.credit.decide_penalty(case_id, body.to_decision(), today_in_china(), actor=user)
     return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/publication", response_model=PenaltyRecord,
              responses=errors(404, 409))
 def publish_penalty(case_id: UUID, body: PublicationCreate, p: PlatformDep,
-                    _: Supervisor) -> dict:
+                    user: Supervisor) -> dict:
     """公示 Publish an ordinary-procedure penalty (late publication is recorded as late)."""
-    p.credit.publish_penalty(case_id, body.published_on, today_in_china())
+    p.credit.publish_penalty(case_id, body.published_on, today_in_china(), actor=user)
     return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/revocation", response_model=PenaltyRecord,
              responses=errors(404, 409))
 def revoke_penalty(case_id: UUID, body: RevocationCreate, p: PlatformDep,
-                   _: Supervisor) -> dict:
+                   user: Supervisor) -> dict:
     """变更/撤销 The decision was changed, revoked or found invalid: withdraw its publicity."""
     p.credit.revoke_penalty(case_id, body.ground, body.effective_on, body.reason,
-                            today_in_china(), body.withdrawn_on)
+                            today_in_china(), body.withdrawn_on, actor=user)
     return settled(p, views.penalty_record, case_id)
 
 
 @router.post("/penalties/{case_id}/fulfilment", response_model=PenaltyRecord,
              responses=errors(404, 409))
 def record_fulfilment(case_id: UUID, body: FulfilmentCreate, p: PlatformDep,
-                      _: Supervisor) -> dict:
+                      user: Supervisor) -> dict:
     """The fine was paid, or every obligation of the decision fulfilled."""
-    p.credit.record_penalty_fulfilment(case_id, body.kind, body.on, today_in_china())
+    p.credit.record_penalty_fulfilment(case_id, body.kind, body.on, today_in_china(),
+                                       actor=user)
     return settled(p, views.penalty_record, case_id)
 
 

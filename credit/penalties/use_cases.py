@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
+from credit.authority import Acting, authorise, checked_department
 from credit.common import one_of
 from credit.penalties.case import (
     Decision,
@@ -30,18 +31,28 @@ class PenaltyUseCases:
     _save: Any
     _require_entity: Any
 
+    def _case(self, case_id: UUID, actor: Acting | None, command: str) -> PenaltyCase:
+        """The case, if `actor` may act for the department that holds it (谁办案、谁负责)."""
+        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+        authorise(actor, case.department, "penalties", command, self.rules)
+        return case
+
     def open_penalty(self, uscc: str, department: str, opened_on: date, today: date,
-                     inspection_task_id: str | None = None, notes: str = "") -> UUID:
+                     inspection_task_id: str | None = None, notes: str = "",
+                     actor: Acting | None = None) -> UUID:
         """立案 Open a case; from an inspection task the id is fixed, so reopening conflicts."""
         uscc, task = checked_uscc(uscc), (inspection_task_id or "").strip()
+        department = checked_department(self.rules, department)
+        authorise(actor, department, "penalties", "open_penalty", self.rules)
         self._require_entity(uscc)
         case = PenaltyCase.open(penalty_case_id(uscc, task) if task else uuid4(), uscc,
                                 department, opened_on, task, notes, today)
         self._save(case, conflict=f"a penalty case for {uscc} from inspection task {task} exists")
         return case.id
 
-    def decide_penalty(self, case_id: UUID, decision: Decision, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+    def decide_penalty(self, case_id: UUID, decision: Decision, today: date,
+                       actor: Acting | None = None) -> None:
+        case = self._case(case_id, actor, "decide_penalty")
         case.decide(decision, self.rules.publicity, today)
         number = case.decision.decision_no
         holder = self.find(DecisionNumber, decision_number_id(number))
@@ -51,8 +62,9 @@ class PenaltyUseCases:
         pending = [DecisionNumber.reserve(number, case.id)] if case.holds_new_number else []
         self._save(case, *pending, conflict=f"decision number {number} was taken meanwhile")
 
-    def publish_penalty(self, case_id: UUID, published_on: date, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+    def publish_penalty(self, case_id: UUID, published_on: date, today: date,
+                        actor: Acting | None = None) -> None:
+        case = self._case(case_id, actor, "publish_penalty")
         case.publish(published_on, self.rules.publicity, today)
         self._save(case)
 
@@ -69,13 +81,15 @@ class PenaltyUseCases:
         return True
 
     def revoke_penalty(self, case_id: UUID, ground: str, effective_on: date, reason: str,
-                       today: date, withdrawn_on: date | None = None) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+                       today: date, withdrawn_on: date | None = None,
+                       actor: Acting | None = None) -> None:
+        case = self._case(case_id, actor, "revoke_penalty")
         case.revoke(ground, effective_on, reason, withdrawn_on, self.rules.publicity, today)
         self._save(case)
 
-    def record_penalty_fulfilment(self, case_id: UUID, kind: str, on: date, today: date) -> None:
-        case = self.get_existing(PenaltyCase, case_id, "penalty case")
+    def record_penalty_fulfilment(self, case_id: UUID, kind: str, on: date, today: date,
+                                  actor: Acting | None = None) -> None:
+        case = self._case(case_id, actor, "record_penalty_fulfilment")
         if one_of(kind, FULFILMENTS, "kind") == "fine_paid":
             case.pay_fine(on, today)
         else:

@@ -28,6 +28,7 @@ class ListEntryPublic(BaseModel):
     label: str
     reason: str
     decision_no: str | None
+    authority: str | None = None   # 作出决定机关, the deciding department's Chinese name
     legal_basis: str
     since: date | None
     until: date | None

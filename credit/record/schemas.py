@@ -71,6 +71,8 @@ class AbnormalListingRecord(BaseModel):
     first_ground_on: date
     listed_on: date | None
     legal_basis: str | None
+    decision_no: str | None = None   # 列入决定书文号
+    authority: str | None = None     # 作出决定机关
     escalation_on: date | None
     escalation_noticed_on: date | None
     removed_on: date | None
@@ -157,6 +159,7 @@ class ListMemberPublic(BaseModel):
     label: str
     reason: str
     decision_no: str | None
+    authority: str | None = None   # 作出决定机关
     legal_basis: str
     since: date | None
     until: date | None

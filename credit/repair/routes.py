@@ -25,10 +25,11 @@ router = APIRouter(tags=["credit"], responses=errors(401, 403))
 
 @router.post("/repairs", status_code=201, response_model=RepairRecord,
              responses=errors(404, 409))
-def apply_for_repair(body: RepairCreate, p: PlatformDep, _: Supervisor) -> dict:
+def apply_for_repair(body: RepairCreate, p: PlatformDep, user: Supervisor) -> dict:
     """信用修复申请 Apply for repair (409 with the date it becomes possible if too early)."""
     repair_id = p.credit.apply_for_repair(body.record_kind, body.record_id, body.applied_on,
-                                          body.pledge, body.evidence, today_in_china())
+                                          body.pledge, body.evidence, today_in_china(),
+                                          actor=user)
     return settled(p, views.repair_application, repair_id)
 
 
@@ -38,7 +39,7 @@ def decide_repair(repair_id: UUID, body: RepairDecisionCreate, p: PlatformDep,
                   user: Supervisor) -> dict:
     """Approve (the record leaves the public record) or reject a repair application."""
     p.credit.decide_repair(repair_id, body.approve, body.decided_on, user.username, body.reason,
-                           today_in_china())
+                           today_in_china(), actor=user)
     return settled(p, views.repair_application, repair_id)
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from credit.authority import Acting, authorise
 from credit.commitments.commitment import Commitment, CommitmentLedger, ledger_id
 from credit.common import one_of
 from credit.penalties.case import PenaltyCase
@@ -78,10 +79,29 @@ class RepairUseCases:
                             add_months(found.published_on, months),
                             f"SAMR Order 107: {months} months after publication")
 
+    def _record_department(self, record_kind: str, record_key: str) -> str:
+        """The department that decided the record, so it decides its repair (SAMR Order 107:
+        the department that published the record repairs it)."""
+        if record_kind in ("serious_listing", "abnormal_listing"):
+            return self.rules.list_department
+        if record_kind == "inspection_result":
+            return record_key.partition(":")[2]
+        if record_kind == "penalty":
+            return self.get_existing(PenaltyCase, UUID(record_key), "penalty case").department
+        return self.get_existing(Commitment, UUID(record_key), "commitment").department
+
+    def _authorise_repair(self, actor: Acting | None, record_kind: str, record_key: str,
+                          command: str) -> None:
+        if actor is not None:
+            authorise(actor, self._record_department(record_kind, record_key), "repair",
+                      command, self.rules)
+
     def apply_for_repair(self, record_kind: str, record_id: str, applied_on: date, pledge: str,
-                         evidence: Sequence[str], today: date) -> UUID:
+                         evidence: Sequence[str], today: date,
+                         actor: Acting | None = None) -> UUID:
         """信用修复申请 For a list entry (serious, abnormal) the record id is the entity's USCC."""
         target = self._repair_target(record_kind, record_id, applied_on)
+        self._authorise_repair(actor, target.record_kind, target.record_key, "apply_for_repair")
         case = (self.find(RepairCase, repair_id(target.record_kind, target.record_key))
                 or RepairCase.open(target))
         case.apply(target, applied_on, pledge, list(evidence), today)
@@ -89,9 +109,11 @@ class RepairUseCases:
         return case.id
 
     def decide_repair(self, repair_case_id: UUID, approve: bool, decided_on: date,
-                      decided_by: str, reason: str, today: date) -> None:
+                      decided_by: str, reason: str, today: date,
+                      actor: Acting | None = None) -> None:
         """Approval takes the record off the public record in the same write."""
         case = self.get_existing(RepairCase, repair_case_id, "repair application")
+        self._authorise_repair(actor, case.record_kind, case.record_key, "decide_repair")
         case.decide(approve, decided_on, decided_by, reason, today)
         self._save(case, *(self._repaired_records(case, decided_on, today) if approve else []))
 

@@ -7,14 +7,14 @@ by decision date (SAMR Order 45 / Order 107). Events recorded before carry none 
 columns stay empty for those, and the next daily run flags what is overdue.
 
 Revision ID: c009
-Revises: c007
+Revises: c008
 Create Date: 2026-12-03 10:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'c009'
-down_revision = 'c007'
+down_revision = 'c008'
 branch_labels = None
 depends_on = None
 

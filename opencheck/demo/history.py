@@ -252,10 +252,13 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
             f"{violation[0]}，情节严重，受到从重处罚 a serious violation, heavier penalty",
             noticed, case), noticed)
         stated = rng.random() < 0.1
-        if stated:
+        if stated:   # SAMR Order 44: the statement is answered before the decision
             credit.record_listing_statement(usccs[i], noticed + timedelta(days=2),
                                             "已整改并赔偿消费者 corrected, consumers compensated",
                                             False, decide_on)
+            credit.answer_listing_statement(usccs[i], noticed + timedelta(days=3),
+                                            "复核：采纳陈述申辩意见 statement adopted", True,
+                                            decide_on)
         credit.decide_listing(usccs[i], not stated, f"浙市监失信决〔{decide_on.year}〕{n}号",
                               decide_on, "采纳陈述申辩意见 statement accepted" if stated else "",
                               decide_on)

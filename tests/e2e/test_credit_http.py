@@ -98,13 +98,18 @@ def test_overdue_publications_listed_with_deadlines_flagged_by_the_daily_job(cli
 
 
 def test_auth_not_found_conflict_and_validation_paths(client, sup):
-    body = {"uscc": entity_json(1)["uscc"], "department": "d", "opened_on": day(-1)}
+    body = {"uscc": entity_json(1)["uscc"], "department": "market_regulation",
+            "opened_on": day(-1)}
     assert client.post("/api/v1/penalties", json=body).status_code == 401
     assert client.post("/api/v1/penalties", json=body,
                        headers=token(client, "inspector")).status_code == 403
     r = client.post("/api/v1/penalties", json={**body, "uscc": entity_json(42)["uscc"]},
                     headers=sup)
     assert r.status_code == 404 and r.json()["field"] == "uscc"
+    # departments are the configured codes, never free text
+    r = client.post("/api/v1/penalties", json={**body, "department": "市场监管局"}, headers=sup)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "department"]
+    assert "market_regulation" in r.json()["detail"][0]["msg"]
     r = client.post("/api/v1/penalties", json={**body, "uscc": "NOT-A-CODE"}, headers=sup)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "uscc"]
     r = client.post(f"/api/v1/penalties/{'0' * 32}/decision", json=decision_json(), headers=sup)
@@ -162,21 +167,39 @@ def test_idempotency_key_replays_the_first_answer_and_records_once(client, sup, 
 
 def test_commitment_refused_while_listed_then_repair_over_http(client, sup, platform):
     code = entity_json(3)["uscc"]
+    case = open_case(client, sup, 3)
+    r = client.post(f"/api/v1/penalties/{case['id']}/decision", headers=sup,
+                    json=decision_json(9, decided_on=day(-50), heavier_penalty=True))
+    assert r.status_code == 200, r.text
     notice = {"notice_no": "婺市监失信告〔2025〕9号", "ground": "heavier_penalty",
               "facts": "较重行政处罚", "noticed_on": day(-40)}
     r = client.post(f"/api/v1/serious-list/{code}/notice", json=notice, headers=sup)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "penalty_case_id"]
+    notice["penalty_case_id"] = case["id"]
+    r = client.post(f"/api/v1/serious-list/{code}/notice", json=notice, headers=sup)
     assert r.status_code == 201 and r.json()[0]["status"] == "noticed"
+    assert r.json()[0]["authority"] == "市场监管局"
     assert client.post(f"/api/v1/serious-list/{code}/notice", json=notice,
                        headers=sup).status_code == 409
     r = client.post(f"/api/v1/serious-list/{code}/statement",
                     json={"received_on": day(-35), "hearing_requested": True}, headers=sup)
     assert r.status_code == 200 and r.json()[0]["hearing_requested"]
-    r = client.post(f"/api/v1/serious-list/{code}/decision",
-                    json={"decision_no": "婺市监失信决〔2025〕9号", "decided_on": day(-30)},
-                    headers=sup)
+    decide = {"decision_no": "婺市监失信决〔2025〕9号", "decided_on": day(-30)}
+    r = client.post(f"/api/v1/serious-list/{code}/decision", json=decide, headers=sup)
+    assert r.status_code == 409 and r.json()["field"] == "decided_on"   # not answered yet
+    r = client.post(f"/api/v1/serious-list/{code}/statement/answer", headers=sup,
+                    json={"answered_on": day(-31), "reply": "听证后复核 reviewed"})
+    assert r.status_code == 200 and r.json()[0]["answered_on"] == day(-31)
+    r = client.post(f"/api/v1/serious-list/{code}/decision", json=decide, headers=sup)
     listing = r.json()[0]
     assert r.status_code == 200 and listing["status"] == "listed"
     assert listing["legal_basis"].endswith("(SAMR Order 44)")
+    assert (listing["department"], listing["authority"]) == ("market_regulation", "市场监管局")
+    # 一公开: the decision number and the deciding authority (its Chinese name) are public
+    (member,) = client.get("/api/v1/public/lists/serious").json()["items"]
+    assert member["decision_no"] == "婺市监失信决〔2025〕9号" and member["authority"] == "市场监管局"
+    (entry,) = client.get(f"/api/v1/public/credit/{code}").json()["lists"]
+    assert entry["decision_no"] == member["decision_no"] and entry["authority"] == "市场监管局"
     before = events(platform)
     r = client.post("/api/v1/commitments", json=commitment_json(3, committed_on=day(-1)),
                     headers=sup)
@@ -268,13 +291,16 @@ def test_commendations_recorded_listed_and_revoked(client, sup, platform):
 
 
 def test_an_entity_on_the_serious_list_is_not_commended(client, sup, platform):
-    from tests.factories import listing_notice
+    from credit.lists.serious import decision_possible_on
+    from tests.factories import heavier_penalty, listing_notice
 
     uscc = entity_json(2)["uscc"]
-    credit = platform.credit
-    credit.give_listing_notice(uscc, listing_notice(noticed_on=TODAY - timedelta(days=40)), TODAY)
-    credit.decide_listing(uscc, True, "金市监失信决〔2026〕3号", TODAY - timedelta(days=30), "",
-                          TODAY)
+    credit, noticed = platform.credit, TODAY - timedelta(days=40)
+    case = heavier_penalty(credit, uscc, 1, noticed - timedelta(days=5), TODAY)
+    credit.give_listing_notice(uscc, listing_notice(noticed_on=noticed, penalty_case_id=case),
+                               TODAY)
+    credit.decide_listing(uscc, True, "金市监失信决〔2026〕3号",
+                          decision_possible_on(noticed, 5), "", TODAY)
     before = events(platform)
     r = client.post("/api/v1/commendations", headers=sup, json={
         "uscc": uscc, "title": "守合同重信用企业", "department": "market_regulation",

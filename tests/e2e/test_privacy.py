@@ -22,6 +22,7 @@ from tests.factories import (
     credential,
     decision,
     entity,
+    heavier_penalty,
     inspector,
     known_codes,
     listing_notice,
@@ -29,7 +30,7 @@ from tests.factories import (
 )
 
 SECRETS = ("FINDINGS-SECRET", "NOTES-SECRET", "FACTS-SECRET", "STATEMENT-SECRET", "CONTENT-SECRET", "VNOTE-SECRET",
-           "检查员秘密", "REPAIR-PLEDGE-SECRET", "REVOKE-REASON-SECRET")
+           "检查员秘密", "REPAIR-PLEDGE-SECRET", "REVOKE-REASON-SECRET", "REPLY-SECRET")
 HIDDEN_DECISIONS = ("〔2026〕901号", "〔2026〕902号", "〔2026〕903号", "〔2026〕904号",
                     "〔2026〕905号", "〔2026〕906号")
 SHOWN = ("〔2026〕907号", "婺市监失信〔2026〕1号")
@@ -79,10 +80,14 @@ def _build(platform) -> str:
     credit.decide_repair(repair, True, t - timedelta(days=2), "sup", "ok", t)
     _penalty(platform, code, 907, t - timedelta(days=30), t - timedelta(days=25))
     # serious list: the notice's facts and the entity's statement stay internal
+    heavier = heavier_penalty(credit, code, 1, t - timedelta(days=70), t)
     credit.give_listing_notice(code, listing_notice(facts="FACTS-SECRET 违法事实",
-                                                    noticed_on=t - timedelta(days=60)), t)
+                                                    noticed_on=t - timedelta(days=60),
+                                                    penalty_case_id=heavier), t)
     credit.record_listing_statement(code, t - timedelta(days=55), "STATEMENT-SECRET 陈述申辩",
                                     True, t)
+    credit.answer_listing_statement(code, t - timedelta(days=52), "REPLY-SECRET 复核意见", False,
+                                    t)
     credit.decide_listing(code, True, "婺市监失信〔2026〕1号", t - timedelta(days=50), "较重处罚", t)
     platform.catch_up()
     return code

@@ -17,7 +17,13 @@ from credit.penalties.views import list_penalties, penalty_record, public_penalt
 from credit.repair.tables import repair_applications
 from credit.repair.views import list_repair_applications, repair_application
 from kernel.errors import Conflict, InvalidInput, NotFound
-from tests.factories import commitment, decision, entity, listing_notice
+from tests.factories import (
+    commitment,
+    decision,
+    entity,
+    heavier_penalty,
+    listing_notice,
+)
 
 TODAY = date(2026, 11, 23)
 PLEDGE = "守信承诺书：本单位承诺依法诚信经营 we pledge to operate honestly"
@@ -45,10 +51,13 @@ class CreditScenario:
         return platform.credit.recorder.max_notification_id() or 0
 
     def _list(self, credit, i: int, listed_on: date = date(2025, 1, 20)) -> None:
-        notice = listing_notice(noticed_on=listed_on - timedelta(days=14))
+        case = heavier_penalty(credit, entity(i).uscc, i, listed_on - timedelta(days=30), TODAY)
+        notice = listing_notice(noticed_on=listed_on - timedelta(days=14), penalty_case_id=case)
         credit.give_listing_notice(entity(i).uscc, notice, TODAY)
         credit.record_listing_statement(entity(i).uscc, listed_on - timedelta(days=10), "", True,
                                         TODAY)
+        credit.answer_listing_statement(entity(i).uscc, listed_on - timedelta(days=3),
+                                        "听证后复核 reviewed after the hearing", False, TODAY)
         credit.decide_listing(entity(i).uscc, True, "婺市监失信决〔2025〕1号", listed_on, "", TODAY)
 
     def test_penalty_is_public_only_while_published_in_publicity_and_in_force(self, platform,
@@ -297,7 +306,9 @@ class CreditScenario:
         platform.catch_up()
         incremental = _dump(platform)
         platform.runners["credit"].rebuild()
-        assert _dump(platform) == incremental and len(incremental) == 4
+        # two penalties (the repaired one, the heavier one the listing cites), a commitment,
+        # a listing, a repair
+        assert _dump(platform) == incremental and len(incremental) == 5
 
 
 class TestCreditOnSQLite(CreditScenario):

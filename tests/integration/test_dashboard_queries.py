@@ -203,7 +203,8 @@ class DashboardScenario:
         case = credit.open_penalty(_entity(3).uscc, "market_regulation", date(2025, 9, 1),
                                    date(2025, 9, 1))
         credit.decide_penalty(case, decision(1), date(2025, 9, 26))
-        credit.give_listing_notice(_entity(4).uscc, listing_notice(1), date(2025, 1, 6))
+        credit.give_listing_notice(_entity(4).uscc, listing_notice(1, ground="abnormal_three_years"),
+                                   date(2025, 1, 6))
         platform.catch_up()
         with platform.engine.connect() as conn:
             comm = credit_queries.commitment_status(conn, YEAR, TODAY)

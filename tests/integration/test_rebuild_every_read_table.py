@@ -120,7 +120,8 @@ class RebuildScenario:
         # a commitment, a serious-list notice
         credit.accept_commitment(commitment(5, uscc=_e(5).uscc, committed_on=date(2026, 3, 3)),
                                  date(2026, 3, 3))
-        credit.give_listing_notice(_e(6).uscc, listing_notice(1, noticed_on=date(2026, 3, 4)),
+        credit.give_listing_notice(_e(6).uscc, listing_notice(1, noticed_on=date(2026, 3, 4),
+                                                              ground="abnormal_three_years"),
                                    date(2026, 3, 4))
         # its decision, long after the statement period, records the legal representative
         credit.decide_listing(_e(6).uscc, True, "婺市监失信〔2026〕9号", date(2026, 5, 6), "",

@@ -27,6 +27,7 @@ from tests.factories import (
     credential,
     decision,
     entity,
+    heavier_penalty,
     inspector,
     known_codes,
     listing_notice,
@@ -221,10 +222,14 @@ def test_a_penalty_is_decided_and_published(world):
 
 def test_the_serious_list_procedure_notice_statement_decision(world):
     credit, code = world.credit, entity(4).uscc
-    credit.give_listing_notice(code, listing_notice(1), date(2025, 1, 6))
+    case = heavier_penalty(credit, code, 1, date(2024, 12, 20))
+    credit.give_listing_notice(code, listing_notice(1, penalty_case_id=case), date(2025, 1, 6))
     with pytest.raises(Conflict):
-        credit.give_listing_notice(code, listing_notice(2), date(2025, 1, 7))
+        credit.give_listing_notice(code, listing_notice(2, penalty_case_id=case),
+                                   date(2025, 1, 7))
     credit.record_listing_statement(code, date(2025, 1, 10), "陈述申辩", True, date(2025, 1, 10))
+    credit.answer_listing_statement(code, date(2025, 2, 14), "听证后复核 reviewed after the "
+                                    "hearing", False, date(2025, 2, 14))
     credit.decide_listing(code, True, "婺市监失信决〔2025〕1号", date(2025, 2, 20), "较重行政处罚",
                           date(2025, 2, 20))
     listing = credit.repository.get(serious_listing_id(code))

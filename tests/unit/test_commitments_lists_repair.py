@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from uuid import UUID
 
 import pytest
 
@@ -19,11 +20,16 @@ from tests.factories import commitment, listing_notice, uscc
 
 RULES = DEFAULT_RULES
 TODAY = date(2026, 11, 23)
+CASE = UUID("0b7e5c4a9d1f4e0c8a2b3c4d5e6f7081")   # the heavier penalty a notice cites
+
+
+def notice(no: int = 1, **over):
+    return listing_notice(no, penalty_case_id=CASE, **over)
 
 
 def listed(listed_on: date = date(2025, 1, 20)) -> SeriousListing:
     listing = SeriousListing.open(uscc(1))
-    listing.give_notice(listing_notice(noticed_on=listed_on - timedelta(days=14)), TODAY)
+    listing.give_notice(notice(noticed_on=listed_on - timedelta(days=14)), TODAY)
     listing.decide(True, "婺市监失信决〔2025〕1号", listed_on, "", RULES, TODAY)
     return listing
 
@@ -90,16 +96,17 @@ def test_listing_procedure_order_and_a_second_procedure():
     listing = SeriousListing.open(uscc(1))
     with pytest.raises(Conflict):
         listing.decide(True, "决1", date(2025, 1, 20), "", RULES, TODAY)
-    listing.give_notice(listing_notice(), TODAY)
+    listing.give_notice(notice(), TODAY)
     with pytest.raises(Conflict):
-        listing.give_notice(listing_notice(2), TODAY)
+        listing.give_notice(notice(2), TODAY)
     listing.record_statement(date(2025, 1, 10), "申辩 we object", True, TODAY)
     with pytest.raises(InvalidInput) as e:
         listing.decide(True, "决1", date(2025, 1, 9), "", RULES, TODAY)
     assert e.value.field == "decided_on"
+    listing.answer_statement(date(2025, 1, 17), "听证后复核：申辩成立 upheld", True, "sup", TODAY)
     listing.decide(False, "决1", date(2025, 1, 20), "申辩成立 statement accepted", RULES, TODAY)
     assert listing.status == "clear"
-    listing.give_notice(listing_notice(3, noticed_on=date(2025, 5, 6)), TODAY)
+    listing.give_notice(notice(3, noticed_on=date(2025, 5, 6)), TODAY)
     assert listing.cycle == 2 and listing.status == "noticed"
 
 
