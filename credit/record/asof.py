@@ -83,6 +83,8 @@ def serious(row: Row, day: date) -> Row | None:
         return None
     _undo(row, "statement_on", day, {"statement_on": None, "statement": None,
                                      "hearing_requested": False})
+    _undo(row, "answered_on", day, {"answered_on": None, "reply": None,
+                                    "statement_adopted": None})
     if _undo(row, "decided_on", day, {**_SERIOUS_DECISION, "removed_on": None,
                                       "removal_reason": None, "status": "noticed"}):
         return row

@@ -59,6 +59,7 @@ class CreditFileAsOfScenario:
         credit.give_listing_notice(code, listing_notice(noticed_on=date(2027, 5, 3),
                                                         penalty_case_id=case), FAR)
         credit.record_listing_statement(code, date(2027, 5, 10), "陈述 statement", False, FAR)
+        credit.answer_listing_statement(code, date(2027, 5, 17), "不予采纳 not adopted", False, FAR)
         credit.decide_listing(code, True, "婺市监失信决〔2027〕1号", date(2027, 6, 1), "", FAR)
         # the abnormal listing repaired on 2027-07-01 (address reachable again)
         repair = credit.apply_for_repair("abnormal_listing", code, date(2027, 6, 25), PLEDGE,

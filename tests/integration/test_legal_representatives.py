@@ -16,7 +16,7 @@ from credit.persons import views as person_views
 from credit.persons.rules import JointMeasure, JointPunishmentRules
 from credit.persons.tables import listing_persons
 from kernel.errors import Conflict
-from tests.factories import entity, listing_notice
+from tests.factories import entity, heavier_penalty, listing_notice
 
 TODAY = date(2026, 12, 3)
 LI_SI = "33070219800101123"   # first 17 digits; the check digit is computed
@@ -50,8 +50,9 @@ class LegalRepresentativesScenario:
         sup.register_entities([x, y, z])
         platform.settle()
         # X is put on the serious list: the decision records 李四 (masked, keyed)
-        credit.give_listing_notice(x.uscc, listing_notice(1, noticed_on=date(2026, 3, 2)),
-                                   TODAY)
+        case = heavier_penalty(credit, x.uscc, 1, date(2026, 2, 2), TODAY)
+        credit.give_listing_notice(x.uscc, listing_notice(1, noticed_on=date(2026, 3, 2),
+                                                          penalty_case_id=case), TODAY)
         credit.decide_listing(x.uscc, True, "婺市监失信〔2026〕1号", date(2026, 4, 1), "", TODAY)
         platform.settle_all()
         listing = credit.find(SeriousListing, serious_listing_id(x.uscc))
