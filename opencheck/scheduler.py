@@ -22,6 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from credit.jobs import credit_daily, risk_reclassification
+from kernel import once
 from kernel.clock import today_in_china
 from opencheck.bootstrap import Platform
 from supervision.tasks.jobs import flag_overdue_publications
@@ -52,7 +53,15 @@ JOBS: list[Job] = [
     Job("inspection-publication-overdue", {"hour": 1}, flag_overdue_publications),
     Job("credit-daily", {"hour": 0, "minute": 30}, credit_daily),
     Job("risk-reclassification", {"day": 1, "hour": 2}, risk_reclassification),
+    Job("idempotency-keys-prune", {"hour": 3}, lambda p, _: prune_idempotency_keys(p)),
 ]
+
+
+def prune_idempotency_keys(platform: Platform) -> str:
+    """Forget Idempotency-Keys older than the configured age (by the wall clock that stamped
+    them): a retry that late runs as a new request."""
+    n = once.prune(platform, platform.settings.idempotency_key_max_age_hours)
+    return f"{n} idempotency keys pruned"
 
 
 def run_jobs(platform: Platform, today: date, only: set[str] | None = None) -> dict[str, str]:

@@ -44,7 +44,8 @@ public_router = APIRouter(tags=["public"])
 def open_penalty(body: PenaltyCreate, p: PlatformDep, _: Supervisor) -> dict:
     """立案 Open a penalty case against a registered entity."""
     case_id = p.credit.open_penalty(body.uscc, body.department, body.opened_on,
-                                    today_in_china(), body.inspection_task_id, body.notes)
+                                    today_in_china(), body.inspection_task_id, body.notes,
+                                    body.case_no)
     return settled(p, views.penalty_record, case_id)
 
 
