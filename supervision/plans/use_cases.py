@@ -16,8 +16,8 @@ from uuid import UUID
 import numpy as np
 from eventsourcing.persistence import IntegrityError
 
-from kernel.clock import china_date, moment
 from kernel import once
+from kernel.clock import china_date, moment
 from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision.directory.register_asof import entities_as_of
 from supervision.plans import audit, commitment, drawing
