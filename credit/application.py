@@ -62,12 +62,12 @@ class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCase
         return self
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _save(self, *aggregates: Any,
-              conflict: str = "changed meanwhile; repeat the request") -> None:
+    def _save(self, *aggregates: Any, conflict: str = "changed meanwhile; repeat the request",
+              field: str | None = None) -> None:
         try:
             self.save(*aggregates)
         except IntegrityError:
-            raise Conflict(conflict) from None
+            raise Conflict(conflict, field=field) from None
 
     def _require_entity(self, uscc: str) -> None:
         # Credit reads the supervision directory's read model, never its aggregates.

@@ -70,4 +70,13 @@ def build_application(cls: type[A], settings: Settings) -> A:
     """Construct an application on the store that OPENCHECK_DATABASE_URL selects."""
     if not settings.is_postgres:
         settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
-    return cls(env=settings.eventstore_env(cls.name))
+    env = settings.eventstore_env(cls.name)
+    # the recorder that also writes Idempotency-Keys in the events' transaction (kernel.once)
+    recorder = _RECORDERS.get(env.get("PERSISTENCE_MODULE", ""))
+    if recorder:
+        env.setdefault("APPLICATION_RECORDER_TOPIC", f"kernel.once_recorders:{recorder}")
+    return cls(env=env)
+
+
+_RECORDERS = {"eventsourcing.sqlite": "SQLiteOnceRecorder",
+              "eventsourcing.postgres": "PostgresOnceRecorder"}

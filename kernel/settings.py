@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     )
     projection_batch_size: int = Field(500, ge=1, description="Events per projection transaction.")
     projection_poll_seconds: float = Field(0.2, gt=0, description="Projection polling interval.")
+    # Stripe removes keys "after they're at least 24 hours old" (docs.stripe.com/api/idempotent_
+    # requests); a client retrying a lost answer does so within minutes. 24 h is (assumed) ample.
+    idempotency_key_max_age_hours: float = Field(
+        24, gt=0, description="Idempotency-Keys older than this are pruned by the daily jobs; a "
+                              "repeat after that runs as a new request.")
     public_rate_limit_per_minute: int = Field(
         6000, ge=1, description="Requests per client per minute on public endpoints."
     )

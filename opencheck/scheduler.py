@@ -22,6 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from credit.jobs import credit_daily, risk_reclassification
+from kernel import once
 from kernel.clock import today_in_china
 from opencheck import metrics
 from opencheck.audited import prune_audit
@@ -56,7 +57,15 @@ JOBS: list[Job] = [
     Job("risk-reclassification", {"day": 1, "hour": 2}, risk_reclassification),
     # 审计 records past their retention (opencheck.audited; never younger than six months)
     Job("audit-retention", {"hour": 3, "minute": 15}, prune_audit),
+    Job("idempotency-keys-prune", {"hour": 3}, lambda p, _: prune_idempotency_keys(p)),
 ]
+
+
+def prune_idempotency_keys(platform: Platform) -> str:
+    """Forget Idempotency-Keys older than the configured age (by the wall clock that stamped
+    them): a retry that late runs as a new request."""
+    n = once.prune(platform, platform.settings.idempotency_key_max_age_hours)
+    return f"{n} idempotency keys pruned"
 
 
 def run_jobs(platform: Platform, today: date, only: set[str] | None = None) -> dict[str, str]:

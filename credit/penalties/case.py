@@ -57,6 +57,17 @@ def penalty_case_id(uscc: str, inspection_task_id: str) -> UUID:
     return credit_id("penalty-case", f"{inspection_task_id}:{uscc}")
 
 
+def penalty_case_no_id(case_no: str) -> UUID:
+    """立案编号 A case number names one case: opening it twice is the same case (spacing and
+    full-width brackets aside)."""
+    return credit_id("penalty-case-no", normalized_case_no(case_no))
+
+
+def normalized_case_no(case_no: str) -> str:
+    return "".join(case_no.split()).replace("(", "（").replace(")", "）").replace("[", "〔") \
+        .replace("]", "〕")
+
+
 def decision_number_id(decision_no: str) -> UUID:
     return credit_id("decision-no", decision_no)
 

@@ -45,7 +45,7 @@ def open_penalty(body: PenaltyCreate, p: PlatformDep, user: Supervisor) -> dict:
     """立案 Open a penalty case against a registered entity, in the user's own department."""
     case_id = p.credit.open_penalty(body.uscc, body.department, body.opened_on,
                                     today_in_china(), body.inspection_task_id, body.notes,
-                                    actor=user)
+                                    body.case_no, actor=user)
     return settled(p, views.penalty_record, case_id)
 
 

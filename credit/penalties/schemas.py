@@ -24,6 +24,8 @@ class PenaltyCreate(Body):
     department: str = text(..., 100, 1, "Deciding department (处罚机关)")
     opened_on: Day
     inspection_task_id: str | None = text(None, 64, 0, "The inspection task the case comes from")
+    case_no: str | None = text(None, 100, 0, "立案编号 Case number, unique: opening it twice "
+                                             "is 409 (names the case when no task does)")
     notes: str = text("", 2000, 0, "Internal notes; never public")
 
 

@@ -14,7 +14,9 @@ from credit.penalties.case import (
     PenaltyCase,
     decision_number_id,
     penalty_case_id,
+    penalty_case_no_id,
 )
+from kernel import once
 from kernel.errors import Conflict
 from kernel.uscc import checked_uscc
 
@@ -39,15 +41,26 @@ class PenaltyUseCases:
 
     def open_penalty(self, uscc: str, department: str, opened_on: date, today: date,
                      inspection_task_id: str | None = None, notes: str = "",
-                     actor: Acting | None = None) -> UUID:
-        """立案 Open a case; from an inspection task the id is fixed, so reopening conflicts."""
+                     case_no: str | None = None, actor: Acting | None = None) -> UUID:
+        """立案 Open a case. Its id comes from its natural key, so opening it again conflicts:
+        the inspection task, else the case number (立案编号), else the request's
+        Idempotency-Key (a retry is the same case); random only with none of them."""
         uscc, task = checked_uscc(uscc), (inspection_task_id or "").strip()
         department = checked_department(self.rules, department)
         authorise(actor, department, "penalties", "open_penalty", self.rules)
+        number = (case_no or "").strip()
         self._require_entity(uscc)
-        case = PenaltyCase.open(penalty_case_id(uscc, task) if task else uuid4(), uscc,
-                                department, opened_on, task, notes, today)
-        self._save(case, conflict=f"a penalty case for {uscc} from inspection task {task} exists")
+        if task:
+            case_id, field = penalty_case_id(uscc, task), "inspection_task_id"
+            conflict = f"a penalty case for {uscc} from inspection task {task} exists"
+        elif number:
+            case_id, field = penalty_case_no_id(number), "case_no"
+            conflict = f"立案编号 {number} 已有案件 a penalty case numbered {number} exists"
+        else:
+            case_id, field = once.derived_id("penalty-case") or uuid4(), None
+            conflict = "a penalty case was opened by this request already"
+        case = PenaltyCase.open(case_id, uscc, department, opened_on, task, notes, today)
+        self._save(case, conflict=conflict, field=field)
         return case.id
 
     def decide_penalty(self, case_id: UUID, decision: Decision, today: date,

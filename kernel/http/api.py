@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Path, Query, Request
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from pydantic import BaseModel, Field, field_validator
 
+from kernel import once
 from kernel.db import OneTrip
 from kernel.platform import Platform
 from kernel.text import first_unstorable, unstorable_reason
@@ -24,7 +25,8 @@ READ_POOL_WAIT = 5.0  # seconds a public read waits for a connection before answ
 
 
 def get_platform(request: Request) -> Platform:
-    return request.app.state.platform
+    """The wired platform (in an Idempotency-Key replay, one whose use cases run nothing)."""
+    return once.platform_for_request(request.app.state.platform)
 
 
 def read_connection(request: Request) -> Iterator[sa.Connection]:

@@ -3,14 +3,16 @@
 `IdempotencyMiddleware`, installed once by opencheck.app, serves every authenticated command
 (POST/PUT/PATCH/DELETE under /api/v1 but the public and login routes:
 kernel.http.read_your_writes.is_command); `declare_header` adds the header to those operations
-in OpenAPI. Keys are scoped per user. The first request with a key claims it (a row in
-`idempotency_keys`), runs, and stores its status and body; a repeat with the same method, path,
-query and body gets that stored answer back (header `Idempotent-Replayed: true`), the same key
-with anything else is 422, and a repeat while the first is still running is 409. Answers a
-repeat could change are not stored: 401/403 (not the caller's doing to replay) and 5xx (the key
-is released, the client may retry). A claim whose request died without an answer is taken over
-after `STALE_AFTER`. Without a valid bearer token the request passes through untouched (the
-route answers 401).
+in OpenAPI. Keys are scoped per user. A request with a key runs in a `kernel.once.keyed` scope:
+its first save writes the key in the same transaction as its events (kernel.once_recorders), so
+the command is applied once however often, and however concurrently, it is sent. Its answer is
+stored on the key's row; a repeat with the same method, path, query and body gets it back (header
+`Idempotent-Replayed: true`); the same key with anything else is 422. If the events were committed
+but no answer was stored (the process died, or the answer was a 5xx such as the read models not
+catching up), a repeat rebuilds the answer by replaying the route without running its use case
+(kernel.once). Answers a repeat could change are not stored: 401/403/429 (not the caller's doing
+to replay) and 5xx of commands that recorded nothing (the client may retry). Without a valid
+bearer token the request passes through untouched (the route answers 401).
 """
 
 from __future__ import annotations
@@ -18,48 +20,24 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import sqlalchemy as sa
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security.utils import get_authorization_scheme_param
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kernel.db import metadata
+from kernel import once
 from kernel.http import auth
 from kernel.http.read_your_writes import is_command
 
 HEADER = "Idempotency-Key"
 KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"  # printable ASCII, e.g. a UUID
 NOT_STORED = frozenset({401, 403, 429})
-STALE_AFTER = timedelta(minutes=5)
+REPLAYED = (b"idempotent-replayed", b"true")
 _KEY = re.compile(KEY_PATTERN)
-
-idempotency_keys = sa.Table(
-    "idempotency_keys",
-    metadata,
-    sa.Column("user_id", sa.Integer, primary_key=True),
-    sa.Column("key", sa.String(200), primary_key=True),
-    sa.Column("method", sa.String(10), nullable=False),
-    sa.Column("path", sa.String(500), nullable=False),
-    sa.Column("fingerprint", sa.String(64), nullable=False),
-    sa.Column("status_code", sa.Integer, nullable=True),
-    sa.Column("response_body", sa.Text, nullable=True),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
-)
-
-
-class KeyReused(Exception):
-    """The key was used for a different request."""
-
-
-class KeyInProgress(Exception):
-    """The first request with this key has not answered yet."""
 
 
 def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
@@ -71,62 +49,6 @@ def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
     digest = hashlib.sha256(f"{method}\n{path}\n{query}\n".encode())
     digest.update(canonical)
     return digest.hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops tz
-
-
-class IdempotencyStore:
-    """Claims, answers and releases keys in the read-model database."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
-
-    def _where(self, user_id: int, key: str) -> Any:
-        return sa.and_(idempotency_keys.c.user_id == user_id, idempotency_keys.c.key == key)
-
-    def claim(self, user_id: int, key: str, method: str, path: str,
-              fp: str) -> tuple[int, str] | None:
-        """None if this request now owns the key; the stored (status, body) if it is a repeat."""
-        now = datetime.now(timezone.utc)
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(idempotency_keys.insert().values(
-                    user_id=user_id, key=key, method=method, path=path[:500], fingerprint=fp,
-                    created_at=now))
-            return None
-        except sa.exc.IntegrityError:
-            pass
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(idempotency_keys)
-                               .where(self._where(user_id, key))).first()
-            if row is None:  # released meanwhile: try once more from the start
-                return self.claim(user_id, key, method, path, fp)
-            if row.fingerprint != fp:
-                raise KeyReused
-            if row.status_code is not None:
-                return row.status_code, row.response_body
-            if now - _aware(row.created_at) < STALE_AFTER:
-                raise KeyInProgress
-            taken = conn.execute(idempotency_keys.update()
-                                 .where(self._where(user_id, key),
-                                        idempotency_keys.c.created_at == row.created_at)
-                                 .values(created_at=now)).rowcount
-            if taken != 1:
-                raise KeyInProgress
-            return None
-
-    def answer(self, user_id: int, key: str, status_code: int, body: bytes) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(idempotency_keys.update().where(self._where(user_id, key)).values(
-                status_code=status_code, response_body=body.decode("utf-8"),
-                completed_at=datetime.now(timezone.utc)))
-
-    def release(self, user_id: int, key: str) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(idempotency_keys.delete().where(
-                self._where(user_id, key), idempotency_keys.c.status_code.is_(None)))
 
 
 def _caller(request: Request) -> auth.User | None:
@@ -204,57 +126,98 @@ class IdempotencyMiddleware:
             await _invalid_key(key)(scope, receive, send)
             return
         body = await _read_body(receive)
-        answered = await self._answer(request, user.id, key, body)
-        if answered is not None:
-            await answered(scope, receive, send)
-            return
-        await self._run(scope, _replaying(body, receive), send,
-                        IdempotencyStore(request.app.state.platform.engine), user.id, key)
+        platform = request.app.state.platform
+        keyed = once.KeyedRequest(str(user.id), key, request.method, request.url.path,
+                                  fingerprint(request.method, request.url.path,
+                                              request.url.query, body))
+        found = await run_in_threadpool(once.find, platform, keyed.user_id, key)
+        if found is None:
+            messages = await self._run(scope, _replaying(body, receive), keyed)
+            if messages is not None:
+                found = await run_in_threadpool(_keep, platform, keyed, messages)
+                if found is None:
+                    await _send_all(messages, send)
+                    return
+            else:   # a concurrent request with this key committed first: serve its answer
+                found = await run_in_threadpool(once.find, platform, keyed.user_id, key)
+        await self._serve(scope, _replaying(body, receive), send, keyed, found)
 
-    async def _answer(self, request: Request, user_id: int, key: str,
-                      body: bytes) -> Response | None:
-        """A response without running the route (replay, reuse, in progress), or None: run it."""
-        store = IdempotencyStore(request.app.state.platform.engine)
-        fp = fingerprint(request.method, request.url.path, request.url.query, body)
-        try:
-            stored = await run_in_threadpool(store.claim, user_id, key, request.method,
-                                             request.url.path, fp)
-        except KeyReused:
-            return JSONResponse({"detail": [{
-                "loc": ["header", HEADER], "type": "idempotency_key_reused",
-                "msg": f"{HEADER} {key!r} was already used for a different request"}]},
-                status_code=422)
-        except KeyInProgress:
-            return JSONResponse({"detail": f"a request with {HEADER} {key!r} is still "
-                                           f"being processed", "field": HEADER},
-                                status_code=409)
-        if stored is None:
-            return None
-        return Response(stored[1], status_code=stored[0], media_type="application/json",
-                        headers={"Idempotent-Replayed": "true"})
-
-    async def _run(self, scope: Scope, receive: Receive, send: Send, store: IdempotencyStore,
-                   user_id: int, key: str) -> None:
-        """Run the route, holding its answer back until it is stored (or the key released)."""
+    async def _run(self, scope: Scope, receive: Receive,
+                   keyed: once.KeyedRequest) -> list[Message] | None:
+        """The route's messages, held back; None if another request committed the key first."""
         messages: list[Message] = []
 
         async def hold(message: Message) -> None:
             messages.append(message)
 
-        try:
-            await self.app(scope, receive, hold)
-        except Exception:
-            await run_in_threadpool(store.release, user_id, key)
-            raise
-        status = next(m["status"] for m in messages if m["type"] == "http.response.start")
-        if status >= 500 or status in NOT_STORED:
-            await run_in_threadpool(store.release, user_id, key)
-        else:
-            body = b"".join(m.get("body", b"") for m in messages
-                            if m["type"] == "http.response.body")
-            await run_in_threadpool(store.answer, user_id, key, status, body)
+        with once.keyed(keyed):
+            try:
+                await self.app(scope, receive, hold)
+            except once.KeyAlreadyRecorded:
+                return None
+        return messages
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send,
+                     keyed: once.KeyedRequest, found: once.Recorded | None) -> None:
+        """The recorded answer, or (recorded but unanswered) the route replayed without its use
+        case; 422 if the key was used for another request."""
+        if found is None:   # cannot happen: a key is never deleted while its request is young
+            await JSONResponse({"detail": "retry", "field": HEADER}, status_code=409)(
+                scope, receive, send)
+            return
+        if found.fingerprint != keyed.fingerprint:
+            await JSONResponse({"detail": [{
+                "loc": ["header", HEADER], "type": "idempotency_key_reused",
+                "msg": f"{HEADER} {keyed.key!r} was already used for a different request "
+                       f"(此幂等键已用于另一请求)"}]}, status_code=422)(scope, receive, send)
+            return
+        if found.status_code is not None:
+            await Response(found.response_body, status_code=found.status_code,
+                           media_type="application/json",
+                           headers={"Idempotent-Replayed": "true"})(scope, receive, send)
+            return
+        keyed.replay = found
+        messages = await self._run(scope, receive, keyed) or []
+        status, body = _status_and_body(messages)
+        if status < 500 and status not in NOT_STORED:
+            await run_in_threadpool(found.store.answer_key, keyed.user_id, keyed.key, status,
+                                    body.decode("utf-8"))
         for message in messages:
-            await send(message)
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), REPLAYED]
+        await _send_all(messages, send)
+
+
+def _status_and_body(messages: list[Message]) -> tuple[int, bytes]:
+    status = next(m["status"] for m in messages if m["type"] == "http.response.start")
+    return status, b"".join(m.get("body", b"") for m in messages
+                            if m["type"] == "http.response.body")
+
+
+def _keep(platform: Any, keyed: once.KeyedRequest,
+          messages: list[Message]) -> once.Recorded | None:
+    """Store the answer of a request that ran; a row to serve instead of it (None: send it)."""
+    status, body = _status_and_body(messages)
+    if keyed.store is not None:   # committed with its events: the answer joins them
+        if status < 500:
+            keyed.store.answer_key(keyed.user_id, keyed.key, status, body.decode("utf-8"))
+        return None   # a 5xx is not stored: a repeat rebuilds the answer
+    if status >= 500 or status in NOT_STORED:
+        return None
+    # Recorded nothing (a refusal): if a concurrent request with this key committed meanwhile,
+    # its events are why, and its answer is the one to give.
+    found = once.find(platform, keyed.user_id, keyed.key)
+    if found is not None:
+        return found
+    stores = once.stores(platform)
+    if not stores or stores[0].insert_answer(keyed, status, body.decode("utf-8")):
+        return None
+    return once.find(platform, keyed.user_id, keyed.key)
+
+
+async def _send_all(messages: list[Message], send: Send) -> None:
+    for message in messages:
+        await send(message)
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:

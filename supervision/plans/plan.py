@@ -96,6 +96,14 @@ class SpotCheckPlan(Aggregate):
     def create_id() -> UUID:
         return uuid4()
 
+    @classmethod
+    def draft(cls, terms: dict[str, Any], drafted_by: str, drafted_on: date,
+              id: UUID | None = None) -> SpotCheckPlan:  # noqa: A002
+        """Draft a plan; with `id` (derived from the request's Idempotency-Key: a plan has no
+        natural key) a retried draft is the same plan, else a random one."""
+        return cls._create(cls.Drafted, id=id, terms=terms, drafted_by=drafted_by,
+                           drafted_on=drafted_on)
+
     @event("Drafted")
     def __init__(self, terms: dict[str, Any], drafted_by: str, drafted_on: date) -> None:
         self.terms, self.drafted_by, self.drafted_on = terms, drafted_by, drafted_on

@@ -16,6 +16,7 @@ from uuid import UUID
 import numpy as np
 from eventsourcing.persistence import IntegrityError
 
+from kernel import once
 from kernel.clock import china_date, moment
 from kernel.errors import Conflict, InvalidInput, NotFound
 from supervision.directory.register_asof import entities_as_of
@@ -86,7 +87,8 @@ class PlanUseCases:
         valid = terms.validated(today, known_departments)
         cap = self.draw_policy.general_max_ratio if general_max_ratio is None else general_max_ratio
         check_plan_items(valid, self._catalogue()(valid.check_items), cap)
-        plan = SpotCheckPlan(terms=terms_to_event(valid), drafted_by=by, drafted_on=today)
+        plan = SpotCheckPlan.draft(terms_to_event(valid), by, today,
+                                   once.derived_id("spot-check-plan"))
         self.save(plan)
         return plan.id
 

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from kernel import once
 from kernel.errors import Conflict, NotFound
 from supervision.rules import SupervisionRules
 from supervision.tasks.notification_reads import NotificationRead
@@ -60,6 +61,7 @@ class TaskUseCases:
         task.recuse(inspector_no, reason, today, replacement, shortfall)
         if inspector.open_conflict(task.uscc, today) is None:
             inspector.declare_conflict(task.uscc, reason, today, None, today)
+        once.declare_result(replacement is not None)   # what a replayed request answers
         self._save_task(task, inspector)
         return replacement is not None
 

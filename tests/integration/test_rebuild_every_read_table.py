@@ -34,10 +34,10 @@ from tests.integration.credit_helpers import PLEDGE, commend, daily
 from tests.integration.test_cli import _cli
 
 # Tables that are not projections of events, so a rebuild leaves them: accounts, the runners'
-# own bookkeeping, the daily job's sweep marks, idempotency keys, the draw's archived
-# inputs (written with the draw so it can be verified), and the audit trail of reads.
+# own bookkeeping, the daily job's sweep marks, the draw's archived inputs (written with the
+# draw so it can be verified), the login throttle and the audit trail of reads.
 NOT_READ_MODELS = {"users", "projection_tracking", "projection_failures", "job_marks",
-                   "idempotency_keys", "draw_archives", "login_throttle", "audit_reads"}
+                   "draw_archives", "login_throttle", "audit_reads"}
 FAR = date(2033, 1, 1)   # "today" for commands recorded in the scenario's future
 DRAWN_ON = date(2026, 3, 2)
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}
