@@ -100,8 +100,9 @@ def create_engine(settings: Settings) -> sa.Engine:
     connect_args = {}
     if settings.database_schema:
         connect_args["options"] = f"-csearch_path={settings.database_schema}"
-    return sa.create_engine(url, connect_args=connect_args, pool_size=10, max_overflow=20,
-                            pool_pre_ping=True)
+    # Small on purpose: connections are a budget shared by every process (docs/DEPLOYMENT.md)
+    return sa.create_engine(url, connect_args=connect_args, pool_size=settings.db_pool_size,
+                            max_overflow=settings.db_pool_max_overflow, pool_pre_ping=True)
 
 
 def read_model_tables(projection_names: set[str] | None = None) -> list[sa.Table]:

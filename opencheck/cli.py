@@ -75,10 +75,8 @@ def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = Fal
         n = platform.catch_up()
         console.print(f"projected {n} events")
         return
-    from kernel.projections import ProjectionDaemon
-
-    daemon = ProjectionDaemon(list(platform.runners.values()), platform.settings.projection_poll_seconds)
-    signal.signal(signal.SIGTERM, lambda *_: daemon._stop.set())
+    daemon = platform.projection_daemon()
+    signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
     console.print("projection worker running (Ctrl-C to stop)")
     try:
         daemon.run_forever()
