@@ -50,6 +50,17 @@ projection_failures = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
 )
 
+# Scheduler leadership's fencing token: each new leader raises `epoch`; a job writes only while
+# it holds this row (FOR SHARE) at its own epoch (opencheck.scheduler). Operational state.
+scheduler_leadership = sa.Table(
+    "scheduler_leadership",
+    metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+    sa.Column("holder", sa.String(200), nullable=False),
+    sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 users = sa.Table(
     "users",
     metadata,

@@ -215,12 +215,13 @@ class ProjectionRunner:
         self._reached = min(self.positions().values(), default=0)
         return self._reached
 
-    def run_batch(self) -> int:
+    def run_batch(self, wait: bool = False) -> int:
         """Apply the next batch of events; return how many notifications were processed. A
-        failing projection rolls the batch back and raises ProjectionFailed (also recorded)."""
+        failing projection rolls the batch back and raises ProjectionFailed (also recorded).
+        If another process is applying this runner: RunnerBusy, or with `wait` wait for it."""
         with self.lock:
             try:
-                done = self._run_batch()
+                done = self._run_batch(wait)
             except ConcurrentProjection:
                 self._ensured = False
                 raise
@@ -254,9 +255,9 @@ class ProjectionRunner:
             conn.execute(projection_tracking.update().where(sa.false())
                          .values(position=projection_tracking.c.position))
 
-    def _run_batch(self) -> int:
+    def _run_batch(self, wait: bool) -> int:
         with self.engine.begin() as conn:
-            self._claim(conn)
+            self._claim(conn, wait)
             self._ensure_tracking(conn)
             pos = self.positions(conn)
             notifications = self.app.recorder.select_notifications(
@@ -308,11 +309,12 @@ class ProjectionRunner:
                 progress.notify_projected(conn, self.settings, self.name, last)
             return len(notifications)
 
-    def catch_up(self, on_progress: Callable[[int], None] | None = None) -> int:
+    def catch_up(self, on_progress: Callable[[int], None] | None = None, wait: bool = True) -> int:
         """Run batches until the log is exhausted; return the number of events processed. A short
-        batch found the end of the log: no empty batch (a transaction) is run to confirm it."""
+        batch found the end of the log: no empty batch (a transaction) is run to confirm it.
+        `wait`: take turns with another process applying this runner (else RunnerBusy)."""
         total = 0
-        while n := self.run_batch():
+        while n := self.run_batch(wait):
             total += n
             if on_progress:
                 on_progress(n)
@@ -350,8 +352,8 @@ class ProjectionRunner:
         deadline = time.monotonic() + timeout
         while self.position() < position:
             if run_inline:
-                try:
-                    self.catch_up()
+                try:   # never block here: a waiting command would hold a connection
+                    self.catch_up(wait=False)
                     continue
                 except ConcurrentProjection:   # another process applies it: wait for it
                     pass

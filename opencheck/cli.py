@@ -88,23 +88,20 @@ def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = Fal
 
 @app.command()
 def scheduler() -> None:
-    """Run the time-driven rules (exactly one such process; others wait for leadership)."""
-    import time
+    """Run the time-driven rules: one process leads, others stand by and take over."""
+    import threading
 
     from opencheck import scheduler as jobs
 
     platform = _platform()
-    sched, leadership = jobs.start(platform)
-    while sched is None:  # stand by: take over when the leader stops
-        time.sleep(30)
-        sched, leadership = jobs.start(platform)
-    console.print(f"scheduler running {len(jobs.JOBS)} jobs (Ctrl-C to stop)")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    console.print(f"scheduler of {len(jobs.JOBS)} jobs: leading or standing by (Ctrl-C to stop)")
     try:
-        while True:
-            time.sleep(3600)
+        jobs.lead_or_stand_by(platform, stop)
     except KeyboardInterrupt:
-        sched.shutdown()
-        leadership.release()
+        pass
+    finally:
         platform.close()
 
 
