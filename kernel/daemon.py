@@ -36,10 +36,15 @@ class ProjectionDaemon:
     def run_once(self) -> bool:
         """One batch of every runner not pausing after a failure; True if any had work."""
         busy = False
+        ends: dict[str, int] = {}   # each log's end, read once a round
         for runner in self.runners:
             retry_at, fails = self._retry_at.get(runner.name, (0.0, 0))
             if time.monotonic() < retry_at:
                 continue
+            if runner.app.name not in ends:
+                ends[runner.app.name] = runner.app.recorder.max_notification_id() or 0
+            if runner.idle_at(ends[runner.app.name]):
+                continue   # no transaction for a runner with nothing to do
             try:
                 busy |= runner.run_batch() > 0
                 self._retry_at.pop(runner.name, None)

@@ -210,6 +210,10 @@ class ProjectionRunner:
         found = dict(rows.all())
         return {name: found.get(name, 0) for name in self.names}
 
+    def idle_at(self, end: int) -> bool:
+        """Whether this process knows the runner has reached `end` with nothing to clear."""
+        return self._reached >= end and not self._clear_stored and self.failure is None
+
     def position(self) -> int:
         """How far every projection of this runner has got (the slowest one)."""
         self._reached = min(self.positions().values(), default=0)
