@@ -37,6 +37,9 @@ BENCHES = {
     "register_asof": ("bench.register_asof", [], ["--entities", "5000"],
                       "the directory as of a log position, folded from the event store: "
                       "20,000 entities on both backends"),
+    "production_latency": ("bench.production_latency", [], ["--commands", "50"],
+                           "a command's answer <= 50 ms with API + worker on PostgreSQL (issue "
+                           "18), vs projections inline and a bare INSERT"),
     "dashboard": ("bench.dashboard", [], ["--entities", "100000"],
                   "1 M entities: overview first render <= 1.5 s server time"),
 }

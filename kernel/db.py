@@ -50,6 +50,17 @@ projection_failures = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
 )
 
+# Scheduler leadership's fencing token: each new leader raises `epoch`; a job writes only while
+# it holds this row (FOR SHARE) at its own epoch (opencheck.scheduler). Operational state.
+scheduler_leadership = sa.Table(
+    "scheduler_leadership",
+    metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("epoch", sa.BigInteger, nullable=False),
+    sa.Column("holder", sa.String(200), nullable=False),
+    sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 users = sa.Table(
     "users",
     metadata,
@@ -117,8 +128,9 @@ def create_engine(settings: Settings) -> sa.Engine:
     connect_args = {}
     if settings.database_schema:
         connect_args["options"] = f"-csearch_path={settings.database_schema}"
-    return sa.create_engine(url, connect_args=connect_args, pool_size=10, max_overflow=20,
-                            pool_pre_ping=True)
+    # Small on purpose: connections are a budget shared by every process (docs/DEPLOYMENT.md)
+    return sa.create_engine(url, connect_args=connect_args, pool_size=settings.db_pool_size,
+                            max_overflow=settings.db_pool_max_overflow, pool_pre_ping=True)
 
 
 def read_model_tables(projection_names: set[str] | None = None) -> list[sa.Table]:

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
 from kernel import once
+from kernel.eventstore import SocketSafeRecorder
 
 COLUMNS = ("user_id, key, method, path, fingerprint, result, created_at, status_code, "
            "response_body")
@@ -91,7 +91,7 @@ class SQLiteOnceRecorder(SQLiteApplicationRecorder):
             return c.fetchone()[0]
 
 
-class PostgresOnceRecorder(PostgresApplicationRecorder):
+class PostgresOnceRecorder(SocketSafeRecorder):
     def __init__(self, datastore: Any, *, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.keys_table = keys_table_name(events_table_name)

@@ -3,9 +3,13 @@
 The runner polls the application's notification log (SQLite has no subscribe(); polling works on
 both backends), decodes a batch of events, lets each projection write its read-model rows through a
 `Unit`, and advances each projection's position in `projection_tracking` inside the same
-transaction. A crash anywhere rolls back both, so no event is lost or applied twice. The position
-update is conditional on the position read at the start, so two runners racing on the same log
-cannot both commit the same batch.
+transaction. A crash anywhere rolls back both, so no event is lost or applied twice.
+
+Several processes may run the same runner (API workers with projections in process, a worker,
+`run-jobs`): each batch first takes the runner's lock inside its transaction, so one process at a
+time applies it and the others skip (RunnerBusy) and wait for its position. PostgreSQL:
+`pg_try_advisory_xact_lock`, released by the commit; SQLite: the write lock, taken before the
+positions are read. The position update stays conditional on the position read, as a last guard.
 """
 
 from __future__ import annotations
@@ -20,15 +24,20 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from eventsourcing.application import Application
 
-from kernel import failures
+from kernel import failures, pglocks, progress
 from kernel.db import projection_tracking
 from kernel.failures import ProjectionFailed
+from kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 class ConcurrentProjection(Exception):
     """Another runner advanced the same projection first; this batch was rolled back."""
+
+
+class RunnerBusy(ConcurrentProjection):
+    """Another process is applying this runner's batch right now; this one did nothing."""
 
 
 class Unit:
@@ -157,9 +166,14 @@ class ProjectionRunner:
     projection that fails stops its own runner's batches, and no other runner's)."""
 
     def __init__(self, engine: sa.Engine, app: Application, projections: Sequence[Projection],
-                 batch_size: int = 500, name: str | None = None) -> None:
+                 batch_size: int = 500, name: str | None = None,
+                 settings: Settings | None = None) -> None:
         self.engine, self.app, self.projections = engine, app, list(projections)
         self.name = name or app.name
+        self.settings = settings
+        # PostgreSQL: the process's listener (kernel.progress); waits poll without one
+        self.listener: progress.ProgressListener | None = None
+        self.wait_poll_seconds = settings.projection_wait_poll_seconds if settings else 0.02
         self.batch_size = batch_size
         self.lock = threading.RLock()
         self._ensured = False
@@ -196,17 +210,22 @@ class ProjectionRunner:
         found = dict(rows.all())
         return {name: found.get(name, 0) for name in self.names}
 
+    def idle_at(self, end: int) -> bool:
+        """Whether this process knows the runner has reached `end` with nothing to clear."""
+        return self._reached >= end and not self._clear_stored and self.failure is None
+
     def position(self) -> int:
         """How far every projection of this runner has got (the slowest one)."""
         self._reached = min(self.positions().values(), default=0)
         return self._reached
 
-    def run_batch(self) -> int:
+    def run_batch(self, wait: bool = False) -> int:
         """Apply the next batch of events; return how many notifications were processed. A
-        failing projection rolls the batch back and raises ProjectionFailed (also recorded)."""
+        failing projection rolls the batch back and raises ProjectionFailed (also recorded).
+        If another process is applying this runner: RunnerBusy, or with `wait` wait for it."""
         with self.lock:
             try:
-                done = self._run_batch()
+                done = self._run_batch(wait)
             except ConcurrentProjection:
                 self._ensured = False
                 raise
@@ -227,11 +246,26 @@ class ProjectionRunner:
         self.failure, self._clear_stored, self._ensured = failed, True, False
         failures.record(self.engine, failed)
 
-    def _run_batch(self) -> int:
+    def _claim(self, conn: sa.Connection, wait: bool = False) -> None:
+        """Take this runner's lock for the transaction, or raise RunnerBusy."""
+        if conn.dialect.name == "postgresql":
+            schema = self.settings.database_schema if self.settings else None
+            key = pglocks.lock_key(schema, f"runner:{self.name}")
+            fn = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+            got = conn.execute(sa.text(f"SELECT {fn}(:k)::text"), {"k": key}).scalar()
+            if got == "false":
+                raise RunnerBusy(f"runner {self.name} is being applied by another process")
+        else:   # the write lock (busy timeout 30 s), before anything is read: WHERE 0 writes nothing
+            conn.execute(projection_tracking.update().where(sa.false())
+                         .values(position=projection_tracking.c.position))
+
+    def _run_batch(self, wait: bool) -> int:
         if not self._ensured:   # committed first: a reaction's handler writes on other
             with self.engine.begin() as conn:   # connections, which SQLite would lock out
+                self._claim(conn, wait=True)    # (serialised: two processes insert no row twice)
                 self._ensure_tracking(conn)
         with self.engine.begin() as conn:
+            self._claim(conn, wait)
             self._ensure_tracking(conn)
             pos = self.positions(conn)
             notifications = self.app.recorder.select_notifications(
@@ -279,13 +313,16 @@ class ProjectionRunner:
             if self._clear_stored:
                 failures.clear(conn, self.name)
                 self._clear_stored = False
+            if conn.dialect.name == "postgresql" and self.settings is not None:
+                progress.notify_projected(conn, self.settings, self.name, last)
             return len(notifications)
 
-    def catch_up(self, on_progress: Callable[[int], None] | None = None) -> int:
+    def catch_up(self, on_progress: Callable[[int], None] | None = None, wait: bool = True) -> int:
         """Run batches until the log is exhausted; return the number of events processed. A short
-        batch found the end of the log: no empty batch (a transaction) is run to confirm it."""
+        batch found the end of the log: no empty batch (a transaction) is run to confirm it.
+        `wait`: take turns with another process applying this runner (else RunnerBusy)."""
         total = 0
-        while n := self.run_batch():
+        while n := self.run_batch(wait):
             total += n
             if on_progress:
                 on_progress(n)
@@ -303,6 +340,7 @@ class ProjectionRunner:
         chosen = set(names or self.names)
         with self.lock:
             with self.engine.begin() as conn:
+                self._claim(conn, wait=True)
                 self._ensure_tracking(conn)
                 for p in self.projections:
                     if p.name in chosen:
@@ -322,70 +360,20 @@ class ProjectionRunner:
         deadline = time.monotonic() + timeout
         while self.position() < position:
             if run_inline:
-                try:
-                    self.catch_up()
+                try:   # never block here: a waiting command would hold a connection
+                    self.catch_up(wait=False)
                     continue
-                except ConcurrentProjection:
+                except ConcurrentProjection:   # another process applies it: wait for it
                     pass
                 except ProjectionFailed as failed:
                     log.error("read models of %s are behind: %s", self.name, failed)
                     return False
-            if time.monotonic() > deadline:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
                 return False
-            time.sleep(0.02)
+            listener = self.listener
+            if listener is None or not listener.connected.is_set():
+                time.sleep(min(self.wait_poll_seconds, remaining))
+            else:   # woken by the committing runner's NOTIFY (kernel.progress)
+                listener.wait(self.name, position, remaining)
         return True
-
-
-class ProjectionDaemon:
-    """Keeps runners caught up from a background thread (`serve` in-process, or `worker`).
-
-    Each runner on its own: one whose batch fails is retried after a growing pause (up to
-    `MAX_BACKOFF` seconds) while the others go on; the failure is in `projection_failures`
-    (and `/api/v1/health`) until a batch of that runner goes through again.
-    """
-
-    MAX_BACKOFF = 60.0
-
-    def __init__(self, runners: Sequence[ProjectionRunner], poll_seconds: float = 0.2) -> None:
-        self.runners, self.poll_seconds = list(runners), poll_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._retry_at: dict[str, tuple[float, int]] = {}   # runner -> (monotonic time, fails)
-
-    def run_once(self) -> bool:
-        """One batch of every runner not pausing after a failure; True if any had work."""
-        busy = False
-        for runner in self.runners:
-            retry_at, fails = self._retry_at.get(runner.name, (0.0, 0))
-            if time.monotonic() < retry_at:
-                continue
-            try:
-                busy |= runner.run_batch() > 0
-                self._retry_at.pop(runner.name, None)
-            except ConcurrentProjection:
-                busy = True
-            except ProjectionFailed as failed:   # rolled back; the others go on
-                if not fails:
-                    log.error("projection runner stopped: %s", failed, exc_info=failed)
-                pause = min(self.MAX_BACKOFF, self.poll_seconds * 2 ** min(fails + 1, 20))
-                self._retry_at[runner.name] = (time.monotonic() + pause, fails + 1)
-        return busy
-
-    def run_forever(self) -> None:
-        while not self._stop.is_set():
-            try:
-                busy = self.run_once()
-            except Exception:  # noqa: BLE001  (keep serving whatever happens)
-                log.exception("projection daemon iteration failed")
-                busy = False
-            if not busy:
-                self._stop.wait(self.poll_seconds)
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self.run_forever, name="projections", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,7 +20,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         "sqlite:///var/opencheck.db",
-        description="The one store: sqlite:///PATH (embedded) or postgresql://USER@HOST:PORT/DB.",
+        description="The one store: sqlite:///PATH (embedded) or postgresql://USER@HOST:PORT/DB "
+        "(a Unix socket: postgresql://USER@/DB?host=/var/run/postgresql).",
     )
     database_schema: str | None = Field(
         None, description="PostgreSQL schema for events and read models (default: public)."
@@ -76,6 +77,23 @@ class Settings(BaseSettings):
     idempotency_key_max_age_hours: float = Field(
         24, gt=0, description="Idempotency-Keys older than this are pruned by the daily jobs; a "
                               "repeat after that runs as a new request.")
+    # Connection budget per process (docs/DEPLOYMENT.md): PostgreSQL's default max_connections
+    # is 100 (3 reserved for superusers); 4 API workers + 2 workers + a scheduler must fit.
+    eventstore_pool_size: int = Field(
+        1, ge=1, description="PostgreSQL connections each event-store application keeps open.")
+    eventstore_pool_max_overflow: int = Field(
+        1, ge=0, description="Extra event-store connections per application under load.")
+    db_pool_size: int = Field(
+        2, ge=1, description="Read-model (SQLAlchemy) connections kept open (PostgreSQL).")
+    db_pool_max_overflow: int = Field(
+        3, ge=0, description="Extra read-model connections under load, closed when returned.")
+    read_pool_size: int = Field(
+        3, ge=1, description="Most async read connections of an API process (PostgreSQL).")
+    scheduler_standby_poll_seconds: float = Field(
+        5.0, gt=0, description="How often a standby scheduler tries to take the lead.")
+    projection_wait_poll_seconds: float = Field(
+        0.02, gt=0, description="SQLite: how often a command re-reads a projection's position "
+                                "while waiting for it (PostgreSQL is told by NOTIFY).")
     public_rate_limit_per_minute: int = Field(
         6000, ge=1, description="Requests per client per minute on public endpoints."
     )
@@ -120,6 +138,10 @@ class Settings(BaseSettings):
         rest = self.database_url.split("://", 1)[1]
         return f"postgresql+psycopg://{rest}"
 
+    def libpq_url(self) -> str:
+        """The PostgreSQL URL as libpq takes it (psycopg.connect); query parameters kept."""
+        return "postgresql://" + self.database_url.split("://", 1)[1]
+
     def eventstore_env(self, app_name: str) -> dict[str, str]:
         """The eventsourcing environment mapping for one application."""
         if not self.is_postgres:
@@ -131,15 +153,20 @@ class Settings(BaseSettings):
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
         parts = urlsplit(self.database_url)
+        # libpq takes host/port (a Unix-socket directory for host) from the query too, and the
+        # query wins: postgresql://u@/db?host=/var/run/postgresql
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         env = {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
-            "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-            "POSTGRES_PORT": str(parts.port or 5432),
-            "POSTGRES_USER": unquote(parts.username or "postgres"),
-            "POSTGRES_PASSWORD": unquote(parts.password or ""),
+            "POSTGRES_DBNAME": query.get("dbname") or parts.path.lstrip("/") or "postgres",
+            "POSTGRES_HOST": query.get("host") or parts.hostname or "127.0.0.1",
+            "POSTGRES_PORT": query.get("port") or str(parts.port or 5432),
+            "POSTGRES_USER": query.get("user") or unquote(parts.username or "postgres"),
+            "POSTGRES_PASSWORD": query.get("password") or unquote(parts.password or ""),
             "POSTGRES_LOCK_TIMEOUT": "10",
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "10",
+            "POSTGRES_POOL_SIZE": str(self.eventstore_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.eventstore_pool_max_overflow),
         }
         if self.database_schema:
             env["POSTGRES_SCHEMA"] = self.database_schema

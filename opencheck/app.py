@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
@@ -66,21 +67,24 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         own = platform is None
         app.state.platform = platform or bootstrap(settings)
         metrics.instrument_draw(app.state.platform)
-        scheduler = leadership = None
+        scheduling = None
         if own and settings.projections_in_process:
             app.state.platform.start_projections()
         if own and settings.scheduler_in_process:
             from opencheck import scheduler as jobs
 
-            scheduler, leadership = jobs.start(app.state.platform)
+            # every worker stands by; one leads (opencheck.scheduler.Leadership)
+            stop_scheduling = threading.Event()
+            scheduling = threading.Thread(target=jobs.lead_or_stand_by, name="scheduler",
+                                          args=(app.state.platform, stop_scheduling), daemon=True)
+            scheduling.start()
         try:
             yield
         finally:
             await close_read_pool(app)
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            if leadership is not None:
-                leadership.release()
+            if scheduling is not None:
+                stop_scheduling.set()
+                scheduling.join(timeout=10)
             if own:
                 app.state.platform.close()
 

@@ -24,11 +24,13 @@ from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
 from kernel import workdays
 from kernel.clock import now_utc
+from kernel.daemon import ProjectionDaemon
 from kernel.db import create_engine
 from kernel.eventstore import build_application
 from kernel.failures import ProjectionFailed
 from kernel.http import read_your_writes
-from kernel.projections import ProjectionDaemon, ProjectionRunner
+from kernel.progress import ProgressListener
+from kernel.projections import ProjectionRunner
 from kernel.settings import Settings
 from opencheck.reactions import (
     ReadModelsBehind,
@@ -78,6 +80,8 @@ class Platform:
     runners: dict[str, ProjectionRunner]
     credit: CreditApplication
     daemon: ProjectionDaemon | None = field(default=None)
+    # PostgreSQL: this process's LISTEN connection (runners' positions, new events)
+    listener: ProgressListener | None = field(default=None)
     # The drawer's per-class ratios read these classes (entity_no -> 0..3 = A..D): the credit
     # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
@@ -131,13 +135,19 @@ class Platform:
         return total
 
     def start_projections(self) -> None:
-        self.daemon = ProjectionDaemon(list(self.runners.values()),
-                                       self.settings.projection_poll_seconds)
+        self.daemon = self.projection_daemon()
         self.daemon.start()
+
+    def projection_daemon(self) -> ProjectionDaemon:
+        """A daemon over every runner, woken by new events where the store tells of them."""
+        return ProjectionDaemon(list(self.runners.values()),
+                                self.settings.projection_poll_seconds, self.listener)
 
     def close(self) -> None:
         if self.daemon:
             self.daemon.stop()
+        if self.listener:
+            self.listener.stop()
         self.supervision.close()
         self.credit.close()
         self.engine.dispose()
@@ -212,10 +222,17 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         "dashboard": (supervision, dashboard_projections()),
         "dashboard_on_credit": (credit, dashboard_projections_of_credit()),
     }
-    runners = {name: ProjectionRunner(engine, app, projections, batch, name=name)
+    runners = {name: ProjectionRunner(engine, app, projections, batch, name=name,
+                                      settings=settings)
                for name, (app, projections) in readers.items()}
     platform = Platform(settings, rules, engine, supervision, runners, credit,
                         risk_classes=risk_classes)
+    if settings.is_postgres:
+        platform.listener = ProgressListener(
+            settings, [supervision.recorder.channel_name, credit.recorder.channel_name])
+        for runner in runners.values():
+            runner.listener = platform.listener
+        platform.listener.start()
     # read-your-writes: in a command's scope, each save waits for the read models
     for app in (supervision, credit):
         app.on_saved = lambda: read_your_writes.after_save(platform.settle_all)

@@ -93,10 +93,8 @@ def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = Fal
         n = platform.catch_up()
         console.print(f"projected {n} events")
         return
-    from kernel.projections import ProjectionDaemon
-
-    daemon = ProjectionDaemon(list(platform.runners.values()), platform.settings.projection_poll_seconds)
-    signal.signal(signal.SIGTERM, lambda *_: daemon._stop.set())
+    daemon = platform.projection_daemon()
+    signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
     console.print("projection worker running (Ctrl-C to stop)")
     try:
         daemon.run_forever()
@@ -108,24 +106,21 @@ def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = Fal
 
 @app.command()
 def scheduler() -> None:
-    """Run the time-driven rules (exactly one such process; others wait for leadership)."""
-    import time
+    """Run the time-driven rules: one process leads, others stand by and take over."""
+    import threading
 
     from opencheck import scheduler as jobs
 
     _long_running()
     platform = _platform()
-    sched, leadership = jobs.start(platform)
-    while sched is None:  # stand by: take over when the leader stops
-        time.sleep(30)
-        sched, leadership = jobs.start(platform)
-    console.print(f"scheduler running {len(jobs.JOBS)} jobs (Ctrl-C to stop)")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    console.print(f"scheduler of {len(jobs.JOBS)} jobs: leading or standing by (Ctrl-C to stop)")
     try:
-        while True:
-            time.sleep(3600)
+        jobs.lead_or_stand_by(platform, stop)
     except KeyboardInterrupt:
-        sched.shutdown()
-        leadership.release()
+        pass
+    finally:
         platform.close()
 
 

@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 
 import migrations
+from kernel import pglocks
 from kernel.settings import Settings
 
 SCRIPT_LOCATION = str(Path(migrations.__file__).parent)
@@ -25,7 +26,9 @@ def alembic_config(settings: Settings) -> Config:
 
 
 def upgrade(settings: Settings, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(settings), revision)
+    """Upgrade under the setup lock: processes starting together migrate one after another."""
+    with pglocks.exclusive(settings):
+        command.upgrade(alembic_config(settings), revision)
 
 
 def downgrade(settings: Settings, revision: str) -> None:

@@ -2,7 +2,8 @@
 
 APScheduler 3 runs every job in every process that starts a scheduler (#160, #766), so a process
 first becomes the leader: `pg_try_advisory_lock` on PostgreSQL (held by one open connection), an
-exclusive `flock` on `var/scheduler.lock` on SQLite. Jobs are idempotent anyway: they record events
+exclusive `flock` on `var/scheduler.lock` on SQLite, and each job runs fenced by the leader's
+epoch (`Leadership`). Jobs are idempotent anyway: they record events
 with deterministic ids per period, so a second run, or a late run after downtime, changes nothing.
 """
 
@@ -10,20 +11,26 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import os
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from credit.jobs import credit_daily, risk_reclassification
-from kernel import once
+from kernel import once, pglocks
 from kernel.clock import today_in_china
+from kernel.db import scheduler_leadership
 from opencheck import metrics
 from opencheck.audited import prune_audit
 from opencheck.bootstrap import Platform
@@ -31,7 +38,6 @@ from supervision.tasks.jobs import flag_overdue_publications
 
 log = logging.getLogger(__name__)
 TIMEZONE = "Asia/Shanghai"
-ADVISORY_LOCK_KEY = 0x0C_5C_4ED  # "OpenCheck scheduler"
 
 
 @dataclass(frozen=True)
@@ -78,52 +84,142 @@ def run_jobs(platform: Platform, today: date, only: set[str] | None = None) -> d
     return results
 
 
+class NotLeader(Exception):
+    """This process no longer leads the scheduler (its lock session dropped, or a newer leader
+    raised the fencing epoch): the job did not run."""
+
+
 class Leadership:
-    """Holds the one-scheduler lock for as long as this object lives."""
+    """The one-scheduler lock, with a fencing epoch checked before any job writes.
+
+    PostgreSQL: a session advisory lock on a connection of its own (not from a pool). When that
+    session drops, PostgreSQL releases the lock and a standby takes it; the old leader learns
+    it only when it next uses the connection. So each job first verifies the connection
+    (`still_leads`), then runs inside `fenced()`: a transaction holding the leadership row FOR
+    SHARE at this leader's epoch. A new leader raises the epoch with an UPDATE of that row,
+    which waits for any such job of the old leader to end; every later job of the old leader
+    finds the newer epoch and is refused. No two leaders' jobs ever overlap.
+    SQLite: an exclusive `flock` on var/scheduler.lock (released only with the process)."""
+
+    NAME = "scheduler"
 
     def __init__(self, platform: Platform) -> None:
         self.platform, self._conn, self._file = platform, None, None
+        self.epoch: int | None = None
 
     def acquire(self) -> bool:
-        if self.platform.settings.is_postgres:
-            self._conn = self.platform.engine.connect()
-            got = self._conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"),
-                                     {"k": ADVISORY_LOCK_KEY}).scalar()
-            self._conn.commit()
-            if not got:
-                self._conn.close()
-                self._conn = None
-            return bool(got)
-        path = Path(self.platform.settings.var_dir) / "scheduler.lock"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = path.open("a")
+        settings = self.platform.settings
+        if settings.is_postgres:
+            conn = pglocks.connect(settings, connect_timeout=5, keepalives=1,
+                                   keepalives_idle=5, keepalives_interval=2, keepalives_count=2)
+            key = pglocks.lock_key(settings.database_schema, self.NAME)
+            if not conn.execute("SELECT pg_try_advisory_lock(%s)", (key,)).fetchone()[0]:
+                conn.close()
+                return False
+            self._conn = conn
+        else:
+            path = Path(settings.var_dir) / "scheduler.lock"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("a")
+            try:
+                fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self._file.close()
+                self._file = None
+                return False
         try:
-            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.epoch = self._raise_epoch()
+        except Exception:
+            self.release()
+            raise
+        log.info("scheduler leadership taken (epoch %s)", self.epoch)
+        return True
+
+    def _raise_epoch(self) -> int:
+        """The next epoch, recorded; waits for a running job of the previous leader to end."""
+        t = scheduler_leadership
+        with self.platform.engine.begin() as conn:
+            row = conn.execute(sa.select(t.c.epoch).where(t.c.name == self.NAME)
+                               .with_for_update()).first()
+            epoch = (row.epoch if row else 0) + 1
+            values = {"epoch": epoch, "holder": f"{socket.gethostname()}:{os.getpid()}",
+                      "acquired_at": datetime.now(timezone.utc)}
+            if row is None:
+                conn.execute(t.insert().values(name=self.NAME, **values))
+            else:
+                conn.execute(t.update().where(t.c.name == self.NAME).values(**values))
+        return epoch
+
+    def still_leads(self) -> bool:
+        """Whether the lock is still ours: the lock session answers (PostgreSQL) or the file
+        is held (SQLite)."""
+        if self._file is not None:
             return True
-        except BlockingIOError:
-            self._file.close()
-            self._file = None
+        if self._conn is None:
             return False
+        try:
+            self._conn.execute("SELECT 1")
+            return True
+        except psycopg.Error:
+            log.warning("scheduler lock session lost: no longer leading")
+            self._drop_connection()
+            return False
+
+    @contextmanager
+    def fenced(self) -> Iterator[None]:
+        """Run a job's writes as the leader of `epoch`, or raise NotLeader."""
+        if self.epoch is None or not self.still_leads():
+            raise NotLeader("this process does not lead the scheduler")
+        t = scheduler_leadership
+        with self.platform.engine.begin() as conn:
+            query = sa.select(t.c.epoch).where(t.c.name == self.NAME)
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(read=True)
+            current = conn.execute(query).scalar()
+            if current != self.epoch:
+                raise NotLeader(f"fenced: leadership epoch is {current}, this leader's "
+                                f"{self.epoch}")
+            yield
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except psycopg.Error:
+                pass
+            self._conn = None
 
     def release(self) -> None:
         if self._conn is not None:
-            # The pool keeps the session open, so unlock explicitly (a dead process unlocks anyway).
-            self._conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK_KEY})
-            self._conn.commit()
-            self._conn.close()
-            self._conn = None
+            try:   # closing the session releases the lock anyway
+                self._conn.execute("SELECT pg_advisory_unlock_all()")
+            except psycopg.Error:
+                pass
+            self._drop_connection()
         if self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+        self.epoch = None
 
 
-def _run_logged(platform: Platform, j: Job) -> None:
+def run_fenced(platform: Platform, leadership: Leadership, j: Job, today: date) -> str | None:
+    """Run one job as the leader; None if this process no longer leads (the job did not run)."""
+    try:
+        with leadership.fenced():
+            return j.run(platform, today)
+    except NotLeader as refused:
+        log.warning("job %s not run: %s", j.id, refused)
+        return None
+
+
+def _run_logged(platform: Platform, j: Job, leadership: Leadership) -> None:
     started = time.perf_counter()
     try:
-        summary = j.run(platform, today_in_china())
-        log.info("job %s (%.1f s): %s", j.id, time.perf_counter() - started, summary)
-        metrics.job_finished(j.id, True, time.perf_counter() - started)
+        summary = run_fenced(platform, leadership, j, today_in_china())
+        if summary is not None:
+            log.info("job %s (%.1f s): %s", j.id, time.perf_counter() - started, summary)
+            metrics.job_finished(j.id, True, time.perf_counter() - started)
     except Exception:
         log.exception("job %s failed; it is idempotent and runs again next time", j.id)
         metrics.job_finished(j.id, False, time.perf_counter() - started)
@@ -139,6 +235,21 @@ def start(platform: Platform) -> tuple[BackgroundScheduler | None, Leadership]:
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 3600})
     for j in JOBS:
         scheduler.add_job(_run_logged, CronTrigger(timezone=TIMEZONE, **j.cron),
-                          args=(platform, j), id=j.id, replace_existing=True)
+                          args=(platform, j, leadership), id=j.id, replace_existing=True)
     scheduler.start()
     return scheduler, leadership
+
+
+def lead_or_stand_by(platform: Platform, stop: threading.Event) -> None:
+    """Until `stop`: lead the scheduler, or stand by and take over when the leader goes; a
+    leader that loses its lock session stops its scheduler and stands by again."""
+    every = platform.settings.scheduler_standby_poll_seconds
+    while not stop.is_set():
+        scheduler, leadership = start(platform)
+        if scheduler is None:
+            stop.wait(every)
+            continue
+        while not stop.is_set() and leadership.still_leads():
+            stop.wait(every)
+        scheduler.shutdown(wait=True)
+        leadership.release()

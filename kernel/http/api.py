@@ -20,7 +20,6 @@ from kernel.platform import Platform
 from kernel.text import first_unstorable, unstorable_reason
 
 T = TypeVar("T")
-READ_POOL_SIZE = 10   # per process, like the engine's PostgreSQL pool
 READ_POOL_WAIT = 5.0  # seconds a public read waits for a connection before answering 503
 
 
@@ -101,7 +100,7 @@ async def _open_pool(settings: Any) -> AsyncConnectionPool:
     if settings.database_schema:
         kwargs["options"] = f"-csearch_path={settings.database_schema}"
     pool = AsyncConnectionPool(url.render_as_string(hide_password=False), min_size=1,
-                               max_size=READ_POOL_SIZE, kwargs=kwargs, open=False)
+                               max_size=settings.read_pool_size, kwargs=kwargs, open=False)
     await pool.open()
     return pool
 

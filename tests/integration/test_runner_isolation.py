@@ -9,8 +9,8 @@ from datetime import date
 from fastapi.testclient import TestClient
 
 from dashboard.projections import EntityCounts
+from kernel.daemon import ProjectionDaemon
 from kernel.http import auth
-from kernel.projections import ProjectionDaemon
 from opencheck.app import create_app
 from supervision.directory.entities import MarketEntity
 from tests.factories import entity, entity_json

@@ -38,3 +38,11 @@ def test_every_setting_is_documented():
     text = DEPLOYMENT.read_text()
     for name in Settings.model_fields:
         assert f"`OPENCHECK_{name.upper()}`" in text, name
+
+
+def test_unix_socket_url_reaches_the_event_store():
+    s = Settings(database_url="postgresql://alice@/oc?host=/var/run/postgresql&port=5433")
+    env = s.eventstore_env("supervision")
+    assert env["POSTGRES_HOST"] == "/var/run/postgresql" and env["POSTGRES_PORT"] == "5433"
+    assert env["POSTGRES_DBNAME"] == "oc" and env["POSTGRES_USER"] == "alice"
+    assert s.sqlalchemy_url().endswith("?host=/var/run/postgresql&port=5433")
