@@ -255,7 +255,11 @@ class ProjectionRunner:
             got = conn.execute(sa.text(f"SELECT {fn}(:k)::text"), {"k": key}).scalar()
             if got == "false":
                 raise RunnerBusy(f"runner {self.name} is being applied by another process")
-        else:   # the write lock (busy timeout 30 s), before anything is read: WHERE 0 writes nothing
+        elif any(p.tables for p in self.projections):
+            # the write lock (busy timeout 30 s), before anything is read: WHERE 0 writes
+            # nothing. Not for a runner of reactions only (no tables): its handlers save through
+            # other connections and wait for other runners, which this lock would shut out;
+            # reactions are idempotent and the conditional position update still guards it.
             conn.execute(projection_tracking.update().where(sa.false())
                          .values(position=projection_tracking.c.position))
 
