@@ -40,7 +40,8 @@ RATIOS = (0.03, 0.05, 0.10, 0.61)       # DOMAIN §3 (林甸) bands; ≈ 6 % dra
 PREFECTURES, COUNTIES = 10, 10          # 100 county stations in one province
 
 
-def synthetic_uscc(region: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def synthetic_uscc(region: np.ndarray, rng: np.random.Generator,
+                   index: np.ndarray | None = None) -> np.ndarray:
     """'S18' codes: 91, the county, a unique base-31 organisation number in random order, and
     the GB 32100 check character (the organisation code's own check is not modelled)."""
     n = region.size
@@ -49,7 +50,8 @@ def synthetic_uscc(region: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     chars[:, 0], chars[:, 1] = ord("9"), ord("1")
     for i in range(6):
         chars[:, 2 + i] = ord("0") + region // 10 ** (5 - i) % 10
-    number = rng.permutation(n).astype(np.int64) * 7919 % 31**9   # 7919 prime: stays unique
+    index = rng.permutation(n).astype(np.int64) if index is None else index
+    number = index * 7919 % 31**9                                 # 7919 prime: stays unique
     for i in range(9):
         chars[:, 16 - i] = alphabet[number % 31]
         number //= 31
@@ -92,6 +94,52 @@ def synthetic(entities: int, inspectors: int, departments: int, seed: int = 7):
     roster = Roster(inspector_no, rng.integers(0, departments, inspectors), station,
                     conflicts=conflicts, last_inspector=last)
     return pool, roster, built
+
+
+def synthetic_mmap(directory: Path, entities: int, inspectors: int, departments: int,
+                   seed: int = 7, chunk: int = 5_000_000):
+    """The same kind of province written chunk by chunk as .npy columns, then mapped read-only
+    (``np.load(mmap_mode="r")``, as the pool snapshot is read): national sizes without holding
+    the synthesis in memory. Conflicts and last inspectors are drawn like ``synthetic``'s."""
+    from numpy.lib.format import open_memmap
+    rng = np.random.default_rng(seed)
+    counties = np.array([330000 + p * 100 + c for p in range(1, PREFECTURES + 1)
+                         for c in range(2, COUNTIES + 2)], np.int32)
+    directory.mkdir(parents=True, exist_ok=True)
+    dtypes = dict(entity_no="<i8", uscc="S18", region="<i4", risk_class="i1",
+                  last_checked_days="<i4", targeted="?")
+    out = {k: open_memmap(directory / f"{k}.npy", "w+", d, (entities,)) for k, d in dtypes.items()}
+    for s in range(0, entities, chunk):
+        n = min(chunk, entities - s)
+        region = counties[rng.integers(0, counties.size, n)]
+        checked = rng.random(n) < 0.30
+        out["entity_no"][s:s + n] = np.arange(s, s + n, dtype=np.int64) * 7 + 100_000_000
+        out["uscc"][s:s + n] = synthetic_uscc(region, rng, np.arange(s, s + n))
+        out["region"][s:s + n] = region
+        out["risk_class"][s:s + n] = rng.choice(4, n, p=MIX)
+        out["last_checked_days"][s:s + n] = np.where(checked, rng.integers(0, 5 * 365, n), -1)
+        out["targeted"][s:s + n] = rng.random(n) < 0.001
+    for arr in out.values():
+        arr.flush()
+    del out
+    cols = {k: np.load(directory / f"{k}.npy", mmap_mode="r") for k in dtypes}
+    pool = EntityPool(**cols)
+    station = counties[rng.integers(0, counties.size, inspectors)]
+    inspector_no = np.arange(inspectors, dtype=np.int64) + 1_000_000
+    checked = np.flatnonzero(np.asarray(cols["last_checked_days"]) >= 0)
+    # last inspector: someone of the entity's prefecture (as ``synthetic``)
+    pref_of = station // 100
+    by_pref = np.argsort(pref_of, kind="stable")
+    prefs, start, count = np.unique(pref_of[by_pref], return_index=True, return_counts=True)
+    p = np.searchsorted(prefs, np.asarray(cols["region"])[checked] // 100)
+    pick = start[p] + (rng.random(checked.size) * count[p]).astype(np.int64)
+    last = np.column_stack([np.asarray(cols["entity_no"])[checked], inspector_no[by_pref[pick]]])
+    del checked, p, pick
+    conflicts = np.column_stack([inspector_no, (rng.integers(0, entities, inspectors) * 7
+                                                + 100_000_000)])
+    roster = Roster(inspector_no, rng.integers(0, departments, inspectors), station,
+                    conflicts=conflicts, last_inspector=last)
+    return pool, roster, 0.0
 
 
 def _pair_table() -> np.ndarray:
@@ -161,10 +209,15 @@ def main(argv=None) -> None:
     ap.add_argument("--digits", type=int, default=4, help="jurisdiction_digits (2, 4 or 6)")
     ap.add_argument("--control-share", type=float, default=0.1)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--mmap", type=Path, default=None,
+                    help="write the pool as .npy columns here and draw from their memory maps")
     args = ap.parse_args(argv)
 
     t = time.perf_counter()
-    pool, roster, built = synthetic(args.entities, args.inspectors, args.departments)
+    pool, roster, built = (synthetic(args.entities, args.inspectors, args.departments)
+                           if args.mmap is None else
+                           synthetic_mmap(args.mmap, args.entities, args.inspectors,
+                                          args.departments))
     print(f"synthetic pool {args.entities:,} entities, roster {args.inspectors:,} inspectors, "
           f"{len(roster.conflicts):,} conflicts, {len(roster.last_inspector):,} last inspectors "
           f"(built in {time.perf_counter() - t:.1f} s, not timed; EntityPool with its USCC "

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         "if unset a random key is kept in var/person.key. Never change it once entities are "
         "registered: stored keys would stop matching.",
     )
+    pool_snapshot_dir: str | None = Field(
+        None, description="Directory of the draw pool's memory-mapped column snapshot (national "
+        "scale: the freeze reads it instead of SELECTing every entity); unset: the database.",
+    )
     token_ttl_minutes: int = Field(480, description="Lifetime of an access token.")
     # 登录失败处理 login-failure handling: GB/T 22239-2019 (等保2.0) 8.1.4.1 b) asks to "限制非法
     # 登录次数" without a number; NIST SP 800-63B §5.2.2 caps consecutive failures at 100. The

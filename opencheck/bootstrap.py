@@ -49,6 +49,7 @@ from supervision.directory.projections import (
 )
 from supervision.plans.draws import SqlDrawInputs
 from supervision.plans.item_reads import SqlCheckItemCatalogue
+from supervision.plans.pool_snapshot import PoolSnapshot
 from supervision.plans.ports import all_class_b
 from supervision.plans.projections import PlanBoard
 from supervision.plans.use_cases import DrawPolicy
@@ -173,7 +174,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     workdays.use_schedules(rules.calendar.year_schedules())   # the calendar as data
     credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine))
     risk_classes = StoredRiskClasses(engine)
-    draw_inputs = SqlDrawInputs(engine)
+    draw_inputs = SqlDrawInputs(engine, PoolSnapshot(settings.pool_snapshot_dir)
+                                if settings.pool_snapshot_dir else None)
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,
                           recusal_inputs=SqlRecusalInputs(engine), risk_classes=risk_classes,
                           red_listed=StoredRedList(engine),

@@ -70,10 +70,11 @@ class Assignment:
 
 
 def assign_inspectors(task_entity: np.ndarray, task_region: np.ndarray, roster, rules,
-                      bitgen: np.random.BitGenerator) -> Assignment:
+                      bitgen: np.random.BitGenerator, *, batched: bool = True) -> Assignment:
     """Staff every task (one per drawn entity) with a team dealt at random; see module doc.
 
-    ``rules`` is a ``DrawParams`` (team_size, departments, cross_station, jurisdiction_digits).
+    ``rules`` is a ``DrawParams`` (team_size, departments, cross_station, jurisdiction_digits);
+    ``batched=False`` runs the exact loop one task at a time (the reference, same result).
     """
     n, k = len(task_entity), rules.team_size
     pools = _Pools(roster, rules)
@@ -86,7 +87,7 @@ def assign_inspectors(task_entity: np.ndarray, task_region: np.ndarray, roster, 
                      roster.region, rules.cross_station, bitgen)
     repair.find_violations(staffable)
     repair.rejection_rounds()
-    reasons = repair.exact_loop()
+    reasons = repair.exact_loop(batched)
     unstaffable = np.flatnonzero(~staffable)
     groups, inverse = np.unique(task_group[unstaffable], return_inverse=True)
     why = [pools.group_reason(int(g)) for g in groups]

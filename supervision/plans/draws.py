@@ -18,21 +18,23 @@ from supervision.plans import drawing
 from supervision.plans.item_reads import frequency_used_up, plan_items
 from supervision.plans.plan import PlanTerms
 from supervision.plans.pool import (
-    PoolArrays,
     PoolScope,
     load_pool,
     load_roster,
     region_filter,
 )
+from supervision.plans.pool_snapshot import PoolSnapshot, load_pool_from
 from supervision.plans.ports import Archived, FrozenInputs
 from supervision.plans.tables import draw_archives
 from supervision.tasks.tables import task_inspectors, tasks
 
 
 def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date,
-                  plan_id: UUID | None = None) -> FrozenInputs:
-    """The pool and roster as they stand now: what the draw runs on and the archive keeps."""
-    pool, item_mask, used_up = _scoped_pool(conn, t, today, plan_id)
+                  plan_id: UUID | None = None,
+                  snapshot: PoolSnapshot | None = None) -> FrozenInputs:
+    """The pool and roster as they stand now: what the draw runs on and the archive keeps
+    (``snapshot``: the pool's rows from the memory-mapped snapshot, refreshed first)."""
+    pool, item_mask, used_up, uscc_of = _scoped_pool(conn, t, today, plan_id, snapshot)
     roster = load_roster(conn, t.departments, check_items=t.check_items, on=today)
     targeted_nos = np.array(sorted(conn.scalars(sa.select(entities.c.entity_no)
                                                 .where(entities.c.uscc.in_(t.targeted)))),
@@ -44,12 +46,7 @@ def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date,
                .where(tasks.c.entity_no == sa.literal_column("tasks.entity_no"))
                .correlate_except(tasks).scalar_subquery())).all(),
         dtype=np.int64).reshape(-1, 2)
-    codes = dict(conn.execute(sa.select(entity_pool.c.entity_no, entities.c.uscc)
-                              .join(entities, entities.c.entity_no == entity_pool.c.entity_no)
-                              .where(entity_pool.c.status_code == 0,
-                                     *region_filter(t.scope.region_prefix))).all())
-    uscc = np.array([codes[int(no)] for no in pool.entity_no], dtype="S18")
-    used_up_uscc = np.array(sorted(codes[int(no)] for no in used_up), dtype="S18")
+    uscc, used_up_uscc = uscc_of(pool.entity_no), np.sort(uscc_of(used_up))
     position = conn.scalar(sa.select(projection_tracking.c.position)
                            .where(projection_tracking.c.projection == "entity_pool")) or 0
     return FrozenInputs(**pool.drawer_fields(today), uscc=uscc,
@@ -59,21 +56,41 @@ def freeze_inputs(conn: sa.Connection, t: PlanTerms, today: date,
                         item_mask=item_mask, frequency_used_up=used_up_uscc)
 
 
-def _scoped_pool(conn: sa.Connection, t: PlanTerms, today: date,
-                 plan_id: UUID | None) -> tuple[PoolArrays, np.ndarray, np.ndarray]:
+def _scoped_pool(conn: sa.Connection, t: PlanTerms, today: date, plan_id: UUID | None,
+                 snapshot: PoolSnapshot | None = None):
     """Scope is law: the plan's scope AND the object scope of at least one of its items whose
-    yearly frequency the entity has not used up; with which items apply to each row."""
+    yearly frequency the entity has not used up; with which items apply to each row, and the
+    USCCs of entity numbers of the scope (a function)."""
     items = plan_items(conn, t.check_items)
     covering = tuple(i.scope for i in items if i.scope is not None)
-    pool = load_pool(conn, PoolScope(t.scope.region_prefix, t.scope.industries,
-                                     t.scope.entity_types, department=t.lead_department,
-                                     items=covering))
+    scope = PoolScope(t.scope.region_prefix, t.scope.industries, t.scope.entity_types,
+                      department=t.lead_department, items=covering)
+    if snapshot is None:
+        pool = load_pool(conn, scope)
+        codes = dict(conn.execute(sa.select(entity_pool.c.entity_no, entities.c.uscc)
+                                  .join(entities, entities.c.entity_no == entity_pool.c.entity_no)
+                                  .where(entity_pool.c.status_code == 0,
+                                         *region_filter(t.scope.region_prefix))).all())
+
+        def uscc_of(numbers: np.ndarray) -> np.ndarray:
+            return np.array([codes[int(no)] for no in numbers], dtype="S18").reshape(-1)
+    else:
+        snapshot.refresh(conn)
+        cols = snapshot.columns()
+        pool, _ = load_pool_from(conn, cols, scope)
+
+        def uscc_of(numbers: np.ndarray) -> np.ndarray:
+            if numbers.size == cols["entity_no"].size:    # every row: the map itself
+                return cols["uscc"]
+            return np.asarray(cols["uscc"][np.searchsorted(cols["entity_no"], numbers)])
     mask = np.zeros((len(pool), len(items)), dtype=bool)
     if covering:   # an item never on the list (a plan drafted before the check) covers no one
         mask[:, [j for j, i in enumerate(items) if i.scope is not None]] = pool.in_items
     mask &= ~frequency_used_up(conn, items, pool.entity_no, today.year, plan_id)
     keep = mask.any(axis=1)
-    return pool.only(keep), mask[keep], pool.entity_no[~keep]
+    if keep.all():      # no copy of a national pool's columns
+        return pool, mask, pool.entity_no[:0], uscc_of
+    return pool.only(keep), mask[keep], pool.entity_no[~keep], uscc_of
 
 
 def archive(conn: sa.Connection, digest: str, a: Archived) -> None:
@@ -122,13 +139,13 @@ def params_of(data: dict) -> drawing.DrawParams:
 class SqlDrawInputs:
     """`DrawInputs` and `DrawArchive` over the read-model database."""
 
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: sa.Engine, snapshot: PoolSnapshot | None = None) -> None:
+        self.engine, self.snapshot = engine, snapshot
 
     def freeze(self, terms: PlanTerms, today: date, *,
                plan_id: UUID | None = None) -> FrozenInputs:
         with self.engine.begin() as conn:   # pool, roster and last inspectors in one transaction
-            return freeze_inputs(conn, terms, today, plan_id)
+            return freeze_inputs(conn, terms, today, plan_id, self.snapshot)
 
     def tasks_of_draw(self, plan_id: UUID, draw_no: int) -> set[int]:
         with self.engine.connect() as conn:

@@ -182,15 +182,7 @@ def load_pool(conn: sa.Connection, scope: PoolScope = PoolScope()) -> PoolArrays
     if rows.shape[0] > 1 and not (rows[1:, 0] > rows[:-1, 0]).all():
         rows = rows[np.argsort(rows[:, 0], kind="stable")]
     entity_no = np.ascontiguousarray(rows[:, 0])
-    last = np.full(entity_no.size, NEVER, dtype=np.int32)
-    if scope.department and entity_no.size:
-        seen = fetch_ints(conn, sa.select(entity_inspections.c.entity_no,
-                                           entity_inspections.c.last_inspected_day)
-                           .where(entity_inspections.c.department == scope.department), 2)
-        at = np.searchsorted(entity_no, seen[:, 0])
-        hit = at < entity_no.size
-        hit[hit] = entity_no[at[hit]] == seen[hit, 0]
-        last[at[hit]] = seen[hit, 1]
+    last = last_inspected(conn, scope.department, entity_no)
     in_items = np.ones((entity_no.size, len(item_at)), dtype=bool)
     for j, column in enumerate(item_at):
         if column is not None:
@@ -199,6 +191,21 @@ def load_pool(conn: sa.Connection, scope: PoolScope = PoolScope()) -> PoolArrays
                       industry=rows[:, 2].astype(np.int8), entity_type=rows[:, 3].astype(np.int8),
                       registered_on=rows[:, 4].astype(np.int32), last_inspected_on=last,
                       in_items=in_items)
+
+
+def last_inspected(conn: sa.Connection, department: str | None,
+                   entity_no: np.ndarray) -> np.ndarray:
+    """int32 epoch day of `department`'s last inspection of each entity; NEVER if none."""
+    last = np.full(entity_no.size, NEVER, dtype=np.int32)
+    if department and entity_no.size:
+        seen = fetch_ints(conn, sa.select(entity_inspections.c.entity_no,
+                                           entity_inspections.c.last_inspected_day)
+                           .where(entity_inspections.c.department == department), 2)
+        at = np.searchsorted(entity_no, seen[:, 0])
+        hit = at < entity_no.size
+        hit[hit] = entity_no[at[hit]] == seen[hit, 0]
+        last[at[hit]] = seen[hit, 1]
+    return last
 
 
 @dataclass(frozen=True, eq=False)

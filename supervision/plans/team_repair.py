@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from supervision.plans.team_leftovers import settle_in_batches
+
 if TYPE_CHECKING:
     from supervision.plans.drawing_inspectors import _Pools
 
@@ -156,20 +158,30 @@ class TeamRepair:
         if self.pools.per > 1:      # per_department >= 2 only: 1 repairs as before
             self._clear_stale(rows)
 
-    def exact_loop(self) -> dict[int, str]:
-        """Settle the remaining violating slots one by one; returns unassigned task reasons."""
+    def exact_loop(self, batched: bool = True) -> dict[int, str]:
+        """Settle the remaining violating slots one by one; returns unassigned task reasons.
+
+        ``batched`` runs the loop's plain steps in vectorised batches with the same result
+        (``supervision.plans.team_leftovers``); False is the reference, one task at a time."""
         reasons: dict[int, str] = {}
         rows = np.flatnonzero(any_per_row(self.hard | self.soft))
         # in random order: under scarcity no entity number is served first
-        for t in rows[np.argsort(self.bitgen.random_raw(rows.size), kind="stable")]:
-            for c in np.flatnonzero(self.hard[t] | self.soft[t]):
-                if not self._settle(int(t), int(c)):
-                    reasons[int(t)] = self._reason(int(t), int(c))
-                    staffed = self.team[t][self.team[t] >= 0]
-                    self.load -= np.bincount(staffed, minlength=self.size)
-                    self.team[t] = -1
-                    break
+        order = rows[np.argsort(self.bitgen.random_raw(rows.size), kind="stable")]
+        if batched and self.pools.per == 1:
+            settle_in_batches(self, order, lambda t: self._settle_task(t, reasons))
+        else:
+            for t in order:
+                self._settle_task(int(t), reasons)
         return reasons
+
+    def _settle_task(self, t: int, reasons: dict[int, str]) -> None:
+        for c in np.flatnonzero(self.hard[t] | self.soft[t]):
+            if not self._settle(t, int(c)):
+                reasons[t] = self._reason(t, int(c))
+                staffed = self.team[t][self.team[t] >= 0]
+                self.load -= np.bincount(staffed, minlength=self.size)
+                self.team[t] = -1
+                break
 
     def _settle(self, t: int, c: int) -> bool:
         g = self.gi[t]
