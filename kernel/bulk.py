@@ -1,0 +1,91 @@
+"""Bulk access to an application's event store for imports: many events in one write, the
+events of many aggregates in one read, no aggregate objects in between.
+
+A bulk use case builds the very domain events an aggregate would record (same class, state,
+originator id and version) and stores them here through the application's recorder, so a keyed
+command's Idempotency-Key is still written in the events' transaction (kernel.once_recorders),
+and a clash with a stored (id, version) is the store's IntegrityError, as in `save()`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder
+from psycopg.sql import SQL, Identifier
+
+from kernel.eventstore import OpenCheckApplication
+
+READ_CHUNK = 1000   # originators per SELECT (SQLite allows 32,766 parameters)
+
+
+def record(app: OpenCheckApplication, events: Sequence[Any]) -> int:
+    """Store ready-made domain events in one transaction, as `app.save` would store them;
+    raises IntegrityError, storing nothing, if any (originator, version) is taken."""
+    if not events:
+        return 0
+    to_stored = app.mapper.to_stored_event
+    app.recorder.insert_events([to_stored(e) for e in events])
+    if app.on_saved is not None:   # read-your-writes, as after a save (kernel.eventstore)
+        app.on_saved()
+    return len(events)
+
+
+def stored_events_of(app: OpenCheckApplication,
+                     ids: Iterable[UUID]) -> dict[UUID, list[StoredEvent]]:
+    """Every stored event of these originators, in version order, read in a few queries."""
+    ids = list(dict.fromkeys(ids))
+    found: dict[UUID, list[StoredEvent]] = defaultdict(list)
+    recorder = app.recorder
+    for start in range(0, len(ids), READ_CHUNK):
+        for e in _select(recorder, ids[start:start + READ_CHUNK]):
+            found[e.originator_id].append(e)
+    for events in found.values():
+        events.sort(key=lambda e: e.originator_version)
+    return dict(found)
+
+
+def created(app: OpenCheckApplication, ids: Iterable[UUID]) -> set[UUID]:
+    """Those of `ids` whose aggregate exists (its first event is stored)."""
+    ids = list(dict.fromkeys(ids))
+    out: set[UUID] = set()
+    for start in range(0, len(ids), READ_CHUNK):
+        out.update(_select(app.recorder, ids[start:start + READ_CHUNK], first_only=True))
+    return out
+
+
+def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[Any]:
+    if not isinstance(recorder, (PostgresApplicationRecorder, SQLiteAggregateRecorder)):
+        # another store (the in-memory one of the unit tests): one read per originator
+        found = [e for i in ids for e in recorder.select_events(i, limit=1 if first_only else None)]
+        return [e.originator_id for e in found] if first_only else found
+    if isinstance(recorder, PostgresApplicationRecorder):
+        columns = "originator_id" if first_only else \
+            "originator_id, originator_version, topic, state"
+        where = " AND originator_version = 1" if first_only else ""
+        statement = SQL(f"SELECT {columns} FROM {{0}}.{{1}} "
+                        f"WHERE originator_id = ANY(%s){where}").format(
+            Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, (ids,))
+            rows = curs.fetchall()
+        if first_only:
+            return [r["originator_id"] for r in rows]
+        return [StoredEvent(r["originator_id"], r["originator_version"], r["topic"],
+                            bytes(r["state"])) for r in rows]
+    marks = ",".join("?" * len(ids))
+    columns = "originator_id" if first_only else "originator_id, originator_version, topic, state"
+    where = " AND originator_version = 1" if first_only else ""
+    with recorder.datastore.transaction(commit=False) as c:
+        c.execute(f"SELECT {columns} FROM {recorder.events_table_name} "
+                  f"WHERE originator_id IN ({marks}){where}", [i.hex for i in ids])
+        rows = c.fetchall()
+    if first_only:
+        return [UUID(r["originator_id"]) for r in rows]
+    return [StoredEvent(UUID(r["originator_id"]), r["originator_version"], r["topic"], r["state"])
+            for r in rows]
