@@ -9,31 +9,79 @@ and a clash with a stored (id, version) is the store's IntegrityError, as in `sa
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import JSONTranscoder, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
+from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Identifier
 
 from kernel.eventstore import OpenCheckApplication
 
 READ_CHUNK = 1000   # originators per SELECT (SQLite allows 32,766 parameters)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+class EventWriter:
+    """Stored events of one event class, equal to `app.mapper.to_stored_event(cls(...))`
+    (topic, state bytes, id, version) but built without the event object: the transcodings
+    (dates, datetimes) are applied up front, so json's C encoder runs without calling back
+    per value. A mapper that compresses or encrypts, or a versioned class, takes the mapper."""
+
+    def __init__(self, app: OpenCheckApplication, cls: type) -> None:
+        self.cls, self.mapper = cls, app.mapper
+        self.topic = get_topic(cls)
+        self.fields = [f.name for f in dataclasses.fields(cls)
+                       if f.name not in ("originator_id", "originator_version")]
+        transcoder = self.mapper.transcoder
+        self.fast = (isinstance(transcoder, JSONTranscoder) and not self.mapper.cipher
+                     and not self.mapper.compressor and getattr(cls, "class_version", 1) == 1)
+        if self.fast:
+            self.types, self.encode = transcoder.types, transcoder.encoder.encode
+
+    def __call__(self, originator_id: UUID, version: int, **state: Any) -> StoredEvent:
+        if not self.fast or len(state) != len(self.fields):
+            return self.mapper.to_stored_event(
+                self.cls(originator_id=originator_id, originator_version=version, **state))
+        plain = self._plain
+        body = {name: plain(state[name]) for name in self.fields}
+        return StoredEvent(originator_id, version, self.topic, self.encode(body).encode("utf8"))
+
+    def _plain(self, value: Any) -> Any:
+        """`value` as the transcoder's default hook would hand it to json."""
+        kind = value.__class__
+        if kind in _PLAIN or isinstance(value, (str, int, float)):
+            return value
+        if kind is dict:
+            return {k: self._plain(v) for k, v in value.items()}
+        if kind is list or kind is tuple:
+            return [self._plain(v) for v in value]
+        transcoding = self.types.get(kind)
+        if transcoding is None:   # the mapper raises TranscodingNotRegisteredError
+            return value
+        return {"_type_": transcoding.name, "_data_": self._plain(transcoding.encode(value))}
+
+
+def record_stored(app: OpenCheckApplication, stored: Sequence[StoredEvent]) -> int:
+    """Store stored events (from `EventWriter`) in one transaction, as `record` does."""
+    if not stored:
+        return 0
+    app.recorder.insert_events(stored)
+    if app.on_saved is not None:   # read-your-writes, as after a save (kernel.eventstore)
+        app.on_saved()
+    return len(stored)
 
 
 def record(app: OpenCheckApplication, events: Sequence[Any]) -> int:
     """Store ready-made domain events in one transaction, as `app.save` would store them;
     raises IntegrityError, storing nothing, if any (originator, version) is taken."""
-    if not events:
-        return 0
     to_stored = app.mapper.to_stored_event
-    app.recorder.insert_events([to_stored(e) for e in events])
-    if app.on_saved is not None:   # read-your-writes, as after a save (kernel.eventstore)
-        app.on_saved()
-    return len(events)
+    return record_stored(app, [to_stored(e) for e in events])
 
 
 def stored_events_of(app: OpenCheckApplication,

@@ -65,19 +65,29 @@ class BulkDirectoryUseCases:
     person_keyer: Any
     mapper: Any
 
+    def _writer(self, cls: type) -> bulk.EventWriter:
+        writers = self.__dict__.setdefault("_bulk_writers", {})
+        if cls not in writers:
+            writers[cls] = bulk.EventWriter(self, cls)  # type: ignore[arg-type]
+        return writers[cls]
+
     def register_entities(self, rows: Sequence[EntityData]) -> BulkOutcome:
         """Register already validated rows in one write; rows already registered (their
         USCC-derived ids are stored) are reported, the others registered."""
-        events = [registered_event(r, self.person_keyer) for r in rows]
+        write, keyer = self._writer(MarketEntity.Registered), self.person_keyer
+        now = MarketEntity.Registered.create_timestamp
+        events = [write(entity_id(r.uscc), 1, timestamp=now(), originator_topic=_ENTITY_TOPIC,
+                        **registration(r, keyer)) for r in rows]
+        usccs = {e.originator_id: r.uscc for e, r in zip(events, rows)}
         duplicates: list[str] = []
         for _ in range(ATTEMPTS):
             try:
-                bulk.record(self, events)   # type: ignore[arg-type]
+                bulk.record_stored(self, events)   # type: ignore[arg-type]
                 return BulkOutcome(len(events), duplicates)
             except IntegrityError:
                 # some are registered already (a rerun, or a concurrent import): leave them out
                 taken = bulk.created(self, [e.originator_id for e in events])  # type: ignore[arg-type]
-                duplicates += [e.uscc for e in events if e.originator_id in taken]
+                duplicates += [usccs[e.originator_id] for e in events if e.originator_id in taken]
                 events = [e for e in events if e.originator_id not in taken]
         raise Conflict("the directory kept changing during the import; try again", field="uscc")
 
@@ -86,7 +96,7 @@ class BulkDirectoryUseCases:
         system: each checked as `MarketEntity.file_annual_report` checks it."""
         for _ in range(ATTEMPTS):
             try:
-                bulk.record(self, self._annual_report_events(reports))  # type: ignore[arg-type]
+                bulk.record_stored(self, self._annual_report_events(reports))  # type: ignore[arg-type]
                 return
             except IntegrityError:
                 continue   # an entity changed since its events were read: read them again
@@ -96,7 +106,8 @@ class BulkDirectoryUseCases:
     def _annual_report_events(self, reports: Sequence[tuple[str, int, date]]) -> list[Any]:
         ids = {uscc: entity_id(uscc) for uscc, _, _ in reports}
         state = self._filing_state(ids.values())
-        cls, events = MarketEntity.AnnualReportFiled, []
+        write, now = self._writer(MarketEntity.AnnualReportFiled), MarketEntity.Event.create_timestamp
+        events = []
         for uscc, year, filed_on in reports:
             entity = state.get(ids[uscc])
             if entity is None:
@@ -104,8 +115,8 @@ class BulkDirectoryUseCases:
             check_annual_report(entity.reports, entity.registered_on, year, filed_on)
             entity.reports[year] = filed_on
             entity.version += 1
-            events.append(cls(originator_id=ids[uscc], originator_version=entity.version,
-                              timestamp=cls.create_timestamp(), year=year, filed_on=filed_on))
+            events.append(write(ids[uscc], entity.version, timestamp=now(), year=year,
+                                filed_on=filed_on))
         return events
 
     def _filing_state(self, ids: Any) -> dict[UUID, _Filed]:
