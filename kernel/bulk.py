@@ -98,22 +98,23 @@ def stored_events_of(app: OpenCheckApplication,
     return dict(found)
 
 
-def created(app: OpenCheckApplication, ids: Iterable[UUID]) -> set[UUID]:
-    """Those of `ids` whose aggregate exists (its first event is stored)."""
+def created(app: OpenCheckApplication, ids: Iterable[UUID]) -> dict[UUID, int]:
+    """Those of `ids` whose aggregate exists, each with the log position of its first event."""
     ids = list(dict.fromkeys(ids))
-    out: set[UUID] = set()
+    out: dict[UUID, int] = {}
     for start in range(0, len(ids), READ_CHUNK):
         out.update(_select(app.recorder, ids[start:start + READ_CHUNK], first_only=True))
     return out
 
 
 def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[Any]:
+    """The stored events of `ids`, or with `first_only` (id, notification id) of their first."""
     if not isinstance(recorder, (PostgresApplicationRecorder, SQLiteAggregateRecorder)):
         # another store (the in-memory one of the unit tests): one read per originator
         found = [e for i in ids for e in recorder.select_events(i, limit=1 if first_only else None)]
-        return [e.originator_id for e in found] if first_only else found
+        return [(e.originator_id, 0) for e in found] if first_only else found
     if isinstance(recorder, PostgresApplicationRecorder):
-        columns = "originator_id" if first_only else \
+        columns = "originator_id, notification_id" if first_only else \
             "originator_id, originator_version, topic, state"
         where = " AND originator_version = 1" if first_only else ""
         statement = SQL(f"SELECT {columns} FROM {{0}}.{{1}} "
@@ -123,17 +124,18 @@ def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[An
             curs.execute(statement, (ids,))
             rows = curs.fetchall()
         if first_only:
-            return [r["originator_id"] for r in rows]
+            return [(r["originator_id"], r["notification_id"]) for r in rows]
         return [StoredEvent(r["originator_id"], r["originator_version"], r["topic"],
                             bytes(r["state"])) for r in rows]
     marks = ",".join("?" * len(ids))
-    columns = "originator_id" if first_only else "originator_id, originator_version, topic, state"
+    columns = "originator_id, rowid" if first_only else \
+        "originator_id, originator_version, topic, state"
     where = " AND originator_version = 1" if first_only else ""
     with recorder.datastore.transaction(commit=False) as c:
         c.execute(f"SELECT {columns} FROM {recorder.events_table_name} "
                   f"WHERE originator_id IN ({marks}){where}", [i.hex for i in ids])
         rows = c.fetchall()
     if first_only:
-        return [UUID(r["originator_id"]) for r in rows]
+        return [(UUID(r[0]), r[1]) for r in rows]
     return [StoredEvent(UUID(r["originator_id"]), r["originator_version"], r["topic"], r["state"])
             for r in rows]
