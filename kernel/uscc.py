@@ -55,8 +55,20 @@ def _check_alphabet(code: str) -> None:
                           f"(a USCC uses only {ALPHABET}; I, O, Z, S, V never occur)")
 
 
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_VALUE = {c: i for i, c in enumerate("0123456789ABCDEFGHJKLMNPQRTUWXY")}
+
+
+def uscc_check_char(first17: str) -> str:
+    """GB 32100 check character (position 18) of 17 characters already in the alphabet:
+    python-stdnum's `calc_check_digit` without its clean-up pass, which costs an import of a
+    million rows more than the arithmetic (tests/unit: equal on every code tried)."""
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS))
+    return "0123456789ABCDEFGHJKLMNPQRTUWXY"[(31 - total) % 31]
+
+
 def _check_uscc_check_char(code: str) -> None:
-    expected = _stdnum_uscc.calc_check_digit(code[:17])
+    expected = uscc_check_char(code[:17])
     if code[17] != expected:
         raise InvalidUSCC(f"check character (position 18) is {code[17]!r}, expected {expected!r}")
 

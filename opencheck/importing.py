@@ -10,14 +10,15 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from kernel import bulk
 from kernel.clock import today_in_china
 from kernel.errors import Conflict, DomainError
 from kernel.text import checked_text
 from opencheck.bootstrap import Platform
 from supervision.directory.check_items import CheckItemData, KnownCodes
-from supervision.directory.entities import EntityData
+from supervision.directory.entities import EntityData, entity_id
 from supervision.directory.inspectors import InspectorData, split_codes
-from supervision.directory.tables import check_items, entities, inspectors
+from supervision.directory.tables import check_items, inspectors
 
 ENTITY_COLUMNS = ("uscc", "name", "entity_type", "region_code", "industry_code", "registered_on",
                   "address", "legal_representative", "registering_authority",
@@ -75,47 +76,70 @@ def _entity(row: dict[str, str], today: date) -> EntityData:
     ).validated(today)
 
 
+def _entity_chunks(path: Path) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    """The rows of an entity CSV, CHUNK at a time, each with its line number: `csv.reader`
+    over the open file, so memory stays flat however long the file is."""
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        header = next(reader, [])
+        missing = [c for c in REQUIRED_ENTITY_COLUMNS if c not in header]
+        if missing:
+            raise DomainError(f"{path.name}: missing column(s) {', '.join(missing)}",
+                              field=missing[0])
+        columns = [(c, header.index(c)) for c in ENTITY_COLUMNS if c in header]
+        chunk: list[tuple[int, dict[str, str]]] = []
+        for cells in reader:
+            if not cells:
+                continue   # a blank line, as DictReader skips it
+            width = len(cells)
+            chunk.append((reader.line_num, {c: cells[i] if i < width else ""
+                                            for c, i in columns}))
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
 def import_entities(platform: Platform, path: Path,
                     on_progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Register every valid row of an entity CSV; rows already in the directory are skipped."""
-    report, today = ImportReport(), today_in_china()
-    platform.catch_up()  # the skip-check below reads the directory
-    chunk: list[tuple[int, EntityData]] = []
-    seen_in_file: set[str] = set()
+    """Register every valid row of an entity CSV; rows already in the directory are skipped.
 
-    def flush() -> None:
-        if not chunk:
-            return
-        with platform.engine.connect() as conn:
-            known = set(conn.scalars(sa.select(entities.c.uscc).where(
-                entities.c.uscc.in_([d.uscc for _, d in chunk]))))
-        fresh = [d for _, d in chunk if d.uscc not in known]
-        report.already_registered += len(chunk) - len(fresh)
-        if fresh:
-            outcome = platform.supervision.register_entities(fresh)
-            report.registered += outcome.registered
-            report.already_registered += len(outcome.duplicates)
+    Each chunk is validated as one registration is, then stored in one write by the bulk path
+    (events built without aggregates, supervision.directory.bulk). Whether a code is known is
+    asked of the event store (ids derived from the USCC), not of the read models: no catch-up
+    first, and a rerun or a concurrent import skips what is stored. A code seen earlier in the
+    file is told apart from one registered before by where its registration sits in the log."""
+    report, today = ImportReport(), today_in_china()
+    app = platform.supervision
+    started_at = app.recorder.max_notification_id() or 0
+    for chunk in _entity_chunks(path):
+        valid: dict[str, tuple[int, EntityData]] = {}
+        for line, row in chunk:
+            report.read += 1
+            try:
+                data = _entity(row, today)
+            except DomainError as e:
+                report.rejected.append(Rejected(line, e.field or "", e.message))
+                continue
+            if data.uscc in valid:
+                report.rejected.append(Rejected(line, "uscc",
+                                                f"{data.uscc} appears earlier in the file"))
+                continue
+            valid[data.uscc] = (line, data)
+        outcome = app.register_entities([d for _, d in valid.values()])
+        report.registered += outcome.registered
+        if outcome.duplicates:
+            positions = bulk.created(app, [entity_id(u) for u in outcome.duplicates])
+            for uscc in outcome.duplicates:
+                if positions.get(entity_id(uscc), 0) > started_at:   # registered by this file
+                    report.rejected.append(Rejected(valid[uscc][0], "uscc",
+                                                    f"{uscc} appears earlier in the file"))
+                else:
+                    report.already_registered += 1
         if on_progress:
             on_progress(len(chunk))
-        chunk.clear()
-
-    for line, row in _rows(path, REQUIRED_ENTITY_COLUMNS):
-        report.read += 1
-        try:
-            data = _entity(row, today)
-        except DomainError as e:
-            report.rejected.append(Rejected(line, e.field or "", e.message))
-            if on_progress:
-                on_progress(1)
-            continue
-        if data.uscc in seen_in_file:
-            report.rejected.append(Rejected(line, "uscc", f"{data.uscc} appears earlier in the file"))
-            continue
-        seen_in_file.add(data.uscc)
-        chunk.append((line, data))
-        if len(chunk) >= CHUNK:
-            flush()
-    flush()
+    report.rejected.sort(key=lambda r: r.line)
     return report
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -11,6 +9,7 @@ from eventsourcing.persistence import IntegrityError
 
 from kernel.errors import Conflict
 from kernel.eventstore import OpenCheckApplication
+from supervision.directory.bulk import BulkDirectoryUseCases, BulkOutcome  # noqa: F401
 from supervision.directory.entities import EntityData, MarketEntity, entity_id
 from supervision.directory.persons import PersonKeyer
 from supervision.directory.use_cases import DirectoryUseCases
@@ -28,13 +27,8 @@ from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.use_cases import TaskUseCases
 
 
-@dataclass(frozen=True)
-class BulkOutcome:
-    registered: int
-    duplicates: list[str]
-
-
-class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, OpenCheckApplication):
+class SupervisionApplication(BulkDirectoryUseCases, DirectoryUseCases, PlanUseCases, TaskUseCases,
+                             OpenCheckApplication):
     """双随机 Supervision: the directories, spot-check plans, draws and inspection tasks."""
 
     name = "supervision"
@@ -67,23 +61,6 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
             raise Conflict(f"entity {entity.uscc} is already registered", field="uscc") from None
         return entity.id
 
-    def register_entities(self, rows: Sequence[EntityData]) -> BulkOutcome:
-        """Register already validated rows in one write; rows already registered are reported."""
-        try:
-            self.save(*[MarketEntity.register(r, self.person_keyer) for r in rows])
-            return BulkOutcome(len(rows), [])
-        except IntegrityError:
-            pass  # some row exists already: fall back to one write per row
-        registered, duplicates = 0, []
-        for row in rows:
-            entity = MarketEntity.register(row, self.person_keyer)  # fresh: the failed save consumed pending events
-            try:
-                self.save(entity)
-                registered += 1
-            except IntegrityError:
-                duplicates.append(entity.uscc)
-        return BulkOutcome(registered, duplicates)
-
     def get_entity(self, uscc: str) -> MarketEntity:
         return self.get_existing(MarketEntity, entity_id(uscc), "market entity with code", "uscc",
                                  key=uscc)
@@ -97,12 +74,3 @@ class SupervisionApplication(DirectoryUseCases, PlanUseCases, TaskUseCases, Open
         entity = self.get_entity(uscc)
         entity.file_annual_report(year, filed_on)
         self.save(entity)
-
-    def file_annual_reports(self, reports: Sequence[tuple[str, int, date]]) -> None:
-        """Bulk intake of annual reports (one save, all or nothing), e.g. from the filing system."""
-        entities = []
-        for uscc, year, filed_on in reports:
-            entity = self.get_entity(uscc)
-            entity.file_annual_report(year, filed_on)
-            entities.append(entity)
-        self.save(*entities)

@@ -44,9 +44,9 @@ def load_if_empty(platform: Platform, size: str, bar: Progress) -> bool:
         return False
     n = SIZES[size]
     task = bar.add_task(f"register {n:,} market entities", total=n)
-    rows = generate_entities(SEED, n)
-    while chunk := list(islice(rows, CHUNK)):
-        platform.supervision.register_entities([_entity(r) for r in chunk])
+    rows, today = generate_entities(SEED, n), today_in_china()
+    while chunk := list(islice(rows, CHUNK)):   # validated as an import validates them
+        platform.supervision.register_entities([_entity(r).validated(today) for r in chunk])
         bar.advance(task, len(chunk))
     proj = bar.add_task("project read models", total=sum(r.lag() for r in platform.runners.values()))
     for runner in platform.runners.values():

@@ -102,12 +102,7 @@ class MarketEntity(Aggregate):
     @classmethod
     def register(cls, data: EntityData, keyer: PersonKeyer | None = None) -> MarketEntity:
         """`data` validated; its ID number becomes the person key and masked form (`keyer`)."""
-        fields = dict(vars(data))
-        number = fields.pop("legal_representative_id")
-        if number and keyer is None:
-            raise RuntimeError("no person keyer configured: the ID number cannot be stored")
-        key, masked = keyer.person(number) if keyer else ("", "")
-        return cls(**fields, legal_representative_key=key, legal_representative_masked=masked)
+        return cls(**registration(data, keyer))
 
     def change_status(self, status: str, effective_on: date, reason: str) -> None:
         """Record deregistration, revocation, moving out, or reactivation (status 'active')."""
@@ -144,14 +139,7 @@ class MarketEntity(Aggregate):
 
     def file_annual_report(self, year: int, filed_on: date) -> None:
         """年度报告 Annual report for `year`, publicised on `filed_on` (due 30 June of year+1)."""
-        if year in self.annual_reports:
-            raise Conflict(f"annual report {year} already filed on {self.annual_reports[year]}",
-                           field="year")
-        if filed_on.year <= year:
-            raise InvalidInput(f"an annual report for {year} is filed from {year + 1} on",
-                               field="filed_on")
-        if year < self.registered_on.year:
-            raise InvalidInput("year is before the registration year", field="year")
+        check_annual_report(self.annual_reports, self.registered_on, year, filed_on)
         self._annual_report_filed(year=year, filed_on=filed_on)
 
     @event("AnnualReportFiled")
@@ -215,3 +203,26 @@ class MarketEntity(Aggregate):
 
 def entity_id(uscc: str) -> UUID:
     return uuid5(ENTITY_NAMESPACE, uscc)
+
+
+def registration(data: EntityData, keyer: PersonKeyer | None) -> dict[str, object]:
+    """What a `Registered` event of validated `data` carries: the ID number replaced by the
+    person key and masked form (`keyer`), never stored itself."""
+    fields = dict(vars(data))
+    number = fields.pop("legal_representative_id")
+    if number and keyer is None:
+        raise RuntimeError("no person keyer configured: the ID number cannot be stored")
+    key, masked = keyer.person(number) if keyer else ("", "")
+    return {**fields, "legal_representative_key": key, "legal_representative_masked": masked}
+
+
+def check_annual_report(filed: dict[int, date], registered_on: date, year: int,
+                        filed_on: date) -> None:
+    """The rules of filing an annual report, given the years already filed (`filed`)."""
+    if year in filed:
+        raise Conflict(f"annual report {year} already filed on {filed[year]}", field="year")
+    if filed_on.year <= year:
+        raise InvalidInput(f"an annual report for {year} is filed from {year + 1} on",
+                           field="filed_on")
+    if year < registered_on.year:
+        raise InvalidInput("year is before the registration year", field="year")

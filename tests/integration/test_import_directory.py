@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 
 import pytest
+import sqlalchemy as sa
 
 from opencheck import importing
 from opencheck.demo.check_items import generate_check_items
-from opencheck.demo.synthdata import generate_inspectors, write_csv
+from opencheck.demo.synthdata import generate_entities, generate_inspectors, write_csv
 from supervision.directory import views
 
 DEPARTMENTS = ["market_regulation", "health"]
@@ -62,6 +63,33 @@ class ImportScenario:
         with platform.engine.connect() as conn:
             assert views.list_check_items(conn)[0] == n_items - 3
             assert views.list_inspectors(conn)[0] == kept
+
+    def test_entities_in_chunks(self, platform, tmp_path, monkeypatch):
+        """Rows streamed in chunks: bad cells named by line and column, a code repeated in
+        the same chunk or a later one rejected, a rerun registers nothing twice."""
+        monkeypatch.setattr(importing, "CHUNK", 50)
+        path = tmp_path / "entities.csv"
+        rows = [{**r, "legal_representative_id": ""} for r in generate_entities(3, 120)]
+        rows[4]["uscc"] = rows[4]["uscc"][:-1] + ("0" if rows[4]["uscc"][-1] != "0" else "1")
+        rows[10]["region_code"] = "33070"
+        rows[20]["registered_on"] = "2020-13-01"
+        rows[30]["address"] = "测试\x00路"
+        rows[40] = dict(rows[35])                 # the same chunk
+        rows[110] = dict(rows[2])                 # a later chunk
+        write_csv(rows, path)
+        report = importing.import_entities(platform, path)
+        expected = [(6, "uscc"), (12, "region_code"), (22, "registered_on"), (32, "address"),
+                    (42, "uscc"), (112, "uscc")]
+        assert [(r.line, r.field) for r in report.rejected] == expected
+        assert "earlier in the file" in report.rejected[-1].reason
+        assert (report.read, report.registered, report.already_registered) == (120, 114, 0)
+        # the same file again: every good row is known, the in-file repeats too
+        again = importing.import_entities(platform, path)
+        assert (again.registered, again.already_registered) == (0, 115)
+        assert [(r.line, r.field) for r in again.rejected] == expected[:5]
+        platform.catch_up()
+        with platform.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM entities")) == 114
 
     def test_missing_column_is_reported(self, platform, tmp_path):
         path = tmp_path / "bad.csv"

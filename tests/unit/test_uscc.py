@@ -13,6 +13,7 @@ from kernel.uscc import (
     is_valid_uscc,
     make_uscc,
     org_code_check_char,
+    uscc_check_char,
     validate_uscc,
 )
 
@@ -141,3 +142,8 @@ def test_any_single_character_change_is_detected(code, position, replacement):
     changed = code[:position] + replacement + code[position + 1:]
     if changed != code:
         assert not is_valid_uscc(changed)
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17))
+def test_local_check_character_equals_python_stdnum(first17):
+    assert uscc_check_char(first17) == stdnum_uscc.calc_check_digit(first17)

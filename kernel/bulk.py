@@ -1,0 +1,141 @@
+"""Bulk access to an application's event store for imports: many events in one write, the
+events of many aggregates in one read, no aggregate objects in between.
+
+A bulk use case builds the very domain events an aggregate would record (same class, state,
+originator id and version) and stores them here through the application's recorder, so a keyed
+command's Idempotency-Key is still written in the events' transaction (kernel.once_recorders),
+and a clash with a stored (id, version) is the store's IntegrityError, as in `save()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import JSONTranscoder, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteAggregateRecorder
+from eventsourcing.utils import get_topic
+from psycopg.sql import SQL, Identifier
+
+from kernel.eventstore import OpenCheckApplication
+
+READ_CHUNK = 1000   # originators per SELECT (SQLite allows 32,766 parameters)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+class EventWriter:
+    """Stored events of one event class, equal to `app.mapper.to_stored_event(cls(...))`
+    (topic, state bytes, id, version) but built without the event object: the transcodings
+    (dates, datetimes) are applied up front, so json's C encoder runs without calling back
+    per value. A mapper that compresses or encrypts, or a versioned class, takes the mapper."""
+
+    def __init__(self, app: OpenCheckApplication, cls: type) -> None:
+        self.cls, self.mapper = cls, app.mapper
+        self.topic = get_topic(cls)
+        self.fields = [f.name for f in dataclasses.fields(cls)
+                       if f.name not in ("originator_id", "originator_version")]
+        transcoder = self.mapper.transcoder
+        self.fast = (isinstance(transcoder, JSONTranscoder) and not self.mapper.cipher
+                     and not self.mapper.compressor and getattr(cls, "class_version", 1) == 1)
+        if self.fast:
+            self.types, self.encode = transcoder.types, transcoder.encoder.encode
+
+    def __call__(self, originator_id: UUID, version: int, **state: Any) -> StoredEvent:
+        if not self.fast or len(state) != len(self.fields):
+            return self.mapper.to_stored_event(
+                self.cls(originator_id=originator_id, originator_version=version, **state))
+        plain = self._plain
+        body = {name: plain(state[name]) for name in self.fields}
+        return StoredEvent(originator_id, version, self.topic, self.encode(body).encode("utf8"))
+
+    def _plain(self, value: Any) -> Any:
+        """`value` as the transcoder's default hook would hand it to json."""
+        kind = value.__class__
+        if kind in _PLAIN or isinstance(value, (str, int, float)):
+            return value
+        if kind is dict:
+            return {k: self._plain(v) for k, v in value.items()}
+        if kind is list or kind is tuple:
+            return [self._plain(v) for v in value]
+        transcoding = self.types.get(kind)
+        if transcoding is None:   # the mapper raises TranscodingNotRegisteredError
+            return value
+        return {"_type_": transcoding.name, "_data_": self._plain(transcoding.encode(value))}
+
+
+def record_stored(app: OpenCheckApplication, stored: Sequence[StoredEvent]) -> int:
+    """Store stored events (from `EventWriter`) in one transaction, as `record` does."""
+    if not stored:
+        return 0
+    app.recorder.insert_events(stored)
+    if app.on_saved is not None:   # read-your-writes, as after a save (kernel.eventstore)
+        app.on_saved()
+    return len(stored)
+
+
+def record(app: OpenCheckApplication, events: Sequence[Any]) -> int:
+    """Store ready-made domain events in one transaction, as `app.save` would store them;
+    raises IntegrityError, storing nothing, if any (originator, version) is taken."""
+    to_stored = app.mapper.to_stored_event
+    return record_stored(app, [to_stored(e) for e in events])
+
+
+def stored_events_of(app: OpenCheckApplication,
+                     ids: Iterable[UUID]) -> dict[UUID, list[StoredEvent]]:
+    """Every stored event of these originators, in version order, read in a few queries."""
+    ids = list(dict.fromkeys(ids))
+    found: dict[UUID, list[StoredEvent]] = defaultdict(list)
+    recorder = app.recorder
+    for start in range(0, len(ids), READ_CHUNK):
+        for e in _select(recorder, ids[start:start + READ_CHUNK]):
+            found[e.originator_id].append(e)
+    for events in found.values():
+        events.sort(key=lambda e: e.originator_version)
+    return dict(found)
+
+
+def created(app: OpenCheckApplication, ids: Iterable[UUID]) -> dict[UUID, int]:
+    """Those of `ids` whose aggregate exists, each with the log position of its first event."""
+    ids = list(dict.fromkeys(ids))
+    out: dict[UUID, int] = {}
+    for start in range(0, len(ids), READ_CHUNK):
+        out.update(_select(app.recorder, ids[start:start + READ_CHUNK], first_only=True))
+    return out
+
+
+def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[Any]:
+    """The stored events of `ids`, or with `first_only` (id, notification id) of their first."""
+    if not isinstance(recorder, (PostgresApplicationRecorder, SQLiteAggregateRecorder)):
+        # another store (the in-memory one of the unit tests): one read per originator
+        found = [e for i in ids for e in recorder.select_events(i, limit=1 if first_only else None)]
+        return [(e.originator_id, 0) for e in found] if first_only else found
+    if isinstance(recorder, PostgresApplicationRecorder):
+        columns = "originator_id, notification_id" if first_only else \
+            "originator_id, originator_version, topic, state"
+        where = " AND originator_version = 1" if first_only else ""
+        statement = SQL(f"SELECT {columns} FROM {{0}}.{{1}} "
+                        f"WHERE originator_id = ANY(%s){where}").format(
+            Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, (ids,))
+            rows = curs.fetchall()
+        if first_only:
+            return [(r["originator_id"], r["notification_id"]) for r in rows]
+        return [StoredEvent(r["originator_id"], r["originator_version"], r["topic"],
+                            bytes(r["state"])) for r in rows]
+    marks = ",".join("?" * len(ids))
+    columns = "originator_id, rowid" if first_only else \
+        "originator_id, originator_version, topic, state"
+    where = " AND originator_version = 1" if first_only else ""
+    with recorder.datastore.transaction(commit=False) as c:
+        c.execute(f"SELECT {columns} FROM {recorder.events_table_name} "
+                  f"WHERE originator_id IN ({marks}){where}", [i.hex for i in ids])
+        rows = c.fetchall()
+    if first_only:
+        return [(UUID(r[0]), r[1]) for r in rows]
+    return [StoredEvent(UUID(r["originator_id"]), r["originator_version"], r["topic"], r["state"])
+            for r in rows]
