@@ -15,13 +15,24 @@ from kernel.settings import Settings
 from opencheck.bootstrap import Platform, bootstrap
 from opencheck.migrate import upgrade
 
-PG_URL = os.environ.get("OPENCHECK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# the benchmarks' own database (created when missing), never the tests' shared `test` database
+PG_URL = os.environ.get("OPENCHECK_BENCH_POSTGRES_URL",
+                        "postgresql://postgres@127.0.0.1:5432/opencheck_bench")
 
 
 def pg_reachable() -> bool:
     try:
         with psycopg.connect(PG_URL, connect_timeout=2):
             return True
+    except psycopg.OperationalError as error:
+        if "does not exist" not in str(error):
+            return False
+    try:   # create the bench database through the server's maintenance database
+        info = psycopg.conninfo.conninfo_to_dict(PG_URL)
+        with psycopg.connect(**{**info, "dbname": "postgres"}, autocommit=True,
+                             connect_timeout=2) as conn:
+            conn.execute(f'CREATE DATABASE "{info["dbname"]}"')
+        return True
     except psycopg.Error:
         return False
 

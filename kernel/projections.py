@@ -23,11 +23,13 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from eventsourcing.application import Application
+from eventsourcing.utils import get_topic
 
 from kernel import failures, pglocks, progress
 from kernel.db import projection_tracking
 from kernel.failures import ProjectionFailed
 from kernel.settings import Settings
+from kernel.units import Unit, _raw_form  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -38,82 +40,6 @@ class ConcurrentProjection(Exception):
 
 class RunnerBusy(ConcurrentProjection):
     """Another process is applying this runner's batch right now; this one did nothing."""
-
-
-class Unit:
-    """The writes of one batch; consecutive uses of the same statement go out as one executemany."""
-
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-        self._stmt: Any = None
-        self._params: list[dict[str, Any]] = []
-
-    def execute(self, stmt: Any, params: dict[str, Any]) -> None:
-        if stmt is not self._stmt:
-            self.flush()
-            self._stmt = stmt
-        self._params.append(params)
-
-    def query(self, stmt: Any, params: dict[str, Any] | None = None) -> sa.CursorResult:
-        """Read inside the batch (sees every write queued so far)."""
-        self.flush()
-        return self.conn.execute(stmt, params or {})
-
-    def flush(self) -> None:
-        if self._stmt is not None and self._params:
-            raw = _raw_form(self.conn.dialect, self._stmt, self._params[0])
-            if raw is None:
-                self.conn.execute(self._stmt, self._params)
-            else:
-                sql, bind = raw
-                cursor = self.conn.connection.cursor()
-                try:
-                    if len(self._params) == 1:
-                        cursor.execute(sql, bind(self._params[0]))
-                    else:
-                        cursor.executemany(sql, [bind(p) for p in self._params])
-                finally:
-                    cursor.close()
-        self._stmt, self._params = None, []
-
-
-_RAW_FORMS: dict[tuple[Any, str, tuple[str, ...]], Any] = {}
-
-
-def _raw_form(dialect: Any, stmt: Any, params: dict[str, Any]) -> Any:
-    """SQLAlchemy's own compiled SQL of a prebuilt INSERT/UPDATE/DELETE and a function binding
-    one row with SQLAlchemy's own bind processors, cached per statement and key set, so a write
-    runs on the DB-API cursor without SQLAlchemy's per-call overhead (~20 µs, most of a batch
-    when statements alternate); None when not eligible (expanding or literal parameters)."""
-    if not isinstance(stmt, (sa.Insert, sa.Update, sa.Delete)):
-        return None
-    key = (stmt, dialect.name, tuple(sorted(params)))
-    if key not in _RAW_FORMS:
-        if len(_RAW_FORMS) > 10_000:   # statements built per call would grow it without end
-            _RAW_FORMS.clear()
-        compiled = stmt.compile(dialect=dialect, column_keys=list(key[2]))
-        if compiled.literal_execute_params or compiled.post_compile_params:
-            _RAW_FORMS[key] = None
-        else:
-            _RAW_FORMS[key] = (str(compiled), _binder(compiled, set(key[2])))
-    return _RAW_FORMS[key]
-
-
-def _binder(compiled: Any, keys: set[str]) -> Callable[[dict[str, Any]], Any]:
-    processors = compiled._bind_processors
-    names = (tuple(compiled.positiontup) if compiled.positional
-             else tuple(compiled.bind_names.values()))
-    steps = [(n, processors.get(n)) for n in names]
-    direct = set(names) <= keys   # bind names are the parameter keys: no mapping needed
-
-    def values(params: dict[str, Any]) -> list[Any]:
-        src = params if direct else compiled.construct_params(params)
-        return [src[n] if f is None else f(src[n]) for n, f in steps]
-
-    if compiled.positional:
-        return lambda params: tuple(values(params))
-    escaped = [compiled.escaped_bind_names.get(n, n) for n in names]
-    return lambda params: dict(zip(escaped, values(params)))
 
 
 Handler = Callable[[Any, Any, int, Unit], None]
@@ -167,14 +93,21 @@ class ProjectionRunner:
 
     def __init__(self, engine: sa.Engine, app: Application, projections: Sequence[Projection],
                  batch_size: int = 500, name: str | None = None,
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None, max_batch_size: int | None = None) -> None:
         self.engine, self.app, self.projections = engine, app, list(projections)
         self.name = name or app.name
         self.settings = settings
         # PostgreSQL: the process's listener (kernel.progress); waits poll without one
         self.listener: progress.ProgressListener | None = None
         self.wait_poll_seconds = settings.projection_wait_poll_seconds if settings else 0.02
+        # a batch is `batch_size` events near the head of the log, up to `max_batch_size` when
+        # far behind: one commit per 500 events is most of a catch-up's time on a long backlog
         self.batch_size = batch_size
+        self.max_batch_size = max(batch_size, max_batch_size if max_batch_size is not None else
+                                  (settings.projection_max_batch_size if settings else 50_000))
+        # only the events some projection handles are read (filtered in the store's SELECT)
+        self.topics = sorted({get_topic(t) for p in self.projections for t in p._handlers})
+        self._at_head = self._moved = False
         self.lock = threading.RLock()
         self._ensured = False
         # this process's view of the last failure (None: the last batch went through); the
@@ -224,6 +157,7 @@ class ProjectionRunner:
         failing projection rolls the batch back and raises ProjectionFailed (also recorded).
         If another process is applying this runner: RunnerBusy, or with `wait` wait for it."""
         with self.lock:
+            self._moved = False
             try:
                 done = self._run_batch(wait)
             except ConcurrentProjection:
@@ -236,7 +170,7 @@ class ProjectionRunner:
                 failed = ProjectionFailed(self.name, self.app.name, None, None, error)
                 self._failed(failed)
                 raise failed from error
-            if done:
+            if done or self._moved:
                 self.failure = None
                 self._reached = max(self._reached, self._batch_end)   # committed
             return done
@@ -272,9 +206,20 @@ class ProjectionRunner:
             self._claim(conn, wait)
             self._ensure_tracking(conn)
             pos = self.positions(conn)
+            start = min(pos.values())
+            # read the head first: an event committed after it has a higher id (writers commit
+            # in id order), so a short read below means every event up to it was seen
+            head = self.app.recorder.max_notification_id() or 0
+            limit = self._limit(head - start)
             notifications = self.app.recorder.select_notifications(
-                start=min(pos.values()), limit=self.batch_size, inclusive_of_start=False)
+                start=start, limit=limit, stop=head, topics=self.topics,
+                inclusive_of_start=False) if head > start else []
+            self._at_head = len(notifications) < limit
+            last = head if self._at_head else notifications[-1].id
             if not notifications:
+                if last > start:   # nothing this runner reads: only the positions move
+                    self._advance(conn, pos, last)
+                    return 0
                 if self._clear_stored:   # caught up: whatever failed before is over
                     failures.clear(conn, self.name)
                     self._clear_stored = False
@@ -302,35 +247,45 @@ class ProjectionRunner:
                     first = next(n.id for n in notifications if n.id > pos[p.name])
                     raise ProjectionFailed(self.name, self.app.name, p.name, first,
                                            error) from error
-            last, now = notifications[-1].id, datetime.now(timezone.utc)
-            self._batch_end = last
-            for name, old in pos.items():
-                if old >= last:
-                    continue
-                result = conn.execute(
-                    projection_tracking.update()
-                    .where(projection_tracking.c.projection == name,
-                           projection_tracking.c.position == old)
-                    .values(position=last, updated_at=now))
-                if result.rowcount != 1:
-                    raise ConcurrentProjection(f"projection {name} moved past {old} meanwhile")
-            if self._clear_stored:
-                failures.clear(conn, self.name)
-                self._clear_stored = False
-            if conn.dialect.name == "postgresql" and self.settings is not None:
-                progress.notify_projected(conn, self.settings, self.name, last)
+            self._advance(conn, pos, last)
             return len(notifications)
+
+    def _limit(self, backlog: int) -> int:
+        """Events per batch: the base size near the head, the whole backlog (up to the
+        maximum) when far behind."""
+        return max(self.batch_size, min(self.max_batch_size, backlog))
+
+    def _advance(self, conn: sa.Connection, pos: dict[str, int], last: int) -> None:
+        """Move every projection behind `last` to it (tracking, in the batch's transaction)."""
+        now = datetime.now(timezone.utc)
+        self._batch_end, self._moved = last, True
+        for name, old in pos.items():
+            if old >= last:
+                continue
+            result = conn.execute(
+                projection_tracking.update()
+                .where(projection_tracking.c.projection == name,
+                       projection_tracking.c.position == old)
+                .values(position=last, updated_at=now))
+            if result.rowcount != 1:
+                raise ConcurrentProjection(f"projection {name} moved past {old} meanwhile")
+        if self._clear_stored:
+            failures.clear(conn, self.name)
+            self._clear_stored = False
+        if conn.dialect.name == "postgresql" and self.settings is not None:
+            progress.notify_projected(conn, self.settings, self.name, last)
 
     def catch_up(self, on_progress: Callable[[int], None] | None = None, wait: bool = True) -> int:
         """Run batches until the log is exhausted; return the number of events processed. A short
         batch found the end of the log: no empty batch (a transaction) is run to confirm it.
         `wait`: take turns with another process applying this runner (else RunnerBusy)."""
         total = 0
-        while n := self.run_batch(wait):
+        while True:
+            n = self.run_batch(wait)
             total += n
-            if on_progress:
+            if n and on_progress:
                 on_progress(n)
-            if n < self.batch_size:
+            if self._at_head:
                 break
         return total
 

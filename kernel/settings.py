@@ -75,6 +75,9 @@ class Settings(BaseSettings):
         True, description="Run the scheduler inside `serve`; false when `opencheck scheduler` runs."
     )
     projection_batch_size: int = Field(500, ge=1, description="Events per projection transaction.")
+    projection_max_batch_size: int = Field(
+        50_000, ge=1, description="Events per projection transaction when far behind the log "
+        "(a batch takes the backlog, between projection_batch_size and this).")
     projection_poll_seconds: float = Field(0.2, gt=0, description="Projection polling interval.")
     # Stripe removes keys "after they're at least 24 hours old" (docs.stripe.com/api/idempotent_
     # requests); a client retrying a lost answer does so within minutes. 24 h is (assumed) ample.

@@ -28,15 +28,42 @@ from supervision.directory.tables import (
 from supervision.plans.pool import epoch_day
 
 _INSERT_ENTITY = entities.insert()
-_UPDATE_STATUS = (
-    entities.update().where(entities.c.entity_id == sa.bindparam("b_entity_id"))
-    .values(status=sa.bindparam("status"), status_since=sa.bindparam("status_since"),
-            version=sa.bindparam("version"), updated_position=sa.bindparam("position"))
-)
 _INSERT_REPORT = annual_reports.insert()
 _INSERT_REPRESENTATION = legal_representations.insert()
 _INSERT_STATUS = entity_statuses.insert()
 _SELECT_NO = sa.select(entities.c.entity_no).where(entities.c.entity_id == sa.bindparam("b_entity_id"))
+
+
+def _newer(column: sa.Column, name: str) -> sa.Case:
+    """The column's value or the parameter, whichever is greater: the batch's updates of one row
+    commute (version and position only grow), so they may be grouped per statement."""
+    return sa.case((sa.func.coalesce(column, 0) < sa.bindparam(name), sa.bindparam(name)),
+                   else_=column)
+
+
+_BY_NO = entities.c.entity_no == sa.bindparam("b_entity_no")
+_UPDATE_REPORTED = entities.update().where(_BY_NO).values(
+    last_annual_report_year=_newer(entities.c.last_annual_report_year, "year"),
+    version=_newer(entities.c.version, "version"),
+    updated_position=_newer(entities.c.updated_position, "position"))
+_UPDATE_STATUS = entities.update().where(_BY_NO).values(
+    status=sa.bindparam("status"), status_since=sa.bindparam("status_since"),
+    version=_newer(entities.c.version, "version"),
+    updated_position=_newer(entities.c.updated_position, "position"))
+RESOLVE_CHUNK = 5_000
+
+
+def entity_numbers(unit: Unit, ids: set[str], known: dict[str, int]) -> dict[str, int]:
+    """entity_id -> entity_no for a batch: registrations the batch holds (`known`), the rest
+    with one SELECT … IN per chunk (the entities table is a projection of the same runner, listed
+    before every projection that calls this, so its rows are written first)."""
+    found = {i: known[i] for i in ids if i in known}
+    rest = sorted(ids - found.keys())
+    for k in range(0, len(rest), RESOLVE_CHUNK):
+        rows = unit.query(sa.select(entities.c.entity_id, entities.c.entity_no).where(
+            entities.c.entity_id.in_(rest[k:k + RESOLVE_CHUNK])))
+        found.update((entity_id, no) for entity_id, no in rows)
+    return found
 
 
 class EntityDirectory(Projection):
@@ -45,8 +72,37 @@ class EntityDirectory(Projection):
     name = "entity_directory"
     tables = (entities, annual_reports, legal_representations, entity_statuses)
 
+    def begin_batch(self) -> None:
+        # annual reports and status changes are written at the end of the batch, grouped per
+        # statement, with their entities' numbers found in one query (no SELECT per event)
+        self._known: dict[str, int] = {}
+        self._reports: list[tuple[str, dict]] = []
+        self._statuses: list[tuple[str, dict]] = []
+
+    def end_batch(self, unit: Unit) -> None:
+        ids = {i for i, _ in self._reports} | {i for i, _ in self._statuses}
+        if not ids:
+            return
+        numbers = entity_numbers(unit, ids, self._known)
+        for entity_id, r in self._reports:
+            no = numbers[entity_id]
+            unit.execute(_INSERT_REPORT, {"entity_no": no, "year": r["year"],
+                                          "filed_on": r["filed_on"]})
+            unit.execute(_UPDATE_REPORTED, {"b_entity_no": no, "year": r["year"],
+                                            "version": r["version"], "position": r["position"]})
+        for entity_id, s in self._statuses:
+            no = numbers[entity_id]
+            unit.execute(_INSERT_STATUS, {"entity_no": no, "position": s["position"],
+                                          "status": s["status"], "effective_on": s["status_since"],
+                                          "recorded_on": s["recorded_on"]})
+            unit.execute(_UPDATE_STATUS, {"b_entity_no": no, "status": s["status"],
+                                          "status_since": s["status_since"],
+                                          "version": s["version"], "position": s["position"]})
+        self.begin_batch()
+
     @handles(MarketEntity.Registered)
     def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
+        self._known[e.originator_id.hex] = position
         unit.execute(_INSERT_ENTITY, {
             "entity_no": position, "entity_id": e.originator_id.hex, "uscc": e.uscc,
             "name": e.name, "entity_type": e.entity_type,
@@ -91,27 +147,16 @@ class EntityDirectory(Projection):
 
     @handles(MarketEntity.StatusChanged)
     def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
-        unit.execute(_UPDATE_STATUS, {
-            "b_entity_id": e.originator_id.hex, "status": e.status,
-            "status_since": e.effective_on, "version": e.originator_version, "position": position,
-        })
-        entity_no = unit.query(_SELECT_NO, {"b_entity_id": e.originator_id.hex}).scalar_one()
-        unit.execute(_INSERT_STATUS, {"entity_no": entity_no, "position": position,
-                                      "status": e.status, "effective_on": e.effective_on,
-                                      "recorded_on": china_date(e.timestamp)})
+        self._statuses.append((e.originator_id.hex, {
+            "status": e.status, "status_since": e.effective_on, "version": e.originator_version,
+            "position": position, "recorded_on": china_date(e.timestamp)}))
 
     @handles(MarketEntity.AnnualReportFiled)
     def annual_report_filed(self, e: MarketEntity.AnnualReportFiled, position: int,
                             unit: Unit) -> None:
-        entity_no = unit.query(_SELECT_NO, {"b_entity_id": e.originator_id.hex}).scalar_one()
-        unit.execute(_INSERT_REPORT, {"entity_no": entity_no, "year": e.year,
-                                      "filed_on": e.filed_on})
-        unit.query(
-            entities.update().where(entities.c.entity_no == entity_no)
-            .values(last_annual_report_year=sa.case(
-                        (sa.func.coalesce(entities.c.last_annual_report_year, 0) < e.year, e.year),
-                        else_=entities.c.last_annual_report_year),
-                    version=e.originator_version, updated_position=position))
+        self._reports.append((e.originator_id.hex, {
+            "year": e.year, "filed_on": e.filed_on, "version": e.originator_version,
+            "position": position}))
 
     @handles(MarketEntity.DetailsChanged)
     def details_changed(self, e: MarketEntity.DetailsChanged, position: int, unit: Unit) -> None:
@@ -126,7 +171,7 @@ class EntityDirectory(Projection):
 
 
 _INSERT_POOL = entity_pool.insert()
-_POOL_STATUS = (entity_pool.update().where(entity_pool.c.entity_id == sa.bindparam("b_entity_id"))
+_POOL_STATUS = (entity_pool.update().where(entity_pool.c.entity_no == sa.bindparam("b_entity_no"))
                 .values(status_code=sa.bindparam("status_code")))
 
 
@@ -140,10 +185,23 @@ class EntityPoolProjection(Projection):
     name = "entity_pool"
     tables = (entity_pool,)
 
+    def begin_batch(self) -> None:
+        self._known: dict[str, int] = {}
+        self._statuses: list[tuple[str, int]] = []
+
+    def end_batch(self, unit: Unit) -> None:
+        if self._statuses:
+            numbers = entity_numbers(unit, {i for i, _ in self._statuses}, self._known)
+            for entity_id, code in self._statuses:
+                unit.execute(_POOL_STATUS, {"b_entity_no": numbers[entity_id],
+                                            "status_code": code})
+        self.begin_batch()
+
     @handles(MarketEntity.Registered)
     def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
+        self._known[e.originator_id.hex] = position
         unit.execute(_INSERT_POOL, {
-            "entity_no": position, "entity_id": e.originator_id.hex,
+            "entity_no": position,
             "region_int": int(e.region_code), "type_code": ENTITY_TYPES.index(e.entity_type),
             "industry_section": _section(e.industry_code), "industry_code": e.industry_code,
             "registered_day": epoch_day(e.registered_on), "status_code": 0,
@@ -151,8 +209,7 @@ class EntityPoolProjection(Projection):
 
     @handles(MarketEntity.StatusChanged)
     def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
-        unit.execute(_POOL_STATUS, {"b_entity_id": e.originator_id.hex,
-                                    "status_code": ENTITY_STATUSES.index(e.status)})
+        self._statuses.append((e.originator_id.hex, ENTITY_STATUSES.index(e.status)))
 
     @handles(MarketEntity.DetailsChanged)
     def details_changed(self, e: MarketEntity.DetailsChanged, position: int, unit: Unit) -> None:
@@ -163,8 +220,8 @@ class EntityPoolProjection(Projection):
             code = e.changes["industry_code"]
             values.update(industry_code=code, industry_section=_section(code))
         if values:
-            unit.query(entity_pool.update()
-                       .where(entity_pool.c.entity_id == e.originator_id.hex).values(**values))
+            no = entity_numbers(unit, {e.originator_id.hex}, self._known)[e.originator_id.hex]
+            unit.query(entity_pool.update().where(entity_pool.c.entity_no == no).values(**values))
 
 
 _INSERT_INSPECTOR = inspectors.insert()

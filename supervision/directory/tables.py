@@ -9,10 +9,13 @@ from kernel.db import metadata
 entities = sa.Table(
     "entities",
     metadata,
-    # entity_no: the notification id of the registration event; stable across rebuilds and a
-    # compact int64 key for the drawer's arrays.
+    # entity_no: the notification id of the registration event; stable across rebuilds, a
+    # compact int64 key for the drawer's arrays, and in log order (rows append at the end).
     sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    # unique index: an event's originator -> entity_no (the directory's and pool's projections
+    # resolve a batch's annual reports and status changes with one SELECT … IN)
     sa.Column("entity_id", sa.String(32), nullable=False, unique=True),
+    # unique index: the lookup and the credit file by USCC (entity_record, public lookup)
     sa.Column("uscc", sa.String(18), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("entity_type", sa.String(20), nullable=False),
@@ -20,8 +23,9 @@ entities = sa.Table(
     # 法定代表人: the masked ID number (shown to supervisors) and the person key (HMAC of the
     # number, supervision.directory.persons); the number itself is never stored
     sa.Column("legal_representative_masked", sa.String(18), nullable=False, server_default=""),
-    sa.Column("legal_representative_key", sa.String(64), nullable=False, server_default="",
-              index=True),
+    # no index: persons are found through legal_representations.person_key
+    sa.Column("legal_representative_key", sa.String(64), nullable=False, server_default=""),
+    # index: the dashboard's and the listing's region filter (a prefix range on region_code)
     sa.Column("region_code", sa.String(6), nullable=False, index=True),
     sa.Column("industry_code", sa.String(5), nullable=False),
     sa.Column("registered_on", sa.Date, nullable=False),
@@ -34,7 +38,7 @@ entities = sa.Table(
     sa.Column("updated_position", sa.BigInteger, nullable=False),
     info={"projection": "entity_directory"},
 )
-sa.Index("ix_entities_name", entities.c.name)
+# No b-tree on name: names are searched by substring (list_entities, search), which it cannot serve.
 
 # 法定代表人任职 Who represented which entity when: one row per period, the current one open.
 legal_representations = sa.Table(
@@ -42,7 +46,8 @@ legal_representations = sa.Table(
     metadata,
     sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("name", sa.String(100), nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),   # searched by substring: no index
+    # index: what one person represents (views.representations, views.represented_on)
     sa.Column("person_key", sa.String(64), nullable=False, server_default="", index=True),
     sa.Column("id_masked", sa.String(18), nullable=False, server_default=""),
     sa.Column("from_on", sa.Date, nullable=False),
@@ -73,12 +78,12 @@ entity_statuses = sa.Table(
 )
 
 # The drawer's integer view of the directory: one narrow row per entity, every column the pool
-# loader returns is an integer, so a million rows load straight into numpy arrays.
+# loader returns is an integer, so a million rows load straight into numpy arrays. Keyed by
+# entity_no only (log order): no random key to insert into per registration.
 entity_pool = sa.Table(
     "entity_pool",
     metadata,
     sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("entity_id", sa.String(32), nullable=False, unique=True),
     sa.Column("region_int", sa.Integer, nullable=False),         # GB/T 2260 code as a number
     sa.Column("type_code", sa.SmallInteger, nullable=False),     # index in registry.ENTITY_TYPES
     sa.Column("industry_section", sa.SmallInteger, nullable=False),  # GB/T 4754 A..T = 0..19

@@ -21,7 +21,8 @@ EVENTS = 12_000
 def _worker(settings, *args: str) -> subprocess.Popen:
     env = dict(os.environ, OPENCHECK_DATABASE_URL=settings.database_url,
                OPENCHECK_SECRET_KEY=settings.secret_key or "",
-               OPENCHECK_PROJECTION_BATCH_SIZE="100", OPENCHECK_PROJECTION_POLL_SECONDS="0.05")
+               OPENCHECK_PROJECTION_BATCH_SIZE="100", OPENCHECK_PROJECTION_MAX_BATCH_SIZE="100",
+               OPENCHECK_PROJECTION_POLL_SECONDS="0.05")
     if settings.database_schema:
         env["OPENCHECK_DATABASE_SCHEMA"] = settings.database_schema
     return subprocess.Popen([sys.executable, "-m", "opencheck.cli", "worker", *args], env=env,
