@@ -336,8 +336,13 @@ class ProjectionRunner:
 
     def rebuild(self, names: Iterable[str] | None = None,
                 on_progress: Callable[[int], None] | None = None) -> int:
-        """Empty the named projections (default: all) and replay the whole log into them."""
+        """Replay the whole log into the named projections (default: all): beside the live
+        tables, switched in at once (kernel.generations); in place without settings."""
         chosen = set(names or self.names)
+        if self.settings is not None:
+            from kernel import generations
+
+            return generations.rebuild_beside(self, chosen, on_progress)
         with self.lock:
             with self.engine.begin() as conn:
                 self._claim(conn, wait=True)
