@@ -13,7 +13,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import migrations.env_filters as filters
-
 from kernel.db import metadata
 from supervision.directory.tables import annual_reports, entities
 from tests.factories import entity
