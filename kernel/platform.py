@@ -19,6 +19,7 @@ class Platform(Protocol):
     settings: Settings
     rules: Any
     engine: sa.Engine
+    read_engine: sa.Engine   # the read replica's (OPENCHECK_READ_DATABASE_URL), else `engine`
     supervision: Any
     credit: Any
     runners: dict[str, Any]

@@ -295,8 +295,18 @@ class ProjectionRunner:
 
     def rebuild(self, names: Iterable[str] | None = None,
                 on_progress: Callable[[int], None] | None = None) -> int:
-        """Empty the named projections (default: all) and replay the whole log into them."""
+        """Replay the whole log into the named projections (default: all): beside the live
+        tables, switched in at once (kernel.generations); in place without settings, and for
+        projections with no tables (reactions: nothing to switch, they replay live)."""
         chosen = set(names or self.names)
+        beside = {p.name for p in self.projections if p.name in chosen and p.tables}
+        if self.settings is not None and beside:
+            from kernel import generations
+
+            done = generations.rebuild_beside(self, beside, on_progress)
+            if not chosen - beside:
+                return done
+            chosen -= beside
         with self.lock:
             with self.engine.begin() as conn:
                 self._claim(conn, wait=True)

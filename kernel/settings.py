@@ -23,6 +23,11 @@ class Settings(BaseSettings):
         description="The one store: sqlite:///PATH (embedded) or postgresql://USER@HOST:PORT/DB "
         "(a Unix socket: postgresql://USER@/DB?host=/var/run/postgresql).",
     )
+    read_database_url: str | None = Field(
+        None, description="A read replica (PostgreSQL hot standby) for the public lookup, search "
+        "and dashboard reads; same forms as OPENCHECK_DATABASE_URL. Nothing is created on it: "
+        "the schema comes from the primary by replication. Unset: reads go to the primary.",
+    )
     database_schema: str | None = Field(
         None, description="PostgreSQL schema for events and read models (default: public)."
     )
@@ -125,6 +130,21 @@ class Settings(BaseSettings):
         if not (url.startswith(SQLITE_PREFIX) or url.startswith(("postgresql://", "postgres://"))):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return url
+
+    @field_validator("read_database_url")
+    @classmethod
+    def _replica_scheme(cls, url: str | None) -> str | None:
+        if url and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("a read replica must be a postgresql:// URL")
+        return url or None
+
+    def for_reads(self) -> Settings:
+        """These settings with the read replica as the database (itself if none is set), so
+        its URL goes through the same code as the primary's (Unix sockets, schema)."""
+        if not self.read_database_url:
+            return self
+        return self.model_copy(update={"database_url": self.read_database_url,
+                                       "read_database_url": None})
 
     @property
     def is_postgres(self) -> bool:

@@ -83,12 +83,19 @@ class Platform:
     daemon: ProjectionDaemon | None = field(default=None)
     # PostgreSQL: this process's LISTEN connection (runners' positions, new events)
     listener: ProgressListener | None = field(default=None)
+    # public pages and the dashboard read here: the read replica's engine if one is set (no DDL
+    # ever runs on it: the schema arrives by replication), else `engine`
+    read_engine: sa.Engine = field(default=None)  # type: ignore[assignment]
     # The drawer's per-class ratios read these classes (entity_no -> 0..3 = A..D): the credit
     # context's `risk_classes` read model (bootstrap), class B for entities never classified.
     risk_classes: Callable[[np.ndarray], np.ndarray] = field(default=all_class_b)
     # The moment commands act at (UTC-aware): commitments name future beacon rounds by it.
     # Tests set it to replay recorded rounds.
     clock: Callable[[], datetime] = field(default=now_utc)
+
+    def __post_init__(self) -> None:
+        if self.read_engine is None:
+            self.read_engine = self.engine
 
     def settle(self, *runners: str, timeout: float = 5.0) -> bool:
         """Wait until the named runners' read models (default: supervision's own) reflect
@@ -152,6 +159,8 @@ class Platform:
         self.supervision.close()
         self.credit.close()
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()
 
 
 def person_key_secret(settings: Settings) -> bytes:
@@ -228,7 +237,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
                                       settings=settings)
                for name, (app, projections) in readers.items()}
     platform = Platform(settings, rules, engine, supervision, runners, credit,
-                        risk_classes=risk_classes)
+                        risk_classes=risk_classes,
+                        read_engine=create_engine(settings.for_reads())
+                        if settings.read_database_url else engine)
     if settings.is_postgres:
         platform.listener = ProgressListener(
             settings, [supervision.recorder.channel_name, credit.recorder.channel_name])

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from credit.record.public import RECORD, public_record_of, record_params
 from kernel.clock import today_in_china
-from kernel.http.api import ReadConn, run_trip
+from kernel.http.api import PublicConn, run_trip
 from kernel.labels import ENTITY_STATUSES, ENTITY_TYPES
 from kernel.regions import region_name
 from kernel.uscc import InvalidUSCC, validate_uscc
@@ -26,7 +26,7 @@ PAGE = 20
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, conn: ReadConn, q: str = "", offset: int = 0) -> HTMLResponse:
+def home(request: Request, conn: PublicConn, q: str = "", offset: int = 0) -> HTMLResponse:
     q, offset = q.strip()[:100], max(0, min(offset, 10_000))
     total, items = search_entities(conn, q, offset, PAGE) if q else (0, [])
     return templates.TemplateResponse(request, "index.html", {

@@ -13,7 +13,7 @@ from credit.penalties.schemas import PenaltyPublic
 from credit.record.public import RECORD, public_record_of, record_params
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import ERRORS, Page, PageDep, ReadConn, json_bytes, run_trip
+from kernel.http.api import ERRORS, Page, PageDep, PublicConn, json_bytes, run_trip
 from kernel.http.public import cache_headers, not_modified, target_of, validators
 from kernel.uscc import checked_uscc
 from supervision.directory.schemas import EntityPublic
@@ -70,7 +70,7 @@ async def credit_record(uscc: str, request: Request) -> Response:
 
 
 @router.get("/search", response_model=Page[EntityPublic], responses=LIMITED)
-def search(conn: ReadConn, page: PageDep,
+def search(conn: PublicConn, page: PageDep,
            q: Annotated[str, Query(min_length=1, max_length=100,
                                    description="code prefix or part of the name")]) -> dict:
     """Find entities by unified social credit code prefix or name; the exact code ranks first."""

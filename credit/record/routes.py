@@ -22,7 +22,7 @@ from kernel.http.api import (
     Page,
     PageDep,
     PlatformDep,
-    ReadConn,
+    PublicConn,
     SettledConn,
     UsccPath,
     errors,
@@ -76,7 +76,7 @@ def get_risk_class(uscc: UsccPath, p: PlatformDep, conn: SettledConn, _: Supervi
 
 
 @public_router.get("/lists/{list_name}", response_model=Page[ListMemberPublic])
-def get_public_list(list_name: ListName, conn: ReadConn, page: PageDep) -> dict:
+def get_public_list(list_name: ListName, conn: PublicConn, page: PageDep) -> dict:
     """经营异常名录 / 严重违法失信名单 / 守信激励名单: today's members, newest first."""
     total, items = public_list(conn, list_name, today_in_china(), page.offset, page.limit)
     return page_of(page, total, items)

@@ -55,7 +55,7 @@ def _pairs(rows) -> html.Dl:
 def _commendations(platform: Platform, uscc: str, message: Any) -> html.Div:
     """诚信典型: the entity's commendations, a form to record one and one to revoke one."""
     today = today_in_china()
-    with platform.engine.connect() as conn:
+    with platform.read_engine.connect() as conn:
         rows = list_commendations(conn, today=today, uscc=uscc, limit=100)[1]
     table = (html.Table([
         html.Thead(html.Tr([html.Th(h) for h in ("文号 Document no", "称号 Title",
@@ -103,7 +103,7 @@ def _commendations(platform: Platform, uscc: str, message: Any) -> html.Div:
 
 
 def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> html.Div:
-    with platform.engine.connect() as conn:
+    with platform.read_engine.connect() as conn:
         found = entity_file.entity_file(conn, uscc, as_of, platform.rules)
     if found is None:
         return empty("未找到该主体 No such entity.")
@@ -161,7 +161,7 @@ def register(app, get_platform) -> None:
     @guarded(get_platform, SUPERVISORS)
     def find(user, _clicks, text):
         key = _person_key(get_platform(), text or "")
-        with get_platform().engine.connect() as conn:
+        with get_platform().read_engine.connect() as conn:
             rows = entity_file.search(conn, text or "", person_key=key)
         if not rows:
             return empty("无匹配主体 No matching entity."), no_update

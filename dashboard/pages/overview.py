@@ -62,7 +62,7 @@ def parse_filters(region: str | None, department: str | None, industry: str | No
 def body(platform: Platform, f: Filters, today: date) -> list[Any]:
     """The whole overview below the filters: what the callback returns (and the bench times).
     It only reads (the credit counts are projections, dashboard.credit_counts)."""
-    with platform.engine.connect() as conn:
+    with platform.read_engine.connect() as conn:
         data = queries.overview(conn, f, today)
     ents, cov, res = data["entities"], data["coverage"], data["results"]
     lists, comm = data["lists"], data["commitments"]
@@ -189,7 +189,7 @@ def register(app, get_platform) -> None:
     @guarded(get_platform, SUPERVISORS)
     def workload_rows(user, request, region, department, industry, start, end):
         f = parse_filters(region, department, industry, start, end)
-        with get_platform().engine.connect() as conn:
+        with get_platform().read_engine.connect() as conn:
             total, rows = grids.workload_page(conn, f, request)
         names = department_labels(get_platform().rules)
         for r in rows:

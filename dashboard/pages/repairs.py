@@ -35,7 +35,7 @@ def layout(user, platform: Platform) -> html.Div:
 
 
 def _rows(platform: Platform, status: str) -> list[dict[str, Any]]:
-    with platform.engine.connect() as conn:
+    with platform.read_engine.connect() as conn:
         return list_repair_applications(conn, status=status, limit=200)[1]
 
 

@@ -33,6 +33,13 @@ def read_connection(request: Request) -> Iterator[sa.Connection]:
         yield conn
 
 
+def public_connection(request: Request) -> Iterator[sa.Connection]:
+    """A read connection for public pages: on the read replica when one is configured (its
+    reads may lag the primary by the replication delay)."""
+    with request.app.state.platform.read_engine.connect() as conn:
+        yield conn
+
+
 def settled_connection(request: Request) -> Iterator[sa.Connection]:
     """A read connection once the read models reflect everything recorded so far: a query's
     read-your-writes (a command's comes from kernel.http.read_your_writes)."""
@@ -69,7 +76,7 @@ async def run_trip(request: Request, trip: OneTrip,
     """
     platform = request.app.state.platform
     if not platform.settings.is_postgres:
-        with platform.engine.connect() as conn:
+        with platform.read_engine.connect() as conn:
             return trip.run(conn, params)
     try:
         async with (await read_pool(request.app)).connection(timeout=READ_POOL_WAIT) as conn:
@@ -86,7 +93,7 @@ async def read_pool(app: Any) -> AsyncConnectionPool:
     opening = getattr(app.state, "read_pool", None)
     if opening is None:
         opening = app.state.read_pool = asyncio.ensure_future(
-            _open_pool(app.state.platform.settings))
+            _open_pool(app.state.platform.settings.for_reads()))
     try:
         return await opening
     except Exception:
@@ -116,6 +123,7 @@ PlatformDep = Annotated[Platform, Depends(get_platform)]
 UsccPath = Annotated[str, Path(description="统一社会信用代码 Unified social credit code",
                                max_length=40)]
 ReadConn = Annotated[sa.Connection, Depends(read_connection)]
+PublicConn = Annotated[sa.Connection, Depends(public_connection)]
 SettledConn = Annotated[sa.Connection, Depends(settled_connection)]
 
 

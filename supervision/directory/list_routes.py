@@ -12,6 +12,7 @@ from kernel.http.api import (
     Page,
     PageDep,
     PlatformDep,
+    PublicConn,
     ReadConn,
     UsccPath,
     errors,
@@ -209,7 +210,7 @@ def publish_check_list(department: DepartmentPath, body: CheckListPublish, p: Pl
 
 
 @public_router.get("/check-items", response_model=Page[PublishedCheckItem])
-def public_check_items(conn: ReadConn, page: PageDep, department: Department = None,
+def public_check_items(conn: PublicConn, page: PageDep, department: Department = None,
                        category: Category | None = None) -> dict:
     """随机抽查事项清单 The published check-item lists (no login)."""
     total, items = views.published_items(conn, department=department, category=category,

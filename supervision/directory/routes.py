@@ -13,6 +13,7 @@ from kernel.http.api import (
     Page,
     PageDep,
     PlatformDep,
+    PublicConn,
     ReadConn,
     UsccPath,
     errors,
@@ -106,7 +107,7 @@ def file_annual_report(uscc: UsccPath, body: AnnualReportCreate, p: PlatformDep,
 
 @public_router.get("/entities/{uscc}", response_model=EntityPublic,
                    responses={404: ERRORS[404]})
-def public_entity(uscc: UsccPath, conn: ReadConn) -> dict:
+def public_entity(uscc: UsccPath, conn: PublicConn) -> dict:
     """Public registration profile of a market entity (no login)."""
     profile = views.public_entity(conn, checked_uscc(uscc))
     if profile is None:

@@ -38,7 +38,13 @@ entities = sa.Table(
     sa.Column("updated_position", sa.BigInteger, nullable=False),
     info={"projection": "entity_directory"},
 )
-# No b-tree on name: names are searched by substring (list_entities, search), which it cannot serve.
+# No plain b-tree on name: names are searched by substring (list_entities, search).
+# Public name search on PostgreSQL (migration 0015): substrings of ≥ 3 characters by trigrams,
+# 1–2 character prefixes by a pattern b-tree (supervision.directory.views.search_entities)
+sa.Index("ix_entities_name_trgm", entities.c.name, postgresql_using="gin",
+         postgresql_ops={"name": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql")
+sa.Index("ix_entities_name_prefix", entities.c.name,
+         postgresql_ops={"name": "text_pattern_ops"}).ddl_if(dialect="postgresql")
 
 # 法定代表人任职 Who represented which entity when: one row per period, the current one open.
 legal_representations = sa.Table(

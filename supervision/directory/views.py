@@ -265,14 +265,18 @@ def published_items(conn: sa.Connection, *, department: str | None = None,
 
 
 CODE_LIKE = re.compile(r"^[0-9A-Z]{2,18}$")
+SUBSTRING_FROM = 3   # characters: a shorter name query is a prefix (pg_trgm's trigrams)
 
 
 def search_entities(conn: sa.Connection, q: str, offset: int = 0,
                     limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
-    """Public search by code prefix or name substring; the exact code first, then code prefixes."""
+    """Public search by code prefix or name substring; the exact code first, then code prefixes.
+    A name query of 1–2 characters matches the start of names only: a substring that short is
+    in a large share of names and no index finds it without a scan (trigrams need 3)."""
     q = q.strip()
     code = q.upper()
-    by_name = entities.c.name.contains(q, autoescape=True)
+    by_name = (entities.c.name.contains(q, autoescape=True) if len(q) >= SUBSTRING_FROM
+               else entities.c.name.startswith(q, autoescape=True))
     match = sa.or_(entities.c.uscc.startswith(code, autoescape=True), by_name) \
         if CODE_LIKE.match(code) else by_name
     total = conn.execute(sa.select(sa.func.count()).select_from(entities).where(match)).scalar_one()

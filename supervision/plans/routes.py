@@ -15,6 +15,7 @@ from kernel.http.api import (
     Page,
     PageDep,
     PlatformDep,
+    PublicConn,
     ReadConn,
     SettledConn,
     errors,
@@ -192,7 +193,7 @@ def my_tasks(conn: ReadConn, page: PageDep, user: Inspector,
 
 
 @public_router.get("/plans", response_model=Page[PlanPublic])
-def public_plans(conn: ReadConn, page: PageDep, status: PlanStatus | None = None) -> dict:
+def public_plans(conn: PublicConn, page: PageDep, status: PlanStatus | None = None) -> dict:
     """Published plans with their draw records (一公开): anyone can re-check the draw."""
     total, items = plan_views.list_plans(conn, status=status, public=True, offset=page.offset,
                                          limit=page.limit)
@@ -201,7 +202,7 @@ def public_plans(conn: ReadConn, page: PageDep, status: PlanStatus | None = None
 
 @public_router.get("/plans/{plan_id}", response_model=PublicPlanDetail,
                    responses={404: ERRORS[404]})
-def public_plan(plan_id: UUID, conn: ReadConn, p: PlatformDep) -> dict:
+def public_plan(plan_id: UUID, conn: PublicConn, p: PlatformDep) -> dict:
     """A published plan, its commitments, every draw with its reason, the entities its latest
     draw selected and the published inspection results (一公开). No classes."""
     found = plan_views.plan(conn, plan_id.hex, public=True,

@@ -18,6 +18,7 @@ from kernel.http.api import (
     Page,
     PageDep,
     PlatformDep,
+    PublicConn,
     ReadConn,
     SettledConn,
     errors,
@@ -201,7 +202,7 @@ def refer(task_id: UUID, body: ReferralCreate, p: PlatformDep, user: Supervisor)
 
 # -- one open (一公开) ---------------------------------------------------------------------------
 @public_router.get("/inspections", response_model=Page[PublishedInspection])
-def published_inspections(conn: ReadConn, page: PageDep,
+def published_inspections(conn: PublicConn, page: PageDep,
                           uscc: Annotated[str | None, Query(max_length=40)] = None,
                           plan_id: UUID | None = None) -> dict:
     """Published inspection results, by entity (USCC) or plan; never inspectors or findings."""
