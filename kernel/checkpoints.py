@@ -76,7 +76,9 @@ class Verifier:
     def verify(self, message: bytes, signature: bytes) -> bool:
         if self.kind == ED25519:
             from cryptography.exceptions import InvalidSignature
-            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+                Ed25519PublicKey,
+            )
 
             try:
                 Ed25519PublicKey.from_public_bytes(self.public).verify(signature, message)
@@ -99,7 +101,9 @@ class Signer:
         self.name, self.algorithm, self.kind = name, algorithm, ALGORITHMS[algorithm]
         if self.kind == ED25519:
             from cryptography.hazmat.primitives import serialization
-            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+                Ed25519PrivateKey,
+            )
 
             key = serialization.load_pem_private_key(private, None)
             if not isinstance(key, Ed25519PrivateKey):
