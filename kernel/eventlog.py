@@ -229,3 +229,8 @@ def issue_due(engine: sa.Engine, runner_name: str, log: str, issuer: Issuer,
             conn.execute(projection_tracking.update().where(sa.false())
                          .values(position=projection_tracking.c.position))
         return issuer.issue_if_due(conn, log, load_frontier(conn, log))
+
+
+def proof_link(log: str, position: int | None) -> str | None:
+    """The public URL of the inclusion proof of the event at `position` of `log`."""
+    return None if position is None else f"/api/v1/public/log/{log}/proof?position={position}"
