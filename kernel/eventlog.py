@@ -152,8 +152,9 @@ def perfect_subtrees(conn: sa.Connection, log: str,
     if nodes:
         found.update(((lv, i), bytes(h)) for lv, i, h in conn.execute(
             sa.select(log_nodes.c.level, log_nodes.c.idx, log_nodes.c.hash)
-            .where(log_nodes.c.log == log,
-                   sa.tuple_(log_nodes.c.level, log_nodes.c.idx).in_(nodes))))
+            .where(sa.or_(*(   # each term whole: SQLite then looks each one up by the key
+                sa.and_(log_nodes.c.log == log, log_nodes.c.level == lv, log_nodes.c.idx == i)
+                for lv, i in nodes)))))
     missing = set(keys) - set(found)
     if missing:
         raise LogTampered(f"默克尔树缺少节点 the tree of log {log} lacks subtrees "
