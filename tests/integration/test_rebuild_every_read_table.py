@@ -38,7 +38,8 @@ from tests.integration.test_cli import _cli
 # draw so it can be verified), the login throttle and the audit trail of reads.
 NOT_READ_MODELS = {"users", "projection_tracking", "projection_failures", "job_marks",
                    "draw_archives", "login_throttle", "audit_reads",
-                    "log_checkpoints"}   # signed evidence the tree is checked against
+                    "log_checkpoints",   # signed evidence the tree is checked against
+                    "scheduler_leadership"}
 FAR = date(2033, 1, 1)   # "today" for commands recorded in the scenario's future
 DRAWN_ON = date(2026, 3, 2)
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}
