@@ -124,6 +124,37 @@ class Settings(BaseSettings):
         365, ge=183, description="Days an audit record of a non-public read is kept (≥ 183)."
     )
 
+    # 防篡改 the tamper-evident record (kernel.eventlog, docs/ARCHITECTURE.md "The Merkle log")
+    checkpoint_origin: str = Field(
+        "opencheck.local", description="Names this installation in its checkpoints: a log's origin "
+                                       "is ORIGIN/<log> (e.g. scjg.example.gov.cn/opencheck).")
+    checkpoint_every_events: int = Field(
+        1000, ge=1, description="Sign a checkpoint once the tree has grown by this many events.")
+    checkpoint_every_minutes: float = Field(
+        10, gt=0, description="...or once this many minutes have passed since the last one and "
+                              "the tree has grown.")
+    checkpoint_algorithm: Literal["ed25519", "sm2"] = Field(
+        "ed25519", description="Signature of checkpoints: ed25519, or sm2 (SM2 with SM3, 国密).")
+    checkpoint_key_file: str | None = Field(
+        None, description="The log's private key (Ed25519 PKCS#8 PEM, or SM2 hex); if unset one "
+                          "is generated once in var/checkpoint.<algorithm>.key.")
+    checkpoint_key_name: str = Field(
+        "opencheck", description="The signing key's name in signature lines (no spaces or +).")
+    checkpoint_witness_key_file: str | None = Field(
+        None, description="A second (witness) private key co-signing every checkpoint, held by "
+                          "another department; unset: no witness signature.")
+    checkpoint_witness_key_name: str = Field("witness", description="The witness key's name.")
+    checkpoint_witness_algorithm: Literal["ed25519", "sm2"] = Field(
+        "ed25519", description="The witness key's algorithm.")
+    checkpoint_trusted_keys: list[str] = Field(
+        default_factory=list, description="Verifier keys (name+id+key) verify-log also accepts "
+                                          "for the log: retired keys after a rotation.")
+    checkpoint_witness_keys: list[str] = Field(
+        default_factory=list, description="Witness verifier keys verify-log accepts (besides "
+                                          "the configured witness key's own).")
+    checkpoint_require_witness: bool = Field(
+        False, description="verify-log fails a checkpoint without a valid witness signature.")
+
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, url: str) -> str:

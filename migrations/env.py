@@ -11,6 +11,7 @@ import credit.persons.tables  # noqa: F401
 import credit.rating.tables  # noqa: F401
 import credit.repair.tables  # noqa: F401
 import dashboard.tables  # noqa: F401
+import kernel.eventlog  # noqa: F401
 import kernel.http.idempotency  # noqa: F401
 import supervision.directory.tables  # noqa: F401
 import supervision.plans.tables  # noqa: F401

@@ -155,6 +155,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(file_routes.router, prefix="/api/v1")
     app.include_router(file_routes.public_router, prefix="/api/v1/public")
 
+    from opencheck import log_routes
+
+    app.include_router(log_routes.router, prefix="/api/v1/public")   # the tamper-evident record
+
     from opencheck import web
 
     app.include_router(web.router)

@@ -32,6 +32,7 @@ from kernel.http import read_your_writes
 from kernel.progress import ProgressListener
 from kernel.projections import ProjectionRunner
 from kernel.settings import Settings
+from opencheck.merkle_log import log_runners
 from opencheck.reactions import (
     ReadModelsBehind,
     ReclassifyOnCreditFacts,
@@ -236,6 +237,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     runners = {name: ProjectionRunner(engine, app, projections, batch, name=name,
                                       settings=settings)
                for name, (app, projections) in readers.items()}
+    # the tamper-evident record: a Merkle tree per log, checkpoints signed (opencheck.merkle_log)
+    runners.update(log_runners(engine, settings, {"supervision": supervision, "credit": credit},
+                               batch))
     platform = Platform(settings, rules, engine, supervision, runners, credit,
                         risk_classes=risk_classes,
                         read_engine=create_engine(settings.for_reads())

@@ -82,6 +82,8 @@ class PenaltyPublic(BaseModel):
     decided_on: date
     published_on: date
     publicity_ends_on: date
+    log_position: int | None = None   # the credit log's last event behind it
+    proof: str | None = None          # its inclusion proof (GET, public)
 
 
 class PenaltyRecord(BaseModel):

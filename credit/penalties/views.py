@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from credit.penalties.tables import penalties
 from credit.read_models import paged
+from kernel.eventlog import proof_link
 from kernel.workdays import provisional
 
 # The read contract: other contexts join this relation in their own queries and import it from
@@ -21,13 +22,16 @@ PUBLIC_PENALTY_COLUMNS = (
     penalties.c.decision_no, penalties.c.uscc, penalties.c.department,
     penalties.c.violation_type, penalties.c.legal_basis, penalties.c.kinds,
     penalties.c.fine_amount, penalties.c.restriction_months, penalties.c.decided_on,
-    penalties.c.published_on, penalties.c.publicity_ends_on,
+    penalties.c.published_on, penalties.c.publicity_ends_on, penalties.c.updated_position,
 )
 
 
 def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The public form of a PUBLIC_PENALTY_COLUMNS row."""
-    return {**row, "kinds": [k for k in row["kinds"].split(",") if k]}
+    """The public form of a PUBLIC_PENALTY_COLUMNS row, with the proof that the credit log
+    holds the last event behind it (kernel.eventlog)."""
+    record = {**row, "kinds": [k for k in row["kinds"].split(",") if k]}
+    position = record.pop("updated_position", None)
+    return {**record, "log_position": position, "proof": proof_link("credit", position)}
 
 
 def _penalty(row: sa.Row) -> dict[str, Any]:

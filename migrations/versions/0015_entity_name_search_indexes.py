@@ -7,13 +7,13 @@ goes to `public` (once per database, shared by every schema that uses it), so th
 class is named with its schema.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-04 18:00:00
 """
 from alembic import op
 
 revision = '0015'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

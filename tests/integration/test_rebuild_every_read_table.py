@@ -37,7 +37,8 @@ from tests.integration.test_cli import _cli
 # own bookkeeping, the daily job's sweep marks, the draw's archived inputs (written with the
 # draw so it can be verified), the login throttle and the audit trail of reads.
 NOT_READ_MODELS = {"users", "projection_tracking", "projection_failures", "job_marks",
-                   "draw_archives", "login_throttle", "audit_reads", "scheduler_leadership"}
+                   "draw_archives", "login_throttle", "audit_reads", "scheduler_leadership",
+                   "log_checkpoints"}   # the last: signed evidence the tree is checked against
 FAR = date(2033, 1, 1)   # "today" for commands recorded in the scenario's future
 DRAWN_ON = date(2026, 3, 2)
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}

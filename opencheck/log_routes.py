@@ -1,0 +1,169 @@
+"""Public routes of the tamper-evident record: checkpoints, inclusion and consistency proofs, keys."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from kernel import merkle
+from kernel.errors import NotFound
+from kernel.eventlog import (
+    LogTampered,
+    log_checkpoints,
+    log_leaves,
+    notification_leaf,
+    perfect_subtrees,
+)
+from kernel.http.api import PlatformDep
+from opencheck.merkle_log import logs, trusted
+
+router = APIRouter(tags=["public"])
+
+
+class CheckpointPublic(BaseModel):
+    """签名检查点 A signed checkpoint (C2SP signed note) of one log."""
+
+    log: str
+    tree_size: int
+    root_hash: str   # hex
+    issued_at: datetime
+    note: str
+
+
+class InclusionProof(BaseModel):
+    """存在性证明 RFC 9162 inclusion proof of one event against the latest checkpoint."""
+
+    log: str
+    position: int
+    leaf_index: int
+    originator_id: str
+    originator_version: int
+    topic: str
+    state_sha256: str
+    leaf_hash: str
+    tree_size: int
+    audit_path: list[str]
+    checkpoint: str
+
+
+class ConsistencyProof(BaseModel):
+    """一致性证明 RFC 9162 consistency proof between two tree sizes."""
+
+    log: str
+    first: int
+    second: int
+    consistency_path: list[str]
+    first_checkpoint: str | None
+    second_checkpoint: str | None
+
+
+class KeysPublic(BaseModel):
+    keys: list[str]
+    witnesses: list[str]
+
+
+def _app(p: PlatformDep, log: str):  # noqa: ANN202
+    found = logs(p).get(log)
+    if found is None:
+        raise NotFound(f"没有该日志 no log {log!r} (supervision | credit)", field="log")
+    return found
+
+
+def _public(row: sa.Row) -> CheckpointPublic:
+    return CheckpointPublic(log=row.log, tree_size=row.tree_size, root_hash=bytes(
+        row.root_hash).hex(), issued_at=row.issued_at, note=row.note)
+
+
+_COLUMNS = (log_checkpoints.c.log, log_checkpoints.c.tree_size, log_checkpoints.c.root_hash,
+            log_checkpoints.c.issued_at, log_checkpoints.c.note)
+
+
+@router.get("/log/keys", response_model=KeysPublic)
+def log_keys(p: PlatformDep) -> KeysPublic:
+    """The verifier keys of the checkpoints (compare them with the ones published elsewhere)."""
+    keys, witnesses = trusted(p.settings)
+    return KeysPublic(keys=[k.vkey for k in keys], witnesses=[w.vkey for w in witnesses])
+
+
+@router.get("/log/{log}/checkpoints", response_model=list[CheckpointPublic])
+def checkpoints(p: PlatformDep, log: str, after_size: Annotated[int, Query(ge=0)] = 0,
+                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[CheckpointPublic]:
+    """Every signed checkpoint of a log, oldest first (from a tree size on)."""
+    _app(p, log)
+    with p.engine.connect() as conn:
+        rows = conn.execute(sa.select(*_COLUMNS).where(log_checkpoints.c.log == log,
+                                                       log_checkpoints.c.tree_size > after_size)
+                            .order_by(log_checkpoints.c.tree_size).limit(limit)).all()
+    return [_public(r) for r in rows]
+
+
+@router.get("/log/{log}/checkpoints/latest", response_model=CheckpointPublic,
+            responses={404: {"description": "no checkpoint yet"}})
+def latest_checkpoint(p: PlatformDep, log: str) -> CheckpointPublic:
+    """The newest signed checkpoint of a log."""
+    _app(p, log)
+    with p.engine.connect() as conn:
+        row = conn.execute(sa.select(*_COLUMNS).where(log_checkpoints.c.log == log)
+                           .order_by(log_checkpoints.c.tree_size.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound(f"日志尚无检查点 log {log} has no checkpoint yet", field="log")
+    return _public(row)
+
+
+@router.get("/log/{log}/proof", response_model=InclusionProof,
+            responses={404: {"description": "no such event, or not signed yet"}})
+def inclusion_proof(p: PlatformDep, log: str,
+                    position: Annotated[int, Query(ge=1, le=2**62)]) -> InclusionProof:
+    """The event at a position of a log, proved included in the latest checkpoint."""
+    app = _app(p, log)
+    with p.engine.connect() as conn:
+        leaf = conn.execute(sa.select(log_leaves.c.leaf_index, log_leaves.c.hash)
+                            .where(log_leaves.c.log == log, log_leaves.c.position == position)
+                            ).first()
+        cp = conn.execute(sa.select(*_COLUMNS).where(log_checkpoints.c.log == log)
+                          .order_by(log_checkpoints.c.tree_size.desc()).limit(1)).first()
+        if leaf is None or cp is None or cp.tree_size <= leaf.leaf_index:
+            raise NotFound(f"位置 {position} 尚未签入日志 the event at position {position} of "
+                           f"log {log} is not in a signed checkpoint (yet)", field="position")
+        keys = merkle.needed(merkle.inclusion_path, leaf.leaf_index, cp.tree_size)
+        found = perfect_subtrees(conn, log, keys)
+    path = merkle.inclusion_path(leaf.leaf_index, cp.tree_size, lambda lv, i: found[(lv, i)])
+    (n,) = app.recorder.select_notifications(start=position, limit=1) or (None,)
+    if n is None or n.id != position or notification_leaf(n) != bytes(leaf.hash):
+        raise LogTampered(f"日志已被改动 the stored event at position {position} no longer "
+                          "matches its leaf (run `opencheck verify-log`)", field="position")
+    return InclusionProof(
+        log=log, position=position, leaf_index=leaf.leaf_index, originator_id=str(n.originator_id),
+        originator_version=n.originator_version, topic=n.topic,
+        state_sha256=hashlib.sha256(bytes(n.state)).hexdigest(), leaf_hash=bytes(leaf.hash).hex(),
+        tree_size=cp.tree_size, audit_path=[h.hex() for h in path], checkpoint=cp.note)
+
+
+@router.get("/log/{log}/consistency", response_model=ConsistencyProof,
+            responses={404: {"description": "a size beyond the tree"}})
+def consistency_proof(p: PlatformDep, log: str, first: Annotated[int, Query(ge=0)],
+                      second: Annotated[int, Query(ge=0)]) -> ConsistencyProof:
+    """That the tree of size `second` extends the tree of size `first` (two checkpoints)."""
+    _app(p, log)
+    if first > second:
+        raise NotFound("first 不能大于 second: first must not exceed second", field="first")
+    with p.engine.connect() as conn:
+        size = conn.scalar(sa.select(sa.func.max(log_leaves.c.leaf_index))
+                           .where(log_leaves.c.log == log))
+        if second > (-1 if size is None else size) + 1:
+            raise NotFound(f"日志树没有这么大 the tree of log {log} has not reached {second}",
+                           field="second")
+        keys = merkle.needed(merkle.consistency_path, first, second)
+        found = perfect_subtrees(conn, log, keys)
+        notes = dict(conn.execute(sa.select(log_checkpoints.c.tree_size, log_checkpoints.c.note)
+                                  .where(log_checkpoints.c.log == log,
+                                         log_checkpoints.c.tree_size.in_((first, second)))).all())
+    path = merkle.consistency_path(first, second, lambda lv, i: found[(lv, i)])
+    return ConsistencyProof(log=log, first=first, second=second,
+                            consistency_path=[h.hex() for h in path],
+                            first_checkpoint=notes.get(first), second_checkpoint=notes.get(second))
