@@ -166,6 +166,7 @@ class LogTree(Projection):
     """The Merkle tree of one application's log, fed raw notifications (RawLog)."""
 
     tables = (log_leaves, log_nodes)
+    shares_tables = True   # one pair of tables, a tree per log (column `log`)
 
     def __init__(self, log: str, issuer: Issuer | None = None) -> None:
         self.log, self.issuer, self.name = log, issuer, f"log_tree_{log}"

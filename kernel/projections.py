@@ -60,6 +60,10 @@ class Projection:
 
     name: ClassVar[str]
     tables: ClassVar[tuple[sa.Table, ...]] = ()
+    # True when other runners' projections write rows of the same tables (the Merkle trees'
+    # log_leaves): a rebuild then clears and replays this projection's rows in place, as a
+    # generation switch would replace the other runners' rows too (kernel.generations)
+    shares_tables: ClassVar[bool] = False
     _handlers: ClassVar[dict[type, Handler]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -299,7 +303,8 @@ class ProjectionRunner:
         tables, switched in at once (kernel.generations); in place without settings, and for
         projections with no tables (reactions: nothing to switch, they replay live)."""
         chosen = set(names or self.names)
-        beside = {p.name for p in self.projections if p.name in chosen and p.tables}
+        beside = {p.name for p in self.projections
+                  if p.name in chosen and p.tables and not p.shares_tables}
         if self.settings is not None and beside:
             from kernel import generations
 
