@@ -85,7 +85,12 @@ def test_metrics_by_route_template_with_projection_lag_and_jobs(client, platform
         client.get(f"/api/v1/public/entities/{entity(i).uscc}")
     client.get("/no/such/path/12345")
     broken = scheduler.Job("test-broken-job", {"hour": 1}, lambda p, d: 1 / 0)
-    scheduler._run_logged(platform, broken)
+    leadership = scheduler.Leadership(platform)   # a job runs fenced, as the leader
+    assert leadership.acquire()
+    try:
+        scheduler._run_logged(platform, broken, leadership)
+    finally:
+        leadership.release()
     text = client.get("/metrics").text
 
     def delta(series: str) -> float:

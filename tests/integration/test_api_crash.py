@@ -32,7 +32,9 @@ def _free_port() -> int:
 def _serve(settings, port: int) -> subprocess.Popen:
     env = dict(os.environ, OPENCHECK_DATABASE_URL=settings.database_url,
                OPENCHECK_SECRET_KEY=settings.secret_key or "",
-               OPENCHECK_SCHEDULER_IN_PROCESS="false", OPENCHECK_PROJECTION_POLL_SECONDS="0.05")
+               OPENCHECK_SCHEDULER_IN_PROCESS="false", OPENCHECK_PROJECTION_POLL_SECONDS="0.05",
+               # an undrained stderr pipe would fill with the request log and block the server
+               OPENCHECK_LOG_REQUESTS="false")
     if settings.database_schema:
         env["OPENCHECK_DATABASE_SCHEMA"] = settings.database_schema
     return subprocess.Popen([sys.executable, "-m", "opencheck.cli", "serve", "--port", str(port)],

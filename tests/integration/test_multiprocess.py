@@ -70,7 +70,8 @@ def test_serve_with_two_workers_answers_every_command_once(pg_schema, tmp_path):
     server = subprocess.Popen(
         [sys.executable, "-m", "opencheck.cli", "serve", "--port", str(port), "--workers", "2"],
         env=child_env(settings), cwd=tmp_path, text=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # a file, not a pipe: undrained, a pipe fills with the request log and blocks the server
+        stdout=subprocess.DEVNULL, stderr=(tmp_path / "serve.err").open("w"))
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -101,7 +102,8 @@ def test_serve_with_two_workers_answers_every_command_once(pg_schema, tmp_path):
             t.join()
     finally:
         server.terminate()
-        _, stderr = server.communicate(timeout=30)
+        server.wait(timeout=30)
+    stderr = (tmp_path / "serve.err").read_text()
     # 0 x 500: all 300 registered (201), each once in the directory
     assert statuses == Counter({201: 300}), (statuses, stderr[-3000:])
     with engine.connect() as conn:
