@@ -184,7 +184,7 @@ class ProjectionRunner:
         self.failure, self._clear_stored, self._ensured = failed, True, False
         failures.record(self.engine, failed)
 
-    def _claim(self, conn: sa.Connection, wait: bool = False) -> None:
+    def _claim(self, conn: sa.Connection, wait: bool = False, always: bool = False) -> None:
         """Take this runner's lock for the transaction, or raise RunnerBusy."""
         if conn.dialect.name == "postgresql":
             schema = self.settings.database_schema if self.settings else None
@@ -193,7 +193,7 @@ class ProjectionRunner:
             got = conn.execute(sa.text(f"SELECT {fn}(:k)::text"), {"k": key}).scalar()
             if got == "false":
                 raise RunnerBusy(f"runner {self.name} is being applied by another process")
-        elif any(p.tables for p in self.projections):
+        elif always or any(p.tables for p in self.projections):
             # the write lock (busy timeout 30 s), before anything is read: WHERE 0 writes
             # nothing. Not for a runner of reactions only (no tables): its handlers save through
             # other connections and wait for other runners, which this lock would shut out;
@@ -204,7 +204,7 @@ class ProjectionRunner:
     def _run_batch(self, wait: bool) -> int:
         if not self._ensured:   # committed first: a reaction's handler writes on other
             with self.engine.begin() as conn:   # connections, which SQLite would lock out
-                self._claim(conn, wait=True)    # (serialised: two processes insert no row twice)
+                self._claim(conn, wait=True, always=True)   # two processes insert no row twice
                 self._ensure_tracking(conn)
         with self.engine.begin() as conn:
             self._claim(conn, wait)
