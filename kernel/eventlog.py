@@ -236,3 +236,10 @@ def issue_due(engine: sa.Engine, runner_name: str, log: str, issuer: Issuer,
 def proof_link(log: str, position: int | None) -> str | None:
     """The public URL of the inclusion proof of the event at `position` of `log`."""
     return None if position is None else f"/api/v1/public/log/{log}/proof?position={position}"
+
+
+def proved(record: dict, log: str, key: str = "updated_position") -> dict:
+    """`record` without its read-model position `key`, with the log, the position and the
+    proof link instead (kernel.http.api.Proved)."""
+    position = record.pop(key, None)
+    return {**record, "log": log, "log_position": position, "proof": proof_link(log, position)}
