@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -162,6 +164,45 @@ def perfect_subtrees(conn: sa.Connection, log: str,
     return found
 
 
+# Hashes of complete subtrees never change once written (a leaf or a perfect subtree of a tree
+# that only grows): the public proofs keep them in-process, per database (engine) and log, so a
+# warm proof reads no node at all. A proof built from them still checks against the signed
+# checkpoint; the event and its leaf are read afresh every time. LogTree.clear forgets a log's.
+SUBTREE_CACHE_ENTRIES = 500_000
+_subtrees: weakref.WeakKeyDictionary[sa.Engine, dict[tuple[str, int, int], bytes]] = \
+    weakref.WeakKeyDictionary()
+_subtrees_lock = threading.Lock()
+
+
+def cached_subtrees(conn: sa.Connection, log: str,
+                    keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """perfect_subtrees, through the in-process cache of immutable subtree hashes."""
+    with _subtrees_lock:
+        cache = _subtrees.setdefault(conn.engine, {})
+    found, missing = {}, []
+    for k in keys:
+        h = cache.get((log, *k))
+        if h is None:
+            missing.append(k)
+        else:
+            found[k] = h
+    if missing:
+        read = perfect_subtrees(conn, log, missing)
+        found.update(read)
+        if len(cache) + len(read) > SUBTREE_CACHE_ENTRIES:
+            cache.clear()
+        cache.update(((log, *k), h) for k, h in read.items())
+    return found
+
+
+def forget_subtrees(engine: sa.Engine, log: str) -> None:
+    with _subtrees_lock:
+        cache = _subtrees.get(engine)
+        if cache:
+            for k in [k for k in cache if k[0] == log]:
+                cache.pop(k, None)
+
+
 class LogTree(Projection):
     """The Merkle tree of one application's log, fed raw notifications (RawLog)."""
 
@@ -211,6 +252,7 @@ class LogTree(Projection):
             self.issuer.issue_if_due(unit.conn, self.log, self._frontier)
 
     def clear(self, conn: sa.Connection) -> None:
+        forget_subtrees(conn.engine, self.log)
         for table in self.tables:
             conn.execute(table.delete().where(table.c.log == self.log))
 
