@@ -111,7 +111,10 @@ class Issuer:
     every_minutes: float = 10.0
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
-    def issue_if_due(self, conn: sa.Connection, log: str, frontier: merkle.Frontier) -> bool:
+    def issue_if_due(self, conn: sa.Connection, log: str, frontier: merkle.Frontier,
+                     batch: Sequence[tuple[str, int, int, bytes]] = ()) -> bool:
+        """Sign a checkpoint if due; `batch`: the (log, leaf index, position, hash) leaves just
+        appended, in order and ending at the frontier (read back from the table otherwise)."""
         last = conn.execute(sa.select(log_checkpoints.c.tree_size, log_checkpoints.c.issued_at)
                             .where(log_checkpoints.c.log == log)
                             .order_by(log_checkpoints.c.tree_size.desc()).limit(1)).first()
@@ -126,10 +129,13 @@ class Issuer:
         elif size == 0:
             return False
         first = last.tree_size if last is not None else 0
-        rows = conn.execute(sa.select(log_leaves.c.position, log_leaves.c.hash)
-                            .where(log_leaves.c.log == log, log_leaves.c.leaf_index >= first,
-                                   log_leaves.c.leaf_index < size)
-                            .order_by(log_leaves.c.leaf_index)).all()
+        if batch and batch[0][1] <= first and batch[-1][1] == size - 1:
+            rows = [(p, h) for _, _, p, h in batch[first - batch[0][1]:]]
+        else:
+            rows = conn.execute(sa.select(log_leaves.c.position, log_leaves.c.hash)
+                                .where(log_leaves.c.log == log, log_leaves.c.leaf_index >= first,
+                                       log_leaves.c.leaf_index < size)
+                                .order_by(log_leaves.c.leaf_index)).all()
         root = frontier.root()
         note = Checkpoint(f"{self.origin}/{log}", size, root, now).sign(*self.signers)
         conn.execute(log_checkpoints.insert().values(
@@ -252,7 +258,7 @@ class LogTree(Projection):
         bulk_insert(unit.conn, log_leaves, _LEAF_COLUMNS, self._leaves)
         bulk_insert(unit.conn, log_nodes, _NODE_COLUMNS, self._nodes)
         if self.issuer is not None and self._frontier is not None:
-            self.issuer.issue_if_due(unit.conn, self.log, self._frontier)
+            self.issuer.issue_if_due(unit.conn, self.log, self._frontier, self._leaves)
 
     def clear(self, conn: sa.Connection) -> None:
         forget_subtrees(conn.engine, self.log)
