@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import struct
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -60,6 +62,7 @@ log_checkpoints = sa.Table(
 )
 
 _U64, _U32 = struct.Struct(">Q"), struct.Struct(">I")
+_sha256 = hashlib.sha256
 
 
 def leaf_bytes(position: int, originator_id: Any, version: int, topic: str,
@@ -73,8 +76,12 @@ def leaf_bytes(position: int, originator_id: Any, version: int, topic: str,
 
 
 def notification_leaf(n: Any) -> bytes:
-    return merkle.leaf_hash(leaf_bytes(n.id, n.originator_id, n.originator_version, n.topic,
-                                       n.state))
+    """merkle.leaf_hash(leaf_bytes(...)) of a stored notification, in one pass (the runner's
+    per-event cost)."""
+    t = n.topic.encode()
+    return _sha256(b"".join((b"\x00", _U64.pack(n.id), n.originator_id.bytes,
+                             _U64.pack(n.originator_version), _U32.pack(len(t)), t,
+                             _sha256(n.state).digest()))).digest()
 
 
 class LogTampered(Conflict):
@@ -104,7 +111,10 @@ class Issuer:
     every_minutes: float = 10.0
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
 
-    def issue_if_due(self, conn: sa.Connection, log: str, frontier: merkle.Frontier) -> bool:
+    def issue_if_due(self, conn: sa.Connection, log: str, frontier: merkle.Frontier,
+                     batch: Sequence[tuple[str, int, int, bytes]] = ()) -> bool:
+        """Sign a checkpoint if due; `batch`: the (log, leaf index, position, hash) leaves just
+        appended, in order and ending at the frontier (read back from the table otherwise)."""
         last = conn.execute(sa.select(log_checkpoints.c.tree_size, log_checkpoints.c.issued_at)
                             .where(log_checkpoints.c.log == log)
                             .order_by(log_checkpoints.c.tree_size.desc()).limit(1)).first()
@@ -119,10 +129,13 @@ class Issuer:
         elif size == 0:
             return False
         first = last.tree_size if last is not None else 0
-        rows = conn.execute(sa.select(log_leaves.c.position, log_leaves.c.hash)
-                            .where(log_leaves.c.log == log, log_leaves.c.leaf_index >= first,
-                                   log_leaves.c.leaf_index < size)
-                            .order_by(log_leaves.c.leaf_index)).all()
+        if batch and batch[0][1] <= first and batch[-1][1] == size - 1:
+            rows = [(p, h) for _, _, p, h in batch[first - batch[0][1]:]]
+        else:
+            rows = conn.execute(sa.select(log_leaves.c.position, log_leaves.c.hash)
+                                .where(log_leaves.c.log == log, log_leaves.c.leaf_index >= first,
+                                       log_leaves.c.leaf_index < size)
+                                .order_by(log_leaves.c.leaf_index)).all()
         root = frontier.root()
         note = Checkpoint(f"{self.origin}/{log}", size, root, now).sign(*self.signers)
         conn.execute(log_checkpoints.insert().values(
@@ -162,6 +175,45 @@ def perfect_subtrees(conn: sa.Connection, log: str,
     return found
 
 
+# Hashes of complete subtrees never change once written (a leaf or a perfect subtree of a tree
+# that only grows): the public proofs keep them in-process, per database (engine) and log, so a
+# warm proof reads no node at all. A proof built from them still checks against the signed
+# checkpoint; the event and its leaf are read afresh every time. LogTree.clear forgets a log's.
+SUBTREE_CACHE_ENTRIES = 500_000
+_subtrees: weakref.WeakKeyDictionary[sa.Engine, dict[tuple[str, int, int], bytes]] = \
+    weakref.WeakKeyDictionary()
+_subtrees_lock = threading.Lock()
+
+
+def cached_subtrees(conn: sa.Connection, log: str,
+                    keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """perfect_subtrees, through the in-process cache of immutable subtree hashes."""
+    with _subtrees_lock:
+        cache = _subtrees.setdefault(conn.engine, {})
+    found, missing = {}, []
+    for k in keys:
+        h = cache.get((log, *k))
+        if h is None:
+            missing.append(k)
+        else:
+            found[k] = h
+    if missing:
+        read = perfect_subtrees(conn, log, missing)
+        found.update(read)
+        if len(cache) + len(read) > SUBTREE_CACHE_ENTRIES:
+            cache.clear()
+        cache.update(((log, *k), h) for k, h in read.items())
+    return found
+
+
+def forget_subtrees(engine: sa.Engine, log: str) -> None:
+    with _subtrees_lock:
+        cache = _subtrees.get(engine)
+        if cache:
+            for k in [k for k in cache if k[0] == log]:
+                cache.pop(k, None)
+
+
 class LogTree(Projection):
     """The Merkle tree of one application's log, fed raw notifications (RawLog)."""
 
@@ -190,33 +242,56 @@ class LogTree(Projection):
 
     def apply(self, event: Any, position: int, unit: Unit) -> None:
         frontier = self._frontier = self._frontier or self._load(unit)
-        leaf = notification_leaf(event)
-        self._leaves.append({"log": self.log, "leaf_index": frontier.size,
-                             "position": position, "hash": leaf})
-        for level, idx, h in frontier.append(leaf):
-            self._nodes.append({"log": self.log, "level": level, "idx": idx, "hash": h})
-        kept = self._kept.get(frontier.size)
+        leaf, log = notification_leaf(event), self.log
+        self._leaves.append((log, frontier.size, position, leaf))
+        made = frontier.append(leaf)
+        if made:
+            self._nodes.extend([(log, level, idx, h) for level, idx, h in made])
+        kept = self._kept.get(frontier.size) if self._kept else None
         if kept is not None and bytes(kept) != frontier.root():
             raise LogTampered(f"日志已被改动 log {self.log}: the events up to position "
                               f"{position} no longer hash to the checkpoint of size "
                               f"{frontier.size} (run `opencheck verify-log`)", field="log")
 
     def end_batch(self, unit: Unit) -> None:
-        for row in self._leaves:
-            unit.execute(_INSERT_LEAF, row)
-        for row in self._nodes:
-            unit.execute(_INSERT_NODE, row)
         unit.flush()
+        bulk_insert(unit.conn, log_leaves, _LEAF_COLUMNS, self._leaves)
+        bulk_insert(unit.conn, log_nodes, _NODE_COLUMNS, self._nodes)
         if self.issuer is not None and self._frontier is not None:
-            self.issuer.issue_if_due(unit.conn, self.log, self._frontier)
+            self.issuer.issue_if_due(unit.conn, self.log, self._frontier, self._leaves)
 
     def clear(self, conn: sa.Connection) -> None:
+        forget_subtrees(conn.engine, self.log)
         for table in self.tables:
             conn.execute(table.delete().where(table.c.log == self.log))
 
 
-_INSERT_LEAF = log_leaves.insert()
-_INSERT_NODE = log_nodes.insert()
+_LEAF_COLUMNS = (("log", "text"), ("leaf_index", "int8"), ("position", "int8"), ("hash", "bytea"))
+_NODE_COLUMNS = (("log", "text"), ("level", "int2"), ("idx", "int8"), ("hash", "bytea"))
+
+
+def bulk_insert(conn: sa.Connection, table: sa.Table, columns: Sequence[tuple[str, str]],
+                rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert row tuples in the connection's transaction at the DB-API level: a binary COPY on
+    PostgreSQL, one executemany on SQLite (the table as the search path finds it, as the
+    runner's other writes)."""
+    if not rows:
+        return
+    names = ", ".join(name for name, _ in columns)
+    dbapi = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        with dbapi.cursor() as cursor, cursor.copy(
+                f"COPY {table.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([kind for _, kind in columns])
+            for row in rows:
+                copy.write_row(row)
+        return
+    cursor = dbapi.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES "
+                           f"({', '.join('?' * len(columns))})", rows)
+    finally:
+        cursor.close()
 
 
 def issue_due(engine: sa.Engine, runner_name: str, log: str, issuer: Issuer,
@@ -236,3 +311,10 @@ def issue_due(engine: sa.Engine, runner_name: str, log: str, issuer: Issuer,
 def proof_link(log: str, position: int | None) -> str | None:
     """The public URL of the inclusion proof of the event at `position` of `log`."""
     return None if position is None else f"/api/v1/public/log/{log}/proof?position={position}"
+
+
+def proved(record: dict, log: str, key: str = "updated_position") -> dict:
+    """`record` without its read-model position `key`, with the log, the position and the
+    proof link instead (kernel.http.api.Proved)."""
+    position = record.pop(key, None)
+    return {**record, "log": log, "log_position": position, "proof": proof_link(log, position)}

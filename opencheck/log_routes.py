@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Annotated
+from types import SimpleNamespace
+from typing import Annotated, Any
+from uuid import UUID
 
 import sqlalchemy as sa
+from eventsourcing.postgres import PostgresApplicationRecorder
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
@@ -14,10 +17,10 @@ from kernel import merkle
 from kernel.errors import NotFound
 from kernel.eventlog import (
     LogTampered,
+    cached_subtrees,
     log_checkpoints,
     log_leaves,
     notification_leaf,
-    perfect_subtrees,
 )
 from kernel.http.api import PlatformDep
 from opencheck.merkle_log import logs, trusted
@@ -83,6 +86,51 @@ _COLUMNS = (log_checkpoints.c.log, log_checkpoints.c.tree_size, log_checkpoints.
             log_checkpoints.c.issued_at, log_checkpoints.c.note)
 
 
+_leaf = (sa.select(log_leaves.c.leaf_index, log_leaves.c.hash)
+         .where(log_leaves.c.log == sa.bindparam("log"),
+                log_leaves.c.position == sa.bindparam("position")).subquery())
+_LATEST_WITH_LEAF = (
+    sa.select(*_COLUMNS, _leaf.c.leaf_index, _leaf.c.hash)
+    .select_from(log_checkpoints).outerjoin(_leaf, sa.true())
+    .where(log_checkpoints.c.log == sa.bindparam("log"))
+    .order_by(log_checkpoints.c.tree_size.desc()).limit(1))
+
+_WITH_EVENT: dict[tuple[str, str | None, str], sa.Select] = {}
+
+
+def _with_event(recorder: Any) -> sa.Select | None:
+    """_LATEST_WITH_LEAF joined with the stored event itself (on PostgreSQL the application's
+    events table is in the same database): a warm proof is one round trip. None elsewhere (each
+    SQLite application has a file of its own: its recorder reads the event)."""
+    if not isinstance(recorder, PostgresApplicationRecorder):
+        return None
+    key = (recorder.events_table_name, recorder.datastore.schema or None, "notification_id")
+    if key not in _WITH_EVENT:
+        name, schema, id_column = key
+        events = sa.table(name, sa.column(id_column), sa.column("originator_id"),
+                          sa.column("originator_version"), sa.column("topic"),
+                          sa.column("state"), schema=schema)
+        e = events.c
+        _WITH_EVENT[key] = (
+            sa.select(*_LATEST_WITH_LEAF.selected_columns, e[id_column].label("event_id"),
+                      e.originator_id, e.originator_version, e.topic, e.state)
+            .select_from(log_checkpoints).outerjoin(_leaf, sa.true())
+            .outerjoin(events, e[id_column] == sa.bindparam("position"))
+            .where(log_checkpoints.c.log == sa.bindparam("log"))
+            .order_by(log_checkpoints.c.tree_size.desc()).limit(1))
+    return _WITH_EVENT[key]
+
+
+def _stored(row: sa.Row) -> Any:
+    """The event columns of a _with_event row as a notification (None when there is none)."""
+    if row.event_id is None:
+        return None
+    oid = row.originator_id
+    return SimpleNamespace(id=row.event_id, originator_id=oid if isinstance(oid, UUID)
+                           else UUID(oid), originator_version=row.originator_version,
+                           topic=row.topic, state=bytes(row.state))
+
+
 @router.get("/log/keys", response_model=KeysPublic)
 def log_keys(p: PlatformDep) -> KeysPublic:
     """The verifier keys of the checkpoints (compare them with the ones published elsewhere)."""
@@ -122,18 +170,21 @@ def inclusion_proof(p: PlatformDep, log: str,
     """The event at a position of a log, proved included in the latest checkpoint."""
     app = _app(p, log)
     with p.engine.connect() as conn:
-        leaf = conn.execute(sa.select(log_leaves.c.leaf_index, log_leaves.c.hash)
-                            .where(log_leaves.c.log == log, log_leaves.c.position == position)
-                            ).first()
-        cp = conn.execute(sa.select(*_COLUMNS).where(log_checkpoints.c.log == log)
-                          .order_by(log_checkpoints.c.tree_size.desc()).limit(1)).first()
-        if leaf is None or cp is None or cp.tree_size <= leaf.leaf_index:
+        # one round trip: the latest checkpoint and the event's leaf (None if not in the tree)
+        joined = _with_event(app.recorder)
+        cp = conn.execute(joined if joined is not None else _LATEST_WITH_LEAF,
+                          {"log": log, "position": position}).first()
+        leaf = cp if cp is not None and cp.leaf_index is not None else None
+        if leaf is None or cp.tree_size <= leaf.leaf_index:
             raise NotFound(f"位置 {position} 尚未签入日志 the event at position {position} of "
                            f"log {log} is not in a signed checkpoint (yet)", field="position")
         keys = merkle.needed(merkle.inclusion_path, leaf.leaf_index, cp.tree_size)
-        found = perfect_subtrees(conn, log, keys)
+        found = cached_subtrees(conn, log, keys)
     path = merkle.inclusion_path(leaf.leaf_index, cp.tree_size, lambda lv, i: found[(lv, i)])
-    (n,) = app.recorder.select_notifications(start=position, limit=1) or (None,)
+    if joined is not None:
+        n = _stored(cp)
+    else:
+        (n,) = app.recorder.select_notifications(start=position, limit=1) or (None,)
     if n is None or n.id != position or notification_leaf(n) != bytes(leaf.hash):
         raise LogTampered(f"日志已被改动 the stored event at position {position} no longer "
                           "matches its leaf (run `opencheck verify-log`)", field="position")
@@ -159,7 +210,7 @@ def consistency_proof(p: PlatformDep, log: str, first: Annotated[int, Query(ge=0
             raise NotFound(f"日志树没有这么大 the tree of log {log} has not reached {second}",
                            field="second")
         keys = merkle.needed(merkle.consistency_path, first, second)
-        found = perfect_subtrees(conn, log, keys)
+        found = cached_subtrees(conn, log, keys)
         notes = dict(conn.execute(sa.select(log_checkpoints.c.tree_size, log_checkpoints.c.note)
                                   .where(log_checkpoints.c.log == log,
                                          log_checkpoints.c.tree_size.in_((first, second)))).all())

@@ -34,6 +34,7 @@ from kernel.db import scheduler_leadership
 from opencheck import metrics
 from opencheck.audited import prune_audit
 from opencheck.bootstrap import Platform
+from opencheck.merkle_log import issue_checkpoints
 from supervision.tasks.jobs import flag_overdue_publications
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,9 @@ JOBS: list[Job] = [
     # 审计 records past their retention (opencheck.audited; never younger than six months)
     Job("audit-retention", {"hour": 3, "minute": 15}, prune_audit),
     Job("idempotency-keys-prune", {"hour": 3}, lambda p, _: prune_idempotency_keys(p)),
+    # the timed checkpoints: each minute, sign every log tree that grew and whose last checkpoint
+    # is `checkpoint_every_minutes` old (the issuer decides; nothing due signs nothing)
+    Job("log-checkpoints", {"minute": "*"}, issue_checkpoints),
 ]
 
 

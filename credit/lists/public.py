@@ -20,6 +20,7 @@ from credit.lists.serious import GROUNDS as SERIOUS_GROUNDS
 from credit.lists.serious import ORDER_44
 from credit.lists.tables import abnormal_listings, serious_listings
 from credit.rating.tables import red_list
+from kernel.eventlog import proved
 from kernel.labels import LISTS, MARKED_ABNORMAL
 from supervision.directory.views import entities
 
@@ -47,7 +48,7 @@ def abnormal_entry(row: Mapping[str, Any]) -> dict[str, Any]:
             "reason": "；".join(GROUNDS.get(g, g) for g in row["grounds"].split(";") if g),
             "decision_no": row["decision_no"], "authority": row["authority"],
             "legal_basis": row["legal_basis"] or "",
-            "since": row["listed_on"], "until": None}
+            "since": row["listed_on"], "until": None, "updated_position": row["updated_position"]}
 
 
 def serious_entry(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,7 +56,8 @@ def serious_entry(row: Mapping[str, Any]) -> dict[str, Any]:
             "reason": SERIOUS_GROUNDS.get(row["ground"], row["ground"]),
             "decision_no": row["decision_no"], "authority": row["authority"],
             "legal_basis": row["legal_basis"] or ORDER_44,
-            "since": row["listed_on"], "until": row["auto_removal_on"]}
+            "since": row["listed_on"], "until": row["auto_removal_on"],
+            "updated_position": row["updated_position"]}
 
 
 def red_entry(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -64,19 +66,20 @@ def red_entry(row: Mapping[str, Any]) -> dict[str, Any]:
             "reason": f"{RED_LIST_REASON}：{title}" if title else RED_LIST_REASON,
             "decision_no": row["commendation_no"], "authority": None,
             "legal_basis": RED_LIST_BASIS,
-            "since": row["since"], "until": None}
+            "since": row["since"], "until": None, "updated_position": row["updated_position"]}
 
 
 # (table, in force on a day, public entry, columns the entry reads, newest first by)
 _SPECS = {
     "abnormal": (abnormal_listings, _abnormal_now, abnormal_entry,
                  (_a.marked, _a.grounds, _a.legal_basis, _a.listed_on, _a.decision_no,
-                  _a.authority), _a.listed_on),
+                  _a.authority, _a.updated_position), _a.listed_on),
     "serious": (serious_listings, _serious_now, serious_entry,
                 (_s.ground, _s.decision_no, _s.authority, _s.legal_basis, _s.listed_on,
-                 _s.auto_removal_on),
+                 _s.auto_removal_on, _s.updated_position),
                 _s.listed_on),
-    "red": (red_list, _red_now, red_entry, (_r.since, _r.commendation, _r.commendation_no),
+    "red": (red_list, _red_now, red_entry, (_r.since, _r.commendation, _r.commendation_no,
+                                             _r.updated_position),
             _r.since),
 }
 
@@ -89,8 +92,9 @@ ENTRIES_OF = {name: (sa.select(*columns).where(table.c.uscc == sa.bindparam("usc
 
 
 def public_entry(name: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The public form of a row of ENTRIES_OF[name]."""
-    return _SPECS[name][2](row)
+    """The public form of a row of ENTRIES_OF[name], with the proof of the credit log's last
+    event behind it."""
+    return proved(_SPECS[name][2](row), "credit")
 
 
 def entries_of(conn: sa.Connection, uscc: str, today: date,
@@ -114,4 +118,5 @@ def public_list(conn: sa.Connection, name: str, today: date, offset: int = 0,
     rows = conn.execute(sa.select(table, entities.c.name.label("entity_name"))
                         .join(entities, entities.c.uscc == table.c.uscc).where(*where)
                         .order_by(since.desc(), table.c.uscc).offset(offset).limit(limit))
-    return total, [{"uscc": r.uscc, "name": r.entity_name, **entry(r._mapping)} for r in rows]
+    return total, [{"uscc": r.uscc, "name": r.entity_name, **proved(entry(r._mapping), "credit")}
+                   for r in rows]

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from credit.api import USCC_DOC, Day, text
 from credit.penalties.case import Decision
-from kernel.http.api import PROVISIONAL, Body
+from kernel.http.api import PROVISIONAL, Body, Proved
 
 PenaltyKind = Literal["warning", "circulated_criticism", "fine", "confiscation",
                       "licence_suspended", "licence_downgraded", "licence_revoked",
@@ -68,7 +68,7 @@ class FulfilmentCreate(Body):
     on: Day
 
 
-class PenaltyPublic(BaseModel):
+class PenaltyPublic(Proved):
     """行政处罚信息 A penalty as the public record shows it."""
 
     decision_no: str
@@ -82,8 +82,6 @@ class PenaltyPublic(BaseModel):
     decided_on: date
     published_on: date
     publicity_ends_on: date
-    log_position: int | None = None   # the credit log's last event behind it
-    proof: str | None = None          # its inclusion proof (GET, public)
 
 
 class PenaltyRecord(BaseModel):

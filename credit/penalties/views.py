@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from credit.penalties.tables import penalties
 from credit.read_models import paged
-from kernel.eventlog import proof_link
+from kernel.eventlog import proved
 from kernel.workdays import provisional
 
 # The read contract: other contexts join this relation in their own queries and import it from
@@ -30,8 +30,7 @@ def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
     """The public form of a PUBLIC_PENALTY_COLUMNS row, with the proof that the credit log
     holds the last event behind it (kernel.eventlog)."""
     record = {**row, "kinds": [k for k in row["kinds"].split(",") if k]}
-    position = record.pop("updated_position", None)
-    return {**record, "log_position": position, "proof": proof_link("credit", position)}
+    return proved(record, "credit")
 
 
 def _penalty(row: sa.Row) -> dict[str, Any]:

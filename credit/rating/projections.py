@@ -23,7 +23,7 @@ _LEAVE = (red_list.update().where(_r.entity_no == sa.bindparam("b_no"), _r.until
           .values(until=sa.bindparam("b_until", type_=sa.Date)))
 _REOPEN = (red_list.update().where(_r.entity_no == sa.bindparam("b_no"),
                                    _r.until == sa.bindparam("b_on"))
-           .values(until=None))
+           .values(until=None, updated_position=sa.bindparam("b_position")))
 
 
 class RedListBoard(Projection):
@@ -41,13 +41,14 @@ class RedListBoard(Projection):
             unit.execute(_LEAVE, {"b_no": no, "b_until": e.on})
         reopened = set(e.reopened)
         for no in e.reopened:
-            unit.execute(_REOPEN, {"b_no": no, "b_on": e.on})
+            unit.execute(_REOPEN, {"b_no": no, "b_on": e.on, "b_position": position})
         for i, no in enumerate(e.joined):
             if no not in reopened:
                 unit.execute(_JOIN, {"entity_no": no, "since": e.on, "uscc": e.uscc[i],
                                      "until": None, "recorded_on": e.recorded_on,
                                      "commendation": e.commendation[i],
-                                     "commendation_no": e.commendation_no[i]})
+                                     "commendation_no": e.commendation_no[i],
+                                     "updated_position": position})
 
 
 def _upsert(table: sa.Table, keys: list[str], columns: tuple[str, ...]) -> dict[str, Any]:

@@ -20,6 +20,8 @@ red_list = sa.Table(
     # the commendation in force on `since` (诚信典型; the public sees why), if the rule needs one
     sa.Column("commendation", sa.String(200), nullable=True),
     sa.Column("commendation_no", sa.String(100), nullable=True),
+    # the credit log's event that began the period (or reopened it): its public proof
+    sa.Column("updated_position", sa.BigInteger, nullable=True),
     info={"projection": "credit_red_list"},
 )
 

@@ -18,6 +18,7 @@ from credit.commitments.tables import commitments
 from credit.lists.public import ENTRIES_OF, public_entry
 from credit.penalties.views import PUBLIC_PENALTIES_OF, public_penalty
 from kernel.db import OneTrip, projection_tracking
+from kernel.eventlog import proved
 from supervision.directory.views import PUBLIC_ENTITY
 from supervision.tasks.views import PUBLISHED_OF_ENTITY, published_inspection
 
@@ -47,7 +48,7 @@ def public_record_of(s: dict[str, list[dict[str, Any]]], today: date
     from the sections of RECORD."""
     if not s["entity"]:
         return None, s["positions"]
-    return {"as_of": today, "entity": s["entity"][0],
+    return {"as_of": today, "entity": proved(dict(s["entity"][0]), "supervision"),
             "lists": [public_entry(name, row) for name in LISTS for row in s[name]],
             "inspections": [published_inspection(row) for row in s["inspections"]],
             "penalties": [public_penalty(row) for row in s["penalties"]],

@@ -13,7 +13,15 @@ from credit.penalties.schemas import PenaltyPublic
 from credit.record.public import RECORD, public_record_of, record_params
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import ERRORS, Page, PageDep, PublicConn, json_bytes, run_trip
+from kernel.http.api import (
+    ERRORS,
+    Page,
+    PageDep,
+    Proved,
+    PublicConn,
+    json_bytes,
+    run_trip,
+)
 from kernel.http.public import cache_headers, not_modified, target_of, validators
 from kernel.uscc import checked_uscc
 from supervision.directory.schemas import EntityPublic
@@ -23,7 +31,7 @@ router = APIRouter(tags=["public"])
 LIMITED = {429: {"description": "Too many requests (see Retry-After)"}}
 
 
-class ListEntryPublic(BaseModel):
+class ListEntryPublic(Proved):
     list: str
     label: str
     reason: str

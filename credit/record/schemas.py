@@ -11,7 +11,7 @@ from credit.commitments.schemas import CommitmentRecord
 from credit.lists.schemas import CommendationRecord, SeriousListingRecord
 from credit.penalties.schemas import PenaltyRecord
 from credit.repair.schemas import RepairRecord
-from kernel.http.api import PROVISIONAL
+from kernel.http.api import PROVISIONAL, Proved
 
 ListName = Literal["abnormal", "serious", "red"]
 
@@ -150,7 +150,7 @@ class TimelineRecord(BaseModel):
     items: list[TimelineItem]
 
 
-class ListMemberPublic(BaseModel):
+class ListMemberPublic(Proved):
     """One current member of a public list (public fields only)."""
 
     uscc: str

@@ -152,6 +152,15 @@ def page_of(page: PageParams, total: int, items: list[Any]) -> dict[str, Any]:
     return {"total": total, "offset": page.offset, "limit": page.limit, "items": items}
 
 
+class Proved(BaseModel):
+    """A public record's tamper-evidence: the log (supervision or credit) and position of the
+    last event behind it, and the public URL of its inclusion proof (kernel.eventlog)."""
+
+    log: str | None = None
+    log_position: int | None = None
+    proof: str | None = None
+
+
 class Body(BaseModel):
     """Base of every request body: no field may hold a character no store can keep (NUL, a lone
     surrogate); 422 naming the field (kernel.text)."""

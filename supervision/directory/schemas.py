@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from kernel.http.api import Body
+from kernel.http.api import Body, Proved
 from supervision.directory.check_items import CheckItemData
 from supervision.directory.entities import EntityData
 from supervision.directory.inspectors import InspectorData
@@ -36,7 +36,7 @@ class EntityCreate(Body):
         return EntityData(**self.model_dump())
 
 
-class EntityPublic(BaseModel):
+class EntityPublic(Proved):
     """The public registration profile of a market entity."""
 
     uscc: str

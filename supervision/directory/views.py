@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel.eventlog import proved
 from supervision.directory.tables import (
     annual_reports,
     check_items,
@@ -40,6 +41,7 @@ PUBLIC_ENTITY_COLUMNS = (
     entities.c.registering_authority, entities.c.status, entities.c.status_since,
     # 法定代表人 publicly by name only, as registered (never the ID number, masked or not)
     entities.c.legal_representative,
+    entities.c.updated_position,   # becomes the proof link (kernel.eventlog.proved)
 )
 
 
@@ -50,7 +52,7 @@ PUBLIC_ENTITY = sa.select(*PUBLIC_ENTITY_COLUMNS).where(entities.c.uscc == sa.bi
 def public_entity(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
     """The public profile of one entity (registration facts only), or None."""
     row = conn.execute(PUBLIC_ENTITY, {"uscc": uscc}).first()
-    return dict(row._mapping) if row else None
+    return proved(dict(row._mapping), "supervision") if row else None
 
 
 _REPRESENTATION = sa.select(
@@ -284,4 +286,4 @@ def search_entities(conn: sa.Connection, q: str, offset: int = 0,
                    (entities.c.uscc.startswith(code, autoescape=True), 1), else_=2)
     rows = conn.execute(sa.select(*PUBLIC_ENTITY_COLUMNS).where(match)
                         .order_by(rank, entities.c.uscc).offset(offset).limit(limit))
-    return total, [dict(r._mapping) for r in rows]
+    return total, [proved(dict(r._mapping), "supervision") for r in rows]

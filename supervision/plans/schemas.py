@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from kernel.http.api import Body
+from kernel.http.api import Body, Proved
 from supervision.directory.schemas import EntityType
 from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import PlanScope, PlanTerms
@@ -87,7 +87,7 @@ class PlanCreate(Body):
                            else draw_rules.control_share))
 
 
-class DrawRecordPublic(BaseModel):
+class DrawRecordPublic(Proved):
     draw_no: int
     drawn_on: date
     reason: str = Field(description="why this draw replaced the previous one ('' for the first)")
@@ -115,7 +115,7 @@ class CommitmentPublic(BaseModel):
     value_confirmed: bool
 
 
-class PlanPublic(BaseModel):
+class PlanPublic(Proved):
     plan_id: str
     name: str
     lead_department: str

@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel.eventlog import proved
 from supervision.directory.tables import entities
 from supervision.plans.item_reads import (
     active_in_scope,
@@ -27,6 +28,11 @@ def _plan_row(row: sa.Row) -> dict[str, Any]:
     return d
 
 
+def _proved(plan: dict[str, Any], public: bool) -> dict[str, Any]:
+    """A public plan names the supervision log's position of its last event and its proof."""
+    return proved(plan, "supervision") if public else plan
+
+
 def public_strata(strata: dict[str, dict[str, int]], minimum: int | None) -> dict | None:
     """Per-stratum counts, only where no stratum is small enough to single an entity out: with
     ``minimum`` None (the default rule) never; a count of 1 in class D names that entity's class."""
@@ -36,7 +42,10 @@ def public_strata(strata: dict[str, dict[str, int]], minimum: int | None) -> dic
 
 
 def draw_records(conn: sa.Connection, plan_id: str, public: bool = False,
-                 class_counts_min: int | None = None) -> list[dict[str, Any]]:
+                 class_counts_min: int | None = None,
+                 position: int | None = None) -> list[dict[str, Any]]:
+    """The plan's draws; public ones carry the proof of the plan's last event in the
+    supervision log (the draws are events of the plan: `position` is plans.updated_position)."""
     rows = conn.execute(sa.select(plan_draws).where(plan_draws.c.plan_id == plan_id)
                         .order_by(plan_draws.c.draw_no)).all()
     out = []
@@ -51,7 +60,8 @@ def draw_records(conn: sa.Connection, plan_id: str, public: bool = False,
         out.append({"draw_no": r.draw_no, "drawn_on": r.drawn_on, "reason": r.reason,
                     "drawn": r.drawn, "unassigned": r.unassigned,
                     "commitment_no": r.commitment_no, "superseded": r.superseded_at is not None,
-                    "record": rec})
+                    "record": rec,
+                    **(proved({"p": position}, "supervision", "p") if public else {})})
     return out
 
 
@@ -71,8 +81,9 @@ def plan(conn: sa.Connection, plan_id: str, public: bool = False,
     row = conn.execute(sa.select(plans).where(*where)).first()
     if row is None:
         return None
-    return {**_plan_row(row), "commitments": commitments(conn, plan_id),
-            "draw_records": draw_records(conn, plan_id, public, class_counts_min)}
+    return _proved({**_plan_row(row), "commitments": commitments(conn, plan_id),
+                    "draw_records": draw_records(conn, plan_id, public, class_counts_min,
+                                                 row.updated_position)}, public)
 
 
 def list_plans(conn: sa.Connection, *, status: str | None = None, department: str | None = None,
@@ -88,8 +99,10 @@ def list_plans(conn: sa.Connection, *, status: str | None = None, department: st
     rows = conn.execute(sa.select(plans).where(*where)
                         .order_by(plans.c.drafted_on.desc(), plans.c.plan_id)
                         .offset(offset).limit(limit)).all()
-    return total, [{**_plan_row(r), "commitments": commitments(conn, r.plan_id),
-                    "draw_records": draw_records(conn, r.plan_id, public)} for r in rows]
+    return total, [_proved({**_plan_row(r), "commitments": commitments(conn, r.plan_id),
+                            "draw_records": draw_records(conn, r.plan_id, public,
+                                                         position=r.updated_position)}, public)
+                   for r in rows]
 
 
 def public_drawn_entities(conn: sa.Connection, plan_id: str, draw_no: int) -> list[dict]:

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from kernel.http.api import PROVISIONAL, Body
+from kernel.http.api import PROVISIONAL, Body, Proved
 
 Department = Field(None, max_length=50,
                    description="the part's department; may be omitted unless the task is joint")
@@ -174,7 +174,7 @@ class NotificationPublic(BaseModel):
     read: bool
 
 
-class PublishedInspection(BaseModel):
+class PublishedInspection(Proved):
     """一公开 A published result: never findings, never anything about the inspectors."""
 
     uscc: str

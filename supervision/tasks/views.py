@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kernel.db import users
+from kernel.eventlog import proved
 from kernel.workdays import provisional
 from supervision.directory.tables import entities
 from supervision.plans.tables import plan_draws, plans
@@ -227,7 +228,9 @@ PUBLIC_COLUMNS = (task_results.c.task_id, task_results.c.uscc,
                   plans.c.name.label("plan_name"), tasks.c.check_items, task_results.c.department,
                   task_results.c.result_code, task_results.c.result_name_zh,
                   task_results.c.result_name_en, task_results.c.inspected_on,
-                  task_results.c.published_on)
+                  task_results.c.published_on,
+                  # the task's last event in the supervision log: the result's proof link
+                  tasks.c.updated_position)
 
 
 # One entity's published results, newest first: (unordered select, ordering), built once for
@@ -252,8 +255,8 @@ def published_result(conn: sa.Connection, task_id: str, department: str) -> dict
 
 
 def published_inspection(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The public form of a PUBLIC_COLUMNS row."""
-    return {**row, "check_items": row["check_items"].split(";")}
+    """The public form of a PUBLIC_COLUMNS row, with the proof of the task's last event."""
+    return proved({**row, "check_items": row["check_items"].split(";")}, "supervision")
 
 
 def published_inspections(conn: sa.Connection, *, uscc: str | None = None,
