@@ -77,7 +77,8 @@ def list_commendations(conn: ReadConn, page: PageDep, _: Supervisor, uscc: UsccQ
 def _listings(p: Platform, uscc: str) -> list[dict]:
     code = checked_uscc(uscc)
     with p.engine.connect() as conn:
-        return views.serious_listings_of(conn, code)
+        return views.serious_listings_of(conn, code,
+                                         p.rules.serious_list.statement_period_workdays)
 
 
 @router.post("/serious-list/{uscc}/notice", status_code=201,
@@ -140,9 +141,11 @@ def list_serious_listings(conn: ReadConn, page: PageDep, _: Supervisor,
 
 @router.get("/serious-list/{uscc}", response_model=list[SeriousListingRecord],
             responses=errors(404))
-def get_serious_listings(uscc: UsccPath, conn: ReadConn, _: Supervisor) -> list[dict]:
+def get_serious_listings(uscc: UsccPath, conn: ReadConn, p: PlatformDep,
+                         _: Supervisor) -> list[dict]:
     """Every listing procedure of one entity, the newest first."""
-    found = views.serious_listings_of(conn, checked_uscc(uscc))
+    found = views.serious_listings_of(conn, checked_uscc(uscc),
+                                      p.rules.serious_list.statement_period_workdays)
     if not found:
         raise NotFound(f"no serious-list procedure for {uscc}", field="uscc")
     return found

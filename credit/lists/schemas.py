@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from credit.api import USCC_DOC, Day, text
 from credit.lists.commendations import CommendationData
 from credit.lists.serious import ListingNotice
-from kernel.http.api import Body
+from kernel.http.api import PROVISIONAL, Body
 
 ListingStatus = Literal["noticed", "listed", "not_listed", "removed"]
 
@@ -123,4 +123,7 @@ class SeriousListingRecord(BaseModel):
     repair_possible_on: date | None
     removed_on: date | None
     removal_reason: str | None
+    decision_possible_on: date | None = Field(None, description="最早可作出决定日 The first "
+                                              "day a decision may be taken (pending only)")
+    decision_possible_on_provisional: bool = PROVISIONAL
     version: int

@@ -8,8 +8,10 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
+from credit.lists.serious import decision_possible_on
 from credit.lists.tables import abnormal_listings, commendations, serious_listings
 from credit.read_models import paged
+from kernel.workdays import provisional
 
 # The read contract: other contexts join these relations in their own queries and import them
 # from here, never from the tables module (an import-linter contract).
@@ -54,11 +56,25 @@ def list_commendations(conn: sa.Connection, *, today: date, uscc: str | None = N
     return total, [_commendation(r, today) for r in rows]
 
 
-def serious_listings_of(conn: sa.Connection, uscc: str) -> list[dict[str, Any]]:
-    """Every listing procedure of one entity, the newest first."""
+def serious_listings_of(conn: sa.Connection, uscc: str,
+                        statement_workdays: int) -> list[dict[str, Any]]:
+    """Every listing procedure of one entity, the newest first; a pending one with the first
+    day a decision may be taken (None while a statement awaits its answer), flagged when that
+    day was counted on the Monday–Friday fallback."""
     rows = conn.execute(sa.select(serious_listings).where(serious_listings.c.uscc == uscc)
                         .order_by(serious_listings.c.cycle.desc()))
-    return [dict(r._mapping) for r in rows]
+    return [_with_decision_day(dict(r._mapping), statement_workdays) for r in rows]
+
+
+def _with_decision_day(row: dict[str, Any], statement_workdays: int) -> dict[str, Any]:
+    row["decision_possible_on"] = None
+    if row["status"] == "noticed":
+        if row.get("answered_on") is not None:
+            row["decision_possible_on"] = row["answered_on"]
+        elif row.get("statement_on") is None:
+            row["decision_possible_on"] = decision_possible_on(row["noticed_on"],
+                                                               statement_workdays)
+    return provisional(row, {"decision_possible_on": "noticed_on"})
 
 
 def list_serious_listings(conn: sa.Connection, *, status: str | None = None, offset: int = 0,

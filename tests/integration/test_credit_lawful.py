@@ -159,7 +159,7 @@ def _serious(platform, uscc: str) -> list[dict]:
     from credit.lists.views import serious_listings_of
 
     with platform.engine.connect() as conn:
-        return serious_listings_of(conn, uscc)
+        return serious_listings_of(conn, uscc, 5)
 
 
 class TestLawfulCreditOnSQLite(LawfulCreditScenario):

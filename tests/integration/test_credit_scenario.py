@@ -198,7 +198,7 @@ class CreditScenario:
         credit.give_listing_notice(entity(1).uscc, listing_notice(penalty_case_id=heavy), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            (listing,) = serious_listings_of(conn, entity(1).uscc)
+            (listing,) = serious_listings_of(conn, entity(1).uscc, 5)
         assert listing["penalty_case_id"] == heavy.hex and listing["status"] == "noticed"
 
     def test_blacklisted_entity_is_refused_then_accepted_after_repair(self, platform, credit):
@@ -218,7 +218,7 @@ class CreditScenario:
         credit.accept_commitment(commitment(1, committed_on=date(2026, 2, 2)), TODAY)
         platform.settle("credit")
         with platform.engine.connect() as conn:
-            (listing,) = serious_listings_of(conn, entity(1).uscc)
+            (listing,) = serious_listings_of(conn, entity(1).uscc, 5)
             application = repair_application(conn, repair)
             total, _ = list_commitments(conn, today=TODAY, uscc=entity(1).uscc)
         assert listing["status"] == "removed" and listing["removal_reason"] == "repaired"
@@ -281,7 +281,7 @@ class CreditScenario:
         platform.settle("credit")
         assert credit.expire_serious_listings(date(2026, 1, 21)) == 0
         with platform.engine.connect() as conn:
-            (listing,) = serious_listings_of(conn, entity(3).uscc)
+            (listing,) = serious_listings_of(conn, entity(3).uscc, 5)
         assert listing["removed_on"] == date(2026, 1, 20) and listing["removal_reason"] == "expired"
 
     def test_repaired_penalty_leaves_the_public_record_and_rebuild_equals_incremental(

@@ -134,3 +134,24 @@ def test_departments_are_the_configured_ones():
     other = Rules.model_validate({"directory": {"departments": [
         {"code": "amr", "name_zh": "市场监督管理局", "name_en": "market regulation"}]}})
     assert other.list_department == "amr"
+
+
+def test_a_pending_listing_shows_its_first_decision_day_flagged_when_counted_on_the_fallback():
+    from credit.lists.views import _with_decision_day
+
+    row = {"status": "noticed", "noticed_on": date(2026, 9, 28), "statement_on": None,
+           "answered_on": None}
+    # National Day 2026 (official schedule): the same day check_procedure refuses before
+    got = _with_decision_day(dict(row), 5)
+    assert got["decision_possible_on"] == date(2026, 10, 12)
+    assert got["decision_possible_on_provisional"] is False
+    # 2027 without a schedule: counted Monday to Friday, so flagged
+    assert _with_decision_day({**row, "noticed_on": date(2027, 2, 4)}, 5)[
+        "decision_possible_on_provisional"] is True
+    # a statement awaiting its answer: no day yet; answered: the answer's day
+    assert _with_decision_day({**row, "statement_on": date(2026, 9, 30)}, 5)[
+        "decision_possible_on"] is None
+    assert _with_decision_day({**row, "statement_on": date(2026, 9, 30),
+                               "answered_on": date(2026, 10, 9)}, 5)[
+        "decision_possible_on"] == date(2026, 10, 9)
+    assert _with_decision_day({**row, "status": "listed"}, 5)["decision_possible_on"] is None
