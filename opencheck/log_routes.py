@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Annotated, Any
 from uuid import UUID
@@ -79,7 +79,8 @@ def _app(p: PlatformDep, log: str):  # noqa: ANN202
 
 def _public(row: sa.Row) -> CheckpointPublic:
     return CheckpointPublic(log=row.log, tree_size=row.tree_size, root_hash=bytes(
-        row.root_hash).hex(), issued_at=row.issued_at, note=row.note)
+        row.root_hash).hex(), issued_at=row.issued_at if row.issued_at.tzinfo
+        else row.issued_at.replace(tzinfo=timezone.utc), note=row.note)   # SQLite: naive UTC
 
 
 _COLUMNS = (log_checkpoints.c.log, log_checkpoints.c.tree_size, log_checkpoints.c.root_hash,
