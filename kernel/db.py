@@ -34,6 +34,19 @@ projection_tracking = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
 )
 
+# Parallel catch-up (kernel.segments): the position of each segment of originators of a
+# segmentable projection, run by its own worker; the projection's row above then holds the
+# lowest of them (what readers wait for), moved in each segment's batch transaction.
+projection_segments = sa.Table(
+    "projection_segments",
+    metadata,
+    sa.Column("projection", sa.String(100), primary_key=True),
+    sa.Column("segment", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("segments", sa.Integer, nullable=False),
+    sa.Column("position", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
+)
+
 # A runner whose batch keeps failing, as `/api/v1/health` reports it (written by the runner that
 # failed, in its own transaction after the batch rolled back; deleted by its next good batch).
 # Operational state, not a read model: a rebuild leaves it.

@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.pool import NullPool
 
-from kernel import pglocks
+from kernel import pglocks, segments
 from kernel.db import projection_tracking
 from kernel.errors import Conflict
 
@@ -142,9 +142,13 @@ class _Postgres(_Side):
         with runner.lock, runner.engine.begin() as conn:
             # the live runner's lock: no live batch is in flight until this commits
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            for part in getattr(runner, "lock_also", ()):   # its segments' workers too
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {
+                    "k": pglocks.lock_key(self.settings.database_schema, f"runner:{part}")})
             shadow = projection_tracking.to_metadata(sa.MetaData(), schema=self.shadow)
             new = dict(conn.execute(sa.select(shadow.c.projection, shadow.c.position)).all())
-            live, live_new = runner.positions(conn), {n: new.get(n, 0) for n in names}
+            live = segments.furthest(conn, runner.positions(conn))
+            live_new = {n: new.get(n, 0) for n in names}
             if any(live_new[n] < live[n] for n in names):
                 conn.rollback()
                 return False   # events projected live meanwhile: catch up once more
@@ -155,6 +159,7 @@ class _Postgres(_Side):
                 conn.execute(sa.text(
                     f'ALTER TABLE "{self.shadow}"."{t.name}" SET SCHEMA "{self.live}"'))
             self._set_positions(conn, projection_tracking, names, live_new)
+            segments.align(conn, names)
             conn.execute(sa.text(f'DROP SCHEMA "{self.shadow}" CASCADE'))
         return True
 
@@ -197,9 +202,9 @@ class _SQLite(_Side):
             conn.execute(live_tracking.update().where(sa.false())
                          .values(position=live_tracking.c.position))
             new = nxt.positions(conn)
-            live = dict(conn.execute(sa.select(live_tracking.c.projection,
-                                               live_tracking.c.position)
-                                     .where(live_tracking.c.projection.in_(names))).all())
+            live = segments.furthest(conn, dict(conn.execute(
+                sa.select(live_tracking.c.projection, live_tracking.c.position)
+                .where(live_tracking.c.projection.in_(names))).all()), schema="live")
             if any(new[n] < live.get(n, 0) for n in names):
                 conn.rollback()
                 return False
@@ -210,6 +215,7 @@ class _SQLite(_Side):
                 conn.execute(sa.text(f'INSERT INTO live."{t.name}" ({cols}) '
                                      f'SELECT {cols} FROM main."{t.name}"'))
             self._set_positions(conn, live_tracking, names, new)
+            segments.align(conn, names, schema="live")
         return True
 
     def dispose(self) -> None:

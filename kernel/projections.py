@@ -64,6 +64,10 @@ class Projection:
     # log_leaves): a rebuild then clears and replays this projection's rows in place, as a
     # generation switch would replace the other runners' rows too (kernel.generations)
     shares_tables: ClassVar[bool] = False
+    # True when every handler reads only rows written for the event's own originator (and
+    # writes no row another originator's events also write): the projection may then be caught
+    # up by several workers, each owning a segment of originators (kernel.segments)
+    segmentable: ClassVar[bool] = False
     _handlers: ClassVar[dict[type, Handler]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -122,6 +126,10 @@ class ProjectionRunner:
         self._reached = 0
         self._batch_end = 0
         self._clear_stored = True   # a failure another process recorded may still be stored
+        # kernel.segments: the runners of this runner's segmentable projections, one per
+        # segment of originators (empty: no segments); `stop` bounds a segment's catch-up
+        self.parts: list[ProjectionRunner] = []
+        self.stop: int | None = None
 
     @property
     def names(self) -> list[str]:
@@ -214,12 +222,15 @@ class ProjectionRunner:
             # read the head first: an event committed after it has a higher id (writers commit
             # in id order), so a short read below means every event up to it was seen
             head = self.app.recorder.max_notification_id() or 0
+            if self.stop is not None:
+                head = min(head, self.stop)
             limit = self._limit(head - start)
             notifications = self.app.recorder.select_notifications(
                 start=start, limit=limit, stop=head, topics=self.topics,
                 inclusive_of_start=False) if head > start else []
             self._at_head = len(notifications) < limit
             last = head if self._at_head else notifications[-1].id
+            notifications = self._keep(notifications)
             if not notifications:
                 if last > start:   # nothing this runner reads: only the positions move
                     self._advance(conn, pos, last)
@@ -254,6 +265,10 @@ class ProjectionRunner:
             self._advance(conn, pos, last)
             return len(notifications)
 
+    def _keep(self, notifications: list[Any]) -> list[Any]:
+        """The notifications this runner applies (a segment's: its originators' only)."""
+        return notifications
+
     def _limit(self, backlog: int) -> int:
         """Events per batch: the base size near the head, the whole backlog (up to the
         maximum) when far behind."""
@@ -261,8 +276,15 @@ class ProjectionRunner:
 
     def _advance(self, conn: sa.Connection, pos: dict[str, int], last: int) -> None:
         """Move every projection behind `last` to it (tracking, in the batch's transaction)."""
-        now = datetime.now(timezone.utc)
         self._batch_end, self._moved = last, True
+        self._move(conn, pos, last, datetime.now(timezone.utc))
+        if self._clear_stored:
+            failures.clear(conn, self.name)
+            self._clear_stored = False
+        if conn.dialect.name == "postgresql" and self.settings is not None:
+            progress.notify_projected(conn, self.settings, self.name, last)
+
+    def _move(self, conn: sa.Connection, pos: dict[str, int], last: int, now: datetime) -> None:
         for name, old in pos.items():
             if old >= last:
                 continue
@@ -273,11 +295,6 @@ class ProjectionRunner:
                 .values(position=last, updated_at=now))
             if result.rowcount != 1:
                 raise ConcurrentProjection(f"projection {name} moved past {old} meanwhile")
-        if self._clear_stored:
-            failures.clear(conn, self.name)
-            self._clear_stored = False
-        if conn.dialect.name == "postgresql" and self.settings is not None:
-            progress.notify_projected(conn, self.settings, self.name, last)
 
     def catch_up(self, on_progress: Callable[[int], None] | None = None, wait: bool = True) -> int:
         """Run batches until the log is exhausted; return the number of events processed. A short
@@ -291,17 +308,24 @@ class ProjectionRunner:
                 on_progress(n)
             if self._at_head:
                 break
+        for part in self.parts:   # one after the other here; in parallel: a worker per segment
+            total += part.catch_up(on_progress, wait)
         return total
 
     def lag(self) -> int:
         """Notifications recorded but not yet projected."""
-        return max(0, (self.app.recorder.max_notification_id() or 0) - self.position())
+        return max(0, (self.app.recorder.max_notification_id() or 0)
+                   - min([self.position(), *(p.position() for p in self.parts)]))
 
     def rebuild(self, names: Iterable[str] | None = None,
                 on_progress: Callable[[int], None] | None = None) -> int:
         """Replay the whole log into the named projections (default: all): beside the live
         tables, switched in at once (kernel.generations); in place without settings, and for
         projections with no tables (reactions: nothing to switch, they replay live)."""
+        if self.parts:   # the segmented projections too, replayed whole (kernel.segments)
+            from kernel import segments
+
+            return segments.rebuild(self, names, on_progress)
         chosen = set(names or self.names)
         beside = {p.name for p in self.projections
                   if p.name in chosen and p.tables and not p.shares_tables}
@@ -329,6 +353,13 @@ class ProjectionRunner:
         """Block until every projection has reached `position` (run the batch here if allowed);
         False on timeout, or at once if a batch fails (recorded for /health; the caller's
         events are saved, only the read model is behind)."""
+        if not self.parts:
+            return self._wait_for(position, timeout, run_inline)
+        deadline = time.monotonic() + timeout
+        return all(r._wait_for(position, max(0.0, deadline - time.monotonic()), run_inline)
+                   for r in [self, *self.parts])
+
+    def _wait_for(self, position: int, timeout: float, run_inline: bool) -> bool:
         if self._reached >= position:
             return True
         deadline = time.monotonic() + timeout

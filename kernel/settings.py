@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     projection_max_batch_size: int = Field(
         50_000, ge=1, description="Events per projection transaction when far behind the log "
         "(a batch takes the backlog, between projection_batch_size and this).")
+    projection_segments: int = Field(
+        1, ge=1, le=64, description="Parallel catch-up: segments of originators of each "
+        "segmentable projection, each with its own position and worker (`opencheck worker "
+        "--segment K`); 1 = one position per projection.")
     projection_poll_seconds: float = Field(0.2, gt=0, description="Projection polling interval.")
     # Stripe removes keys "after they're at least 24 hours old" (docs.stripe.com/api/idempotent_
     # requests); a client retrying a lost answer does so within minutes. 24 h is (assumed) ample.

@@ -22,7 +22,7 @@ from credit.rating.scoring import StoredRedList, StoredRiskClasses
 from credit.rules import Rules, load_rules
 from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
-from kernel import workdays
+from kernel import segments, workdays
 from kernel.clock import now_utc
 from kernel.daemon import ProjectionDaemon
 from kernel.db import create_engine
@@ -122,14 +122,15 @@ class Platform:
                 break   # no reaction recorded anything meanwhile
         return settled
 
-    def catch_up(self, strict: bool = True) -> int:
+    def catch_up(self, strict: bool = True, segment: int | None = None) -> int:
         """Run every runner until none has anything left (reactions record new events). A
         runner that fails is left where it stopped while the others go on; then, if `strict`,
-        the first failure is raised."""
+        the first failure is raised. `segment`: only that segment's parts (a parallel worker)."""
         total, failed = 0, {}
+        chosen = self.runners if segment is None else self.segment_runners(segment)
         while True:
             done = 0
-            for name, runner in self.runners.items():
+            for name, runner in chosen.items():
                 if name in failed:
                     continue
                 try:
@@ -143,14 +144,24 @@ class Platform:
             raise next(iter(failed.values()))
         return total
 
+    def segment_runners(self, segment: int) -> dict[str, ProjectionRunner]:
+        """The runners of one segment of originators (kernel.segments), by name."""
+        n = self.settings.projection_segments
+        if not 0 <= segment < n:
+            raise ValueError(f"segment {segment} is not one of 0..{n - 1} "
+                             "(OPENCHECK_PROJECTION_SEGMENTS)")
+        return {p.name: p for r in self.runners.values() for p in r.parts[segment:segment + 1]}
+
     def start_projections(self) -> None:
         self.daemon = self.projection_daemon()
         self.daemon.start()
 
-    def projection_daemon(self) -> ProjectionDaemon:
-        """A daemon over every runner, woken by new events where the store tells of them."""
-        return ProjectionDaemon(list(self.runners.values()),
-                                self.settings.projection_poll_seconds, self.listener)
+    def projection_daemon(self, segment: int | None = None) -> ProjectionDaemon:
+        """A daemon over every runner and its segments (or one segment's runners), woken by
+        new events where the store tells of them."""
+        runners = ([p for r in self.runners.values() for p in [r, *r.parts]] if segment is None
+                   else list(self.segment_runners(segment).values()))
+        return ProjectionDaemon(runners, self.settings.projection_poll_seconds, self.listener)
 
     def close(self) -> None:
         if self.daemon:
@@ -240,6 +251,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     # the tamper-evident record: a Merkle tree per log, checkpoints signed (opencheck.merkle_log)
     runners.update(log_runners(engine, settings, {"supervision": supervision, "credit": credit},
                                batch))
+    # parallel catch-up: the segmentable projections split into segments of originators
+    # (kernel.segments); positions stored for another count are settled first, once
+    segments.attach_all(list(runners.values()), settings)
     platform = Platform(settings, rules, engine, supervision, runners, credit,
                         risk_classes=risk_classes,
                         read_engine=create_engine(settings.for_reads())
@@ -248,7 +262,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         platform.listener = ProgressListener(
             settings, [supervision.recorder.channel_name, credit.recorder.channel_name])
         for runner in runners.values():
-            runner.listener = platform.listener
+            for r in [runner, *runner.parts]:
+                r.listener = platform.listener
         platform.listener.start()
     # read-your-writes: in a command's scope, each save waits for the read models
     for app in (supervision, credit):

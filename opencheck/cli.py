@@ -86,16 +86,24 @@ def _long_running() -> None:
 
 
 @app.command()
-def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = False) -> None:
+def worker(once: Annotated[bool, typer.Option(help="catch up, then exit")] = False,
+           segment: Annotated[Optional[int], typer.Option(
+               min=0, help="run only this segment of originators of the segmentable projections "
+                           "(parallel catch-up: one worker per segment, "
+                           "OPENCHECK_PROJECTION_SEGMENTS of them)")] = None) -> None:
     """Run the projections outside the API processes (production shape)."""
     if not once:
         _long_running()
     platform = _platform()
+    if segment is not None and segment >= platform.settings.projection_segments:
+        console.print(f"--segment {segment}: OPENCHECK_PROJECTION_SEGMENTS is "
+                      f"{platform.settings.projection_segments}")
+        raise typer.Exit(2)
     if once:
-        n = platform.catch_up()
+        n = platform.catch_up(segment=segment)
         console.print(f"projected {n} events")
         return
-    daemon = platform.projection_daemon()
+    daemon = platform.projection_daemon(segment)
     signal.signal(signal.SIGTERM, lambda *_: daemon.stop())
     console.print("projection worker running (Ctrl-C to stop)")
     try:

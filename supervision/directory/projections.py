@@ -71,6 +71,9 @@ class EntityDirectory(Projection):
 
     name = "entity_directory"
     tables = (entities, annual_reports, legal_representations, entity_statuses)
+    # each handler reads and writes the rows of its own entity only (its entity_no, its
+    # representation periods): safe to catch up by segments of entities (kernel.segments)
+    segmentable = True
 
     def begin_batch(self) -> None:
         # annual reports and status changes are written at the end of the batch, grouped per
@@ -184,6 +187,9 @@ class EntityPoolProjection(Projection):
 
     name = "entity_pool"
     tables = (entity_pool,)
+    # reads only its own entity's `entities` row, which EntityDirectory (segmented with it,
+    # listed first) writes in the same segment's batch
+    segmentable = True
 
     def begin_batch(self) -> None:
         self._known: dict[str, int] = {}

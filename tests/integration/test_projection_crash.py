@@ -18,8 +18,8 @@ from tests.factories import entity
 EVENTS = 12_000
 
 
-def _worker(settings, *args: str) -> subprocess.Popen:
-    env = dict(os.environ, OPENCHECK_DATABASE_URL=settings.database_url,
+def _worker(settings, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    env = dict(os.environ, **(env or {}), OPENCHECK_DATABASE_URL=settings.database_url,
                OPENCHECK_SECRET_KEY=settings.secret_key or "",
                OPENCHECK_PROJECTION_BATCH_SIZE="100", OPENCHECK_PROJECTION_MAX_BATCH_SIZE="100",
                OPENCHECK_PROJECTION_POLL_SECONDS="0.05")

@@ -36,7 +36,8 @@ from tests.integration.test_cli import _cli
 # Tables that are not projections of events, so a rebuild leaves them: accounts, the runners'
 # own bookkeeping, the daily job's sweep marks, the draw's archived inputs (written with the
 # draw so it can be verified), the login throttle and the audit trail of reads.
-NOT_READ_MODELS = {"users", "projection_tracking", "projection_failures", "job_marks",
+NOT_READ_MODELS = {"users", "projection_tracking", "projection_segments", "projection_failures",
+                   "job_marks",
                    "draw_archives", "login_throttle", "audit_reads", "scheduler_leadership",
                    "log_checkpoints"}   # the last: signed evidence the tree is checked against
 FAR = date(2033, 1, 1)   # "today" for commands recorded in the scenario's future
