@@ -1,6 +1,6 @@
 """Event import and projection catch-up on SQLite and PostgreSQL, against raw SQL in the same run.
 
-    python -m bench.store [--entities 100000] [--backend sqlite|postgres|both]
+    python -m bench.store [--entities 100000] [--backend sqlite|postgres|both] [--workers 1,2,4]
 
 - import: `SupervisionApplication.register_entities` in chunks of 2,000 (what `opencheck import`
   does after parsing and validating) vs one raw executemany INSERT of the same rows in one
@@ -11,17 +11,22 @@
   same keys and indexes, in as many transactions as the runner used, tracking included) and vs a
   raw read-and-fold (read every notification + decode). Row checks: the counts per table equal
   the events recorded, and the floor's rows equal the runner's.
+- parallel catch-up (`--workers`, kernel.segments): the same log caught up again from position 0
+  by W worker processes, one per segment of originators, timed from the moment all of them
+  have started; the rows must equal the single runner's; against the same write floor.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import time
 from datetime import date
 from itertools import islice
 
 import sqlalchemy as sa
 
 from bench.common import Timer, backend_main, fresh_platform, report
-from kernel.db import projection_tracking
+from kernel.db import projection_segments, projection_tracking
 from opencheck.demo.synthdata import generate_entities
 from supervision.directory.entities import EntityData
 from supervision.directory.tables import (
@@ -128,7 +133,50 @@ def _write_floor_seconds(p, dumped: dict[str, list[tuple]], transactions: int) -
     return t.seconds
 
 
-def run(backend: str, n: int) -> list[str]:
+def _segment_worker(overrides: dict, segment: int, ready, go, done) -> None:
+    """A worker process: bootstrap, wait for the start, catch up one segment, report."""
+    from kernel.settings import Settings
+    from opencheck.bootstrap import bootstrap
+
+    p = bootstrap(Settings(**overrides))
+    try:
+        ready.release()
+        go.wait()
+        done.put((segment, p.catch_up(segment=segment), time.perf_counter()))
+    finally:
+        p.close()
+
+
+def _parallel_seconds(p, workers: int) -> tuple[float, int]:
+    """The supervision log caught up from 0 again by `workers` processes, one per segment."""
+    with p.engine.begin() as conn:
+        for t in reversed(WRITTEN):
+            conn.execute(t.delete())
+        conn.execute(projection_segments.delete())
+        conn.execute(projection_tracking.update().where(projection_tracking.c.projection.in_(
+            p.runners["supervision"].names + ["entity_directory", "entity_pool"]))
+            .values(position=0))
+    s = p.settings
+    overrides = {"database_url": s.database_url, "database_schema": s.database_schema,
+                 "secret_key": s.secret_key, "projection_segments": workers}
+    ctx = multiprocessing.get_context("spawn")
+    ready, go, done = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_segment_worker, args=(overrides, k, ready, go, done))
+             for k in range(workers)]
+    for proc in procs:
+        proc.start()
+    for _ in procs:
+        ready.acquire()
+    start = time.perf_counter()
+    go.set()
+    results = [done.get(timeout=3600) for _ in procs]
+    for proc in procs:
+        proc.join()
+        assert proc.exitcode == 0, proc.exitcode
+    return max(end for _, _, end in results) - start, sum(count for _, count, _ in results)
+
+
+def run(backend: str, n: int, workers: list[int] | None = None) -> list[str]:
     rows = _rows(n)
     lines = []
     with fresh_platform(backend) as p:
@@ -169,11 +217,24 @@ def run(backend: str, n: int) -> list[str]:
         lines.append(report(what, events, cu.seconds, "write floor (same rows, tables, txns)",
                             floor))
         lines.append(report(what, events, cu.seconds, "raw read-and-fold", fold))
+        for w in [w for w in workers or [] if w > 1]:
+            seconds, applied = _parallel_seconds(p, w)
+            with p.engine.connect() as conn:   # row check: what one runner wrote
+                assert _dump(conn) == dumped
+            assert applied == events, (applied, events)
+            lines.append(report(f"[{backend}] catch-up, realistic mix, {w} workers (segments)",
+                                events, seconds, "write floor (same rows, tables, txns)", floor))
     return lines
 
 
 def main(argv: list[str] | None = None) -> list[str]:
-    return backend_main(__doc__, run, 100_000, argv)
+    import argparse
+
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--workers", default="1", help="parallel catch-up: worker counts, e.g. 1,2,4")
+    known, rest = ap.parse_known_args(argv)
+    workers = [int(w) for w in known.workers.split(",")]
+    return backend_main(__doc__, lambda b, n: run(b, n, workers), 100_000, rest)
 
 
 if __name__ == "__main__":

@@ -56,7 +56,12 @@ class SegmentRunner(ProjectionRunner):
     def _ensure_tracking(self, conn: sa.Connection) -> None:
         if self._ensured:
             return
-        # every segment's rows at once: the lowest of them is what readers wait for
+        # every segment's rows at once: the lowest of them is what readers wait for (the
+        # segments' workers insert them one at a time: SQLite's write lock is held already)
+        if conn.dialect.name == "postgresql":
+            schema = self.settings.database_schema if self.settings else None
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"),
+                         {"k": pglocks.lock_key(schema, f"segments:{self.base}")})
         s, n = projection_segments.c, self.segments
         have = set(conn.execute(sa.select(s.projection, s.segment).where(
             s.projection.in_(self.names), s.segments == n)).all())
