@@ -26,10 +26,11 @@ generation catches up once more and the switch is tried again.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,8 +84,11 @@ def rebuild_beside(runner: ProjectionRunner, chosen: set[str],
         side.create(tables_of(picked))
         try:
             nxt = ProjectionRunner(side.engine, runner.app, picked, runner.batch_size,
-                                   name=f"{runner.name}__next")
+                                   name=f"{runner.name}__next",
+                                   max_batch_size=runner.max_batch_size)
+            nxt.bulk = True   # the bulk path: COPY, then the deferred indexes
             total = nxt.catch_up(on_progress)
+            side.build_indexes()
             for _ in range(SWITCH_ATTEMPTS):
                 total += nxt.catch_up(on_progress)
                 if side.switch(tables_of(picked), [p.name for p in picked], nxt):
@@ -111,6 +115,21 @@ class _Side:
     def __init__(self, runner: ProjectionRunner) -> None:
         self.runner = runner
         self.settings = runner.settings
+        self.deferred: list[sa.Index] = []
+
+    def _defer_indexes(self, conn: sa.Connection, md: sa.MetaData) -> None:
+        """The bulk path: the new generation's tables loaded without their secondary (non-unique)
+        indexes, which are built once after (unique ones stay: upserts and checks rely on them)."""
+        self.deferred = [i for t in md.tables.values() if t.name != projection_tracking.name
+                         for i in t.indexes if not i.unique]
+        for index in self.deferred:
+            index.drop(conn)
+
+    def build_indexes(self) -> None:
+        with self._ddl() as conn:
+            for index in self.deferred:
+                index.create(conn)
+        self.deferred = []
 
     def _set_positions(self, conn: sa.Connection, table: sa.Table, names: list[str],
                        positions: dict[str, int]) -> None:
@@ -133,8 +152,15 @@ class _Postgres(_Side):
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{self.shadow}" CASCADE'))
             conn.execute(sa.text(f'CREATE SCHEMA "{self.shadow}"'))
             # translated at execution, so every index and constraint gets its live name
-            _copy(tables).create_all(conn.execution_options(
-                schema_translate_map={None: self.shadow}), checkfirst=False)
+            md, ddl = _copy(tables), conn.execution_options(
+                schema_translate_map={None: self.shadow})
+            md.create_all(ddl, checkfirst=False)
+            self._defer_indexes(ddl, md)
+
+    @contextlib.contextmanager
+    def _ddl(self) -> Iterator[sa.Connection]:
+        with self.runner.engine.begin() as conn:
+            yield conn.execution_options(schema_translate_map={None: self.shadow})
 
     def switch(self, tables: list[sa.Table], names: list[str], nxt: ProjectionRunner) -> bool:
         runner = self.runner
@@ -192,7 +218,14 @@ class _SQLite(_Side):
     def create(self, tables: list[sa.Table]) -> None:
         self._remove()
         with self.engine.begin() as conn:
-            _copy(tables).create_all(conn, checkfirst=False)
+            md = _copy(tables)
+            md.create_all(conn, checkfirst=False)
+            self._defer_indexes(conn, md)
+
+    @contextlib.contextmanager
+    def _ddl(self) -> Iterator[sa.Connection]:
+        with self.engine.begin() as conn:
+            yield conn
 
     def switch(self, tables: list[sa.Table], names: list[str], nxt: ProjectionRunner) -> bool:
         runner, live_tracking = self.runner, projection_tracking.to_metadata(

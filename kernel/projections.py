@@ -130,6 +130,7 @@ class ProjectionRunner:
         # segment of originators (empty: no segments); `stop` bounds a segment's catch-up
         self.parts: list[ProjectionRunner] = []
         self.stop: int | None = None
+        self.bulk = False   # a rebuild's new generation: plain INSERTs as COPY (kernel.units)
 
     @property
     def names(self) -> list[str]:
@@ -241,7 +242,7 @@ class ProjectionRunner:
                 return 0
             # One unit per projection: projections write disjoint tables, so each one's
             # consecutive inserts batch into one executemany even when events interleave them.
-            units = [Unit(conn) for _ in self.projections]
+            units = [Unit(conn, copy=self.bulk) for _ in self.projections]
             for p in self.projections:
                 p.begin_batch()
             to_domain_event = self.app.mapper.to_domain_event
