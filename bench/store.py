@@ -11,6 +11,8 @@
   same keys and indexes, in as many transactions as the runner used, tracking included) and vs a
   raw read-and-fold (read every notification + decode). Row checks: the counts per table equal
   the events recorded, and the floor's rows equal the runner's.
+- full rebuild through the bulk path (`runner.rebuild()`: a new generation loaded with COPY on
+  PostgreSQL, secondary indexes built after, then switched in), rows checked, same floor.
 - parallel catch-up (`--workers`, kernel.segments): the same log caught up again from position 0
   by W worker processes, one per segment of originators, timed from the moment all of them
   have started; the rows must equal the single runner's; against the same write floor.
@@ -217,6 +219,13 @@ def run(backend: str, n: int, workers: list[int] | None = None) -> list[str]:
         lines.append(report(what, events, cu.seconds, "write floor (same rows, tables, txns)",
                             floor))
         lines.append(report(what, events, cu.seconds, "raw read-and-fold", fold))
+        # the bulk path: a full rebuild beside the live tables (kernel.generations), switched in
+        with Timer() as rb:
+            runner.rebuild()
+        with p.engine.connect() as conn:
+            assert _dump(conn) == dumped
+        lines.append(report(f"[{backend}] full rebuild (bulk path, new generation)", events,
+                            rb.seconds, "write floor (same rows, tables, txns)", floor))
         for w in [w for w in workers or [] if w > 1]:
             seconds, applied = _parallel_seconds(p, w)
             with p.engine.connect() as conn:   # row check: what one runner wrote

@@ -246,9 +246,17 @@ class ProjectionRunner:
             for p in self.projections:
                 p.begin_batch()
             to_domain_event = self.app.mapper.to_domain_event
+            # per event class, the projections with a handler for it (or their own `apply`)
+            targets: dict[type, list[tuple[Projection, Unit]]] = {}
             for n in notifications:
                 event = to_domain_event(n)
-                for p, unit in zip(self.projections, units):
+                kind = type(event)
+                chosen = targets.get(kind)
+                if chosen is None:
+                    chosen = targets[kind] = [
+                        (p, u) for p, u in zip(self.projections, units)
+                        if kind in p._handlers or type(p).apply is not Projection.apply]
+                for p, unit in chosen:
                     if pos[p.name] < n.id:
                         try:
                             p.apply(event, n.id, unit)

@@ -28,6 +28,9 @@ class Unit:
         self.copy = copy and conn.dialect.name == "postgresql"
         # runs in order: [statement, key set, tables it touches, params]
         self._runs: list[list[Any]] = []
+        # how many times the queued writes went out: a queued row's parameters may still be
+        # changed (folded) while this has not moved since it was queued
+        self.flushes = 0
 
     def execute(self, stmt: Any, params: dict[str, Any]) -> None:
         keys = frozenset(params)
@@ -52,6 +55,7 @@ class Unit:
         return self.conn.execute(stmt, params or {})
 
     def flush(self) -> None:
+        self.flushes += 1
         runs, self._runs = self._runs, []
         for stmt, _, _, params in runs:
             self._run(stmt, params)

@@ -66,6 +66,13 @@ def entity_numbers(unit: Unit, ids: set[str], known: dict[str, int]) -> dict[str
     return found
 
 
+def _fold_newer(row: dict, **values: int) -> None:
+    """What `_newer` does in SQL, to a row still queued."""
+    for key, value in values.items():
+        if (row[key] or 0) < value:
+            row[key] = value
+
+
 class EntityDirectory(Projection):
     """检查对象名录 The directory of market entities as the API, views and drawer read it."""
 
@@ -81,6 +88,14 @@ class EntityDirectory(Projection):
         self._known: dict[str, int] = {}
         self._reports: list[tuple[str, dict]] = []
         self._statuses: list[tuple[str, dict]] = []
+        # registrations of this batch whose row is still queued (entity_id -> its parameters
+        # and the unit's flush count then): a later event of the entity changes the queued row
+        # instead of sending an UPDATE (a first load or a rebuild writes each row once)
+        self._queued: dict[str, tuple[dict, int]] = {}
+
+    def _row(self, entity_id: str, unit: Unit) -> dict | None:
+        queued = self._queued.get(entity_id)
+        return queued[0] if queued is not None and queued[1] == unit.flushes else None
 
     def end_batch(self, unit: Unit) -> None:
         ids = {i for i, _ in self._reports} | {i for i, _ in self._statuses}
@@ -106,7 +121,7 @@ class EntityDirectory(Projection):
     @handles(MarketEntity.Registered)
     def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
         self._known[e.originator_id.hex] = position
-        unit.execute(_INSERT_ENTITY, {
+        row = {
             "entity_no": position, "entity_id": e.originator_id.hex, "uscc": e.uscc,
             "name": e.name, "entity_type": e.entity_type,
             "legal_representative": e.legal_representative,
@@ -117,7 +132,9 @@ class EntityDirectory(Projection):
             "address": e.address, "registering_authority": e.registering_authority,
             "status": "active", "status_since": e.registered_on, "last_annual_report_year": None,
             "version": e.originator_version, "updated_position": position,
-        })
+        }
+        unit.execute(_INSERT_ENTITY, row)
+        self._queued[e.originator_id.hex] = (row, unit.flushes)
         if e.legal_representative:
             unit.execute(_INSERT_REPRESENTATION, {
                 "entity_no": position, "seq": 1, "name": e.legal_representative,
@@ -150,13 +167,28 @@ class EntityDirectory(Projection):
 
     @handles(MarketEntity.StatusChanged)
     def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
-        self._statuses.append((e.originator_id.hex, {
-            "status": e.status, "status_since": e.effective_on, "version": e.originator_version,
-            "position": position, "recorded_on": china_date(e.timestamp)}))
+        s = {"status": e.status, "status_since": e.effective_on, "version": e.originator_version,
+             "position": position, "recorded_on": china_date(e.timestamp)}
+        row = self._row(e.originator_id.hex, unit)
+        if row is None:
+            self._statuses.append((e.originator_id.hex, s))
+            return
+        unit.execute(_INSERT_STATUS, {"entity_no": row["entity_no"], "position": position,
+                                      "status": s["status"], "effective_on": s["status_since"],
+                                      "recorded_on": s["recorded_on"]})
+        row.update(status=s["status"], status_since=s["status_since"])
+        _fold_newer(row, version=s["version"], updated_position=position)
 
     @handles(MarketEntity.AnnualReportFiled)
     def annual_report_filed(self, e: MarketEntity.AnnualReportFiled, position: int,
                             unit: Unit) -> None:
+        row = self._row(e.originator_id.hex, unit)
+        if row is not None:
+            unit.execute(_INSERT_REPORT, {"entity_no": row["entity_no"], "year": e.year,
+                                          "filed_on": e.filed_on})
+            _fold_newer(row, last_annual_report_year=e.year, version=e.originator_version,
+                        updated_position=position)
+            return
         self._reports.append((e.originator_id.hex, {
             "year": e.year, "filed_on": e.filed_on, "version": e.originator_version,
             "position": position}))
@@ -194,6 +226,7 @@ class EntityPoolProjection(Projection):
     def begin_batch(self) -> None:
         self._known: dict[str, int] = {}
         self._statuses: list[tuple[str, int]] = []
+        self._queued: dict[str, tuple[dict, int]] = {}   # as EntityDirectory's
 
     def end_batch(self, unit: Unit) -> None:
         if self._statuses:
@@ -206,15 +239,21 @@ class EntityPoolProjection(Projection):
     @handles(MarketEntity.Registered)
     def registered(self, e: MarketEntity.Registered, position: int, unit: Unit) -> None:
         self._known[e.originator_id.hex] = position
-        unit.execute(_INSERT_POOL, {
+        row = {
             "entity_no": position,
             "region_int": int(e.region_code), "type_code": ENTITY_TYPES.index(e.entity_type),
             "industry_section": _section(e.industry_code), "industry_code": e.industry_code,
             "registered_day": epoch_day(e.registered_on), "status_code": 0,
-        })
+        }
+        unit.execute(_INSERT_POOL, row)
+        self._queued[e.originator_id.hex] = (row, unit.flushes)
 
     @handles(MarketEntity.StatusChanged)
     def status_changed(self, e: MarketEntity.StatusChanged, position: int, unit: Unit) -> None:
+        queued = self._queued.get(e.originator_id.hex)
+        if queued is not None and queued[1] == unit.flushes:   # the row is still queued
+            queued[0]["status_code"] = ENTITY_STATUSES.index(e.status)
+            return
         self._statuses.append((e.originator_id.hex, ENTITY_STATUSES.index(e.status)))
 
     @handles(MarketEntity.DetailsChanged)
