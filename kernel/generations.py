@@ -18,6 +18,11 @@ their prebuilt statements run unchanged:
   keep their snapshot of the old generation until it commits. The lesser guarantee: writers
   (commands, other runners) wait for the copy, which takes about as long as writing the rows.
 
+The new generation is loaded through the bulk path: no non-unique secondary index until its
+first catch-up is done (then built once), plain INSERT runs as COPY on PostgreSQL (kernel.units),
+batches up to the runner's maximum size. Segments of a segmented runner (kernel.segments) are set
+to the rebuilt position in the switch's transaction, their workers' locks held.
+
 Events recorded during the build are caught up on the new generation first; the switch is made
 while the runner's lock is held (no live batch in flight) and only if the new generation has
 reached the live position, so nothing a reader could already see goes missing; else the new
