@@ -194,9 +194,14 @@ def run(backend: str, n: int, workers: list[int] | None = None) -> list[str]:
         events = p.supervision.recorder.max_notification_id()
         fold = _read_and_fold_seconds(p)
         runner = p.runners["supervision"]
-        batches = []
+        batches, ends = [], []
+
+        def batch_done(k: int) -> None:
+            batches.append(k)
+            ends.append(time.perf_counter())
+
         with Timer() as cu:
-            assert runner.catch_up(on_progress=batches.append) == events
+            assert runner.catch_up(on_progress=batch_done) == events
         with p.engine.connect() as conn:
             dumped = _dump(conn)
             assert conn.execute(sa.select(projection_tracking.c.position).where(
@@ -219,6 +224,13 @@ def run(backend: str, n: int, workers: list[int] | None = None) -> list[str]:
         lines.append(report(what, events, cu.seconds, "write floor (same rows, tables, txns)",
                             floor))
         lines.append(report(what, events, cu.seconds, "raw read-and-fold", fold))
+        if len(batches) > 1:   # no slowdown with size: the first batch's rate against the last's
+            first, last = batches[0] / (ends[0] - cu.start), batches[-1] / (ends[-1] - ends[-2])
+            line = (f"[{backend}] catch-up by size: first batch ({batches[0]:,} events) "
+                    f"{first:,.0f} events/s, last batch ({batches[-1]:,}) {last:,.0f} events/s "
+                    f"| ratio {first / last:.2f}x")
+            print(line, flush=True)
+            lines.append(line)
         # the bulk path: a full rebuild beside the live tables (kernel.generations), switched in
         with Timer() as rb:
             runner.rebuild()

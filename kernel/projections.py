@@ -43,6 +43,7 @@ class RunnerBusy(ConcurrentProjection):
 
 
 Handler = Callable[[Any, Any, int, Unit], None]
+COPY_BATCH = 2_000   # events in a batch from which its INSERT runs may go out as COPY
 
 
 def handles(*event_types: type) -> Callable[[Handler], Handler]:
@@ -130,7 +131,7 @@ class ProjectionRunner:
         # segment of originators (empty: no segments); `stop` bounds a segment's catch-up
         self.parts: list[ProjectionRunner] = []
         self.stop: int | None = None
-        self.bulk = False   # a rebuild's new generation: plain INSERTs as COPY (kernel.units)
+        self.bulk = False   # a rebuild's new generation: COPY whatever the batch's size
 
     @property
     def names(self) -> list[str]:
@@ -226,9 +227,7 @@ class ProjectionRunner:
             if self.stop is not None:
                 head = min(head, self.stop)
             limit = self._limit(head - start)
-            notifications = self.app.recorder.select_notifications(
-                start=start, limit=limit, stop=head, topics=self.topics,
-                inclusive_of_start=False) if head > start else []
+            notifications = self._select(start, limit, head) if head > start else []
             self._at_head = len(notifications) < limit
             last = head if self._at_head else notifications[-1].id
             notifications = self._keep(notifications)
@@ -242,7 +241,10 @@ class ProjectionRunner:
                 return 0
             # One unit per projection: projections write disjoint tables, so each one's
             # consecutive inserts batch into one executemany even when events interleave them.
-            units = [Unit(conn, copy=self.bulk) for _ in self.projections]
+            # far behind (a long backlog, a first load) PostgreSQL takes long runs of plain
+            # INSERTs as COPY, the same rows in the same transaction (kernel.units)
+            copy = self.bulk or len(notifications) >= COPY_BATCH
+            units = [Unit(conn, copy=copy) for _ in self.projections]
             for p in self.projections:
                 p.begin_batch()
             to_domain_event = self.app.mapper.to_domain_event
@@ -273,6 +275,10 @@ class ProjectionRunner:
                                            error) from error
             self._advance(conn, pos, last)
             return len(notifications)
+
+    def _select(self, start: int, limit: int, head: int) -> list[Any]:
+        return self.app.recorder.select_notifications(
+            start=start, limit=limit, stop=head, topics=self.topics, inclusive_of_start=False)
 
     def _keep(self, notifications: list[Any]) -> list[Any]:
         """The notifications this runner applies (a segment's: its originators' only)."""

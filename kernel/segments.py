@@ -25,6 +25,10 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Identifier
 
 from kernel import pglocks
 from kernel.db import projection_segments, projection_tracking
@@ -33,10 +37,17 @@ from kernel.settings import Settings
 
 
 def segment_of(originator_id: UUID | str, segments: int) -> int:
-    """The segment owning an originator: stable across processes and runs (ids are uuid5 or
-    uuid4, so their low bits are uniform)."""
+    """The segment owning an originator: its id's last 32 bits mod N, stable across processes
+    and runs (ids are uuid5 or uuid4: their low bits are uniform), and computable in SQL."""
     value = originator_id.int if isinstance(originator_id, UUID) else UUID(str(originator_id)).int
-    return value % segments
+    return (value & 0xFFFFFFFF) % segments
+
+
+# PostgreSQL: each segment reads only its originators' events (`segment_of` in SQL)
+_PG_SELECT = ("SELECT notification_id, originator_id, originator_version, topic, state "
+              "FROM {schema}.{table} WHERE notification_id > %s AND notification_id <= %s "
+              "AND ('x' || right(originator_id::text, 8))::bit(32)::bigint %% %s = %s{topics} "
+              "ORDER BY notification_id LIMIT %s")
 
 
 class SegmentRunner(ProjectionRunner):
@@ -48,6 +59,23 @@ class SegmentRunner(ProjectionRunner):
         super().__init__(engine, app, projections, batch_size, name=f"{base}#{segment}/{segments}",
                          settings=settings, max_batch_size=max_batch_size)
         self.base, self.segment, self.segments = base, segment, segments
+
+    def _select(self, start: int, limit: int, head: int) -> list[Any]:
+        recorder = self.app.recorder
+        if not isinstance(recorder, PostgresApplicationRecorder):
+            return super()._select(start, limit, head)
+        topics = " AND topic = ANY(%s)" if self.topics else ""
+        statement = SQL(_PG_SELECT.format(schema="{schema}", table="{table}", topics=topics)
+                        ).format(schema=Identifier(recorder.datastore.schema),
+                                 table=Identifier(recorder.events_table_name))
+        params: list[Any] = [start, head, self.segments, self.segment]
+        if self.topics:
+            params.append(list(self.topics))
+        params.append(limit)
+        with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as c:
+            c.execute(statement, params, prepare=True)
+            return [Notification(id=i, originator_id=o, originator_version=v, topic=t,
+                                 state=bytes(state)) for i, o, v, t, state in c.fetchall()]
 
     def _keep(self, notifications: list[Any]) -> list[Any]:
         k, n = self.segment, self.segments
