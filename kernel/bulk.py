@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
+from json.encoder import encode_basestring as _quote   # the C escape, ensure_ascii=False
 from typing import Any
 from uuid import UUID
 
@@ -43,14 +45,37 @@ class EventWriter:
                      and not self.mapper.compressor and getattr(cls, "class_version", 1) == 1)
         if self.fast:
             self.types, self.encode = transcoder.types, transcoder.encoder.encode
+            encoder = transcoder.encoder
+            assert encoder.item_separator == "," and encoder.key_separator == ":"
+            # the object's text is written field by field, as the C encoder writes a dict:
+            # '{"name":value,...}' with each key's prefix prebuilt and strings escaped by the
+            # same C function (json.encoder.encode_basestring for ensure_ascii=False)
+            self.prefixes = [("{" if i == 0 else ",") + _quote(name) + ":"
+                             for i, name in enumerate(self.fields)]
+            self._dates: dict[Any, str] = {}
 
     def __call__(self, originator_id: UUID, version: int, **state: Any) -> StoredEvent:
-        if not self.fast or len(state) != len(self.fields):
+        if not self.fast or len(state) != len(self.fields) or not self.fields:
             return self.mapper.to_stored_event(
                 self.cls(originator_id=originator_id, originator_version=version, **state))
-        plain = self._plain
-        body = {name: plain(state[name]) for name in self.fields}
-        return StoredEvent(originator_id, version, self.topic, self.encode(body).encode("utf8"))
+        parts = []
+        value = self._value
+        for prefix, name in zip(self.prefixes, self.fields):
+            v = state[name]
+            parts.append(prefix)
+            parts.append(_quote(v) if v.__class__ is str else value(v))
+        parts.append("}")
+        return StoredEvent(originator_id, version, self.topic, "".join(parts).encode("utf8"))
+
+    def _value(self, value: Any) -> str:
+        """The JSON text the encoder writes for `value` inside an object; calendar dates,
+        few and repeated in an import, are written once each."""
+        if value.__class__ is date:
+            text = self._dates.get(value)
+            if text is None:
+                text = self._dates[value] = self.encode(self._plain(value))
+            return text
+        return self.encode(self._plain(value))
 
     def _plain(self, value: Any) -> Any:
         """`value` as the transcoder's default hook would hand it to json."""
