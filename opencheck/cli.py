@@ -242,7 +242,7 @@ def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, 
     """Bulk-register rows from a CSV (UTF-8, UTF-8 BOM, GB18030) or .xlsx file; bad rows are
     reported by line, good rows kept; exits 1 when any row was rejected."""
     from opencheck import importing
-    from opencheck.import_formats import count_lines
+    from kernel.import_files import count_lines
 
     platform = _platform()
     total = count_lines(file)

@@ -17,7 +17,7 @@ from kernel.clock import today_in_china
 from kernel.errors import Conflict, DomainError
 from kernel.text import checked_text
 from opencheck.bootstrap import Platform
-from opencheck.import_formats import (
+from kernel.import_files import (
     check_lengths,
     duplicate_reason,
     length_limits,
@@ -94,7 +94,7 @@ def _entity(row: dict[str, str], today: date) -> EntityData:
 
 def _entity_chunks(path: Path) -> Iterator[list[tuple[int, dict[str, str]]]]:
     """The rows of an entity file, CHUNK at a time, each with its line number: streamed from
-    the open file (import_formats), so memory stays flat however long the file is."""
+    the open file (kernel.import_files), so memory stays flat however long the file is."""
     with open_rows(path) as f:
         f.require(REQUIRED_ENTITY_COLUMNS, path.name)
         columns = [(c, f.header.index(c)) for c in ENTITY_COLUMNS if c in f.header]

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from opencheck import importing
 from opencheck.demo.check_items import generate_check_items
 from opencheck.demo.synthdata import generate_entities, generate_inspectors
-from opencheck.import_formats import detect_encoding
+from kernel.import_files import detect_encoding
 from supervision.directory import views
 from tests.integration.test_cli import _cli
 
@@ -61,7 +61,10 @@ def _typed(column: str, value):
     if column == "registered_on":
         return date.fromisoformat(value)
     if column in ("region_code", "default_ratio", "frequency_per_year") and value:
-        return float(value) if "." in str(value) else int(value)
+        try:
+            return float(value) if "." in str(value) else int(value)
+        except ValueError:
+            return value   # a clerk's typo stays text
     return value
 
 
