@@ -70,11 +70,17 @@ class EventWriter:
     def _value(self, value: Any) -> str:
         """The JSON text the encoder writes for `value` inside an object; calendar dates,
         few and repeated in an import, are written once each."""
-        if value.__class__ is date:
+        kind = value.__class__
+        if kind is date:
             text = self._dates.get(value)
             if text is None:
                 text = self._dates[value] = self.encode(self._plain(value))
             return text
+        transcoding = self.types.get(kind)
+        if transcoding is not None:   # a timestamp: its ISO text in the transcoding's wrapper
+            data = transcoding.encode(value)
+            if data.__class__ is str:
+                return f'{{"_type_":{_quote(transcoding.name)},"_data_":{_quote(data)}}}'
         return self.encode(self._plain(value))
 
     def _plain(self, value: Any) -> Any:

@@ -52,6 +52,7 @@ FIELD_ZH = {
     "object_scope_types": "抽查对象类型", "object_scope_industries": "抽查对象行业",
     "method": "检查方式", "category": "事项类别", "default_ratio": "抽查比例",
     "frequency_per_year": "每年抽查次数", "qualification": "所需资质", "file": "文件",
+    "effective_on": "变更日期", "reason": "理由",
 }
 
 

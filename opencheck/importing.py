@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from kernel import bulk
 from kernel.clock import today_in_china
 from kernel.errors import Conflict, DomainError
-from kernel.text import checked_text
+from kernel.text import checked_text, first_unstorable
 from opencheck.bootstrap import Platform
 from kernel.import_files import (
     check_lengths,
@@ -68,7 +68,10 @@ def _rejected(line: int, error: DomainError) -> Rejected:
 
 
 def _storable(row: dict[str, str]) -> None:
-    """A cell no store can hold rejects the row, naming the column (kernel.text)."""
+    """A cell no store can hold rejects the row, naming the column (kernel.text); the row's
+    cells are searched at once, column by column only when one holds such a character."""
+    if first_unstorable("".join(row.values())) is None:
+        return
     for column, value in row.items():
         checked_text(value, column or "row")
 

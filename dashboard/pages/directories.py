@@ -22,6 +22,8 @@ from kernel.labels import department_labels
 from kernel.platform import Platform
 
 MAX_UPLOAD = 50 * 2**20   # bytes; larger files go through `opencheck import` on the server
+UPLOAD_STYLE = {"border": "2px dashed #9aa5b1", "borderRadius": "6px", "padding": "18px",
+                "textAlign": "center", "cursor": "pointer"}
 SHOWN_REJECTS = 500       # rejected rows listed on the page (all of them in the CLI's file)
 ENTITY_TYPES = {"enterprise": "企业 Enterprise", "individual": "个体工商户 Individual",
                 "cooperative": "农民专业合作社 Cooperative"}
@@ -124,27 +126,33 @@ def layout(d: Directory, platform: Platform) -> html.Div:
     k = d.kind
     return html.Div([
         html.H2(d.title),
+        html.Nav([dcc.Link(other.title, href=f"/dashboard/directory/{other.kind}",
+                           className="nav-link", id=f"dir-link-{other.kind}")
+                  for other in PAGES.values()], className="actions"),
         card("名录 Directory (点击一行以编辑 click a row to edit)",
              [html.Div(_grid(d, 0), id=f"{k}-grid-box")]),
         card("导入 Import CSV (UTF-8 / UTF-8 BOM / GB18030) 或 .xlsx", [
             dcc.Upload(id=f"{k}-upload", max_size=MAX_UPLOAD, multiple=False,
-                       accept=".csv,.xlsx", className="upload",
+                       accept=".csv,.xlsx", className="upload", style=UPLOAD_STYLE,
                        children=html.Div(["拖放或", html.A("选择文件", className="link"),
                                           " Drop or choose a .csv / .xlsx file"])),
-            dcc.Loading(html.Div(id=f"{k}-upload-result", role="status")),
             html.P("列与编码见 docs/IMPORT_FORMATS.md  Columns and encodings: "
-                   "docs/IMPORT_FORMATS.md", className="hint")]),
-        card("新增 Add", [html.Div([_input(d, "add", f, platform) for f in d.add],
-                                  className="form"),
-                          html.Button("新增 Add", id=f"{k}-add", className="button"),
-                          html.Div(id=f"{k}-add-msg", role="status")]),
-        card(d.edit_title, [
-            html.Div([html.Label(f"{FIELD_ZH.get(d.key, d.key)} {d.key}"),
+                   "docs/IMPORT_FORMATS.md", className="hint"),
+            dcc.Loading(html.Div(id=f"{k}-upload-result", role="status"))], stack=True),
+        card("新增 Add", [html.Div([
+            *[_input(d, "add", f, platform) for f in d.add],
+            html.Div(html.Button("新增 Add", id=f"{k}-add", className="button"),
+                     className="actions"),
+            html.Div(id=f"{k}-add-msg", role="status")], className="form")], stack=True),
+        card(d.edit_title, [html.Div([
+            html.Div([html.Label(f"{FIELD_ZH.get(d.key, d.key)} {d.key} "
+                                 "(点击表格中的一行 click a row above)"),
                       dcc.Input(id=f"{k}-edit-key", type="text", className="input-wide")],
                      className="field"),
-            html.Div([_input(d, "edit", f, platform) for f in d.edit], className="form"),
-            html.Button("保存 Save", id=f"{k}-save", className="button"),
-            html.Div(id=f"{k}-edit-msg", role="status")]),
+            *[_input(d, "edit", f, platform) for f in d.edit],
+            html.Div(html.Button("保存 Save", id=f"{k}-save", className="button"),
+                     className="actions"),
+            html.Div(id=f"{k}-edit-msg", role="status")], className="form")], stack=True),
     ], id=f"{k}-page")
 
 
