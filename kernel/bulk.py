@@ -10,6 +10,7 @@ and a clash with a stored (id, version) is the store's IntegrityError, as in `sa
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -71,6 +72,8 @@ class EventWriter:
         """The JSON text the encoder writes for `value` inside an object; calendar dates,
         few and repeated in an import, are written once each."""
         kind = value.__class__
+        if kind is int:
+            return int.__repr__(value)   # what json writes for an int
         if kind is date:
             text = self._dates.get(value)
             if text is None:
@@ -96,6 +99,36 @@ class EventWriter:
         if transcoding is None:   # the mapper raises TranscodingNotRegisteredError
             return value
         return {"_type_": transcoding.name, "_data_": self._plain(transcoding.encode(value))}
+
+
+class EventReader:
+    """Named fields of stored events' states, decoded as the mapper decodes them but without
+    building the event (a registration's full decode is most of a bulk intake's read)."""
+
+    def __init__(self, app: OpenCheckApplication) -> None:
+        self.mapper = app.mapper
+        transcoder = self.mapper.transcoder
+        self.fast = (isinstance(transcoder, JSONTranscoder) and not self.mapper.cipher
+                     and not self.mapper.compressor)
+        if self.fast:
+            self.names, self.loads = transcoder.names, json.JSONDecoder().decode
+
+    def __call__(self, stored: StoredEvent, *fields: str) -> tuple[Any, ...]:
+        if self.fast:
+            state = self.loads(stored.state.decode("utf8"))
+            out = []
+            for name in fields:
+                value = state[name]
+                if value.__class__ is dict and "_type_" in value:
+                    data = value["_data_"]
+                    if data.__class__ is not str:
+                        break   # a nested transcoding: the mapper decodes it
+                    value = self.names[value["_type_"]].decode(data)
+                out.append(value)
+            else:
+                return tuple(out)
+        event = self.mapper.to_domain_event(stored)
+        return tuple(getattr(event, name) for name in fields)
 
 
 def record_stored(app: OpenCheckApplication, stored: Sequence[StoredEvent]) -> int:
