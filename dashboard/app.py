@@ -6,13 +6,14 @@ reference handed over at mount time, never through a module global.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
-from dashboard.pages import entity, login, overview, plans, repairs, workspace
+from dashboard.pages import directories, entity, login, overview, plans, repairs, workspace
 from kernel import workdays
 from kernel.clock import china_date
 from kernel.errors import TooManyAttempts
@@ -21,7 +22,8 @@ from kernel.labels import ROLES
 from kernel.platform import Platform
 
 PREFIX = "/dashboard/"
-SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs}
+SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs,
+                    **{f"directory/{k}": d for k, d in directories.PAGES.items()}}
 INSPECTOR_PAGES = {"": workspace, "tasks": workspace}
 
 
@@ -36,8 +38,10 @@ def _on_error(error: Exception) -> None:
     raise error
 
 
-def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
-    """The supervisor dashboard and inspector workspace, reading only through query functions."""
+def build_dashboard(get_platform: Callable[[], Platform],
+                    importers: Mapping[str, Callable[..., Any]] | None = None) -> Dash:
+    """The supervisor dashboard and inspector workspace, reading only through query functions;
+    `importers` (kind -> the root's file importer) serve the directories' uploads."""
     app = Dash(__name__, requests_pathname_prefix=PREFIX, suppress_callback_exceptions=True,
                title="OpenCheck 监管驾驶舱 Supervision dashboard", update_title=None,
                on_error=_on_error, serve_locally=True)
@@ -98,6 +102,7 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
 
     for page in (overview, plans, entity, repairs, workspace):
         page.register(app, get_platform)
+    directories.register(app, get_platform, importers or {})
     return app
 
 
@@ -117,7 +122,8 @@ def _topbar(user: auth.User | None) -> list:
     if user.role in session.SUPERVISORS:
         links = [("总览 Overview", PREFIX), ("抽查计划 Plans", PREFIX + "plans"),
                  ("主体档案 Entity file", PREFIX + "entity"),
-                 ("信用修复 Credit repair", PREFIX + "repairs")]
+                 ("信用修复 Credit repair", PREFIX + "repairs"),
+                 ("名录库 Directories", PREFIX + "directory/entities")]
     else:
         links = [("我的任务 My tasks", PREFIX + "tasks")]
     nav = html.Nav([dcc.Link(text, href=href, className="nav-link") for text, href in links])

@@ -10,8 +10,11 @@ and a clash with a stored (id, version) is the store's IntegrityError, as in `sa
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
+from json.encoder import encode_basestring as _quote   # the C escape, ensure_ascii=False
 from typing import Any
 from uuid import UUID
 
@@ -43,14 +46,45 @@ class EventWriter:
                      and not self.mapper.compressor and getattr(cls, "class_version", 1) == 1)
         if self.fast:
             self.types, self.encode = transcoder.types, transcoder.encoder.encode
+            encoder = transcoder.encoder
+            assert encoder.item_separator == "," and encoder.key_separator == ":"
+            # the object's text is written field by field, as the C encoder writes a dict:
+            # '{"name":value,...}' with each key's prefix prebuilt and strings escaped by the
+            # same C function (json.encoder.encode_basestring for ensure_ascii=False)
+            self.prefixes = [("{" if i == 0 else ",") + _quote(name) + ":"
+                             for i, name in enumerate(self.fields)]
+            self._dates: dict[Any, str] = {}
 
     def __call__(self, originator_id: UUID, version: int, **state: Any) -> StoredEvent:
-        if not self.fast or len(state) != len(self.fields):
+        if not self.fast or len(state) != len(self.fields) or not self.fields:
             return self.mapper.to_stored_event(
                 self.cls(originator_id=originator_id, originator_version=version, **state))
-        plain = self._plain
-        body = {name: plain(state[name]) for name in self.fields}
-        return StoredEvent(originator_id, version, self.topic, self.encode(body).encode("utf8"))
+        parts = []
+        value = self._value
+        for prefix, name in zip(self.prefixes, self.fields):
+            v = state[name]
+            parts.append(prefix)
+            parts.append(_quote(v) if v.__class__ is str else value(v))
+        parts.append("}")
+        return StoredEvent(originator_id, version, self.topic, "".join(parts).encode("utf8"))
+
+    def _value(self, value: Any) -> str:
+        """The JSON text the encoder writes for `value` inside an object; calendar dates,
+        few and repeated in an import, are written once each."""
+        kind = value.__class__
+        if kind is int:
+            return int.__repr__(value)   # what json writes for an int
+        if kind is date:
+            text = self._dates.get(value)
+            if text is None:
+                text = self._dates[value] = self.encode(self._plain(value))
+            return text
+        transcoding = self.types.get(kind)
+        if transcoding is not None:   # a timestamp: its ISO text in the transcoding's wrapper
+            data = transcoding.encode(value)
+            if data.__class__ is str:
+                return f'{{"_type_":{_quote(transcoding.name)},"_data_":{_quote(data)}}}'
+        return self.encode(self._plain(value))
 
     def _plain(self, value: Any) -> Any:
         """`value` as the transcoder's default hook would hand it to json."""
@@ -65,6 +99,36 @@ class EventWriter:
         if transcoding is None:   # the mapper raises TranscodingNotRegisteredError
             return value
         return {"_type_": transcoding.name, "_data_": self._plain(transcoding.encode(value))}
+
+
+class EventReader:
+    """Named fields of stored events' states, decoded as the mapper decodes them but without
+    building the event (a registration's full decode is most of a bulk intake's read)."""
+
+    def __init__(self, app: OpenCheckApplication) -> None:
+        self.mapper = app.mapper
+        transcoder = self.mapper.transcoder
+        self.fast = (isinstance(transcoder, JSONTranscoder) and not self.mapper.cipher
+                     and not self.mapper.compressor)
+        if self.fast:
+            self.names, self.loads = transcoder.names, json.JSONDecoder().decode
+
+    def __call__(self, stored: StoredEvent, *fields: str) -> tuple[Any, ...]:
+        if self.fast:
+            state = self.loads(stored.state.decode("utf8"))
+            out = []
+            for name in fields:
+                value = state[name]
+                if value.__class__ is dict and "_type_" in value:
+                    data = value["_data_"]
+                    if data.__class__ is not str:
+                        break   # a nested transcoding: the mapper decodes it
+                    value = self.names[value["_type_"]].decode(data)
+                out.append(value)
+            else:
+                return tuple(out)
+        event = self.mapper.to_domain_event(stored)
+        return tuple(getattr(event, name) for name in fields)
 
 
 def record_stored(app: OpenCheckApplication, stored: Sequence[StoredEvent]) -> int:

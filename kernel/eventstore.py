@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.generators import send
+from psycopg.sql import SQL, Identifier
 
 from kernel import pglocks
 from kernel.errors import NotFound
@@ -78,8 +79,25 @@ class SocketSafeRecorder(PostgresApplicationRecorder):
     200-400 KB (net.core.wmem_default 212,992), so saves of >= 1,000 events (~600 KB) hung.
     Measured: 1,000 x 600 B hung before, 5,000 x 2 KB (10 MB) saves in 1.1 s with this."""
 
+    def __init__(self, datastore: Any, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        # four plain typed arrays instead of one array of the composite type: psycopg builds
+        # a composite per event in Python (the save's largest cost at 2,000 events), a plain
+        # array it dumps in one pass; the rows inserted are the same
+        self.insert_arrays_statement = SQL(
+            "INSERT INTO {0}.{1} (originator_id, originator_version, topic, state) "
+            "SELECT * FROM unnest(%b::{2}[], %b::bigint[], %b::text[], %b::bytea[]) "
+            "RETURNING notification_id").format(
+            Identifier(datastore.schema), Identifier(self.events_table_name),
+            Identifier(datastore.originator_id_type))
+
     def _insert_stored_events(self, curs: Any, stored_events: Any, **kwargs: Any) -> None:
-        super()._insert_stored_events(curs, stored_events, **kwargs)
+        self._lock_table(curs)
+        self._notify_channel(curs)
+        curs.execute(self.insert_arrays_statement,
+                     ([e.originator_id for e in stored_events],
+                      [e.originator_version for e in stored_events],
+                      [e.topic for e in stored_events], [e.state for e in stored_events]))
         conn = curs.connection
         conn.wait(send(conn.pgconn))   # PQflush until the output buffer is empty
 

@@ -36,11 +36,19 @@ def _char_value_gb11714(ch: str) -> int:
     return int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10
 
 
+_GB11714_VALUE = {c: _char_value_gb11714(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_ORG_CHECK = {10: "X", 11: "0"}
+
+
 def org_code_check_char(body: str) -> str:
     """GB 11714 check character for the 8-character organisation-code body."""
-    total = sum(_char_value_gb11714(c) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
+    if len(body) != len(_ORG_WEIGHTS):
+        raise ValueError("an organisation-code body has 8 characters")
+    value = _GB11714_VALUE
+    total = sum((value[c] if c in value else _char_value_gb11714(c)) * w
+                for c, w in zip(body, _ORG_WEIGHTS))
     c9 = 11 - total % 11
-    return {10: "X", 11: "0"}.get(c9, str(c9))
+    return _ORG_CHECK.get(c9, str(c9))
 
 
 def _check_length(code: str) -> None:
@@ -48,7 +56,12 @@ def _check_length(code: str) -> None:
         raise InvalidUSCC(f"length is {len(code)}, a USCC must be exactly 18 characters")
 
 
+_IN_ALPHABET = frozenset(ALPHABET)
+
+
 def _check_alphabet(code: str) -> None:
+    if _IN_ALPHABET.issuperset(code):   # the usual case, in one C call
+        return
     bad = sorted({c for c in code if c not in ALPHABET})
     if bad:
         raise InvalidUSCC(f"alphabet: character(s) {', '.join(map(repr, bad))} are not allowed "

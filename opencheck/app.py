@@ -170,7 +170,10 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     # Dash (Flask) under /dashboard/ through a2wsgi: its callbacks run in a2wsgi's thread pool and
     # reach the platform through this reference, set in the lifespan (STACK.md, "Dash 4").
-    app.mount("/dashboard", WSGIMiddleware(build_dashboard(lambda: app.state.platform).server))
+    from opencheck.importing import IMPORTERS
+
+    app.mount("/dashboard", WSGIMiddleware(build_dashboard(lambda: app.state.platform,
+                                                           IMPORTERS).server))
     # Every authenticated command, whichever router it is on: read-your-writes inside,
     # the Idempotency-Key around it (a replay runs nothing); the last added runs first.
     app.add_middleware(ReadYourWritesMiddleware, runners=API_RUNNERS)

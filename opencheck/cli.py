@@ -247,11 +247,13 @@ class ImportKind(str, Enum):
 
 @app.command("import")
 def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
-    """Bulk-register rows from a CSV file; bad rows are reported, good rows kept."""
+    """Bulk-register rows from a CSV (UTF-8, UTF-8 BOM, GB18030) or .xlsx file; bad rows are
+    reported by line, good rows kept; exits 1 when any row was rejected."""
     from opencheck import importing
+    from kernel.import_files import count_lines
 
     platform = _platform()
-    total = sum(1 for _ in file.open(encoding="utf-8-sig")) - 1
+    total = count_lines(file)
     with progress() as bar:
         task = bar.add_task(f"import {kind.value}", total=max(total, 0))
         report = importing.IMPORTERS[kind.value](platform, file, lambda n: bar.advance(task, n))
@@ -260,15 +262,22 @@ def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, 
             runner.catch_up(lambda n: bar.advance(proj, n))
     platform.close()
     console.print(f"read {report.read} rows: {report.registered} registered, "
-                  f"{report.already_registered} already registered, {len(report.rejected)} rejected")
-    if report.rejected:
-        rejects = file.with_suffix(".rejects.csv")
-        importing.write_rejects(report, rejects)
-        for r in report.rejected[:20]:
-            console.print(f"  line {r.line}: {r.field}: {r.reason}")
-        if len(report.rejected) > 20:
-            console.print(f"  … {len(report.rejected) - 20} more")
-        console.print(f"all rejected rows: {rejects}")
+                  f"{report.already_registered} already registered, {len(report.rejected)} rejected",
+                  markup=False)
+    if not report.rejected:
+        return
+    rejects = file.with_name(file.stem + ".rejects.csv")
+    importing.write_rejects(report, rejects)
+    for r in report.rejected[:20]:
+        console.print(f"  line {r.line}: {r.field}: {r.reason}", markup=False, soft_wrap=True)
+    if len(report.rejected) > 20:
+        console.print(f"  … {len(report.rejected) - 20} more", markup=False)
+    console.print(f"every rejected row with its line, field and reason: {rejects}",
+                  markup=False, soft_wrap=True)
+    console.print(f"error: {len(report.rejected)} row(s) rejected (已拒绝 {len(report.rejected)} "
+                  f"行), the {report.registered} good row(s) were imported (已导入)",
+                  markup=False, soft_wrap=True)
+    raise typer.Exit(1)
 
 
 @users_app.command("add")

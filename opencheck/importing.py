@@ -1,4 +1,6 @@
-"""Bulk CSV import: streamed in chunks, bad rows reported by line and field, reruns register nothing twice."""
+"""Bulk import of CSV (UTF-8, UTF-8 with BOM, GB18030) and .xlsx files: streamed in chunks,
+validated as the API validates (its length limits included), bad rows reported by line, field
+and reason in Chinese and English, reruns register nothing twice (docs/IMPORT_FORMATS.md)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,19 @@ import sqlalchemy as sa
 from kernel import bulk
 from kernel.clock import today_in_china
 from kernel.errors import Conflict, DomainError
-from kernel.text import checked_text
+from kernel.text import checked_text, first_unstorable
 from opencheck.bootstrap import Platform
+from kernel.import_files import (
+    check_lengths,
+    duplicate_reason,
+    length_limits,
+    open_rows,
+    reason,
+)
 from supervision.directory.check_items import CheckItemData, KnownCodes
 from supervision.directory.entities import EntityData, entity_id
 from supervision.directory.inspectors import InspectorData, split_codes
+from supervision.directory.schemas import CheckItemCreate, EntityCreate, InspectorCreate
 from supervision.directory.tables import check_items, inspectors
 
 ENTITY_COLUMNS = ("uscc", "name", "entity_type", "region_code", "industry_code", "registered_on",
@@ -25,6 +35,9 @@ ENTITY_COLUMNS = ("uscc", "name", "entity_type", "region_code", "industry_code",
                   "legal_representative_id")   # 居民身份证号码: optional, stored keyed and masked
 REQUIRED_ENTITY_COLUMNS = ENTITY_COLUMNS[:6]
 CHUNK = 2000
+ENTITY_LIMITS = length_limits(EntityCreate)
+INSPECTOR_LIMITS = length_limits(InspectorCreate)
+CHECK_ITEM_LIMITS = length_limits(CheckItemCreate)
 
 
 @dataclass(frozen=True)
@@ -43,23 +56,29 @@ class ImportReport:
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DomainError(f"{path.name}: missing column(s) {', '.join(missing)}", field=missing[0])
-        for row in reader:
-            yield reader.line_num, row
+    with open_rows(path) as f:
+        f.require(required, path.name)
+        header = f.header
+        for line, cells in f.rows:
+            yield line, dict(zip(header, cells + [""] * (len(header) - len(cells))))
+
+
+def _rejected(line: int, error: DomainError) -> Rejected:
+    return Rejected(line, error.field or "", reason(error.field or "", error.message))
 
 
 def _storable(row: dict[str, str]) -> None:
-    """A cell no store can hold rejects the row, naming the column (kernel.text)."""
+    """A cell no store can hold rejects the row, naming the column (kernel.text); the row's
+    cells are searched at once, column by column only when one holds such a character."""
+    if first_unstorable("".join(row.values())) is None:
+        return
     for column, value in row.items():
         checked_text(value, column or "row")
 
 
 def _entity(row: dict[str, str], today: date) -> EntityData:
     _storable(row)
+    check_lengths(row, ENTITY_LIMITS)
     try:
         registered_on = date.fromisoformat((row.get("registered_on") or "").strip())
     except ValueError:
@@ -77,23 +96,15 @@ def _entity(row: dict[str, str], today: date) -> EntityData:
 
 
 def _entity_chunks(path: Path) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    """The rows of an entity CSV, CHUNK at a time, each with its line number: `csv.reader`
-    over the open file, so memory stays flat however long the file is."""
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
-        header = next(reader, [])
-        missing = [c for c in REQUIRED_ENTITY_COLUMNS if c not in header]
-        if missing:
-            raise DomainError(f"{path.name}: missing column(s) {', '.join(missing)}",
-                              field=missing[0])
-        columns = [(c, header.index(c)) for c in ENTITY_COLUMNS if c in header]
+    """The rows of an entity file, CHUNK at a time, each with its line number: streamed from
+    the open file (kernel.import_files), so memory stays flat however long the file is."""
+    with open_rows(path) as f:
+        f.require(REQUIRED_ENTITY_COLUMNS, path.name)
+        columns = [(c, f.header.index(c)) for c in ENTITY_COLUMNS if c in f.header]
         chunk: list[tuple[int, dict[str, str]]] = []
-        for cells in reader:
-            if not cells:
-                continue   # a blank line, as DictReader skips it
+        for line, cells in f.rows:
             width = len(cells)
-            chunk.append((reader.line_num, {c: cells[i] if i < width else ""
-                                            for c, i in columns}))
+            chunk.append((line, {c: cells[i] if i < width else "" for c, i in columns}))
             if len(chunk) >= CHUNK:
                 yield chunk
                 chunk = []
@@ -120,11 +131,10 @@ def import_entities(platform: Platform, path: Path,
             try:
                 data = _entity(row, today)
             except DomainError as e:
-                report.rejected.append(Rejected(line, e.field or "", e.message))
+                report.rejected.append(_rejected(line, e))
                 continue
             if data.uscc in valid:
-                report.rejected.append(Rejected(line, "uscc",
-                                                f"{data.uscc} appears earlier in the file"))
+                report.rejected.append(Rejected(line, "uscc", duplicate_reason("uscc", data.uscc)))
                 continue
             valid[data.uscc] = (line, data)
         outcome = app.register_entities([d for _, d in valid.values()])
@@ -134,7 +144,7 @@ def import_entities(platform: Platform, path: Path,
             for uscc in outcome.duplicates:
                 if positions.get(entity_id(uscc), 0) > started_at:   # registered by this file
                     report.rejected.append(Rejected(valid[uscc][0], "uscc",
-                                                    f"{uscc} appears earlier in the file"))
+                                                    duplicate_reason("uscc", uscc)))
                 else:
                     report.already_registered += 1
         if on_progress:
@@ -144,7 +154,8 @@ def import_entities(platform: Platform, path: Path,
 
 
 def write_rejects(report: ImportReport, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
+    # with a BOM, so Excel on Chinese Windows opens the Chinese reasons as UTF-8
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow(["line", "field", "reason"])
         for r in report.rejected:
@@ -164,11 +175,13 @@ REQUIRED_CHECK_ITEM_COLUMNS = tuple(c for c in CHECK_ITEM_COLUMNS
 
 def _inspector(row: dict[str, str], known: KnownCodes, item_codes: set[str]) -> InspectorData:
     _storable(row)
+    qualifications = split_codes(row.get("qualifications") or "")
+    check_lengths({**row, "qualifications": qualifications}, INSPECTOR_LIMITS)
     return InspectorData(
         credential_no=row.get("credential_no") or "", name=row.get("name") or "",
         department=(row.get("department") or "").strip(),
         region_code=(row.get("region_code") or "").strip(), station=row.get("station") or "",
-        qualifications=split_codes(row.get("qualifications") or ""),
+        qualifications=qualifications,
         status=(row.get("status") or "active").strip(),
     ).validated(known, item_codes)
 
@@ -205,13 +218,13 @@ def import_inspectors(platform: Platform, path: Path,
         try:
             data = _inspector(row, known, item_codes)
         except DomainError as e:
-            report.rejected.append(Rejected(line, e.field or "", e.message))
+            report.rejected.append(_rejected(line, e))
             if on_progress:
                 on_progress(1)
             continue
         if data.credential_no in seen_in_file:
             report.rejected.append(Rejected(line, "credential_no",
-                                            f"{data.credential_no} appears earlier in the file"))
+                                            duplicate_reason("credential_no", data.credential_no)))
             continue
         seen_in_file.add(data.credential_no)
         chunk.append(data)
@@ -223,6 +236,8 @@ def import_inspectors(platform: Platform, path: Path,
 
 def _check_item(row: dict[str, str], known: KnownCodes) -> CheckItemData:
     _storable(row)
+    check_lengths({**row, **{k: split_codes(row.get(k) or "") for k in (
+        "object_scope_types", "object_scope_industries")}}, CHECK_ITEM_LIMITS)
     numbers = {}
     for name, kind in (("default_ratio", float), ("frequency_per_year", int)):
         try:
@@ -251,14 +266,15 @@ def import_check_items(platform: Platform, path: Path,
         try:
             data = _check_item(row, known)
             if data.code in seen_in_file:
-                raise DomainError(f"{data.code} appears earlier in the file", field="code")
+                report.rejected.append(Rejected(line, "code", duplicate_reason("code", data.code)))
+                continue
             seen_in_file.add(data.code)
             platform.supervision.add_check_item(data, known)
             report.registered += 1
         except Conflict:
             report.already_registered += 1  # the list holds this code already: a rerun
         except DomainError as e:
-            report.rejected.append(Rejected(line, e.field or "", e.message))
+            report.rejected.append(_rejected(line, e))
         if on_progress:
             on_progress(1)
     return report

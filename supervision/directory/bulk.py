@@ -122,14 +122,14 @@ class BulkDirectoryUseCases:
     def _filing_state(self, ids: Any) -> dict[UUID, _Filed]:
         """Registration day, reports filed and version of each entity, from its stored events."""
         out: dict[UUID, _Filed] = {}
-        decode = self.mapper.to_domain_event
+        reader = self.__dict__.setdefault("_bulk_reader", bulk.EventReader(self))  # type: ignore[arg-type]
         for originator, stored in bulk.stored_events_of(self, ids).items():  # type: ignore[arg-type]
             if stored[0].topic != _REGISTERED_TOPIC:
                 continue   # not a market entity
-            entity = out[originator] = _Filed(decode(stored[0]).registered_on,
+            entity = out[originator] = _Filed(reader(stored[0], "registered_on")[0],
                                               stored[-1].originator_version)
             for e in stored:
                 if e.topic == _REPORT_TOPIC:
-                    report = decode(e)
-                    entity.reports[report.year] = report.filed_on
+                    year, filed_on = reader(e, "year", "filed_on")
+                    entity.reports[year] = filed_on
         return out

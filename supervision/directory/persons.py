@@ -28,7 +28,10 @@ def checked_resident_id(number: str, today: date, field: str = ID_FIELD) -> str:
     Length, digits, the ISO 7064 MOD 11-2 check character and the birth date are checked; the
     region code is not (python-stdnum's table lags new county codes). Messages never repeat
     the number."""
-    value = ric.compact(number or "")
+    number = number or ""
+    # python-stdnum's compact (which also folds full-width digits) only when it has work to do:
+    # its clean-up pass costs a million-row import more than every other check of the number
+    value = number.replace(" ", "").strip().upper() if number.isascii() else ric.compact(number)
     if len(value) != 18:
         raise InvalidInput(f"居民身份证号码应为18位 the resident ID number must have 18 "
                            f"characters, not {len(value)}", field=field)
@@ -38,9 +41,9 @@ def checked_resident_id(number: str, today: date, field: str = ID_FIELD) -> str:
     if ric.calc_check_digit(value) != value[17]:
         raise InvalidInput("居民身份证号码校验码错误 the check character (position 18) of the "
                            "resident ID number is wrong (GB 11643)", field=field)
-    try:
-        born = ric.get_birth_date(value)
-    except ric.ValidationError:
+    try:   # positions 7-14 (GB 11643), as ric.get_birth_date reads them
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
         born = None
     if born is None or born > today or born.year < 1900:
         raise InvalidInput("居民身份证号码中的出生日期无效 the birth date in the resident ID number "

@@ -49,7 +49,10 @@ def test_import_keeps_good_rows_reports_bad_ones_and_reruns_register_nothing(pla
     _write(f, [_row(1), _row(2, uscc="91330702XXXXXXXXX1"), _row(3),
                _row(4, registered_on="2020-13-01"), _row(5, region_code="33070"), _row(3)])
     r = _cli(platform.settings, "import", "entities", str(f))
-    assert r.returncode == 0, r.stderr
+    # rejected rows: exit 1, the last line one readable sentence saying the good rows are in
+    assert r.returncode == 1, r.stderr
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: 4 row(s) rejected") and "2 good row(s) were imported" in last
     assert "2 registered" in r.stderr and "4 rejected" in r.stderr
     assert "line 3: uscc:" in r.stderr and "line 5: registered_on:" in r.stderr
     assert "line 6: region_code:" in r.stderr and "line 7: uscc: " in r.stderr
@@ -57,7 +60,7 @@ def test_import_keeps_good_rows_reports_bad_ones_and_reruns_register_nothing(pla
     assert _count(platform) == 2
     # the same file again: nothing registered twice
     r = _cli(platform.settings, "import", "entities", str(f))
-    assert "0 registered, 2 already registered" in r.stderr
+    assert "0 registered, 2 already registered" in r.stderr and r.returncode == 1
     assert _count(platform) == 2
 
 
