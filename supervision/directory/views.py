@@ -266,6 +266,15 @@ def published_items(conn: sa.Connection, *, department: str | None = None,
     return total, [_item(r) for r in rows]
 
 
+def item_names(conn: sa.Connection, codes: set[str]) -> dict[str, str]:
+    """Check-item code → its name (with the sub-item), for pages that show names, not codes."""
+    if not codes:
+        return {}
+    rows = conn.execute(sa.select(check_items.c.code, check_items.c.name, check_items.c.sub_item)
+                        .where(check_items.c.code.in_(sorted(codes))))
+    return {r.code: f"{r.name}（{r.sub_item}）" if r.sub_item else r.name for r in rows}
+
+
 CODE_LIKE = re.compile(r"^[0-9A-Z]{2,18}$")
 SUBSTRING_FROM = 3   # characters: a shorter name query is a prefix (pg_trgm's trigrams)
 
