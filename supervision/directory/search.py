@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kernel.eventlog import proved
-from supervision.directory.tables import entities, entity_name_grams
+from supervision.directory.tables import entity_name_grams
 
 CODE_LIKE = re.compile(r"^[0-9A-Z]{2,18}$")
 COUNT_CAP = 1000
@@ -42,20 +42,54 @@ def _like(q: str) -> str:
     return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_PROBE = sa.select(sa.func.count()).select_from(
-    sa.select(_g.entity_no).where(_g.gram == sa.bindparam("gram")).limit(RARE).subquery())
+# Fixed SQL with literal limits: a prepared statement's generic plan (psycopg prepares after
+# five runs) then keeps the index walk that a bound LIMIT could lose.
+_PROBE = ("SELECT count(*) FROM (SELECT entity_no FROM entity_name_grams WHERE gram = :g{i} "
+          f"LIMIT {RARE}) p{{i}}")
+_PROBES: dict[int, sa.TextClause] = {}
 
 
 def _rarest(conn: sa.Connection, grams: set[str]) -> str:
-    """The gram with the fewest rows (counted up to RARE): the shortest walk."""
-    best, fewest = "", RARE + 1
-    for gram in sorted(grams):
-        n = conn.execute(_PROBE, {"gram": gram}).scalar_one()
-        if n < fewest:
-            best, fewest = gram, n
-        if n == 0:
-            break
-    return best
+    """The gram with the fewest rows (counted up to RARE), in one statement: the shortest walk."""
+    ordered = sorted(grams)
+    stmt = _PROBES.get(len(ordered))
+    if stmt is None:
+        stmt = _PROBES[len(ordered)] = sa.text("SELECT " + ", ".join(
+            f"({_PROBE.format(i=i)})" for i in range(len(ordered))))
+    counts = conn.execute(stmt, {f"g{i}": g for i, g in enumerate(ordered)}).one()
+    return min(zip(counts, ordered))[1]
+
+
+_MATCH = "FROM entity_name_grams WHERE gram = :gram AND name LIKE :pattern ESCAPE '\\'"
+_COUNT = sa.text(f"SELECT count(*) FROM (SELECT entity_no {_MATCH} LIMIT {COUNT_CAP + 1}) c")
+# uscc starting with the code: a range on the unique index (no LIKE: any collation)
+_CODE_RANGE = "FROM entities WHERE uscc >= :lo AND uscc < :hi"
+_CODE_COUNT = sa.text(f"SELECT count(*) FROM (SELECT entity_no {_CODE_RANGE} "
+                      f"LIMIT {COUNT_CAP + 1}) c")
+
+
+def _columns() -> tuple[sa.Column, ...]:
+    from supervision.directory.views import (
+        PUBLIC_ENTITY_COLUMNS,  # (views re-exports search)
+    )
+
+    return PUBLIC_ENTITY_COLUMNS
+
+
+def _names_page(limit: int, offset: int) -> sa.TextClause:
+    """A page of names as one statement: the gram's walk, then each row by its key."""
+    cols = _columns()
+    return sa.text(
+        f"SELECT {', '.join('e.' + c.name for c in cols)} FROM (SELECT entity_no, name {_MATCH} "
+        f"ORDER BY name, entity_no LIMIT {int(limit)} OFFSET {int(offset)}) g "
+        "JOIN entities e ON e.entity_no = g.entity_no ORDER BY g.name, g.entity_no"
+    ).columns(*cols)
+
+
+def _codes_page(limit: int, offset: int) -> sa.TextClause:
+    cols = _columns()
+    return sa.text(f"SELECT {', '.join(c.name for c in cols)} {_CODE_RANGE} ORDER BY uscc "
+                   f"LIMIT {int(limit)} OFFSET {int(offset)}").columns(*cols)
 
 
 def _name_query(q: str) -> tuple[set[str], str]:
@@ -66,12 +100,6 @@ def _name_query(q: str) -> tuple[set[str], str]:
     return {q[i:i + 2] for i in range(len(q) - 1)}, "%" + _like(q) + "%"
 
 
-def _code_range(code: str) -> Any:
-    """uscc starting with `code`: a range on the unique index (no LIKE: any collation)."""
-    return sa.and_(entities.c.uscc >= code,
-                   entities.c.uscc < code[:-1] + chr(ord(code[-1]) + 1))
-
-
 def search_entities(conn: sa.Connection, q: str, offset: int = 0,
                     limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
     """Public search: matching codes first (the exact code, then code prefixes, ascending),
@@ -80,32 +108,17 @@ def search_entities(conn: sa.Connection, q: str, offset: int = 0,
     q = q.strip()
     if not q:
         return 0, []
-    code = q.upper()
-    by_code: list[int] = []
+    code, rows, codes = q.upper(), [], 0
     if CODE_LIKE.match(code):
-        by_code = list(conn.scalars(sa.select(entities.c.entity_no).where(_code_range(code))
-                                    .order_by(entities.c.uscc).limit(COUNT_CAP + 1)))
+        bounds = {"lo": code, "hi": code[:-1] + chr(ord(code[-1]) + 1)}
+        codes = conn.execute(_CODE_COUNT, bounds).scalar_one()
+        if offset < codes:
+            rows = conn.execute(_codes_page(limit, offset), bounds).all()
     grams, pattern = _name_query(q)
-    gram = _rarest(conn, grams)
-    match = sa.and_(_g.gram == gram, _g.name.like(pattern, escape="\\"))
-    skip = max(0, offset - len(by_code))
-    names = list(conn.scalars(sa.select(_g.entity_no).where(match)
-                              .order_by(_g.name, _g.entity_no)
-                              .offset(skip).limit(limit + len(by_code))))
-    found = conn.execute(sa.select(sa.func.count()).select_from(
-        sa.select(_g.entity_no).where(match).limit(COUNT_CAP + 1).subquery())).scalar_one()
-    code_set = set(by_code)
-    page = (by_code[offset:] + [n for n in names if n not in code_set])[:limit]
-    return min(len(by_code) + found, COUNT_CAP + 1), _rows(conn, page)
-
-
-def _rows(conn: sa.Connection, numbers: list[int]) -> list[dict[str, Any]]:
-    from supervision.directory.views import PUBLIC_ENTITY_COLUMNS
-
-    if not numbers:
-        return []
-    rows = {r.entity_no: r for r in conn.execute(
-        sa.select(entities.c.entity_no, *PUBLIC_ENTITY_COLUMNS)
-        .where(entities.c.entity_no.in_(numbers)))}
-    return [proved({k: v for k, v in rows[n]._mapping.items() if k != "entity_no"},
-                   "supervision") for n in numbers if n in rows]
+    params = {"gram": _rarest(conn, grams), "pattern": pattern}
+    names = conn.execute(_COUNT, params).scalar_one()
+    if len(rows) < limit and names:
+        rows += conn.execute(_names_page(limit - len(rows), max(0, offset - codes)),
+                             params).all()
+    return min(codes + names, COUNT_CAP + 1), [proved(dict(r._mapping), "supervision")
+                                                for r in rows]
