@@ -118,7 +118,7 @@ def _bare(conn: sa.Connection, backend: str):
     p = "%s" if backend == "postgres" else "?"
 
     def sql(stmt: sa.TextClause, names: list[str]) -> str:
-        text = stmt.text
+        text = getattr(stmt, "element", stmt).text
         for name in names:
             text = text.replace(f":{name}", p)
         return text

@@ -79,7 +79,7 @@ class CreditScenario:
             ended = public_penalties(conn, entity(1).uscc, date(2028, 10, 31))
         assert record["published_late"] and record["publicity_ends_on"] == date(2028, 10, 31)
         assert record["publicity_rule"] == "SAMR Order 45"
-        assert record["fine_amount"] == "50000.00" and record["kinds"] == ["fine"]
+        assert record["fine_amount"] == Decimal("50000.00") and record["kinds"] == ["fine"]
         assert [p["decision_no"] for p in shown] == ["婺市监处罚〔2025〕1号"] and ended == []
         assert "notes" not in shown[0] and "revocation_reason" not in shown[0]
         # revocation takes it off the public record; due on make-up Saturday 10-10, Monday is late
