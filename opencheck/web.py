@@ -22,13 +22,15 @@ from kernel.labels import (
 )
 from kernel.regions import region_name
 from kernel.uscc import InvalidUSCC, validate_uscc
+from supervision.directory.search import COUNT_CAP
 from supervision.directory.views import item_names, search_entities
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(type_label=lambda t: ENTITY_TYPES.get(t, t),
                              status_label=lambda s: ENTITY_STATUSES.get(s, s),
                              region_label=lambda c: region_name(c, full=True) or c,
-                             kind_label=lambda k: PENALTY_KINDS.get(k, k), until_label=until_label)
+                             kind_label=lambda k: PENALTY_KINDS.get(k, k), until_label=until_label,
+                             cap=COUNT_CAP)
 router = APIRouter(include_in_schema=False)
 PAGE = 20
 
