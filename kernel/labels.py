@@ -45,6 +45,18 @@ RECORD_KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 C
                 "repair": "信用修复 Credit repair", "red": LISTS["red"],
                 "commendation": "诚信典型 Commendation", "risk": "信用风险分类 Risk class (internal)",
                 "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
+# 行政处罚法 Art 9, in the order a decision lists them.
+PENALTY_KINDS = {
+    "warning": "警告 warning",
+    "circulated_criticism": "通报批评 circulated criticism",
+    "fine": "罚款 fine",
+    "confiscation": "没收违法所得、非法财物 confiscation",
+    "licence_suspended": "暂扣许可证件 licence suspended",
+    "licence_downgraded": "降低资质等级 qualification downgraded",
+    "licence_revoked": "吊销许可证件 licence revoked",
+    "business_restricted": "限制开展生产经营活动 business restricted",
+    "business_closed": "责令停产停业、责令关闭 business suspended or closed",
+}
 RISK_CLASSES = {"A": "A 低风险 Low", "B": "B 一般风险 General",
                 "C": "C 较高风险 Relatively high", "D": "D 高风险 High"}
 STRATA = {"A": "A类 Class A", "B": "B类 Class B", "C": "C类 Class C", "D": "D类 Class D",
@@ -87,3 +99,28 @@ def result_labels(rules: Any) -> dict[str, str]:
 
 def options(labels: dict[str, str]) -> list[dict[str, str]]:
     return [{"label": v, "value": k} for k, v in labels.items()]
+
+
+# 随机抽查事项清单 columns (国办发〔2019〕5号 附件: 抽查类别 重点/一般, 抽查方式).
+CHECK_CATEGORIES = {"key": "重点检查事项 Key item", "general": "一般检查事项 General item"}
+CHECK_METHODS = {"on_site": "现场检查 On site", "documents": "书面检查 Documents",
+                 "online": "网络监测 Online"}
+DRAW_SOURCES = {"drand": "drand 公共随机信标 Public randomness beacon",
+                "lottery": "福利彩票开奖号码 Welfare lottery draw"}
+
+
+def until_label(until: Any, today: Any) -> str:
+    """A list entry's end: "届满移出 Expires on <date>" while it lies ahead, "已移出 Removed on
+    <date>" once passed (an entry the public pages show is in force, so normally the former)."""
+    if until is None:
+        return ""
+    if str(until) > str(today):
+        return f"届满移出 Expires on {until}"
+    return f"已移出 Removed on {until}"
+
+
+def department_label(rules: Any, code: str | None) -> str:
+    """市场监管局 Market regulation for a configured department code; an unknown code as it is."""
+    if not code:
+        return ""
+    return department_labels(rules).get(code, code)

@@ -89,7 +89,8 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
                 app.state.platform.close()
 
     app = FastAPI(title="OpenCheck 双随机、一公开", version="0.1.0", lifespan=lifespan,
-                  description="Random inspections, penalties, commitments and the credit record.")
+                  description="Random inspections, penalties, commitments and the credit record.",
+                  docs_url=None, redoc_url=None)   # served from the package (opencheck.docs)
     if platform is not None:
         app.state.platform = platform
     _install_error_handlers(app)
@@ -159,9 +160,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     app.include_router(log_routes.router, prefix="/api/v1/public")   # the tamper-evident record
 
-    from opencheck import web
+    from opencheck import docs, public_pages, web
 
     app.include_router(web.router)
+    app.include_router(public_pages.router)
+    docs.install(app)
     audited.install(app)   # 审计: which reads leave a record (opencheck.audited)
 
     from a2wsgi import WSGIMiddleware

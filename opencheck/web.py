@@ -8,19 +8,29 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from credit.record.public import RECORD, public_record_of, record_params
 from kernel.clock import today_in_china
 from kernel.http.api import PublicConn, run_trip
-from kernel.labels import ENTITY_STATUSES, ENTITY_TYPES
+from kernel.labels import (
+    ENTITY_STATUSES,
+    ENTITY_TYPES,
+    PENALTY_KINDS,
+    department_labels,
+    until_label,
+)
 from kernel.regions import region_name
 from kernel.uscc import InvalidUSCC, validate_uscc
-from supervision.directory.views import search_entities
+from supervision.directory.search import COUNT_CAP
+from supervision.directory.views import item_names, search_entities
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(type_label=lambda t: ENTITY_TYPES.get(t, t),
                              status_label=lambda s: ENTITY_STATUSES.get(s, s),
-                             region_label=lambda c: region_name(c, full=True) or c)
+                             region_label=lambda c: region_name(c, full=True) or c,
+                             kind_label=lambda k: PENALTY_KINDS.get(k, k), until_label=until_label,
+                             cap=COUNT_CAP)
 router = APIRouter(include_in_schema=False)
 PAGE = 20
 
@@ -44,8 +54,20 @@ async def entity_page(request: Request, uscc: str) -> HTMLResponse:
                                  today)
     if record is None:
         return _message(request, f"未找到 No entity with code {code}", 404)
-    return templates.TemplateResponse(request, "entity.html",
-                                      {"r": record, "timeline": timeline(record)})
+    departments = department_labels(request.app.state.platform.rules)
+    names = await run_in_threadpool(_item_names, request.app.state.platform.read_engine,
+                                    {c for i in record["inspections"] for c in i["check_items"]})
+    return templates.TemplateResponse(request, "entity.html", {
+        "r": record, "timeline": timeline(record, departments), "today": today,
+        "dept": lambda code: departments.get(code, code) if code else "",
+        "item": lambda code: names.get(code, code)})
+
+
+def _item_names(engine: Any, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    with engine.connect() as conn:
+        return item_names(conn, codes)
 
 
 def _message(request: Request, text: str, status: int) -> HTMLResponse:
@@ -54,7 +76,7 @@ def _message(request: Request, text: str, status: int) -> HTMLResponse:
         status_code=status)
 
 
-def timeline(record: dict[str, Any]) -> list[dict[str, Any]]:
+def timeline(record: dict[str, Any], departments: dict[str, str]) -> list[dict[str, Any]]:
     """Public events of the record, newest first."""
     e = record["entity"]
     events = [{"on": e["registered_on"], "text": "成立登记 Registered"}]
@@ -69,6 +91,7 @@ def timeline(record: dict[str, Any]) -> list[dict[str, Any]]:
         events.append({"on": c["verified_on"],
                        "text": f"虚假承诺 False commitment ({c['permit_type']})"})
     for i in record["inspections"]:
-        events.append({"on": i["inspected_on"], "text": f"双随机抽查 Spot check ({i['department']}): "
+        events.append({"on": i["inspected_on"], "text": "双随机抽查 Spot check "
+                                                         f"({departments.get(i['department'], i['department'])}): "
                                                          f"{i['result_name_zh']} {i['result_name_en']}"})
     return sorted(events, key=lambda x: x["on"], reverse=True)

@@ -120,3 +120,34 @@ def public_list(conn: sa.Connection, name: str, today: date, offset: int = 0,
                         .order_by(since.desc(), table.c.uscc).offset(offset).limit(limit))
     return total, [{"uscc": r.uscc, "name": r.entity_name, **proved(entry(r._mapping), "credit")}
                    for r in rows]
+
+
+COUNT_CAP = 1000   # a page says "1000+" past this: counting a long list exactly costs a scan
+
+
+def list_page(conn: sa.Connection, name: str, today: date, q: str = "",
+              after: tuple[date, str] | None = None, limit: int = 20
+              ) -> tuple[int, list[dict[str, Any]], tuple[date, str] | None]:
+    """A page of one list's current members, newest first, found by code prefix or name part:
+    (count capped at COUNT_CAP + 1, entries, the key after which the next page starts or None).
+    Keyset paging on (since, uscc): a deep page costs what the first does."""
+    table, now, entry, _, since = _SPECS[name]
+    where = now(today)
+    q = q.strip()
+    if q:
+        where.append(sa.or_(table.c.uscc.startswith(q.upper(), autoescape=True),
+                            entities.c.name.contains(q, autoescape=True)))
+    base = sa.select(table.c.uscc).join(entities, entities.c.uscc == table.c.uscc).where(*where)
+    total = conn.execute(sa.select(sa.func.count()).select_from(
+        base.limit(COUNT_CAP + 1).subquery())).scalar_one()
+    if after is not None:
+        where.append(sa.or_(since < after[0], sa.and_(since == after[0], table.c.uscc > after[1])))
+    rows = conn.execute(sa.select(table, entities.c.name.label("entity_name"),
+                                  entities.c.registering_authority)
+                        .join(entities, entities.c.uscc == table.c.uscc).where(*where)
+                        .order_by(since.desc(), table.c.uscc).limit(limit + 1)).all()
+    items = [{"uscc": r.uscc, "name": r.entity_name, **entry(r._mapping),
+              "department": r._mapping.get("department"),
+              "registering_authority": r.registering_authority} for r in rows[:limit]]
+    last = rows[limit - 1]._mapping if len(rows) > limit else None
+    return total, items, (last[since.name], last["uscc"]) if last is not None else None

@@ -22,21 +22,10 @@ from credit.publicity_rules import PublicityRules
 from credit.repair.case import RepairTarget
 from credit.rules import Rules
 from kernel.errors import Conflict, InvalidInput
+from kernel.labels import PENALTY_KINDS
 from kernel.uscc import checked_uscc
 from kernel.workdays import add_months, add_workdays
 
-# 行政处罚法 Art 9, in the order a decision lists them.
-PENALTY_KINDS = {
-    "warning": "警告 warning",
-    "circulated_criticism": "通报批评 circulated criticism",
-    "fine": "罚款 fine",
-    "confiscation": "没收违法所得、非法财物 confiscation",
-    "licence_suspended": "暂扣许可证件 licence suspended",
-    "licence_downgraded": "降低资质等级 qualification downgraded",
-    "licence_revoked": "吊销许可证件 licence revoked",
-    "business_restricted": "限制开展生产经营活动 business restricted",
-    "business_closed": "责令停产停业、责令关闭 business suspended or closed",
-}
 PROCEDURES = {"ordinary": "普通程序 ordinary procedure", "simple": "简易程序 simple procedure"}
 # Restrictions that run for a fixed time; their length can lengthen publicity (SAMR Order 45).
 TIME_LIMITED = frozenset({"licence_suspended", "business_restricted"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -30,7 +31,14 @@ def public_penalty(row: Mapping[str, Any]) -> dict[str, Any]:
     """The public form of a PUBLIC_PENALTY_COLUMNS row, with the proof that the credit log
     holds the last event behind it (kernel.eventlog)."""
     record = {**row, "kinds": [k for k in row["kinds"].split(",") if k]}
+    if record.get("fine_amount") is not None:   # a decimal string, as PenaltyPublic's schema says
+        record["fine_amount"] = _decimal_text(record["fine_amount"])
     return proved(record, "credit")
+
+
+def _decimal_text(value: Any) -> str:
+    """1234.5 / Decimal('1234.50') → '1234.50': money as the schema's string, exact to the fen."""
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
 def _penalty(row: sa.Row) -> dict[str, Any]:

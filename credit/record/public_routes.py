@@ -81,7 +81,9 @@ async def credit_record(uscc: str, request: Request) -> Response:
 def search(conn: PublicConn, page: PageDep,
            q: Annotated[str, Query(min_length=1, max_length=100,
                                    description="code prefix or part of the name")]) -> dict:
-    """Find entities by unified social credit code prefix or name; the exact code ranks first."""
+    """Find entities by unified social credit code prefix or name part (one character: a name
+    prefix); the exact code ranks first, then codes, then names in name order. `total` counts
+    up to 1001: more than 1000 matches answer 1001."""
     from supervision.directory.views import search_entities
 
     total, items = search_entities(conn, q, page.offset, min(page.limit, 100))

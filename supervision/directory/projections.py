@@ -12,11 +12,13 @@ from supervision.directory.check_items import CheckItem, CheckList
 from supervision.directory.entities import ENTITY_TYPES, MarketEntity
 from supervision.directory.entities import STATUSES as ENTITY_STATUSES
 from supervision.directory.inspectors import Inspector
+from supervision.directory.search import name_grams
 from supervision.directory.tables import (
     annual_reports,
     check_items,
     check_lists,
     entities,
+    entity_name_grams,
     entity_pool,
     entity_statuses,
     inspector_conflicts,
@@ -28,6 +30,7 @@ from supervision.directory.tables import (
 from supervision.plans.pool import epoch_day
 
 _INSERT_ENTITY = entities.insert()
+_INSERT_GRAM = entity_name_grams.insert()
 _INSERT_REPORT = annual_reports.insert()
 _INSERT_REPRESENTATION = legal_representations.insert()
 _INSERT_STATUS = entity_statuses.insert()
@@ -77,9 +80,11 @@ class EntityDirectory(Projection):
     """检查对象名录 The directory of market entities as the API, views and drawer read it."""
 
     name = "entity_directory"
-    tables = (entities, annual_reports, legal_representations, entity_statuses)
+    tables = (entities, annual_reports, legal_representations, entity_statuses,
+              entity_name_grams)
     # each handler reads and writes the rows of its own entity only (its entity_no, its
-    # representation periods): safe to catch up by segments of entities (kernel.segments)
+    # representation periods, its name grams): safe to catch up by segments of entities
+    # (kernel.segments)
     segmentable = True
 
     def begin_batch(self) -> None:
@@ -135,6 +140,8 @@ class EntityDirectory(Projection):
         }
         unit.execute(_INSERT_ENTITY, row)
         self._queued[e.originator_id.hex] = (row, unit.flushes)
+        for gram in name_grams(e.name):
+            unit.execute(_INSERT_GRAM, {"gram": gram, "name": e.name, "entity_no": position})
         if e.legal_representative:
             unit.execute(_INSERT_REPRESENTATION, {
                 "entity_no": position, "seq": 1, "name": e.legal_representative,
@@ -201,6 +208,16 @@ class EntityDirectory(Projection):
             entity_no = unit.query(_SELECT_NO, {"b_entity_id": e.originator_id.hex}).scalar_one()
             self._new_representative(entity_no, changes["legal_representative"], "", "",
                                      e.timestamp.astimezone(CHINA).date(), unit)
+        if "name" in changes:   # the search's grams follow the name
+            old = unit.query(sa.select(entities.c.entity_no, entities.c.name).where(
+                entities.c.entity_id == e.originator_id.hex)).one()
+            unit.query(entity_name_grams.delete().where(
+                entity_name_grams.c.entity_no == old.entity_no,
+                entity_name_grams.c.name == old.name,
+                entity_name_grams.c.gram.in_(sorted(name_grams(old.name)))))
+            for gram in name_grams(changes["name"]):
+                unit.execute(_INSERT_GRAM, {"gram": gram, "name": changes["name"],
+                                            "entity_no": old.entity_no})
         unit.query(entities.update().where(entities.c.entity_id == e.originator_id.hex)
                    .values(**changes, version=e.originator_version, updated_position=position))
 

@@ -46,6 +46,21 @@ sa.Index("ix_entities_name_trgm", entities.c.name, postgresql_using="gin",
 sa.Index("ix_entities_name_prefix", entities.c.name,
          postgresql_ops={"name": "text_pattern_ops"}).ddl_if(dialect="postgresql")
 
+# 名称检索 The public name search's index: each distinct character bigram of a name, plus the
+# name's first character marked "^" (a 1-character query is a name prefix), with the name itself,
+# so one gram's rows are read in name order from the key alone (an index-only walk that stops
+# at the page) and filtered on the name without touching `entities`. A bigram, not pg_trgm's
+# trigram: two-character Chinese names and queries are common (supervision.directory.search).
+entity_name_grams = sa.Table(
+    "entity_name_grams",
+    metadata,
+    sa.Column("gram", sa.String(4), primary_key=True),
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
+    info={"projection": "entity_directory"},
+)
+
 # 法定代表人任职 Who represented which entity when: one row per period, the current one open.
 legal_representations = sa.Table(
     "legal_representations",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -266,24 +265,14 @@ def published_items(conn: sa.Connection, *, department: str | None = None,
     return total, [_item(r) for r in rows]
 
 
-CODE_LIKE = re.compile(r"^[0-9A-Z]{2,18}$")
-SUBSTRING_FROM = 3   # characters: a shorter name query is a prefix (pg_trgm's trigrams)
+def item_names(conn: sa.Connection, codes: set[str]) -> dict[str, str]:
+    """Check-item code → its name (with the sub-item), for pages that show names, not codes."""
+    if not codes:
+        return {}
+    rows = conn.execute(sa.select(check_items.c.code, check_items.c.name, check_items.c.sub_item)
+                        .where(check_items.c.code.in_(sorted(codes))))
+    return {r.code: f"{r.name}（{r.sub_item}）" if r.sub_item else r.name for r in rows}
 
 
-def search_entities(conn: sa.Connection, q: str, offset: int = 0,
-                    limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
-    """Public search by code prefix or name substring; the exact code first, then code prefixes.
-    A name query of 1–2 characters matches the start of names only: a substring that short is
-    in a large share of names and no index finds it without a scan (trigrams need 3)."""
-    q = q.strip()
-    code = q.upper()
-    by_name = (entities.c.name.contains(q, autoescape=True) if len(q) >= SUBSTRING_FROM
-               else entities.c.name.startswith(q, autoescape=True))
-    match = sa.or_(entities.c.uscc.startswith(code, autoescape=True), by_name) \
-        if CODE_LIKE.match(code) else by_name
-    total = conn.execute(sa.select(sa.func.count()).select_from(entities).where(match)).scalar_one()
-    rank = sa.case((entities.c.uscc == code, 0),
-                   (entities.c.uscc.startswith(code, autoescape=True), 1), else_=2)
-    rows = conn.execute(sa.select(*PUBLIC_ENTITY_COLUMNS).where(match)
-                        .order_by(rank, entities.c.uscc).offset(offset).limit(limit))
-    return total, [proved(dict(r._mapping), "supervision") for r in rows]
+# The public search (code prefix, name part) lives in its own module: the bigram index.
+from supervision.directory.search import CODE_LIKE, search_entities  # noqa: E402, F401

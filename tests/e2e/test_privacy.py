@@ -133,7 +133,11 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
         "/api/v1/public/search?q=测试", "/api/v1/public/plans", f"/api/v1/public/plans/{plan}",
         "/api/v1/public/check-items", f"/entity/{code}", f"/?q={code}",
         f"/api/v1/public/inspections?uscc={code}", f"/api/v1/public/credit/{uscc(2)}",
-        f"/entity/{uscc(2)}", f"/api/v1/public/inspections?plan_id={plan}")}
+        f"/entity/{uscc(2)}", f"/api/v1/public/inspections?plan_id={plan}",
+        # the public pages (opencheck.public_pages)
+        "/lists/serious", "/lists/abnormal", "/lists/red", "/inspections",
+        f"/inspections?q={code}", "/check-items", "/plans", f"/plans/{plan}",
+        f"/plans/{plan}/draws/1", f"/lists/serious?q={code}")}
     for path, r in pages.items():
         assert r.status_code == 200, (path, r.text)
         text = r.text
@@ -151,6 +155,13 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     assert [entry["decision_no"] for entry in record["lists"]] == ["婺市监失信〔2026〕1号"]
     for shown in SHOWN:
         assert shown in pages[f"/entity/{code}"].text, shown
+    # the pages: the listing shown, the unpublished result not, the published one (control)
+    assert "婺市监失信〔2026〕1号" in pages["/lists/serious"].text
+    assert "No published results" in pages[f"/inspections?q={code}"].text
+    assert uscc(2) in pages["/inspections"].text and code not in pages["/inspections"].text
+    for path in (f"/plans/{plan}", f"/plans/{plan}/draws/1", "/plans", "/inspections"):
+        for word in ("检查员", "Inspector", "A类", "D类", "风险"):
+            assert word not in pages[path].text, (path, word)
     assert json.dumps(record, ensure_ascii=False).count("〔2026〕") == 2
 
 
