@@ -13,10 +13,10 @@ from datetime import date, timedelta
 import numpy as np
 import sqlalchemy as sa
 
+from credit.licensing.views import unflagged_overdue_licences
 from credit.lists.queries import abnormal_work, record_marks
 from credit.lists.red_list import candidates, changes, eligible
 from credit.lists.use_cases import RETRY_LATER
-from credit.licensing.views import unflagged_overdue_licences
 from credit.objections.views import unflagged_overdue_objections
 from credit.penalties.views import unflagged_overdue_publications
 from credit.rating.evaluations import ClassChanges

@@ -17,7 +17,15 @@ from credit.commitments.schemas import (
 )
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, PublicConn, ReadConn, errors, page_of
+from kernel.http.api import (
+    Page,
+    PageDep,
+    PlatformDep,
+    PublicConn,
+    ReadConn,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403))

@@ -21,7 +21,15 @@ from credit.licensing.schemas import (
 from credit.objections.views import mark_under_review
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, PublicConn, ReadConn, errors, page_of
+from kernel.http.api import (
+    Page,
+    PageDep,
+    PlatformDep,
+    PublicConn,
+    ReadConn,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
 from kernel.uscc import checked_uscc
 

@@ -18,7 +18,15 @@ from credit.objections.schemas import (
 )
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import ERRORS, Page, PageDep, PlatformDep, ReadConn, errors, page_of
+from kernel.http.api import (
+    ERRORS,
+    Page,
+    PageDep,
+    PlatformDep,
+    ReadConn,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
