@@ -23,6 +23,7 @@ from kernel.http.api import (
     Page,
     PageDep,
     PlatformDep,
+    PublicConn,
     ReadConn,
     errors,
     page_of,
@@ -58,7 +59,7 @@ def file_objection(body: ObjectionCreate, p: PlatformDep) -> dict:
 
 @public_router.get("/objections/{objection_id}", response_model=ObjectionReceipt,
                    responses={404: ERRORS[404]})
-def objection_receipt(objection_id: UUID, conn: ReadConn) -> dict:
+def objection_receipt(objection_id: UUID, conn: PublicConn) -> dict:
     """An objection's state, for whoever holds its id (no contact, no reasons)."""
     found = receipt(conn, objection_id)
     if found is None:

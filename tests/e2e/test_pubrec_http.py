@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from kernel.clock import today_in_china
 from kernel.http import auth
 from tests.e2e.conftest import token
@@ -110,6 +112,12 @@ def test_an_objection_marks_the_record_until_handled(client, platform):
     assert client.get(f"{path}?reveal_contact=true", headers=health).status_code == 403
     assert client.get(f"{path}?reveal_contact=true",
                       headers=sup).json()["contact"] == "13800001111"
+    with platform.engine.connect() as conn:   # 审计: each read of an objection is recorded
+        from kernel.db import audit_reads
+
+        reads = conn.execute(sa.select(audit_reads.c.category, audit_reads.c.username)
+                             .where(audit_reads.c.category == "objection")).all()
+    assert ("objection", "supervisor") in reads
     assert client.get("/api/v1/objections?overdue=true", headers=sup).json()["total"] == 0
     r = client.post(f"{path}/outcome", headers=health, json={
         "outcome": "upheld", "handled_on": day(0), "reasons": "经核实无误"})
