@@ -7,7 +7,8 @@ from typing import Any
 from uuid import UUID
 
 from credit.authority import Acting, authorise, checked_department, department_zh
-from credit.licensing.aggregate import LicenceTerms, LicensingDecision, licence_id
+from credit.licensing.aggregate import LicenceTerms, LicensingDecision
+from kernel.errors import Conflict
 
 
 class LicensingUseCases:
@@ -58,8 +59,6 @@ class LicensingUseCases:
 
     def flag_licence_publication_overdue(self, licence: UUID, today: date) -> bool:
         """The daily job: True only the first time a decision is found unpublished past due."""
-        from kernel.errors import Conflict
-
         decision = self.get_existing(LicensingDecision, licence, "licensing decision")
         if not decision.flag_publication_overdue(today):
             return False
@@ -69,5 +68,3 @@ class LicensingUseCases:
             return False
         return True
 
-
-__all__ = ["LicensingUseCases", "licence_id"]
