@@ -10,11 +10,13 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from credit.commitments.use_cases import CommitmentUseCases
+from credit.licensing.use_cases import LicensingUseCases
 from credit.lists.use_cases import (
     AbnormalListUseCases,
     CommendationUseCases,
     SeriousListUseCases,
 )
+from credit.objections.use_cases import ObjectionUseCases
 from credit.penalties.use_cases import PenaltyUseCases
 from credit.persons.use_cases import JointPunishmentUseCases
 from credit.rating.use_cases import EvaluationUseCases
@@ -47,11 +49,19 @@ class CreditLookups(Protocol):
 
     def red_listed(self, uscc: str, on: date) -> bool: ...
 
+    # 异议: the record a reference names if public on `on` ({department, label}), and how many
+    # objections to it are open
+    def public_record(self, kind: str, uscc: str, key: str, on: date) -> dict | None: ...
+
+    def open_objections(self, kind: str, uscc: str, key: str) -> int: ...
+
 
 class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
                         SeriousListUseCases, AbnormalListUseCases, RepairUseCases,
-                        EvaluationUseCases, JointPunishmentUseCases, OpenCheckApplication):
-    """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
+                        EvaluationUseCases, JointPunishmentUseCases, LicensingUseCases,
+                        ObjectionUseCases, OpenCheckApplication):
+    """信用 Credit: penalties, licences, commitments, the abnormal and serious lists, repair,
+    objections."""
 
     name = "credit"
     rules: Rules = DEFAULT_RULES

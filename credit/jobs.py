@@ -13,9 +13,11 @@ from datetime import date, timedelta
 import numpy as np
 import sqlalchemy as sa
 
+from credit.licensing.views import unflagged_overdue_licences
 from credit.lists.queries import abnormal_work, record_marks
 from credit.lists.red_list import candidates, changes, eligible
 from credit.lists.use_cases import RETRY_LATER
+from credit.objections.views import unflagged_overdue_objections
 from credit.penalties.views import unflagged_overdue_publications
 from credit.rating.evaluations import ClassChanges
 from credit.rating.facts import entity_scopes, load_facts
@@ -98,6 +100,16 @@ def flag_overdue_penalty_publications(platform, today: date) -> int:  # noqa: AN
     return sum(platform.credit.flag_penalty_publication_overdue(case_id, today) for case_id in due)
 
 
+def flag_overdue_licences_and_objections(platform, today: date) -> tuple[int, int]:  # noqa: ANN001
+    """双公示 licensing decisions unpublished past their deadline, 异议 open past theirs: each
+    recorded once (PublicationOverdue, HandlingOverdue); (licences, objections) newly flagged."""
+    with platform.engine.connect() as conn:
+        licences = unflagged_overdue_licences(conn, today)
+        objections = unflagged_overdue_objections(conn, today)
+    return (sum(platform.credit.flag_licence_publication_overdue(i, today) for i in licences),
+            sum(platform.credit.flag_objection_overdue(i, today) for i in objections))
+
+
 def credit_daily(platform, today: date) -> str:  # noqa: ANN001
     """Deadlines and expiries: overdue commitments and penalty publications, serious-list expiry,
     the abnormal list (grounds, listing, cures, 3-year escalation) and the red list, as of
@@ -105,6 +117,7 @@ def credit_daily(platform, today: date) -> str:  # noqa: ANN001
     settle_all(platform)
     overdue = platform.credit.mark_overdue_commitments(today)
     unpublished = flag_overdue_penalty_publications(platform, today)
+    licences, objections = flag_overdue_licences_and_objections(platform, today)
     expired = platform.credit.expire_serious_listings(today)
     with platform.engine.connect() as conn:
         work, marks = abnormal_work(conn, platform.rules, today)
@@ -116,6 +129,7 @@ def credit_daily(platform, today: date) -> str:  # noqa: ANN001
     joined, left = refresh_red_list(platform, today)
     abnormal = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing new"
     return (f"{overdue} commitment(s) overdue, {unpublished} penalty publication(s) overdue, "
+            f"{licences} licence publication(s) overdue, {objections} objection(s) overdue, "
             f"{expired} serious listing(s) expired; "
             f"abnormal list: {abnormal}; red list: {joined} joined, {left} left")
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -25,8 +26,10 @@ def entity_exists(conn: sa.Connection, uscc: str) -> bool:
 class SqlLookups:
     """The read-model queries credit commands need (`credit.application.CreditLookups`)."""
 
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: sa.Engine, rules: Any = None) -> None:
+        from credit.rules import DEFAULT_RULES
+
+        self.engine, self.rules = engine, rules if rules is not None else DEFAULT_RULES
 
     def entity_exists(self, uscc: str) -> bool:
         with self.engine.connect() as conn:
@@ -51,6 +54,18 @@ class SqlLookups:
             return conn.scalar(sa.select(sa.literal(1)).where(
                 r.uscc == uscc, r.since <= on,
                 sa.or_(r.until.is_(None), r.until > on)).limit(1)) is not None
+
+    def public_record(self, kind: str, uscc: str, key: str, on: date) -> dict | None:
+        from credit.objections.views import public_record_ref
+
+        with self.engine.connect() as conn:
+            return public_record_ref(conn, self.rules, kind, uscc, key, on)
+
+    def open_objections(self, kind: str, uscc: str, key: str) -> int:
+        from credit.objections.views import open_objections
+
+        with self.engine.connect() as conn:
+            return open_objections(conn, kind, uscc, key)
 
     def listings_expired_by(self, day: date) -> list[str]:
         with self.engine.connect() as conn:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from credit.commitments.projections import CommitmentBoard
+from credit.licensing.projections import LicenceBoard
 from credit.lists.projections import (
     AbnormalListBoard,
     CommendationBoard,
     SeriousListBoard,
 )
+from credit.objections.projections import ObjectionBoard
 from credit.penalties.projections import PenaltyBoard
 from credit.persons.projections import ListingPersons
 from credit.rating.projections import RedListBoard, RiskClassBoard
@@ -20,4 +22,4 @@ def credit_projections() -> list[Projection]:
     """One of each board of the credit log (a runner of its own in bootstrap)."""
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
             AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard(),
-            ListingPersons()]
+            ListingPersons(), LicenceBoard(), ObjectionBoard()]

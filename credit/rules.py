@@ -16,6 +16,8 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from credit.authority import AuthorityRules
+from credit.licensing.rules import LicensingRules
+from credit.objections.rules import ObjectionRules
 from credit.persons.rules import JointPunishmentRules
 from credit.publicity_rules import PublicityRules
 from credit.rules_incentives import RedListIncentiveRules
@@ -166,6 +168,20 @@ class CommitmentRules(RuleSection):
         description="Verify a commitment within N working days of the decision "
         "(local, default practice under 国办发〔2020〕42号).",
     )
+    publish_all: bool = Field(
+        True,
+        description="信用承诺 public: every accepted commitment (the matter, the accepting "
+        "department, the date and whether it was kept), not only false ones. 国办发〔2019〕35号 "
+        "(二)2: 信用承诺 are entered in the credit record and published on 信用中国; 国办发〔2020〕"
+        "42号 (四): 承诺 and their fulfilment go into the credit record. The promise's text stays "
+        "internal (the 信用承诺 data standard publishes type, matter, entity, date, department).",
+    )
+    publicity_months: int | None = Field(
+        None, ge=1, le=1200,
+        description="Months a kept (or still unverified) commitment stays public after it was "
+        "made; None: no end (assumed: the national rules set none). A false commitment stays "
+        "until repaired (SAMR Order 107).",
+    )
 
 
 
@@ -289,6 +305,8 @@ class Rules(SupervisionRules):
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)
     joint_punishment: JointPunishmentRules = Field(default_factory=JointPunishmentRules)
     authority: AuthorityRules = Field(default_factory=AuthorityRules)
+    licensing: LicensingRules = Field(default_factory=LicensingRules)
+    objections: ObjectionRules = Field(default_factory=ObjectionRules)
 
     @model_validator(mode="after")
     def _check_authority(self) -> Rules:

@@ -13,7 +13,16 @@ import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
-from dashboard.pages import directories, entity, login, overview, plans, repairs, workspace
+from dashboard.pages import (
+    directories,
+    entity,
+    login,
+    objections,
+    overview,
+    plans,
+    repairs,
+    workspace,
+)
 from kernel import workdays
 from kernel.clock import china_date
 from kernel.errors import TooManyAttempts
@@ -23,6 +32,7 @@ from kernel.platform import Platform
 
 PREFIX = "/dashboard/"
 SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs,
+                    "objections": objections,
                     **{f"directory/{k}": d for k, d in directories.PAGES.items()}}
 INSPECTOR_PAGES = {"": workspace, "tasks": workspace}
 
@@ -100,7 +110,7 @@ def build_dashboard(get_platform: Callable[[], Platform],
         session.end_session()
         return PREFIX + "login"
 
-    for page in (overview, plans, entity, repairs, workspace):
+    for page in (overview, plans, entity, repairs, objections, workspace):
         page.register(app, get_platform)
     directories.register(app, get_platform, importers or {})
     return app
@@ -123,6 +133,7 @@ def _topbar(user: auth.User | None) -> list:
         links = [("总览 Overview", PREFIX), ("抽查计划 Plans", PREFIX + "plans"),
                  ("主体档案 Entity file", PREFIX + "entity"),
                  ("信用修复 Credit repair", PREFIX + "repairs"),
+                 ("异议处理 Objections", PREFIX + "objections"),
                  ("名录库 Directories", PREFIX + "directory/entities")]
     else:
         links = [("我的任务 My tasks", PREFIX + "tasks")]

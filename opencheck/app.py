@@ -137,7 +137,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(task_routes.public_router, prefix="/api/v1/public")
 
     from credit.commitments import routes as commitment_routes
+    from credit.licensing import routes as licence_routes
     from credit.lists import routes as list_routes
+    from credit.objections import routes as objection_routes
     from credit.penalties import routes as penalty_routes
     from credit.persons import routes as person_routes
     from credit.repair import routes as repair_routes
@@ -148,6 +150,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(repair_routes.router, prefix="/api/v1")
     app.include_router(person_routes.router, prefix="/api/v1")
     app.include_router(penalty_routes.public_router, prefix="/api/v1/public")
+    app.include_router(licence_routes.router, prefix="/api/v1")
+    app.include_router(licence_routes.public_router, prefix="/api/v1/public")
+    app.include_router(objection_routes.router, prefix="/api/v1")
+    app.include_router(objection_routes.public_router, prefix="/api/v1/public")
+    app.include_router(commitment_routes.public_router, prefix="/api/v1/public")
 
     from credit.rating import routes as class_routes
     from credit.record import routes as file_routes
@@ -160,10 +167,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
 
     app.include_router(log_routes.router, prefix="/api/v1/public")   # the tamper-evident record
 
-    from opencheck import docs, public_pages, web
+    from opencheck import docs, public_pages, web, web_records
 
     app.include_router(web.router)
     app.include_router(public_pages.router)
+    app.include_router(web_records.router)
     docs.install(app)
     audited.install(app)   # 审计: which reads leave a record (opencheck.audited)
 

@@ -3,7 +3,7 @@ trail, and the retention job.
 
 Not audited: the public routes (一公开, no login), the health and probe routes, and the
 inspector's own tasks. Audited: what the credit context keeps internal (the credit file, the
-A–D class), the draw's full inputs (the archive, the auditor's recomputation), and exports.
+A–D class), an objection (its objector's contact), the draw's full inputs (the archive, the auditor's recomputation), and exports.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ AUDITED: dict[str, Audited] = {
         Audited("draw_archive", "plan_id"),
     f"{API}/plans/{{plan_id}}/draw/verification": Audited("draw_verification", "plan_id"),
     f"{API}/audit/export": Audited("audit_export"),
+    # 异议: the objector's contact is personal data (revealed to the responsible department)
+    f"{API}/objections/{{objection_id}}": Audited("objection", "objection_id"),
 }
 # 主体档案 the dashboard's entity file is recorded by its page (dashboard.pages.entity)
 DASHBOARD_ENTITY_FILE = "entity_file"

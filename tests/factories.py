@@ -212,3 +212,23 @@ def drand_draw(app, plan_id, i: int = 0, by: str = "sup", **draw) -> dict:
     assert committed["round"] == v["round"], committed
     return app.draw(plan_id, v["time"] + timedelta(seconds=1), by, round_no=v["round"],
                     signature=v["signature"], **draw)
+
+
+def licence(i: int, **over):
+    """A food business licence (食品经营许可) of market regulation for entity i, decided 2026-03-02."""
+    from credit.licensing.aggregate import LicenceTerms
+
+    fields = dict(uscc=uscc(i), document_name="准予行政许可决定书",
+                  decision_no=f"婺市监许〔2026〕{i}号", category="ordinary",
+                  licence_name="食品经营许可证 food business licence", licence_no=f"JY133070{i:06d}",
+                  content="预包装食品销售 sale of prepackaged food", decided_on=date(2026, 3, 2),
+                  valid_from=date(2026, 3, 2), valid_to=date(2031, 3, 1),
+                  department="market_regulation")
+    fields.update(over)
+    return LicenceTerms(**fields)
+
+
+def licence_json(i: int, **over) -> dict:
+    body = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in vars(licence(i)).items()}
+    body.update(over)
+    return body

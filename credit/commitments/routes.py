@@ -10,16 +10,26 @@ from credit.api import DeptQuery, UsccQuery, settled
 from credit.commitments import views
 from credit.commitments.schemas import (
     CommitmentCreate,
+    CommitmentPublic,
     CommitmentRecord,
     CommitmentStatus,
     VerificationCreate,
 )
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
-from kernel.http.api import Page, PageDep, PlatformDep, ReadConn, errors, page_of
+from kernel.http.api import (
+    Page,
+    PageDep,
+    PlatformDep,
+    PublicConn,
+    ReadConn,
+    errors,
+    page_of,
+)
 from kernel.http.auth import Supervisor
 
 router = APIRouter(tags=["credit"], responses=errors(401, 403))
+public_router = APIRouter(tags=["public"])
 
 
 @router.post("/commitments", status_code=201, response_model=CommitmentRecord,
@@ -61,3 +71,18 @@ def get_commitment(commitment_id: UUID, conn: ReadConn, _: Supervisor) -> dict:
     if record is None:
         raise NotFound(f"no commitment {commitment_id}", field="commitment_id")
     return record
+
+
+@public_router.get("/commitments", response_model=Page[CommitmentPublic])
+def public_commitments(conn: PublicConn, page: PageDep, p: PlatformDep,
+                       uscc: UsccQuery = None) -> dict:
+    """信用承诺 The commitments public today (rules.commitment.publish_all), newest first."""
+    from credit.objections.views import mark_under_review
+    from kernel.uscc import checked_uscc
+
+    limit = min(page.limit, 100)
+    total, items = views.public_commitments(conn, p.rules, today=today_in_china(),
+                                            uscc=checked_uscc(uscc) if uscc else None,
+                                            offset=page.offset, limit=limit)
+    mark_under_review(conn, "commitment", items, key="id")
+    return {"total": total, "offset": page.offset, "limit": limit, "items": items}

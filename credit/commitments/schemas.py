@@ -56,3 +56,20 @@ class CommitmentRecord(BaseModel):
         False, description="容缺受理: accepted with non-key documents to follow (the applicant "
         "was on the red list on the commitment's day)")
     version: int
+
+
+class CommitmentPublic(BaseModel):
+    """信用承诺 A commitment as the public sees it: never its text or verification notes."""
+
+    id: str
+    uscc: str
+    kind: str
+    permit_type: str
+    department: str
+    authority: str
+    committed_on: date
+    state: Literal["awaiting", "fulfilled", "false"]
+    state_label: str
+    verified_on: date | None
+    decision_revoked: bool
+    objection_under_review: bool = False

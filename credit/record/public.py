@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from credit.commitments.tables import commitments
 from credit.lists.public import ENTRIES_OF, public_entry
+from credit.objections.views import OPEN_OF_ENTITY
 from credit.penalties.views import PUBLIC_PENALTIES_OF, public_penalty
 from kernel.db import OneTrip, projection_tracking
 from kernel.eventlog import proved
@@ -24,7 +25,8 @@ from supervision.tasks.views import PUBLISHED_OF_ENTITY, published_inspection
 
 _c = commitments.c
 _FALSE_COMMITMENTS = (
-    sa.select(_c.department, _c.permit_type, _c.committed_on, _c.verified_on, _c.decision_revoked)
+    sa.select(_c.commitment_id.label("id"), _c.department, _c.permit_type, _c.committed_on,
+              _c.verified_on, _c.decision_revoked)
     .where(_c.uscc == sa.bindparam("uscc"), _c.status == "false",
            _c.verified_on <= sa.bindparam("today", type_=sa.Date),
            sa.or_(_c.repaired_on.is_(None),
@@ -35,7 +37,8 @@ _POSITIONS = (sa.select(projection_tracking.c.projection, projection_tracking.c.
 LISTS = ("serious", "abnormal", "red")
 RECORD = OneTrip(entity=(PUBLIC_ENTITY, ()), **{name: ENTRIES_OF[name] for name in LISTS},
                   inspections=PUBLISHED_OF_ENTITY, penalties=PUBLIC_PENALTIES_OF,
-                  false_commitments=_FALSE_COMMITMENTS, positions=_POSITIONS)
+                  false_commitments=_FALSE_COMMITMENTS, objections=OPEN_OF_ENTITY,
+                  positions=_POSITIONS)
 
 
 def record_params(uscc: str, today: date) -> dict[str, Any]:
@@ -48,11 +51,29 @@ def public_record_of(s: dict[str, list[dict[str, Any]]], today: date
     from the sections of RECORD."""
     if not s["entity"]:
         return None, s["positions"]
-    return {"as_of": today, "entity": proved(dict(s["entity"][0]), "supervision"),
-            "lists": [public_entry(name, row) for name in LISTS for row in s[name]],
-            "inspections": [published_inspection(row) for row in s["inspections"]],
-            "penalties": [public_penalty(row) for row in s["penalties"]],
-            "false_commitments": s["false_commitments"]}, s["positions"]
+    record = {"as_of": today, "entity": proved(dict(s["entity"][0]), "supervision"),
+              "lists": [public_entry(name, row) for name in LISTS for row in s[name]],
+              "inspections": [published_inspection(row) for row in s["inspections"]],
+              "penalties": [public_penalty(row) for row in s["penalties"]],
+              "false_commitments": [dict(row) for row in s["false_commitments"]]}
+    return mark_objections(record, s["objections"]), s["positions"]
+
+
+# 异议处理中: how each section's items are named by an objection's record key
+_KEYS = {"lists": ("list", lambda i: i["list"]),
+         "penalties": ("penalty", lambda i: i["decision_no"]),
+         "inspections": ("inspection", lambda i: f"{i['plan_id']}:{i['department']}"),
+         "false_commitments": ("commitment", lambda i: i["id"])}
+
+
+def mark_objections(record: dict[str, Any], open_: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each item with an open objection is marked "异议处理中 Objection under review"."""
+    keys = {(o["record_kind"], o["record_key"]) for o in open_}
+    for section, (kind, key_of) in _KEYS.items():
+        for item in record[section]:
+            item["objection_under_review"] = (kind, str(key_of(item))) in keys
+    record["objections_under_review"] = len(keys)
+    return record
 
 
 def public_credit_record(conn: sa.Connection, uscc: str, today: date) -> dict[str, Any] | None:

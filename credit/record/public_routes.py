@@ -40,14 +40,25 @@ class ListEntryPublic(Proved):
     legal_basis: str
     since: date | None
     until: date | None
+    objection_under_review: bool = False   # 异议处理中 (credit.objections)
 
 
 class FalseCommitmentPublic(BaseModel):
+    id: str
     department: str
     permit_type: str
     committed_on: date
     verified_on: date | None
     decision_revoked: bool
+    objection_under_review: bool = False
+
+
+class PenaltyOnRecord(PenaltyPublic):
+    objection_under_review: bool = False   # 异议处理中 (credit.objections)
+
+
+class InspectionOnRecord(PublishedInspection):
+    objection_under_review: bool = False
 
 
 class CreditRecordPublic(BaseModel):
@@ -56,9 +67,10 @@ class CreditRecordPublic(BaseModel):
     as_of: date
     entity: EntityPublic
     lists: list[ListEntryPublic]
-    inspections: list[PublishedInspection]
-    penalties: list[PenaltyPublic]
+    inspections: list[InspectionOnRecord]
+    penalties: list[PenaltyOnRecord]
     false_commitments: list[FalseCommitmentPublic]
+    objections_under_review: int = 0   # records of this entity with an open objection (异议)
 
 
 

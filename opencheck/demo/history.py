@@ -29,6 +29,7 @@ from kernel.errors import DomainError
 from kernel.workdays import add_workdays
 from opencheck.bootstrap import Platform
 from opencheck.demo.check_items import DEPARTMENTS, generate_check_items
+from opencheck.demo.licences import load_licences
 from opencheck.demo.synthdata import generate_inspectors
 from opencheck.importing import _check_item, _inspector
 from supervision.directory.check_items import KnownCodes
@@ -58,6 +59,7 @@ def load_history(platform: Platform, seed: int, today: date, progress: Progress)
                                      progress) or inspector
     _case_penalties(platform, rng, today, numbers, progress)
     _commitments(platform, rng, today, progress)
+    load_licences(platform, rng, today, progress)   # 双公示 and 异议 (opencheck.demo.licences)
     _commendations(platform, rng, today, progress)
     _penalty_repairs(platform, rng, today, progress)
     return inspector

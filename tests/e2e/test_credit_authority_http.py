@@ -13,7 +13,15 @@ from credit.rules import Rules
 from kernel.clock import today_in_china
 from kernel.http import auth
 from tests.e2e.conftest import token
-from tests.factories import commitment, decision, decision_json, entity, heavier_penalty
+from tests.factories import (
+    commitment,
+    decision,
+    decision_json,
+    entity,
+    heavier_penalty,
+    licence,
+    licence_json,
+)
 
 TODAY = today_in_china()
 PASSWORD = "other-pass-123"
@@ -76,6 +84,24 @@ def _repair(p, i: int):
     return p.credit.apply_for_repair("penalty", case.hex, ago(2), PLEDGE, ["凭证"], TODAY)
 
 
+def _licence(p, i: int, published: bool = False):
+    found = p.credit.grant_licence(licence(7000 + i, uscc=entity(i).uscc, decided_on=ago(3),
+                                           valid_from=ago(3)), TODAY)
+    if published:
+        p.credit.publish_licence(found, ago(1), TODAY)
+    return found
+
+
+def _objection(p, i: int):
+    from credit.objections.aggregate import RecordRef
+
+    lic = licence(7000 + i)
+    _licence(p, i, published=True)
+    p.catch_up()
+    return p.credit.file_objection(RecordRef("licence", entity(i).uscc, lic.decision_no),
+                                   "许可内容有误", "李四", "13800000000", TODAY)
+
+
 ROWS: dict[str, Callable] = {
     "open_penalty": lambda p, i: ("/penalties", {
         "uscc": entity(i).uscc, "department": "market_regulation", "opened_on": day(-5)}),
@@ -117,6 +143,16 @@ ROWS: dict[str, Callable] = {
         "applied_on": day(-1), "pledge": PLEDGE, "evidence": ["凭证"]}),
     "decide_repair": lambda p, i: (f"/repairs/{_repair(p, i)}/decision",
                                    {"approve": True, "decided_on": day(-1)}),
+    "grant_licence": lambda p, i: ("/licences", licence_json(
+        7000 + i, uscc=entity(i).uscc, decided_on=day(-2), valid_from=day(-2))),
+    "publish_licence": lambda p, i: (f"/licences/{_licence(p, i)}/publication",
+                                     {"published_on": day(-1)}),
+    "change_licence": lambda p, i: (f"/licences/{_licence(p, i, True)}/change", {
+        "content": "预包装食品、散装食品销售", "changed_on": day(-1), "reason": "申请变更"}),
+    "end_licence": lambda p, i: (f"/licences/{_licence(p, i, True)}/revocation", {
+        "ground": "cancelled", "effective_on": day(-1), "reason": "主动申请注销"}),
+    "handle_objection": lambda p, i: (f"/objections/{_objection(p, i)}/outcome", {
+        "outcome": "upheld", "handled_on": TODAY.isoformat(), "reasons": "经核实信息无误"}),
 }
 
 
@@ -129,9 +165,9 @@ def _grant(i: int):
 
 @pytest.fixture
 def world(client, platform):
-    """Entities 1–60 and, besides market regulation's users, a health supervisor and a health
+    """Entities 1–80 and, besides market regulation's users, a health supervisor and a health
     administrator."""
-    platform.supervision.register_entities([entity(i) for i in range(1, 61)])
+    platform.supervision.register_entities([entity(i) for i in range(1, 81)])
     platform.settle()
     for name, role in (("health_sup", "supervisor"), ("health_admin", "admin")):
         auth.add_user(platform.engine, name, PASSWORD, role, department="health")
@@ -171,8 +207,11 @@ def test_another_department_is_refused_an_admin_and_a_delegate_pass(world, comma
     # a delegation from market regulation to health for this area passes
     area = {"penalty": "penalties", "listing": "serious_list", "serious": "serious_list",
             "commitment": "commitments", "commendation": "commendations",
-            "repair": "repair"}[next(w for w in ("penalty", "listing", "serious", "commitment",
-                                                  "commendation", "repair") if w in command)]
+            "repair": "repair", "licence": "licensing",
+            "objection": "objections"}[next(w for w in ("penalty", "listing", "serious",
+                                                         "commitment", "commendation", "repair",
+                                                         "licence", "objection")
+                                              if w in command)]
     delegated = Rules.model_validate({"authority": {"delegations": [{
         "from_department": "market_regulation", "to_department": "health", "areas": [area],
         "source": "委托书 市监委〔2026〕1号 (行政处罚法 Art 20)"}]}})

@@ -47,6 +47,14 @@ def test_readme_demo_lookup_answers(platform):
     assert few.size < everyone.size / 20
     assert set(few.entity_no[eligible(few, platform.rules.red_list, today)].tolist()) == \
         set(everyone.entity_no[eligible(everyone, platform.rules.red_list, today)].tolist())
+    # 双公示: the commitments' licences, most published, some open objections (opencheck.demo)
+    from credit.licensing.views import public_licences
+    from credit.objections.views import list_objections
+
+    with platform.engine.connect() as conn:
+        shown = public_licences(conn, today=today)[0]
+        open_ = list_objections(conn, today=today, status="open")[0]
+    assert shown > 50 and open_ >= 1, (shown, open_)
     path = re.search(r"curl http://127\.0\.0\.1:8000(/api/v1/public/entities/\w+)", README.read_text())
     with TestClient(create_app(platform=platform)) as client:
         r = client.get(path.group(1))

@@ -26,6 +26,7 @@ from tests.factories import (
     entity,
     inspector,
     known_codes,
+    licence,
     listing_notice,
     lottery,
     lottery_draw,
@@ -138,6 +139,15 @@ class RebuildScenario:
         case = credit.open_penalty(member, "market_regulation", date(2026, 7, 1), FAR)
         credit.decide_penalty(case, decision(2, decided_on=date(2026, 7, 6)), FAR)
         credit.publish_penalty(case, date(2026, 7, 7), FAR)
+        # a licensing decision published (双公示), an objection to the penalty (异议), left open
+        # past its deadline for the daily job to flag
+        from credit.objections.aggregate import RecordRef
+
+        credit.publish_licence(credit.grant_licence(licence(1, uscc=_e(3).uscc), FAR),
+                               date(2026, 3, 5), FAR)
+        platform.catch_up()
+        credit.file_objection(RecordRef("penalty", member, decision(2).decision_no),
+                              "处罚对象错误", "赵六六", "13800001111", date(2026, 7, 8))
         for kind in ("fine_paid", "obligations_fulfilled"):
             credit.record_penalty_fulfilment(case, kind, date(2026, 7, 8), FAR)
         credit.apply_for_repair("penalty", case.hex, date(2026, 10, 8), PLEDGE, ["缴款凭证"], FAR)
