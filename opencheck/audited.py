@@ -31,6 +31,8 @@ AUDITED: dict[str, Audited] = {
         Audited("draw_archive", "plan_id"),
     f"{API}/plans/{{plan_id}}/draw/verification": Audited("draw_verification", "plan_id"),
     f"{API}/audit/export": Audited("audit_export"),
+    # 联合惩戒 batch lookup: the subject is the query string (the codes asked for)
+    f"{API}/credit/batch-lookup": Audited("batch_lookup"),
 }
 # 主体档案 the dashboard's entity file is recorded by its page (dashboard.pages.entity)
 DASHBOARD_ENTITY_FILE = "entity_file"
