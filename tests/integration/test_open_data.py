@@ -14,7 +14,13 @@ import pytest
 import sqlalchemy as sa
 
 from credit.opendata.datasets import BY_NAME, DATASETS, live_records, plain
-from credit.opendata.dumps import apply_delta, dump_days, read_delta, read_records, write_dump
+from credit.opendata.dumps import (
+    apply_delta,
+    dump_days,
+    read_delta,
+    read_records,
+    write_dump,
+)
 from credit.record.public import public_credit_record
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import task_inspectors
