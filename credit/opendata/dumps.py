@@ -140,9 +140,11 @@ def last_changes(conn: sa.Connection, sources: Iterable[str]) -> dict[str, dict[
 def _snapshot(engine: sa.Engine, today: date) -> tuple[dict[str, Records], dict[str, Any]]:
     """Every dataset and the positions behind them, read in one transaction (one snapshot on
     PostgreSQL: REPEATABLE READ; on SQLite one read transaction)."""
-    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" \
-        else {}
+    postgres = engine.dialect.name == "postgresql"
+    options = {"isolation_level": "REPEATABLE READ"} if postgres else {}
     with engine.connect().execution_options(**options) as conn, conn.begin():
+        if not postgres:   # pysqlite begins only before a write: the snapshot needs a BEGIN
+            conn.exec_driver_sql("BEGIN")
         return live_records(conn, today), last_changes(conn, (s for d in DATASETS
                                                               for s in d.sources))
 
