@@ -61,7 +61,7 @@ def open_data_dump(
 ) -> None:
     """Write the day's full dump (CSV, JSON Lines), its delta against the previous dump and the
     manifest."""
-    from datetime import date, datetime
+    from datetime import date, datetime, timezone
 
     from credit.opendata.dumps import open_data_root, write_dump
     from kernel.clock import today_in_china
@@ -75,7 +75,8 @@ def open_data_dump(
     platform = _platform()
     try:
         root = out or open_data_root(platform.settings)
-        manifest = write_dump(platform.engine, root, day, datetime.now().astimezone())
+        manifest = write_dump(platform.engine, root, day,
+                              datetime.now(timezone.utc).replace(microsecond=0))
     finally:
         platform.close()
     for name, x in manifest["datasets"].items():

@@ -23,7 +23,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -239,7 +239,7 @@ def dump_file(settings: Settings, day: str, name: str) -> Path | None:
 def dump_job(platform: Any, today: date) -> str:
     """The scheduler's daily job: today's dump into the configured open-data directory."""
     manifest = write_dump(platform.engine, open_data_root(platform.settings), today,
-                          datetime.now().astimezone())
+                          datetime.now(timezone.utc).replace(microsecond=0))
     rows = sum(x["rows"] for x in manifest["datasets"].values())
     changed = sum(x["delta"][op] for x in manifest["datasets"].values()
                   for op in ("added", "changed", "removed"))

@@ -21,7 +21,7 @@ from fastapi import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-PUBLIC_PREFIXES = ("/api/v1/public/", "/entity/", "/search")
+PUBLIC_PREFIXES = ("/api/v1/public/", "/entity/", "/search", "/credit-report/", "/open-data")
 
 
 class TokenBuckets:
