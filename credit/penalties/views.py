@@ -102,8 +102,8 @@ def unflagged_overdue_publications(conn: sa.Connection, today: date) -> list[UUI
 
 
 _USCC, _TODAY = sa.bindparam("uscc"), sa.bindparam("today", type_=sa.Date)
-# One entity's penalties on the public record: (unordered select, ordering), built once (the
-# public credit record runs it as a section).
+
+
 def in_publicity(today: Any) -> list[Any]:
     """A penalty on the public record `today`: published, in publicity, in force, unrepaired."""
     p = penalties.c
@@ -111,6 +111,8 @@ def in_publicity(today: Any) -> list[Any]:
             sa.or_(p.repaired_on.is_(None), p.repaired_on > today)]
 
 
+# One entity's penalties on the public record: (unordered select, ordering), built once (the
+# public credit record runs it as a section).
 PUBLIC_PENALTIES_OF = (
     sa.select(*PUBLIC_PENALTY_COLUMNS).where(penalties.c.uscc == _USCC, *in_publicity(_TODAY)),
     (penalties.c.decided_on.desc(), penalties.c.decision_no))
