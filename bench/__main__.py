@@ -43,6 +43,9 @@ BENCHES = {
     "merkle": ("bench.merkle", [], ["--events", "20000", "--proofs", "200"],
                "tamper-evident record (issue 21): tree maintenance >= 50,000 events/s, an "
                "inclusion proof <= 1 ms warm, vs hashlib over the same bytes"),
+    "open_data": ("bench.open_data", [], ["--entities", "5000"],
+                  "open data (issue 20): the daily dump of every dataset with its delta, vs one "
+                  "SELECT to JSON Lines; a credit report PDF vs the public record read alone"),
     "dashboard": ("bench.dashboard", [], ["--entities", "100000"],
                   "1 M entities: overview first render <= 1.5 s server time"),
 }

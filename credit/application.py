@@ -22,6 +22,7 @@ from credit.persons.use_cases import JointPunishmentUseCases
 from credit.rating.use_cases import EvaluationUseCases
 from credit.repair.case import PublishedResult
 from credit.repair.use_cases import RepairUseCases
+from credit.reports.use_cases import CreditReportUseCases
 from credit.rules import DEFAULT_RULES, Rules
 from kernel.errors import Conflict, NotFound
 from kernel.eventstore import OpenCheckApplication
@@ -59,9 +60,9 @@ class CreditLookups(Protocol):
 class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
                         SeriousListUseCases, AbnormalListUseCases, RepairUseCases,
                         EvaluationUseCases, JointPunishmentUseCases, LicensingUseCases,
-                        ObjectionUseCases, OpenCheckApplication):
+                        ObjectionUseCases, CreditReportUseCases, OpenCheckApplication):
     """信用 Credit: penalties, licences, commitments, the abnormal and serious lists, repair,
-    objections."""
+    objections, credit reports."""
 
     name = "credit"
     rules: Rules = DEFAULT_RULES

@@ -15,6 +15,7 @@ from credit.penalties.projections import PenaltyBoard
 from credit.persons.projections import ListingPersons
 from credit.rating.projections import RedListBoard, RiskClassBoard
 from credit.repair.projections import RepairBoard
+from credit.reports.projections import ReportRegister
 from kernel.projections import Projection
 
 
@@ -22,4 +23,4 @@ def credit_projections() -> list[Projection]:
     """One of each board of the credit log (a runner of its own in bootstrap)."""
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
             AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard(),
-            ListingPersons(), LicenceBoard(), ObjectionBoard()]
+            ListingPersons(), LicenceBoard(), ObjectionBoard(), ReportRegister()]

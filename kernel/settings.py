@@ -114,6 +114,18 @@ class Settings(BaseSettings):
         6000, ge=1, description="Requests per client per minute on public endpoints."
     )
 
+    # 公共信用信息报告 and 开放数据 (credit.reports, credit.opendata)
+    public_base_url: str | None = Field(
+        None, description="The public site's address printed on credit reports for their "
+                          "verification (e.g. https://xy.scjg.example.gov.cn); unset: the "
+                          "address the download was requested at.")
+    report_font_file: str | None = Field(
+        None, description="A TrueType CJK font embedded in credit reports; unset: WenQuanYi "
+                          "Micro Hei if installed, else reportlab's built-in STSong-Light.")
+    open_data_dir: str | None = Field(
+        None, description="Where the daily open-data dumps and deltas are written and served "
+                          "from; unset: var/open-data.")
+
     log_format: Literal["json", "text"] = Field(
         "json", description="Log lines as JSON objects (one per line, with the request id) or text."
     )

@@ -163,15 +163,26 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(file_routes.router, prefix="/api/v1")
     app.include_router(file_routes.public_router, prefix="/api/v1/public")
 
+    from credit.opendata import routes as open_data_routes
+    from credit.reports import routes as report_routes
+
+    app.include_router(report_routes.public_router, prefix="/api/v1/public")
+    app.include_router(open_data_routes.public_router, prefix="/api/v1/public")
+
+    from credit.record import batch as batch_routes
+
+    app.include_router(batch_routes.router, prefix="/api/v1")   # 联合惩戒 batch lookup
+
     from opencheck import log_routes
 
     app.include_router(log_routes.router, prefix="/api/v1/public")   # the tamper-evident record
 
-    from opencheck import docs, public_pages, web, web_records
+    from opencheck import docs, public_pages, web, web_open, web_records
 
     app.include_router(web.router)
     app.include_router(public_pages.router)
     app.include_router(web_records.router)
+    app.include_router(web_open.router)   # report verification, open data
     docs.install(app)
     audited.install(app)   # 审计: which reads leave a record (opencheck.audited)
 

@@ -33,6 +33,8 @@ AUDITED: dict[str, Audited] = {
     f"{API}/audit/export": Audited("audit_export"),
     # 异议: the objector's contact is personal data (revealed to the responsible department)
     f"{API}/objections/{{objection_id}}": Audited("objection", "objection_id"),
+    # 联合惩戒 batch lookup: the subject is the query string (the codes asked for)
+    f"{API}/credit/batch-lookup": Audited("batch_lookup"),
 }
 # 主体档案 the dashboard's entity file is recorded by its page (dashboard.pages.entity)
 DASHBOARD_ENTITY_FILE = "entity_file"

@@ -21,7 +21,7 @@ from rich.progress import (
 from kernel.errors import DomainError
 from kernel.settings import Settings
 from opencheck.cli_log import verify_log
-from opencheck.cli_ops import audit_app, metrics_shared_by_workers
+from opencheck.cli_ops import audit_app, metrics_shared_by_workers, open_data_app
 
 app = typer.Typer(help="OpenCheck: double random, one open; supervision and credit.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -30,6 +30,7 @@ app.add_typer(users_app, name="users")
 export_app = typer.Typer(help="Export public records.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
+app.add_typer(open_data_app, name="open-data")
 app.command("verify-log")(verify_log)
 console = Console(stderr=True)
 

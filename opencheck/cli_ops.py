@@ -13,6 +13,7 @@ from kernel.errors import DomainError
 from kernel.settings import Settings
 
 audit_app = typer.Typer(help="审计 The audit trail of non-public reads.", no_args_is_help=True)
+open_data_app = typer.Typer(help="开放数据 The open-data dumps and deltas.", no_args_is_help=True)
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"   # prometheus-client's name (opencheck.metrics)
 
 
@@ -48,6 +49,41 @@ def audit_export(
                 f.writelines(lines)
     finally:
         platform.close()
+
+
+@open_data_app.command("dump")
+def open_data_dump(
+        out: Annotated[Optional[Path], typer.Option(
+            "--out", file_okay=False, help="directory of the dumps (default: open_data_dir, "
+                                           "else var/open-data)")] = None,
+        on: Annotated[Optional[str], typer.Option(
+            "--date", help="the dump's day (ISO date; default today in China)")] = None,
+) -> None:
+    """Write the day's full dump (CSV, JSON Lines), its delta against the previous dump and the
+    manifest."""
+    from datetime import date, datetime, timezone
+
+    from credit.opendata.dumps import open_data_root, write_dump
+    from kernel.clock import today_in_china
+    from opencheck.cli import _platform, console
+
+    try:
+        day = date.fromisoformat(on) if on else today_in_china()
+    except ValueError:
+        raise DomainError(f"日期格式应为 YYYY-MM-DD, expected an ISO date, not {on!r}",
+                          field="date") from None
+    platform = _platform()
+    try:
+        root = out or open_data_root(platform.settings)
+        manifest = write_dump(platform.engine, root, day,
+                              datetime.now(timezone.utc).replace(microsecond=0))
+    finally:
+        platform.close()
+    for name, x in manifest["datasets"].items():
+        d = x["delta"]
+        console.print(f"{name}: {x['rows']} rows (+{d['added']} ~{d['changed']} "
+                      f"-{d['removed']} since {manifest['previous']})")
+    console.print(f"written to {root / manifest['date']}")
 
 
 def metrics_shared_by_workers(settings: Settings) -> None:

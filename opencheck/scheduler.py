@@ -28,6 +28,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from credit.jobs import credit_daily, risk_reclassification
+from credit.opendata.dumps import dump_job
 from kernel import once, pglocks
 from kernel.clock import today_in_china
 from kernel.db import scheduler_leadership
@@ -65,6 +66,8 @@ JOBS: list[Job] = [
     # 审计 records past their retention (opencheck.audited; never younger than six months)
     Job("audit-retention", {"hour": 3, "minute": 15}, prune_audit),
     Job("idempotency-keys-prune", {"hour": 3}, lambda p, _: prune_idempotency_keys(p)),
+    # 开放数据 the day's full dump and delta, after the night's credit jobs (credit.opendata)
+    Job("open-data-dump", {"hour": 4}, dump_job),
     # the timed checkpoints: each minute, sign every log tree that grew and whose last checkpoint
     # is `checkpoint_every_minutes` old (the issuer decides; nothing due signs nothing)
     Job("log-checkpoints", {"minute": "*"}, issue_checkpoints),

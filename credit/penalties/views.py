@@ -110,13 +110,19 @@ def unflagged_overdue_publications(conn: sa.Connection, today: date) -> list[UUI
 
 
 _USCC, _TODAY = sa.bindparam("uscc"), sa.bindparam("today", type_=sa.Date)
+
+
+def in_publicity(today: Any) -> list[Any]:
+    """A penalty on the public record `today`: published, in publicity, in force, unrepaired."""
+    p = penalties.c
+    return [p.status == "published", p.published_on <= today, p.publicity_ends_on > today,
+            sa.or_(p.repaired_on.is_(None), p.repaired_on > today)]
+
+
 # One entity's penalties on the public record: (unordered select, ordering), built once (the
 # public credit record runs it as a section).
 PUBLIC_PENALTIES_OF = (
-    sa.select(*PUBLIC_PENALTY_COLUMNS)
-    .where(penalties.c.uscc == _USCC, penalties.c.status == "published",
-           penalties.c.published_on <= _TODAY, penalties.c.publicity_ends_on > _TODAY,
-           sa.or_(penalties.c.repaired_on.is_(None), penalties.c.repaired_on > _TODAY)),
+    sa.select(*PUBLIC_PENALTY_COLUMNS).where(penalties.c.uscc == _USCC, *in_publicity(_TODAY)),
     (penalties.c.decided_on.desc(), penalties.c.decision_no))
 _PUBLIC_PENALTIES = PUBLIC_PENALTIES_OF[0].order_by(*PUBLIC_PENALTIES_OF[1])
 
@@ -124,4 +130,11 @@ _PUBLIC_PENALTIES = PUBLIC_PENALTIES_OF[0].order_by(*PUBLIC_PENALTIES_OF[1])
 def public_penalties(conn: sa.Connection, uscc: str, today: date) -> list[dict[str, Any]]:
     """一公开 Penalties on the public record `today`: published, in publicity, in force, unrepaired."""
     rows = conn.execute(_PUBLIC_PENALTIES, {"uscc": uscc, "today": today})
+    return [public_penalty(r._mapping) for r in rows]
+
+
+def penalties_in_publicity(conn: sa.Connection, today: date) -> list[dict[str, Any]]:
+    """开放数据 Every penalty on the public record `today`, by entity and decision number."""
+    rows = conn.execute(sa.select(*PUBLIC_PENALTY_COLUMNS).where(*in_publicity(today))
+                        .order_by(penalties.c.uscc, penalties.c.decision_no))
     return [public_penalty(r._mapping) for r in rows]

@@ -42,6 +42,10 @@ class JointPunishmentRules(RuleSection):
         description="诚信典型 The person's other entity may not be commended (409 naming the "
         "listed entity).",
     )
+    # 联合惩戒 other departments check their applicants in bulk (GET /api/v1/credit/batch-lookup);
+    # issue 20 asks for up to 100 codes per request (assumed: a page of a department's queue)
+    batch_lookup_max_codes: int = Field(
+        100, ge=1, le=1000, description="Most codes one batch lookup may ask for (422 above).")
 
     def measure(self, name: str) -> JointMeasure:
         return getattr(self, name)

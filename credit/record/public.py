@@ -24,13 +24,20 @@ from supervision.directory.views import PUBLIC_ENTITY
 from supervision.tasks.views import PUBLISHED_OF_ENTITY, published_inspection
 
 _c = commitments.c
+FALSE_COMMITMENT_COLUMNS = (_c.department, _c.permit_type, _c.committed_on, _c.verified_on,
+                            _c.decision_revoked)
+
+
+def false_commitment_public(today: Any) -> list[Any]:
+    """A false commitment on the public record `today`: found false by then, not repaired."""
+    return [_c.status == "false", _c.verified_on <= today,
+            sa.or_(_c.repaired_on.is_(None), _c.repaired_on > today)]
+
+
 _FALSE_COMMITMENTS = (
-    sa.select(_c.commitment_id.label("id"), _c.department, _c.permit_type, _c.committed_on,
-              _c.verified_on, _c.decision_revoked)
-    .where(_c.uscc == sa.bindparam("uscc"), _c.status == "false",
-           _c.verified_on <= sa.bindparam("today", type_=sa.Date),
-           sa.or_(_c.repaired_on.is_(None),
-                  _c.repaired_on > sa.bindparam("today", type_=sa.Date))),
+    sa.select(_c.commitment_id.label("id"), *FALSE_COMMITMENT_COLUMNS).where(
+        _c.uscc == sa.bindparam("uscc"), *false_commitment_public(sa.bindparam("today",
+                                                                               type_=sa.Date))),
     (_c.verified_on.desc(),))
 _POSITIONS = (sa.select(projection_tracking.c.projection, projection_tracking.c.position,
                         projection_tracking.c.updated_at), (projection_tracking.c.projection,))
@@ -79,3 +86,11 @@ def mark_objections(record: dict[str, Any], open_: list[dict[str, Any]]) -> dict
 def public_credit_record(conn: sa.Connection, uscc: str, today: date) -> dict[str, Any] | None:
     """The whole public record of one entity as of `today`, or None if it is not registered."""
     return public_record_of(RECORD.run(conn, record_params(uscc, today)), today)[0]
+
+
+def false_commitments_in_publicity(conn: sa.Connection, today: date) -> list[dict[str, Any]]:
+    """开放数据 Every false commitment on the public record `today` (key: the commitment)."""
+    rows = conn.execute(sa.select(_c.commitment_id, _c.uscc, *FALSE_COMMITMENT_COLUMNS)
+                        .where(*false_commitment_public(today))
+                        .order_by(_c.uscc, _c.commitment_id))
+    return [dict(r._mapping) for r in rows]

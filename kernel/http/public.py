@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 PUBLIC_PREFIXES = ("/api/v1/public/", "/entity/", "/search", "/licences", "/commitments",
-                   "/objections")
+                   "/objections", "/credit-report/", "/open-data")
 
 
 class TokenBuckets:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from uuid import UUID
 
 import pytest
+from stdnum.cn import ric
 
 from credit.lists.public import entries_of
 from credit.penalties.views import public_penalties
@@ -34,6 +35,9 @@ SECRETS = ("FINDINGS-SECRET", "NOTES-SECRET", "FACTS-SECRET", "STATEMENT-SECRET"
 HIDDEN_DECISIONS = ("〔2026〕901号", "〔2026〕902号", "〔2026〕903号", "〔2026〕904号",
                     "〔2026〕905号", "〔2026〕906号")
 SHOWN = ("〔2026〕907号", "婺市监失信〔2026〕1号")
+PERSON_ID = "33070219800101123" + ric.calc_check_digit("33070219800101123" + "0")
+WORDS = ("risk_class", "credential_no", "inspector_no", "legal_representative_", "person_key",
+         "id_masked", "notes", "statement", "verification_note")
 
 
 def _penalty(platform, code, no, decided, published=None, **over):
@@ -50,7 +54,9 @@ def _penalty(platform, code, no, decided, published=None, **over):
 def _build(platform) -> str:
     t, app, credit = today_in_china(), platform.supervision, platform.credit
     code = uscc(1)
-    app.register_entities([entity(i) for i in range(6)])
+    # the entity's legal representative is registered with a resident ID number
+    app.register_entities([entity(i, legal_representative_id=PERSON_ID) if i == 1 else entity(i)
+                           for i in range(6)])
     app.register_inspectors([inspector(i, name=f"检查员秘密{i}") for i in range(4)], t)
     app.add_check_item(check_item(1), known_codes())
     app.declare_conflict(credential(1), code, "REASON 亲属", t - timedelta(days=10), None, t)
@@ -143,9 +149,7 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
         text = r.text
         for secret in SECRETS + HIDDEN_DECISIONS:
             assert secret not in text, (path, secret)
-        for word in ("risk_class", "credential_no", "inspector_no", "legal_representative_",
-                     "person_key", "id_masked",
-                     "notes", "statement", "verification_note"):
+        for word in WORDS:
             assert word not in text, (path, word)
     assert pages[f"/api/v1/public/credit/{code}"].json()["inspections"] == []
     shown = pages[f"/api/v1/public/credit/{uscc(2)}"].json()["inspections"]
@@ -183,3 +187,52 @@ def json_of(value) -> str:
     from kernel.http.api import json_bytes
 
     return json_bytes(value).decode()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_no_internal_or_expired_fact_reaches_the_report_the_open_data_or_a_batch_lookup(
+        client, platform, tmp_path):
+    import io
+
+    import pypdf
+
+    from opencheck.scheduler import run_jobs
+    from tests.e2e.conftest import token
+
+    code = _build(platform)
+    platform.settings.open_data_dir = str(tmp_path / "open-data")
+    # the credit report (PDF) and its verification
+    pdf = client.get(f"/api/v1/public/credit/{code}/report.pdf")
+    assert pdf.status_code == 200, pdf.text
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    flat = "".join(text.split())
+    platform.catch_up()
+    verified = client.get(f"/api/v1/public/credit-reports/{pdf.headers['x-report-no']}"
+                          f"/verification", params={"code": pdf.headers["x-report-digest"]})
+    assert verified.json()["genuine"]
+    # the open data: every file of a dump and of its delta
+    run_jobs(platform, today_in_china(), {"open-data-dump"})
+    (dump,) = client.get("/api/v1/public/open-data").json()
+    files = {url: client.get(url) for x in dump["datasets"].values()
+             for url in x["files"].values()}
+    files[dump["manifest"]] = client.get(dump["manifest"])
+    assert dump["datasets"]["penalties"]["rows"] == 1 and dump["datasets"]["serious_list"]["rows"] == 1
+    # a batch lookup by another department
+    batch = client.get("/api/v1/credit/batch-lookup", params={"codes": f"{code},{uscc(2)}"},
+                       headers=token(client, "supervisor"))
+    texts = {"report.pdf": flat, "verification": verified.text, "batch": batch.text,
+             "/open-data": client.get("/open-data").text,
+             **{url: r.text for url, r in files.items()}}
+    for where, body in texts.items():
+        for secret in SECRETS + HIDDEN_DECISIONS:
+            assert "".join(secret.split()) not in "".join(body.split()), (where, secret)
+        for word in WORDS + ("score",):
+            assert word not in body, (where, word)
+        # the resident ID number neither in full nor masked; inspectors not at all
+        assert PERSON_ID not in body, where
+        assert "********" not in body and credential(1) not in body, where
+    for shown in SHOWN:   # positive controls: the public decisions are there
+        assert shown in flat and shown in batch.text, shown
+    assert any("婺市监处罚〔2026〕907号" in r.text for r in files.values())
+    assert any("婺市监失信〔2026〕1号" in r.text for r in files.values())

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from credit.jobs import reclassify
 from credit.rating.tables import red_list, risk_class_history
 from credit.record import views as file_views
+from credit.record.public import public_credit_record
 from dashboard.tables import red_list_counts, risk_class_counts
 from kernel.db import metadata, read_model_tables
 from supervision.directory.tables import entities
@@ -181,6 +182,11 @@ class RebuildScenario:
         assert (then["classified_on"], now["classified_on"]) == (date(2026, 7, 1),
                                                                  date(2026, 7, 6))
         assert then["score"] < now["score"] and len(items) == 2
+        # 公共信用信息报告 a credit report issued: the register is a projection too
+        with platform.engine.connect() as conn:
+            record = public_credit_record(conn, member, date(2026, 8, 2))
+        credit.issue_credit_report(member, record, datetime(2026, 8, 2, 1, tzinfo=timezone.utc))
+        platform.catch_up()
         incremental = snapshot(platform)
         empty = sorted(name for name, rows in incremental.items() if not rows)
         assert empty == [], f"the scenario leaves {empty} empty"

@@ -1,0 +1,166 @@
+"""The credit report as a PDF (reportlab): Chinese text in a CJK font, the number, the as-of time
+and the verification code on every page.
+
+Font: a TrueType CJK font when one is configured or found (embedded as a subset, so the text is
+extractable and renders anywhere), else reportlab's built-in CID font STSong-Light (Adobe's
+Asian font pack name: no file needed, the reader supplies the glyphs).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from credit.penalties.case import PENALTY_KINDS
+from kernel.clock import CHINA
+from kernel.labels import ENTITY_STATUSES, ENTITY_TYPES
+
+FONT_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+                   "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+CID_FONT = "STSong-Light"
+_registered: dict[str, str] = {}
+
+
+def cjk_font(path: str | None = None) -> str:
+    """The name of a registered font that renders Chinese (see the module doc)."""
+    key = path or ""
+    if key not in _registered:
+        name = CID_FONT
+        for candidate in ([path] if path else list(FONT_CANDIDATES)):
+            if candidate and Path(candidate).is_file():
+                name = f"OpenCheckCJK{len(_registered)}"
+                pdfmetrics.registerFont(TTFont(name, candidate, subfontIndex=0))
+                break
+        else:
+            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+        _registered[key] = name
+    return _registered[key]
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, wordWrap="CJK")
+    return {"title": ParagraphStyle("title", parent=base, fontSize=18, leading=26,
+                                    alignment=1, spaceAfter=4),
+            "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=10, alignment=1,
+                                       textColor=colors.grey, spaceAfter=8),
+            "h": ParagraphStyle("h", parent=base, fontSize=12, leading=18, spaceBefore=10,
+                                spaceAfter=4),
+            "body": base,
+            "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=12),
+            "note": ParagraphStyle("note", parent=base, fontSize=8, leading=12,
+                                   textColor=colors.grey)}
+
+
+def _text(value: Any) -> str:
+    return "—" if value in (None, "", []) else escape(str(value))
+
+
+def _table(rows: Sequence[Sequence[Any]], header: Sequence[str], widths: Sequence[float],
+           style: ParagraphStyle, font: str) -> Table:
+    cells = [[Paragraph(h, style) for h in header]]
+    cells += [[Paragraph(_text(v), style) for v in row] for row in rows]
+    table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font),
+                               ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _section(title: str, rows: list[list[Any]], header: Sequence[str],
+             widths: Sequence[float], s: dict[str, ParagraphStyle], font: str) -> list[Any]:
+    out: list[Any] = [Paragraph(title, s["h"])]
+    if rows:
+        out.append(_table(rows, header, widths, s["cell"], font))
+    else:
+        out.append(Paragraph("无 None on the public record", s["body"]))
+    return out
+
+
+def render_report(report: dict[str, Any], record: dict[str, Any], verify_url: str,
+                  labels: Callable[[str], str] = str, font_path: str | None = None) -> bytes:
+    """The PDF of `record` (the public credit record, credit.record.public) issued as `report`
+    ({report_no, as_of, digest}); `labels` turns a department code into its name."""
+    font = cjk_font(font_path)
+    s = _styles(font)
+    as_of: datetime = report["as_of"]
+    stamp = as_of.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+    e = record["entity"]
+    story: list[Any] = [
+        Paragraph("公共信用信息报告", s["title"]),
+        Paragraph("Public Credit Information Report", s["subtitle"]),
+        _table([["报告编号 Report no.", report["report_no"]],
+                ["信息截止时间 As of (北京时间 China time)", stamp],
+                ["校验码 Verification code (SHA-256)", report["digest"]],
+                ["核验 Verify at", verify_url]],
+               ["项目 Item", "内容 Value"], (55, 120), s["cell"], font),
+        Paragraph("一、登记信息 Registration", s["h"]),
+        _table([["企业名称 Name", e["name"]], ["统一社会信用代码 USCC", e["uscc"]],
+                ["类型 Type", ENTITY_TYPES.get(e["entity_type"], e["entity_type"])],
+                ["法定代表人 Legal representative", e.get("legal_representative")],
+                ["成立日期 Registered on", e["registered_on"]],
+                ["住所 Address", e.get("address")],
+                ["登记机关 Registering authority", e.get("registering_authority")],
+                ["登记状态 Status", ENTITY_STATUSES.get(e["status"], e["status"])]],
+               ["项目 Item", "内容 Value"], (55, 120), s["cell"], font)]
+    story += _section("二、列入名单信息 List entries", [
+        [x["label"], x["reason"], x["decision_no"], x["authority"], x["since"],
+         x["until"]] for x in record["lists"]],
+        ["名单 List", "事由 Reason", "决定书文号 Decision no.", "作出决定机关 Authority",
+         "列入日期 Since", "届满移出 Expires on"], (30, 40, 30, 30, 22, 23), s, font)
+    story += _section("三、行政处罚信息 Administrative penalties in publicity", [
+        [p["decision_no"], labels(p["department"]), p["violation_type"],
+         "、".join(PENALTY_KINDS.get(k, k) for k in p["kinds"]),
+         p["fine_amount"], p["decided_on"], p["publicity_ends_on"]]
+        for p in record["penalties"]],
+        ["决定书文号 Decision no.", "处罚机关 Department", "违法行为 Violation",
+         "处罚种类 Kinds", "罚款 Fine (元)", "决定日期 Decided", "公示截止 Public until"],
+        (28, 25, 30, 30, 18, 22, 22), s, font)
+    story += _section("四、信用承诺信息 Commitments", [
+        [labels(c["department"]), c["permit_type"], c["committed_on"], c["verified_on"],
+         "虚假承诺 False commitment" + ("，已撤销决定 decision revoked"
+                                        if c["decision_revoked"] else "")]
+        for c in record.get("false_commitments", [])],
+        ["部门 Department", "事项 Matter", "承诺日期 Committed", "核查日期 Verified",
+         "结果 Outcome"], (30, 45, 25, 25, 50), s, font)
+    story += _section("五、抽查检查结果 Published inspection results", [
+        [i["plan_name"], labels(i["department"]), f"{i['result_code']} {i['result_name_zh']} "
+         f"{i['result_name_en']}", i["inspected_on"], i["published_on"]]
+        for i in record["inspections"]],
+        ["抽查计划 Plan", "检查部门 Department", "检查结果 Result", "检查日期 Inspected",
+         "公示日期 Published"], (45, 30, 50, 25, 25), s, font)
+    story += [Spacer(1, 8 * mm), Paragraph(
+        "说明 Note：本报告仅载明截至上述时间依法公示的信用信息（登记信息、列入名单、公示期内的行政处罚、"
+        "信用承诺、已公示的抽查检查结果）；已届满、已修复或未公示的信息不予载明。校验码为报告内容的"
+        "SHA-256摘要，可凭报告编号与校验码在核验地址查验真伪。 This report holds only the information "
+        "public on the record at the time above; expired, repaired or unpublished records are not "
+        "shown. The verification code is the SHA-256 digest of the report's content: check the "
+        "number and the code at the address above.", s["note"])]
+
+    def footer(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(15 * mm, 10 * mm, f"报告编号 {report['report_no']} · 校验码 "
+                                            f"{report['digest'][:16]}… · 第 {doc.page} 页")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                      topMargin=15 * mm, bottomMargin=18 * mm, title="公共信用信息报告",
+                      author="OpenCheck", subject=report["report_no"]
+                      ).build(story, onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
