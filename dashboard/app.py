@@ -41,6 +41,8 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
     app = Dash(__name__, requests_pathname_prefix=PREFIX, suppress_callback_exceptions=True,
                title="OpenCheck 监管驾驶舱 Supervision dashboard", update_title=None,
                on_error=_on_error, serve_locally=True)
+    # every page is Chinese first: screen readers and fonts pick the right language
+    app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">', 1)
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Location(id="redirect", refresh=True),
