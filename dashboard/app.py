@@ -12,7 +12,19 @@ import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
-from dashboard.pages import entity, login, overview, plans, repairs, workspace
+from dashboard.pages import (
+    commitments,
+    entity,
+    login,
+    overview,
+    penalties,
+    plans,
+    publication,
+    repairs,
+    serious,
+    users,
+    workspace,
+)
 from kernel import workdays
 from kernel.clock import china_date
 from kernel.errors import TooManyAttempts
@@ -21,7 +33,10 @@ from kernel.labels import ROLES
 from kernel.platform import Platform
 
 PREFIX = "/dashboard/"
-SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs}
+SUPERVISOR_PAGES = {"": overview, "plans": plans, "publication": publication,
+                    "penalties": penalties, "serious": serious, "commitments": commitments,
+                    "entity": entity, "repairs": repairs, "users": users}
+ADMIN_ONLY = {"users"}
 INSPECTOR_PAGES = {"": workspace, "tasks": workspace}
 
 
@@ -62,6 +77,9 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
             return login.layout(signed_in=user), _topbar(None)
         pages = SUPERVISOR_PAGES if user.role in session.SUPERVISORS else INSPECTOR_PAGES
         page = pages.get(name)
+        if name in ADMIN_ONLY and user.role != "admin":
+            return (html.Div("无权访问 Not permitted: this page is for administrators",
+                             id="forbidden", className="empty-state"), _topbar(user))
         if page is None:
             other = INSPECTOR_PAGES if pages is SUPERVISOR_PAGES else SUPERVISOR_PAGES
             text = ("无权访问 Not permitted: this page is for another role" if name in other
@@ -98,7 +116,8 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
         session.end_session()
         return PREFIX + "login"
 
-    for page in (overview, plans, entity, repairs, workspace):
+    for page in (overview, plans, entity, repairs, workspace, publication, penalties, serious,
+                 commitments, users):
         page.register(app, get_platform)
     return app
 
@@ -118,8 +137,14 @@ def _topbar(user: auth.User | None) -> list:
         return [brand]
     if user.role in session.SUPERVISORS:
         links = [("总览 Overview", PREFIX), ("抽查计划 Plans", PREFIX + "plans"),
+                 ("结果公示 Publication", PREFIX + "publication"),
+                 ("行政处罚 Penalties", PREFIX + "penalties"),
+                 ("严重失信 Serious list", PREFIX + "serious"),
+                 ("告知承诺 Commitments", PREFIX + "commitments"),
                  ("主体档案 Entity file", PREFIX + "entity"),
                  ("信用修复 Credit repair", PREFIX + "repairs")]
+        if user.role == "admin":
+            links.append(("用户 Users", PREFIX + "users"))
     else:
         links = [("我的任务 My tasks", PREFIX + "tasks")]
     nav = html.Nav([dcc.Link(text, href=href, className="nav-link") for text, href in links])

@@ -9,7 +9,7 @@ from typing import Any
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
-from dashboard import actions, grids
+from dashboard import actions, grids, supervisor_actions
 from dashboard.pages.plan_detail import awaited_value, detail, verification
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, percent
@@ -82,6 +82,7 @@ def layout(user, platform: Platform) -> html.Div:
                 dcc.Input(id="plan-redraw-date", type="date"),
                 html.Button("重新抽取 Redraw", id="plan-redraw", className="button-light",
                             disabled=True),
+                html.Button("结束计划 Close plan", id="plan-close", className="button-light"),
             ], className="actions"),
             html.Div(id="plan-action-msg", role="status"),
             html.Div(id="plan-verification"),
@@ -229,12 +230,13 @@ def register(app, get_platform) -> None:
                   Input("plan-publish", "n_clicks"), Input("plan-draw", "n_clicks"),
                   Input("plan-verify", "n_clicks"), Input("plan-enter", "n_clicks"),
                   Input("plan-confirm", "n_clicks"), Input("plan-redraw", "n_clicks"),
-                  State("plan-selected", "data"), State("plan-random", "value"),
+                  Input("plan-close", "n_clicks"), State("plan-selected", "data"), State("plan-random", "value"),
                   State("plan-accept-shortfall", "value"), State("plan-redraw-reason", "value"),
                   State("plan-redraw-issue", "value"), State("plan-redraw-date", "value"),
                   State("plan-refresh", "data"), prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)
-    def act(user, _publish, _draw, _verify, _enter, _confirm, _redraw, plan_id, value, accept,
+    def act(user, _publish, _draw, _verify, _enter, _confirm, _redraw, _close, plan_id, value,
+            accept,
             reason, issue, redraw_date, refresh):
         p = get_platform()
         if not plan_id or ctx.triggered_id is None:
@@ -252,6 +254,9 @@ def register(app, get_platform) -> None:
             elif ctx.triggered_id == "plan-confirm":
                 actions.confirm_value(p, user, plan_id, value)
                 done = "已确认 Confirmed: 现在可以抽取 now draw."
+            elif ctx.triggered_id == "plan-close":
+                supervisor_actions.close_plan(p, user, plan_id)
+                done = "已结束 Closed: 不再抽取 no further draws."
             elif ctx.triggered_id == "plan-redraw":
                 c = actions.redraw_plan(p, user, plan_id, reason, issue, redraw_date)
                 done = (f"已作废原抽取 Superseded: 原任务已取消 its tasks are cancelled; 新承诺 "
