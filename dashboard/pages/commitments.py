@@ -56,55 +56,55 @@ def layout(user, platform: Platform) -> html.Div:
         html.H2("告知承诺 Notification-commitments"),
         card("承诺 Commitments", [grids.view(GRID, height=300)]),
         card("记录承诺 Record a commitment", [html.Div([
-            forms.field("申请人 Applicant", forms.entity_picker("com-entity"), wide=True),
-            forms.field("许可事项 Permit", forms.text("com-permit", wide=True)),
-            forms.field("承诺内容 Content", forms.text("com-content", wide=True), wide=True),
+            forms.field("申请人 Applicant", forms.entity_picker("cmt-entity"), wide=True),
+            forms.field("许可事项 Permit", forms.text("cmt-permit", wide=True)),
+            forms.field("承诺内容 Content", forms.text("cmt-content", wide=True), wide=True),
             forms.field("部门 Department", forms.choice(
-                "com-department", department_labels(platform.rules), value=user.department)),
-            forms.field("承诺日期 Committed on", forms.day("com-on")),
-            forms.button("记录 Record", "com-accept"),
+                "cmt-department", department_labels(platform.rules), value=user.department)),
+            forms.field("承诺日期 Committed on", forms.day("cmt-on")),
+            forms.button("记录 Record", "cmt-accept"),
         ], className="form")]),
         card("核查 Verify", [html.Div([
             forms.field("待核查的承诺 Awaiting verification",
-                        forms.choice("com-choice", _awaiting(platform)), wide=True),
-            forms.field("结果 Outcome", forms.choice("com-outcome", OUTCOMES,
+                        forms.choice("cmt-choice", _awaiting(platform)), wide=True),
+            forms.field("结果 Outcome", forms.choice("cmt-outcome", OUTCOMES,
                                                      value="fulfilled")),
-            forms.field("方式 Method", forms.choice("com-method", METHODS, value="onsite")),
+            forms.field("方式 Method", forms.choice("cmt-method", METHODS, value="onsite")),
             forms.field("核查说明 Note (虚假承诺时必填 required if false)",
-                        forms.text("com-note", wide=True), wide=True),
-            forms.field("核查日期 Verified on", forms.day("com-verified")),
-            forms.button("记录核查 Record verification", "com-verify"),
+                        forms.text("cmt-note", wide=True), wide=True),
+            forms.field("核查日期 Verified on", forms.day("cmt-verified")),
+            forms.button("记录核查 Record verification", "cmt-verify"),
         ], className="form")]),
-        html.Div(id="com-msg"),
+        html.Div(id="cmt-msg"),
     ], id="commitments-page")
 
 
 def register(app, get_platform) -> None:
     grids.serve(app, get_platform, GRID)
-    forms.serve_entity_picker(app, get_platform, "com-entity")
+    forms.serve_entity_picker(app, get_platform, "cmt-entity")
 
-    @app.callback(Output("com-msg", "children"), Output("com-choice", "options"),
+    @app.callback(Output("cmt-msg", "children"), Output("cmt-choice", "options"),
                   Output("commitments-grid-box", "children"),
-                  Input("com-accept", "n_clicks"), Input("com-verify", "n_clicks"),
-                  State("com-entity", "value"), State("com-permit", "value"),
-                  State("com-content", "value"), State("com-department", "value"),
-                  State("com-on", "value"), State("com-choice", "value"),
-                  State("com-outcome", "value"), State("com-method", "value"),
-                  State("com-note", "value"), State("com-verified", "value"),
+                  Input("cmt-accept", "n_clicks"), Input("cmt-verify", "n_clicks"),
+                  State("cmt-entity", "value"), State("cmt-permit", "value"),
+                  State("cmt-content", "value"), State("cmt-department", "value"),
+                  State("cmt-on", "value"), State("cmt-choice", "value"),
+                  State("cmt-outcome", "value"), State("cmt-method", "value"),
+                  State("cmt-note", "value"), State("cmt-verified", "value"),
                   prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)
     def command(user, _a, _b, uscc, permit, content, department, on, chosen, outcome, method,
                 note, verified):
         p = get_platform()
-        if ctx.triggered_id == "com-accept":
+        if ctx.triggered_id == "cmt-accept":
             ok, said = forms.attempt(lambda: act.accept_commitment(p, user, {
                 "uscc": uscc or "", "permit_type": permit or "", "content": content or "",
                 "department": department or "", "committed_on": on}),
-                "已记录承诺 Commitment recorded.", "com")
+                "已记录承诺 Commitment recorded.", "cmt")
         else:
             ok, said = forms.attempt(lambda: act.verify_commitment(p, user, chosen, {
                 "outcome": outcome, "verified_on": verified, "method": method,
-                "note": note or ""}), OUTCOMES.get(outcome, "") + " 已记录 recorded.", "com")
+                "note": note or ""}), OUTCOMES.get(outcome, "") + " 已记录 recorded.", "cmt")
         if not ok:
             return said, no_update, no_update
         return said, _awaiting(p), grids.view(GRID, height=300).children

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, ctx, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from credit.penalties.case import PENALTY_KINDS, PROCEDURES
 from dashboard import forms, grids
@@ -83,6 +83,8 @@ def layout(user, platform: Platform) -> html.Div:
             forms.field("程序 Procedure", forms.choice("pen-procedure", PROCEDURES,
                                                        value="ordinary")),
             forms.field("罚款金额 Fine (CNY)", forms.text("pen-fine")),
+            dcc.Checklist(id="pen-heavier", value=[], options=[
+                {"label": " 较重行政处罚 Heavier penalty (SAMR Order 44 Art 2)", "value": "yes"}]),
             forms.field("决定日期 Decided on", forms.day("pen-decided")),
             forms.button("作出决定 Decide", "pen-decide"),
         ], className="form")]),
@@ -118,14 +120,15 @@ def register(app, get_platform) -> None:
                   State("pen-case", "value"), State("pen-decision-no", "value"),
                   State("pen-violation", "value"), State("pen-basis", "value"),
                   State("pen-kinds", "value"), State("pen-procedure", "value"),
-                  State("pen-fine", "value"), State("pen-decided", "value"),
+                  State("pen-fine", "value"), State("pen-heavier", "value"),
+                  State("pen-decided", "value"),
                   State("pen-pub-case", "value"), State("pen-published", "value"),
                   State("pen-rev-case", "value"), State("pen-ground", "value"),
                   State("pen-reason", "value"), State("pen-effective", "value"),
                   prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)
     def command(user, _a, _b, _c, _d, uscc, department, case_no, opened, case, decision_no,
-                violation, basis, kinds, procedure, fine, decided, pub_case, published,
+                violation, basis, kinds, procedure, fine, heavier, decided, pub_case, published,
                 rev_case, ground, reason, effective):
         p, button = get_platform(), ctx.triggered_id
         if button == "pen-open":
@@ -136,7 +139,8 @@ def register(app, get_platform) -> None:
             ok, said = forms.attempt(lambda: act.decide_penalty(p, user, case, {
                 "decision_no": decision_no or "", "violation_type": violation or "",
                 "legal_basis": basis or "", "kinds": kinds or [], "procedure": procedure,
-                "decided_on": decided, "fine_amount": fine or None}),
+                "decided_on": decided, "fine_amount": fine or None,
+                "heavier_penalty": bool(heavier)}),
                 "已作出处罚决定 Decided.", "pen")
         elif button == "pen-publish":
             ok, said = forms.attempt(lambda: act.publish_penalty(
