@@ -19,6 +19,7 @@ from kernel.i18n_data import FIELDS, MESSAGES, PYDANTIC, STATUS_LEADS, VALUES
 from kernel.labels import ROLES, region_label
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+_LATIN = re.compile(r"[A-Za-z]")
 _SLOT = re.compile(r"\{(\w+)\}")
 _ID = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f-]{36}|\d+|\[[\d, ]*\])$")
 
@@ -31,7 +32,7 @@ class Message:
     def render(self, lang: str = "zh") -> str:
         """English alone when asked for; else Chinese with English alongside."""
         if lang == "en":
-            return self.en
+            return self.en or self.zh
         return f"{self.zh} {self.en}" if self.en and self.en != self.zh else self.zh
 
 
@@ -60,14 +61,20 @@ def field_label(field: str | None) -> str:
     return f"{zh} {field}" if zh else field
 
 
+def _chinese_first(text: str) -> bool:
+    """Written "中文 English" (a date or a number may lead): Chinese before any Latin letter."""
+    cjk, latin = CJK.search(text), _LATIN.search(text)
+    return cjk is not None and (latin is None or cjk.start() < latin.start())
+
+
 def _split(text: str) -> Message:
     """A message already written as "中文 English": its halves."""
     last = max(m.end() for m in CJK.finditer(text))
     tail = text[last:].strip(" /:;,，。；")
     if tail.startswith("(") and tail.endswith(")"):
         tail = tail[1:-1]
-    if not tail or CJK.search(text[:1]) is None:   # English with a Chinese term inside
-        return Message(text, text)
+    if not tail:
+        return Message(text, "")
     return Message(text[:last].strip(), tail)
 
 
@@ -109,10 +116,12 @@ def _matched(text: str) -> Message | None:
 def translated(message: str, field: str | None = None, status: int = 422) -> Message:
     """The message in Chinese and English, the field named in both."""
     text = str(message).strip()
-    if CJK.search(text):
-        found = _split(text)
-    else:
-        found = _matched(text) or Message(STATUS_LEADS.get(status, STATUS_LEADS[400]), text)
+    chinese_first = _chinese_first(text)
+    found = None if chinese_first else _matched(text)
+    if found is None:
+        # Chinese first: its halves; English (a Chinese term inside, perhaps): a Chinese lead
+        found = _split(text) if chinese_first else \
+            Message(STATUS_LEADS.get(status, STATUS_LEADS[400]), text)
     if field and FIELDS.get(field) and FIELDS[field] not in found.zh:
         found = Message(f"{FIELDS[field]}：{found.zh}", found.en)
     if field and field not in found.en:
