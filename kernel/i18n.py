@@ -11,6 +11,7 @@ the language the caller asked for (`Accept-Language`; Chinese with English along
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -90,22 +91,25 @@ def _compiled() -> list[tuple[re.Pattern[str], str, str | None]]:
     return out
 
 
-def _value(name: str, value: str) -> str:
+def _value(name: str, value: str, names: Mapping[str, str]) -> str:
     if name == "region":
         return region_label(value)
     if name == "field":
         return FIELDS.get(value, value)
     if name == "role":
         return "或".join(ROLES.get(r, r).split(" ")[0] for r in value.split(" or "))
+    bare = value.strip("'\"")
+    if bare in names:   # a configured code (a department): its Chinese name
+        return names[bare].split(" ")[0]
     return VALUES.get(value, value)
 
 
-def _matched(text: str) -> Message | None:
+def _matched(text: str, names: Mapping[str, str]) -> Message | None:
     for pattern, zh, en in _compiled():
         m = pattern.match(text)
         if m is None:
             continue
-        slots = {k: _value(k, v) for k, v in m.groupdict().items()}
+        slots = {k: _value(k, v, names) for k, v in m.groupdict().items()}
         if "key" in slots and _ID.match(m.group("key")):   # an internal id is no use to a user
             slots["key"] = ""
         english = en.format(**slots) if en else text
@@ -113,11 +117,13 @@ def _matched(text: str) -> Message | None:
     return None
 
 
-def translated(message: str, field: str | None = None, status: int = 422) -> Message:
-    """The message in Chinese and English, the field named in both."""
+def translated(message: str, field: str | None = None, status: int = 422,
+               names: Mapping[str, str] | None = None) -> Message:
+    """The message in Chinese and English, the field named in both; `names` gives configured
+    codes (departments) their Chinese names."""
     text = str(message).strip()
     chinese_first = _chinese_first(text)
-    found = None if chinese_first else _matched(text)
+    found = None if chinese_first else _matched(text, names or {})
     if found is None:
         # Chinese first: its halves; English (a Chinese term inside, perhaps): a Chinese lead
         found = _split(text) if chinese_first else \
@@ -129,7 +135,7 @@ def translated(message: str, field: str | None = None, status: int = 422) -> Mes
     return found
 
 
-def validation_error(error: dict[str, Any]) -> Message:
+def validation_error(error: dict[str, Any], names: Mapping[str, str] | None = None) -> Message:
     """One pydantic error (type, loc, msg, ctx) in Chinese and English, the field named."""
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
     field = loc[-1] if loc else None
@@ -139,7 +145,7 @@ def validation_error(error: dict[str, Any]) -> Message:
     template = PYDANTIC.get(error.get("type", ""))
     msg = str(error.get("msg", ""))
     if template is None:
-        inner = translated(msg.removeprefix("Value error, "), None, 422)
+        inner = translated(msg.removeprefix("Value error, "), None, 422, names)
         zh = inner.zh
     else:
         try:

@@ -23,6 +23,7 @@ from kernel.http.idempotency import IdempotencyMiddleware
 from kernel.http.public import PublicRateLimit
 from kernel.http.read_your_writes import ReadYourWritesMiddleware
 from kernel.http.storable import StorableTextMiddleware
+from kernel.labels import department_labels
 from kernel.settings import Settings
 from opencheck import audited, metrics, observability
 from opencheck.bootstrap import API_RUNNERS, Platform, bootstrap
@@ -227,13 +228,19 @@ def _lang(request: Request) -> str:
     return i18n.language(request.headers.get("accept-language"))
 
 
+def _names(request: Request) -> dict[str, str]:
+    """Configured codes a message may quote (departments), with their Chinese names."""
+    platform = getattr(request.app.state, "platform", None)
+    return department_labels(platform.rules) if platform is not None else {}
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     """Every error a user sees in Chinese with English alongside, or in English alone when
     Accept-Language prefers it (kernel.i18n); the JSON shape stays {detail, field}."""
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        said = i18n.translated(exc.message, exc.field, exc.status_code)
+        said = i18n.translated(exc.message, exc.field, exc.status_code, _names(request))
         lang = _lang(request)
         if exc.status_code == 422:
             loc = ["body", exc.field] if exc.field else ["body"]
@@ -255,7 +262,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang, details = _lang(request), []
         for e in exc.errors():
-            said = i18n.validation_error(e)
+            said = i18n.validation_error(e, _names(request))
             details.append({"loc": list(e.get("loc", ())), "msg": said.render(lang),
                             "type": e.get("type", ""), "msg_zh": said.zh, "msg_en": said.en})
         # the first offending field by name, as the domain's own 422s give it
@@ -268,6 +275,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail
         if isinstance(detail, str):
-            detail = i18n.translated(detail, None, exc.status_code).render(_lang(request))
+            detail = i18n.translated(detail, None, exc.status_code,
+                                     _names(request)).render(_lang(request))
         return JSONResponse({"detail": detail}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))

@@ -76,3 +76,10 @@ def test_a_message_led_by_a_date_is_still_chinese_first_and_english_with_a_term_
     assert said.zh.endswith("不得作出决定") and said.en.startswith("the statement")
     said = i18n.translated("a heavier penalty (较重行政处罚, SAMR Order 44 Art 2) is a fine", None, 422)
     assert said.zh == "输入有误" and said.en.startswith("a heavier penalty")
+
+
+def test_a_configured_code_is_named():
+    said = i18n.translated("only market_regulation acts on its own part (谁检查、谁录入、谁公开)",
+                           "department", 403, {"market_regulation": "市场监管局 Market regulation"})
+    assert said.zh.startswith("只有市场监管局办理本部门的部分")
+    assert "market_regulation" in said.en
