@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from credit.lists.schemas import CommendationCreate, CommendationRevocationCreate
 from credit.repair.schemas import RepairDecisionCreate
+from kernel import i18n
 from kernel.clock import china_date, today_in_china
 from kernel.errors import DomainError, Forbidden
 from kernel.http.auth import User
@@ -26,12 +27,12 @@ from supervision.plans.schemas import PlanCreate, RandomnessIn
 
 
 def message_of(error: Exception) -> str:
-    """One line for the user: which field and what is wrong."""
+    """One line for the user, Chinese with English alongside: which field and what is wrong
+    (the API's own translation, kernel.i18n)."""
     if isinstance(error, ValidationError):
-        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                         for e in error.errors())
+        return "；".join(i18n.validation_error(e).render() for e in error.errors())
     if isinstance(error, DomainError):
-        return f"{error.field}: {error.message}" if error.field else error.message
+        return i18n.translated(error.message, error.field, error.status_code).render()
     return str(error)
 
 

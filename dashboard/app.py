@@ -14,13 +14,18 @@ from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
 from dashboard.pages import (
+    commitments,
     directories,
     entity,
     login,
     objections,
     overview,
+    penalties,
     plans,
+    publication,
     repairs,
+    serious,
+    users,
     workspace,
 )
 from kernel import workdays
@@ -31,9 +36,12 @@ from kernel.labels import ROLES
 from kernel.platform import Platform
 
 PREFIX = "/dashboard/"
-SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs,
+SUPERVISOR_PAGES = {"": overview, "plans": plans, "publication": publication,
+                    "penalties": penalties, "serious": serious, "commitments": commitments,
+                    "entity": entity, "repairs": repairs, "users": users,
                     "objections": objections,
                     **{f"directory/{k}": d for k, d in directories.PAGES.items()}}
+ADMIN_ONLY = {"users"}
 INSPECTOR_PAGES = {"": workspace, "tasks": workspace}
 
 
@@ -55,6 +63,8 @@ def build_dashboard(get_platform: Callable[[], Platform],
     app = Dash(__name__, requests_pathname_prefix=PREFIX, suppress_callback_exceptions=True,
                title="OpenCheck 监管驾驶舱 Supervision dashboard", update_title=None,
                on_error=_on_error, serve_locally=True)
+    # every page is Chinese first: screen readers and fonts pick the right language
+    app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">', 1)
     app.layout = html.Div([
         dcc.Location(id="url", refresh=False),
         dcc.Location(id="redirect", refresh=True),
@@ -74,6 +84,9 @@ def build_dashboard(get_platform: Callable[[], Platform],
             return login.layout(signed_in=user), _topbar(None)
         pages = SUPERVISOR_PAGES if user.role in session.SUPERVISORS else INSPECTOR_PAGES
         page = pages.get(name)
+        if name in ADMIN_ONLY and user.role != "admin":
+            return (html.Div("无权访问 Not permitted: this page is for administrators",
+                             id="forbidden", className="empty-state"), _topbar(user))
         if page is None:
             other = INSPECTOR_PAGES if pages is SUPERVISOR_PAGES else SUPERVISOR_PAGES
             text = ("无权访问 Not permitted: this page is for another role" if name in other
@@ -110,7 +123,8 @@ def build_dashboard(get_platform: Callable[[], Platform],
         session.end_session()
         return PREFIX + "login"
 
-    for page in (overview, plans, entity, repairs, objections, workspace):
+    for page in (overview, plans, entity, repairs, objections, workspace, publication, penalties,
+                 serious, commitments, users):
         page.register(app, get_platform)
     directories.register(app, get_platform, importers or {})
     return app
@@ -131,10 +145,16 @@ def _topbar(user: auth.User | None) -> list:
         return [brand]
     if user.role in session.SUPERVISORS:
         links = [("总览 Overview", PREFIX), ("抽查计划 Plans", PREFIX + "plans"),
+                 ("结果公示 Publication", PREFIX + "publication"),
+                 ("行政处罚 Penalties", PREFIX + "penalties"),
+                 ("严重失信 Serious list", PREFIX + "serious"),
+                 ("告知承诺 Commitments", PREFIX + "commitments"),
                  ("主体档案 Entity file", PREFIX + "entity"),
                  ("信用修复 Credit repair", PREFIX + "repairs"),
                  ("异议处理 Objections", PREFIX + "objections"),
                  ("名录库 Directories", PREFIX + "directory/entities")]
+        if user.role == "admin":
+            links.append(("用户 Users", PREFIX + "users"))
     else:
         links = [("我的任务 My tasks", PREFIX + "tasks")]
     nav = html.Nav([dcc.Link(text, href=href, className="nav-link") for text, href in links])

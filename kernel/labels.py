@@ -35,6 +35,15 @@ COMMITMENT_STATUSES = {"awaiting": "待核查 Awaiting verification",
                        "fulfilled": "承诺属实 Fulfilled", "false": "虚假承诺 False commitment"}
 LISTING_STATUSES = {"noticed": "已告知 Noticed", "listed": "已列入 Listed",
                     "not_listed": "不予列入 Not listed", "removed": "已移出 Removed"}
+PENALTY_STATUSES = {"opened": "已立案 Opened", "decided": "已决定 Decided",
+                    "published": "已公示 Published", "changed": "已变更 Changed",
+                    "revoked": "已撤销 Revoked", "invalid": "已确认无效 Found invalid"}
+FOLLOW_UP_KINDS = {"order_publicise": "责令公示 Order to publicise",
+                   "order_correct": "责令改正 Order to correct"}
+FOLLOW_UP_OUTCOMES = {"open": "办理中 Open", "satisfied": "已履行 Satisfied",
+                      "overdue": "逾期未履行 Overdue"}
+LISTING_GROUNDS = {"heavier_penalty": "较重行政处罚 Heavier penalty (SAMR Order 44 Art 2)",
+                   "abnormal_three_years": "列入经营异常名录满三年 Abnormal list for 3 years"}
 LISTS = {"abnormal": "经营异常名录 Abnormal operation list",
          "serious": "严重违法失信名单 Serious illegal and dishonest list",
          "red": "守信激励名单 Red list (good credit)"}

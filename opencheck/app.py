@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kernel import failures, workdays
+from kernel import failures, i18n, workdays
 from kernel.clock import china_date
 from kernel.errors import DomainError
 from kernel.http import auth, idempotency
@@ -23,6 +23,7 @@ from kernel.http.idempotency import IdempotencyMiddleware
 from kernel.http.public import PublicRateLimit
 from kernel.http.read_your_writes import ReadYourWritesMiddleware
 from kernel.http.storable import StorableTextMiddleware
+from kernel.labels import department_labels
 from kernel.settings import Settings
 from opencheck import audited, metrics, observability
 from opencheck.bootstrap import API_RUNNERS, Platform, bootstrap
@@ -248,27 +249,58 @@ def _health(p: Platform) -> HealthPublic:
                         projections=lags, failing=failing, calendar=calendar)
 
 
+def _lang(request: Request) -> str:
+    return i18n.language(request.headers.get("accept-language"))
+
+
+def _names(request: Request) -> dict[str, str]:
+    """Configured codes a message may quote (departments), with their Chinese names."""
+    platform = getattr(request.app.state, "platform", None)
+    return department_labels(platform.rules) if platform is not None else {}
+
+
 def _install_error_handlers(app: FastAPI) -> None:
+    """Every error a user sees in Chinese with English alongside, or in English alone when
+    Accept-Language prefers it (kernel.i18n); the JSON shape stays {detail, field}."""
+
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        said = i18n.translated(exc.message, exc.field, exc.status_code, _names(request))
+        lang = _lang(request)
         if exc.status_code == 422:
             loc = ["body", exc.field] if exc.field else ["body"]
-            return JSONResponse({"detail": [{"loc": loc, "msg": exc.message,
-                                             "type": "value_error"}]}, status_code=422)
+            return JSONResponse({"detail": [{"loc": loc, "msg": said.render(lang),
+                                             "type": "value_error", "msg_zh": said.zh,
+                                             "msg_en": said.en}],
+                                 "field": exc.field,
+                                 "field_label": i18n.field_label(exc.field) or None},
+                                status_code=422, headers={"Content-Language": lang})
         retry_after = getattr(exc, "retry_after", None)   # 429 TooManyAttempts
-        return JSONResponse({"detail": exc.message, "field": exc.field},
-                            status_code=exc.status_code,
-                            headers={"Retry-After": str(retry_after)} if retry_after else None)
+        headers = {"Content-Language": lang}
+        if retry_after:
+            headers["Retry-After"] = str(retry_after)
+        return JSONResponse({"detail": said.render(lang), "field": exc.field,
+                             "field_label": i18n.field_label(exc.field) or None},
+                            status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""),
-                    "type": e.get("type", "")} for e in exc.errors()]
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang, details = _lang(request), []
+        for e in exc.errors():
+            said = i18n.validation_error(e, _names(request))
+            details.append({"loc": list(e.get("loc", ())), "msg": said.render(lang),
+                            "type": e.get("type", ""), "msg_zh": said.zh, "msg_en": said.en})
         # the first offending field by name, as the domain's own 422s give it
         field = next((str(d["loc"][-1]) for d in details if d["loc"]), None)
-        return JSONResponse({"detail": details, "field": field}, status_code=422)
+        return JSONResponse({"detail": details, "field": field,
+                             "field_label": i18n.field_label(field) or None},
+                            status_code=422, headers={"Content-Language": lang})
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail
+        if isinstance(detail, str):
+            detail = i18n.translated(detail, None, exc.status_code,
+                                     _names(request)).render(_lang(request))
+        return JSONResponse({"detail": detail}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))

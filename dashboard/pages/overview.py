@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from dashboard import figures, grids, queries
 from dashboard.filters import Filters
 from dashboard.session import SUPERVISORS, guarded
-from dashboard.widgets import card, chart, empty, infinite_grid, percent, stat
+from dashboard.widgets import card, chart, empty, percent, stat
 from kernel.clock import today_in_china
 from kernel.labels import (
     INDUSTRY_SECTIONS,
@@ -28,8 +28,8 @@ WORKLOAD_COLUMNS = [
     {"field": "credential_no", "headerName": "执法证号 Credential"},
     {"field": "department", "headerName": "部门 Department"},
     {"field": "station", "headerName": "所站 Station"},
-    {"field": "tasks", "headerName": "任务 Tasks", "type": "numericColumn"},
-    {"field": "open", "headerName": "未完成 Open", "type": "numericColumn"},
+    {"field": "tasks", "headerName": "任务 Tasks", "type": "numericColumn", "kind": "number"},
+    {"field": "open", "headerName": "未完成 Open", "type": "numericColumn", "kind": "number"},
 ]
 
 
@@ -133,7 +133,7 @@ def body(platform: Platform, f: Filters, today: date) -> list[Any]:
         card("检查人员工作量 Inspector workload", [
             chart("fig-workload", figures.workload(data["workload"]),
                   "无在岗检查人员 No active inspectors in this scope."),
-            infinite_grid("workload-grid", WORKLOAD_COLUMNS, "inspector_no"),
+            grids.view(WORKLOAD_GRID),
         ]),
     ]
 
@@ -183,15 +183,22 @@ def register(app, get_platform) -> None:
         return body(get_platform(), parse_filters(region, department, industry, start, end),
                     today_in_china())
 
-    @app.callback(Output("workload-grid", "getRowsResponse"),
-                  Input("workload-grid", "getRowsRequest"),
-                  *[State(i.component_id, i.component_property) for i in filters])
-    @guarded(get_platform, SUPERVISORS)
-    def workload_rows(user, request, region, department, industry, start, end):
-        f = parse_filters(region, department, industry, start, end)
-        with get_platform().read_engine.connect() as conn:
-            total, rows = grids.workload_page(conn, f, request)
-        names = department_labels(get_platform().rules)
-        for r in rows:
-            r["department"] = names.get(r["department"], r["department"])
-        return {"rowData": rows, "rowCount": total}
+    grids.serve(app, get_platform, WORKLOAD_GRID)
+
+
+def _workload_rows(p: Platform, user, request, region, department, industry, start, end):
+    f = parse_filters(region, department, industry, start, end)
+    with p.read_engine.connect() as conn:
+        total, rows = grids.workload_page(conn, f, request)
+    names = department_labels(p.rules)
+    for r in rows:
+        r["department"] = names.get(r["department"], r["department"])
+    return total, rows
+
+
+WORKLOAD_GRID = grids.Grid(
+    "workload-grid", WORKLOAD_COLUMNS, "inspector_no", _workload_rows, SUPERVISORS,
+    "检查人员工作量 Workload", states=(("f-region", "value"), ("f-department", "value"),
+                                   ("f-industry", "value"), ("f-dates", "start_date"),
+                                   ("f-dates", "end_date")),
+    filterable=frozenset(("name", "credential_no", "station", "tasks", "open")))

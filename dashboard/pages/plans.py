@@ -9,10 +9,10 @@ from typing import Any
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
-from dashboard import actions, grids
+from dashboard import actions, grids, supervisor_actions
 from dashboard.pages.plan_detail import awaited_value, detail, verification
 from dashboard.session import SUPERVISORS, guarded
-from dashboard.widgets import card, infinite_grid, percent
+from dashboard.widgets import card, percent
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
 from kernel.labels import (
@@ -35,9 +35,9 @@ PLAN_COLUMNS = [
     {"field": "status", "headerName": "状态 Status"},
     {"field": "lead_department", "headerName": "牵头部门 Lead department"},
     {"field": "region_prefix", "headerName": "地区 Region"},
-    {"field": "drafted_on", "headerName": "拟定 Drafted"},
-    {"field": "due_on", "headerName": "完成期限 Due"},
-    {"field": "draws", "headerName": "抽取次数 Draws", "type": "numericColumn"},
+    {"field": "drafted_on", "headerName": "拟定 Drafted", "kind": "date"},
+    {"field": "due_on", "headerName": "完成期限 Due", "kind": "date"},
+    {"field": "draws", "headerName": "抽取次数 Draws", "type": "numericColumn", "kind": "number"},
 ]
 
 
@@ -46,7 +46,7 @@ def layout(user, platform: Platform) -> html.Div:
         html.H2("抽查计划 Spot-check plans"),
         dcc.Store(id="plan-selected"), dcc.Store(id="plan-refresh", data=0),
         card("计划列表 Plans (点击一行查看 click a row)", [
-            html.Div(infinite_grid("plans-grid", PLAN_COLUMNS, "plan_id", height=280),
+            html.Div(grids.view(PLANS_GRID, height=280),
                      id="plans-grid-holder")]),
         card("新建计划 New plan", [_form(user, platform)], "plan-form-card"),
         card("年度抽查覆盖率 Yearly coverage", [_coverage(platform)], "plan-coverage-card"),
@@ -82,6 +82,7 @@ def layout(user, platform: Platform) -> html.Div:
                 dcc.Input(id="plan-redraw-date", type="date"),
                 html.Button("重新抽取 Redraw", id="plan-redraw", className="button-light",
                             disabled=True),
+                html.Button("结束计划 Close plan", id="plan-close", className="button-light"),
             ], className="actions"),
             html.Div(id="plan-action-msg", role="status"),
             html.Div(id="plan-verification"),
@@ -158,22 +159,12 @@ def _coverage(platform: Platform) -> html.Table:
 
 
 def _grid() -> Any:
-    return infinite_grid("plans-grid", PLAN_COLUMNS, "plan_id", height=280)
+    return grids.view(PLANS_GRID, height=280)
 
 
 def register(app, get_platform) -> None:
-    @app.callback(Output("plans-grid", "getRowsResponse"), Input("plans-grid", "getRowsRequest"))
-    @guarded(get_platform, SUPERVISORS)
-    def plan_rows(user, request):
-        with get_platform().engine.connect() as conn:
-            total, rows = grids.plans_page(conn, request)
-        names = department_labels(get_platform().rules)
-        for r in rows:
-            r["status"] = PLAN_STATUSES.get(r["status"], r["status"])
-            r["lead_department"] = names.get(r["lead_department"], r["lead_department"])
-            r["region_prefix"] = (region_label(r["region_prefix"]) if r["region_prefix"]
-                                  else "全省 all")
-        return {"rowData": rows, "rowCount": total}
+    grids.serve(app, get_platform, PLANS_GRID)
+    grids.serve(app, get_platform, TASKS_GRID)
 
     @app.callback(Output("plan-selected", "data"), Input("plans-grid", "cellClicked"),
                   prevent_initial_call=True)
@@ -222,7 +213,7 @@ def register(app, get_platform) -> None:
             return no_update
         p = get_platform()
         panel, status = detail(p, plan_id)
-        tasks = (infinite_grid("plan-tasks-grid", TASK_COLUMNS, "task_id")
+        tasks = (grids.view(TASKS_GRID)
                  if status in ("drawn", "closed") else html.Div("尚未抽取 Not drawn yet.",
                                                                 className="empty-state"))
         drawn, awaiting = status in ("drawn", "closed"), status == "published"
@@ -239,12 +230,13 @@ def register(app, get_platform) -> None:
                   Input("plan-publish", "n_clicks"), Input("plan-draw", "n_clicks"),
                   Input("plan-verify", "n_clicks"), Input("plan-enter", "n_clicks"),
                   Input("plan-confirm", "n_clicks"), Input("plan-redraw", "n_clicks"),
-                  State("plan-selected", "data"), State("plan-random", "value"),
+                  Input("plan-close", "n_clicks"), State("plan-selected", "data"), State("plan-random", "value"),
                   State("plan-accept-shortfall", "value"), State("plan-redraw-reason", "value"),
                   State("plan-redraw-issue", "value"), State("plan-redraw-date", "value"),
                   State("plan-refresh", "data"), prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)
-    def act(user, _publish, _draw, _verify, _enter, _confirm, _redraw, plan_id, value, accept,
+    def act(user, _publish, _draw, _verify, _enter, _confirm, _redraw, _close, plan_id, value,
+            accept,
             reason, issue, redraw_date, refresh):
         p = get_platform()
         if not plan_id or ctx.triggered_id is None:
@@ -262,6 +254,9 @@ def register(app, get_platform) -> None:
             elif ctx.triggered_id == "plan-confirm":
                 actions.confirm_value(p, user, plan_id, value)
                 done = "已确认 Confirmed: 现在可以抽取 now draw."
+            elif ctx.triggered_id == "plan-close":
+                supervisor_actions.close_plan(p, user, plan_id)
+                done = "已结束 Closed: 不再抽取 no further draws."
             elif ctx.triggered_id == "plan-redraw":
                 c = actions.redraw_plan(p, user, plan_id, reason, issue, redraw_date)
                 done = (f"已作废原抽取 Superseded: 原任务已取消 its tasks are cancelled; 新承诺 "
@@ -307,16 +302,26 @@ def register(app, get_platform) -> None:
                         "inspector took the empty place.", className="ok", id="plan-staffed"), \
             (refresh or 0) + 1, _chosen(get_platform(), task_id)
 
-    @app.callback(Output("plan-tasks-grid", "getRowsResponse"),
-                  Input("plan-tasks-grid", "getRowsRequest"), State("plan-selected", "data"))
-    @guarded(get_platform, SUPERVISORS)
-    def task_rows(user, request, plan_id):
-        with get_platform().engine.connect() as conn:
-            total, rows = grids.plan_tasks_page(conn, plan_id or "", request)
-        for r in rows:
-            r["status"] = TASK_STATUSES.get(r["status"], r["status"])
-            r["short_staffed"] = "缺员 short" if r["short_staffed"] else ""
-        return {"rowData": rows, "rowCount": total}
+
+def _plan_rows(p: Platform, user, request) -> tuple[int, list[dict[str, Any]]]:
+    with p.engine.connect() as conn:
+        total, rows = grids.plans_page(conn, request)
+    names = department_labels(p.rules)
+    for r in rows:
+        r["status"] = PLAN_STATUSES.get(r["status"], r["status"])
+        r["lead_department"] = names.get(r["lead_department"], r["lead_department"])
+        r["region_prefix"] = (region_label(r["region_prefix"]) if r["region_prefix"]
+                              else "全省 all")
+    return total, rows
+
+
+def _task_rows(p: Platform, user, request, plan_id) -> tuple[int, list[dict[str, Any]]]:
+    with p.engine.connect() as conn:
+        total, rows = grids.plan_tasks_page(conn, plan_id or "", request)
+    for r in rows:
+        r["status"] = TASK_STATUSES.get(r["status"], r["status"])
+        r["short_staffed"] = "缺员 short" if r["short_staffed"] else ""
+    return total, rows
 
 
 def _chosen(platform: Platform, task_id: str) -> str | None:
@@ -339,7 +344,15 @@ TASK_COLUMNS = [
     {"field": "entity_name", "headerName": "名称 Name", "minWidth": 180},
     {"field": "status", "headerName": "状态 Status"},
     {"field": "team", "headerName": "检查人员 Team", "sortable": False, "minWidth": 160},
-    {"field": "due_on", "headerName": "完成期限 Due"},
+    {"field": "due_on", "headerName": "完成期限 Due", "kind": "date"},
     {"field": "short_staffed", "headerName": "缺员 Short-staffed", "sortable": False},
     {"field": "unassigned_reason", "headerName": "未配齐原因 Staffing gap", "sortable": False},
 ]
+
+
+PLANS_GRID = grids.Grid("plans-grid", PLAN_COLUMNS, "plan_id", _plan_rows, SUPERVISORS,
+                        "抽查计划 Plans", filterable=frozenset(
+                            ("name", "status", "drafted_on", "due_on", "draws")))
+TASKS_GRID = grids.Grid("plan-tasks-grid", TASK_COLUMNS, "task_id", _task_rows, SUPERVISORS,
+                        "检查任务 Tasks", states=(("plan-selected", "data"),),
+                        filterable=frozenset(("uscc", "entity_name", "status", "due_on")))

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from dashboard import actions, grids
 from dashboard.session import INSPECTORS, guarded
-from dashboard.widgets import card, empty, infinite_grid
+from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
 from kernel.labels import TASK_STATUSES, department_labels, result_labels
@@ -20,13 +20,13 @@ from supervision.directory.views import inspectors
 from supervision.tasks import views as task_views
 
 TASK_COLUMNS = [
-    {"field": "due_on", "headerName": "完成期限 Due", "sort": "asc"},
+    {"field": "due_on", "headerName": "完成期限 Due", "sort": "asc", "kind": "date"},
     {"field": "entity_name", "headerName": "名称 Entity", "minWidth": 180},
     {"field": "uscc", "headerName": "统一社会信用代码 USCC", "minWidth": 170},
     {"field": "status", "headerName": "状态 Status"},
     {"field": "address", "headerName": "住所 Address", "sortable": False, "minWidth": 180},
     {"field": "team", "headerName": "检查组 Team", "sortable": False},
-    {"field": "assigned_on", "headerName": "分派 Assigned"},
+    {"field": "assigned_on", "headerName": "分派 Assigned", "kind": "date"},
 ]
 
 
@@ -39,7 +39,7 @@ def layout(user, platform: Platform) -> html.Div:
         html.H2("我的任务 My tasks"),
         dcc.Store(id="ws-selected"), dcc.Store(id="ws-refresh", data=0),
         card("检查任务 Inspection tasks (点击一行 click a row)", [
-            html.Div(infinite_grid("my-tasks-grid", TASK_COLUMNS, "task_id", height=300),
+            html.Div(grids.view(MY_TASKS_GRID, height=300),
                      id="my-tasks-holder")]),
         card("任务详情 Task", [
             html.Div(empty("请选择任务 Select a task."), id="ws-detail"),
@@ -104,21 +104,26 @@ def _detail(platform: Platform, user, task_id: str) -> tuple[Any, dict[str, Any]
     return panel, task
 
 
+def _my_rows(p: Platform, user, request) -> tuple[int, list[dict[str, Any]]]:
+    with p.engine.connect() as conn:
+        total, page = grids.my_tasks_page(conn, user.inspector_no, request)
+    for r in page:
+        r["status"] = TASK_STATUSES.get(r["status"], r["status"])
+    return total, page
+
+
+MY_TASKS_GRID = grids.Grid("my-tasks-grid", TASK_COLUMNS, "task_id", _my_rows, INSPECTORS,
+                           "我的任务 My tasks", filterable=frozenset(
+                               ("due_on", "entity_name", "uscc", "status", "assigned_on")))
+
+
 def sa_names(numbers: list[int]) -> sa.Select:
     return sa.select(inspectors.c.inspector_no, inspectors.c.name).where(
         inspectors.c.inspector_no.in_(numbers))
 
 
 def register(app, get_platform) -> None:
-    @app.callback(Output("my-tasks-grid", "getRowsResponse"),
-                  Input("my-tasks-grid", "getRowsRequest"))
-    @guarded(get_platform, INSPECTORS)
-    def rows(user, request):
-        with get_platform().engine.connect() as conn:
-            total, page = grids.my_tasks_page(conn, user.inspector_no, request)
-        for r in page:
-            r["status"] = TASK_STATUSES.get(r["status"], r["status"])
-        return {"rowData": page, "rowCount": total}
+    grids.serve(app, get_platform, MY_TASKS_GRID)
 
     @app.callback(Output("ws-selected", "data"), Input("my-tasks-grid", "cellClicked"),
                   prevent_initial_call=True)
@@ -169,7 +174,7 @@ def register(app, get_platform) -> None:
                         cosigners, reason)
         except (ValidationError, DomainError) as e:
             return html.Div(actions.message_of(e), className="error"), no_update, no_update
-        grid = infinite_grid("my-tasks-grid", TASK_COLUMNS, "task_id", height=300)
+        grid = grids.view(MY_TASKS_GRID, height=300)
         return html.Div(done, className="ok", id="ws-done"), (refresh or 0) + 1, grid
 
 

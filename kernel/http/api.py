@@ -180,8 +180,9 @@ PROVISIONAL = Field(False, description="暂按周一至周五计算 provisional:
 
 
 class ErrorPublic(BaseModel):
-    detail: str
+    detail: str                       # 中文 English, or English alone (Accept-Language: en)
     field: str | None = None
+    field_label: str | None = None    # the field's Chinese name beside its API name
 
 
 ERRORS = {

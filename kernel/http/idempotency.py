@@ -87,9 +87,10 @@ def declare_header(app: FastAPI) -> None:
 
 
 def _invalid_key(key: str) -> JSONResponse:
-    why, kind = ((f"{HEADER} must have at most 200 characters", "string_too_long")
-                 if len(key) > 200 else
-                 (f"{HEADER} must be printable ASCII, e.g. a UUID", "string_pattern_mismatch"))
+    why, kind = ((f"幂等键至多 200 个字符 {HEADER} must have at most 200 characters",
+                  "string_too_long") if len(key) > 200 else
+                 (f"幂等键须为可打印的 ASCII 字符，例如 UUID {HEADER} must be printable ASCII, "
+                  "e.g. a UUID", "string_pattern_mismatch"))
     return JSONResponse({"detail": [{"loc": ["header", HEADER], "msg": why, "type": kind}]},
                         status_code=422)
 
@@ -162,14 +163,14 @@ class IdempotencyMiddleware:
         """The recorded answer, or (recorded but unanswered) the route replayed without its use
         case; 422 if the key was used for another request."""
         if found is None:   # cannot happen: a key is never deleted while its request is young
-            await JSONResponse({"detail": "retry", "field": HEADER}, status_code=409)(
+            await JSONResponse({"detail": "请重试 retry", "field": HEADER}, status_code=409)(
                 scope, receive, send)
             return
         if found.fingerprint != keyed.fingerprint:
             await JSONResponse({"detail": [{
                 "loc": ["header", HEADER], "type": "idempotency_key_reused",
-                "msg": f"{HEADER} {keyed.key!r} was already used for a different request "
-                       f"(此幂等键已用于另一请求)"}]}, status_code=422)(scope, receive, send)
+                "msg": f"此幂等键已用于另一请求 {HEADER} {keyed.key!r} was already used for a "
+                       "different request"}]}, status_code=422)(scope, receive, send)
             return
         if found.status_code is not None:
             await Response(found.response_body, status_code=found.status_code,

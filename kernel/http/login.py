@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
-from kernel.errors import Forbidden
+from kernel.errors import Forbidden, NotFound
 from kernel.http import auth, throttle
 from kernel.http.api import Body, ErrorPublic, PlatformDep, errors
 from kernel.platform import Platform
@@ -37,6 +37,10 @@ class UserCreate(Body):
     display_name: str = Field("", max_length=100)
     department: str | None = Field(None, max_length=50)
     inspector_no: int | None = Field(None, ge=1, le=2**62)
+
+
+class PasswordReset(Body):
+    password: str = Field(max_length=200)
 
 
 class UserPublic(BaseModel):
@@ -118,20 +122,37 @@ def create_user(p: PlatformDep, _: auth.Admin, body: UserCreate) -> UserPublic:
              responses=errors(401, 403, 404))
 def deactivate_user(p: PlatformDep, admin: auth.Admin, username: str) -> UserPublic:
     """Deactivate a user: login refused and every token of theirs refused at once."""
-    if username == admin.username:
-        raise Forbidden("不能停用自己 administrators cannot deactivate themselves",
-                        field="username")
-    return _set_active(p, username, False)
+    return set_user_active(p, admin, username, False)
 
 
 @router.post("/users/{username}/reactivate", response_model=UserPublic,
              responses=errors(401, 403, 404))
-def reactivate_user(p: PlatformDep, _: auth.Admin, username: str) -> UserPublic:
+def reactivate_user(p: PlatformDep, admin: auth.Admin, username: str) -> UserPublic:
     """Reactivate a user (they sign in again; old tokens stay revoked)."""
-    return _set_active(p, username, True)
+    return set_user_active(p, admin, username, True)
 
 
-def _set_active(p: Platform, username: str, active: bool) -> UserPublic:
+@router.post("/users/{username}/password", response_model=UserPublic,
+             responses={**errors(401, 403, 404), **INVALID})
+def reset_password(p: PlatformDep, _: auth.Admin, username: str,
+                   body: PasswordReset) -> UserPublic:
+    """Set a user's password (administrators): the policy applies, their tokens stop working."""
+    auth.set_password(p.engine, username, body.password,     # 404 for an unknown name
+                      min_password_length=p.settings.password_min_length)
+    for active in (True, False):
+        try:
+            user = auth.active_user(p.engine, username, active=active)
+        except NotFound:
+            continue
+        return UserPublic(username=username, role=user.role, active=active)
+    raise NotFound(f"no user {username}", field="username")
+
+
+def set_user_active(p: Platform, admin: auth.User, username: str, active: bool) -> UserPublic:
+    """The use case behind deactivate/reactivate (the API and the dashboard)."""
+    if not active and username == admin.username:
+        raise Forbidden("不能停用自己 administrators cannot deactivate themselves",
+                        field="username")
     auth.set_active(p.engine, username, active)
     user = auth.active_user(p.engine, username, active=active)
     return UserPublic(username=username, role=user.role, active=active)

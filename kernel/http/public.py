@@ -63,7 +63,8 @@ class PublicRateLimit:
                 wait = self.buckets.take(client[0] if client else "unknown")
                 if wait > 0:
                     response = JSONResponse(
-                        {"detail": "too many requests; slow down", "field": None},
+                        {"detail": "请求过于频繁，请稍后再试 too many requests; slow down",
+                         "field": None},
                         status_code=429, headers={"Retry-After": str(max(1, math.ceil(wait)))})
                     await response(scope, receive, send)
                     return

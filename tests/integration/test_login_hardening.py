@@ -225,3 +225,24 @@ def test_the_cli_applies_the_policy_and_deactivates(client, platform):
     assert _cli(s, "users", "deactivate", "ghost").returncode != 0
     assert _cli(s, "users", "reactivate", "sup").returncode == 0
     assert login(client, "sup").status_code == 200
+
+
+@BACKENDS
+def test_an_administrator_resets_a_password(client):
+    admin, sup = bearer(client, "admin"), bearer(client, "sup")
+    # the policy applies, in Chinese with English alongside, naming the field
+    r = client.post("/api/v1/users/sup/password", json={"password": "short"}, headers=admin)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "password"]
+    assert "口令" in r.json()["detail"][0]["msg"] and "password" in r.json()["detail"][0]["msg"]
+    assert client.post("/api/v1/users/sup/password", json={"password": "new-super-pass-456"},
+                       headers=sup).status_code == 403
+    r = client.post("/api/v1/users/nobody/password", json={"password": "new-super-pass-456"},
+                    headers=admin)
+    assert r.status_code == 404 and "没有用户" in r.json()["detail"]
+    r = client.post("/api/v1/users/sup/password", json={"password": "new-super-pass-456"},
+                    headers=admin)
+    assert r.status_code == 200 and r.json() == {"username": "sup", "role": "supervisor",
+                                                 "active": True}
+    assert client.get("/api/v1/auth/me", headers=sup).status_code == 401   # old tokens end
+    assert login(client, "sup").status_code == 401
+    assert login(client, "sup", "new-super-pass-456").status_code == 200
