@@ -70,7 +70,7 @@ def queue_page(conn: sa.Connection, inspector_no: int, queue: str, today: date,
     return total, with_team(conn, rows)
 
 
-def latest_notifications(conn: sa.Connection, inspector_no: int, limit: int = 8
+def latest_notifications(conn: sa.Connection, inspector_no: int, limit: int = 10
                          ) -> tuple[int, list[dict[str, Any]]]:
     """(unread count, the latest notifications newest first)."""
     unread, _ = task_views.inspector_notifications(conn, inspector_no, unread=True, limit=1)

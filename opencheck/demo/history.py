@@ -43,20 +43,34 @@ Progress = Callable[[str, int, "int | None"], None]   # step, done so far, total
 EVERY = 500   # report progress every N items of a long step
 
 
-def load_history(platform: Platform, seed: int, today: date, progress: Progress) -> int:
-    """Build directories, plans, draws, results, penalties and commitments; return the demo
+FIRST_RULES_DAY = date(2024, 7, 1)   # the first month after the first annual-report deadline
+CASE_SETTLES_DAYS = 150   # a complaint case found this long before a draw is decided (and its
+                          # listing procedure over) by the draw: it may shape that draw's classes
+
+
+def load_history(platform: Platform, seed: int, today: date, progress: Progress,
+                 run_rules: Callable[[date, date], None]) -> int:
+    """Build directories, plans, draws, results, penalties and commitments in date order; before
+    each year's draws the daily and monthly rules run month by month up to the draw (`run_rules`
+    from, until), so the A–D classes of that day set the draw's ratios. Return the demo
     inspector's number (the inspector with the most open tasks)."""
     rng = np.random.default_rng(seed)
     known = KnownCodes.from_rules(platform.rules)
     _one_list_two_databases(platform, known, seed, progress)
     _annual_reports(platform, rng, today, progress)
     inspector, numbers = 0, count(1)   # decision numbers: a sequence, as a bureau issues them
+    cases, rules_from = _case_plan(platform, rng, today), FIRST_RULES_DAY
     for year in (2025, 2026):
+        drawn_on = date(year, 3, 10)
+        cases = _case_penalties(platform, rng, today, numbers, progress, cases,
+                                until=drawn_on - timedelta(days=CASE_SETTLES_DAYS))
+        run_rules(rules_from, drawn_on)   # the classes as of the draw's month
+        rules_from = date(year, 4, 1)
         for item, kind, label in (("SJ-001", "enterprise", "企业公示信息 enterprise disclosures"),
                                   ("SJ-003", "individual", "个体工商户年报 individual reports")):
             inspector = _spot_checks(platform, rng, year, item, kind, label, today, numbers,
                                      progress) or inspector
-    _case_penalties(platform, rng, today, numbers, progress)
+    _case_penalties(platform, rng, today, numbers, progress, cases, until=today)
     _commitments(platform, rng, today, progress)
     _commendations(platform, rng, today, progress)
     _penalty_repairs(platform, rng, today, progress)
@@ -215,11 +229,10 @@ CASE_VIOLATIONS = (
 )
 
 
-def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
-                    numbers: Iterator[int], progress: Progress) -> None:
-    """Complaint-driven cases (投诉举报): fines; the heavier ones go to the serious dishonest
-    list after the prior notice (SAMR Order 44), a few stated their case and were not listed."""
-    from credit.lists.serious import ListingNotice
+def _case_plan(platform: Platform, rng: np.random.Generator,
+               today: date) -> list[tuple[date, str, tuple[str, str], bool]]:
+    """Complaint-driven cases (投诉举报) over three years: (found on, USCC, violation, heavier),
+    in date order, so they can be played out in time with the draws."""
     from kernel.workdays import add_years
 
     first = add_years(today, -3)
@@ -229,15 +242,29 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
                                          entities.c.registered_on < first)
                                   .order_by(entities.c.entity_no)))
     chosen = rng.choice(len(usccs), size=int(len(usccs) * CASE_SHARE), replace=False)
-    notices, step = count(1), "complaint cases and serious-list decisions"
-    credit = platform.credit
-    for k, i in enumerate(np.sort(chosen).tolist()):
-        if k % EVERY == 0:
-            progress(step, k, len(chosen))
+    plan = []
+    for i in np.sort(chosen).tolist():
         found = first + timedelta(days=int(rng.integers(0, (today - first).days)))
         violation = CASE_VIOLATIONS[int(rng.integers(0, len(CASE_VIOLATIONS)))]
-        heavy = bool(rng.random() < HEAVY_CASE_SHARE)
-        done = _penalty(platform, usccs[i], "", found, rng, today, numbers, heavy, violation)
+        plan.append((found, usccs[i], violation, bool(rng.random() < HEAVY_CASE_SHARE)))
+    return sorted(plan)
+
+
+def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
+                    numbers: Iterator[int], progress: Progress,
+                    cases: list[tuple[date, str, tuple[str, str], bool]],
+                    until: date) -> list[tuple[date, str, tuple[str, str], bool]]:
+    """The planned cases found before `until`: fines; the heavier ones go to the serious
+    dishonest list after the prior notice (SAMR Order 44), a few stated their case and were not
+    listed. Returns the cases left for later."""
+    from credit.lists.serious import ListingNotice
+
+    now = [c for c in cases if c[0] < until]
+    step, credit = f"complaint cases and serious-list decisions until {until}", platform.credit
+    for k, (found, uscc, violation, heavy) in enumerate(now):
+        if k % EVERY == 0:
+            progress(step, k, len(now))
+        done = _penalty(platform, uscc, "", found, rng, today, numbers, heavy, violation)
         if done is None or not heavy:
             continue
         case, decided = done
@@ -246,23 +273,24 @@ def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
                                  + int(rng.integers(1, 10)))
         if decide_on > today:
             continue
-        n = next(notices)
-        credit.give_listing_notice(usccs[i], ListingNotice(
+        n = next(numbers)   # the bureau's one sequence of document numbers
+        credit.give_listing_notice(uscc, ListingNotice(
             f"浙市监失信告〔{noticed.year}〕{n}号", "heavier_penalty",
             f"{violation[0]}，情节严重，受到从重处罚 a serious violation, heavier penalty",
             noticed, case), noticed)
         stated = rng.random() < 0.1
         if stated:   # SAMR Order 44: the statement is answered before the decision
-            credit.record_listing_statement(usccs[i], noticed + timedelta(days=2),
+            credit.record_listing_statement(uscc, noticed + timedelta(days=2),
                                             "已整改并赔偿消费者 corrected, consumers compensated",
                                             False, decide_on)
-            credit.answer_listing_statement(usccs[i], noticed + timedelta(days=3),
+            credit.answer_listing_statement(uscc, noticed + timedelta(days=3),
                                             "复核：采纳陈述申辩意见 statement adopted", True,
                                             decide_on)
-        credit.decide_listing(usccs[i], not stated, f"浙市监失信决〔{decide_on.year}〕{n}号",
+        credit.decide_listing(uscc, not stated, f"浙市监失信决〔{decide_on.year}〕{n}号",
                               decide_on, "采纳陈述申辩意见 statement accepted" if stated else "",
                               decide_on)
-    progress(step, len(chosen), len(chosen))
+    progress(step, len(now), len(now))
+    return [c for c in cases if c[0] >= until]
 
 
 def _commitments(platform: Platform, rng: np.random.Generator, today: date,

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
+from dashboard import inbox
 from supervision.tasks.tables import task_inspectors, tasks
 from tests.e2e.test_inspection_day_http import png
 
@@ -27,10 +28,12 @@ def _target(live) -> tuple[str, str]:
             .join(task_inspectors, task_inspectors.c.task_id == tasks.c.task_id)
             .where(task_inspectors.c.inspector_no == me, task_inspectors.c.active.is_(True),
                    tasks.c.status != "cancelled")).all()
+        _, shown = inbox.latest_notifications(conn, me)   # what the panel lists
     first = next(r.task_id for r in listed if r.plan_id == live.world.plan_id)
+    noted = {n["task_id"] for n in shown}
     free = sorted((r for r in listed if r.plan_id == live.world.plan_id and r.task_id != first
-                   and r.status == "assigned" and r.acknowledged_on is None),
-                  key=lambda r: r.task_id)
+                   and r.status == "assigned" and r.acknowledged_on is None
+                   and r.task_id in noted), key=lambda r: r.task_id)
     assert free, "the seeded plan gives insp1 at least two tasks"
     return free[-1].task_id, free[-1].uscc
 
