@@ -57,7 +57,8 @@ def test_screens(page, live, browser):
         inspector.page.wait_for_selector("#ws-notes .note")
         inspector.page.wait_for_selector("#my-tasks-grid .ag-row")
         _shot(inspector, "workspace")
-        # the public page: no login
+        # the public page: no login (the browser's own favicon request is not the page's)
+        inspector.page.route("**/favicon.ico", lambda r: r.fulfill(status=204, body=""))
         inspector.page.goto(f"{live.base}/entity/{entity(13, region='330702').uscc}")
         inspector.page.wait_for_selector("text=统一社会信用代码")
         _shot(inspector, "public-entity")

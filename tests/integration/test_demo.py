@@ -12,17 +12,17 @@ from rich.progress import Progress
 
 from credit.lists.red_list import candidates, eligible
 from credit.lists.tables import abnormal_listings, serious_listings
-from credit.repair.tables import repair_applications
 from credit.rating.facts import load_facts
 from credit.rating.tables import red_list
-from kernel.clock import today_in_china
+from credit.repair.tables import repair_applications
 from dashboard import inbox
+from kernel.clock import today_in_china
 from kernel.db import users
 from opencheck import demo
+from opencheck.app import create_app
 from opencheck.demo import story
 from supervision.plans.tables import plan_draws, plans
 from supervision.tasks.tables import task_item_results, task_results
-from opencheck.app import create_app
 
 README = Path(__file__).parents[2] / "README.md"
 
