@@ -22,6 +22,7 @@ from kernel.labels import (
     LISTS,
     RISK_CLASSES,
     region_label,
+    risk_reason,
 )
 from kernel.platform import Platform
 from supervision.directory.persons import checked_resident_id
@@ -127,9 +128,8 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
         (f"信用风险分类（截至 {as_of}，内部）Risk class as of (internal)",
          f"{RISK_CLASSES.get(risk['risk_class'], risk['risk_class'])}"
          + (f" · {risk['classified_on']}" if risk["classified_on"] else " · 尚未分类 not classified")),
-        ("分类依据 Reasons for the class", "；".join(
-            f"{x['indicator']} +{x['points']:g}" for x in risk["reasons"])
-         or "无扣分项 none: the base score"),
+        ("分类依据 Reasons for the class", "；".join(risk_reason(x) for x in risk["reasons"])
+         or "无加减分项 none: the base score"),
         (f"待决定的列异 Abnormal listing pending (截至 {as_of})", _pending_abnormal(found)),
         (f"严重违法失信名单程序 Serious-list procedure (截至 {as_of})", _serious_procedure(found)),
         (f"公示中的行政处罚（截至 {as_of}）Penalties in publicity", found["penalties_in_publicity"]),
