@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kernel.errors import InvalidInput, NotFound
+from kernel.text import checked_text
 from supervision.rules import AttachmentRules
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -52,6 +53,7 @@ def media_type_of(data: bytes) -> str | None:
 def checked(data: bytes, filename: str, rules: AttachmentRules) -> Attachment:
     """422 unless the bytes are of an accepted type and within the size limit."""
     name = (filename or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:MAX_NAME] or "附件"
+    name = checked_text(name, "attachments")   # the name goes into an event: no NUL
     if not data:
         raise InvalidInput(f"附件为空 the attachment {name!r} is empty", field="attachments")
     if len(data) > rules.max_bytes:
@@ -110,7 +112,8 @@ class AttachmentStore:
         for kind in SUFFIX:
             if self.path_of(sha256, kind).is_file():
                 data = self.read(sha256, kind)
-                name = (filename or "").strip()[:MAX_NAME] or f"{sha256[:12]}{SUFFIX[kind]}"
+                name = checked_text((filename or "").strip()[:MAX_NAME], "attachments") \
+                    or f"{sha256[:12]}{SUFFIX[kind]}"
                 return Attachment(sha256, kind, len(data), name)
         raise InvalidInput(f"附件未上传 no uploaded file has the hash {sha256}; upload it first",
                            field="attachments")

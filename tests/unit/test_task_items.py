@@ -94,3 +94,9 @@ def test_the_type_comes_from_the_content_and_the_size_is_a_rule():
         checked(b"%PDF-1.4", "a.pdf", AttachmentRules(media_types=("image/png",)))
     found = checked(b"%PDF-1.4", "C:\\scans\\记录.pdf", rules)
     assert found.media_type == "application/pdf" and found.filename == "记录.pdf"
+
+
+def test_a_file_name_no_store_can_hold_is_refused():
+    with pytest.raises(InvalidInput) as e:
+        checked(b"%PDF-1.4", "bad\x00name.pdf", AttachmentRules())
+    assert e.value.field == "attachments"
