@@ -108,3 +108,5 @@ def _the_story_is_told(platform, today) -> None:
                           .where(users.c.username == "inspector")).scalar_one()
         counts = inbox.queue_counts(conn, me, today)
         assert counts["overdue"] >= 4 and counts["partner"] >= 1 and counts["today"] >= 1
+        total, rows = inbox.queue_page(conn, me, "overdue", today, None)
+        assert total == counts["overdue"] and rows and all(r["overdue"] for r in rows)
