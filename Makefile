@@ -23,8 +23,9 @@ system-deps:
 	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	    chromium fonts-wqy-microhei >/dev/null; }
 
+PORT ?= 8000
 run: install
-	$(BIN)/opencheck demo --size small
+	$(BIN)/opencheck demo --size small --port $(PORT)
 
 test: install system-deps
 	$(BIN)/python -m pytest

@@ -113,12 +113,17 @@ def start_task(p: Platform, user: User, task_id: str) -> None:
 
 
 def record_result(p: Platform, user: User, task_id: str, code: str, findings: str,
-                  inspected_on: date, co_signers: list[int]) -> None:
-    """谁检查、谁录入 Record the department's result, signed by the recorder and co-signers."""
+                  inspected_on: date, co_signers: list[int], items: list[dict] | None = None,
+                  attachments: list[dict] | None = None) -> None:
+    """谁检查、谁录入 Record the department's result (per check item, with attachments already
+    stored by hash), signed by the recorder and co-signers."""
     me = _inspector_no(user)
-    code, findings = checked_text(code, "result_code"), checked_text(findings or "", "findings")
+    code, findings = checked_text(code or "", "result_code"), checked_text(findings or "",
+                                                                           "findings")
+    items = [{k: checked_text(str(v), f"items.{k}") for k, v in i.items()} for i in items or []]
     p.supervision.record_result(UUID(task_id), me, code, findings, inspected_on,
-                                [me, *co_signers], today_in_china(), p.rules)
+                                [me, *co_signers], today_in_china(), p.rules, items,
+                                attachments or [])
 
 
 def recuse(p: Platform, user: User, task_id: str, reason: str) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from dash import html
 
 from dashboard.widgets import card, empty
-from kernel.labels import RISK_CLASSES
+from kernel.labels import RISK_CLASSES, risk_reason
 
 PROVISIONAL = "⚠ 暂按周一至周五计算 provisional (Mon–Fri fallback)"
 
@@ -77,9 +77,7 @@ def sections(f: dict[str, Any]) -> html.Div:
                for r in f["inspections"]]
     commitments = [[c["permit_type"], c["committed_on"], deadline(c, "verify_by"), c["status"],
                     c["verified_on"]] for c in f["commitments"]]
-    reasons = [html.Li(f"{x['indicator']} +{x['points']:g}"
-                       + (f" (≥ {x['floor']:g})" if x["floor"] is not None else ""))
-               for x in risk["reasons"]]
+    reasons = [html.Li(risk_reason(x)) for x in risk["reasons"]]
     return html.Div([
         card(f"名单（截至 {day}）Lists as of {day}", _lists(f), "asof-lists"),
         card(f"行政处罚（截至 {day}）Penalties as of {day}", [_table(

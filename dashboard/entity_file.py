@@ -61,27 +61,31 @@ def entity_file(conn: sa.Connection, uscc: str, as_of: date, rules: Rules) -> di
     record = supervision_views.entity_record(conn, uscc)
     if record is None:
         return None
-    events: list[tuple[date, str, str]] = [
-        (record["registered_on"], "登记 Registered", record["registering_authority"])]
+    # (day, step within the day, kind, detail): same-day events in the order they happened
+    events: list[tuple[date, int, str, str]] = [
+        (record["registered_on"], -3, "登记 Registered", record["registering_authority"])]
     h = entity_status_history.c
     for row in conn.execute(sa.select(h.effective_on, h.status, h.reason)
                             .where(h.entity_id == record["entity_id"])):
-        events.append((row.effective_on, "状态变更 Status changed",
+        events.append((row.effective_on, 10_000, "状态变更 Status changed",
                        f"{ENTITY_STATUSES.get(row.status, row.status)} {row.reason}".strip()))
     for t in conn.execute(sa.select(tasks.c.assigned_on, tasks.c.due_on, plans.c.name)
                           .join(plans, plans.c.plan_id == tasks.c.plan_id)
                           .where(tasks.c.entity_no == record["entity_no"])):
-        events.append((t.assigned_on, "抽中 Drawn for inspection", f"{t.name} · 期限 due {t.due_on}"))
+        events.append((t.assigned_on, -2, "抽中 Drawn for inspection",
+                       f"{t.name} · 期限 due {t.due_on}"))
     for item in file_views.timeline(conn, uscc, as_of):
-        events.append((item["on"], RECORD_KINDS.get(item["kind"].split(".")[0], item["kind"]),
-                       item["text"]))
-    shown = sorted((e for e in events if e[0] <= as_of), key=lambda e: e[0], reverse=True)
+        events.append((item["on"], file_views.step_of(item["kind"]),
+                       RECORD_KINDS.get(item["kind"].split(".")[0], item["kind"]), item["text"]))
+    # newest first; within a day the latest step first
+    shown = sorted((e for e in events if e[0] <= as_of), key=lambda e: (e[0], e[1]),
+                   reverse=True)
     return {
         "record": record,
         "status_on": status_on(conn, record, as_of),
         "lists_on": file_views.lists_on(conn, uscc, as_of),
         "risk": file_views.risk_of(conn, record["entity_no"], rules, as_of),
         "penalties_in_publicity": len(penalty_views.public_penalties(conn, uscc, as_of)),
-        "timeline": [{"date": d.isoformat(), "kind": k, "detail": t} for d, k, t in shown],
+        "timeline": [{"date": d.isoformat(), "kind": k, "detail": t} for d, _, k, t in shown],
         "credit": file_views.credit_file(conn, uscc, rules, as_of, as_of),
     }

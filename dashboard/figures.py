@@ -26,13 +26,25 @@ FONT = "WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, sans-serif"
 BLUE, ORANGE, GREEN, RED, GREY = "#1f5fa8", "#e8871e", "#2e9e5b", "#c8372d", "#8a8f98"
 
 
+def _crowded(data: list) -> bool:
+    """Category labels that would overlap side by side (about 7 px per character, 600 px)."""
+    labels = {str(x) for trace in data if isinstance(trace, go.Bar) and trace.x is not None
+              for x in trace.x}
+    return sum(len(x) for x in labels) * 7 > 600
+
+
 def _figure(data: Any, title: str, height: int = 300, **layout: Any) -> go.Figure:
     """One figure, validated once (update_layout and add_hline validate again on each call)."""
+    data = data if isinstance(data, list) else [data]
+    if _crowded(data) and "tickangle" not in layout.get("xaxis", {}):
+        layout["xaxis"] = {"tickangle": -30, **layout.get("xaxis", {})}
     layout = {"title": {"text": title, "font": {"size": 14}}, "height": height,
               "margin": {"l": 50, "r": 20, "t": 45, "b": 40}, "font": {"family": FONT},
               "paper_bgcolor": "white", "plot_bgcolor": "white", **layout,
-              "yaxis": {"gridcolor": "#eceff3", **layout.get("yaxis", {})}}
-    return go.Figure(data=data if isinstance(data, list) else [data], layout=layout)
+              # labels are never clipped: the margins grow to fit tick labels and titles
+              "xaxis": {"automargin": True, **layout.get("xaxis", {})},
+              "yaxis": {"gridcolor": "#eceff3", "automargin": True, **layout.get("yaxis", {})}}
+    return go.Figure(data=data, layout=layout)
 
 
 def _hline(y: float, colour: str, dash: str, text: str, below: bool = False) -> tuple[dict, dict]:
@@ -124,23 +136,42 @@ def commitments(counts: dict[str, int]) -> go.Figure | None:
                    "告知承诺核查 Commitment verification")
 
 
+def month_range(months: list[str]) -> list[str]:
+    """Every 'YYYY-MM' from the earliest to the latest given, in order, empty months included."""
+    if not months:
+        return []
+    (y, m), (last_y, last_m) = (map(int, min(months).split("-")), map(int, max(months).split("-")))
+    out = []
+    while (y, m) <= (last_y, last_m):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
 def list_trend(lists: dict[str, dict[str, Any]]) -> go.Figure | None:
-    """Entries (solid) and removals (dotted) per month of each credit list."""
+    """Entries (solid) and removals (dotted) per month of each credit list, on one month axis:
+    every month from the first to the last in order, a month without moves drawn as 0."""
     colours = {"abnormal": ORANGE, "serious": RED}
+    months = month_range([t["month"] for key in colours for t in lists[key]["trend"]])
     lines = []
     for key in colours:
-        trend = lists[key]["trend"]
+        trend = {t["month"]: t for t in lists[key]["trend"]}
         if not trend:
             continue
-        months, short = [t["month"] for t in trend], LISTS[key].split(" ", 1)[0]
-        lines += [go.Scatter(x=months, y=[t["listed"] for t in trend], name=f"{short} 列入 in",
-                             mode="lines+markers", line={"color": colours[key]}),
-                  go.Scatter(x=months, y=[t["removed"] for t in trend], name=f"{short} 移出 out",
-                             mode="lines+markers", line={"color": colours[key], "dash": "dot"})]
+        short = LISTS[key].split(" ", 1)[0]
+        lines += [go.Scatter(x=months, y=[trend.get(m, {}).get("listed", 0) for m in months],
+                             name=f"{short} 列入 in", mode="lines+markers",
+                             line={"color": colours[key]}),
+                  go.Scatter(x=months, y=[trend.get(m, {}).get("removed", 0) for m in months],
+                             name=f"{short} 移出 out", mode="lines+markers",
+                             line={"color": colours[key], "dash": "dot"})]
     if not lines:
         return None
-    return _figure(lines, "信用名单变动 List entries and removals by month",
-                   legend={"orientation": "h", "y": -0.2}, xaxis={"type": "category"})
+    return _figure(lines, "信用名单变动 List entries and removals by month", height=340,
+                   legend={"orientation": "h", "y": -0.3, "yanchor": "top"},
+                   margin={"l": 50, "r": 20, "t": 45, "b": 80},
+                   xaxis={"type": "category", "categoryorder": "array", "categoryarray": months,
+                          "tickangle": -45, "automargin": True})
 
 
 def risk_classes(data: dict[str, Any] | None) -> go.Figure | None:

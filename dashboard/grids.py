@@ -160,6 +160,7 @@ class Grid:
     states: tuple[tuple[str, str], ...] = ()
     filterable: frozenset[str] | None = None   # None: every column with a field
     extra: dict[str, Any] = field(default_factory=dict)
+    row_class_rules: dict[str, str] | None = None   # e.g. overdue rows in red
 
 
 def _column(c: dict[str, Any], filterable: frozenset[str] | None) -> dict[str, Any]:
@@ -184,6 +185,7 @@ def view(grid: Grid, height: int = 320, page_size: int = 25) -> html.Div:
             dcc.Download(id=f"{grid.id}-download"),
         ], className="grid-tools actions"),
         dag.AgGrid(
+            **({"rowClassRules": grid.row_class_rules} if grid.row_class_rules else {}),
             id=grid.id, columnDefs=[_column(c, grid.filterable) for c in grid.columns],
             rowModelType="infinite", getRowId=f"params.data.{grid.row_id}",
             defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},

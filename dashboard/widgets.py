@@ -40,9 +40,11 @@ def chart(id_: str, figure: go.Figure | None, when_empty: str, empty_id: str | N
 
 
 def infinite_grid(id_: str, columns: list[dict[str, Any]], row_id: str,
-                  height: int = 320, page: int = 50) -> dag.AgGrid:
+                  height: int = 320, page: int = 50,
+                  row_class_rules: dict[str, str] | None = None) -> dag.AgGrid:
     """A grid whose rows the server pages and sorts (getRowsRequest → getRowsResponse)."""
     return dag.AgGrid(
+        **({"rowClassRules": row_class_rules} if row_class_rules else {}),
         id=id_, columnDefs=columns, rowModelType="infinite",
         getRowId=f"params.data.{row_id}",
         defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},

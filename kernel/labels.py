@@ -133,3 +133,29 @@ def department_label(rules: Any, code: str | None) -> str:
     if not code:
         return ""
     return department_labels(rules).get(code, code)
+
+
+# 风险分类指标 The indicators of the A–D risk score (credit.rules.RISK_INDICATORS), as a file
+# shows the reasons for a class.
+RISK_INDICATOR_LABELS = {
+    "serious_list": "列入严重违法失信名单 on the serious dishonest list",
+    "abnormal_list": "列入经营异常名录 on the abnormal operation list",
+    "heavy_penalty": "较重行政处罚 a heavier penalty in force",
+    "penalty_recent": "近期行政处罚 a recent penalty in force",
+    "penalty_older": "较早行政处罚 an older penalty in force",
+    "minor_penalty": "轻微处罚 a minor penalty",
+    "false_commitment": "虚假承诺 a false commitment",
+    "negative_result": "抽查发现问题 an inspection found a problem",
+    "clean_result": "最近抽查未发现问题 latest inspection clean",
+    "annual_report_missing": "未按时公示年报 annual report not filed on time",
+    "annual_reports_on_time": "年报按时公示 annual reports filed on time",
+    "new_entity": "新设主体 newly registered",
+    "established": "成立多年 long established",
+}
+
+
+def risk_reason(reason: dict) -> str:
+    """"近期行政处罚 a recent penalty in force +12" (a floor, if any, after it)."""
+    name = RISK_INDICATOR_LABELS.get(reason["indicator"], reason["indicator"])
+    floor = reason.get("floor")
+    return f"{name} {reason['points']:+g}" + (f" (≥ {floor:g})" if floor is not None else "")

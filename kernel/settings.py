@@ -43,6 +43,11 @@ class Settings(BaseSettings):
         None, description="Directory of the draw pool's memory-mapped column snapshot (national "
         "scale: the freeze reads it instead of SELECTing every entity); unset: the database.",
     )
+    attachments_dir: str | None = Field(
+        None, description="Directory of inspection attachments (photos, PDF), each stored once "
+        "under its SHA-256; unset: var/attachments beside the database. Back it up with the "
+        "database: results record the hashes, the files are here.",
+    )
     token_ttl_minutes: int = Field(480, description="Lifetime of an access token.")
     # 登录失败处理 login-failure handling: GB/T 22239-2019 (等保2.0) 8.1.4.1 b) asks to "限制非法
     # 登录次数" without a number; NIST SP 800-63B §5.2.2 caps consecutive failures at 100. The
@@ -204,6 +209,10 @@ class Settings(BaseSettings):
     @property
     def var_dir(self) -> Path:
         return self.sqlite_path.parent if not self.is_postgres else Path("var")
+
+    @property
+    def attachments_path(self) -> Path:
+        return Path(self.attachments_dir) if self.attachments_dir else self.var_dir / "attachments"
 
     def sqlalchemy_url(self) -> str:
         """URL of the read-model database for SQLAlchemy (psycopg 3 driver on PostgreSQL)."""

@@ -130,10 +130,11 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(plan_routes.inbox_router, prefix="/api/v1")
     app.include_router(plan_routes.public_router, prefix="/api/v1/public")
 
-    from supervision.tasks import notification_routes
+    from supervision.tasks import document_routes, notification_routes
     from supervision.tasks import routes as task_routes
 
     app.include_router(task_routes.router, prefix="/api/v1")
+    app.include_router(document_routes.router, prefix="/api/v1")
     app.include_router(notification_routes.router, prefix="/api/v1")
     app.include_router(task_routes.public_router, prefix="/api/v1/public")
 

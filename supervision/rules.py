@@ -287,6 +287,19 @@ class DirectoryRules(RuleSection):
         return frozenset(q for d in self.departments for q in d.qualifications) | self.department_codes
 
 
+class AttachmentRules(RuleSection):
+    """检查附件 Photos and documents attached to an inspection result (检查记录的佐证材料)."""
+
+    media_types: tuple[Literal["image/jpeg", "image/png", "application/pdf"], ...] = Field(
+        ("image/jpeg", "image/png", "application/pdf"),
+        description="Accepted types, recognised by their first bytes, never the file name "
+        "(photos of the premises, scanned records: assumed).")
+    max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1, le=200 * 1024 * 1024,
+        description="Largest attachment in bytes (assumed: 10 MiB holds a phone photo or a "
+        "scanned record of a few pages).")
+    max_per_result: int = Field(
+        10, ge=0, le=100, description="Attachments one department's result may carry (assumed).")
 
 
 class SupervisionRules(RuleSection):
@@ -296,6 +309,7 @@ class SupervisionRules(RuleSection):
     results: ResultRules = Field(default_factory=ResultRules)
     directory: DirectoryRules = Field(default_factory=DirectoryRules)
     calendar: CalendarRules = Field(default_factory=CalendarRules)
+    attachments: AttachmentRules = Field(default_factory=AttachmentRules)
 
     def result(self, code: str) -> ResultCategory:
         """The inspection result category for ``code``; raises ``UnknownResultCode``."""

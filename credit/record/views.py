@@ -210,7 +210,20 @@ def timeline(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:
                               "ref": str(row[ref]), "recorded_on": rec})
     items += _supervision_items(conn, uscc, as_of)
     items += _risk_items(conn, uscc, as_of)
-    return sorted(items, key=lambda i: (i["on"], i["kind"], i["ref"]))
+    return sorted(items, key=lambda i: (i["on"], step_of(i["kind"]), i["ref"]))
+
+
+# Same-day facts in the order they happen: a case is opened before it is decided and published,
+# a result is recorded before it is withdrawn (the order of SOURCES, then supervision's kinds).
+STEPS = {kind: n for n, kind in enumerate(
+    ["annual_report.filed", "inspection.result", *[k for _, _, specs in SOURCES
+                                                    for _, k, _, _ in specs],
+     "inspection.withdrawn", "risk.classified"])}
+
+
+def step_of(kind: str) -> int:
+    """The rank of a kind of fact within one day (unknown kinds last)."""
+    return STEPS.get(kind, len(STEPS))
 
 
 def _risk_items(conn: sa.Connection, uscc: str, as_of: date) -> list[Item]:

@@ -22,6 +22,7 @@ from kernel.labels import (
     LISTS,
     RISK_CLASSES,
     region_label,
+    risk_reason,
 )
 from kernel.platform import Platform
 from supervision.directory.persons import checked_resident_id
@@ -127,6 +128,10 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
         (f"信用风险分类（截至 {as_of}，内部）Risk class as of (internal)",
          f"{RISK_CLASSES.get(risk['risk_class'], risk['risk_class'])}"
          + (f" · {risk['classified_on']}" if risk["classified_on"] else " · 尚未分类 not classified")),
+        ("分类依据 Reasons for the class", "；".join(risk_reason(x) for x in risk["reasons"])
+         or "无加减分项 none: the base score"),
+        (f"待决定的列异 Abnormal listing pending (截至 {as_of})", _pending_abnormal(found)),
+        (f"严重违法失信名单程序 Serious-list procedure (截至 {as_of})", _serious_procedure(found)),
         (f"公示中的行政处罚（截至 {as_of}）Penalties in publicity", found["penalties_in_publicity"]),
     ])
     rows = [html.Tr([html.Td(e["date"]), html.Td(e["kind"]), html.Td(e["detail"])])
@@ -140,6 +145,24 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
                      _commendations(platform, r["uscc"], message),
                      card("时间线 Timeline (内部 internal: 名录、任务与信用档案 directory, tasks and "
                           "the credit file)", [timeline])])
+
+
+def _pending_abnormal(found: dict[str, Any]) -> str:
+    """Grounds found and a listing decision still due (企业信息公示暂行条例: within 10 working
+    days of the ground)."""
+    pending = [a for a in found["credit"]["abnormal_listings"] if a["status"] == "pending"]
+    return "；".join(
+        "、".join(str(g["ground"]) for g in a["grounds"] if g.get("status") != "cured")
+        + "".join(f" · 决定期限 decide by {g['decide_by']}" for g in a["grounds"][:1]
+                  if g.get("decide_by")) for a in pending) or "无 None"
+
+
+def _serious_procedure(found: dict[str, Any]) -> str:
+    """A prior notice given and no decision yet (SAMR Order 44: statement, then decision)."""
+    open_ = [s for s in found["credit"]["serious_listings"] if s["status"] == "noticed"]
+    return "；".join(f"已告知 noticed {s['noticed_on']}" + (
+        f" · 已陈述 statement {s['statement_on']}" if s.get("statement_on") else
+        " · 陈述申辩期内 statement period open") for s in open_) or "无 None"
 
 
 def _person_key(platform: Platform, text: str) -> str | None:

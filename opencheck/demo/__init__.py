@@ -12,6 +12,7 @@ from kernel.clock import today_in_china
 from kernel.http import auth
 from opencheck.bootstrap import Platform
 from opencheck.demo.history import load_history
+from opencheck.demo.story import tell_the_story
 from opencheck.demo.synthdata import generate_entities
 from opencheck.scheduler import run_jobs
 from supervision.directory.entities import EntityData
@@ -29,6 +30,8 @@ DEMO_USERS = (
     ("auditor", "auditor-demo-pass", "auditor", None),
     ("inspector", "inspector-demo-pass", "inspector", "market_regulation"),
 )
+# The demo inspector's partners on the story's tasks (opencheck.demo.story), listed in the README.
+DEMO_PARTNERS = (("inspector2", "inspector2-demo-pass"),)
 CHUNK = 2000
 
 
@@ -59,20 +62,28 @@ def load_if_empty(platform: Platform, size: str, bar: Progress) -> bool:
         bar.update(steps[what], completed=done, total=total)
 
     today = today_in_china()
-    inspector_no = load_history(platform, SEED, today, step)
-    months = months_until(date(2025, 1, 1), today)
-    rules = bar.add_task("daily and monthly rules, month by month", total=len(months) + 1)
-    for day in months:   # the daily rules, as the scheduler runs them
-        bar.update(rules, description=f"rules as of {day}")
-        run_jobs(platform, day)
-        bar.advance(rules)
+    rules = bar.add_task("daily and monthly rules, month by month", total=None)
+
+    def run_rules(start: date, until: date) -> None:   # as the scheduler would have run them
+        for day in months_until(start, until):
+            bar.update(rules, description=f"rules as of {day}")
+            run_jobs(platform, day)
+            bar.advance(rules)
+        platform.catch_up()   # the classes the next draw reads are a projection
+
+    inspector_no = load_history(platform, SEED, today, step, run_rules)
+    run_rules(date(2026, 4, 1), today)
     bar.update(rules, description=f"rules as of {today}")
     run_jobs(platform, today)
-    bar.advance(rules)
     platform.catch_up()
+    story = tell_the_story(platform, today, inspector_no, step)
     for username, password, role, department in DEMO_USERS:
         auth.add_user(platform.engine, username, password, role, department=department,
-                      inspector_no=inspector_no if role == "inspector" else None)
+                      inspector_no=story.inspector_no if role == "inspector" else None)
+    # the demo inspector's partners on the story's tasks sign in too (签收, co-signing)
+    for (username, password), number in zip(DEMO_PARTNERS, story.partners, strict=False):
+        auth.add_user(platform.engine, username, password, "inspector",
+                      department="market_regulation", inspector_no=number)
     return True
 
 

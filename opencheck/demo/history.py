@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from decimal import Decimal
 from itertools import count
 from uuid import UUID
 
@@ -28,6 +27,7 @@ from kernel.clock import moment
 from kernel.errors import DomainError
 from kernel.workdays import add_workdays
 from opencheck.bootstrap import Platform
+from opencheck.demo.cases import case_penalties, case_plan, penalty
 from opencheck.demo.check_items import DEPARTMENTS, generate_check_items
 from opencheck.demo.licences import load_licences
 from opencheck.demo.synthdata import generate_inspectors
@@ -44,20 +44,34 @@ Progress = Callable[[str, int, "int | None"], None]   # step, done so far, total
 EVERY = 500   # report progress every N items of a long step
 
 
-def load_history(platform: Platform, seed: int, today: date, progress: Progress) -> int:
-    """Build directories, plans, draws, results, penalties and commitments; return the demo
+FIRST_RULES_DAY = date(2024, 7, 1)   # the first month after the first annual-report deadline
+CASE_SETTLES_DAYS = 150   # a complaint case found this long before a draw is decided (and its
+                          # listing procedure over) by the draw: it may shape that draw's classes
+
+
+def load_history(platform: Platform, seed: int, today: date, progress: Progress,
+                 run_rules: Callable[[date, date], None]) -> int:
+    """Build directories, plans, draws, results, penalties and commitments in date order; before
+    each year's draws the daily and monthly rules run month by month up to the draw (`run_rules`
+    from, until), so the A–D classes of that day set the draw's ratios. Return the demo
     inspector's number (the inspector with the most open tasks)."""
     rng = np.random.default_rng(seed)
     known = KnownCodes.from_rules(platform.rules)
     _one_list_two_databases(platform, known, seed, progress)
     _annual_reports(platform, rng, today, progress)
     inspector, numbers = 0, count(1)   # decision numbers: a sequence, as a bureau issues them
+    cases, rules_from = case_plan(platform, rng, today), FIRST_RULES_DAY
     for year in (2025, 2026):
+        drawn_on = date(year, 3, 10)
+        cases = case_penalties(platform, rng, today, numbers, progress, cases,
+                                until=drawn_on - timedelta(days=CASE_SETTLES_DAYS))
+        run_rules(rules_from, drawn_on)   # the classes as of the draw's month
+        rules_from = date(year, 4, 1)
         for item, kind, label in (("SJ-001", "enterprise", "企业公示信息 enterprise disclosures"),
                                   ("SJ-003", "individual", "个体工商户年报 individual reports")):
             inspector = _spot_checks(platform, rng, year, item, kind, label, today, numbers,
                                      progress) or inspector
-    _case_penalties(platform, rng, today, numbers, progress)
+    case_penalties(platform, rng, today, numbers, progress, cases, until=today)
     _commitments(platform, rng, today, progress)
     load_licences(platform, rng, today, progress)   # 双公示 and 异议 (opencheck.demo.licences)
     _commendations(platform, rng, today, progress)
@@ -174,97 +188,7 @@ def _inspect(platform: Platform, task_id: UUID, team: list[int], uscc: str, code
     if published <= today:
         app.publish_result(task_id, None, published, "supervisor", None)
     if code == "A":
-        _penalty(platform, uscc, str(task_id), inspected, rng, today, numbers)
-
-
-def _penalty(platform: Platform, uscc: str, task_id: str, found_on: date,
-             rng: np.random.Generator, today: date, numbers: Iterator[int],
-             heavy: bool | None = None,
-             violation: tuple[str, str] = ("未按规定公示信息 failure to publicise required "
-                                           "information", "《企业信息公示暂行条例》第十八条"),
-             ) -> tuple[UUID, date] | None:
-    """An ordinary-procedure fine (a quarter heavier unless `heavy` says); (case, decided)."""
-    from credit.penalties.case import Decision
-
-    credit = platform.credit
-    opened = found_on + timedelta(days=7)
-    decided = opened + timedelta(days=int(rng.integers(20, 60)))
-    if decided > today:
-        return None
-    case = credit.open_penalty(uscc, "market_regulation", opened, opened, inspection_task_id=task_id)
-    heavy = bool(rng.random() < 0.25) if heavy is None else heavy
-    credit.decide_penalty(case, Decision(
-        decision_no=f"浙市监处罚〔{decided.year}〕{next(numbers):05d}号",
-        violation_type=violation[0], legal_basis=violation[1], kinds=["fine"],
-        procedure="ordinary", decided_on=decided, heavier_penalty=heavy,
-        fine_amount=Decimal(int(rng.integers(2, 50)) * (20000 if heavy else 5000)),
-        restriction_months=None), decided)
-    # 双公示: due within 7 working days (publicity.penalty_publication_deadlines); 1 in 8 is late
-    published = add_workdays(decided, int(rng.integers(1, 9)))
-    if published <= today:
-        credit.publish_penalty(case, published, published)
-    return case, decided
-
-
-CASE_SHARE, HEAVY_CASE_SHARE = 0.04, 1 / 3   # of active entities over three years; of cases
-CASE_VIOLATIONS = (
-    ("销售不符合食品安全标准的食品 selling food below the safety standard",
-     "《中华人民共和国食品安全法》第一百二十四条"),
-    ("虚假宣传 false advertising", "《中华人民共和国反不正当竞争法》第二十条"),
-    ("无照经营 operating without a licence", "《无证无照经营查处办法》第十三条"),
-    ("销售假冒注册商标的商品 selling counterfeit trademarked goods",
-     "《中华人民共和国商标法》第六十条"),
-)
-
-
-def _case_penalties(platform: Platform, rng: np.random.Generator, today: date,
-                    numbers: Iterator[int], progress: Progress) -> None:
-    """Complaint-driven cases (投诉举报): fines; the heavier ones go to the serious dishonest
-    list after the prior notice (SAMR Order 44), a few stated their case and were not listed."""
-    from credit.lists.serious import ListingNotice
-    from kernel.workdays import add_years
-
-    first = add_years(today, -3)
-    with platform.engine.connect() as conn:
-        usccs = list(conn.scalars(sa.select(entities.c.uscc)
-                                  .where(entities.c.status == "active",
-                                         entities.c.registered_on < first)
-                                  .order_by(entities.c.entity_no)))
-    chosen = rng.choice(len(usccs), size=int(len(usccs) * CASE_SHARE), replace=False)
-    notices, step = count(1), "complaint cases and serious-list decisions"
-    credit = platform.credit
-    for k, i in enumerate(np.sort(chosen).tolist()):
-        if k % EVERY == 0:
-            progress(step, k, len(chosen))
-        found = first + timedelta(days=int(rng.integers(0, (today - first).days)))
-        violation = CASE_VIOLATIONS[int(rng.integers(0, len(CASE_VIOLATIONS)))]
-        heavy = bool(rng.random() < HEAVY_CASE_SHARE)
-        done = _penalty(platform, usccs[i], "", found, rng, today, numbers, heavy, violation)
-        if done is None or not heavy:
-            continue
-        case, decided = done
-        noticed = add_workdays(decided, int(rng.integers(5, 20)))
-        decide_on = add_workdays(noticed, platform.rules.serious_list.statement_period_workdays
-                                 + int(rng.integers(1, 10)))
-        if decide_on > today:
-            continue
-        n = next(notices)
-        credit.give_listing_notice(usccs[i], ListingNotice(
-            f"浙市监失信告〔{noticed.year}〕{n}号", "heavier_penalty",
-            f"{violation[0]}，情节严重，受到从重处罚 a serious violation, heavier penalty",
-            noticed, case), noticed)
-        stated = rng.random() < 0.1
-        if stated:   # SAMR Order 44: the statement is answered before the decision
-            credit.record_listing_statement(usccs[i], noticed + timedelta(days=2),
-                                            "已整改并赔偿消费者 corrected, consumers compensated",
-                                            False, decide_on)
-            credit.answer_listing_statement(usccs[i], noticed + timedelta(days=3),
-                                            "复核：采纳陈述申辩意见 statement adopted", True,
-                                            decide_on)
-        credit.decide_listing(usccs[i], not stated, f"浙市监失信决〔{decide_on.year}〕{n}号",
-                              decide_on, "采纳陈述申辩意见 statement accepted" if stated else "",
-                              decide_on)
-    progress(step, len(chosen), len(chosen))
+        penalty(platform, uscc, str(task_id), inspected, rng, today, numbers)
 
 
 def _commitments(platform: Platform, rng: np.random.Generator, today: date,

@@ -12,8 +12,10 @@ from supervision.tasks.notification_reads import NotificationRead
 from supervision.tasks.tables import (
     notification_reads,
     notifications,
+    task_attachments,
     task_follow_ups,
     task_inspectors,
+    task_item_results,
     task_referrals,
     task_results,
     tasks,
@@ -32,6 +34,8 @@ _UPDATE_MEMBER = (task_inspectors.update()
                           acknowledged_on=sa.bindparam("acknowledged_on"),
                           recused_on=sa.bindparam("recused_on")))
 _INSERT_RESULT = task_results.insert()
+_INSERT_ITEM = task_item_results.insert()
+_INSERT_ATTACHMENT = task_attachments.insert()
 _PUBLISHED = (task_results.update()
               .where(task_results.c.task_id == sa.bindparam("b_task_id"),
                      task_results.c.department == sa.bindparam("b_department"))
@@ -148,7 +152,7 @@ class InspectionResults(Projection):
     """检查结果 Results per task and department, their follow-ups, publication and referrals."""
 
     name = "inspection_results"
-    tables = (task_results, task_follow_ups, task_referrals)
+    tables = (task_results, task_follow_ups, task_referrals, task_item_results, task_attachments)
 
     @handles(InspectionTask.ResultRecorded)
     def recorded(self, e, position: int, unit: Unit) -> None:
@@ -162,6 +166,11 @@ class InspectionResults(Projection):
             "recorded_by": e.recorded_by, "signatures": ";".join(map(str, e.signatures)),
             "publish_by": e.publish_by, "published_on": None, "published_by": None,
             "late": False, "publication_overdue_on": None})
+        key = {"task_id": e.originator_id.hex, "department": e.department}
+        for seq, item in enumerate(getattr(e, "item_results", None) or []):
+            unit.execute(_INSERT_ITEM, {**key, "seq": seq, **item})
+        for seq, a in enumerate(getattr(e, "attachments", None) or []):
+            unit.execute(_INSERT_ATTACHMENT, {**key, "seq": seq, **a})
 
     @handles(InspectionTask.ResultPublished)
     def published(self, e, position: int, unit: Unit) -> None:

@@ -27,6 +27,7 @@ from kernel.http.api import (
 from kernel.http.auth import CurrentUser, Inspector, Supervisor, User
 from kernel.platform import Platform
 from supervision.tasks import views as task_views
+from supervision.tasks.attachments import AttachmentStore
 from supervision.tasks.schemas import (
     FollowUpCreate,
     FollowUpOutcomeCreate,
@@ -152,9 +153,12 @@ def record_result(task_id: UUID, body: ResultCreate, p: PlatformDep, user: Inspe
     unlinked = [u for u in dict.fromkeys(body.signatures) if u not in linked]
     if unlinked:
         raise InvalidInput(f"user(s) {unlinked} are not inspectors' accounts", field="signatures")
+    store = AttachmentStore(p.settings.attachments_path)
+    files = [store.stored(a.sha256, a.filename).as_event() for a in body.attachments]
     p.supervision.record_result(task_id, inspector_no(user), body.result_code, body.findings,
                                 body.inspected_on, [linked[u] for u in body.signatures],
-                                today_in_china(), p.rules)
+                                today_in_china(), p.rules,
+                                [i.model_dump() for i in body.items], files)
     return _record(p, task_id)
 
 

@@ -38,6 +38,30 @@ class FollowUpRecord(BaseModel):
     outcome_note: str
 
 
+class ItemResultRecord(BaseModel):
+    """逐项检查结果 The outcome of one check item (DOMAIN §4 result codes)."""
+
+    check_item: str
+    result_code: str
+    result_name_zh: str
+    result_name_en: str
+    problem_found: bool
+    findings: str
+
+
+class AttachmentRecord(BaseModel):
+    """检查附件 A file attached to the result; the SHA-256 the result event records."""
+
+    sha256: str
+    media_type: str
+    size: int
+    filename: str
+
+
+class AttachmentStored(AttachmentRecord):
+    """An uploaded file, stored by hash; name it in the result's `attachments` to attach it."""
+
+
 class ResultRecord(BaseModel):
     """One department's recorded part of a task (谁检查、谁录入)."""
 
@@ -59,6 +83,10 @@ class ResultRecord(BaseModel):
     late: bool
     publication_overdue_on: date | None
     follow_ups: list[FollowUpRecord]
+    items: list[ItemResultRecord] = Field(
+        [], description="one outcome per check item (results recorded before items existed: "
+                        "none, the department's result covers every item)")
+    attachments: list[AttachmentRecord] = []
 
 
 class ReferralRecord(BaseModel):
@@ -123,17 +151,34 @@ class RecusalPublic(BaseModel):
     unassigned_reason: str
 
 
+class ItemResultCreate(Body):
+    check_item: str = Field(..., min_length=1, max_length=50)
+    result_code: str = Field(..., min_length=1, max_length=10)
+    findings: str = Field("", max_length=4000, description="required when a problem was found")
+
+
+class AttachmentRef(Body):
+    sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")
+    filename: str = Field("", max_length=200)
+
+
 class ResultCreate(Body):
     """检查结果 The recorder's department's result, signed by at least two team inspectors."""
 
-    result_code: str = Field(..., min_length=1, max_length=10,
-                             description="a code of the configured result catalogue")
+    result_code: str = Field("", max_length=10,
+                             description="a code of the configured result catalogue; may be "
+                                         "omitted when `items` are given (then: the first item "
+                                         "that found a problem, else the first item)")
     findings: str = Field("", max_length=4000,
                           description="required when the result finds a problem")
     inspected_on: date = Field(description="the inspection's end; not in the future")
     signatures: list[int] = Field(..., max_length=20,
                                   description="user ids of the signing inspectors (≥ 2, all on "
                                               "the team, the recorder among them)")
+    items: list[ItemResultCreate] = Field([], max_length=100,
+                                          description="one outcome per check item of the task")
+    attachments: list[AttachmentRef] = Field(
+        [], max_length=100, description="files uploaded to POST /tasks/{id}/attachments")
 
 
 class FollowUpCreate(Body):

@@ -76,6 +76,37 @@ task_results = sa.Table(
     info={"projection": "inspection_results"},
 )
 
+# 逐项检查结果 One outcome per check item of a department's result (results recorded before
+# items existed have none: their department row speaks for every item).
+task_item_results = sa.Table(
+    "task_item_results",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("department", sa.String(50), primary_key=True),
+    sa.Column("check_item", sa.String(50), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("result_code", sa.String(10), nullable=False),
+    sa.Column("result_name_zh", sa.String(200), nullable=False),
+    sa.Column("result_name_en", sa.String(200), nullable=False),
+    sa.Column("problem_found", sa.Boolean, nullable=False),
+    sa.Column("findings", sa.Text, nullable=False, server_default=""),
+    info={"projection": "inspection_results"},
+)
+
+# 检查附件 Files attached to a department's result, by the SHA-256 the result event records.
+task_attachments = sa.Table(
+    "task_attachments",
+    metadata,
+    sa.Column("task_id", sa.String(32), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("department", sa.String(50), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("media_type", sa.String(50), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("filename", sa.String(200), nullable=False),
+    info={"projection": "inspection_results"},
+)
+
 task_follow_ups = sa.Table(
     "task_follow_ups",
     metadata,

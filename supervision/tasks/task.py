@@ -12,7 +12,7 @@ cannot be (409), its inspection stands. A cancelled task takes no further comman
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -24,7 +24,14 @@ from kernel.rulebook import UnknownResultCode
 from kernel.workdays import add_workdays
 from supervision.rules import FollowUp, ResultCategory
 from supervision.tasks import follow_ups
-from supervision.tasks.rules import inspection_day, signers, text
+from supervision.tasks.rules import (
+    attachment_refs,
+    inspection_day,
+    item_results,
+    overall_code,
+    signers,
+    text,
+)
 
 TASK_NAMESPACE = uuid5(NAMESPACE_URL, "https://opencheck.example/tasks")
 CANCELLABLE = ("assigned", "unstaffed")     # acknowledged or not, never started
@@ -179,17 +186,22 @@ class InspectionTask(Aggregate):
         self.status, self.cancelled_on, self.cancel_reason = "cancelled", cancelled_on, reason
 
     # -- the inspection ---------------------------------------------------------------------------
-    def start(self, inspector_no: int, today: date) -> None:
+    def waiting_for(self) -> list[int]:   # team members who have not acknowledged yet
+        return sorted(set(self.inspector_nos) - set(self.acknowledged))
+
+    def start(self, inspector_no: int, today: date,
+              names: Mapping[int, str] | None = None) -> None:
         self.member(inspector_no)
         if self.status != "assigned":
             raise Conflict(f"task is {self.status}; only an assigned task can start", field="status")
         if self.short_staffed:
             raise Conflict(f"task is short-staffed ({self.unassigned_reason}): at least two "
                            "officers must inspect (行政处罚法 Art 42)", field="status")
-        waiting = sorted(set(self.inspector_nos) - set(self.acknowledged))
+        waiting = self.waiting_for()
         if waiting:
-            raise Conflict(f"inspector(s) {waiting} have not acknowledged the task yet",
-                           field="acknowledgement")
+            who = "、".join((names or {}).get(n, f"No. {n}") for n in waiting)
+            raise Conflict(f"检查组成员{who}尚未签收任务，不能开始检查 not acknowledged yet by "
+                           f"{who}", field="acknowledgement")
         self._started(started_on=today, by=inspector_no)
 
     @event("Started")
@@ -198,8 +210,12 @@ class InspectionTask(Aggregate):
 
     def record_result(self, by: int, code: str, findings: str, inspected_on: date,
                       signatures: list[int], today: date,
-                      catalogue: Callable[[str], ResultCategory], deadline_workdays: int) -> None:
-        """谁检查、谁录入 The recorder's department records its own part, signed by ≥ 2 officers."""
+                      catalogue: Callable[[str], ResultCategory], deadline_workdays: int,
+                      items: list[dict[str, Any]] | None = None,
+                      attachments: list[dict[str, Any]] | None = None,
+                      max_attachments: int = 10) -> None:
+        """谁检查、谁录入 The recorder's department records its own part, signed by ≥ 2 officers;
+        optionally one outcome per check item and the hashes of attached files."""
         department = self.member(by)["department"]
         if self.status == "assigned":
             raise Conflict("start the task before recording its result", field="status")
@@ -207,13 +223,18 @@ class InspectionTask(Aggregate):
             raise Conflict(f"task is {self.status}: no result can be recorded", field="status")
         if department in self.parts:
             raise Conflict(f"the {department} result is already recorded", field="department")
+        per_item = item_results(items or [], self.check_items, catalogue)
         try:
-            category = catalogue(code)
+            category = catalogue(code or overall_code(per_item))
         except UnknownResultCode as e:
             raise InvalidInput(str(e.args[0]), field="result_code") from None
         inspection_day(inspected_on, self.assigned_on, today)
         signed = signers(signatures, self.inspector_nos, by)
+        if not findings.strip() and per_item:
+            findings = "；".join(f"{i['check_item']}: {i['findings']}" for i in per_item
+                                if i["findings"])
         findings = text(findings, "findings", required=category.problem_found)
+        files = attachment_refs(attachments or [], max_attachments)
         self._result_recorded(
             department=department, result_code=category.code, result_name_zh=category.name_zh,
             result_name_en=category.name_en, follow_up=category.follow_up.value,
@@ -221,14 +242,18 @@ class InspectionTask(Aggregate):
             abnormal_list_ground=category.abnormal_list_ground, findings=findings,
             inspected_on=inspected_on, signatures=signed, recorded_by=by, recorded_on=today,
             publish_by=add_workdays(inspected_on, deadline_workdays), uscc=self.uscc,
-            entity_no=self.entity_no, plan_id=self.plan_id)
+            entity_no=self.entity_no, plan_id=self.plan_id, item_results=per_item or None,
+            attachments=files or None)
 
+    # item_results and attachments came later: events recorded before carry neither (None)
     @event("ResultRecorded")
     def _result_recorded(self, department: str, result_code: str, result_name_zh: str,
                          result_name_en: str, follow_up: str, problem_found: bool,
                          abnormal_list_ground: bool, findings: str, inspected_on: date,
                          signatures: list[int], recorded_by: int, recorded_on: date,
-                         publish_by: date, uscc: str, entity_no: int, plan_id: UUID) -> None:
+                         publish_by: date, uscc: str, entity_no: int, plan_id: UUID,
+                         item_results: list[dict[str, Any]] | None = None,
+                         attachments: list[dict[str, Any]] | None = None) -> None:
         self.parts = {**self.parts, department: {
             "result_code": result_code, "follow_up": follow_up, "problem_found": problem_found,
             "signatures": signatures, "publish_by": publish_by, "published_on": None,

@@ -135,15 +135,26 @@ class TaskUseCases:
 
     def start_task(self, task_id: UUID, inspector_no: int, today: date) -> None:
         task = self.get_task(task_id)
-        task.start(inspector_no, today)
+        task.start(inspector_no, today, self._names(task.waiting_for()))
         self._save_task(task)
+
+    def _names(self, numbers: list[int]) -> dict[int, str]:
+        """Partners are named, not numbered, in what the caller reads (an error's text)."""
+        if not numbers or self.recusal_inputs is None:
+            return {}
+        return {n: self.get_inspector(self.recusal_inputs.credential_of(n)).name
+                for n in numbers}
 
     def record_result(self, task_id: UUID, inspector_no: int, code: str, findings: str,
                       inspected_on: date, signatures: list[int], today: date,
-                      rules: SupervisionRules) -> None:
+                      rules: SupervisionRules, items: list[dict[str, Any]] | None = None,
+                      attachments: list[dict[str, Any]] | None = None) -> None:
+        """The department's result; `items` one outcome per check item, `attachments` files
+        already stored by hash (supervision.tasks.attachments)."""
         task = self.get_task(task_id)
         task.record_result(inspector_no, code, findings, inspected_on, signatures, today,
-                           rules.result, rules.publicity.inspection_result_deadline_workdays)
+                           rules.result, rules.publicity.inspection_result_deadline_workdays,
+                           items, attachments, rules.attachments.max_per_result)
         self._save_task(task)
 
     def order_follow_up(self, task_id: UUID, department: str | None, kind: str,

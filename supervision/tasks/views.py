@@ -17,8 +17,10 @@ from supervision.plans.tables import plan_draws, plans
 from supervision.tasks.tables import (
     notification_reads,
     notifications,
+    task_attachments,
     task_follow_ups,
     task_inspectors,
+    task_item_results,
     task_referrals,
     task_results,
     tasks,
@@ -87,11 +89,24 @@ def _results(conn: sa.Connection, ids: list[str]) -> dict[str, list[dict]]:
                           .order_by(task_follow_ups.c.follow_up_no)):
         follow.setdefault((f.task_id, f.department), []).append(
             provisional(dict(f._mapping), {"due_on": "ordered_on"}))
+    items: dict[tuple[str, str], list[dict]] = {}
+    for i in conn.execute(sa.select(task_item_results)
+                          .where(task_item_results.c.task_id.in_(ids))
+                          .order_by(task_item_results.c.seq)):
+        items.setdefault((i.task_id, i.department), []).append(
+            {k: v for k, v in i._mapping.items() if k not in ("task_id", "department", "seq")})
+    files: dict[tuple[str, str], list[dict]] = {}
+    for a in conn.execute(sa.select(task_attachments).where(task_attachments.c.task_id.in_(ids))
+                          .order_by(task_attachments.c.seq)):
+        files.setdefault((a.task_id, a.department), []).append(
+            {k: v for k, v in a._mapping.items() if k not in ("task_id", "department", "seq")})
     for r in conn.execute(sa.select(task_results).where(task_results.c.task_id.in_(ids))
                           .order_by(task_results.c.department)):
         d = dict(r._mapping)
         d["signatures"] = [int(s) for s in d["signatures"].split(";") if s]
         d["follow_ups"] = follow.get((r.task_id, r.department), [])
+        d["items"] = items.get((r.task_id, r.department), [])
+        d["attachments"] = files.get((r.task_id, r.department), [])
         provisional(d, {"publish_by": "inspected_on"})
         out[r.task_id].append(d)
     return out
@@ -310,3 +325,10 @@ def notification(conn: sa.Connection, inspector_no: int, position: int) -> dict 
     row = conn.execute(_notification_select(inspector_no)
                        .where(notifications.c.position == position)).first()
     return {**row._mapping, "read": bool(row.read)} if row else None
+
+
+def attachment(conn: sa.Connection, task_id: str, sha256: str) -> dict[str, Any] | None:
+    """A file a result of this task records (None: not attached to it)."""
+    row = conn.execute(sa.select(task_attachments).where(
+        task_attachments.c.task_id == task_id, task_attachments.c.sha256 == sha256)).first()
+    return dict(row._mapping) if row else None

@@ -117,7 +117,8 @@ def test_a_supervisor_cannot_use_the_inspector_workspace(client):
     login(client, "supervisor", PASSWORDS["supervisor"])
     assert "forbidden" in route(client, "/dashboard/tasks")
     r = callback(client, [("my-tasks-grid", "getRowsResponse")],
-                 [("my-tasks-grid", "getRowsRequest", {"startRow": 0, "endRow": 50})])
+                 [("my-tasks-grid", "getRowsRequest", {"startRow": 0, "endRow": 50})],
+                 [("ws-queue", "value", "overdue")])
     assert r.json()["response"] == {}
 
 
