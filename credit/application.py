@@ -20,6 +20,7 @@ from credit.persons.use_cases import JointPunishmentUseCases
 from credit.rating.use_cases import EvaluationUseCases
 from credit.repair.case import PublishedResult
 from credit.repair.use_cases import RepairUseCases
+from credit.risk.use_cases import RiskUseCases
 from credit.rules import DEFAULT_RULES, Rules
 from kernel.errors import Conflict, NotFound
 from kernel.eventstore import OpenCheckApplication
@@ -50,7 +51,8 @@ class CreditLookups(Protocol):
 
 class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
                         SeriousListUseCases, AbnormalListUseCases, RepairUseCases,
-                        EvaluationUseCases, JointPunishmentUseCases, OpenCheckApplication):
+                        EvaluationUseCases, JointPunishmentUseCases, RiskUseCases,
+                        OpenCheckApplication):
     """信用 Credit: penalties, notification–commitments, the abnormal and serious lists, repair."""
 
     name = "credit"

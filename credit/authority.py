@@ -18,7 +18,8 @@ from kernel.errors import Forbidden, InvalidInput
 from kernel.rulebook import RuleSection
 
 # Areas of credit commands a delegation may cover (one per sub-domain with write commands).
-AREAS = ("penalties", "serious_list", "abnormal_list", "commitments", "commendations", "repair")
+AREAS = ("penalties", "serious_list", "abnormal_list", "commitments", "commendations", "repair",
+         "complaints")
 ADMIN = "admin"
 
 

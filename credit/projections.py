@@ -13,6 +13,7 @@ from credit.penalties.projections import PenaltyBoard
 from credit.persons.projections import ListingPersons
 from credit.rating.projections import RedListBoard, RiskClassBoard
 from credit.repair.projections import RepairBoard
+from credit.risk.projections import ComplaintBoard, RiskModelBoard
 from kernel.projections import Projection
 
 
@@ -20,4 +21,4 @@ def credit_projections() -> list[Projection]:
     """One of each board of the credit log (a runner of its own in bootstrap)."""
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
             AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard(),
-            ListingPersons()]
+            ListingPersons(), ComplaintBoard(), RiskModelBoard()]

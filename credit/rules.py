@@ -19,6 +19,7 @@ from credit.persons.rules import JointPunishmentRules
 from credit.publicity_rules import PublicityRules
 from credit.rules_incentives import RedListIncentiveRules
 from credit.authority import AuthorityRules
+from credit.risk.rules import HazardRules, ModelStratumRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
 
@@ -289,6 +290,8 @@ class Rules(SupervisionRules):
     risk_scoring: RiskScoringRules = Field(default_factory=RiskScoringRules)
     joint_punishment: JointPunishmentRules = Field(default_factory=JointPunishmentRules)
     authority: AuthorityRules = Field(default_factory=AuthorityRules)
+    hazard: HazardRules = Field(default_factory=HazardRules)
+    model_stratum: ModelStratumRules = Field(default_factory=ModelStratumRules)
 
     @model_validator(mode="after")
     def _check_authority(self) -> Rules:
