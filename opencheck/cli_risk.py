@@ -101,7 +101,8 @@ def evaluate(
             h = load_history(conn, rules, today)
             pooled = pooled_outcomes(conn)
         ev = experiment.run(h, cut - timedelta(days=period_days), cut, period_days,
-                            rules.risk_scoring, rules.abnormal_list, budget_share)
+                            rules.risk_scoring, rules.abnormal_list, budget_share,
+                            rules.hazard.in_score)
         if record:
             platform.credit.record_model_evaluation(ev.model.version, ev.model.to_dict(),
                                                     ev.to_dict(), today)

@@ -54,17 +54,17 @@ class Evaluation:
 
 def run(h: History, train_as_of: date, eval_as_of: date, period_days: int,
         scoring: RiskScoringRules, abnormal: AbnormalListRules,
-        budget_share: float = 0.2) -> Evaluation:
+        budget_share: float = 0.2, hazard_in_score: bool = False) -> Evaluation:
     """Fit on the training period, compare model and rules on the evaluation period."""
     results = h.facts.results
     tr_rows, tr_y = labels_between(results, train_as_of, eval_as_of)
     ev_rows, ev_y = labels_between(results, eval_as_of,
                                    eval_as_of + timedelta(days=period_days))
-    x_tr, _, known_tr = feature_matrix(h, train_as_of, scoring, abnormal)
+    x_tr, _, known_tr = feature_matrix(h, train_as_of, scoring, abnormal, hazard_in_score)
     keep = known_tr[tr_rows]
     tr_rows, tr_y = tr_rows[keep], tr_y[keep]
     model = fit(x_tr[tr_rows], tr_y, FEATURES, train_as_of, eval_as_of)
-    x_ev, rules_ev, known_ev = feature_matrix(h, eval_as_of, scoring, abnormal)
+    x_ev, rules_ev, known_ev = feature_matrix(h, eval_as_of, scoring, abnormal, hazard_in_score)
     keep = known_ev[ev_rows]
     ev_rows, ev_y = ev_rows[keep], ev_y[keep]
     m_score = model.predict(x_ev[ev_rows])

@@ -60,12 +60,14 @@ def _rows(rows: Rows, *names: str) -> Rows:
 
 
 def feature_matrix(h: History, on: date, scoring: RiskScoringRules,
-                   abnormal: AbnormalListRules) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(X float64 [entities × FEATURES], the rules' score as of `on`, `known`: registered on or
-    before `on`). Rows of entities not yet registered are zero."""
+                   abnormal: AbnormalListRules, hazard_in_score: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X float64 [entities × FEATURES], the rules' score as of `on` (with the hazard points
+    if they are in the score), `known`: registered on or before `on`). Rows of entities not
+    yet registered are zero."""
     f, n, d = h.facts, h.facts.size, day_number(on)
     counts, _ = indicators(f, scoring, abnormal, on)
-    rule_score = score_counts(f, counts, scoring).score
+    rule_score = score_counts(f, counts, scoring, h.hazard if hazard_in_score else None).score
     c = _rows(h.complaints, "day", "substantiated")
     ce, cd = c["entity"], c["day"].astype(np.int64)
     past = cd <= d

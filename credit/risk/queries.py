@@ -9,16 +9,15 @@ from datetime import date
 import numpy as np
 import sqlalchemy as sa
 
-from credit.commitments.tables import commitments
 from credit.rating.facts import day_of, fetch_ints, load_facts
 from credit.rating.scoring import report_years
 from credit.rating.tables import risk_class_history
 from credit.risk.features import History
-from credit.risk.rules import hazard_points
+from credit.risk.hazard import stored_hazard
 from credit.risk.stats import GroupOutcome, class_outcomes
 from credit.risk.tables import complaints
 from credit.rules import Rules
-from supervision.directory.views import entities, entity_pool
+from supervision.directory.views import entities
 from supervision.plans.views import plan_draws, plans
 from supervision.tasks.views import task_results, tasks
 
@@ -96,21 +95,5 @@ def load_history(conn: sa.Connection, rules: Rules, on: date) -> History:
     ok[ok] = facts.entity_no[at[ok]] == rows[ok, 0]
     comp = {"entity": at[ok].astype(np.int64), "day": rows[ok, 1].astype(np.int32),
             "substantiated": rows[ok, 2].astype(np.int32)}
-    ep = entity_pool.c
-    sec = fetch_ints(conn, sa.select(ep.entity_no, ep.industry_section), 2)
-    section = np.zeros(facts.size, np.int64)
-    at = np.searchsorted(facts.entity_no, sec[:, 0])
-    ok = at < facts.size
-    ok[ok] = facts.entity_no[at[ok]] == sec[ok, 0]
-    section[at[ok]] = sec[ok, 1]
-    licences = np.zeros(facts.size, np.int64)   # licensed activities: granted commitments
-    k = commitments.c
-    lic = fetch_ints(conn, sa.select(entities.c.entity_no, sa.func.count(sa.distinct(
-        k.permit_type))).join(entities, entities.c.uscc == k.uscc)
-        .where(k.status != "false").group_by(entities.c.entity_no), 2)
-    at = np.searchsorted(facts.entity_no, lic[:, 0])
-    ok = at < facts.size
-    ok[ok] = facts.entity_no[at[ok]] == lic[ok, 0]
-    licences[at[ok]] = lic[ok, 1]
-    hazard = hazard_points(section, facts.individual, licences, rules.hazard)
+    hazard = stored_hazard(conn, rules.hazard, facts.entity_no)
     return History(facts, comp, hazard)
