@@ -12,7 +12,7 @@ import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
-from dashboard.pages import entity, login, overview, plans, repairs, workspace
+from dashboard.pages import entity, login, overview, plans, repairs, risk, workspace
 from kernel import workdays
 from kernel.clock import china_date
 from kernel.errors import TooManyAttempts
@@ -21,7 +21,8 @@ from kernel.labels import ROLES
 from kernel.platform import Platform
 
 PREFIX = "/dashboard/"
-SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs}
+SUPERVISOR_PAGES = {"": overview, "plans": plans, "entity": entity, "repairs": repairs,
+                    "risk": risk}
 INSPECTOR_PAGES = {"": workspace, "tasks": workspace}
 
 
@@ -96,7 +97,7 @@ def build_dashboard(get_platform: Callable[[], Platform]) -> Dash:
         session.end_session()
         return PREFIX + "login"
 
-    for page in (overview, plans, entity, repairs, workspace):
+    for page in (overview, plans, entity, repairs, risk, workspace):
         page.register(app, get_platform)
     return app
 
@@ -117,7 +118,8 @@ def _topbar(user: auth.User | None) -> list:
     if user.role in session.SUPERVISORS:
         links = [("总览 Overview", PREFIX), ("抽查计划 Plans", PREFIX + "plans"),
                  ("主体档案 Entity file", PREFIX + "entity"),
-                 ("信用修复 Credit repair", PREFIX + "repairs")]
+                 ("信用修复 Credit repair", PREFIX + "repairs"),
+                 ("风险核验 Risk", PREFIX + "risk")]
     else:
         links = [("我的任务 My tasks", PREFIX + "tasks")]
     nav = html.Nav([dcc.Link(text, href=href, className="nav-link") for text, href in links])

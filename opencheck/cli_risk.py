@@ -168,31 +168,16 @@ def policy_lab(
 
 
 def _store_population():  # noqa: ANN202
-    from credit.rating.facts import fetch_ints
-    from credit.rating.scoring import StoredRiskClasses
-    from credit.risk import policy as lab
-    from credit.risk.estimates import class_rates
-    from credit.risk.queries import drawn_outcomes
+    from credit.risk.queries import lab_population
     from opencheck.cli import _platform
-    from supervision.directory.views import entity_pool
 
     platform = _platform()
     try:
         with platform.engine.connect() as conn:
-            nos = fetch_ints(conn, entity_pool.select().with_only_columns(
-                entity_pool.c.entity_no).where(entity_pool.c.status_code == 0), 1)[:, 0]
-            drawn = list(drawn_outcomes(conn).values())
-        k = StoredRiskClasses(platform.engine)(nos).astype(np.int64)
-        cat = {c: np.concatenate([d[c] for d in drawn]) if drawn else np.zeros(0)
-               for c in ("risk_class", "control", "problem", "inspected")}
-        m = cat["inspected"].astype(bool)
-        rates, _ = class_rates(cat["risk_class"][m], cat["control"][m], cat["problem"][m])
-        r = platform.rules.draw
-        base = lab.Policy(ratios=(r.ratios.A, r.ratios.B, r.ratios.C, r.ratios.D),
-                          control_share=r.control_share)
+            k, p, base, _ = lab_population(conn, platform.rules)
     finally:
         platform.close()
-    return k, rates[k], base
+    return k, p, base
 
 
 def _synthetic_population(n: int):  # noqa: ANN202

@@ -17,7 +17,7 @@ from credit.risk.hazard import stored_hazard
 from credit.risk.stats import GroupOutcome, class_outcomes
 from credit.risk.tables import complaints
 from credit.rules import Rules
-from supervision.directory.views import entities
+from supervision.directory.views import entities, entity_pool
 from supervision.plans.views import plan_draws, plans
 from supervision.tasks.views import task_results, tasks
 
@@ -97,3 +97,33 @@ def load_history(conn: sa.Connection, rules: Rules, on: date) -> History:
             "substantiated": rows[ok, 2].astype(np.int32)}
     hazard = stored_hazard(conn, rules.hazard, facts.entity_no)
     return History(facts, comp, hazard)
+
+
+def lab_population(conn: sa.Connection, rules: Rules):  # noqa: ANN201
+    """The policy lab's population from the store: each active entity's current class
+    (unclassified → B), its class's measured problem rate (credit.risk.estimates), and the
+    configured policy (rules.draw)."""
+    from credit.rating.tables import risk_classes
+    from credit.risk import policy as lab
+    from credit.risk.estimates import class_rates
+
+    ep = entity_pool.c
+    nos = fetch_ints(conn, sa.select(ep.entity_no).where(ep.status_code == 0), 1)[:, 0]
+    nos.sort()
+    stored = fetch_ints(conn, sa.select(risk_classes.c.entity_no, risk_classes.c["class"]), 2)
+    k = np.full(nos.size, CLASS_B, np.int64)
+    if stored.size:
+        at = np.searchsorted(nos, stored[:, 0])
+        ok = at < nos.size
+        ok[ok] = nos[at[ok]] == stored[ok, 0]
+        k[at[ok]] = stored[ok, 1]
+    drawn = list(drawn_outcomes(conn).values())
+    cat = {c: np.concatenate([d[c] for d in drawn]) if drawn else np.zeros(0, np.int64)
+           for c in ("risk_class", "control", "problem", "inspected")}
+    m = cat["inspected"].astype(bool)
+    rates, sources = class_rates(cat["risk_class"][m], cat["control"][m].astype(bool),
+                                 cat["problem"][m].astype(bool))
+    r = rules.draw
+    base = lab.Policy(ratios=(r.ratios.A, r.ratios.B, r.ratios.C, r.ratios.D),
+                      control_share=r.control_share)
+    return k, rates[k], base, sources
