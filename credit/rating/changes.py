@@ -21,9 +21,9 @@ import sqlalchemy as sa
 
 from credit.rating.evaluations import ClassChange
 from credit.rating.facts import CreditFacts, entity_scopes, load_facts
-from credit.risk.hazard import stored_hazard
 from credit.rating.scoring import CLASS_B, indicators, report_years, score_counts
 from credit.rating.tables import risk_classes
+from credit.risk.hazard import stored_hazard
 from credit.rules import RiskScoringRules, Rules
 from supervision.directory.views import entities, entity_pool
 

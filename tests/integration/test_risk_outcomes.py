@@ -19,7 +19,14 @@ from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kernel.http.auth import User
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks import views as task_views
-from tests.factories import check_item, entity, inspector, known_codes, lottery, lottery_draw
+from tests.factories import (
+    check_item,
+    entity,
+    inspector,
+    known_codes,
+    lottery,
+    lottery_draw,
+)
 from tests.integration.test_cli import _cli
 
 DRAWN_ON = date(2025, 9, 22)
