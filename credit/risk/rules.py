@@ -3,6 +3,8 @@ Enforcement and Inspections Toolkit, criterion 4) and when a learned model may f
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 from pydantic import Field
 
@@ -35,10 +37,13 @@ class HazardRules(RuleSection):
 class ModelStratumRules(RuleSection):
     """When a learned risk score may feed a draw stratum (issue: model beside the rules)."""
 
-    enabled: bool = Field(False, description="Let the latest model that beat the rules out of "
-                          "sample raise entities into the targeted stratum.")
+    enabled: bool = Field(False, description="Let the latest recorded model that beat the rules "
+                          "out of sample raise entities into a higher class stratum.")
     top_share: float = Field(0.02, gt=0, lt=1, description="Share of the pool, highest model "
-                             "score first, raised into the targeted stratum (assumed).")
+                             "score first, raised to `raise_to` (assumed).")
+    raise_to: Literal["B", "C", "D"] = Field(
+        "C", description="The class stratum the model's highest-scored entities are drawn in "
+        "(never lowered: an entity already higher keeps its class).")
 
 
 def hazard_points(section: np.ndarray, individual: np.ndarray, licences: np.ndarray,

@@ -33,3 +33,16 @@ risk_model_evaluations = sa.Table(
     sa.Column("evaluation", sa.JSON, nullable=False),
     info={"projection": "credit_risk_models"},
 )
+
+# Each frozen draw pool a model fed (by the public pool digest the draw's public record names).
+risk_model_pools = sa.Table(
+    "risk_model_pools",
+    metadata,
+    sa.Column("public_pool_digest", sa.String(80), primary_key=True),
+    sa.Column("model_version", sa.String(40), primary_key=True),
+    sa.Column("fed_on", sa.Date, nullable=False),
+    sa.Column("pool_size", sa.Integer, nullable=False),
+    sa.Column("raised", sa.Integer, nullable=False),
+    sa.Column("raised_digest", sa.String(80), nullable=False),
+    info={"projection": "credit_risk_models"},
+)

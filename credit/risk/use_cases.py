@@ -33,8 +33,15 @@ class RiskUseCases:
     def record_model_evaluation(self, version: str, model: dict, evaluation: dict,
                                 today: date) -> UUID:
         """Record a fitted model and how it fared out of sample (once per version)."""
-        r = RiskModelRecord(id=model_record_id(version), version=version, evaluated_on=today,
+        r = RiskModelRecord(id=model_record_id(version), model_version=version, evaluated_on=today,
                             model=model, evaluation=evaluation,
                             beats_rules=bool(evaluation.get("beats_rules")))
         self._save(r, conflict=f"model {version} is already recorded", field="model_version")  # type: ignore[attr-defined]
         return r.id
+
+    def record_model_use(self, version: str, public_pool_digest: str, pool_size: int,
+                         raised: int, raised_digest: str, on: date) -> None:
+        """Record that a model fed a draw's pool (its version and evaluation go with the draw)."""
+        r = self.repository.get(model_record_id(version))  # type: ignore[attr-defined]
+        r.feed_pool(public_pool_digest, pool_size, raised, raised_digest, on)
+        self._save(r)  # type: ignore[attr-defined]

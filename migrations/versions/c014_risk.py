@@ -1,4 +1,4 @@
-"""credit: complaints (投诉举报) and the risk model's evaluations
+"""credit: complaints (投诉举报), the risk model's evaluations and the pools it fed
 
 Revision ID: c014_risk
 Revises: c013
@@ -35,9 +35,18 @@ def upgrade() -> None:
         sa.Column('beats_rules', sa.Boolean, nullable=False),
         sa.Column('model', sa.JSON, nullable=False),
         sa.Column('evaluation', sa.JSON, nullable=False))
+    op.create_table(
+        'risk_model_pools',
+        sa.Column('public_pool_digest', sa.String(80), primary_key=True),
+        sa.Column('model_version', sa.String(40), primary_key=True),
+        sa.Column('fed_on', sa.Date, nullable=False),
+        sa.Column('pool_size', sa.Integer, nullable=False),
+        sa.Column('raised', sa.Integer, nullable=False),
+        sa.Column('raised_digest', sa.String(80), nullable=False))
 
 
 def downgrade() -> None:
+    op.drop_table('risk_model_pools')
     op.drop_table('risk_model_evaluations')
     op.drop_index('ix_complaints_received_on', 'complaints')
     op.drop_index('ix_complaints_uscc', 'complaints')
