@@ -84,6 +84,9 @@ def evaluate(
         period_days: Annotated[int, typer.Option(min=30)] = 365,
         budget_share: Annotated[float, typer.Option(min=0.01, max=1.0)] = 0.2,
         record: Annotated[bool, typer.Option(help="record the evaluation as an event")] = False,
+        synthetic: Annotated[Optional[int], typer.Option(
+            min=1000, help="a synthetic province of N entities with a planted truth instead "
+                           "of the store")] = None,
 ) -> None:
     """Rules and model out of sample: ROC AUC, problems found at the same budget, days
     earlier; and the control sample's lift per class."""
@@ -92,6 +95,9 @@ def evaluate(
     from kernel.clock import today_in_china
     from opencheck.cli import _platform
 
+    if synthetic:
+        _evaluate_synthetic(synthetic, budget_share)
+        return
     today = today_in_china()
     cut = _day(as_of, "as_of", today - timedelta(days=period_days))
     platform = _platform()
@@ -110,6 +116,22 @@ def evaluate(
         platform.close()
     print_evaluation(ev.to_dict())
     out.print(outcome_table("control sample: lift per class (all plans)", pooled))
+
+
+def _evaluate_synthetic(n: int, budget_share: float) -> None:
+    from credit.risk import experiment
+    from credit.risk.stats import class_outcomes
+    from credit.risk.synthetic import generate
+    from credit.rules import DEFAULT_RULES as R
+
+    p = generate(n)
+    ev = experiment.run(p.history, p.train_as_of, p.eval_as_of, p.period_days, R.risk_scoring,
+                        R.abnormal_list, budget_share)
+    print_evaluation(ev.to_dict())
+    d = p.draws
+    out.print(outcome_table("control sample: lift per class (the province's draws)",
+                            class_outcomes(d["class"], d["control"].astype(bool),
+                                           d["problem"].astype(bool))))
 
 
 def print_evaluation(d: dict) -> None:

@@ -19,7 +19,14 @@ from credit.risk.stratum import ModelStratum
 from credit.risk.tables import risk_model_pools
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.plans.tables import plan_draws
-from tests.factories import check_item, entity, inspector, known_codes, lottery, lottery_draw
+from tests.factories import (
+    check_item,
+    entity,
+    inspector,
+    known_codes,
+    lottery,
+    lottery_draw,
+)
 
 ON = date(2025, 9, 22)
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}

@@ -50,3 +50,4 @@ def test_parse_ratios_names_the_bad_item():
         parse_ratios(["A=x"])
     with pytest.raises(ValueError, match="ratios"):
         Policy(ratios=(2, 0, 0, 0)).check()
+
