@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from credit.jobs import reclassify
 from credit.rating.tables import red_list, risk_class_history
 from credit.record import views as file_views
+from credit.risk.complaint import ComplaintData
 from dashboard.tables import red_list_counts, risk_class_counts
 from kernel.db import metadata, read_model_tables
 from supervision.directory.tables import entities
@@ -170,6 +171,15 @@ class RebuildScenario:
         assert (then["classified_on"], now["classified_on"]) == (date(2026, 7, 1),
                                                                  date(2026, 7, 6))
         assert then["score"] < now["score"] and len(items) == 2
+        # risk measured (credit.risk): a complaint, a model's evaluation and a pool it fed
+        platform.credit.record_complaint(ComplaintData(
+            member, "market_regulation", "12315-1", date(2026, 7, 2), "letter", "价格", True),
+            date(2026, 8, 2))
+        platform.credit.record_model_evaluation("lr-test", {"features": []},
+                                                {"beats_rules": True}, date(2026, 8, 2))
+        platform.credit.record_model_use("lr-test", "sha256:pool", 10, 1, "sha256:raised",
+                                         date(2026, 8, 2))
+        assert platform.settle_all()
         incremental = snapshot(platform)
         empty = sorted(name for name, rows in incremental.items() if not rows)
         assert empty == [], f"the scenario leaves {empty} empty"
