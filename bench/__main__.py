@@ -46,6 +46,9 @@ BENCHES = {
     "open_data": ("bench.open_data", [], ["--entities", "5000"],
                   "open data (issue 20): the daily dump of every dataset with its delta, vs one "
                   "SELECT to JSON Lines; a credit report PDF vs the public record read alone"),
+    "risk": ("bench.risk", [], ["--entities", "20000", "--lab-entities", "200000"],
+             "issue 22: the model against the A–D rules out of sample on a planted-truth "
+             "province; the policy lab at 1 M entities in seconds"),
     "dashboard": ("bench.dashboard", [], ["--entities", "100000"],
                   "1 M entities: overview first render <= 1.5 s server time"),
 }

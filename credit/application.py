@@ -23,6 +23,7 @@ from credit.rating.use_cases import EvaluationUseCases
 from credit.repair.case import PublishedResult
 from credit.repair.use_cases import RepairUseCases
 from credit.reports.use_cases import CreditReportUseCases
+from credit.risk.use_cases import RiskUseCases
 from credit.rules import DEFAULT_RULES, Rules
 from kernel.errors import Conflict, NotFound
 from kernel.eventstore import OpenCheckApplication
@@ -60,9 +61,10 @@ class CreditLookups(Protocol):
 class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCases,
                         SeriousListUseCases, AbnormalListUseCases, RepairUseCases,
                         EvaluationUseCases, JointPunishmentUseCases, LicensingUseCases,
-                        ObjectionUseCases, CreditReportUseCases, OpenCheckApplication):
+                        ObjectionUseCases, CreditReportUseCases, RiskUseCases,
+                        OpenCheckApplication):
     """信用 Credit: penalties, licences, commitments, the abnormal and serious lists, repair,
-    objections, credit reports."""
+    objections, credit reports, complaints and the risk model's record."""
 
     name = "credit"
     rules: Rules = DEFAULT_RULES

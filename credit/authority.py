@@ -19,7 +19,7 @@ from kernel.rulebook import RuleSection
 
 # Areas of credit commands a delegation may cover (one per sub-domain with write commands).
 AREAS = ("penalties", "serious_list", "abnormal_list", "commitments", "commendations", "repair",
-         "licensing", "objections")
+         "licensing", "objections", "complaints")
 ADMIN = "admin"
 
 

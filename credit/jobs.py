@@ -23,6 +23,7 @@ from credit.rating.evaluations import ClassChanges
 from credit.rating.facts import entity_scopes, load_facts
 from credit.rating.scoring import changed_classes, classify, report_years
 from credit.rating.tables import risk_class_history, risk_classes
+from credit.risk.hazard import stored_hazard
 from credit.rules import RISK_INDICATORS
 from kernel.rulebook import RISK_CLASSES
 
@@ -71,8 +72,10 @@ def reclassify(platform, today: date) -> np.ndarray | None:  # noqa: ANN001
         latest = conn.scalar(sa.select(sa.func.max(risk_classes.c.classified_on)))
         if latest is not None and today < latest:
             return None   # a late run for an earlier day never overwrites a later classification
-        c = classify(load_facts(conn, rules, years), rules.risk_scoring, rules.abnormal_list,
-                     today)
+        f = load_facts(conn, rules, years)
+        hazard = (stored_hazard(conn, rules.hazard, f.entity_no) if rules.hazard.in_score
+                  else None)
+        c = classify(f, rules.risk_scoring, rules.abnormal_list, today, hazard)
         # until a run is recorded (rows a job wrote before runs were events), everyone changed
         # (reactive changes before the first run do not count: cause set)
         recorded_before = conn.scalar(sa.select(risk_class_history.c.entity_no)

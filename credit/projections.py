@@ -16,6 +16,7 @@ from credit.persons.projections import ListingPersons
 from credit.rating.projections import RedListBoard, RiskClassBoard
 from credit.repair.projections import RepairBoard
 from credit.reports.projections import ReportRegister
+from credit.risk.projections import ComplaintBoard, RiskModelBoard
 from kernel.projections import Projection
 
 
@@ -23,4 +24,5 @@ def credit_projections() -> list[Projection]:
     """One of each board of the credit log (a runner of its own in bootstrap)."""
     return [PenaltyBoard(), CommitmentBoard(), SeriousListBoard(), RepairBoard(),
             AbnormalListBoard(), CommendationBoard(), RedListBoard(), RiskClassBoard(),
-            ListingPersons(), LicenceBoard(), ObjectionBoard(), ReportRegister()]
+            ListingPersons(), LicenceBoard(), ObjectionBoard(), ReportRegister(),
+            ComplaintBoard(), RiskModelBoard()]

@@ -20,6 +20,7 @@ from credit.licensing.rules import LicensingRules
 from credit.objections.rules import ObjectionRules
 from credit.persons.rules import JointPunishmentRules
 from credit.publicity_rules import PublicityRules
+from credit.risk.rules import HazardRules, ModelStratumRules
 from credit.rules_incentives import RedListIncentiveRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
@@ -307,6 +308,8 @@ class Rules(SupervisionRules):
     authority: AuthorityRules = Field(default_factory=AuthorityRules)
     licensing: LicensingRules = Field(default_factory=LicensingRules)
     objections: ObjectionRules = Field(default_factory=ObjectionRules)
+    hazard: HazardRules = Field(default_factory=HazardRules)
+    model_stratum: ModelStratumRules = Field(default_factory=ModelStratumRules)
 
     @model_validator(mode="after")
     def _check_authority(self) -> Rules:

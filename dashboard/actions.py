@@ -158,3 +158,12 @@ def decide_repair(p: Platform, user: User, repair_id: str, form: dict[str, Any])
     body = RepairDecisionCreate.model_validate(form)
     p.credit.decide_repair(UUID(repair_id), body.approve, body.decided_on, user.username,
                            body.reason, today_in_china(), actor=user)
+
+
+# -- complaints (投诉举报) ---------------------------------------------------------------------------
+def record_complaint(p: Platform, user: User, form: dict[str, Any]) -> None:
+    """Record a complaint or report (the API's ComplaintCreate and the same authority rules)."""
+    from credit.risk.schemas import ComplaintCreate
+
+    body = ComplaintCreate.model_validate(form)
+    p.credit.record_complaint(body.to_data(), today_in_china(), actor=user)

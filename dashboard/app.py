@@ -24,6 +24,7 @@ from dashboard.pages import (
     plans,
     publication,
     repairs,
+    risk,
     serious,
     users,
     workspace,
@@ -39,7 +40,7 @@ PREFIX = "/dashboard/"
 SUPERVISOR_PAGES = {"": overview, "plans": plans, "publication": publication,
                     "penalties": penalties, "serious": serious, "commitments": commitments,
                     "entity": entity, "repairs": repairs, "users": users,
-                    "objections": objections,
+                    "objections": objections, "risk": risk,
                     **{f"directory/{k}": d for k, d in directories.PAGES.items()}}
 ADMIN_ONLY = {"users"}
 INSPECTOR_PAGES = {"": workspace, "tasks": workspace}
@@ -124,7 +125,7 @@ def build_dashboard(get_platform: Callable[[], Platform],
         return PREFIX + "login"
 
     for page in (overview, plans, entity, repairs, objections, workspace, publication, penalties,
-                 serious, commitments, users):
+                 serious, commitments, users, risk):
         page.register(app, get_platform)
     directories.register(app, get_platform, importers or {})
     return app
@@ -152,7 +153,8 @@ def _topbar(user: auth.User | None) -> list:
                  ("主体档案 Entity file", PREFIX + "entity"),
                  ("信用修复 Credit repair", PREFIX + "repairs"),
                  ("异议处理 Objections", PREFIX + "objections"),
-                 ("名录库 Directories", PREFIX + "directory/entities")]
+                 ("名录库 Directories", PREFIX + "directory/entities"),
+                 ("风险核验 Risk", PREFIX + "risk")]
         if user.role == "admin":
             links.append(("用户 Users", PREFIX + "users"))
     else:

@@ -162,6 +162,9 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     from credit.record import routes as file_routes
 
     app.include_router(class_routes.router, prefix="/api/v1")
+    from credit.risk import routes as risk_routes
+
+    app.include_router(risk_routes.router, prefix="/api/v1")
     app.include_router(file_routes.router, prefix="/api/v1")
     app.include_router(file_routes.public_router, prefix="/api/v1/public")
 

@@ -19,11 +19,12 @@ from credit.lookups import SqlLookups
 from credit.projections import credit_projections
 from credit.rating.changes import reclassify_entity
 from credit.rating.scoring import StoredRedList, StoredRiskClasses
+from credit.risk.stratum import ModelStratum
 from credit.rules import Rules, load_rules
 from dashboard.credit_counts import dashboard_projections_of_credit
 from dashboard.projections import dashboard_projections
 from kernel import segments, workdays
-from kernel.clock import now_utc
+from kernel.clock import now_utc, today_in_china
 from kernel.daemon import ProjectionDaemon
 from kernel.db import create_engine
 from kernel.eventstore import build_application
@@ -195,6 +196,9 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     workdays.use_schedules(rules.calendar.year_schedules())   # the calendar as data
     credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine, rules))
     risk_classes = StoredRiskClasses(engine)
+    if rules.model_stratum.enabled:   # a learned model that beat the rules may feed a stratum
+        risk_classes = ModelStratum(engine, rules, risk_classes, credit.record_model_use,
+                                    today_in_china)
     draw_inputs = SqlDrawInputs(engine, PoolSnapshot(settings.pool_snapshot_dir)
                                 if settings.pool_snapshot_dir else None)
     supervision.configure(draw_inputs=draw_inputs, draw_archive=draw_inputs,

@@ -22,6 +22,7 @@ from kernel.errors import DomainError
 from kernel.settings import Settings
 from opencheck.cli_log import verify_log
 from opencheck.cli_ops import audit_app, metrics_shared_by_workers, open_data_app
+from opencheck.cli_risk import policy_lab, risk_app
 
 app = typer.Typer(help="OpenCheck: double random, one open; supervision and credit.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -32,6 +33,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(audit_app, name="audit")
 app.add_typer(open_data_app, name="open-data")
 app.command("verify-log")(verify_log)
+app.add_typer(risk_app, name="risk")
+app.command("policy-lab")(policy_lab)
 console = Console(stderr=True)
 
 

@@ -23,6 +23,7 @@ from credit.rating.evaluations import ClassChange
 from credit.rating.facts import CreditFacts, entity_scopes, load_facts
 from credit.rating.scoring import CLASS_B, indicators, report_years, score_counts
 from credit.rating.tables import risk_classes
+from credit.risk.hazard import stored_hazard
 from credit.rules import RiskScoringRules, Rules
 from supervision.directory.views import entities, entity_pool
 
@@ -58,7 +59,8 @@ def rescore(conn: sa.Connection, rules: Rules, entity_no: int,
     if f.size != 1:
         return None
     counts, rows = indicators(f, rules.risk_scoring, rules.abnormal_list, on)
-    c = score_counts(f, counts, rules.risk_scoring)
+    hazard = stored_hazard(conn, rules.hazard, f.entity_no) if rules.hazard.in_score else None
+    c = score_counts(f, counts, rules.risk_scoring, hazard)
     return (int(c.risk_class[0]), float(c.score[0]), int(c.reasons[0]),
             explain(f, rules.risk_scoring, counts, rows, 0))
 

@@ -116,15 +116,18 @@ def indicators(f: CreditFacts, rules: RiskScoringRules, abnormal: AbnormalListRu
 
 
 def classify(f: CreditFacts, rules: RiskScoringRules, abnormal: AbnormalListRules,
-             on: date) -> Classification:
-    """Score and class every entity of `f` as of `on` in one pass."""
-    return score_counts(f, indicator_counts(f, rules, abnormal, on), rules)
+             on: date, hazard: np.ndarray | None = None) -> Classification:
+    """Score and class every entity of `f` as of `on` in one pass (plus `hazard` points, the
+    inherent-hazard dimension, credit.risk.rules.HazardRules, when it is in the score)."""
+    return score_counts(f, indicator_counts(f, rules, abnormal, on), rules, hazard)
 
 
 def score_counts(f: CreditFacts, counts: dict[str, np.ndarray],
-                 rules: RiskScoringRules) -> Classification:
-    """The score and class of every entity from its indicator counts."""
+                 rules: RiskScoringRules, hazard: np.ndarray | None = None) -> Classification:
+    """The score and class of every entity from its indicator counts (and hazard points)."""
     score = np.full(f.size, rules.base, np.float64)
+    if hazard is not None:
+        score += hazard
     floor = np.zeros(f.size, np.float64)
     reasons = np.zeros(f.size, np.uint32)
     for bit, (name, w) in enumerate(rules.indicators.items()):

@@ -14,6 +14,7 @@ from credit.jobs import reclassify
 from credit.rating.tables import red_list, risk_class_history
 from credit.record import views as file_views
 from credit.record.public import public_credit_record
+from credit.risk.complaint import ComplaintData
 from dashboard.tables import red_list_counts, risk_class_counts
 from kernel.db import metadata, read_model_tables
 from supervision.directory.tables import entities
@@ -187,6 +188,15 @@ class RebuildScenario:
             record = public_credit_record(conn, member, date(2026, 8, 2))
         credit.issue_credit_report(member, record, datetime(2026, 8, 2, 1, tzinfo=timezone.utc))
         platform.catch_up()
+        # risk measured (credit.risk): a complaint, a model's evaluation and a pool it fed
+        platform.credit.record_complaint(ComplaintData(
+            member, "market_regulation", "12315-1", date(2026, 7, 2), "letter", "价格", True),
+            date(2026, 8, 2))
+        platform.credit.record_model_evaluation("lr-test", {"features": []},
+                                                {"beats_rules": True}, date(2026, 8, 2))
+        platform.credit.record_model_use("lr-test", "sha256:pool", 10, 1, "sha256:raised",
+                                         date(2026, 8, 2))
+        assert platform.settle_all()
         incremental = snapshot(platform)
         empty = sorted(name for name, rows in incremental.items() if not rows)
         assert empty == [], f"the scenario leaves {empty} empty"
