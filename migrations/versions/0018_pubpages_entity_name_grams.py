@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0018_pubpages'
-down_revision = '0017'
+down_revision = '0018_pipe'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c014_pubrec'
-down_revision = 'c013'
+down_revision = 'c014_pubdata'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c014_risk'
-down_revision = 'c013'
+down_revision = 'c014_pubrec'
 branch_labels = None
 depends_on = None
 
