@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
-from dashboard import actions, inbox
+from dashboard import actions, grids, inbox
 from dashboard.pages import workspace_day as day
 from dashboard.queries import OPEN_TASK
 from dashboard.session import INSPECTORS, guarded
