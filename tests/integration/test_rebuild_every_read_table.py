@@ -113,8 +113,13 @@ class RebuildScenario:
             app.acknowledge_task(UUID(task_id), no, DRAWN_ON)
         app.start_task(UUID(task_id), members[0], DRAWN_ON)
         # false information publicised: a follow-up, a referral, an abnormal-list ground
+        # item by item, with a photo (its hash in the event)
+        photo = {"sha256": "ab" * 32, "media_type": "image/png", "size": 68,
+                 "filename": "现场照片.png"}
         app.record_result(UUID(task_id), members[0], "C", "年报资产数据不实", DRAWN_ON, members,
-                          DRAWN_ON, platform.rules)
+                          DRAWN_ON, platform.rules,
+                          [{"check_item": "T-001", "result_code": "C", "findings": "资产数据不实"}],
+                          [photo])
         app.order_follow_up(UUID(task_id), None, "order_correct", 20, "", DRAWN_ON, "sup", None)
         app.refer_finding(UUID(task_id), None, "health", "卫生许可证过期", DRAWN_ON, "sup",
                           DEPTS, None)
