@@ -118,6 +118,56 @@ def evaluate(
     out.print(outcome_table("control sample: lift per class (all plans)", pooled))
 
 
+@risk_app.command("explain")
+def explain(uscc: Annotated[str, typer.Argument(help="统一社会信用代码 USCC")],
+            as_of: Annotated[Optional[str], typer.Option(help="day (default today)")] = None,
+            top: Annotated[int, typer.Option(min=1, max=40)] = 6) -> None:
+    """One entity's score under the latest recorded model and the features that moved it,
+    beside its A–D rules score (INTERNAL)."""
+    from credit.risk.features import feature_matrix
+    from credit.risk.model import RiskModel
+    from credit.risk.queries import load_history
+    from credit.risk.views import latest_model
+    from kernel.clock import today_in_china
+    from kernel.uscc import checked_uscc
+    from opencheck.cli import _platform
+    from supervision.directory.views import entities
+
+    code = checked_uscc(uscc)
+    on = _day(as_of, "as_of", today_in_china())
+    platform = _platform()
+    try:
+        rules = platform.rules
+        with platform.engine.connect() as conn:
+            found = latest_model(conn) or latest_model(conn, beating_rules=False)
+            no = conn.execute(entities.select().with_only_columns(entities.c.entity_no)
+                              .where(entities.c.uscc == code)).scalar()
+            h = load_history(conn, rules, on) if found is not None and no is not None else None
+    finally:
+        platform.close()
+    if no is None:
+        raise DomainError(f"no market entity with code {code}", field="uscc")
+    if found is None or h is None:
+        raise DomainError("no risk model recorded yet: run `opencheck risk evaluate --record`",
+                          field="model")
+    model = RiskModel.from_dict(found["model"])
+    x, rule_score, known = feature_matrix(h, on, rules.risk_scoring, rules.abnormal_list,
+                                          rules.hazard.in_score)
+    i = int(np.searchsorted(h.facts.entity_no, no))
+    if not known[i]:
+        raise DomainError(f"{code} was not registered on {on}", field="as_of")
+    p = float(model.predict(x[i:i + 1])[0])
+    out.print(f"{code} on {on}: model {model.version} {100 * p:.1f} % "
+              f"(beat the rules: {'yes' if found['beats_rules'] else 'no'}); "
+              f"A–D rules score {rule_score[i]:.1f}")
+    t = Table(title="features that moved the score (log-odds against an average entity)")
+    for c in ("feature", "value", "contribution"):
+        t.add_column(c)
+    for e in model.explain(x[i], top=top):
+        t.add_row(e["feature"], f"{e['value']:g}", f"{e['contribution']:+.3f}")
+    out.print(t)
+
+
 def _evaluate_synthetic(n: int, budget_share: float) -> None:
     from credit.risk import experiment
     from credit.risk.stats import class_outcomes

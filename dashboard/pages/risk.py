@@ -40,7 +40,7 @@ def layout(user, platform: Platform) -> html.Div:
                  html.Div([html.H4(f"{p['name']} · {p['drawn_on']} · {p['inspected']}/"
                                    f"{p['drawn']} 已检查 inspected"), _table(gs)])
                  for p, gs in plans] if plans else
-             [empty("尚无抽取 No draw yet.", "risk-no-draw")], id_="risk-outcomes"),
+             [empty("尚无抽取 No draw yet.", "risk-no-draw")], id_="risk-outcomes", stack=True),
         card("政策实验室 Policy lab: expected problems against inspector-days", [
             html.Div([_num(f"lab-{c}", f"{c} 类比例 class {c} ratio", v, 0, 1, 0.01)
                       for c, v in zip("ABCD", (r.A, r.B, r.C, r.D))]
@@ -51,10 +51,11 @@ def layout(user, platform: Platform) -> html.Div:
                         _num("lab-team", "每组人数 Team size", 2, 2, 10, 1),
                         _num("lab-days", "每人每次天数 Days per inspection", 0.5, 0.05, 10, 0.05)],
                      className="form"),
-            html.Button("计算 Run", id="lab-run", className="button"),
-            html.Div(id="lab-out", role="status")], id_="risk-lab"),
+            html.Div(html.Button("计算 Run", id="lab-run", className="button"),
+                     className="actions"),
+            html.Div(id="lab-out", role="status")], id_="risk-lab", stack=True),
         card("投诉举报 Record a complaint or report", [_complaint_form(user, platform)],
-             id_="risk-complaint"),
+             id_="risk-complaint", stack=True),
     ], id="risk-page")
 
 
@@ -82,8 +83,10 @@ def _table(groups: list[GroupOutcome], id_: str | None = None) -> html.Table:
                       className="table", **({"id": id_} if id_ else {}))
 
 
-def _figure(groups: list[GroupOutcome]) -> dcc.Graph:
+def _figure(groups: list[GroupOutcome]) -> Any:
     shown = [g for g in groups if g.inspected]
+    if not shown:
+        return empty("尚无检查结果 No inspection result yet.", "risk-no-results")
     rates = [100 * g.rate for g in shown]
     fig = go.Figure(go.Bar(
         x=[g.group for g in shown], y=rates,

@@ -201,3 +201,23 @@ def test_supervisor_decides_a_credit_repair(page, live):
     assert "已修复 Approved" in page.page.inner_text("#repairs-decided-table")
     page.shot("repairs-decided")
     assert page.errors == []
+
+
+def test_supervisor_runs_the_policy_lab_and_records_a_complaint(page, live):
+    page.login("sup")
+    page.page.click("text=风险核验 Risk")
+    page.page.wait_for_selector("#risk-page")
+    # the policy lab: A 3 % and a 20 % control share beside the configured policy
+    page.page.fill("#lab-A", "0.03")
+    page.page.fill("#lab-control", "0.2")
+    page.page.click("#lab-run")
+    page.page.wait_for_selector("#lab-table")
+    assert "What-if" in page.page.inner_text("#lab-table")
+    # a complaint without a USCC: one readable line naming the field
+    page.page.fill("#complaint-ref", "12315-B-1")
+    page.page.fill("#complaint-category", "价格")
+    page.page.click("#complaint-record")
+    page.page.wait_for_selector("#complaint-error")
+    assert "uscc" in page.page.inner_text("#complaint-error")
+    page.shot("risk-page")
+    assert page.errors == []

@@ -27,6 +27,7 @@ from tests.factories import (
     lottery,
     lottery_draw,
 )
+from tests.integration.test_cli import _cli
 
 ON = date(2025, 9, 22)
 DEPTS = {"market_regulation", "ecology_environment", "emergency_management", "health"}
@@ -96,6 +97,13 @@ class StratumScenario:
         assert len(fed) == 1 and fed[0].model_version == strong.version
         assert fed[0].public_pool_digest == public["public_pool_digest"]
         assert fed[0].raised == 2 and fed[0].pool_size == 40
+        # the CLI explains an entity's score by the features that moved it
+        r = _cli(platform.settings, "risk", "explain", complained[0], "--as-of", "2025-09-22")
+        assert r.returncode == 0, r.stderr
+        # coefficient 5 × log1p(1 complaint) = 3.466 (mean 0, scale 1)
+        assert "complaints_all" in r.stdout and "+3.466" in r.stdout and strong.version in r.stdout
+        r = _cli(platform.settings, "risk", "explain", _entity(39).uscc.replace("9", "8", 1))
+        assert r.returncode == 2 and "uscc" in r.stderr
 
 
 class TestStratumOnSQLite(StratumScenario):
