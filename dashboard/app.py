@@ -13,7 +13,15 @@ import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
 from dashboard import session
-from dashboard.pages import directories, entity, login, overview, plans, repairs, workspace
+from dashboard.pages import (
+    directories,
+    entity,
+    login,
+    overview,
+    plans,
+    repairs,
+    workspace,
+)
 from kernel import workdays
 from kernel.clock import china_date
 from kernel.errors import TooManyAttempts
