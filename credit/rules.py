@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from credit.authority import AuthorityRules
 from credit.persons.rules import JointPunishmentRules
 from credit.publicity_rules import PublicityRules
 from credit.rules_incentives import RedListIncentiveRules
+from credit.authority import AuthorityRules
 from kernel.rulebook import RuleSection, Workdays, load_rulebook
 from supervision.rules import SupervisionRules
 
