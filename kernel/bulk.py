@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
-from json.encoder import encode_basestring as _quote   # the C escape, ensure_ascii=False
+from json.encoder import encode_basestring as _quote  # the C escape, ensure_ascii=False
 from typing import Any
 from uuid import UUID
 

@@ -137,7 +137,7 @@ def open_rows(path: Path) -> Iterator[FileRows]:
 
 @contextlib.contextmanager
 def _xlsx_rows(raw: IO[bytes]) -> Iterator[FileRows]:
-    import openpyxl   # only when an .xlsx comes in
+    import openpyxl  # only when an .xlsx comes in
 
     try:
         book = openpyxl.load_workbook(raw, read_only=True, data_only=True)

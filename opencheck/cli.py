@@ -253,8 +253,8 @@ class ImportKind(str, Enum):
 def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
     """Bulk-register rows from a CSV (UTF-8, UTF-8 BOM, GB18030) or .xlsx file; bad rows are
     reported by line, good rows kept; exits 1 when any row was rejected."""
-    from opencheck import importing
     from kernel.import_files import count_lines
+    from opencheck import importing
 
     platform = _platform()
     total = count_lines(file)

@@ -15,8 +15,6 @@ import sqlalchemy as sa
 from kernel import bulk
 from kernel.clock import today_in_china
 from kernel.errors import Conflict, DomainError
-from kernel.text import checked_text, first_unstorable
-from opencheck.bootstrap import Platform
 from kernel.import_files import (
     check_lengths,
     duplicate_reason,
@@ -24,6 +22,8 @@ from kernel.import_files import (
     open_rows,
     reason,
 )
+from kernel.text import checked_text, first_unstorable
+from opencheck.bootstrap import Platform
 from supervision.directory.check_items import CheckItemData, KnownCodes
 from supervision.directory.entities import EntityData, entity_id
 from supervision.directory.inspectors import InspectorData, split_codes

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from kernel.import_files import detect_encoding
 from opencheck import importing
 from opencheck.demo.check_items import generate_check_items
 from opencheck.demo.synthdata import generate_entities, generate_inspectors
-from kernel.import_files import detect_encoding
 from supervision.directory import views
 from tests.integration.test_cli import _cli
 
