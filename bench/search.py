@@ -156,10 +156,16 @@ def _bare(conn: sa.Connection, backend: str):
                 found = len(cur.fetchall())
         grams, pattern = s._name_query(q)
         ordered = sorted(grams)
-        probe = "SELECT " + ", ".join(f"({s._PROBE.format(i=i).replace(f':g{i}', p)})"
-                                      for i in range(len(ordered)))
-        cur.execute(probe, ordered)
-        best = min(zip(cur.fetchone(), ordered))[1]
+        counts: tuple = ()
+        for limit in (s.FEW, s.RARE):
+            probe = "SELECT " + ", ".join(
+                f"({s._PROBE.format(i=i, limit=limit).replace(f':g{i}', p)})"
+                for i in range(len(ordered)))
+            cur.execute(probe, ordered)
+            counts = cur.fetchone()
+            if len(ordered) == 1 or min(counts) < s.FEW:
+                break
+        best = min(zip(counts, ordered))[1]
         cur.execute(count, (best, pattern))
         if cur.fetchone()[0] and found < 20:
             cur.execute(page, (best, pattern))   # (the app's limit is what the page lacks)
