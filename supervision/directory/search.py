@@ -23,7 +23,7 @@ from supervision.directory.tables import entity_name_grams
 
 CODE_LIKE = re.compile(r"^[0-9A-Z]{2,18}$")
 COUNT_CAP = 1000
-RARE = 2000          # a gram with fewer rows is walked whole at worst (~1 ms)
+FEW, RARE = 200, 5000   # probe limits: a gram with fewer rows is walked whole at worst
 MAX_QUERY = 30       # characters of a name query used (a longer one has more grams than needed)
 START = "^"          # marks a name's first character: the 1-character prefix query's gram
 
@@ -45,18 +45,25 @@ def _like(q: str) -> str:
 # Fixed SQL with literal limits: a prepared statement's generic plan (psycopg prepares after
 # five runs) then keeps the index walk that a bound LIMIT could lose.
 _PROBE = ("SELECT count(*) FROM (SELECT entity_no FROM entity_name_grams WHERE gram = :g{i} "
-          f"LIMIT {RARE}) p{{i}}")
-_PROBES: dict[int, sa.TextClause] = {}
+          "LIMIT {limit}) p{i}")
+_PROBES: dict[tuple[int, int], sa.TextClause] = {}
+
+
+def _probe(conn: sa.Connection, ordered: list[str], limit: int) -> tuple[int, ...]:
+    key = (len(ordered), limit)
+    if key not in _PROBES:
+        _PROBES[key] = sa.text("SELECT " + ", ".join(
+            f"({_PROBE.format(i=i, limit=limit)})" for i in range(len(ordered))))
+    return tuple(conn.execute(_PROBES[key], {f"g{i}": g for i, g in enumerate(ordered)}).one())
 
 
 def _rarest(conn: sa.Connection, grams: set[str]) -> str:
-    """The gram with the fewest rows (counted up to RARE), in one statement: the shortest walk."""
+    """The gram with the fewest rows: counted up to FEW first, and when every gram has that
+    many, up to RARE (two short probes, one statement each: the shortest walk)."""
     ordered = sorted(grams)
-    stmt = _PROBES.get(len(ordered))
-    if stmt is None:
-        stmt = _PROBES[len(ordered)] = sa.text("SELECT " + ", ".join(
-            f"({_PROBE.format(i=i)})" for i in range(len(ordered))))
-    counts = conn.execute(stmt, {f"g{i}": g for i, g in enumerate(ordered)}).one()
+    counts = _probe(conn, ordered, FEW)
+    if len(ordered) > 1 and min(counts) >= FEW:
+        counts = _probe(conn, ordered, RARE)
     return min(zip(counts, ordered))[1]
 
 
