@@ -18,9 +18,17 @@ from kernel.clock import today_in_china
 from supervision.directory.tables import entities
 from supervision.plans.tables import plans
 from supervision.tasks.tables import task_inspectors, tasks
+from tests.browser.conftest import serve_world
 from tests.factories import before_round, drand_round
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """A world of its own: the cycle records results, penalties and listings that the other
+    browser tests' empty states and counts must not see."""
+    yield from serve_world(tmp_path_factory, "cycle")
 
 
 def _draw_a_plan(page, live) -> str:
