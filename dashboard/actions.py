@@ -26,13 +26,13 @@ from kernel.text import checked_text
 from supervision.plans.schemas import PlanCreate, RandomnessIn
 
 
-def message_of(error: Exception) -> str:
+def message_of(error: Exception, names: dict[str, str] | None = None) -> str:
     """One line for the user, Chinese with English alongside: which field and what is wrong
-    (the API's own translation, kernel.i18n)."""
+    (the API's own translation, kernel.i18n; `names`: departments by their Chinese names)."""
     if isinstance(error, ValidationError):
-        return "；".join(i18n.validation_error(e).render() for e in error.errors())
+        return "；".join(i18n.validation_error(e, names).render() for e in error.errors())
     if isinstance(error, DomainError):
-        return i18n.translated(error.message, error.field, error.status_code).render()
+        return i18n.translated(error.message, error.field, error.status_code, names).render()
     return str(error)
 
 

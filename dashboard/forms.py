@@ -14,6 +14,7 @@ from dashboard.actions import message_of
 from dashboard.session import SUPERVISORS, guarded
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
+from kernel.labels import department_labels
 from supervision.directory.views import search_entities
 
 Outcome = html.Div
@@ -46,13 +47,16 @@ def button(label: str, id_: str, light: bool = False) -> html.Button:
     return html.Button(label, id=id_, className="button-light" if light else "button")
 
 
-def attempt(run: Callable[[], Any], done: str, id_: str) -> tuple[bool, Outcome]:
-    """Run one command: (True, the success line) or (False, the error line, field named)."""
+def attempt(run: Callable[[], Any], done: str, id_: str,
+            platform: Any = None) -> tuple[bool, Outcome]:
+    """Run one command: (True, the success line) or (False, the error line, field named;
+    with the platform, departments by name)."""
     try:
         run()
     except (ValidationError, DomainError) as error:
-        return False, html.Div(message_of(error), className="error", id=f"{id_}-error",
-                               role="alert")
+        names = department_labels(platform.rules) if platform is not None else None
+        return False, html.Div(message_of(error, names), className="error",
+                               id=f"{id_}-error", role="alert")
     return True, html.Div(done, className="ok", id=f"{id_}-done", role="status")
 
 

@@ -100,11 +100,11 @@ def register(app, get_platform) -> None:
             ok, said = forms.attempt(lambda: act.accept_commitment(p, user, {
                 "uscc": uscc or "", "permit_type": permit or "", "content": content or "",
                 "department": department or "", "committed_on": on}),
-                "已记录承诺 Commitment recorded.", "cmt")
+                "已记录承诺 Commitment recorded.", "cmt", p)
         else:
             ok, said = forms.attempt(lambda: act.verify_commitment(p, user, chosen, {
                 "outcome": outcome, "verified_on": verified, "method": method,
-                "note": note or ""}), OUTCOMES.get(outcome, "") + " 已记录 recorded.", "cmt")
+                "note": note or ""}), OUTCOMES.get(outcome, "") + " 已记录 recorded.", "cmt", p)
         if not ok:
             return said, no_update, no_update
         return said, _awaiting(p), grids.view(GRID, height=300).children

@@ -134,22 +134,22 @@ def register(app, get_platform) -> None:
         if button == "pen-open":
             ok, said = forms.attempt(lambda: act.open_penalty(p, user, {
                 "uscc": uscc or "", "department": department or "", "opened_on": opened,
-                "case_no": case_no or None}), "已立案 Case opened.", "pen")
+                "case_no": case_no or None}), "已立案 Case opened.", "pen", p)
         elif button == "pen-decide":
             ok, said = forms.attempt(lambda: act.decide_penalty(p, user, case, {
                 "decision_no": decision_no or "", "violation_type": violation or "",
                 "legal_basis": basis or "", "kinds": kinds or [], "procedure": procedure,
                 "decided_on": decided, "fine_amount": fine or None,
                 "heavier_penalty": bool(heavier)}),
-                "已作出处罚决定 Decided.", "pen")
+                "已作出处罚决定 Decided.", "pen", p)
         elif button == "pen-publish":
             ok, said = forms.attempt(lambda: act.publish_penalty(
                 p, user, pub_case, {"published_on": published}),
-                "已公示 Published (双公示).", "pen")
+                "已公示 Published (双公示).", "pen", p)
         else:
             ok, said = forms.attempt(lambda: act.revoke_penalty(p, user, rev_case, {
                 "ground": ground, "effective_on": effective, "reason": reason or ""}),
-                "已撤销，公示已撤下 Revoked; its publicity is withdrawn.", "pen")
+                "已撤销，公示已撤下 Revoked; its publicity is withdrawn.", "pen", p)
         if not ok:
             return said, no_update, no_update, no_update, no_update
         return (said, *_options(p), grids.view(GRID, height=300).children)

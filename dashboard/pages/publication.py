@@ -144,7 +144,7 @@ def register(app, get_platform) -> None:
     def publish(user, _clicks, key):
         p = get_platform()
         ok, said = forms.attempt(lambda: act.publish_result(p, user, key),
-                                 "已公示 Published on the public credit record.", "pub")
+                                 "已公示 Published on the public credit record.", "pub", p)
         if not ok:
             return said, no_update, no_update, no_update
         return said, _result_options(p), None, grids.view(QUEUE, height=300).children
@@ -162,10 +162,10 @@ def register(app, get_platform) -> None:
         if ctx.triggered_id == "fu-order":
             ok, said = forms.attempt(lambda: act.order_follow_up(p, user, key, {
                 "kind": kind, "deadline_workdays": days or None, "note": note or ""}),
-                "已责令，期限已起算 Ordered: the deadline runs.", "fu")
+                "已责令，期限已起算 Ordered: the deadline runs.", "fu", p)
         else:
             ok, said = forms.attempt(lambda: act.follow_up_outcome(p, user, open_key, {
-                "outcome": outcome, "on": on or None, "note": ""}), "已记录 Recorded.", "fu")
+                "outcome": outcome, "on": on or None, "note": ""}), "已记录 Recorded.", "fu", p)
         if not ok:
             return said, no_update, no_update
         return said, _open_options(p), grids.view(FOLLOW_UPS, height=260).children

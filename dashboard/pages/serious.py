@@ -134,21 +134,21 @@ def register(app, get_platform) -> None:
             ok, said = forms.attempt(lambda: act.give_listing_notice(p, user, uscc, {
                 "notice_no": notice_no or "", "ground": ground, "facts": facts or "",
                 "noticed_on": noticed, "penalty_case_id": case or None}),
-                "已告知，陈述申辩期开始 Noticed: the statement period runs.", "ser")
+                "已告知，陈述申辩期开始 Noticed: the statement period runs.", "ser", p)
         elif button == "ser-record":
             ok, said = forms.attempt(lambda: act.record_statement(p, user, pending, {
                 "received_on": received, "statement": statement or "",
-                "hearing_requested": bool(hearing)}), "已记录陈述申辩 Statement recorded.", "ser")
+                "hearing_requested": bool(hearing)}), "已记录陈述申辩 Statement recorded.", "ser", p)
         elif button == "ser-answer":
             ok, said = forms.attempt(lambda: act.answer_statement(p, user, pending, {
                 "answered_on": answered, "reply": reply or "", "adopted": bool(adopted)}),
-                "已答复 Answered: a decision may follow.", "ser")
+                "已答复 Answered: a decision may follow.", "ser", p)
         else:
             ok, said = forms.attempt(lambda: act.decide_listing(p, user, pending, {
                 "listed": listed != "no", "decision_no": decision_no or "",
                 "decided_on": decided, "reason": reason or ""}),
                 "已作出决定 Decided." if listed == "no"
-                else "已列入严重违法失信名单 Listed for 3 years.", "ser")
+                else "已列入严重违法失信名单 Listed for 3 years.", "ser", p)
         if not ok:
             return said, no_update, no_update
         return said, _pending(p), grids.view(GRID, height=280).children

@@ -92,16 +92,16 @@ def register(app, get_platform) -> None:
             ok, said = forms.attempt(lambda: act.add_user(p, {
                 "username": (name or "").strip(), "password": password or "",
                 "role": role or "", "display_name": display or "",
-                "department": department or None}), "已新增 User added.", "usr")
+                "department": department or None}), "已新增 User added.", "usr", p)
         elif button in ("usr-deactivate", "usr-reactivate"):
             active = button == "usr-reactivate"
             ok, said = forms.attempt(lambda: act.set_active(p, user, chosen, active),
                                      "已启用 Reactivated." if active else
                                      "已停用：其登录凭证立即失效 Deactivated: their sessions end now.",
-                                     "usr")
+                                     "usr", p)
         else:
             ok, said = forms.attempt(lambda: act.reset_password(p, chosen, new_password),
-                                     "口令已重置 Password reset: old sessions end.", "usr")
+                                     "口令已重置 Password reset: old sessions end.", "usr", p)
         if not ok:
             return said, no_update, no_update
         return said, _accounts(p), grids.view(GRID, height=280).children

@@ -46,14 +46,13 @@ class Live:
     platform: Platform
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory) -> Iterator[Live]:
+def serve_world(tmp_path_factory, name: str = "browser") -> Iterator[Live]:
     """The real ASGI app served by uvicorn in a thread, over a store seeded through the app."""
     import uvicorn
 
     from opencheck.app import create_app
 
-    settings = make_settings("sqlite", tmp_path_factory.mktemp("browser"))
+    settings = make_settings("sqlite", tmp_path_factory.mktemp(name))
     upgrade(settings)
     platform = bootstrap(settings)
     world = seed(platform)
@@ -73,6 +72,13 @@ def live(tmp_path_factory) -> Iterator[Live]:
         server.should_exit = True
         thread.join(timeout=10)
         platform.close()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory) -> Iterator[Live]:
+    """One seeded world for the session's tests (a module that changes it a lot brings its own
+    through `serve_world`)."""
+    yield from serve_world(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,17 @@ from kernel.clock import today_in_china
 from supervision.directory.tables import entities
 from supervision.plans.tables import plans
 from supervision.tasks.tables import task_inspectors, tasks
+from tests.browser.conftest import serve_world
 from tests.factories import before_round, drand_round
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """A world of its own: the cycle records results, penalties and listings that the other
+    browser tests' empty states and counts must not see."""
+    yield from serve_world(tmp_path_factory, "cycle")
 
 
 def _draw_a_plan(page, live) -> str:
@@ -67,13 +75,21 @@ def _team_records_a_problem(live, plan_id: str) -> tuple[str, str]:
     return name, uscc
 
 
-def _pick_entity(page, picker: str, text: str) -> None:
-    """The entity picker searches the directory on the server as the user types."""
-    page.page.click(f"#{picker}")
+def _choose(page, dropdown: str, text: str) -> None:
+    """Pick the option containing `text` (the entity picker's options come from the server as
+    the user types). The popover may still be settling: click once the option is visible."""
+    page.page.click(f"#{dropdown}")
     page.page.wait_for_selector(".dash-dropdown-search")
     page.page.fill(".dash-dropdown-search", text)
-    page.page.click(f".dash-dropdown-options [role=option]:has-text('{text}')")
+    option = page.page.locator(f".dash-dropdown-options [role=option]:has-text('{text}')").first
+    option.wait_for(state="visible")
+    option.click(force=True)
     page.page.keyboard.press("Escape")
+    page.page.wait_for_selector(".dash-dropdown-options", state="detached")
+    assert text in page.page.inner_text(f"#{dropdown}"), dropdown
+
+
+_pick_entity = _choose
 
 
 def _export(page, grid: str, kind: str) -> bytes:
@@ -97,12 +113,12 @@ def test_supervisor_full_cycle(page, live):
         assert csv_rows[0][0] == "市场主体 Entity" and name in [r[0] for r in csv_rows[1:]]
         sheet = load_workbook(io.BytesIO(_export(page, "publication-grid", "xlsx"))).active
         assert name in [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
-        page.choose("pub-choice", name)
+        _choose(page, "pub-choice", name)
         page.page.click("#pub-publish")
         page.page.wait_for_selector("#pub-done")
         assert page.page.locator(f"#publication-grid .ag-row:has-text('{name}')").count() == 0
         # a follow-up with a rectification deadline
-        page.choose("fu-choice", name)
+        _choose(page, "fu-choice", name)
         page.page.fill("#fu-days", "15")
         page.page.click("#fu-order")
         page.page.wait_for_selector("#fu-done")
@@ -114,7 +130,7 @@ def test_supervisor_full_cycle(page, live):
         page.page.fill("#pen-case-no", "金市监立〔2026〕1号")
         page.page.click("#pen-open")
         page.page.wait_for_selector("#pen-done")
-        page.choose("pen-case", name)
+        _choose(page, "pen-case", name)
         page.page.click("#pen-decide")   # nothing filled in: 422 naming the fields
         page.page.wait_for_selector("#pen-error")
         said = page.page.inner_text("#pen-error")
@@ -122,12 +138,12 @@ def test_supervisor_full_cycle(page, live):
         page.page.fill("#pen-decision-no", "金市监罚〔2026〕9号")
         page.page.fill("#pen-violation", "无证经营 unlicensed business")
         page.page.fill("#pen-basis", "《无证无照经营查处办法》第十三条")
-        page.choose("pen-kinds", "罚款")
+        _choose(page, "pen-kinds", "罚款")
         page.page.fill("#pen-fine", "50000")
         page.page.check("#pen-heavier input")
         page.page.click("#pen-decide")
         page.page.wait_for_selector("#pen-done")
-        page.choose("pen-pub-case", "9号")
+        _choose(page, "pen-pub-case", "9号")
         page.page.click("#pen-publish")
         page.page.wait_for_selector("#pen-done:has-text('Published')")
         page.page.wait_for_selector("#penalties-grid .ag-row:has-text('已公示 Published')")
@@ -136,11 +152,11 @@ def test_supervisor_full_cycle(page, live):
         page.page.click("text=严重失信 Serious list")
         _pick_entity(page, "ser-entity", name)
         page.page.fill("#ser-notice-no", "金市监告〔2026〕3号")
-        page.choose("ser-case", "9号")
+        _choose(page, "ser-case", "9号")
         page.page.fill("#ser-facts", "无证经营，处以较重行政处罚 heavier penalty for unlicensed business")
         page.page.click("#ser-notice")
         page.page.wait_for_selector("#ser-done")
-        page.choose("ser-pending", name)
+        _choose(page, "ser-pending", name)
         page.page.fill("#ser-decision-no", "金市监列〔2026〕3号")
         page.page.click("#ser-decide")   # inside the statement period: refused, Chinese first
         page.page.wait_for_selector("#ser-error")
@@ -162,6 +178,13 @@ def test_supervisor_full_cycle(page, live):
         page.page.wait_for_selector("#entity-timeline")
         assert "D 高风险 High" in page.page.inner_text("#entity-record")
         page.shot("supervisor-entity-class-d")
+        # the plan's work is done: close it (a closed plan draws no more)
+        page.page.click("text=抽查计划 Plans")
+        page.page.click("#plans-grid .ag-row:has-text('全周期计划')")
+        page.page.wait_for_selector("#plan-panel:has-text('全周期计划')")
+        page.page.click("#plan-close")
+        page.page.wait_for_selector("#plan-action-msg:has-text('Closed')")
+        page.page.wait_for_selector("#plans-grid .ag-row:has-text('已结束 Closed')")
         assert page.errors == []
     finally:
         live.platform.clock = clock
@@ -180,16 +203,18 @@ def test_admin_manages_users_and_supervisors_cannot(page, live):
     page.page.fill("#usr-password", "clerk1-pass-9876")
     page.page.click("#usr-add")
     page.page.wait_for_selector("#usr-done")
-    page.choose("usr-choice", "办事员1")
+    _choose(page, "usr-choice", "办事员1")
     page.page.click("#usr-deactivate")
     page.page.wait_for_selector("#usr-done:has-text('Deactivated')")
     page.page.wait_for_selector("#users-grid .ag-row:has-text('停用 Deactivated')")
-    page.choose("usr-choice", "办事员1")
+    _choose(page, "usr-choice", "办事员1")
     page.page.fill("#usr-new-password", "clerk1-new-pass-5432")
     page.page.click("#usr-reset")
     page.page.wait_for_selector("#usr-done:has-text('Password reset')")
     assert page.errors == []
     page.page.click("#logout")
+    page.page.wait_for_url("**/dashboard/login")
+    page.page.wait_for_selector("#login-username")
     page.login("sup")
     page.page.goto(f"{live.base}/dashboard/users")
     page.page.wait_for_selector("#forbidden")
