@@ -23,10 +23,10 @@ from kernel.settings import Settings
 from opencheck.cli_log import verify_log
 from opencheck.cli_ops import audit_app, metrics_shared_by_workers, open_data_app
 from opencheck.cli_risk import policy_lab, risk_app
+from opencheck.cli_users import users_app
 
 app = typer.Typer(help="OpenCheck: double random, one open; supervision and credit.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
-users_app = typer.Typer(help="Manage users and roles.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 export_app = typer.Typer(help="Export public records.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
@@ -282,62 +282,6 @@ def import_(kind: ImportKind, file: Annotated[Path, typer.Argument(exists=True, 
                   f"行), the {report.registered} good row(s) were imported (已导入)",
                   markup=False, soft_wrap=True)
     raise typer.Exit(1)
-
-
-@users_app.command("add")
-def users_add(name: str, role: Annotated[str, typer.Option(help="inspector | supervisor | admin | auditor")],
-              password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-              department: Optional[str] = None, inspector_no: Optional[int] = None) -> None:
-    """Create a user with a role."""
-    from kernel.http import auth
-
-    platform = _platform()
-    try:
-        auth.add_user(platform.engine, name, password, role, department=department,
-                      inspector_no=inspector_no,
-                      min_password_length=platform.settings.password_min_length)
-    finally:
-        platform.close()
-    console.print(f"user {name} ({role}) created")
-
-
-@users_app.command("password")
-def users_password(name: str, password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                                                      confirmation_prompt=True)]) -> None:
-    """Change a user's password."""
-    from kernel.http import auth
-
-    platform = _platform()
-    try:
-        auth.set_password(platform.engine, name, password,
-                          min_password_length=platform.settings.password_min_length)
-    finally:
-        platform.close()
-    console.print(f"password of {name} changed; tokens issued before no longer work")
-
-
-@users_app.command("deactivate")
-def users_deactivate(name: str) -> None:
-    """Deactivate a user: login refused, every token of theirs refused at once."""
-    _set_active(name, False)
-    console.print(f"user {name} deactivated; their tokens no longer work")
-
-
-@users_app.command("reactivate")
-def users_reactivate(name: str) -> None:
-    """Reactivate a user (they sign in again; tokens from before stay revoked)."""
-    _set_active(name, True)
-    console.print(f"user {name} reactivated")
-
-
-def _set_active(name: str, active: bool) -> None:
-    from kernel.http import auth
-
-    platform = _platform()
-    try:
-        auth.set_active(platform.engine, name, active)
-    finally:
-        platform.close()
 
 
 class ExportFormat(str, Enum):
