@@ -113,8 +113,13 @@ class RebuildScenario:
             app.acknowledge_task(UUID(task_id), no, DRAWN_ON)
         app.start_task(UUID(task_id), members[0], DRAWN_ON)
         # false information publicised: a follow-up, a referral, an abnormal-list ground
+        # (per check item, with an attachment: task_item_results, task_attachments)
         app.record_result(UUID(task_id), members[0], "C", "年报资产数据不实", DRAWN_ON, members,
-                          DRAWN_ON, platform.rules)
+                          DRAWN_ON, platform.rules,
+                          items=[{"check_item": "T-001", "result_code": "C",
+                                  "findings": "年报资产数据不实"}],
+                          attachments=[{"sha256": "a" * 64, "media_type": "image/png",
+                                        "size": 10, "filename": "现场照片.png"}])
         app.order_follow_up(UUID(task_id), None, "order_correct", 20, "", DRAWN_ON, "sup", None)
         app.refer_finding(UUID(task_id), None, "health", "卫生许可证过期", DRAWN_ON, "sup",
                           DEPTS, None)
