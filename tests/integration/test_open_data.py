@@ -13,8 +13,8 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
-from credit.opendata.datasets import BY_NAME, DATASETS, live_records, plain
 from credit.objections.aggregate import RecordRef
+from credit.opendata.datasets import BY_NAME, DATASETS, live_records, plain
 from credit.opendata.dumps import (
     apply_delta,
     dump_days,
