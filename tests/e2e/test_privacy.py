@@ -188,6 +188,8 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     assert [x["decision_no"] for x in record["licences"]] == [LICENCE_SHOWN]
     assert [x["state"] for x in record["commitments"]] == ["fulfilled", "awaiting"]
     assert record["penalties"][0]["objection_under_review"] is True
+    page = pages[f"/entity/{code}"].text
+    assert "Licensing decisions (1)" in page and "Commitments (2)" in page
 
 
     # the one-statement record equals the sections read one query at a time
