@@ -76,7 +76,7 @@ def open_data_dump(
     try:
         root = out or open_data_root(platform.settings)
         manifest = write_dump(platform.engine, root, day,
-                              datetime.now(timezone.utc).replace(microsecond=0))
+                              datetime.now(timezone.utc).replace(microsecond=0), platform.rules)
     finally:
         platform.close()
     for name, x in manifest["datasets"].items():

@@ -50,8 +50,8 @@ async def entity_page(request: Request, uscc: str) -> HTMLResponse:
     except InvalidUSCC as e:
         return _message(request, f"代码无效 Invalid code: {e.reason}", 422)
     today = today_in_china()   # the same one statement as the API's lookup
-    record, _ = public_record_of(await run_trip(request, RECORD, record_params(code, today)),
-                                 today)
+    params = record_params(code, today, request.app.state.platform.rules)
+    record, _ = public_record_of(await run_trip(request, RECORD, params), today)
     if record is None:
         return _message(request, f"未找到 No entity with code {code}", 404)
     departments = department_labels(request.app.state.platform.rules)

@@ -64,26 +64,54 @@ PUBLIC_COMMITMENT_COLUMNS = (_c.commitment_id, _c.uscc, _c.department, _c.permit
                              _c.committed_on, _c.status, _c.verified_on, _c.decision_revoked)
 
 
-def _public_where(rules: Any, today: date) -> list[Any]:
+FAR_FUTURE = date(9999, 12, 31)   # "after" bound no commitment passes
+FAR_PAST = date(1900, 1, 1)
+
+
+def commitment_bounds(rules: Any, today: date) -> dict[str, date]:
+    """The rules as the dates the public filter compares with: a kept (or still unverified)
+    commitment is public if made after `kept_after`; a false one awaiting its verification date
+    shows as awaiting if made after `pending_after` (neither when only false ones are public)."""
     from kernel.workdays import add_months
 
+    if not rules.commitment.publish_all:
+        return {"kept_after": FAR_FUTURE, "pending_after": FAR_FUTURE}
+    months = rules.commitment.publicity_months
+    # committed_on later than today − N months (calendar months, as add_months counts)
+    return {"kept_after": add_months(today, -months) if months is not None else FAR_PAST,
+            "pending_after": FAR_PAST}
+
+
+def public_commitment_where(today: Any, kept_after: Any, pending_after: Any) -> list[Any]:
+    """The public filter over values or bind parameters (commitment_bounds gives the bounds)."""
     unrepaired = sa.or_(_c.repaired_on.is_(None), _c.repaired_on > today)
     false_now = sa.and_(_c.status == "false", _c.verified_on <= today, unrepaired)
-    if not rules.commitment.publish_all:
-        return [false_now]
-    months = rules.commitment.publicity_months
-    kept = [_c.committed_on <= today, _c.status != "false"]
-    if months is not None:
-        # committed_on later than today − N months (calendar months, as add_months counts)
-        kept.append(_c.committed_on > add_months(today, -months))
+    kept = sa.and_(_c.committed_on <= today, _c.status != "false", _c.committed_on > kept_after)
     # a false one is shown from its verification until repaired; before it, as awaiting
     shown_before_false = sa.and_(_c.status == "false", _c.committed_on <= today,
-                                 _c.verified_on > today)
-    return [sa.or_(sa.and_(*kept), false_now, shown_before_false)]
+                                 _c.verified_on > today, _c.committed_on > pending_after)
+    return [sa.or_(kept, false_now, shown_before_false)]
 
 
-def public_commitment(row: Any, today: date, authority: str) -> dict[str, Any]:
-    r = dict(row._mapping)
+def _public_where(rules: Any, today: date) -> list[Any]:
+    return public_commitment_where(today, **commitment_bounds(rules, today))
+
+
+# The public commitments of one entity (a section of the public credit record's one statement):
+# bind parameters uscc, today and the commitment_bounds.
+_day = sa.Date
+PUBLIC_OF_ENTITY = (
+    sa.select(*PUBLIC_COMMITMENT_COLUMNS).where(
+        _c.uscc == sa.bindparam("uscc"),
+        *public_commitment_where(sa.bindparam("today", type_=_day),
+                                 sa.bindparam("kept_after", type_=_day),
+                                 sa.bindparam("pending_after", type_=_day))),
+    (_c.committed_on.desc(), _c.commitment_id))
+
+
+def public_commitment(row: Any, today: date, authority: str | None = None) -> dict[str, Any]:
+    """The public form; `authority` (the department's Chinese name) when the caller has it."""
+    r = dict(row._mapping if hasattr(row, "_mapping") else row)
     status = r.pop("status")
     if status == "false" and r["verified_on"] and r["verified_on"] > today:
         status = "awaiting"
@@ -91,8 +119,10 @@ def public_commitment(row: Any, today: date, authority: str) -> dict[str, Any]:
         r["verified_on"] = None
     r["id"] = r.pop("commitment_id")
     r.update(kind=COMMITMENT_KIND, state=("awaiting" if status == "overdue" else status),
-             state_label=PUBLIC_STATES[status], authority=authority,
+             state_label=PUBLIC_STATES[status],
              decision_revoked=bool(r["decision_revoked"]) and status == "false")
+    if authority is not None:
+        r["authority"] = authority
     return r
 
 

@@ -113,3 +113,17 @@ def public_licence_by_number(conn: sa.Connection, uscc: str, decision_no: str,
                        .where(_l.uscc == uscc, _l.decision_no == decision_no,
                               *_public_where(today))).first()
     return {**public_licence(row, today), "department": row.department} if row else None
+
+
+# The published decisions of one entity (a section of the public credit record's one statement):
+# bind parameters uscc and today, as public_licences shows them.
+PUBLIC_OF_ENTITY = (
+    sa.select(*PUBLIC_COLUMNS).select_from(licences.join(entities, entities.c.uscc == _l.uscc))
+    .where(_l.uscc == sa.bindparam("uscc"),
+           *_public_where(sa.bindparam("today", type_=sa.Date))),
+    (_l.decided_on.desc(), _l.decision_no))
+
+
+def published_licences(conn: sa.Connection, today: date) -> list[dict[str, Any]]:
+    """开放数据 Every decision published by `today` (key: the decision's id)."""
+    return public_licences(conn, today=today, limit=2**62)[1]

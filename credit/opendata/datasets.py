@@ -2,9 +2,10 @@
 
 Each dataset is what the public record shows today, for every entity at once, read through the
 same views as the public lookup (so the privacy rules are theirs: no class, no unpublished,
-expired or repaired record, nothing about inspectors, no ID number). One more dataset is one
-more `Dataset(...)` line: a name, a title, its key and columns, the projections it reads (for
-the manifest's freshness) and a function `(conn, today) -> rows`.
+expired or repaired record, nothing about inspectors, no ID number, nothing about objectors).
+One more dataset is one more `Dataset(...)` line: a name, a title, its key and columns, the
+projections it reads (for the manifest's freshness) and a function `(conn, today, rules) ->
+rows` (the platform's rules decide e.g. which commitments are public).
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from credit.commitments.views import public_commitments
+from credit.licensing.views import published_licences
 from credit.lists.public import public_list
 from credit.penalties.views import penalties_in_publicity
-from credit.record.public import false_commitments_in_publicity
+from credit.rules import DEFAULT_RULES
 from supervision.tasks.views import published_inspections
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2   # 2: licences; commitments: every public 信用承诺, not only false ones
 PROOF = ("log", "log_position", "proof")
 LIST_COLUMNS = ("uscc", "name", "list", "label", "reason", "decision_no", "authority",
                 "legal_basis", "since", "until", *PROOF)
@@ -36,7 +39,7 @@ class Dataset:
     key: tuple[str, ...]
     columns: tuple[str, ...]
     sources: tuple[str, ...]          # projections (projection_tracking) the rows come from
-    read: Callable[[sa.Connection, date], list[dict[str, Any]]]
+    read: Callable[[sa.Connection, date, Any], list[dict[str, Any]]]
 
     def record(self, row: dict[str, Any]) -> dict[str, Any]:
         """The row as published: these columns only, in order, JSON types (dates ISO, amounts
@@ -57,12 +60,24 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _inspections(conn: sa.Connection, today: date) -> list[dict[str, Any]]:
+def _inspections(conn: sa.Connection, today: date, rules: Any) -> list[dict[str, Any]]:
     return published_inspections(conn, limit=None)[1]
 
 
-def _list(name: str, conn: sa.Connection, today: date) -> list[dict[str, Any]]:
+def _list(name: str, conn: sa.Connection, today: date, rules: Any) -> list[dict[str, Any]]:
     return public_list(conn, name, today, 0, 2**62)[1]
+
+
+def _penalties(conn: sa.Connection, today: date, rules: Any) -> list[dict[str, Any]]:
+    return penalties_in_publicity(conn, today)
+
+
+def _licences(conn: sa.Connection, today: date, rules: Any) -> list[dict[str, Any]]:
+    return published_licences(conn, today)
+
+
+def _commitments(conn: sa.Connection, today: date, rules: Any) -> list[dict[str, Any]]:
+    return public_commitments(conn, rules, today=today, limit=2**62)[1]
 
 
 DATASETS: tuple[Dataset, ...] = (
@@ -85,20 +100,29 @@ DATASETS: tuple[Dataset, ...] = (
             ("decision_no", "uscc", "department", "violation_type", "legal_basis", "kinds",
              "fine_amount", "restriction_months", "decided_on", "published_on",
              "publicity_ends_on", *PROOF), ("credit_penalties",),
-            penalties_in_publicity),
-    Dataset("commitments", "信用承诺（公示）Public commitments: false commitments on the record",
-            ("commitment_id",),
-            ("commitment_id", "uscc", "department", "permit_type", "committed_on",
-             "verified_on", "decision_revoked"), ("credit_commitments",),
-            false_commitments_in_publicity),
+            _penalties),
+    Dataset("licences", "行政许可（双公示）Published licensing decisions", ("id",),
+            ("id", "uscc", "entity_name", "document_name", "decision_no", "category",
+             "category_label", "licence_name", "licence_no", "content", "decided_on",
+             "valid_from", "valid_to", "authority", "published_on", "changed_on", "ended_on",
+             "end_ground", "valid", "state_label"),
+            ("credit_licences", "entity_directory"), _licences),
+    Dataset("commitments", "信用承诺（公示）Public commitments: kept, awaiting verification or "
+            "false", ("id",),
+            ("id", "uscc", "kind", "department", "authority", "permit_type", "committed_on",
+             "state", "state_label", "verified_on", "decision_revoked"),
+            ("credit_commitments",), _commitments),
 )
 BY_NAME = {d.name: d for d in DATASETS}
 
 
-def live_records(conn: sa.Connection, today: date) -> dict[str, dict[str, dict[str, Any]]]:
-    """{dataset: {key: record}}: what the public record holds today (a dump's content)."""
+def live_records(conn: sa.Connection, today: date,
+                 rules: Any = None) -> dict[str, dict[str, dict[str, Any]]]:
+    """{dataset: {key: record}}: what the public record holds today (a dump's content), under
+    `rules` (the platform's; the defaults without them)."""
+    rules = rules if rules is not None else DEFAULT_RULES
     out = {}
     for d in DATASETS:
-        records = (d.record(r) for r in d.read(conn, today))
+        records = (d.record(r) for r in d.read(conn, today, rules))
         out[d.name] = dict(sorted(((d.key_of(r), r) for r in records), key=lambda kv: kv[0]))
     return out

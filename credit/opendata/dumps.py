@@ -137,7 +137,7 @@ def last_changes(conn: sa.Connection, sources: Iterable[str]) -> dict[str, dict[
     return out
 
 
-def _snapshot(engine: sa.Engine, today: date) -> tuple[dict[str, Records], dict[str, Any]]:
+def _snapshot(engine: sa.Engine, today: date, rules: Any) -> tuple[dict[str, Records], dict[str, Any]]:
     """Every dataset and the positions behind them, read in one transaction (one snapshot on
     PostgreSQL: REPEATABLE READ; on SQLite one read transaction)."""
     postgres = engine.dialect.name == "postgresql"
@@ -145,14 +145,16 @@ def _snapshot(engine: sa.Engine, today: date) -> tuple[dict[str, Records], dict[
     with engine.connect().execution_options(**options) as conn, conn.begin():
         if not postgres:   # pysqlite begins only before a write: the snapshot needs a BEGIN
             conn.exec_driver_sql("BEGIN")
-        return live_records(conn, today), last_changes(conn, (s for d in DATASETS
+        return live_records(conn, today, rules), last_changes(conn, (s for d in DATASETS
                                                               for s in d.sources))
 
 
-def write_dump(engine: sa.Engine, root: Path, day: date, now: datetime) -> dict[str, Any]:
-    """Write the dump of `day` (the public record as of that day, read now) under `root`, with
-    its delta against the newest earlier dump; returns the manifest."""
-    records, changes = _snapshot(engine, day)
+def write_dump(engine: sa.Engine, root: Path, day: date, now: datetime,
+               rules: Any = None) -> dict[str, Any]:
+    """Write the dump of `day` (the public record as of that day, read now, under `rules`: the
+    platform's) under `root`, with its delta against the newest earlier dump; returns the
+    manifest."""
+    records, changes = _snapshot(engine, day, rules)
     earlier = [d for d in dump_days(root) if d < day.isoformat()]
     previous = root / earlier[-1] if earlier else None
     root.mkdir(parents=True, exist_ok=True)
@@ -239,7 +241,7 @@ def dump_file(settings: Settings, day: str, name: str) -> Path | None:
 def dump_job(platform: Any, today: date) -> str:
     """The scheduler's daily job: today's dump into the configured open-data directory."""
     manifest = write_dump(platform.engine, open_data_root(platform.settings), today,
-                          datetime.now(timezone.utc).replace(microsecond=0))
+                          datetime.now(timezone.utc).replace(microsecond=0), platform.rules)
     rows = sum(x["rows"] for x in manifest["datasets"].values())
     changed = sum(x["delta"][op] for x in manifest["datasets"].values()
                   for op in ("added", "changed", "removed"))

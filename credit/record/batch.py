@@ -27,6 +27,9 @@ class LookupSummary(BaseModel):
     red: bool
     penalties_in_publicity: int
     false_commitments: int
+    licences_valid: int = 0          # 行政许可 published and in force today
+    commitments: int = 0             # 信用承诺 on the public record (kept, awaiting or false)
+    objections_under_review: int = 0   # 异议处理中: records of this entity under objection
 
 
 class LookupResult(BaseModel):
@@ -69,7 +72,8 @@ def batch_lookup(p: PlatformDep, conn: ReadConn, _: CurrentUser,
             results.append({"code": code, "status": "invalid", "reason": e.reason})
             continue
         if uscc not in seen:
-            seen[uscc] = public_record_of(RECORD.run(conn, record_params(uscc, today)), today)[0]
+            seen[uscc] = public_record_of(RECORD.run(conn, record_params(uscc, today, p.rules)),
+                                         today)[0]
         record = seen[uscc]
         if record is None:
             results.append({"code": code, "status": "not_found", "uscc": uscc,
@@ -80,5 +84,10 @@ def batch_lookup(p: PlatformDep, conn: ReadConn, _: CurrentUser,
                         "summary": {"serious": "serious" in on, "abnormal": "abnormal" in on,
                                     "red": "red" in on,
                                     "penalties_in_publicity": len(record["penalties"]),
-                                    "false_commitments": len(record["false_commitments"])}})
+                                    "false_commitments": len(record["false_commitments"]),
+                                    "licences_valid": sum(1 for x in record["licences"]
+                                                          if x["valid"]),
+                                    "commitments": len(record["commitments"]),
+                                    "objections_under_review":
+                                        record["objections_under_review"]}})
     return {"as_of": today.isoformat(), "limit": limit, "results": results}

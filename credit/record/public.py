@@ -14,42 +14,37 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from credit.commitments.tables import commitments
+from credit.commitments.views import PUBLIC_OF_ENTITY as COMMITMENTS_OF
+from credit.commitments.views import commitment_bounds, public_commitment
+from credit.licensing.views import PUBLIC_OF_ENTITY as LICENCES_OF
+from credit.licensing.views import public_licence
 from credit.lists.public import ENTRIES_OF, public_entry
 from credit.objections.views import OPEN_OF_ENTITY
 from credit.penalties.views import PUBLIC_PENALTIES_OF, public_penalty
+from credit.rules import DEFAULT_RULES
 from kernel.db import OneTrip, projection_tracking
 from kernel.eventlog import proved
 from supervision.directory.views import PUBLIC_ENTITY
 from supervision.tasks.views import PUBLISHED_OF_ENTITY, published_inspection
 
-_c = commitments.c
-FALSE_COMMITMENT_COLUMNS = (_c.department, _c.permit_type, _c.committed_on, _c.verified_on,
-                            _c.decision_revoked)
-
-
-def false_commitment_public(today: Any) -> list[Any]:
-    """A false commitment on the public record `today`: found false by then, not repaired."""
-    return [_c.status == "false", _c.verified_on <= today,
-            sa.or_(_c.repaired_on.is_(None), _c.repaired_on > today)]
-
-
-_FALSE_COMMITMENTS = (
-    sa.select(_c.commitment_id.label("id"), *FALSE_COMMITMENT_COLUMNS).where(
-        _c.uscc == sa.bindparam("uscc"), *false_commitment_public(sa.bindparam("today",
-                                                                               type_=sa.Date))),
-    (_c.verified_on.desc(),))
 _POSITIONS = (sa.select(projection_tracking.c.projection, projection_tracking.c.position,
                         projection_tracking.c.updated_at), (projection_tracking.c.projection,))
 LISTS = ("serious", "abnormal", "red")
 RECORD = OneTrip(entity=(PUBLIC_ENTITY, ()), **{name: ENTRIES_OF[name] for name in LISTS},
                   inspections=PUBLISHED_OF_ENTITY, penalties=PUBLIC_PENALTIES_OF,
-                  false_commitments=_FALSE_COMMITMENTS, objections=OPEN_OF_ENTITY,
+                  licences=LICENCES_OF, commitments=COMMITMENTS_OF, objections=OPEN_OF_ENTITY,
                   positions=_POSITIONS)
+# false_commitments: the commitments found false, in the form the record had before every
+# 信用承诺 was public (the joint-punishment check counts them)
+FALSE_COMMITMENT_KEYS = ("id", "department", "permit_type", "committed_on", "verified_on",
+                         "decision_revoked")
 
 
-def record_params(uscc: str, today: date) -> dict[str, Any]:
-    return {"uscc": uscc, "today": today}
+def record_params(uscc: str, today: date, rules: Any = None) -> dict[str, Any]:
+    """The statement's parameters; `rules` (the platform's) decide which commitments are public
+    (rules.commitment; the defaults without them)."""
+    return {"uscc": uscc, "today": today,
+            **commitment_bounds(rules if rules is not None else DEFAULT_RULES, today)}
 
 
 def public_record_of(s: dict[str, list[dict[str, Any]]], today: date
@@ -62,7 +57,10 @@ def public_record_of(s: dict[str, list[dict[str, Any]]], today: date
               "lists": [public_entry(name, row) for name in LISTS for row in s[name]],
               "inspections": [published_inspection(row) for row in s["inspections"]],
               "penalties": [public_penalty(row) for row in s["penalties"]],
-              "false_commitments": [dict(row) for row in s["false_commitments"]]}
+              "licences": [public_licence(row, today) for row in s["licences"]],
+              "commitments": [public_commitment(row, today) for row in s["commitments"]]}
+    record["false_commitments"] = [{k: c[k] for k in FALSE_COMMITMENT_KEYS}
+                                   for c in record["commitments"] if c["state"] == "false"]
     return mark_objections(record, s["objections"]), s["positions"]
 
 
@@ -70,6 +68,8 @@ def public_record_of(s: dict[str, list[dict[str, Any]]], today: date
 _KEYS = {"lists": ("list", lambda i: i["list"]),
          "penalties": ("penalty", lambda i: i["decision_no"]),
          "inspections": ("inspection", lambda i: f"{i['plan_id']}:{i['department']}"),
+         "licences": ("licence", lambda i: i["decision_no"]),
+         "commitments": ("commitment", lambda i: i["id"]),
          "false_commitments": ("commitment", lambda i: i["id"])}
 
 
@@ -83,14 +83,7 @@ def mark_objections(record: dict[str, Any], open_: list[dict[str, Any]]) -> dict
     return record
 
 
-def public_credit_record(conn: sa.Connection, uscc: str, today: date) -> dict[str, Any] | None:
+def public_credit_record(conn: sa.Connection, uscc: str, today: date,
+                         rules: Any = None) -> dict[str, Any] | None:
     """The whole public record of one entity as of `today`, or None if it is not registered."""
-    return public_record_of(RECORD.run(conn, record_params(uscc, today)), today)[0]
-
-
-def false_commitments_in_publicity(conn: sa.Connection, today: date) -> list[dict[str, Any]]:
-    """开放数据 Every false commitment on the public record `today` (key: the commitment)."""
-    rows = conn.execute(sa.select(_c.commitment_id, _c.uscc, *FALSE_COMMITMENT_COLUMNS)
-                        .where(*false_commitment_public(today))
-                        .order_by(_c.uscc, _c.commitment_id))
-    return [dict(r._mapping) for r in rows]
+    return public_record_of(RECORD.run(conn, record_params(uscc, today, rules)), today)[0]

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from credit.commitments.schemas import CommitmentPublic
+from credit.licensing.schemas import LicencePublic
 from credit.penalties.schemas import PenaltyPublic
 from credit.record.public import RECORD, public_record_of, record_params
 from kernel.clock import today_in_china
@@ -61,6 +63,10 @@ class InspectionOnRecord(PublishedInspection):
     objection_under_review: bool = False
 
 
+class CommitmentOnRecord(CommitmentPublic):
+    authority: str | None = None   # the department's name: the page labels `department`
+
+
 class CreditRecordPublic(BaseModel):
     """公示信用记录 What the law makes public about one entity, as of a date."""
 
@@ -69,7 +75,9 @@ class CreditRecordPublic(BaseModel):
     lists: list[ListEntryPublic]
     inspections: list[InspectionOnRecord]
     penalties: list[PenaltyOnRecord]
-    false_commitments: list[FalseCommitmentPublic]
+    licences: list[LicencePublic] = []        # 行政许可 published (credit.licensing)
+    commitments: list[CommitmentOnRecord] = []   # 信用承诺 public (credit.commitments)
+    false_commitments: list[FalseCommitmentPublic]   # those of `commitments` found false
     objections_under_review: int = 0   # records of this entity with an open objection (异议)
 
 
@@ -77,9 +85,11 @@ class CreditRecordPublic(BaseModel):
 @router.get("/credit/{uscc}", response_model=CreditRecordPublic,
             responses={404: ERRORS[404], 304: {"description": "Not modified"}, **LIMITED})
 async def credit_record(uscc: str, request: Request) -> Response:
-    """An entity's public credit record (lists, published results, penalties in publicity)."""
+    """An entity's public credit record (lists, published results, penalties in publicity,
+    licensing decisions, commitments; items under objection marked)."""
     code, today = checked_uscc(uscc), today_in_china()
-    sections = await run_trip(request, RECORD, record_params(code, today))
+    rules = request.app.state.platform.rules
+    sections = await run_trip(request, RECORD, record_params(code, today, rules))
     record, positions = public_record_of(sections, today)
     headers = cache_headers(*validators(positions, target_of(request), today))
     if not_modified(request.headers.get("if-none-match"), headers["ETag"]):

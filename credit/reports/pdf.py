@@ -90,6 +90,14 @@ def _section(title: str, rows: list[list[Any]], header: Sequence[str],
     return out
 
 
+UNDER_REVIEW = "异议处理中 Objection under review"
+
+
+def _marked(text: Any, item: dict[str, Any]) -> str:
+    """The item's first cell, with "异议处理中" when an objection to it is open."""
+    return f"{text}（{UNDER_REVIEW}）" if item.get("objection_under_review") else str(text)
+
+
 def render_report(report: dict[str, Any], record: dict[str, Any], verify_url: str,
                   labels: Callable[[str], str] = str, font_path: str | None = None) -> bytes:
     """The PDF of `record` (the public credit record, credit.record.public) issued as `report`
@@ -116,39 +124,52 @@ def render_report(report: dict[str, Any], record: dict[str, Any], verify_url: st
                 ["登记机关 Registering authority", e.get("registering_authority")],
                 ["登记状态 Status", ENTITY_STATUSES.get(e["status"], e["status"])]],
                ["项目 Item", "内容 Value"], (55, 120), s["cell"], font)]
+    if record.get("objections_under_review"):
+        story.append(Paragraph(f"{UNDER_REVIEW}：本报告中{record['objections_under_review']}项信息"
+                               f"正在异议处理中 {record['objections_under_review']} record(s) "
+                               "below are under objection review", s["note"]))
     story += _section("二、列入名单信息 List entries", [
-        [x["label"], x["reason"], x["decision_no"], x["authority"], x["since"],
+        [_marked(x["label"], x), x["reason"], x["decision_no"], x["authority"], x["since"],
          x["until"]] for x in record["lists"]],
         ["名单 List", "事由 Reason", "决定书文号 Decision no.", "作出决定机关 Authority",
          "列入日期 Since", "届满移出 Expires on"], (30, 40, 30, 30, 22, 23), s, font)
     story += _section("三、行政处罚信息 Administrative penalties in publicity", [
-        [p["decision_no"], labels(p["department"]), p["violation_type"],
+        [_marked(p["decision_no"], p), labels(p["department"]), p["violation_type"],
          "、".join(PENALTY_KINDS.get(k, k) for k in p["kinds"]),
          p["fine_amount"], p["decided_on"], p["publicity_ends_on"]]
         for p in record["penalties"]],
         ["决定书文号 Decision no.", "处罚机关 Department", "违法行为 Violation",
          "处罚种类 Kinds", "罚款 Fine (元)", "决定日期 Decided", "公示截止 Public until"],
         (28, 25, 30, 30, 18, 22, 22), s, font)
-    story += _section("四、信用承诺信息 Commitments", [
-        [labels(c["department"]), c["permit_type"], c["committed_on"], c["verified_on"],
-         "虚假承诺 False commitment" + ("，已撤销决定 decision revoked"
-                                        if c["decision_revoked"] else "")]
-        for c in record.get("false_commitments", [])],
+    story += _section("四、行政许可信息 Licensing decisions", [
+        [_marked(x["decision_no"], x), x["licence_name"], x["category_label"], x["authority"],
+         x["decided_on"], f"{x['valid_from']} – {x['valid_to'] or '长期 open-ended'}",
+         x["state_label"]] for x in record.get("licences", [])],
+        ["决定书文号 Decision no.", "许可证名称 Licence", "许可类别 Category",
+         "许可机关 Authority", "决定日期 Decided", "有效期 Valid", "状态 State"],
+        (28, 30, 22, 28, 20, 30, 22), s, font)
+    story += _section("五、信用承诺信息 Commitments", [
+        [_marked(labels(c["department"]), c), c["permit_type"], c["committed_on"],
+         c["verified_on"], c["state_label"] + ("，已撤销决定 decision revoked"
+                                               if c["decision_revoked"] else "")]
+        for c in record.get("commitments", [])],
         ["部门 Department", "事项 Matter", "承诺日期 Committed", "核查日期 Verified",
-         "结果 Outcome"], (30, 45, 25, 25, 50), s, font)
-    story += _section("五、抽查检查结果 Published inspection results", [
-        [i["plan_name"], labels(i["department"]), f"{i['result_code']} {i['result_name_zh']} "
-         f"{i['result_name_en']}", i["inspected_on"], i["published_on"]]
+         "履行情况 Kept or not"], (30, 45, 25, 25, 50), s, font)
+    story += _section("六、抽查检查结果 Published inspection results", [
+        [_marked(i["plan_name"], i), labels(i["department"]), f"{i['result_code']} "
+         f"{i['result_name_zh']} {i['result_name_en']}", i["inspected_on"], i["published_on"]]
         for i in record["inspections"]],
         ["抽查计划 Plan", "检查部门 Department", "检查结果 Result", "检查日期 Inspected",
          "公示日期 Published"], (45, 30, 50, 25, 25), s, font)
     story += [Spacer(1, 8 * mm), Paragraph(
         "说明 Note：本报告仅载明截至上述时间依法公示的信用信息（登记信息、列入名单、公示期内的行政处罚、"
-        "信用承诺、已公示的抽查检查结果）；已届满、已修复或未公示的信息不予载明。校验码为报告内容的"
-        "SHA-256摘要，可凭报告编号与校验码在核验地址查验真伪。 This report holds only the information "
-        "public on the record at the time above; expired, repaired or unpublished records are not "
-        "shown. The verification code is the SHA-256 digest of the report's content: check the "
-        "number and the code at the address above.", s["note"])]
+        "行政许可、信用承诺、已公示的抽查检查结果）；标注“异议处理中”的信息正在异议处理中；"
+        "已届满、已修复或未公示的信息不予载明。校验码为报告内容的SHA-256摘要，"
+        "可凭报告编号与校验码在核验地址查验真伪。 This report holds only the information public "
+        "on the record at the time above (records marked 异议处理中 are under objection review); "
+        "expired, repaired or unpublished records are not shown. The verification code is the "
+        "SHA-256 digest of the report's content: check the number and the code at the address "
+        "above.", s["note"])]
 
     def footer(canvas: Any, doc: Any) -> None:
         canvas.saveState()

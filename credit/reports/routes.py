@@ -52,7 +52,7 @@ def credit_report(uscc: str, request: Request, p: PlatformDep) -> Response:
     code = checked_uscc(uscc)
     now = datetime.now(timezone.utc).replace(microsecond=0)
     with p.engine.connect() as conn:
-        record = public_credit_record(conn, code, china_date(now))
+        record = public_credit_record(conn, code, china_date(now), p.rules)
     if record is None:
         raise NotFound(f"未找到该市场主体 no market entity with code {code}", field="uscc")
     report = p.credit.issue_credit_report(code, record, now)

@@ -70,6 +70,6 @@ def test_open_data_page_lists_the_dump_and_its_files_download(page, live, tmp_pa
     assert r.status == 200 and r.headers["content-type"].startswith("text/csv")
     href = page.page.locator("a", has_text="manifest.json").first.get_attribute("href")
     manifest = page.page.request.get(f"{live.base}{href}").json()
-    assert manifest["schema_version"] == 1 and manifest["datasets"]
+    assert manifest["schema_version"] == 2 and manifest["datasets"]
     page.shot("open-data-phone")
     assert _errors(page) == [] and failed == []

@@ -12,6 +12,7 @@ import pytest
 from stdnum.cn import ric
 
 from credit.lists.public import entries_of
+from credit.objections.aggregate import RecordRef
 from credit.penalties.views import public_penalties
 from credit.record.public import LISTS
 from kernel.clock import today_in_china
@@ -26,15 +27,19 @@ from tests.factories import (
     heavier_penalty,
     inspector,
     known_codes,
+    licence,
     listing_notice,
     uscc,
 )
 
 SECRETS = ("FINDINGS-SECRET", "NOTES-SECRET", "FACTS-SECRET", "STATEMENT-SECRET", "CONTENT-SECRET", "VNOTE-SECRET",
-           "检查员秘密", "REPAIR-PLEDGE-SECRET", "REVOKE-REASON-SECRET", "REPLY-SECRET")
+           "检查员秘密", "REPAIR-PLEDGE-SECRET", "REVOKE-REASON-SECRET", "REPLY-SECRET",
+           # an objector (异议人): name, phone, reason; an unpublished licence's number
+           "异议人秘密", "13912345678", "139****78", "OBJECTION-REASON-SECRET", "JY-HIDDEN-908")
 HIDDEN_DECISIONS = ("〔2026〕901号", "〔2026〕902号", "〔2026〕903号", "〔2026〕904号",
-                    "〔2026〕905号", "〔2026〕906号")
+                    "〔2026〕905号", "〔2026〕906号", "〔2026〕908号")
 SHOWN = ("〔2026〕907号", "婺市监失信〔2026〕1号")
+LICENCE_SHOWN = "婺市监许〔2026〕909号"
 PERSON_ID = "33070219800101123" + ric.calc_check_digit("33070219800101123" + "0")
 WORDS = ("risk_class", "credential_no", "inspector_no", "legal_representative_", "person_key",
          "id_masked", "notes", "statement", "verification_note")
@@ -95,6 +100,18 @@ def _build(platform) -> str:
     credit.answer_listing_statement(code, t - timedelta(days=52), "REPLY-SECRET 复核意见", False,
                                     t)
     credit.decide_listing(code, True, "婺市监失信〔2026〕1号", t - timedelta(days=50), "较重处罚", t)
+    # 双公示: one licence published, one decided two days ago and not yet published
+    granted = credit.grant_licence(licence(1, decision_no=LICENCE_SHOWN,
+                                           decided_on=t - timedelta(days=20),
+                                           valid_from=t - timedelta(days=20)), t)
+    credit.publish_licence(granted, t - timedelta(days=18), t)
+    credit.grant_licence(licence(1, decision_no="婺市监许〔2026〕908号", licence_no="JY-HIDDEN-908",
+                                 decided_on=t - timedelta(days=2),
+                                 valid_from=t - timedelta(days=2)), t)
+    platform.catch_up()
+    # an objection (异议) to the shown penalty: the record is marked, the objector never shown
+    credit.file_objection(RecordRef("penalty", code, "婺市监处罚〔2026〕907号"),
+                          "OBJECTION-REASON-SECRET 处罚对象有误", "异议人秘密", "13912345678", t)
     platform.catch_up()
     return code
 
@@ -166,7 +183,13 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     for path in (f"/plans/{plan}", f"/plans/{plan}/draws/1", "/plans", "/inspections"):
         for word in ("检查员", "Inspector", "A类", "D类", "风险"):
             assert word not in pages[path].text, (path, word)
-    assert json.dumps(record, ensure_ascii=False).count("〔2026〕") == 2
+    # the penalty, the listing, the published licence (in its number and the entity's lists)
+    assert json.dumps(record, ensure_ascii=False).count("〔2026〕") == 3
+    assert [x["decision_no"] for x in record["licences"]] == [LICENCE_SHOWN]
+    assert [x["state"] for x in record["commitments"]] == ["fulfilled", "awaiting"]
+    assert record["penalties"][0]["objection_under_review"] is True
+    page = pages[f"/entity/{code}"].text
+    assert "Licensing decisions (1)" in page and "Commitments (2)" in page
 
 
     # the one-statement record equals the sections read one query at a time
@@ -232,7 +255,13 @@ def test_no_internal_or_expired_fact_reaches_the_report_the_open_data_or_a_batch
         # the resident ID number neither in full nor masked; inspectors not at all
         assert PERSON_ID not in body, where
         assert "********" not in body and credential(1) not in body, where
-    for shown in SHOWN:   # positive controls: the public decisions are there
+    for shown in (*SHOWN, LICENCE_SHOWN):   # positive controls: the public decisions are there
         assert shown in flat and shown in batch.text, shown
+    assert "异议处理中" in flat and "承诺属实" in flat   # the marker; the kept commitment
+    summary = batch.json()["results"][0]["summary"]
+    assert (summary["licences_valid"], summary["commitments"],
+            summary["objections_under_review"]) == (1, 2, 1)
+    assert dump["datasets"]["licences"]["rows"] == 1 and dump["datasets"]["commitments"]["rows"] == 2
     assert any("婺市监处罚〔2026〕907号" in r.text for r in files.values())
     assert any("婺市监失信〔2026〕1号" in r.text for r in files.values())
+    assert any(LICENCE_SHOWN in r.text for r in files.values())

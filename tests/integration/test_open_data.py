@@ -13,6 +13,7 @@ from uuid import UUID
 import pytest
 import sqlalchemy as sa
 
+from credit.objections.aggregate import RecordRef
 from credit.opendata.datasets import BY_NAME, DATASETS, live_records, plain
 from credit.opendata.dumps import (
     apply_delta,
@@ -31,6 +32,7 @@ from tests.factories import (
     entity,
     inspector,
     known_codes,
+    licence,
     listing_notice,
     lottery,
     lottery_draw,
@@ -103,13 +105,16 @@ def _same_as_the_entity_records(conn, records: dict, day: date) -> None:
     codes = {r["uscc"] for rows in records.values() for r in rows.values()}
     sections = {"lists": ("abnormal_list", "serious_list", "red_list"),
                 "penalties": ("penalties",), "inspections": ("inspections",),
-                "false_commitments": ("commitments",)}
+                "licences": ("licences",), "commitments": ("commitments",)}
     for code in codes:
         record = public_credit_record(conn, code, day)
         for section, names in sections.items():
+            # the marker 异议处理中 is the record's, not the datasets'
+            items = [{k: v for k, v in x.items() if k != "objection_under_review"}
+                     for x in record[section]]
             shown = sorted(json.dumps({k: _amount(k, plain(v)) for k, v in x.items()},
-                                      sort_keys=True) for x in record[section])
-            keys = record[section][0].keys() if record[section] else ()
+                                      sort_keys=True) for x in items)
+            keys = items[0].keys() if items else ()
             dumped = sorted(json.dumps({k: _amount(k, r[k]) for k in keys}, sort_keys=True)
                             for n in names for r in records[n].values() if r["uscc"] == code)
             assert len(dumped) == len(shown) and shown == dumped, (code, section)
@@ -153,6 +158,16 @@ class OpenDataScenario:
             1, noticed_on=date(2026, 3, 4), ground="abnormal_three_years"), date(2026, 3, 4))
         credit.decide_listing(entity(6).uscc, True, "婺市监失信〔2026〕9号", date(2026, 5, 6), "",
                               FAR)
+        # 双公示: a licence published, one decided but not yet published; 信用承诺 of 3 kept,
+        # of 1 awaiting its verification
+        shown = credit.grant_licence(licence(3, decided_on=date(2026, 6, 1),
+                                             valid_from=date(2026, 6, 1)), FAR)
+        credit.publish_licence(shown, date(2026, 6, 5), FAR)
+        hidden = credit.grant_licence(licence(4, decided_on=date(2026, 7, 10),
+                                              valid_from=date(2026, 7, 10)), FAR)
+        kept = credit.accept_commitment(commitment(3, committed_on=date(2026, 5, 6)), FAR)
+        credit.verify_commitment(kept, "fulfilled", date(2026, 6, 2), "written", "书面核查", FAR)
+        awaiting = credit.accept_commitment(commitment(1, committed_on=date(2026, 7, 1)), FAR)
         # the daily job lists 2 and 5 (annual report) and takes 1 and 3 onto the red list
         daily(platform, date(2026, 6, 29), D1)
 
@@ -160,8 +175,15 @@ class OpenDataScenario:
         m1 = write_dump(platform.engine, root, D1, NOW)
         rows = {name: x["rows"] for name, x in m1["datasets"].items()}
         assert rows == {"inspections": 2, "abnormal_list": 2, "serious_list": 1, "red_list": 2,
-                        "penalties": 2, "commitments": 1}
-        assert m1["previous"] is None and m1["schema_version"] == 1
+                        "penalties": 2, "licences": 1, "commitments": 3}
+        assert m1["previous"] is None and m1["schema_version"] == 2
+        states = {r["id"]: r["state"] for r in read_records(root / D1.isoformat(),
+                                                             BY_NAME["commitments"]).values()}
+        assert states == {kept.hex: "fulfilled", awaiting.hex: "awaiting", promise.hex: "false"}
+        first_day = "".join(f.read_text("utf-8") for f in (root / D1.isoformat()).iterdir())
+        assert licence(3).decision_no in first_day   # published; 4's not yet: nowhere
+        assert licence(4).decision_no not in first_day and "书面核查" not in first_day
+        assert commitment(3).content not in first_day   # the promise's text stays internal
         assert all(x["delta"]["added"] == x["rows"] and x["delta"]["removed"] == 0
                    for x in m1["datasets"].values())
         assert {"credit", "supervision"} <= set(m1["last_change"])
@@ -174,6 +196,13 @@ class OpenDataScenario:
         credit.revoke_penalty(second, "revoked", date(2026, 7, 25), "复议撤销", FAR)
         credit.record_penalty_fulfilment(first, "fine_paid", date(2026, 7, 26), FAR)
         _result(platform, *tasks[2], "E", date(2026, 7, 28))
+        # the second licence published, the awaiting commitment kept; an objection (异议) to
+        # the first licence marks the record, never the dataset, and its contact goes nowhere
+        credit.publish_licence(hidden, date(2026, 7, 17), FAR)
+        credit.verify_commitment(awaiting, "fulfilled", date(2026, 7, 30), "onsite", "现场", FAR)
+        platform.settle()
+        credit.file_objection(RecordRef("licence", entity(3).uscc, licence(3).decision_no),
+                              "有效期有误", "赵六六", "13800001111", date(2026, 8, 3))
         daily(platform, date(2026, 7, 17), D2)
         m2 = write_dump(platform.engine, root, D2, NOW)
         assert m2["previous"] == D1.isoformat()
@@ -182,6 +211,12 @@ class OpenDataScenario:
                 d["penalties"]["removed"]) == (1, 1, 1)
         assert d["abnormal_list"]["removed"] == 1 and d["red_list"]["removed"] >= 1
         assert d["inspections"]["added"] == 1
+        assert (d["licences"]["added"], d["commitments"]["changed"]) == (1, 1)
+        with platform.engine.connect() as conn:
+            marked = public_credit_record(conn, entity(3).uscc, D2)
+        assert [x["objection_under_review"] for x in marked["licences"]] == [True]
+        body = "".join(f.read_text("utf-8") for f in (root / D2.isoformat()).iterdir())
+        assert "13800001111" not in body and "赵六六" not in body and "有效期有误" not in body
 
         # day 3: 5 files its report, 7 is commended, a fourth result, a dump written twice
         app.file_annual_report(entity(5).uscc, 2025, date(2026, 8, 5))
