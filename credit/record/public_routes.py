@@ -53,10 +53,6 @@ class FalseCommitmentPublic(BaseModel):
     objection_under_review: bool = False
 
 
-class PenaltyOnRecord(PenaltyPublic):
-    objection_under_review: bool = False   # 异议处理中 (credit.objections)
-
-
 class InspectionOnRecord(PublishedInspection):
     objection_under_review: bool = False
 
@@ -68,7 +64,7 @@ class CreditRecordPublic(BaseModel):
     entity: EntityPublic
     lists: list[ListEntryPublic]
     inspections: list[InspectionOnRecord]
-    penalties: list[PenaltyOnRecord]
+    penalties: list[PenaltyPublic]
     false_commitments: list[FalseCommitmentPublic]
     objections_under_review: int = 0   # records of this entity with an open objection (异议)
 

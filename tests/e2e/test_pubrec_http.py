@@ -104,6 +104,8 @@ def test_an_objection_marks_the_record_until_handled(client, platform):
     record = client.get(f"/api/v1/public/credit/{code}").json()
     assert record["penalties"][0]["objection_under_review"] is True
     assert "异议处理中 Objection under review" in client.get(f"/entity/{code}").text
+    assert client.get(f"/api/v1/public/entities/{code}/penalties").json()[0][
+        "objection_under_review"] is True
     assert client.get(f"/api/v1/public/objections/{receipt['id']}").json()["status"] == "open"
     # the queue masks the contact; the responsible department may reveal it, another may not
     queue = client.get("/api/v1/objections?status=open", headers=sup).json()
