@@ -87,7 +87,7 @@ def open_objections(conn: sa.Connection, kind: str, uscc: str, key: str) -> int:
 
 # The open objections of one entity (a section of the public credit record's one statement).
 OPEN_OF_ENTITY = (sa.select(_o.record_kind, _o.record_key)
-                  .where(_o.uscc == sa.bindparam("uscc"), _o.status == "open").distinct(),
+                  .where(_o.uscc == sa.bindparam("uscc"), _o.status == "open"),
                   (_o.record_kind, _o.record_key))
 
 
