@@ -182,7 +182,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     supervision = build_application(SupervisionApplication, settings)
     rules = load_rules(settings.rules_file)
     workdays.use_schedules(rules.calendar.year_schedules())   # the calendar as data
-    credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine, rules))
+    credit = build_application(CreditApplication, settings).configure(
+        rules, SqlLookups(engine, rules))
     risk_classes = StoredRiskClasses(engine)
     draw_inputs = SqlDrawInputs(engine, PoolSnapshot(settings.pool_snapshot_dir)
                                 if settings.pool_snapshot_dir else None)

@@ -134,8 +134,10 @@ def public_record_ref(conn: sa.Connection, rules: Any, kind: str, uscc: str, key
     if kind == "commitment":
         _, items = public_commitments(conn, rules, today=today, uscc=uscc, commitment_id=key,
                                       limit=1)
-        return {"department": items[0]["department"], "label": f"{label} {items[0]['permit_type']}"} \
-            if items else None
+        if not items:
+            return None
+        return {"department": items[0]["department"],
+                "label": f"{label} {items[0]['permit_type']}"}
     plan_id, _, department = key.partition(":")
     found = next((i for i in published_inspections(conn, uscc=uscc, plan_id=plan_id,
                                                     limit=None)[1]
