@@ -3,7 +3,8 @@ trail, and the retention job.
 
 Not audited: the public routes (一公开, no login), the health and probe routes, and the
 inspector's own tasks. Audited: what the credit context keeps internal (the credit file, the
-A–D class), an objection (its objector's contact), the draw's full inputs (the archive, the auditor's recomputation), and exports.
+A–D class), an objection (its objector's contact), the draw's full inputs (the archive, the
+auditor's recomputation), and exports.
 """
 
 from __future__ import annotations

@@ -194,7 +194,8 @@ def bootstrap(settings: Settings | None = None) -> Platform:
     supervision = build_application(SupervisionApplication, settings)
     rules = load_rules(settings.rules_file)
     workdays.use_schedules(rules.calendar.year_schedules())   # the calendar as data
-    credit = build_application(CreditApplication, settings).configure(rules, SqlLookups(engine, rules))
+    credit = build_application(CreditApplication, settings).configure(
+        rules, SqlLookups(engine, rules))
     risk_classes = StoredRiskClasses(engine)
     if rules.model_stratum.enabled:   # a learned model that beat the rules may feed a stratum
         risk_classes = ModelStratum(engine, rules, risk_classes, credit.record_model_use,

@@ -87,7 +87,7 @@ def open_objections(conn: sa.Connection, kind: str, uscc: str, key: str) -> int:
 
 # The open objections of one entity (a section of the public credit record's one statement).
 OPEN_OF_ENTITY = (sa.select(_o.record_kind, _o.record_key)
-                  .where(_o.uscc == sa.bindparam("uscc"), _o.status == "open").distinct(),
+                  .where(_o.uscc == sa.bindparam("uscc"), _o.status == "open"),
                   (_o.record_kind, _o.record_key))
 
 
@@ -134,8 +134,10 @@ def public_record_ref(conn: sa.Connection, rules: Any, kind: str, uscc: str, key
     if kind == "commitment":
         _, items = public_commitments(conn, rules, today=today, uscc=uscc, commitment_id=key,
                                       limit=1)
-        return {"department": items[0]["department"], "label": f"{label} {items[0]['permit_type']}"} \
-            if items else None
+        if not items:
+            return None
+        return {"department": items[0]["department"],
+                "label": f"{label} {items[0]['permit_type']}"}
     plan_id, _, department = key.partition(":")
     found = next((i for i in published_inspections(conn, uscc=uscc, plan_id=plan_id,
                                                     limit=None)[1]

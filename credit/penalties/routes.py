@@ -125,4 +125,7 @@ def public_penalties(uscc: UsccPath, conn: ReadConn) -> list[dict]:
     code = checked_uscc(uscc)
     if not entity_exists(conn, code):
         raise NotFound(f"no market entity with code {uscc}", field="uscc")
-    return views.public_penalties(conn, code, today_in_china())
+    from credit.objections.views import mark_under_review
+
+    return mark_under_review(conn, "penalty", views.public_penalties(conn, code, today_in_china()),
+                             key="decision_no")

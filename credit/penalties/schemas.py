@@ -82,6 +82,7 @@ class PenaltyPublic(Proved):
     decided_on: date
     published_on: date
     publicity_ends_on: date
+    objection_under_review: bool = False   # 异议处理中 (credit.objections)
 
 
 class PenaltyRecord(BaseModel):

@@ -55,10 +55,6 @@ class FalseCommitmentPublic(BaseModel):
     objection_under_review: bool = False
 
 
-class PenaltyOnRecord(PenaltyPublic):
-    objection_under_review: bool = False   # 异议处理中 (credit.objections)
-
-
 class InspectionOnRecord(PublishedInspection):
     objection_under_review: bool = False
 
@@ -74,7 +70,7 @@ class CreditRecordPublic(BaseModel):
     entity: EntityPublic
     lists: list[ListEntryPublic]
     inspections: list[InspectionOnRecord]
-    penalties: list[PenaltyOnRecord]
+    penalties: list[PenaltyPublic]
     licences: list[LicencePublic] = []        # 行政许可 published (credit.licensing)
     commitments: list[CommitmentOnRecord] = []   # 信用承诺 public (credit.commitments)
     false_commitments: list[FalseCommitmentPublic]   # those of `commitments` found false

@@ -1,6 +1,6 @@
-"""Demo 双公示 and 异议: the licences the demo's notification–commitments were issued for (告知承诺:
-the permit on the spot), published within the 7 working days mostly, a few late or still unpublished,
-a few cancelled; and objections from the public, some handled, one past its deadline."""
+"""Demo 双公示 and 异议: the licences the demo's notification–commitments were issued for
+(告知承诺: the permit on the spot), mostly published within the 7 working days, a few late or
+still unpublished, a few cancelled; objections from the public, some handled, some open."""
 
 from __future__ import annotations
 

@@ -104,6 +104,8 @@ def test_an_objection_marks_the_record_until_handled(client, platform):
     record = client.get(f"/api/v1/public/credit/{code}").json()
     assert record["penalties"][0]["objection_under_review"] is True
     assert "异议处理中 Objection under review" in client.get(f"/entity/{code}").text
+    assert client.get(f"/api/v1/public/entities/{code}/penalties").json()[0][
+        "objection_under_review"] is True
     assert client.get(f"/api/v1/public/objections/{receipt['id']}").json()["status"] == "open"
     # the queue masks the contact; the responsible department may reveal it, another may not
     queue = client.get("/api/v1/objections?status=open", headers=sup).json()
@@ -147,3 +149,37 @@ def test_an_objection_marks_the_record_until_handled(client, platform):
         "record_kind": "licence", "uscc": code, "record_key": "无此文号", "reason": "x",
         "contact_name": "钱七七", "contact": "qian@example.cn"})
     assert wrong.status_code == 404 and "未找到该公示记录" in wrong.text
+
+
+def test_an_objection_to_a_published_inspection_result(client, platform):
+    from uuid import UUID
+
+    from tests.e2e.conftest import lottery_draw, lottery_source
+    from tests.e2e.test_privacy import _inspect
+    from tests.factories import check_item, inspector, known_codes
+
+    app, code = platform.supervision, entity(1).uscc
+    app.register_entities([entity(i) for i in range(6)])
+    app.register_inspectors([inspector(i) for i in range(4)], TODAY)
+    app.add_check_item(check_item(1), known_codes())
+    platform.settle()
+    sup = token(client, "supervisor")
+    plan = client.post("/api/v1/plans", headers=sup, json={
+        "name": "异议测试计划", "lead_department": "market_regulation", "check_items": ["T-001"],
+        "scope": {"region_prefix": "3307"}, "ratios": {"A": 1, "B": 1, "C": 1, "D": 1},
+        "due_on": "2099-01-01", "randomness": lottery_source()}).json()["plan_id"]
+    assert lottery_draw(client, platform, plan).status_code == 201
+    _inspect(platform, UUID(plan), code, publish=True)
+    shown = client.get(f"/api/v1/public/credit/{code}").json()["inspections"][0]
+    assert shown["objection_under_review"] is False
+    r = client.post("/api/v1/public/objections", json={
+        "record_kind": "inspection", "uscc": code,
+        "record_key": f"{shown['plan_id']}:{shown['department']}", "reason": "已按期公示",
+        "contact_name": "孙八八", "contact": "sun@example.cn"})
+    assert r.status_code == 201, r.text
+    assert client.get(f"/api/v1/public/credit/{code}").json()["inspections"][0][
+        "objection_under_review"] is True
+    page = client.get(f"/entity/{code}").text
+    assert "异议处理中 Objection under review" in page and "sun@example.cn" not in page
+    # the entity page's link prefills the form with the same reference
+    assert f"key={shown['plan_id']}:{shown['department']}" in page

@@ -18,7 +18,7 @@ from credit.record.public import public_credit_record
 from credit.rules import Rules
 from kernel.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.factories import commitment, decision, licence
-from tests.integration.credit_helpers import daily, register
+from tests.integration.credit_helpers import daily, inspect, register
 
 FAR = date(2030, 1, 1)   # "today" for commands recorded in the scenario's past
 
@@ -181,6 +181,31 @@ class PubrecScenario:
         shown = _public(platform, date(2026, 3, 23))
         assert [i["objection_under_review"] for i in shown] == [True]
         assert isinstance(UUID(shown[0]["id"]), UUID)
+
+
+    def test_an_objection_to_a_list_entry(self, platform):
+        credit = platform.credit
+        register(platform, range(1, 3))
+        code = licence(1).uscc
+        # unreachable at the registered address: listed by the daily job within 10 working days
+        inspect(platform, code, "6", date(2026, 3, 2))
+        daily(platform, date(2026, 3, 3), date(2026, 3, 17))
+        with platform.engine.connect() as conn:
+            record = public_credit_record(conn, code, date(2026, 3, 18))
+        assert [e["list"] for e in record["lists"]] == ["abnormal"]
+        credit.file_objection(RecordRef("list", code, "abnormal"), "地址可以联系", "赵六六",
+                              "13800001111", date(2026, 3, 18))
+        with pytest.raises(NotFound):   # not on the serious list: nothing to object to
+            credit.file_objection(RecordRef("list", code, "serious"), "x", "赵六六",
+                                  "13800001111", date(2026, 3, 18))
+        platform.catch_up()
+        with platform.engine.connect() as conn:
+            record = public_credit_record(conn, code, date(2026, 3, 18))
+            queue = objection_views.list_objections(conn, today=date(2026, 3, 18))[1]
+        assert record["lists"][0]["objection_under_review"] is True
+        assert record["objections_under_review"] == 1
+        # the list department (rules.authority) answers for a list entry
+        assert [o["department"] for o in queue] == [platform.rules.list_department]
 
 
 class TestPubrecOnSQLite(PubrecScenario):
