@@ -1,10 +1,9 @@
-"""Small layout pieces shared by the pages: cards, charts with empty states, server-side grids."""
+"""Small layout pieces shared by the pages: cards, charts with empty states."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import dash_ag_grid as dag
 import plotly.graph_objects as go
 from dash import dcc, html
 
@@ -38,17 +37,3 @@ def chart(id_: str, figure: go.Figure | None, when_empty: str, empty_id: str | N
         return empty(when_empty, empty_id or f"{id_}-empty")
     return dcc.Graph(id=id_, figure=figure, config=GRAPH_CONFIG, className="chart")
 
-
-def infinite_grid(id_: str, columns: list[dict[str, Any]], row_id: str,
-                  height: int = 320, page: int = 50,
-                  row_class_rules: dict[str, str] | None = None) -> dag.AgGrid:
-    """A grid whose rows the server pages and sorts (getRowsRequest → getRowsResponse)."""
-    return dag.AgGrid(
-        **({"rowClassRules": row_class_rules} if row_class_rules else {}),
-        id=id_, columnDefs=columns, rowModelType="infinite",
-        getRowId=f"params.data.{row_id}",
-        defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
-        dashGridOptions={"cacheBlockSize": page, "maxBlocksInCache": 20,
-                         "infiniteInitialRowCount": 1},
-        columnSize="responsiveSizeToFit", style={"height": f"{height}px"},
-        className="ag-theme-alpine")

@@ -13,9 +13,9 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from pydantic import ValidationError
 
 from dashboard import directory_actions as act
-from dashboard import directory_grids
+from dashboard import directory_grids, grids
 from dashboard.session import SUPERVISORS, guarded
-from dashboard.widgets import card, infinite_grid
+from dashboard.widgets import card
 from kernel.errors import DomainError
 from kernel.import_files import FIELD_ZH
 from kernel.labels import department_labels
@@ -53,13 +53,26 @@ class Directory:
     def layout(self, user: Any, platform: Platform) -> html.Div:
         return layout(self, platform)
 
+    @property
+    def grid(self) -> grids.Grid:
+        """The shared grid: server paging, sorting, filters, CSV and .xlsx export."""
+        return grids.Grid(f"{self.kind}-grid", self.columns, self.key, self._rows, SUPERVISORS,
+                          self.title)
 
-def _col(name: str, filtered: bool = True, width: int | None = None) -> dict[str, Any]:
+    def _rows(self, platform: Platform, user: Any, request: dict[str, Any] | None
+              ) -> tuple[int, list[dict[str, Any]]]:
+        with platform.read_engine.connect() as conn:
+            return self.page(conn, request)
+
+
+def _col(name: str, filtered: bool = True, width: int | None = None,
+         kind: str = "") -> dict[str, Any]:
+    """A column with a floating filter (text; a `kind` of "date" or "number" filters as such)."""
     col: dict[str, Any] = {"field": name, "headerName": f"{FIELD_ZH.get(name, name)} {name}"}
     if filtered:
-        col.update(filter="agTextColumnFilter", floatingFilter=True,
-                   filterParams={"filterOptions": ["contains", "equals", "startsWith"],
-                                 "maxNumConditions": 1})
+        col.update(floatingFilter=True, kind=kind)
+    else:
+        col["filter"] = False
     if width:
         col["minWidth"] = width
     return col
@@ -68,7 +81,8 @@ def _col(name: str, filtered: bool = True, width: int | None = None) -> dict[str
 ENTITIES = Directory(
     "entities", "市场主体名录库 Market entities", "uscc",
     [_col("uscc", width=190), _col("name", width=220), _col("entity_type"), _col("region_code"),
-     _col("industry_code"), _col("registered_on"), _col("status"), _col("address", width=200),
+     _col("industry_code"), _col("registered_on", kind="date"), _col("status"),
+     _col("address", width=200),
      _col("legal_representative")],
     [Field("uscc"), Field("name"), Field("entity_type", ENTITY_TYPES), Field("region_code"),
      Field("industry_code", hint="e.g. F5211"), Field("registered_on", hint="YYYY-MM-DD"),
@@ -82,7 +96,7 @@ ENTITIES = Directory(
 INSPECTORS = Directory(
     "inspectors", "执法检查人员名录库 Inspectors", "credential_no",
     [_col("credential_no", width=170), _col("name"), _col("department"), _col("region_code"),
-     _col("station", width=200), _col("status"), _col("status_since", filtered=False)],
+     _col("station", width=200), _col("status"), _col("status_since", kind="date")],
     [Field("credential_no"), Field("name"), Field("department", {}), Field("region_code"),
      Field("station"), Field("qualifications", hint="以 ; 分隔 ';'-separated codes"),
      Field("status", STATUSES)],
@@ -93,8 +107,8 @@ INSPECTORS = Directory(
 CHECK_ITEMS = Directory(
     "check-items", "随机抽查事项清单 Check items", "code",
     [_col("code"), _col("name", width=200), _col("sub_item"), _col("department"),
-     _col("category"), _col("method"), _col("default_ratio", filtered=False),
-     _col("frequency_per_year", filtered=False), _col("qualification"),
+     _col("category"), _col("method"), _col("default_ratio", kind="number"),
+     _col("frequency_per_year", kind="number"), _col("qualification"),
      _col("object_scope_types"), _col("withdrawn", filtered=False)],
     [Field("code"), Field("name"), Field("sub_item"), Field("legal_basis"),
      Field("department", {}), Field("object_scope_types", hint="enterprise;individual"),
@@ -130,7 +144,7 @@ def layout(d: Directory, platform: Platform) -> html.Div:
                            className="nav-link", id=f"dir-link-{other.kind}")
                   for other in PAGES.values()], className="actions"),
         card("名录 Directory (点击一行以编辑 click a row to edit)",
-             [html.Div(_grid(d, 0), id=f"{k}-grid-box")]),
+             [html.Div(_grid(d, 0), id=f"{k}-grid-slot")]),
         card("导入 Import CSV (UTF-8 / UTF-8 BOM / GB18030) 或 .xlsx", [
             dcc.Upload(id=f"{k}-upload", max_size=MAX_UPLOAD, multiple=False,
                        accept=".csv,.xlsx", className="upload", style=UPLOAD_STYLE,
@@ -159,8 +173,7 @@ def layout(d: Directory, platform: Platform) -> html.Div:
 def _grid(d: Directory, generation: int) -> Any:
     """The grid in a wrapper whose id changes after each write: the renderer mounts a fresh
     grid, which asks the server for its first page again."""
-    return html.Div(infinite_grid(f"{d.kind}-grid", d.columns, d.key, height=420),
-                    id=f"{d.kind}-grid-gen-{generation}")
+    return html.Div(grids.view(d.grid, height=420), id=f"{d.kind}-grid-gen-{generation}")
 
 
 def _error(d: Directory, what: str, error: Exception) -> html.Div:
@@ -200,12 +213,7 @@ def _register(app: Any, get_platform: Callable[[], Platform], d: Directory,
               importer: Callable[..., Any] | None) -> None:
     k = d.kind
 
-    @app.callback(Output(f"{k}-grid", "getRowsResponse"), Input(f"{k}-grid", "getRowsRequest"))
-    @guarded(get_platform, SUPERVISORS)
-    def rows(user, request):
-        with get_platform().read_engine.connect() as conn:
-            total, page = d.page(conn, request)
-        return {"rowData": page, "rowCount": total}
+    grids.serve(app, get_platform, d.grid)
 
     @app.callback(Output(f"{k}-edit-key", "value"), Input(f"{k}-grid", "cellClicked"),
                   prevent_initial_call=True)
@@ -214,7 +222,7 @@ def _register(app: Any, get_platform: Callable[[], Platform], d: Directory,
         return (clicked or {}).get("rowId") or no_update
 
     @app.callback(Output(f"{k}-add-msg", "children"),
-                  Output(f"{k}-grid-box", "children", allow_duplicate=True),
+                  Output(f"{k}-grid-slot", "children", allow_duplicate=True),
                   Input(f"{k}-add", "n_clicks"),
                   State({"type": f"{k}-add", "name": ALL}, "id"),
                   State({"type": f"{k}-add", "name": ALL}, "value"), prevent_initial_call=True)
@@ -228,7 +236,7 @@ def _register(app: Any, get_platform: Callable[[], Platform], d: Directory,
                 _grid(d, clicks or 0))
 
     @app.callback(Output(f"{k}-edit-msg", "children"),
-                  Output(f"{k}-grid-box", "children", allow_duplicate=True),
+                  Output(f"{k}-grid-slot", "children", allow_duplicate=True),
                   Input(f"{k}-save", "n_clicks"), State(f"{k}-edit-key", "value"),
                   State({"type": f"{k}-edit", "name": ALL}, "id"),
                   State({"type": f"{k}-edit", "name": ALL}, "value"), prevent_initial_call=True)
@@ -242,7 +250,7 @@ def _register(app: Any, get_platform: Callable[[], Platform], d: Directory,
                 _grid(d, 1000 + (clicks or 0)))
 
     @app.callback(Output(f"{k}-upload-result", "children"),
-                  Output(f"{k}-grid-box", "children", allow_duplicate=True),
+                  Output(f"{k}-grid-slot", "children", allow_duplicate=True),
                   Input(f"{k}-upload", "contents"), State(f"{k}-upload", "filename"),
                   prevent_initial_call=True)
     @guarded(get_platform, SUPERVISORS)

@@ -36,6 +36,15 @@ def test_gb18030_entities_upload_lists_rejected_rows_by_line(page, live, tmp_pat
     page.page.locator("#entities-grid .ag-floating-filter input").first.fill(rows[0]["uscc"])
     page.page.wait_for_selector(f"#entities-grid .ag-row >> text={rows[0]['name']}")
     assert page.page.locator("#entities-grid .ag-center-cols-container .ag-row").count() == 1
+    # a row click fills the edit form; the CSV export holds the filtered row only
+    page.page.locator("#entities-grid .ag-center-cols-container .ag-row .ag-cell").first.click()
+    page.page.wait_for_function(
+        "u => document.getElementById('entities-edit-key').value === u", arg=rows[0]["uscc"])
+    with page.page.expect_download() as download:
+        page.page.click("#entities-grid-csv")
+    exported = download.value.path().read_bytes().decode("utf-8-sig").splitlines()
+    assert download.value.suggested_filename.startswith("entities-")
+    assert len(exported) == 2 and rows[0]["uscc"] in exported[1]
     page.shot("directories-entities-upload")
     assert page.errors == []
 

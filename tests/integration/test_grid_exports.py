@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
 from dashboard import grids
+from dashboard.pages.directories import CHECK_ITEMS, ENTITIES
 from dashboard.pages.plans import PLANS_GRID
 from kernel.clock import today_in_china
 from kernel.http import auth
@@ -85,6 +86,37 @@ class GridScenario:
         values = [list(r) for r in sheet.iter_rows(values_only=True)]
         assert values[0] == headers and [r[0] for r in values[1:]] == names
         assert [r[5] for r in values[1:]] == [r[5] for r in rows]   # dates as shown
+
+    def test_a_directory_export_holds_the_filtered_rows(self, platform):
+        user = _plans(platform)   # entities 0-4, inspectors, check item T-001
+        platform.supervision.register_entities(
+            [entity(i, region="330702", registered_on=date(2021, 5, i - 9)) for i in
+             range(10, 14)])
+        platform.settle()
+        grid = ENTITIES.grid
+        request = {"startRow": 0, "endRow": 2,
+                   "sortModel": [{"colId": "name", "sort": "desc"}],
+                   "filterModel": {"name": {"filterType": "text", "type": "contains",
+                                            "filter": "测试1"}}}
+        total, shown = grid.fetch(platform, user, {**request, "endRow": 50})
+        assert total == 5 and len(shown) == 5   # 测试1, 测试10 … 测试13
+        headers, rows, cut = grids.export_rows(grid, platform, user, request)
+        assert not cut and headers[0] == "统一社会信用代码 uscc"
+        assert [r[1] for r in rows] == [r["name"] for r in shown] == sorted(
+            (r["name"] for r in shown), reverse=True)
+        assert all("测试1" in r[1] for r in rows)
+        # a date column filters as a date; the export follows
+        later = {**request, "filterModel": {**request["filterModel"], "registered_on": {
+            "filterType": "date", "type": "greaterThan", "dateFrom": "2021-05-02 00:00:00"}}}
+        headers, rows, _ = grids.export_rows(grid, platform, user, later)
+        assert [r[1] for r in rows] == ["测试13号商贸有限公司", "测试12号商贸有限公司"]
+        parsed = list(csv.reader(io.StringIO(grids.to_csv(headers, rows).decode("utf-8-sig"))))
+        assert parsed[0] == headers and [r[1] for r in parsed[1:]] == [r[1] for r in rows]
+        # check items: a number column filters as a number
+        ratio = {"filterModel": {"default_ratio": {"filterType": "number", "type": "lessThan",
+                                                   "filter": 0.0001}}}
+        assert CHECK_ITEMS.grid.fetch(platform, user, ratio)[0] == 0
+        assert CHECK_ITEMS.grid.fetch(platform, user, {})[1][0]["code"] == "T-001"
 
 
 class TestGridsOnSQLite(GridScenario):
