@@ -10,12 +10,22 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 
+from credit.objections.aggregate import RecordRef
 from dashboard import grids
+from dashboard.pages.objections import GRID as OBJECTIONS_GRID
 from dashboard.pages.plans import PLANS_GRID
+from dashboard.pages.repairs import DECIDED_GRID, PENDING_GRID
 from kernel.clock import today_in_china
 from kernel.http import auth
 from supervision.plans.schemas import PlanCreate
-from tests.factories import check_item, entity, inspector, known_codes
+from tests.factories import (
+    check_item,
+    decision,
+    entity,
+    inspector,
+    known_codes,
+    licence,
+)
 
 NAMES = ("甲计划 Alpha", "乙计划 Beta", "丙计划 Gamma", "丁计划 Delta 100%_x")
 
@@ -85,6 +95,72 @@ class GridScenario:
         values = [list(r) for r in sheet.iter_rows(values_only=True)]
         assert values[0] == headers and [r[0] for r in values[1:]] == names
         assert [r[5] for r in values[1:]] == [r[5] for r in rows]   # dates as shown
+
+
+    def test_the_repair_grids_export_exactly_their_filtered_rows(self, platform):
+        user, today = _plans(platform), today_in_china()
+        platform.supervision.register_entities([entity(i) for i in range(10, 14)])
+        platform.settle("supervision")
+        credit, ago = platform.credit, (lambda n: today - timedelta(days=n))
+        ids = []
+        for i in range(10, 14):
+            case = credit.open_penalty(entity(i).uscc, "market_regulation", ago(200), today)
+            credit.decide_penalty(case, decision(1000 + i, decided_on=ago(190)), today)
+            credit.publish_penalty(case, ago(185), today)
+            for kind in ("fine_paid", "obligations_fulfilled"):
+                credit.record_penalty_fulfilment(case, kind, ago(180), today)
+            ids.append(credit.apply_for_repair("penalty", case.hex, ago(2), f"承诺 pledge {i}",
+                                               [f"凭证 {i}"], today))
+        credit.decide_repair(ids[0], True, today, "sup", "", today)
+        credit.decide_repair(ids[1], False, today, "sup", "材料不全 incomplete", today)
+        platform.catch_up()
+        total, pending = PENDING_GRID.fetch(platform, user, {"startRow": 0, "endRow": 50})
+        assert total == 2 and {r["uscc"] for r in pending} == {entity(12).uscc, entity(13).uscc}
+        assert pending[0]["record_kind"] == "行政处罚 Penalty" and "凭证" in pending[0]["evidence"]
+        request = {"sortModel": [{"colId": "uscc", "sort": "desc"}], "filterModel": {
+            "pledge": {"filterType": "text", "type": "contains", "filter": "pledge 13"}}}
+        headers, rows, cut = grids.export_rows(PENDING_GRID, platform, user, request)
+        assert headers[0] == "统一社会信用代码 USCC" and not cut
+        assert [r[0] for r in rows] == [entity(13).uscc]
+        # the decided grid filters its status by the label it shows
+        by_label = {"filterModel": {"status": {"filterType": "text", "type": "contains",
+                                               "filter": "不予"}}}
+        headers, rows, _ = grids.export_rows(DECIDED_GRID, platform, user, by_label)
+        status = headers.index("决定 Decision")
+        assert [(r[0], r[status]) for r in rows] == [(entity(11).uscc, "不予修复 Rejected")]
+        assert len(grids.export_rows(DECIDED_GRID, platform, user, {})[1]) == 2
+        parsed = list(csv.reader(io.StringIO(grids.to_csv(headers, rows).decode("utf-8-sig"))))
+        assert parsed[1][0] == entity(11).uscc and "材料不全 incomplete" in parsed[1]
+
+    def test_the_objection_queue_exports_exactly_its_filtered_rows_masked(self, platform):
+        user, today = _plans(platform), today_in_china()
+        platform.supervision.register_entities([entity(20)])
+        platform.settle("supervision")
+        found = platform.credit.grant_licence(licence(20, decided_on=today - timedelta(days=40),
+                                                      valid_from=today - timedelta(days=40)),
+                                              today)
+        platform.credit.publish_licence(found, today - timedelta(days=35), today)
+        platform.catch_up()
+        ref = RecordRef("licence", entity(20).uscc, licence(20).decision_no)
+        for n, (reason, contact) in enumerate((("有效期有误", "13800001111"),
+                                               ("许可内容有误", "qian@example.cn"),
+                                               ("地址有误", "13900002222"))):
+            platform.credit.file_objection(ref, reason, "赵六六", contact,
+                                           today - timedelta(days=30 - 14 * n))
+        platform.catch_up()
+        total, rows = OBJECTIONS_GRID.fetch(platform, user, {"startRow": 0, "endRow": 50})
+        assert total == 3 and rows[0]["state"] == "逾期 Overdue"   # overdue first
+        request = {"filterModel": {"reason": {"filterType": "text", "type": "notContains",
+                                              "filter": "许可"}},
+                   "sortModel": [{"colId": "filed_on", "sort": "desc"}]}
+        headers, rows, cut = grids.export_rows(OBJECTIONS_GRID, platform, user, request)
+        reason, contact = headers.index("理由 Reason"), headers.index("联系人 Contact")
+        assert not cut and [r[reason] for r in rows] == ["地址有误", "有效期有误"]
+        assert [r[contact] for r in rows] == ["赵** 139****22", "赵** 138****11"]
+        book = load_workbook(io.BytesIO(grids.to_xlsx(headers, rows, OBJECTIONS_GRID.title)))
+        values = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        assert values[0] == headers and [v[reason] for v in values[1:]] == ["地址有误", "有效期有误"]
+        assert "13800001111" not in str(values)
 
 
 class TestGridsOnSQLite(GridScenario):
