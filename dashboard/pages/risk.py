@@ -13,7 +13,7 @@ from credit.risk import policy as lab
 from credit.risk.complaint import CHANNELS
 from credit.risk.queries import lab_population, plan_outcomes, pooled_outcomes
 from credit.risk.stats import GroupOutcome
-from dashboard import actions
+from dashboard import actions, exports
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
@@ -36,10 +36,7 @@ def layout(user, platform: Platform) -> html.Div:
         html.H2("风险核验 Risk measured (internal)"),
         card("分类结果对照 Outcomes by class against the random control sample (rate: Wilson "
              "95 %; lift over control: bootstrap 95 %)",
-             [_figure(pooled), _table(pooled, "risk-pooled")] + [
-                 html.Div([html.H4(f"{p['name']} · {p['drawn_on']} · {p['inspected']}/"
-                                   f"{p['drawn']} 已检查 inspected"), _table(gs)])
-                 for p, gs in plans] if plans else
+             _outcomes(pooled, plans) if plans else
              [empty("尚无抽取 No draw yet.", "risk-no-draw")], id_="risk-outcomes", stack=True),
         card("政策实验室 Policy lab: expected problems against inspector-days", [
             html.Div([_num(f"lab-{c}", f"{c} 类比例 class {c} ratio", v, 0, 1, 0.01)
@@ -70,17 +67,37 @@ def _num(id_: str, label: str, value: Any, lo: float | None, hi: float | None,
                     className="field")
 
 
+HEADS = ["组 Group", "已检查 Inspected", "发现问题 Found", "发现率 Rate [95 %]",
+         "相对对照 Lift [95 %]"]
+
+
+def _cells(g: GroupOutcome) -> list[Any]:
+    return ["对照 control" if g.group == "control" else f"{g.group} 类", g.inspected, g.found,
+            f"{_pct(g.rate)} [{_pct(g.rate_low)}, {_pct(g.rate_high)}]",
+            "–" if g.lift is None else f"{g.lift:.2f}" + (
+                "" if g.lift_low is None else f" [{g.lift_low:.2f}, {g.lift_high:.2f}]")]
+
+
 def _table(groups: list[GroupOutcome], id_: str | None = None) -> html.Table:
-    heads = ["组 Group", "已检查 Inspected", "发现问题 Found", "发现率 Rate [95 %]",
-             "相对对照 Lift [95 %]"]
-    body = [html.Tr([html.Td("对照 control" if g.group == "control" else f"{g.group} 类"),
-                     html.Td(g.inspected), html.Td(g.found),
-                     html.Td(f"{_pct(g.rate)} [{_pct(g.rate_low)}, {_pct(g.rate_high)}]"),
-                     html.Td("–" if g.lift is None else f"{g.lift:.2f}" + (
-                         "" if g.lift_low is None else
-                         f" [{g.lift_low:.2f}, {g.lift_high:.2f}]"))]) for g in groups]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
+    body = [html.Tr([html.Td(v) for v in _cells(g)]) for g in groups]
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in HEADS])), html.Tbody(body)],
                       className="table", **({"id": id_} if id_ else {}))
+
+
+def _outcomes(pooled: list[GroupOutcome], plans: list) -> list[Any]:
+    """The pooled table, then each plan's; exports of the pooled table and of every plan's
+    rows in one file (plan, drawn on, group …)."""
+    every = [[p["name"], str(p["drawn_on"]), *_cells(g)] for p, gs in plans for g in gs]
+    return [_figure(pooled),
+            exports.buttons("risk-pooled", "分类结果 Outcomes by class", HEADS,
+                            [_cells(g) for g in pooled]),
+            _table(pooled, "risk-pooled"),
+            html.H4("各计划 Each plan"),
+            exports.buttons("risk-plans", "各计划结果 Outcomes by plan",
+                            ["计划 Plan", "抽取日 Drawn on", *HEADS], every),
+            *(html.Div([html.H4(f"{p['name']} · {p['drawn_on']} · {p['inspected']}/"
+                                f"{p['drawn']} 已检查 inspected"), _table(gs)])
+              for p, gs in plans)]
 
 
 def _figure(groups: list[GroupOutcome]) -> Any:

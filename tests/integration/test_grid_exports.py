@@ -163,6 +163,45 @@ class GridScenario:
         assert "13800001111" not in str(values)
 
 
+    def test_small_summaries_export_the_rows_they_show(self, platform):
+        import base64
+        from datetime import datetime, timezone
+
+        from dashboard import exports
+        from dashboard.pages.plans import _coverage
+
+        _plans(platform)
+        shown = _coverage(platform)
+        data = _store(shown, "plan-coverage")
+        body = shown.children[1].children[1].children   # the table's rows, as rendered
+        assert len(data["rows"]) == len(body) > 0 and data["headers"][0] == "部门 Department"
+        assert [r[0] for r in data["rows"]] == [tr.children[0].children for tr in body]
+        now = datetime(2026, 7, 1, 2, 0, tzinfo=timezone.utc)
+        sent = exports.file("csv", "plan-coverage", data, now)
+        assert sent["filename"] == "plan-coverage-20260701-1000.csv"
+        text = base64.b64decode(sent["content"]).decode("utf-8-sig")
+        assert list(csv.reader(io.StringIO(text))) == [
+            data["headers"], *[["" if v is None else str(v) for v in r] for r in data["rows"]]]
+        sent = exports.file("xlsx", "plan-coverage", data, now)
+        book = load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
+        values = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        assert values == [data["headers"], *data["rows"]]
+
+
+def _store(component, key: str) -> dict:
+    """The data of the export store `key` inside a rendered component tree."""
+    found = getattr(component, "id", None)
+    if isinstance(found, dict) and found == {"type": "table-data", "key": key}:
+        return component.data
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            data = _store(child, key)
+            if data is not None:
+                return data
+    return None
+
+
 class TestGridsOnSQLite(GridScenario):
     backend = "sqlite"
 
