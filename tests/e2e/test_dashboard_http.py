@@ -192,3 +192,5 @@ def test_the_entity_file_has_an_as_of_date_picker_and_shows_the_credit_file_then
     assert PROVISIONAL in awaiting          # verify_by in 2027, no schedule for 2027
     assert "fulfilled" in verified and "awaiting" not in verified
     assert "asof-risk" in verified and "asof-lists" in verified
+    # the timeline offers its rows for export (CSV / .xlsx), as shown
+    assert "entity-timeline-export" in verified and '"table-data"' in verified
