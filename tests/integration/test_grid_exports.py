@@ -187,6 +187,38 @@ class GridScenario:
         values = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
         assert values == [data["headers"], *data["rows"]]
 
+    def test_the_risk_plans_grid_pages_in_memory_and_exports_its_filtered_rows(
+            self, platform, monkeypatch):
+        from credit.risk.stats import GroupOutcome
+        from dashboard.pages import risk
+
+        user = _plans(platform)
+
+        def group(name: str, inspected: int, found: int) -> GroupOutcome:
+            rate = found / inspected
+            return GroupOutcome(name, inspected, found, rate, rate / 2, min(1.0, rate * 2),
+                                None, None, None)
+        outcomes = [({"plan_id": f"p{n}", "name": f"计划 {n}", "drawn_on": f"2026-0{n}-01",
+                      "inspected": 10, "drawn": 12},
+                     [group("A", 4, n - 1), group("D", 6, n), group("control", 2, 1)])
+                    for n in (1, 2, 3)]
+        monkeypatch.setattr(risk, "plan_outcomes", lambda conn: outcomes)
+        total, rows = risk.PLANS_GRID.fetch(platform, user, {"startRow": 0, "endRow": 4})
+        assert total == 9 and len(rows) == 4 and rows[0]["plan"] == "计划 3"   # newest first
+        request = {"startRow": 0, "endRow": 2,
+                   "filterModel": {"group": {"filterType": "text", "type": "startsWith",
+                                             "filter": "d"},
+                                   "found": {"filterType": "number", "type": "greaterThan",
+                                             "filter": 1}},
+                   "sortModel": [{"colId": "rate_pct", "sort": "asc"}]}
+        headers, exported, cut = grids.export_rows(risk.PLANS_GRID, platform, user, request)
+        plan, found = headers.index("计划 Plan"), headers.index("发现问题 Found")
+        assert not cut and [(r[plan], r[found]) for r in exported] == [("计划 2", 2), ("计划 3", 3)]
+        dates = {"filterModel": {"drawn_on": {"filterType": "date", "type": "lessThan",
+                                              "dateFrom": "2026-02-01 00:00:00"}}}
+        assert [r[plan] for r in grids.export_rows(risk.PLANS_GRID, platform, user, dates)[1]] \
+            == ["计划 1"] * 3
+
 
 def _store(component, key: str) -> dict:
     """The data of the export store `key` inside a rendered component tree."""
