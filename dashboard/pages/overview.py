@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import Input, Output, dcc, html
 
-from dashboard import figures, grids, queries
+from dashboard import exports, figures, grids, queries
 from dashboard import supervisor_queries as sq
 from dashboard.filters import Filters
 from dashboard.session import SUPERVISORS, guarded
@@ -147,12 +147,16 @@ def _planned(plans: list[dict[str, Any]]) -> float | None:
 def _urgent(rows: list[dict[str, Any]]) -> html.Div:
     if not rows:
         return empty("无待核查承诺 No commitments awaiting verification.")
-    head = html.Tr([html.Th(t) for t in ("统一社会信用代码 USCC", "名称 Name", "许可 Permit",
-                                         "核查期限 Verify by")])
-    body_rows = [html.Tr([html.Td(r["uscc"]), html.Td(r["name"] or ""), html.Td(r["permit_type"]),
-                          html.Td(r["verify_by"].isoformat())]) for r in rows]
-    return html.Div([html.H4("最紧迫的待核查承诺 Most urgent commitments"),
-                     html.Table([html.Thead(head), html.Tbody(body_rows)], className="table")],
+    heads = ["统一社会信用代码 USCC", "名称 Name", "许可 Permit", "核查期限 Verify by"]
+    shown = [[r["uscc"], r["name"] or "", r["permit_type"], r["verify_by"].isoformat()]
+             for r in rows]
+    return html.Div([html.H4("最紧迫的待核查承诺 Most urgent commitments (全部见告知承诺页 all on "
+                             "the commitments page)"),
+                     exports.buttons("urgent-commitments", "待核查承诺 Urgent commitments",
+                                     heads, shown),
+                     html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])),
+                                 html.Tbody([html.Tr([html.Td(v) for v in r]) for r in shown])],
+                                className="table")],
                     className="panel")
 
 
