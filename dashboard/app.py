@@ -12,7 +12,7 @@ from typing import Any
 import flask
 from dash import Dash, Input, Output, State, dcc, html, no_update, set_props
 
-from dashboard import session
+from dashboard import exports, session
 from dashboard.pages import (
     commitments,
     directories,
@@ -128,6 +128,7 @@ def build_dashboard(get_platform: Callable[[], Platform],
                  serious, commitments, users, risk):
         page.register(app, get_platform)
     directories.register(app, get_platform, importers or {})
+    exports.serve(app, get_platform)
     return app
 
 

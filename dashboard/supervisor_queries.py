@@ -126,3 +126,28 @@ def follow_up_targets(conn: sa.Connection, limit: int = 300) -> list[dict[str, A
         .where(r.problem_found.is_(True), r.withdrawn_on.is_(None))
         .order_by(r.inspected_on.desc(), r.task_id).limit(limit))
     return [dict(x._mapping) for x in rows]
+
+
+def overdue_penalty_publications(conn: sa.Connection, f: Any, today: date,
+                                 request: dict[str, Any] | None,
+                                 departments: dict[str, str] | None = None) -> Page:
+    """双公示 Penalty decisions unpublished past their deadline in the overview's scope (`f`, a
+    dashboard.filters.Filters), longest overdue first, with the calendar days since."""
+    from dashboard.filters import by_uscc
+
+    p = penalties.c
+    where = [p.status == "decided", p.publicisable.is_(True), p.publication_due_on < today,
+             *f.within(p.decided_on), *by_uscc(penalties, f)]
+    if f.department:
+        where.append(p.department == f.department)
+    stmt = sa.select(p.case_id, p.uscc, NAME, p.decision_no, p.department, p.decided_on,
+                     p.publication_due_on, p.publication_due_basis) \
+        .select_from(_by_uscc(penalties)).where(*where)
+    allowed = {"uscc": p.uscc, "entity_name": entities.c.name, "decision_no": p.decision_no,
+               "department": p.department, "decided_on": p.decided_on,
+               "publication_due_on": p.publication_due_on}
+    total, rows = grids.page(conn, stmt, request, allowed, [p.publication_due_on], p.case_id,
+                             {"department": departments or {}})
+    for r in rows:
+        r["days_overdue"] = (today - date.fromisoformat(r["publication_due_on"])).days
+    return total, rows

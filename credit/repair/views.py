@@ -40,3 +40,20 @@ def list_repair_applications(conn: sa.Connection, *, uscc: str | None = None,
     total, rows = paged(conn, t, where, [t.c.applied_on.desc(), t.c.repair_id, t.c.attempt],
                         offset, limit)
     return total, [_repair(r) for r in rows]
+
+
+# The supervisors' grids read applications through this statement (the dashboard filters, sorts
+# and pages it); `evidence` stays JSON text here, `evidence_list` decodes it.
+_r = repair_applications.c
+APPLICATIONS = sa.select(_r.repair_id, _r.attempt, _r.record_kind, _r.record_key, _r.uscc,
+                         _r.status, _r.applied_on, _r.eligible_from, _r.serious, _r.pledge,
+                         _r.evidence, _r.decided_on, _r.decided_by, _r.decision_reason)
+APPLICATION_COLUMNS: dict[str, sa.ColumnElement] = {
+    k: _r[k] for k in ("uscc", "record_kind", "record_key", "status", "applied_on",
+                       "eligible_from", "pledge", "decided_on", "decision_reason")}
+# unique across attempts: the id has a fixed width, so id || attempt never collides
+APPLICATION_TIE = _r.repair_id + sa.cast(_r.attempt, sa.String)
+
+
+def evidence_list(raw: str | None) -> list[str]:
+    return json.loads(raw) if raw else []

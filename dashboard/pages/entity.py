@@ -9,7 +9,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
 from credit.lists.views import list_commendations
-from dashboard import actions, entity_credit, entity_file
+from dashboard import actions, entity_credit, entity_file, exports
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from kernel import audit
@@ -136,9 +136,12 @@ def render(platform: Platform, uscc: str, as_of: date, message: Any = None) -> h
     ])
     rows = [html.Tr([html.Td(e["date"]), html.Td(e["kind"]), html.Td(e["detail"])])
             for e in found["timeline"]]
-    timeline = (html.Table([html.Thead(html.Tr([html.Th("日期 Date"), html.Th("事项 Event"),
-                                                html.Th("内容 Detail")])),
-                            html.Tbody(rows)], className="table", id="entity-timeline")
+    heads = ["日期 Date", "事项 Event", "内容 Detail"]
+    timeline = (html.Div([
+        exports.buttons("entity-timeline", f"{r['uscc']} 时间线 Timeline", heads,
+                        [[str(e["date"]), e["kind"], e["detail"]] for e in found["timeline"]]),
+        html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(rows)],
+                   className="table", id="entity-timeline")])
                 if rows else empty(f"{as_of} 之前无记录 Nothing recorded up to {as_of}."))
     return html.Div([card(f"{r['name']} {r['uscc']}", [record], "entity-record"),
                      entity_credit.sections(found["credit"]),

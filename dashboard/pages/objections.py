@@ -1,23 +1,72 @@
 """异议 The objection queue: open objections by deadline (overdue first), handled here by the
-responsible department; contacts masked (credit.objections.views)."""
+responsible department; contacts masked (credit.objections.views). The queue is a shared grid
+(paging, sorting, filtering, CSV/.xlsx export)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
+import sqlalchemy as sa
 from dash import Input, Output, State, dcc, html, no_update
 from pydantic import ValidationError
 
 from credit.objections.rules import OUTCOMES, RECORD_KINDS
 from credit.objections.schemas import OutcomeCreate
-from credit.objections.views import list_objections
-from dashboard import actions
+from credit.objections.views import list_objections, mask_contact, mask_name, objections
+from dashboard import actions, grids
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
+from kernel.labels import department_labels
 from kernel.platform import Platform
+
+COLUMNS = [
+    {"field": "uscc", "headerName": "统一社会信用代码 USCC", "minWidth": 170},
+    {"field": "record", "headerName": "记录 Record", "minWidth": 180},
+    {"field": "department", "headerName": "部门 Department"},
+    {"field": "reason", "headerName": "理由 Reason", "minWidth": 160},
+    {"field": "contact", "headerName": "联系人 Contact", "filter": False, "sortable": False},
+    {"field": "filed_on", "headerName": "提出日 Filed", "kind": "date"},
+    {"field": "handle_by", "headerName": "期限 Handle by", "kind": "date"},
+    {"field": "state", "headerName": "状态 State", "filter": False},
+]
+OVERDUE, OPEN = "逾期 Overdue", "处理中 Open"
+
+
+def queue(conn: sa.Connection, request: dict[str, Any] | None, today: date,
+          departments: dict[str, str]) -> tuple[int, list[dict[str, Any]]]:
+    """Open objections, overdue first then by deadline; contacts masked as the views mask them."""
+    o = objections.c
+    late = sa.case((o.handle_by < today, 1), else_=0)
+    stmt = sa.select(o.objection_id, o.uscc, o.record_kind, o.record_key, o.department,
+                     o.reason, o.contact_name, o.contact, o.filed_on, o.handle_by,
+                     late.label("late")).where(o.status == "open")
+    allowed = {"uscc": o.uscc, "record": o.record_key, "department": o.department,
+               "reason": o.reason, "filed_on": o.filed_on, "handle_by": o.handle_by,
+               "state": late}
+    total, rows = grids.page(conn, stmt, request, allowed, [late.desc(), o.handle_by],
+                             o.objection_id, {"department": departments})
+    return total, [{
+        "id": r["objection_id"], "uscc": r["uscc"],
+        "record": f"{RECORD_KINDS[r['record_kind']].split(' (')[0]} · {r['record_key']}",
+        "department": departments.get(r["department"], r["department"]),
+        "reason": r["reason"],
+        "contact": f"{mask_name(r['contact_name'])} {mask_contact(r['contact'])}",
+        "filed_on": r["filed_on"], "handle_by": r["handle_by"],
+        "state": OVERDUE if r["late"] else OPEN, "overdue": bool(r["late"])} for r in rows]
+
+
+def _fetch(p: Platform, user, request) -> tuple[int, list[dict[str, Any]]]:
+    with p.read_engine.connect() as conn:
+        return queue(conn, request, today_in_china(), department_labels(p.rules))
+
+
+GRID = grids.Grid("objections-table", COLUMNS, "id", _fetch, SUPERVISORS,
+                  "待处理的异议 Open objections",
+                  row_class_rules={"row-overdue": "params.data && params.data.overdue"})
 
 
 def layout(user, platform: Platform) -> html.Div:
@@ -34,23 +83,14 @@ def _open(platform: Platform) -> list[dict[str, Any]]:
         return list_objections(conn, today=today_in_china(), status="open", limit=200)[1]
 
 
-def _queue(platform: Platform) -> Any:
-    rows = _open(platform)
-    if not rows:
+def _queue(platform: Platform, generation: int = 0) -> Any:
+    """The grid in a wrapper whose id changes after each outcome: the renderer mounts a fresh
+    grid, which asks the server for its rows again."""
+    with platform.read_engine.connect() as conn:
+        any_open = queue(conn, {"startRow": 0, "endRow": 1}, today_in_china(), {})[0]
+    if not any_open:
         return empty("没有待处理的异议 No open objection.", "objections-none")
-    heads = ["统一社会信用代码 USCC", "记录 Record", "部门 Department", "理由 Reason",
-             "联系人 Contact", "提出日 Filed", "期限 Handle by", "状态 State"]
-    body = [html.Tr([html.Td(r["uscc"]),
-                     html.Td(f"{RECORD_KINDS[r['record_kind']].split(' (')[0]} · "
-                             f"{r['record_key']}"),
-                     html.Td(r["department"]), html.Td(r["reason"]),
-                     html.Td(f"{r['contact_name']} {r['contact']}"),
-                     html.Td(str(r["filed_on"])), html.Td(str(r["handle_by"])),
-                     html.Td("逾期 Overdue" if r["overdue"] else "处理中 Open",
-                             className="error" if r["overdue"] else "")])
-            for r in sorted(rows, key=lambda r: (not r["overdue"], r["handle_by"]))]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
-                      className="table", id="objections-table")
+    return html.Div(grids.view(GRID, height=320), id=f"objections-queue-{generation}")
 
 
 def _options(platform: Platform) -> list[dict[str, str]]:
@@ -84,6 +124,8 @@ def handle(p: Platform, user, objection_id: str, form: dict[str, Any]) -> None: 
 
 
 def register(app, get_platform) -> None:
+    grids.serve(app, get_platform, GRID)
+
     @app.callback(Output("objection-msg", "children"), Output("objections-queue", "children"),
                   Output("objection-choice", "options"), Output("objection-choice", "value"),
                   Input("objection-handle", "n_clicks"),
@@ -102,4 +144,4 @@ def register(app, get_platform) -> None:
             return (html.Div(actions.message_of(e), className="error", id="objection-error"),
                     no_update, no_update, no_update)
         return (html.Div(f"已记录 Recorded: {OUTCOMES[outcome]}", className="ok",
-                         id="objection-done"), _queue(p), _options(p), None)
+                         id="objection-done"), _queue(p, clicks or 0), _options(p), None)

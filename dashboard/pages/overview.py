@@ -7,7 +7,8 @@ from typing import Any
 
 from dash import Input, Output, dcc, html
 
-from dashboard import figures, grids, queries
+from dashboard import exports, figures, grids, queries
+from dashboard import supervisor_queries as sq
 from dashboard.filters import Filters
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, chart, empty, percent, stat
@@ -128,7 +129,7 @@ def body(platform: Platform, f: Filters, today: date) -> list[Any]:
             chart("fig-commitments", figures.commitments(comm["counts"]),
                   "本期无告知承诺 No commitments in this period."),
             _urgent(comm["urgent"]),
-            _overdue_penalties(data["penalties_overdue"]["oldest"], departments),
+            _overdue_penalties(data["penalties_overdue"]["count"]),
         ]),
         card("检查人员工作量 Inspector workload", [
             chart("fig-workload", figures.workload(data["workload"]),
@@ -146,30 +147,55 @@ def _planned(plans: list[dict[str, Any]]) -> float | None:
 def _urgent(rows: list[dict[str, Any]]) -> html.Div:
     if not rows:
         return empty("无待核查承诺 No commitments awaiting verification.")
-    head = html.Tr([html.Th(t) for t in ("统一社会信用代码 USCC", "名称 Name", "许可 Permit",
-                                         "核查期限 Verify by")])
-    body_rows = [html.Tr([html.Td(r["uscc"]), html.Td(r["name"] or ""), html.Td(r["permit_type"]),
-                          html.Td(r["verify_by"].isoformat())]) for r in rows]
-    return html.Div([html.H4("最紧迫的待核查承诺 Most urgent commitments"),
-                     html.Table([html.Thead(head), html.Tbody(body_rows)], className="table")],
+    heads = ["统一社会信用代码 USCC", "名称 Name", "许可 Permit", "核查期限 Verify by"]
+    shown = [[r["uscc"], r["name"] or "", r["permit_type"], r["verify_by"].isoformat()]
+             for r in rows]
+    return html.Div([html.H4("最紧迫的待核查承诺 Most urgent commitments (全部见告知承诺页 all on "
+                             "the commitments page)"),
+                     exports.buttons("urgent-commitments", "待核查承诺 Urgent commitments",
+                                     heads, shown),
+                     html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])),
+                                 html.Tbody([html.Tr([html.Td(v) for v in r]) for r in shown])],
+                                className="table")],
                     className="panel")
 
 
-def _overdue_penalties(rows: list[dict[str, Any]], departments: dict[str, str]) -> html.Div:
-    if not rows:
+def _overdue_penalties(count: int) -> html.Div:
+    if not count:
         return empty("无逾期未公示的处罚决定 No penalty decision is overdue for publication.",
                      "empty-penalties-overdue")
-    head = html.Tr([html.Th(t) for t in ("统一社会信用代码 USCC", "名称 Name", "决定书文号 Decision",
-                                         "部门 Department", "公示期限 Publish by",
-                                         "逾期天数 Days overdue")])
-    body_rows = [html.Tr([html.Td(r["uscc"]), html.Td(r["name"] or ""), html.Td(r["decision_no"]),
-                          html.Td(departments.get(r["department"], r["department"])),
-                          html.Td(r["publication_due_on"].isoformat(),
-                                  title=r["publication_due_basis"] or ""),
-                          html.Td(f"{r['days_overdue']:,}")]) for r in rows]
     return html.Div([html.H4("逾期未公示的处罚决定 Penalty decisions overdue for publication (双公示)"),
-                     html.Table([html.Thead(head), html.Tbody(body_rows)], className="table")],
+                     grids.view(OVERDUE_GRID, height=260, page_size=10)],
                     id="penalties-overdue", className="panel")
+
+
+OVERDUE_COLUMNS = [
+    {"field": "uscc", "headerName": "统一社会信用代码 USCC", "minWidth": 170},
+    {"field": "entity_name", "headerName": "名称 Name", "minWidth": 150},
+    {"field": "decision_no", "headerName": "决定书文号 Decision", "minWidth": 170},
+    {"field": "department", "headerName": "部门 Department"},
+    {"field": "publication_due_on", "headerName": "公示期限 Publish by", "kind": "date",
+     "tooltipField": "publication_due_basis"},
+    {"field": "days_overdue", "headerName": "逾期天数 Days overdue", "filter": False,
+     "sortable": False},
+]
+
+
+def _overdue_rows(p: Platform, user, request, region, department, industry, start, end):
+    f = parse_filters(region, department, industry, start, end)
+    names = department_labels(p.rules)
+    with p.read_engine.connect() as conn:
+        total, rows = sq.overdue_penalty_publications(conn, f, today_in_china(), request, names)
+    for r in rows:
+        r["department"] = names.get(r["department"], r["department"])
+    return total, rows
+
+
+FILTER_STATES = (("f-region", "value"), ("f-department", "value"), ("f-industry", "value"),
+                 ("f-dates", "start_date"), ("f-dates", "end_date"))
+OVERDUE_GRID = grids.Grid(
+    "penalties-overdue-grid", OVERDUE_COLUMNS, "case_id", _overdue_rows, SUPERVISORS,
+    "逾期未公示的处罚决定 Overdue publications", states=FILTER_STATES)
 
 
 def register(app, get_platform) -> None:
@@ -184,6 +210,7 @@ def register(app, get_platform) -> None:
                     today_in_china())
 
     grids.serve(app, get_platform, WORKLOAD_GRID)
+    grids.serve(app, get_platform, OVERDUE_GRID)
 
 
 def _workload_rows(p: Platform, user, request, region, department, industry, start, end):

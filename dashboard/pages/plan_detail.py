@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import html
 
+from dashboard import exports
 from kernel.labels import PLAN_STATUSES, STRATA, department_labels, region_label
 from kernel.platform import Platform
 from supervision.plans import views as plan_views
@@ -79,8 +80,8 @@ def _commitment(c: dict[str, Any]) -> html.Div:
 def _record(draw: dict[str, Any]) -> html.Div:
     rec = draw["record"]
     strata = rec.get("strata", {})
-    head = html.Tr([html.Th(t) for t in ("层 Stratum", "总体 Population",
-                                         "冷却期排除 Excluded (cool-off)", "抽中 Drawn")])
+    heads = ["层 Stratum", "总体 Population", "冷却期排除 Excluded (cool-off)", "抽中 Drawn"]
+    head = html.Tr([html.Th(t) for t in heads])
     rows = [html.Tr([html.Td(STRATA.get(k, k)), html.Td(f"{s['population']:,}"),
                      html.Td(f"{s['excluded_cool_off']:,}"), html.Td(f"{s['drawn']:,}")])
             for k, s in strata.items()]
@@ -102,6 +103,9 @@ def _record(draw: dict[str, Any]) -> html.Div:
                 ("未配齐 Not fully staffed", draw["unassigned"]),
                 ("人员配备 Staffing", _staffing(rec.get("staffing")))]),
         html.Table([html.Thead(head), html.Tbody(rows)], className="table", id="strata-table"),
+        exports.buttons(f"strata-{draw['draw_no']}", f"分层 Strata #{draw['draw_no']}", heads, [
+            [STRATA.get(k, k), s["population"], s["excluded_cool_off"], s["drawn"]]
+            for k, s in strata.items()]),
     ], className="panel draw-record")
 
 

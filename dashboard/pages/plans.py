@@ -9,7 +9,7 @@ from typing import Any
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
-from dashboard import actions, grids, supervisor_actions
+from dashboard import actions, exports, grids, supervisor_actions
 from dashboard.pages.plan_detail import awaited_value, detail, verification
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, percent
@@ -139,7 +139,7 @@ def _form(user, platform: Platform) -> html.Div:
     ], className="form")
 
 
-def _coverage(platform: Platform) -> html.Table:
+def _coverage(platform: Platform) -> html.Div:
     """Each department's distinct entities drawn this year against the national floor."""
     rules, year = platform.rules, today_in_china().year
     floor = rules.draw.national_floor_ratio
@@ -147,15 +147,17 @@ def _coverage(platform: Platform) -> html.Table:
         rows = plan_views.coverage(conn, year, [d.code for d in rules.directory.departments],
                                    floor)
     names = department_labels(rules)
-    head = html.Tr([html.Th(h) for h in (
-        "部门 Department", "范围内存续主体 Active in scope", f"{year} 已抽查 Drawn",
-        "覆盖率 Ratio", f"下限 Floor {floor:.0%} (企业公示信息抽查办法 Art 4)")])
-    return html.Table([html.Thead(head), html.Tbody([html.Tr([
-        html.Td(names.get(r["department"], r["department"])), html.Td(f"{r['entities']:,}"),
-        html.Td(f"{r['drawn']:,}"), html.Td(percent(r["ratio"])),
-        html.Td("低于下限 below the floor" if r["below_floor"] else "—",
-                className="error" if r["below_floor"] else "")]) for r in rows])],
-        id="plan-coverage", className="table")
+    heads = ["部门 Department", "范围内存续主体 Active in scope", f"{year} 已抽查 Drawn",
+             "覆盖率 Ratio", f"下限 Floor {floor:.0%} (企业公示信息抽查办法 Art 4)"]
+    shown = [[names.get(r["department"], r["department"]), r["entities"], r["drawn"],
+              percent(r["ratio"]), "低于下限 below the floor" if r["below_floor"] else "—"]
+             for r in rows]
+    table = html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody([html.Tr([
+        html.Td(v[0]), html.Td(f"{v[1]:,}"), html.Td(f"{v[2]:,}"), html.Td(v[3]),
+        html.Td(v[4], className="error" if r["below_floor"] else "")])
+        for v, r in zip(shown, rows)])], id="plan-coverage", className="table")
+    return html.Div([exports.buttons("plan-coverage", f"{year} 覆盖率 Coverage", heads, shown),
+                     table])
 
 
 def _grid() -> Any:

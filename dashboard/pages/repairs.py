@@ -1,14 +1,22 @@
-"""信用修复 Credit repair: the applications awaiting a decision, approved or rejected here."""
+"""信用修复 Credit repair: the applications awaiting a decision, approved or rejected here; both
+lists are shared grids (paging, sorting, filtering, CSV/.xlsx export)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from pydantic import ValidationError
 
-from credit.repair.views import list_repair_applications
-from dashboard import actions
+from credit.repair.views import (
+    APPLICATION_COLUMNS,
+    APPLICATION_TIE,
+    APPLICATIONS,
+    evidence_list,
+    list_repair_applications,
+)
+from dashboard import actions, grids
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
@@ -23,6 +31,52 @@ STATUSES = {"pending": "待决定 Pending", "approved": "已修复 Approved",
             "rejected": "不予修复 Rejected"}
 
 
+PENDING_COLUMNS = [
+    {"field": "uscc", "headerName": "统一社会信用代码 USCC", "minWidth": 170},
+    {"field": "record_kind", "headerName": "记录 Record", "minWidth": 150},
+    {"field": "applied_on", "headerName": "申请日 Applied", "kind": "date"},
+    {"field": "eligible_from", "headerName": "可修复日 Eligible from", "kind": "date"},
+    {"field": "evidence", "headerName": "证明材料 Evidence", "filter": False, "sortable": False,
+     "minWidth": 180},
+    {"field": "pledge", "headerName": "承诺 Pledge", "minWidth": 180},
+]
+DECIDED_COLUMNS = [
+    *PENDING_COLUMNS[:5],
+    {"field": "status", "headerName": "决定 Decision"},
+    {"field": "decided_on", "headerName": "日期 On", "kind": "date"},
+    {"field": "decision_reason", "headerName": "理由 Reason", "minWidth": 180},
+]
+DECIDED = ("approved", "rejected")
+
+
+def applications(conn: sa.Connection, request: dict[str, Any] | None,
+                 statuses: tuple[str, ...]) -> tuple[int, list[dict[str, Any]]]:
+    """Repair applications in these states as the grids show them, newest first."""
+    stmt = APPLICATIONS.where(APPLICATION_COLUMNS["status"].in_(statuses))
+    newest = APPLICATION_COLUMNS["decided_on" if statuses == DECIDED else "applied_on"]
+    total, rows = grids.page(conn, stmt, request, APPLICATION_COLUMNS, [newest.desc()],
+                             APPLICATION_TIE, {"record_kind": RECORD_KINDS, "status": STATUSES})
+    for r in rows:
+        r["id"] = f"{r['repair_id']}-{r['attempt']}"
+        r["record_kind"] = RECORD_KINDS.get(r["record_kind"], r["record_kind"])
+        r["status"] = STATUSES.get(r["status"], r["status"])
+        r["evidence"] = "；".join(evidence_list(r["evidence"]))
+    return total, rows
+
+
+def _fetch(statuses: tuple[str, ...]) -> grids.Fetch:
+    def fetch(p: Platform, user, request) -> tuple[int, list[dict[str, Any]]]:
+        with p.read_engine.connect() as conn:
+            return applications(conn, request, statuses)
+    return fetch
+
+
+PENDING_GRID = grids.Grid("repairs-table", PENDING_COLUMNS, "id", _fetch(("pending",)),
+                          SUPERVISORS, "待决定的修复申请 Pending repairs")
+DECIDED_GRID = grids.Grid("repairs-decided-table", DECIDED_COLUMNS, "id", _fetch(DECIDED),
+                          SUPERVISORS, "修复决定 Repair decisions")
+
+
 def layout(user, platform: Platform) -> html.Div:
     return html.Div([
         html.H2("信用修复 Credit repair"),
@@ -30,7 +84,7 @@ def layout(user, platform: Platform) -> html.Div:
             _pending(platform), id="repairs-pending")]),
         card("决定 Decide (SAMR Order 107: 修复后不再公示 a repaired record leaves the public "
              "record)", [_form(platform)]),
-        card("最近的决定 Recent decisions", [html.Div(_decided(platform), id="repairs-decided")]),
+        card("已决定 Decisions", [html.Div(_decided(platform), id="repairs-decided")]),
     ], id="repairs-page")
 
 
@@ -39,33 +93,23 @@ def _rows(platform: Platform, status: str) -> list[dict[str, Any]]:
         return list_repair_applications(conn, status=status, limit=200)[1]
 
 
-def _table(rows: list[dict[str, Any]], id_: str, decided: bool = False) -> Any:
-    heads = ["统一社会信用代码 USCC", "记录 Record", "申请日 Applied", "可修复日 Eligible from",
-             "证明材料 Evidence"] + (["决定 Decision", "日期 On", "理由 Reason"] if decided
-                                   else ["承诺 Pledge"])
-    body = [html.Tr([html.Td(r["uscc"]), html.Td(RECORD_KINDS.get(r["record_kind"],
-                                                                   r["record_kind"])),
-                     html.Td(str(r["applied_on"])), html.Td(str(r["eligible_from"])),
-                     html.Td("；".join(r["evidence"]))]
-                    + ([html.Td(STATUSES.get(r["status"], r["status"])),
-                        html.Td(str(r["decided_on"])), html.Td(r["decision_reason"] or "")]
-                       if decided else [html.Td(r["pledge"])]))
-            for r in rows]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
-                      className="table", id=id_)
+def _count(platform: Platform, statuses: tuple[str, ...]) -> int:
+    with platform.read_engine.connect() as conn:
+        return applications(conn, {"startRow": 0, "endRow": 1}, statuses)[0]
 
 
-def _pending(platform: Platform) -> Any:
-    rows = _rows(platform, "pending")
-    return _table(rows, "repairs-table") if rows else \
-        empty("没有待决定的申请 No application awaits a decision.", "repairs-none")
+def _pending(platform: Platform, generation: int = 0) -> Any:
+    """The grid in a wrapper whose id changes after each decision: the renderer mounts a fresh
+    grid, which asks the server for its rows again."""
+    if not _count(platform, ("pending",)):
+        return empty("没有待决定的申请 No application awaits a decision.", "repairs-none")
+    return html.Div(grids.view(PENDING_GRID, height=300), id=f"repairs-pending-{generation}")
 
 
-def _decided(platform: Platform) -> Any:
-    rows = _rows(platform, "approved")[:25] + _rows(platform, "rejected")[:25]
-    rows.sort(key=lambda r: r["decided_on"], reverse=True)
-    return _table(rows, "repairs-decided-table", decided=True) if rows else \
-        empty("尚无决定 No decision yet.")
+def _decided(platform: Platform, generation: int = 0) -> Any:
+    if not _count(platform, DECIDED):
+        return empty("尚无决定 No decision yet.")
+    return html.Div(grids.view(DECIDED_GRID, height=300), id=f"repairs-decided-{generation}")
 
 
 def _options(platform: Platform) -> list[dict[str, str]]:
@@ -90,6 +134,9 @@ def _form(platform: Platform) -> html.Div:
 
 
 def register(app, get_platform) -> None:
+    grids.serve(app, get_platform, PENDING_GRID)
+    grids.serve(app, get_platform, DECIDED_GRID)
+
     @app.callback(Output("repair-msg", "children"), Output("repairs-pending", "children"),
                   Output("repairs-decided", "children"), Output("repair-choice", "options"),
                   Output("repair-choice", "value"),
@@ -112,5 +159,6 @@ def register(app, get_platform) -> None:
                     no_update, no_update, no_update, no_update)
         done = "已准予修复 Approved: 该记录不再公示 the record is no longer public." if approve \
             else "已不予修复 Rejected."
-        return (html.Div(done, className="ok", id="repair-done"), _pending(p), _decided(p),
-                _options(p), None)
+        generation = (approve_clicks or 0) + (reject_clicks or 0)
+        return (html.Div(done, className="ok", id="repair-done"), _pending(p, generation),
+                _decided(p, generation), _options(p), None)

@@ -13,7 +13,7 @@ from credit.risk import policy as lab
 from credit.risk.complaint import CHANNELS
 from credit.risk.queries import lab_population, plan_outcomes, pooled_outcomes
 from credit.risk.stats import GroupOutcome
-from dashboard import actions
+from dashboard import actions, exports, grid_memory, grids
 from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
@@ -36,10 +36,7 @@ def layout(user, platform: Platform) -> html.Div:
         html.H2("风险核验 Risk measured (internal)"),
         card("分类结果对照 Outcomes by class against the random control sample (rate: Wilson "
              "95 %; lift over control: bootstrap 95 %)",
-             [_figure(pooled), _table(pooled, "risk-pooled")] + [
-                 html.Div([html.H4(f"{p['name']} · {p['drawn_on']} · {p['inspected']}/"
-                                   f"{p['drawn']} 已检查 inspected"), _table(gs)])
-                 for p, gs in plans] if plans else
+             _outcomes(pooled, plans) if plans else
              [empty("尚无抽取 No draw yet.", "risk-no-draw")], id_="risk-outcomes", stack=True),
         card("政策实验室 Policy lab: expected problems against inspector-days", [
             html.Div([_num(f"lab-{c}", f"{c} 类比例 class {c} ratio", v, 0, 1, 0.01)
@@ -70,17 +67,72 @@ def _num(id_: str, label: str, value: Any, lo: float | None, hi: float | None,
                     className="field")
 
 
+HEADS = ["组 Group", "已检查 Inspected", "发现问题 Found", "发现率 Rate [95 %]",
+         "相对对照 Lift [95 %]"]
+
+
+def _cells(g: GroupOutcome) -> list[Any]:
+    return ["对照 control" if g.group == "control" else f"{g.group} 类", g.inspected, g.found,
+            f"{_pct(g.rate)} [{_pct(g.rate_low)}, {_pct(g.rate_high)}]",
+            "–" if g.lift is None else f"{g.lift:.2f}" + (
+                "" if g.lift_low is None else f" [{g.lift_low:.2f}, {g.lift_high:.2f}]")]
+
+
 def _table(groups: list[GroupOutcome], id_: str | None = None) -> html.Table:
-    heads = ["组 Group", "已检查 Inspected", "发现问题 Found", "发现率 Rate [95 %]",
-             "相对对照 Lift [95 %]"]
-    body = [html.Tr([html.Td("对照 control" if g.group == "control" else f"{g.group} 类"),
-                     html.Td(g.inspected), html.Td(g.found),
-                     html.Td(f"{_pct(g.rate)} [{_pct(g.rate_low)}, {_pct(g.rate_high)}]"),
-                     html.Td("–" if g.lift is None else f"{g.lift:.2f}" + (
-                         "" if g.lift_low is None else
-                         f" [{g.lift_low:.2f}, {g.lift_high:.2f}]"))]) for g in groups]
-    return html.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(body)],
+    body = [html.Tr([html.Td(v) for v in _cells(g)]) for g in groups]
+    return html.Table([html.Thead(html.Tr([html.Th(h) for h in HEADS])), html.Tbody(body)],
                       className="table", **({"id": id_} if id_ else {}))
+
+
+def _outcomes(pooled: list[GroupOutcome], plans: list) -> list[Any]:
+    """The pooled table (with its export), then every plan's outcomes in one shared grid."""
+    return [_figure(pooled),
+            exports.buttons("risk-pooled", "分类结果 Outcomes by class", HEADS,
+                            [_cells(g) for g in pooled]),
+            _table(pooled, "risk-pooled"),
+            html.H4("各计划 Each plan (已检查/抽中 inspected of drawn)"),
+            grids.view(PLANS_GRID, height=320, page_size=15)]
+
+
+PLAN_COLUMNS = [
+    {"field": "plan", "headerName": "计划 Plan", "minWidth": 170},
+    {"field": "drawn_on", "headerName": "抽取日 Drawn on", "kind": "date"},
+    {"field": "progress", "headerName": "已检查/抽中 Inspected/drawn", "filter": False,
+     "sortable": False},
+    {"field": "group", "headerName": "组 Group"},
+    {"field": "inspected", "headerName": "已检查 Inspected", "kind": "number"},
+    {"field": "found", "headerName": "发现问题 Found", "kind": "number"},
+    {"field": "rate_pct", "headerName": "发现率 % Rate", "kind": "number"},
+    {"field": "rate_ci", "headerName": "95 % 区间 Interval", "filter": False, "sortable": False},
+    {"field": "lift", "headerName": "相对对照 Lift [95 %]", "filter": False, "sortable": False},
+]
+PLAN_FIELDS = frozenset(("plan", "drawn_on", "group", "inspected", "found", "rate_pct"))
+
+
+def plan_rows(plans: list) -> list[dict[str, Any]]:
+    """One row per plan and group, as the grid shows them (newest draw first)."""
+    out = []
+    for p, gs in sorted(plans, key=lambda pg: str(pg[0]["drawn_on"]), reverse=True):
+        for g in gs:
+            group, inspected, found, rate, lift = _cells(g)
+            out.append({"id": f"{p['plan_id']}-{g.group}", "plan": p["name"],
+                        "drawn_on": str(p["drawn_on"]),
+                        "progress": f"{p['inspected']}/{p['drawn']}", "group": group,
+                        "inspected": inspected, "found": found,
+                        "rate_pct": None if g.rate is None or g.rate != g.rate
+                        else round(100 * g.rate, 1),
+                        "rate_ci": rate, "lift": lift})
+    return out
+
+
+def _plan_fetch(p: Platform, user, request) -> tuple[int, list[dict[str, Any]]]:
+    with p.read_engine.connect() as conn:
+        rows = plan_rows(plan_outcomes(conn))
+    return grid_memory.page_rows(rows, request, PLAN_FIELDS)
+
+
+PLANS_GRID = grids.Grid("risk-plans-grid", PLAN_COLUMNS, "id", _plan_fetch, SUPERVISORS,
+                        "各计划结果 Outcomes by plan", filterable=PLAN_FIELDS)
 
 
 def _figure(groups: list[GroupOutcome]) -> Any:
@@ -156,6 +208,8 @@ def _lab_result(p: Platform, form: dict[str, Any]) -> html.Div:
 
 
 def register(app, get_platform) -> None:
+    grids.serve(app, get_platform, PLANS_GRID)
+
     @app.callback(Output("lab-out", "children"), Input("lab-run", "n_clicks"),
                   *(State(f"lab-{c}", "value") for c in ("A", "B", "C", "D", "control",
                                                          "budget", "team", "days")),

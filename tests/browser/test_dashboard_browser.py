@@ -188,8 +188,7 @@ def test_supervisor_staffs_a_vacancy_left_by_recusals(page, live):
 def test_supervisor_decides_a_credit_repair(page, live):
     page.login("sup")
     page.page.click("text=信用修复 Credit repair")
-    page.page.wait_for_selector("#repairs-table")
-    assert "行政处罚 Penalty" in page.page.inner_text("#repairs-table")
+    page.page.wait_for_selector("#repairs-table .ag-row:has-text('行政处罚 Penalty')")
     # a rejection needs a reason: one readable line, nothing decided
     page.choose("repair-choice", "行政处罚")
     page.page.click("#repair-reject")
@@ -198,7 +197,7 @@ def test_supervisor_decides_a_credit_repair(page, live):
     page.page.click("#repair-approve")
     page.page.wait_for_selector("#repair-done")
     page.page.wait_for_selector("#repairs-none")
-    assert "已修复 Approved" in page.page.inner_text("#repairs-decided-table")
+    page.page.wait_for_selector("#repairs-decided-table .ag-row:has-text('已修复 Approved')")
     page.shot("repairs-decided")
     assert page.errors == []
 

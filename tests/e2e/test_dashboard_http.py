@@ -147,7 +147,14 @@ def test_the_overview_lists_penalty_decisions_overdue_for_publication(client, pl
     assert r.status_code == 200
     text = json.dumps(r.json(), ensure_ascii=False)
     assert "stat-penalties-overdue" in text and '"penalties-overdue"' in text
-    assert "婺市监处罚〔2025〕7号" in text and "Days overdue" in text
+    assert "Days overdue" in text and "penalties-overdue-grid-xlsx" in text
+    # the panel is a shared grid: its rows come from its rows callback, in the overview's scope
+    r = callback(client, [("penalties-overdue-grid", "getRowsResponse")],
+                 [("penalties-overdue-grid", "getRowsRequest", {"startRow": 0, "endRow": 10})],
+                 year)
+    found = r.json()["response"]["penalties-overdue-grid"]["getRowsResponse"]
+    assert found["rowCount"] == 1 and found["rowData"][0]["decision_no"] == "婺市监处罚〔2025〕7号"
+    assert found["rowData"][0]["days_overdue"] > 0
 
 
 def test_the_entity_file_has_an_as_of_date_picker_and_shows_the_credit_file_then(client,
@@ -185,3 +192,5 @@ def test_the_entity_file_has_an_as_of_date_picker_and_shows_the_credit_file_then
     assert PROVISIONAL in awaiting          # verify_by in 2027, no schedule for 2027
     assert "fulfilled" in verified and "awaiting" not in verified
     assert "asof-risk" in verified and "asof-lists" in verified
+    # the timeline offers its rows for export (CSV / .xlsx), as shown
+    assert "entity-timeline-export" in verified and '"table-data"' in verified
