@@ -107,7 +107,7 @@ MESSAGES_MORE: list[tuple[str, ...]] = [
     ("{field} must not be before {what} ({on})", "{field}不得早于{what}（{on}）"),
     ("a result needs the signatures of at least {n} inspectors on the team (行政处罚法 Art 42)",
      "检查结果须有至少 {n} 名本组检查人员签名（行政处罚法第四十二条）"),
-    ("inspector(s) {who} are not on this task's team", "{who} 不是本任务检查组成员"),
+    ("inspector(s) {who} are not on this task's team", "检查人员{who}不是本任务检查组成员"),
     ("user(s) {who} are not inspectors' accounts", "{who} 不是检查人员账号"),
     ("task is short-staffed ({why}): at least two officers must inspect (行政处罚法 Art 42)",
      "任务人员不足（{why}）：至少须由两名执法人员检查（行政处罚法第四十二条）"),
@@ -206,10 +206,27 @@ MESSAGES_MORE: list[tuple[str, ...]] = [
     ("no such attachment", "没有该附件"),
     ("no notification {key}", "没有该通知", "no such notification"),
     ("no commendation {no}", "没有文号为 {no} 的守信激励记录"),
+    ("no inspector in jurisdiction {region}", "辖区 {region} 没有检查人员"),
+    ("no eligible inspector of department {d} in jurisdiction {region} for the empty place "
+     "(qualified, active, no conflict, not on the team, never withdrawn from it, not the "
+     "entity's last inspector)", "辖区 {region} 没有可补充的该部门检查人员（须具备执法资格、在职、"
+     "无利害关系、不在检查组中、未曾回避本任务、非该主体上次的检查人员）"),
     ("no {what} {key}", "未找到{what} {key}"),
 ]
 
 # read before kernel.i18n_data.MESSAGES: they refine its broader templates
 MESSAGES_FIRST: list[tuple[str, ...]] = [
+    ("not acknowledged yet by {who}: the inspection cannot start",
+     "检查组成员{who}尚未签收任务，不能开始检查"),
+    ("only {n} eligible inspector(s) of department {d} in jurisdiction {region} after conflicts "
+     "of interest and last-inspector exclusion ({need} needed)",
+     "辖区 {region} 排除利害关系人和上次检查人员后，该部门仅有 {n} 名可选检查人员（需要 {need} 名）"),
+    ("only {n} eligible inspector(s) in jurisdiction {region} after conflicts of interest and "
+     "last-inspector exclusion ({need} needed)",
+     "辖区 {region} 排除利害关系人和上次检查人员后，仅有 {n} 名可选检查人员（需要 {need} 名）"),
+    ("the {n} eligible inspector(s) of department {d} in jurisdiction {region} are at their "
+     "workload cap or on the team", "辖区 {region} 该部门的 {n} 名可选检查人员已达工作量上限或已在检查组中"),
+    ("the {n} eligible inspector(s) in jurisdiction {region} are at their workload cap or on "
+     "the team", "辖区 {region} 的 {n} 名可选检查人员已达工作量上限或已在检查组中"),
     ("unknown department {d}; known: {known}", "未配置的部门 {d}；可选：{known}"),
 ]

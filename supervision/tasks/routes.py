@@ -152,7 +152,8 @@ def record_result(task_id: UUID, body: ResultCreate, p: PlatformDep, user: Inspe
         linked = task_views.inspectors_of_users(conn, body.signatures)
     unlinked = [u for u in dict.fromkeys(body.signatures) if u not in linked]
     if unlinked:
-        raise InvalidInput(f"user(s) {unlinked} are not inspectors' accounts", field="signatures")
+        raise InvalidInput(f"user(s) {'、'.join(unlinked)} are not inspectors' accounts",
+                           field="signatures")
     store = AttachmentStore(p.settings.attachments_path)
     files = [store.stored(a.sha256, a.filename).as_event() for a in body.attachments]
     p.supervision.record_result(task_id, inspector_no(user), body.result_code, body.findings,
