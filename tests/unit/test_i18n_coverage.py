@@ -17,6 +17,7 @@ STATUS = {"DomainError": DomainError.status_code, "InvalidInput": InvalidInput.s
           "NotFound": NotFound.status_code, "Conflict": Conflict.status_code,
           "Forbidden": Forbidden.status_code, "TooManyAttempts": 429, "LogTampered": 409,
           "RebuildNotSwitched": 409, "CheckpointInvalid": 400,
+          "InvalidUSCC": 422, "UnknownResultCode": 422,   # re-raised as InvalidInput
           "ValueError": 422}   # counted only inside a pydantic validator: 422 at the API
 # Messages that never reach a user (file:first words -> why). Keep this short.
 EXEMPT: dict[str, str] = {}
@@ -46,6 +47,21 @@ def _in_validators(tree: ast.Module) -> set[ast.AST]:
     return inside
 
 
+def _indirect(tree: ast.Module) -> list[tuple[int, str, ast.expr]]:
+    """Messages raised through a value: a `conflict=` of a save (409 on a concurrent write) and
+    the string a `why_*` function returns (the reason a use case raises as a Conflict)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            found += [(node.lineno, "Conflict", k.value) for k in node.keywords
+                      if k.arg == "conflict"]
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("why_"):
+            found += [(r.lineno, "Conflict", r.value) for r in ast.walk(node)
+                      if isinstance(r, ast.Return) and r.value is not None
+                      and _sample(r.value)]   # the "" of "no reason" is no message
+    return found
+
+
 def raise_sites() -> list[tuple[str, str, str]]:
     """(file:line, error class, message sample) of every literal raise site."""
     found = []
@@ -53,6 +69,10 @@ def raise_sites() -> list[tuple[str, str, str]]:
         for path in sorted((ROOT / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             validators = _in_validators(tree)
+            for line, name, value in _indirect(tree):
+                message = _sample(value)
+                if message is not None:
+                    found.append((f"{path.relative_to(ROOT)}:{line}", name, message))
             for node in ast.walk(tree):
                 if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)
                         and node.exc.args):
