@@ -93,9 +93,12 @@ def _compiled() -> list[tuple[re.Pattern[str], str, str | None]]:
 
 def _value(name: str, value: str, names: Mapping[str, str]) -> str:
     if name == "region":
-        return region_label(value)
+        return "全国" if value == "(nationwide)" else region_label(value)
     if name == "field":
         return FIELDS.get(value, value)
+    if name == "why":   # a reason inside the message (a staffing shortfall): its Chinese
+        inner = _matched(value, names)
+        return inner.zh if inner else value
     if name == "role":
         return "或".join(ROLES.get(r, r).split(" ")[0] for r in value.split(" or "))
     bare = value.strip("'\"")

@@ -7,6 +7,8 @@ internal id). A third element replaces the English too (to leave an internal id 
 
 from __future__ import annotations
 
+from kernel.i18n_messages import MESSAGES_FIRST, MESSAGES_MORE
+
 FIELDS = {
     "name": "名称", "uscc": "统一社会信用代码", "usccs": "统一社会信用代码", "address": "住所",
     "findings": "检查情况", "result_code": "检查结果", "inspected_on": "检查日期",
@@ -188,7 +190,6 @@ MESSAGES: list[tuple[str, ...]] = [
     ("only {department} acts on its own part (谁检查、谁录入、谁公开)",
      "只有{department}办理本部门的部分（谁检查、谁录入、谁公开）"),
     ("{department} does not take part in this task", "{department}不参与此项任务"),
-    ("no {what} {key}", "未找到{what} {key}"),
     # HTTP layer
     ("not authenticated", "未登录"), ("invalid or expired token", "登录凭证无效或已过期"),
     ("this needs the role {role}", "此操作须由{role}办理"),
@@ -196,3 +197,5 @@ MESSAGES: list[tuple[str, ...]] = [
     ("the database is not answering; try again shortly", "数据库暂无响应，请稍后再试"),
     ("recorded; the read model has not caught up yet", "已记录，查询数据尚未更新"),
 ]
+MESSAGES[:0] = MESSAGES_FIRST
+MESSAGES += MESSAGES_MORE

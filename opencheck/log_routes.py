@@ -203,7 +203,7 @@ def consistency_proof(p: PlatformDep, log: str, first: Annotated[int, Query(ge=0
     """That the tree of size `second` extends the tree of size `first` (two checkpoints)."""
     _app(p, log)
     if first > second:
-        raise NotFound("first 不能大于 second: first must not exceed second", field="first")
+        raise NotFound("起始位置不得大于结束位置 first must not exceed second", field="first")
     with p.engine.connect() as conn:
         size = conn.scalar(sa.select(sa.func.max(log_leaves.c.leaf_index))
                            .where(log_leaves.c.log == log))

@@ -15,6 +15,7 @@ from dashboard.session import SUPERVISORS, guarded
 from dashboard.widgets import card, percent
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
+from kernel.i18n import translated
 from kernel.labels import (
     ENTITY_TYPES,
     INDUSTRY_SECTIONS,
@@ -320,9 +321,12 @@ def _plan_rows(p: Platform, user, request) -> tuple[int, list[dict[str, Any]]]:
 def _task_rows(p: Platform, user, request, plan_id) -> tuple[int, list[dict[str, Any]]]:
     with p.engine.connect() as conn:
         total, rows = grids.plan_tasks_page(conn, plan_id or "", request)
+    names = department_labels(p.rules)
     for r in rows:
         r["status"] = TASK_STATUSES.get(r["status"], r["status"])
         r["short_staffed"] = "缺员 short" if r["short_staffed"] else ""
+        if r["unassigned_reason"]:   # the jurisdiction named, in Chinese with English alongside
+            r["unassigned_reason"] = translated(r["unassigned_reason"], None, 409, names).render()
     return total, rows
 
 

@@ -17,6 +17,7 @@ from dashboard.session import INSPECTORS, guarded
 from dashboard.widgets import card, empty
 from kernel.clock import today_in_china
 from kernel.errors import DomainError
+from kernel.i18n import translated
 from kernel.labels import TASK_STATUSES, department_labels, result_labels
 from kernel.platform import Platform
 from supervision.directory.views import check_items, inspectors
@@ -119,7 +120,8 @@ def _detail(platform: Platform, user, task_id: str) -> tuple[Any, dict[str, Any]
                id="ws-task-status"),
         html.P("部门 Departments: " + ", ".join(depts.get(d, d) for d in task["departments"])
                + " · 事项 Items: " + ", ".join(task["check_items"])),
-        html.P(f"未配齐 Staffing gap: {task['unassigned_reason']}", className="error")
+        html.P("未配齐 Staffing gap: " + translated(task["unassigned_reason"], None, 409,
+                                                   depts).render(), className="error")
         if task["unassigned_reason"] else None,
         html.P(f"等待同伴签收 Waiting for your partner to acknowledge: {'、'.join(waiting)}",
                id="ws-waiting", className="muted") if waiting and task["status"] == "assigned"

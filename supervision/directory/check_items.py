@@ -64,7 +64,7 @@ class CheckItemData:
         if not name:
             raise InvalidInput("name must not be empty", field="name")
         if not basis:
-            raise InvalidInput("legal_basis (抽查依据) must not be empty", field="legal_basis")
+            raise InvalidInput("抽查依据不得为空 legal_basis must not be empty", field="legal_basis")
         if self.department not in known.departments:
             raise InvalidInput(f"unknown department {self.department!r}; known: "
                                f"{', '.join(sorted(known.departments))}", field="department")

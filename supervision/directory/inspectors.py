@@ -53,7 +53,7 @@ class InspectorData:
                                "province prefix", field="region_code")
         station = self.station.strip()
         if not station:
-            raise InvalidInput("station (所在单位) must not be empty", field="station")
+            raise InvalidInput("所在单位不得为空 station must not be empty", field="station")
         qualifications = tuple(dict.fromkeys(q.strip() for q in self.qualifications if q.strip()))
         if not qualifications:
             raise InvalidInput("an inspector needs at least one qualification",

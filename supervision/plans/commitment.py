@@ -59,8 +59,8 @@ class RandomSource:
             return RandomSource("drand", self.chain)
         lottery, issue = self.lottery.strip(), self.issue.strip()
         if not lottery or not issue:
-            raise InvalidInput("公开摇号 a lottery source names the lottery and its issue "
-                               "(e.g. 福彩3D, 2026330期)", field="randomness.lottery")
+            raise InvalidInput("公开摇号须注明彩票名称和期号（如 福彩3D、2026330期） "
+                               "a lottery source names the lottery and its issue", field="randomness.lottery")
         if self.draw_date is None or self.draw_date < today:
             raise InvalidInput("the lottery's draw date must be today or later",
                                field="randomness.draw_date")

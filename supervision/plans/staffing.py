@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from kernel.errors import Conflict
+from kernel.labels import region_label
 from supervision.plans.draw_inputs import DrawParams, EntityPool, Roster
 
 SHOWN = 10      # shortfalls spelled out in a refusal; the record keeps them all
@@ -43,15 +44,18 @@ class Shortfall:
     expected_tasks: float       # their summed inclusion probabilities
 
     def line(self) -> str:
-        """The shortfall in Chinese and English, with its numbers."""
-        if self.department is None:
-            head = (f"每个任务需要{self.needed}名执法人员 needs {self.needed} inspectors per "
-                    f"task")
-        else:
-            head = (f"需要每个部门至少{self.needed}名执法人员 needs {self.needed} inspectors of "
-                    f"{self.department} per task")
-        return (f"{head}, {self.available} available in group {self.group} ({self.entities} "
-                f"entities may be drawn there, about {self.expected_tasks:g} tasks)")
+        """The shortfall in English, with its numbers and the jurisdiction's code."""
+        of = f" of {self.department}" if self.department else ""
+        return (f"needs {self.needed} inspectors{of} per task, {self.available} available in "
+                f"group {self.group} ({self.entities} entities may be drawn there, about "
+                f"{self.expected_tasks:g} tasks)")
+
+    def line_zh(self) -> str:
+        """The shortfall in Chinese, the jurisdiction named (舟山市 3309), with its numbers."""
+        place = "全国" if self.group == "(nationwide)" else region_label(self.group)
+        who = f" {self.department} 部门" if self.department else ""
+        return (f"{place}：每项任务需要{who}执法人员 {self.needed} 名，现有 {self.available} 名"
+                f"（该地 {self.entities} 个市场主体可能被抽中，约 {self.expected_tasks:g} 项任务）")
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,16 @@ class StaffingCheck:
 
     def message(self) -> str:
         """Why the draw is refused, every number in it, and the way out."""
-        lines = [s.line() for s in self.shortfalls[:SHOWN]]
+        zh = [s.line_zh() for s in self.shortfalls[:SHOWN]]
+        en = [s.line() for s in self.shortfalls[:SHOWN]]
         if len(self.shortfalls) > SHOWN:
-            lines.append(f"另有{len(self.shortfalls) - SHOWN}处 and "
-                         f"{len(self.shortfalls) - SHOWN} more")
-        return ("执法人员不足，抽取的任务无法配齐 the draw's tasks cannot be staffed: "
-                + "; ".join(lines) + ". 请补充执法人员后再抽取，或设置 accept_shortfall: true "
-                "抽取并记录缺员 add inspectors first, or draw with accept_shortfall: true and the "
-                "shortfall is recorded")
+            zh.append(f"另有 {len(self.shortfalls) - SHOWN} 处")
+            en.append(f"and {len(self.shortfalls) - SHOWN} more")
+        # Chinese first, then English alone (no Chinese in it: kernel.i18n splits the halves)
+        return ("执法人员不足，抽取的任务无法配齐：" + "；".join(zh) + "。请补充执法人员后再抽取，"
+                "或设置 accept_shortfall: true 抽取并记录缺员 the draw's tasks cannot be staffed: "
+                + "; ".join(en) + ". Add inspectors first, or draw with accept_shortfall: true "
+                "and the shortfall is recorded")
 
     def record(self, accepted: bool) -> dict[str, Any]:
         """JSON-ready, for the draw record; numbers only, nothing about any inspector."""

@@ -62,9 +62,10 @@ def checked(data: bytes, filename: str, rules: AttachmentRules) -> Attachment:
     kind = media_type_of(data)
     if kind is None or kind not in rules.media_types:
         accepted = "、".join(LABELS.get(t, t) for t in rules.media_types)
-        raise InvalidInput(f"附件类型不允许 {name!r} is not an accepted file: its content is "
-                           f"{'of an unknown type' if kind is None else kind}; accepted: "
-                           f"{accepted} (按文件内容识别 recognised by content, not by name)",
+        raise InvalidInput(f"附件类型不允许：{name!r}（按文件内容识别），可接受：{accepted} "
+                           f"{name!r} is not an accepted file: its content is "
+                           f"{'of an unknown type' if kind is None else kind} "
+                           "(recognised by content, not by name)",
                            field="attachments")
     return Attachment(hashlib.sha256(data).hexdigest(), kind, len(data), name)
 

@@ -150,9 +150,11 @@ def record_result(task_id: UUID, body: ResultCreate, p: PlatformDep, user: Inspe
     with p.engine.connect() as conn:
         _require_member(conn, task_id, user)
         linked = task_views.inspectors_of_users(conn, body.signatures)
-    unlinked = [u for u in dict.fromkeys(body.signatures) if u not in linked]
-    if unlinked:
-        raise InvalidInput(f"user(s) {unlinked} are not inspectors' accounts", field="signatures")
+        unlinked = [u for u in dict.fromkeys(body.signatures) if u not in linked]
+        names = task_views.user_names(conn, unlinked) if unlinked else {}
+    if unlinked:   # named, not numbered
+        who = "、".join(names.get(u, f"No. {u}") for u in unlinked)
+        raise InvalidInput(f"user(s) {who} are not inspectors' accounts", field="signatures")
     store = AttachmentStore(p.settings.attachments_path)
     files = [store.stored(a.sha256, a.filename).as_event() for a in body.attachments]
     p.supervision.record_result(task_id, inspector_no(user), body.result_code, body.findings,

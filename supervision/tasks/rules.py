@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from kernel.errors import InvalidInput
@@ -40,15 +40,18 @@ def inspection_day(inspected_on: date, assigned_on: date, today: date) -> date:
     return inspected_on
 
 
-def signers(signatures: list[int], team: list[int], recorder: int) -> list[int]:
-    """≥ 2 distinct officers, all on the team, the recorder among them (行政处罚法 Art 42)."""
+def signers(signatures: list[int], team: list[int], recorder: int,
+            names: Mapping[int, str] | None = None) -> list[int]:
+    """≥ 2 distinct officers, all on the team, the recorder among them (行政处罚法 Art 42);
+    `names` names the officers not on the team."""
     distinct = list(dict.fromkeys(signatures))
     if len(distinct) < MIN_SIGNATURES:
         raise InvalidInput(f"a result needs the signatures of at least {MIN_SIGNATURES} "
                            "inspectors on the team (行政处罚法 Art 42)", field="signatures")
     strangers = [s for s in distinct if s not in team]
     if strangers:
-        raise InvalidInput(f"inspector(s) {strangers} are not on this task's team",
+        who = "、".join((names or {}).get(s, f"No. {s}") for s in strangers)
+        raise InvalidInput(f"inspector(s) {who} are not on this task's team",
                            field="signatures")
     if recorder not in distinct:
         raise InvalidInput("the recording inspector must sign the result", field="signatures")

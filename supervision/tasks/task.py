@@ -200,8 +200,8 @@ class InspectionTask(Aggregate):
         waiting = self.waiting_for()
         if waiting:
             who = "、".join((names or {}).get(n, f"No. {n}") for n in waiting)
-            raise Conflict(f"检查组成员{who}尚未签收任务，不能开始检查 not acknowledged yet by "
-                           f"{who}", field="acknowledgement")
+            raise Conflict(f"not acknowledged yet by {who}: the inspection cannot start",
+                           field="acknowledgement")
         self._started(started_on=today, by=inspector_no)
 
     @event("Started")
@@ -213,7 +213,7 @@ class InspectionTask(Aggregate):
                       catalogue: Callable[[str], ResultCategory], deadline_workdays: int,
                       items: list[dict[str, Any]] | None = None,
                       attachments: list[dict[str, Any]] | None = None,
-                      max_attachments: int = 10) -> None:
+                      max_attachments: int = 10, names: Mapping[int, str] | None = None) -> None:
         """谁检查、谁录入 The recorder's department records its own part, signed by ≥ 2 officers;
         optionally one outcome per check item and the hashes of attached files."""
         department = self.member(by)["department"]
@@ -229,7 +229,7 @@ class InspectionTask(Aggregate):
         except UnknownResultCode as e:
             raise InvalidInput(str(e.args[0]), field="result_code") from None
         inspection_day(inspected_on, self.assigned_on, today)
-        signed = signers(signatures, self.inspector_nos, by)
+        signed = signers(signatures, self.inspector_nos, by, names)
         if not findings.strip() and per_item:
             findings = "；".join(f"{i['check_item']}: {i['findings']}" for i in per_item
                                 if i["findings"])

@@ -154,7 +154,8 @@ class TaskUseCases:
         task = self.get_task(task_id)
         task.record_result(inspector_no, code, findings, inspected_on, signatures, today,
                            rules.result, rules.publicity.inspection_result_deadline_workdays,
-                           items, attachments, rules.attachments.max_per_result)
+                           items, attachments, rules.attachments.max_per_result,
+                           self._names([s for s in signatures if s not in task.inspector_nos]))
         self._save_task(task)
 
     def order_follow_up(self, task_id: UUID, department: str | None, kind: str,

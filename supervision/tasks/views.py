@@ -237,6 +237,13 @@ def inspectors_of_users(conn: sa.Connection, user_ids: list[int]) -> dict[int, i
     return {r.id: r.inspector_no for r in rows}
 
 
+def user_names(conn: sa.Connection, user_ids: list[int]) -> dict[int, str]:
+    """user id -> the name a message gives the user (display name, else the username)."""
+    rows = conn.execute(sa.select(users.c.id, users.c.username, users.c.display_name)
+                        .where(users.c.id.in_(user_ids)))
+    return {r.id: r.display_name or r.username for r in rows}
+
+
 # -- one open (一公开) ---------------------------------------------------------------------------
 PUBLIC_COLUMNS = (task_results.c.task_id, task_results.c.uscc,
                   entities.c.name.label("entity_name"), task_results.c.plan_id,

@@ -195,8 +195,8 @@ def test_a_draw_seven_inspectors_cannot_staff_is_409_until_the_shortfall_is_acce
     r = lottery_draw(client, platform, plan_id)
     assert r.status_code == 409, r.text
     assert r.json()["field"] == "accept_shortfall"
-    assert ("每个任务需要10名执法人员 needs 10 inspectors per task, 7 available in group 3307"
-            in r.json()["detail"])
+    assert "金华市 3307：每项任务需要执法人员 10 名，现有 7 名" in r.json()["detail"]
+    assert "needs 10 inspectors per task, 7 available in group 3307" in r.json()["detail"]
     assert client.get(f"/api/v1/plans/{plan_id}", headers=sup).json()["draw_records"] == []
     # accepted: 201, every task unstaffed and the shortfall on the record for everyone
     r = client.post(f"/api/v1/plans/{plan_id}/draw", json={"accept_shortfall": True},

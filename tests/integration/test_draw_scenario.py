@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from dashboard.pages.plans import _task_rows
 from kernel.errors import Conflict, InvalidInput
 from supervision.directory.tables import entity_pool, inspectors
 from supervision.plans import views as plan_views
@@ -252,6 +253,10 @@ class DrawScenario:
         assert "unassigned" not in public["record"]           # reasons stay internal
         assert short[0] == 20 and all(t["short_staffed"] for t in listed)
         assert {t["status"] for t in listed} == {"unstaffed"} and listed[0]["team_needed"] == 10
+        # the supervisor's grid gives the gap in Chinese, the jurisdiction named, English alongside
+        reason = _task_rows(platform, None, None, plan_id.hex)[1][0]["unassigned_reason"]
+        assert reason == ("辖区 金华市 3307 仅有 7 名检查人员（需要 10 名） "
+                          "only 7 inspector(s) in jurisdiction 3307 (10 needed)")
 
     def test_cancelled_tasks_leave_the_inbox_and_tell_their_team(self, platform):
         _setup(platform, 40)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from kernel import i18n
 from kernel.errors import Conflict
 from supervision.plans.drawing import DrawParams, EntityPool, Roster, draw
 from supervision.plans.staffing import Shortfall, check_staffing, inclusion_probability
@@ -32,8 +33,15 @@ def test_seven_inspectors_for_ten_per_task_is_a_shortfall_with_its_numbers():
     assert check.shortfalls == (
         Shortfall("3301", None, 10, 0, 4, 0.2), Shortfall("3307", None, 10, 7, 20, 20.0))
     assert check.shortfalls[1].line() == (
-        "每个任务需要10名执法人员 needs 10 inspectors per task, 7 available in group 3307 "
+        "needs 10 inspectors per task, 7 available in group 3307 "
         "(20 entities may be drawn there, about 20 tasks)")
+    # the jurisdiction named in Chinese, its code alongside
+    assert check.shortfalls[1].line_zh() == (
+        "金华市 3307：每项任务需要执法人员 10 名，现有 7 名（该地 20 个市场主体可能被抽中，约 20 项任务）")
+    said = i18n.translated(check.message(), None, 409)
+    assert said.zh.startswith("执法人员不足，抽取的任务无法配齐：杭州市 3301：每项任务需要执法人员 10 名")
+    assert said.en.startswith("the draw's tasks cannot be staffed: needs 10 inspectors per task")
+    assert not i18n.CJK.search(said.en)
 
 
 def test_a_joint_plan_needs_per_department_officers_of_each_department():
@@ -44,8 +52,9 @@ def test_a_joint_plan_needs_per_department_officers_of_each_department():
     assert check.team_size == 4 and check.per_department == 2
     assert check.shortfalls == (Shortfall("3307", "ecology_environment", 2, 1, 5, 5.0),)
     assert check.shortfalls[0].line().startswith(
-        "需要每个部门至少2名执法人员 needs 2 inspectors of ecology_environment per task, 1 "
-        "available in group 3307")
+        "needs 2 inspectors of ecology_environment per task, 1 available in group 3307")
+    assert check.shortfalls[0].line_zh().startswith(
+        "金华市 3307：每项任务需要 ecology_environment 部门执法人员 2 名，现有 1 名")
     # one officer of each department was enough before per_department
     assert check_staffing(pool, roster, DrawParams(departments=(0, 1)), DEPTS).ok
 

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from credit.rules import DEFAULT_RULES
+from kernel import i18n
 from kernel.errors import Conflict, InvalidInput
 from supervision.rules import AttachmentRules
 from supervision.tasks.attachments import checked, media_type_of
@@ -28,8 +29,19 @@ def test_the_start_names_the_partner_who_has_not_signed():
     t.acknowledge(11, ASSIGNED)
     with pytest.raises(Conflict) as e:
         t.start(11, ASSIGNED, {12: "王小明"})
-    assert "王小明" in e.value.message and "尚未签收" in e.value.message
-    assert "[12]" not in e.value.message
+    said = i18n.translated(e.value.message, e.value.field, 409)
+    assert said.zh.startswith("检查组成员王小明尚未签收任务") and "王小明" in said.en
+    assert "12" not in said.render()
+
+
+def test_a_signer_off_the_team_is_named_not_numbered():
+    t = started(task())
+    with pytest.raises(InvalidInput) as e:
+        t.record_result(11, "1", "", DAY, [11, 99], DAY, DEFAULT_RULES.result,
+                        DEFAULT_RULES.publicity.inspection_result_deadline_workdays,
+                        names={99: "李大为"})
+    said = i18n.translated(e.value.message, e.value.field)
+    assert said.zh == "签名人：检查人员李大为不是本任务检查组成员" and "99" not in said.render()
 
 
 def test_items_are_checked_and_the_department_code_follows_them():
