@@ -21,7 +21,7 @@ SEP = "~"
 
 
 def inspection_cursor(after: str | None) -> tuple[date, str, str, str] | None:
-    """`2026-05-01~<uscc>~<task id>~<department>` → the key; anything else: the first page."""
+    """`2026-05-01~<uscc>~<plan id>~<department>` → the key; anything else: the first page."""
     parts = (after or "").split(SEP)
     if len(parts) != 4:
         return None
@@ -39,7 +39,7 @@ def inspections_page(conn: sa.Connection, *, uscc: str | None = None,
                                          after=inspection_cursor(after))
     page, more = items[:limit], len(items) > limit
     last = page[-1] if more else None
-    nxt = SEP.join((last["published_on"].isoformat(), last["uscc"], last["task_id"],
+    nxt = SEP.join((last["published_on"].isoformat(), last["uscc"], last["plan_id"],
                     last["department"])) if last else None
     return total, mark_under_review(conn, "inspection", page, inspection_key), nxt
 

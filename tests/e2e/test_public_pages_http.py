@@ -201,10 +201,10 @@ def test_results_page_and_api_keyset_paging_and_objection_marker(client, platfor
         page = client.get("/api/v1/public/inspections",
                           params={"limit": 2, **({"after": after} if after else {})}).json()
         assert len(page["items"]) == 2 and page["total"] == 6
-        seen += [(i["uscc"], i["task_id"]) for i in page["items"]]
+        seen += [(i["uscc"], i["plan_id"], i["department"]) for i in page["items"]]
         after = page["next"]
     assert after is None and len(set(seen)) == 6
-    assert seen == [(i["uscc"], i["task_id"]) for i in whole["items"]]
+    assert seen == [(i["uscc"], i["plan_id"], i["department"]) for i in whole["items"]]
     marked = {i["uscc"]: i["objection_under_review"] for i in whole["items"]}
     assert marked[entity(5).uscc] is True and sum(marked.values()) == 1
     # the page: three pages of two by its Next link, the marker on the one result
