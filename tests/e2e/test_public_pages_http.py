@@ -229,6 +229,8 @@ def test_results_page_and_api_keyset_paging_and_objection_marker(client, platfor
     assert "异议处理中" not in client.get("/lists/abnormal").text
 
 
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
 def test_search_keyset_paging_codes_then_names(client, platform, monkeypatch):
     # 11 entities of 婺城区 (codes 91330702…), one elsewhere whose name holds that prefix
     register(platform, range(1, 12), reports_until=None)
