@@ -66,7 +66,8 @@ def _lists(f: dict[str, Any]) -> list[Any]:
 
 
 def sections(f: dict[str, Any]) -> html.Div:
-    """The file's sections as of `f["as_of"]`: lists, penalties, results, commitments, class."""
+    """The file's sections as of `f["as_of"]`: lists, penalties, results, commitments,
+    licensing decisions, objections (contacts masked), class."""
     day = f["as_of"]
     risk = f["risk"]
     penalties = [[p["decision_no"] or p["id"][:8], p["status"], p["decided_on"],
@@ -77,6 +78,13 @@ def sections(f: dict[str, Any]) -> html.Div:
                for r in f["inspections"]]
     commitments = [[c["permit_type"], c["committed_on"], deadline(c, "verify_by"), c["status"],
                     c["verified_on"]] for c in f["commitments"]]
+    licences = [[x["decision_no"], x["licence_name"], x["department"], x["decided_on"],
+                 x["status"], deadline(x, "publication_due_on"), x["published_on"], x["overdue"]]
+                for x in f.get("licences", [])]
+    # the objector's contact arrives masked (credit.objections.views.mask_contact)
+    objections = [[x["record_kind"], x["record_key"], x["department"], x["filed_on"],
+                   deadline(x, "handle_by"), x["status_label"], x["handled_on"],
+                   f"{x['contact_name']} {x['contact']}"] for x in f.get("objections", [])]
     reasons = [html.Li(risk_reason(x)) for x in risk["reasons"]]
     return html.Div([
         card(f"名单（截至 {day}）Lists as of {day}", _lists(f), "asof-lists"),
@@ -91,6 +99,14 @@ def sections(f: dict[str, Any]) -> html.Div:
         card(f"告知承诺（截至 {day}）Commitments as of {day}", [_table(
             "asof-commitments", ("许可 Permit", "承诺 Committed", "核查期限 Verify by",
                                  "状态 Status", "核查 Verified"), commitments, "无 None.")]),
+        card(f"行政许可（截至 {day}）Licensing decisions as of {day}", [_table(
+            "asof-licences", ("决定书 Decision", "许可 Licence", "部门 Department",
+                              "决定 Decided", "状态 Status", "公示期限 Publish by",
+                              "公示 Published", "逾期 Overdue"), licences, "无 None.")]),
+        card(f"异议（截至 {day}）Objections as of {day}", [_table(
+            "asof-objections", ("对象 Record", "编号 Key", "部门 Department", "提出 Filed",
+                                "处理期限 Handle by", "状态 Status", "处理 Handled",
+                                "联系人 Contact (masked)"), objections, "无 None.")]),
         card(f"信用风险分类（截至 {day}，内部）Risk class as of {day} (internal)", [
             html.P(f"{RISK_CLASSES.get(risk['risk_class'], risk['risk_class'])}"
                    + (f" · {risk['classified_on']} · score {risk['score']:g}"

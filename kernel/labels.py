@@ -53,7 +53,8 @@ RECORD_KINDS = {"penalty": "行政处罚 Penalty", "commitment": "告知承诺 C
                 "serious": LISTS["serious"], "abnormal": LISTS["abnormal"],
                 "repair": "信用修复 Credit repair", "red": LISTS["red"],
                 "commendation": "诚信典型 Commendation", "risk": "信用风险分类 Risk class (internal)",
-                "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report"}
+                "inspection": "抽查检查 Inspection", "annual_report": "年度报告 Annual report",
+                "licence": "行政许可 Licensing decision", "objection": "异议 Objection"}
 # 行政处罚法 Art 9, in the order a decision lists them.
 PENALTY_KINDS = {
     "warning": "警告 warning",

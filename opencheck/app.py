@@ -136,7 +136,6 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
     app.include_router(task_routes.router, prefix="/api/v1")
     app.include_router(document_routes.router, prefix="/api/v1")
     app.include_router(notification_routes.router, prefix="/api/v1")
-    app.include_router(task_routes.public_router, prefix="/api/v1/public")
 
     from credit.commitments import routes as commitment_routes
     from credit.licensing import routes as licence_routes

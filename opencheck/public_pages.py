@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from credit.lists.public import COUNT_CAP, list_page
+from credit.record.public_pages_data import inspections_page, mark_list_entries
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
 from kernel.http.api import PlatformDep, PublicConn
@@ -36,7 +37,7 @@ from supervision.plans import views as plan_views
 from supervision.tasks.views import published_inspections
 
 router = APIRouter(include_in_schema=False)
-MAX_OFFSET = 10_000   # offset paging stops here (the short lists: results by entity, plans)
+MAX_OFFSET = 10_000   # offset paging stops here (the short lists: check items, plans)
 Text = Annotated[str, Query(max_length=100)]
 Offset = Annotated[int, Query(ge=0)]
 
@@ -52,7 +53,7 @@ def _render(request: Request, template: str, p: Any, **context: Any) -> HTMLResp
 
 def _error(request: Request, text: str, status: int) -> HTMLResponse:
     return templates.TemplateResponse(request, "index.html", {
-        "q": "", "items": [], "total": 0, "offset": 0, "limit": PAGE, "error": text},
+        "q": "", "items": [], "total": 0, "after": "", "next": None, "error": text},
         status_code=status)
 
 
@@ -73,6 +74,7 @@ def list_members(request: Request, name: str, conn: PublicConn, p: PlatformDep, 
         return _error(request, f"无此名单 No list named {name[:30]}: abnormal, serious, red", 404)
     q = q.strip()
     total, items, last = list_page(conn, name, today_in_china(), q, _cursor(after), PAGE)
+    mark_list_entries(conn, items)
     for e in items:   # GSXT names the deciding authority; a listing without one is its register's
         e["authority_label"] = (e["authority"] or department_labels(p.rules).get(
             e["department"] or "", "") or e["registering_authority"] or "—")
@@ -83,18 +85,19 @@ def list_members(request: Request, name: str, conn: PublicConn, p: PlatformDep, 
 
 @router.get("/inspections", response_class=HTMLResponse)
 def inspections(request: Request, conn: PublicConn, p: PlatformDep, q: Text = "",
-                offset: Offset = 0) -> HTMLResponse:
-    """双随机抽查结果 Published inspection results, all or one entity's (by its code)."""
-    q, offset = q.strip().upper(), min(offset, MAX_OFFSET)
+                after: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    """双随机抽查结果 Published inspection results, all or one entity's (by its code), newest
+    first, keyset-paged, those under objection marked."""
+    q = q.strip().upper()
     if q:
         try:
             q = validate_uscc(q)
         except InvalidUSCC as e:
             return _error(request, f"代码无效 Invalid code: {e.reason}", 422)
-    total, items = published_inspections(conn, uscc=q or None, offset=offset, limit=PAGE)
+    total, items, nxt = inspections_page(conn, uscc=q or None, after=after or None, limit=PAGE)
     names = item_names(conn, {c for i in items for c in i["check_items"]})
     return _render(request, "inspections.html", p, q=q, items=items, total=total,
-                   offset=offset, limit=PAGE, item_names=names)
+                   after=after, next=nxt, item_names=names)
 
 
 @router.get("/check-items", response_class=HTMLResponse)

@@ -22,8 +22,8 @@ from kernel.labels import (
 )
 from kernel.regions import region_name
 from kernel.uscc import InvalidUSCC, validate_uscc
-from supervision.directory.search import COUNT_CAP
-from supervision.directory.views import item_names, search_entities
+from supervision.directory.search import COUNT_CAP, search_page
+from supervision.directory.views import item_names
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 templates.env.globals.update(type_label=lambda t: ENTITY_TYPES.get(t, t),
@@ -36,11 +36,12 @@ PAGE = 20
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, conn: PublicConn, q: str = "", offset: int = 0) -> HTMLResponse:
-    q, offset = q.strip()[:100], max(0, min(offset, 10_000))
-    total, items = search_entities(conn, q, offset, PAGE) if q else (0, [])
+def home(request: Request, conn: PublicConn, q: str = "", after: str = "") -> HTMLResponse:
+    """查询 Search by code or name, keyset-paged (`after`: the page before's last row)."""
+    q, after = q.strip()[:100], after[:200]
+    total, items, nxt = search_page(conn, q, after or None, PAGE) if q else (0, [], None)
     return templates.TemplateResponse(request, "index.html", {
-        "q": q, "items": items, "total": total, "offset": offset, "limit": PAGE, "error": None})
+        "q": q, "items": items, "total": total, "after": after, "next": nxt, "error": None})
 
 
 @router.get("/entity/{uscc}", response_class=HTMLResponse)
@@ -72,7 +73,7 @@ def _item_names(engine: Any, codes: set[str]) -> dict[str, str]:
 
 def _message(request: Request, text: str, status: int) -> HTMLResponse:
     return templates.TemplateResponse(request, "index.html", {
-        "q": "", "items": [], "total": 0, "offset": 0, "limit": PAGE, "error": text},
+        "q": "", "items": [], "total": 0, "after": "", "next": None, "error": text},
         status_code=status)
 
 

@@ -3,7 +3,7 @@ public records "异议处理中", and which public record a reference names."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -102,12 +102,23 @@ def under_review(conn: sa.Connection, kind: str, usccs: Iterable[str]) -> set[tu
 
 
 def mark_under_review(conn: sa.Connection, kind: str, items: list[dict[str, Any]],
-                      key: str) -> list[dict[str, Any]]:
-    """Set `objection_under_review` on public items of `kind` (keyed by item[`key`])."""
+                      key: str | Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
+    """Set `objection_under_review` on public items of `kind` (keyed by item[`key`], or by
+    `key(item)` when the record key is made of several fields)."""
     open_ = under_review(conn, kind, (i["uscc"] for i in items))
+    key_of = key if callable(key) else (lambda item: item[key])
     for item in items:
-        item["objection_under_review"] = (item["uscc"], str(item[key])) in open_
+        item["objection_under_review"] = (item["uscc"], str(key_of(item))) in open_
     return items
+
+
+def inspection_key(item: dict[str, Any]) -> str:
+    """A published result's objection key: plan id:department (RECORD_KINDS["inspection"])."""
+    return f"{item['plan_id']}:{item['department']}"
+
+
+def list_key(item: dict[str, Any]) -> str:
+    return str(item["list"])
 
 
 def public_record_ref(conn: sa.Connection, rules: Any, kind: str, uscc: str, key: str,

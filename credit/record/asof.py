@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from credit.objections.rules import STATUSES
+
 Row = dict[str, Any]
 
 
@@ -152,6 +154,33 @@ def inspection(row: Row, day: date) -> Row | None:
     _undo(row, "published_on", day, {"published_on": None, "late": False})
     _undo(row, "withdrawn_on", day, {"withdrawn_on": None})
     row["public"] = row["published_on"] is not None and row["withdrawn_on"] is None
+    return row
+
+
+def licence(row: Row, day: date) -> Row | None:
+    """行政许可 A licensing decision as of `day`: granted, published, or ended by then."""
+    if row["decided_on"] > day:
+        return None
+    _undo(row, "publication_overdue_on", day, {"publication_overdue_on": None})
+    _undo(row, "published_on", day, {"published_on": None, "published_late": False})
+    _undo(row, "changed_on", day, {"changed_on": None, "change_reason": None})
+    if _undo(row, "ended_on", day, {"ended_on": None, "end_ground": None, "end_reason": None}) \
+            or row["ended_on"] is None:
+        row["status"] = "published" if row["published_on"] else "granted"
+    row["overdue"] = row["status"] == "granted" and row["publication_due_on"] < day
+    return row
+
+
+def objection(row: Row, day: date) -> Row | None:
+    """异议 An objection as of `day`: open ("异议处理中") until handled (contact as given)."""
+    if row["filed_on"] > day:
+        return None
+    _undo(row, "overdue_on", day, {"overdue_on": None})
+    if _undo(row, "handled_on", day, {"handled_on": None, "handler": None,
+                                      "outcome_reasons": None, "handled_late": False}):
+        row["status"] = "open"
+    row["status_label"] = STATUSES.get(row["status"], row["status"])
+    row["overdue"] = row["status"] == "open" and row["handle_by"] < day
     return row
 
 

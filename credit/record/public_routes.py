@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
+from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -13,12 +14,11 @@ from credit.commitments.schemas import CommitmentPublic
 from credit.licensing.schemas import LicencePublic
 from credit.penalties.schemas import PenaltyPublic
 from credit.record.public import RECORD, public_record_of, record_params
+from credit.record.public_pages_data import inspections_page
 from kernel.clock import today_in_china
 from kernel.errors import NotFound
 from kernel.http.api import (
     ERRORS,
-    Page,
-    PageDep,
     Proved,
     PublicConn,
     json_bytes,
@@ -30,6 +30,7 @@ from supervision.directory.schemas import EntityPublic
 from supervision.tasks.schemas import PublishedInspection
 
 router = APIRouter(tags=["public"])
+T = TypeVar("T")
 LIMITED = {429: {"description": "Too many requests (see Retry-After)"}}
 
 
@@ -95,14 +96,44 @@ async def credit_record(uscc: str, request: Request) -> Response:
     return Response(json_bytes(record), media_type="application/json", headers=headers)
 
 
-@router.get("/search", response_model=Page[EntityPublic], responses=LIMITED)
-def search(conn: PublicConn, page: PageDep,
+class KeysetPage(BaseModel, Generic[T]):
+    """A page of a long public list: `next` is the cursor of the page after it (pass it as
+    `after`), None on the last page; `total` as the list counts it."""
+
+    total: int
+    limit: int
+    after: str | None = None
+    next: str | None = None
+    items: list[T]
+
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+After = Annotated[str | None, Query(max_length=200,
+                                    description="the `next` cursor of the page before")]
+
+
+@router.get("/search", response_model=KeysetPage[EntityPublic], responses=LIMITED)
+def search(conn: PublicConn,
            q: Annotated[str, Query(min_length=1, max_length=100,
-                                   description="code prefix or part of the name")]) -> dict:
+                                   description="code prefix or part of the name")],
+           after: After = None, limit: Limit = 20) -> dict:
     """Find entities by unified social credit code prefix or name part (one character: a name
     prefix); the exact code ranks first, then codes, then names in name order. `total` counts
-    up to 1001: more than 1000 matches answer 1001."""
-    from supervision.directory.views import search_entities
+    up to 1001: more than 1000 matches answer 1001. Keyset-paged (`after` = `next`)."""
+    from supervision.directory.search import search_page
 
-    total, items = search_entities(conn, q, page.offset, min(page.limit, 100))
-    return {"total": total, "offset": page.offset, "limit": min(page.limit, 100), "items": items}
+    total, items, nxt = search_page(conn, q, after, limit)
+    return {"total": total, "limit": limit, "after": after, "next": nxt, "items": items}
+
+
+@router.get("/inspections", response_model=KeysetPage[InspectionOnRecord])
+def published_inspections(conn: PublicConn,
+                          uscc: Annotated[str | None, Query(max_length=40)] = None,
+                          plan_id: UUID | None = None, after: After = None,
+                          limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict:
+    """Published inspection results, by entity (USCC) or plan, newest first, those under
+    objection marked (异议处理中); never inspectors or findings. Keyset-paged."""
+    total, items, nxt = inspections_page(conn, uscc=uscc.strip().upper() if uscc else None,
+                                         plan_id=plan_id.hex if plan_id else None,
+                                         after=after, limit=limit)
+    return {"total": total, "limit": limit, "after": after, "next": nxt, "items": items}

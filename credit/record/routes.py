@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from credit.lists.public import public_list
 from credit.record import views as file_views
+from credit.record.public_pages_data import marked_list
 from credit.record.schemas import (
     CreditFileRecord,
     ListMemberPublic,
@@ -77,6 +77,7 @@ def get_risk_class(uscc: UsccPath, p: PlatformDep, conn: SettledConn, _: Supervi
 
 @public_router.get("/lists/{list_name}", response_model=Page[ListMemberPublic])
 def get_public_list(list_name: ListName, conn: PublicConn, page: PageDep) -> dict:
-    """经营异常名录 / 严重违法失信名单 / 守信激励名单: today's members, newest first."""
-    total, items = public_list(conn, list_name, today_in_china(), page.offset, page.limit)
+    """经营异常名录 / 严重违法失信名单 / 守信激励名单: today's members, newest first, those
+    under objection marked (异议处理中)."""
+    total, items = marked_list(conn, list_name, today_in_china(), page.offset, page.limit)
     return page_of(page, total, items)

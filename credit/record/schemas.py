@@ -8,7 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from credit.commitments.schemas import CommitmentRecord
+from credit.licensing.schemas import LicenceRecord
 from credit.lists.schemas import CommendationRecord, SeriousListingRecord
+from credit.objections.schemas import ObjectionRecord
 from credit.penalties.schemas import PenaltyRecord
 from credit.repair.schemas import RepairRecord
 from kernel.http.api import PROVISIONAL, Proved
@@ -131,6 +133,8 @@ class CreditFileRecord(BaseModel):
     inspections: list[InspectionAsOf]
     commitments: list[CommitmentRecord]
     repairs: list[RepairRecord]
+    licences: list[LicenceRecord] = []        # 行政许可 (credit.licensing)
+    objections: list[ObjectionRecord] = []    # 异议, contacts masked (credit.objections)
 
 
 class TimelineItem(BaseModel):
@@ -163,3 +167,4 @@ class ListMemberPublic(Proved):
     legal_basis: str
     since: date | None
     until: date | None
+    objection_under_review: bool = False   # 异议处理中 (credit.objections)

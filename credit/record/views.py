@@ -9,7 +9,8 @@ before D too. So `as_of` shows the record as the platform showed it on D: a late
 not appear either where that is known. Penalties, commitments, the serious list, commendations
 and repairs keep no recorded date: a decision keyed in after D but dated on or before D does
 appear (their effective dates are the legal ones; the event log keeps when they were entered).
-The whole file (`credit_file`, sections by `credit.record.asof`) and the timeline follow the
+Licensing decisions and objections (异议, the objector's contact masked) are
+sections too. The whole file (`credit_file`, sections by `credit.record.asof`) and the timeline follow the
 same rule. Supervisors only: the file holds the internal A–D class. The public record takes no
 `as_of` (credit.record.public): a past day would bring back records repaired or expired since.
 """
@@ -24,6 +25,8 @@ import sqlalchemy as sa
 
 from credit.commitments.tables import commitments
 from credit.commitments.views import list_commitments
+from credit.licensing.tables import licences
+from credit.licensing.views import list_licences
 from credit.lists.abnormal import GROUNDS
 from credit.lists.tables import (
     abnormal_grounds,
@@ -32,6 +35,9 @@ from credit.lists.tables import (
     serious_listings,
 )
 from credit.lists.views import list_commendations
+from credit.objections.rules import STATUSES
+from credit.objections.tables import objections
+from credit.objections.views import list_objections
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties
 from credit.rating.tables import red_list, risk_class_history, risk_classes
@@ -123,6 +129,11 @@ def credit_file(conn: sa.Connection, uscc: str, rules: Rules, today: date,
                                  asof.commitment, day),
         "repairs": asof.kept(list_repair_applications(conn, uscc=uscc, limit=500)[1],
                              asof.repair, day),
+        "licences": asof.kept(list_licences(conn, today=day, uscc=uscc, limit=500)[1],
+                              asof.licence, day),
+        # contacts masked (credit.objections.views): the file is every supervisor's
+        "objections": asof.kept(list_objections(conn, today=day, uscc=uscc, limit=500)[1],
+                                asof.objection, day),
     }
 
 
@@ -191,6 +202,20 @@ SOURCES: list[tuple[sa.Table, str, list[Spec]]] = [
          f"({r['department']}, {r['document_no']})", None),
         ("revoked_on", "commendation.revoked", lambda r: f"撤销荣誉 commendation revoked: "
          f"{r['title']}", None)]),
+    (licences, "licence_id", [
+        ("decided_on", "licence.decided",
+         lambda r: f"行政许可 licensing decision {r['decision_no']} {r['licence_name']}", None),
+        ("published_on", "licence.published", lambda r: f"许可公示 published {r['decision_no']}",
+         None),
+        ("changed_on", "licence.changed", lambda r: f"许可变更 changed {r['decision_no']}", None),
+        ("ended_on", "licence.ended",
+         lambda r: f"许可终止 ended ({r['end_ground']}) {r['decision_no']}", None)]),
+    (objections, "objection_id", [
+        ("filed_on", "objection.filed",
+         lambda r: f"异议 objection to {r['record_kind']} {r['record_key']}", None),
+        ("handled_on", "objection.handled",
+         lambda r: f"异议处理 objection handled: {STATUSES.get(r['status'], r['status'])}",
+         None)]),
     (red_list, "entity_no", [
         ("since", "red.joined", lambda r: "列入守信激励名单 joined the red list", "recorded_on"),
         ("until", "red.left", lambda r: "移出守信激励名单 left the red list", None)]),

@@ -129,3 +129,55 @@ def search_entities(conn: sa.Connection, q: str, offset: int = 0,
                              params).all()
     return min(codes + names, COUNT_CAP + 1), [proved(dict(r._mapping), "supervision")
                                                 for r in rows]
+
+
+# Keyset paging (the search page and API): the cursor names the last row shown, `c~<uscc>` in
+# the codes, `n~<uscc>~<name>` in the names; the next page starts after it in the same order.
+_AFTER_NAME = ("AND (name > :an OR (name = :an AND entity_no > "
+               "(SELECT entity_no FROM entities WHERE uscc = :au)))")
+
+
+def _names_after(limit: int, keyed: bool) -> sa.TextClause:
+    cols = _columns()
+    return sa.text(
+        f"SELECT {', '.join('e.' + c.name for c in cols)} FROM (SELECT entity_no, name {_MATCH} "
+        f"{_AFTER_NAME if keyed else ''} ORDER BY name, entity_no LIMIT {int(limit)}) g "
+        "JOIN entities e ON e.entity_no = g.entity_no ORDER BY g.name, g.entity_no"
+    ).columns(*cols)
+
+
+def _codes_after(limit: int, keyed: bool) -> sa.TextClause:
+    cols = _columns()
+    return sa.text(f"SELECT {', '.join(c.name for c in cols)} {_CODE_RANGE} "
+                   f"{'AND uscc > :au' if keyed else ''} ORDER BY uscc LIMIT {int(limit)}"
+                   ).columns(*cols)
+
+
+def search_page(conn: sa.Connection, q: str, after: str | None = None, limit: int = 20
+                ) -> tuple[int, list[dict[str, Any]], str | None]:
+    """search_entities keyset-paged: (the count up to COUNT_CAP + 1, the page after the cursor
+    `after`, the next page's cursor or None). An unreadable cursor is the first page."""
+    q = q.strip()
+    if not q:
+        return 0, [], None
+    phase, _, rest = (after or "").partition("~")
+    au, _, an = rest.partition("~")
+    phase = phase if phase in ("c", "n") and au else ""
+    code, rows, codes, from_codes = q.upper(), [], 0, 0
+    if CODE_LIKE.match(code):
+        bounds = {"lo": code, "hi": code[:-1] + chr(ord(code[-1]) + 1)}
+        codes = conn.execute(_CODE_COUNT, bounds).scalar_one()
+        if phase != "n" and codes:
+            rows = conn.execute(_codes_after(limit + 1, phase == "c"), {**bounds, "au": au}).all()
+            from_codes = len(rows)
+    grams, pattern = _name_query(q)
+    params = {"gram": _rarest(conn, grams), "pattern": pattern, "an": an, "au": au}
+    names = conn.execute(_COUNT, params).scalar_one()
+    if len(rows) <= limit and names:
+        rows += conn.execute(_names_after(limit + 1 - len(rows), phase == "n"), params).all()
+    nxt = None
+    if len(rows) > limit:
+        last = rows[limit - 1]._mapping
+        nxt = f"c~{last['uscc']}" if limit <= from_codes else f"n~{last['uscc']}~{last['name']}"
+    return min(codes + names, COUNT_CAP + 1), [proved(dict(r._mapping), "supervision")
+                                                for r in rows[:limit]], nxt

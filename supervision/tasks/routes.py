@@ -18,7 +18,6 @@ from kernel.http.api import (
     Page,
     PageDep,
     PlatformDep,
-    PublicConn,
     ReadConn,
     SettledConn,
     errors,
@@ -32,7 +31,6 @@ from supervision.tasks.schemas import (
     FollowUpCreate,
     FollowUpOutcomeCreate,
     PublicationCreate,
-    PublishedInspection,
     RecusalCreate,
     RecusalPublic,
     ReferralCreate,
@@ -42,7 +40,6 @@ from supervision.tasks.schemas import (
 )
 
 router = APIRouter(tags=["inspection tasks"], responses=errors(401, 403))
-public_router = APIRouter(tags=["public"])
 TaskView = Literal["all", "unacknowledged", "short_staffed", "awaiting_publication",
                    "publication_overdue"]
 DeptQuery = Annotated[str | None, Query(max_length=50)]
@@ -205,14 +202,3 @@ def refer(task_id: UUID, body: ReferralCreate, p: PlatformDep, user: Supervisor)
                                 set(p.rules.directory.department_codes), _acting(user))
     return _record(p, task_id)
 
-
-# -- one open (一公开) ---------------------------------------------------------------------------
-@public_router.get("/inspections", response_model=Page[PublishedInspection])
-def published_inspections(conn: PublicConn, page: PageDep,
-                          uscc: Annotated[str | None, Query(max_length=40)] = None,
-                          plan_id: UUID | None = None) -> dict:
-    """Published inspection results, by entity (USCC) or plan; never inspectors or findings."""
-    total, items = task_views.published_inspections(
-        conn, uscc=uscc.strip().upper() if uscc else None,
-        plan_id=plan_id.hex if plan_id else None, offset=page.offset, limit=page.limit)
-    return page_of(page, total, items)

@@ -283,21 +283,30 @@ def published_inspection(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def published_inspections(conn: sa.Connection, *, uscc: str | None = None,
                           plan_id: str | None = None, offset: int = 0,
-                          limit: int | None = 50) -> tuple[int, list[dict]]:
-    """Published results only, without findings or anything about the inspectors."""
-    where = [task_results.c.published_on.is_not(None), task_results.c.withdrawn_on.is_(None)]
+                          limit: int | None = 50,
+                          after: tuple[date, str, str, str] | None = None
+                          ) -> tuple[int, list[dict]]:
+    """Published results only, without findings or anything about the inspectors. `after`:
+    keyset paging on (published_on desc, uscc, plan_id, department), the last item's key (one
+    task per entity and plan: unique among published results, and public, unlike task ids)."""
+    r = task_results.c
+    where = [r.published_on.is_not(None), r.withdrawn_on.is_(None)]
     if uscc:
-        where.append(task_results.c.uscc == uscc)
+        where.append(r.uscc == uscc)
     if plan_id:
-        where.append(task_results.c.plan_id == plan_id)
+        where.append(r.plan_id == plan_id)
     total = conn.execute(sa.select(sa.func.count()).select_from(task_results)
                          .where(*where)).scalar_one()
+    if after is not None:
+        day, rest = after[0], sa.tuple_(r.uscc, r.plan_id, r.department)
+        where.append(sa.or_(r.published_on < day, sa.and_(r.published_on == day,
+                                                          rest > sa.tuple_(*after[1:]))))
     stmt = (sa.select(*PUBLIC_COLUMNS)
             .join(tasks, tasks.c.task_id == task_results.c.task_id)
             .join(entities, entities.c.entity_no == task_results.c.entity_no)
             .join(plans, plans.c.plan_id == task_results.c.plan_id).where(*where)
-            .order_by(task_results.c.published_on.desc(), task_results.c.uscc,
-                      task_results.c.task_id, task_results.c.department).offset(offset))
+            .order_by(r.published_on.desc(), r.uscc, r.plan_id, r.department, r.task_id)
+            .offset(offset))
     rows = conn.execute(stmt.limit(limit) if limit is not None else stmt).all()
     return total, [published_inspection(r._mapping) for r in rows]
 

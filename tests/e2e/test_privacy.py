@@ -190,6 +190,29 @@ def test_no_internal_or_expired_fact_reaches_the_public(client, platform):
     assert record["penalties"][0]["objection_under_review"] is True
     page = pages[f"/entity/{code}"].text
     assert "Licensing decisions (1)" in page and "Commitments (2)" in page
+    # 异议 on the published result and on the serious-list entry: each public output that lists
+    # them marks them "异议处理中", none shows the objector
+    t = today_in_china()
+    platform.credit.file_objection(RecordRef("inspection", uscc(2),
+                                             f"{UUID(plan).hex}:market_regulation"),
+                                   "OBJECTION-REASON-SECRET", "异议人秘密", "13912345678", t)
+    platform.credit.file_objection(RecordRef("list", code, "serious"), "OBJECTION-REASON-SECRET",
+                                   "异议人秘密", "13912345678", t)
+    platform.catch_up()
+    marked = {path: client.get(path) for path in (
+        f"/api/v1/public/inspections?plan_id={plan}", "/api/v1/public/inspections",
+        "/api/v1/public/lists/serious", "/inspections", "/lists/serious",
+        f"/lists/serious?q={code}", f"/api/v1/public/credit/{uscc(2)}")}
+    for path, r in marked.items():
+        assert r.status_code == 200, (path, r.text)
+        for secret in SECRETS:
+            assert secret not in r.text, (path, secret)
+        if path.startswith("/api/v1/public/credit"):
+            assert r.json()["inspections"][0]["objection_under_review"] is True
+        elif path.startswith("/api"):
+            assert [i["objection_under_review"] for i in r.json()["items"]] == [True], path
+        else:
+            assert r.text.count("异议处理中 Objection under review") == 1, path
 
 
     # the one-statement record equals the sections read one query at a time

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 from uuid import UUID
 
 import pytest
 
 from credit.jobs import refresh_red_list
+from credit.objections.aggregate import RecordRef
 from kernel.clock import today_in_china
 from opencheck.scheduler import run_jobs
 from tests.e2e.conftest import lottery_draw, lottery_source, token
@@ -163,4 +165,98 @@ def test_page_errors_are_pages_not_500(client, platform):
     bad = client.get("/inspections", params={"q": "91330702ABCDEFGH5Y"})
     assert bad.status_code == 422 and "Invalid code" in bad.text
     assert client.get("/check-items", params={"department": "nope"}).status_code == 200
-    assert client.get("/inspections", params={"offset": -1}).status_code == 422
+    # keyset paging: a malformed cursor is the first page, an overlong one a 422
+    assert client.get("/inspections", params={"after": "not-a-cursor"}).status_code == 200
+    assert client.get("/inspections", params={"after": "x" * 201}).status_code == 422
+
+
+def _codes(html: str) -> list[str]:
+    return re.findall(r'href="/entity/([0-9A-Z]{18})"', html)
+
+
+def _next(html: str, path: str) -> str | None:
+    found = re.search(rf'href="{re.escape(path)}\?q=[^"&]*(?:&|&amp;)after=([^"&]+)"', html)
+    return unquote(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_results_page_and_api_keyset_paging_and_objection_marker(client, platform, world,
+                                                                 monkeypatch):
+    plan = world["plan"]
+    for i in (7, 8, 9, 10, 11):   # six published results in all (5 and these), one day
+        _inspect(platform, UUID(plan), entity(i).uscc, publish=True)
+    # 异议: one result and one serious-list entry under objection (key: plan id:department)
+    platform.credit.file_objection(RecordRef("inspection", entity(5).uscc,
+                                             f"{UUID(plan).hex}:market_regulation"),
+                                   "结果有误", "异议人", "13700001111", TODAY)
+    platform.credit.file_objection(RecordRef("list", entity(2).uscc, "serious"), "名单有误",
+                                   "异议人", "13700001111", TODAY)
+    platform.catch_up()
+    # the API: three pages of two, no overlap, the same order as one long page
+    whole = client.get("/api/v1/public/inspections", params={"limit": 50}).json()
+    assert whole["total"] == 6 and whole["next"] is None
+    seen, after = [], None
+    for _ in range(3):
+        page = client.get("/api/v1/public/inspections",
+                          params={"limit": 2, **({"after": after} if after else {})}).json()
+        assert len(page["items"]) == 2 and page["total"] == 6
+        seen += [(i["uscc"], i["plan_id"], i["department"]) for i in page["items"]]
+        after = page["next"]
+    assert after is None and len(set(seen)) == 6
+    assert seen == [(i["uscc"], i["plan_id"], i["department"]) for i in whole["items"]]
+    marked = {i["uscc"]: i["objection_under_review"] for i in whole["items"]}
+    assert marked[entity(5).uscc] is True and sum(marked.values()) == 1
+    # the page: three pages of two by its Next link, the marker on the one result
+    monkeypatch.setattr("opencheck.public_pages.PAGE", 2)
+    shown, after, texts = [], None, []
+    for _ in range(3):
+        r = client.get("/inspections", params={"after": after} if after else {})
+        assert r.status_code == 200
+        shown += _codes(r.text)
+        texts.append(r.text)
+        after = _next(r.text, "/inspections")
+    assert after is None and shown == [i["uscc"] for i in whole["items"]]
+    assert sum(t.count("异议处理中 Objection under review") for t in texts) == 1
+    assert "13700001111" not in "".join(texts)
+    # the lists: API and page mark the entry under objection, not the others
+    (member,) = client.get("/api/v1/public/lists/serious").json()["items"]
+    assert member["uscc"] == entity(2).uscc and member["objection_under_review"] is True
+    assert all(not m["objection_under_review"]
+               for m in client.get("/api/v1/public/lists/red").json()["items"])
+    assert "异议处理中 Objection under review" in client.get("/lists/serious").text
+    assert "异议处理中" not in client.get("/lists/red").text
+    assert "异议处理中" not in client.get("/lists/abnormal").text
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_search_keyset_paging_codes_then_names(client, platform, monkeypatch):
+    # 11 entities of 婺城区 (codes 91330702…), one elsewhere whose name holds that prefix
+    register(platform, range(1, 12), reports_until=None)
+    prefix = entity(1).uscc[:8]
+    register(platform, [12], reports_until=None,
+             over={12: {"region": "330102", "name": f"{prefix}商行"}})
+    whole = client.get("/api/v1/public/search", params={"q": prefix, "limit": 100}).json()
+    assert whole["total"] == 12 and whole["items"][-1]["uscc"] == entity(12, region="330102").uscc
+    seen, after = [], None
+    for size in (5, 5, 2):   # the last page crosses from the codes to the names
+        page = client.get("/api/v1/public/search",
+                          params={"q": prefix, "limit": 5, **({"after": after} if after else {})})
+        assert page.status_code == 200, page.text
+        assert len(page.json()["items"]) == size
+        seen += [i["uscc"] for i in page.json()["items"]]
+        after = page.json()["next"]
+    assert after is None and seen == [i["uscc"] for i in whole["items"]] and len(set(seen)) == 12
+    # names only, and the search page by its Next link
+    names = [i["uscc"] for i in client.get("/api/v1/public/search",
+                                           params={"q": "测试", "limit": 100}).json()["items"]]
+    monkeypatch.setattr("opencheck.web.PAGE", 4)
+    shown, after = [], None
+    for _ in range(3):
+        r = client.get("/", params={"q": "测试", **({"after": after} if after else {})})
+        shown += _codes(r.text)
+        after = _next(r.text, "/")
+    assert after is None and shown == names and len(names) == 11
+    assert client.get("/api/v1/public/search",
+                      params={"q": "测试", "after": "n~garbage"}).status_code == 200

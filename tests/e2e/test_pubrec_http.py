@@ -72,6 +72,10 @@ def test_licences_recorded_published_listed_and_read_by_the_public(client, platf
     assert client.get(f"/api/v1/licences/{second['id']}", headers=sup).status_code == 200
     assert client.get("/api/v1/licences/00000000-0000-0000-0000-000000000000",
                       headers=sup).status_code == 404
+    # the internal credit file lists the decision with its internal reason
+    file = client.get(f"/api/v1/entities/{entity(1).uscc}/credit", headers=sup).json()
+    assert [(x["decision_no"], x["status"], x["end_reason"]) for x in file["licences"]] == [
+        (body["decision_no"], "revoked", "以欺骗手段取得")]
     # the public page
     page = client.get("/licences")
     assert page.status_code == 200 and body["decision_no"] in page.text
@@ -132,6 +136,15 @@ def test_an_objection_marks_the_record_until_handled(client, platform):
         "outcome": "corrected", "handled_on": day(0), "reasons": "x"}).status_code == 409
     record = client.get(f"/api/v1/public/credit/{code}").json()
     assert record["penalties"][0]["objection_under_review"] is False
+    # the internal credit file and its timeline: the objection with its outcome, contact masked
+    file = client.get(f"/api/v1/entities/{code}/credit", headers=sup)
+    assert file.status_code == 200, file.text
+    (kept,) = file.json()["objections"]
+    assert (kept["status"], kept["contact"], kept["contact_name"]) == ("upheld", "138****11",
+                                                                       "赵**")
+    assert "13800001111" not in file.text and "赵六六" not in file.text
+    timeline = client.get(f"/api/v1/entities/{code}/credit/timeline", headers=sup).json()
+    assert {"objection.filed", "objection.handled"} <= {i["kind"] for i in timeline["items"]}
     # the commitment's page, and the form that files an objection to it
     commitments = client.get(f"/api/v1/public/commitments?uscc={code}").json()
     assert commitments["total"] == 1 and commitments["items"][0]["state"] == "awaiting"
