@@ -125,7 +125,8 @@ class TestInspectionDay:
         assert client.get(f"/api/v1/tasks/{tid}/documents/notice.pdf",
                           headers=w["out"][0]).status_code == 403
 
-    def test_attachments_are_checked_by_content_and_size(self, client, day, platform):
+    def test_attachments_are_checked_by_content_and_size(self, client, day, platform,
+                                                         monkeypatch):
         w = day
         # a text file named .jpg is refused: the type comes from the bytes
         r = _upload(client, w, b"just some text pretending", "photo.jpg")
@@ -137,7 +138,10 @@ class TestInspectionDay:
         pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
         assert _upload(client, w, pdf, "记录.pdf").json()["media_type"] == "application/pdf"
         # the size limit is a rule
-        platform.rules.attachments.__dict__["max_bytes"] = 100
+        # (a copy of the rules for this platform: the defaults are shared by every test)
+        small = platform.rules.attachments.model_copy(update={"max_bytes": 100})
+        monkeypatch.setattr(platform, "rules",
+                            platform.rules.model_copy(update={"attachments": small}))
         r = _upload(client, w, JPEG + b"\x00" * 200, "big.jpg")
         assert r.status_code == 422 and "附件过大" in r.text
         # an outsider cannot upload to the task
