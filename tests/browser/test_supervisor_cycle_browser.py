@@ -77,15 +77,21 @@ def _team_records_a_problem(live, plan_id: str) -> tuple[str, str]:
 
 def _choose(page, dropdown: str, text: str) -> None:
     """Pick the option containing `text` (the entity picker's options come from the server as
-    the user types). The popover may still be settling: click once the option is visible."""
-    page.page.click(f"#{dropdown}")
-    page.page.wait_for_selector(".dash-dropdown-search")
-    page.page.fill(".dash-dropdown-search", text)
-    option = page.page.locator(f".dash-dropdown-options [role=option]:has-text('{text}')").first
-    option.wait_for(state="visible")
-    option.click(force=True)
-    page.page.keyboard.press("Escape")
-    page.page.wait_for_selector(".dash-dropdown-options", state="detached")
+    the user types). The popover may still be settling, and an option list re-rendered by the
+    server's answer can swallow a click: click once the option is visible, and pick again
+    (at most three times) until the dropdown shows the choice."""
+    for _ in range(3):
+        page.page.click(f"#{dropdown}")
+        page.page.wait_for_selector(".dash-dropdown-search")
+        page.page.fill(".dash-dropdown-search", text)
+        option = page.page.locator(
+            f".dash-dropdown-options [role=option]:has-text('{text}')").first
+        option.wait_for(state="visible")
+        option.click(force=True)
+        page.page.keyboard.press("Escape")
+        page.page.wait_for_selector(".dash-dropdown-options", state="detached")
+        if text in page.page.inner_text(f"#{dropdown}"):
+            return
     assert text in page.page.inner_text(f"#{dropdown}"), dropdown
 
 
