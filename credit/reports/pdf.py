@@ -1,9 +1,7 @@
 """The credit report as a PDF (reportlab): Chinese text in a CJK font, the number, the as-of time
 and the verification code on every page.
 
-Font: a TrueType CJK font when one is configured or found (embedded as a subset, so the text is
-extractable and renders anywhere), else reportlab's built-in CID font STSong-Light (Adobe's
-Asian font pack name: no file needed, the reader supplies the glyphs).
+Font: kernel.pdf_fonts.cjk_font (a configured or installed TrueType CJK font, else STSong-Light).
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -19,35 +16,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from credit.penalties.case import PENALTY_KINDS
 from kernel.clock import CHINA
 from kernel.labels import ENTITY_STATUSES, ENTITY_TYPES
-
-FONT_CANDIDATES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-                   "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-CID_FONT = "STSong-Light"
-_registered: dict[str, str] = {}
-
-
-def cjk_font(path: str | None = None) -> str:
-    """The name of a registered font that renders Chinese (see the module doc)."""
-    key = path or ""
-    if key not in _registered:
-        name = CID_FONT
-        for candidate in ([path] if path else list(FONT_CANDIDATES)):
-            if candidate and Path(candidate).is_file():
-                name = f"OpenCheckCJK{len(_registered)}"
-                pdfmetrics.registerFont(TTFont(name, candidate, subfontIndex=0))
-                break
-        else:
-            pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-        _registered[key] = name
-    return _registered[key]
+from kernel.pdf_fonts import cjk_font
 
 
 def _styles(font: str) -> dict[str, ParagraphStyle]:

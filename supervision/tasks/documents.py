@@ -1,17 +1,14 @@
 """Printable documents of an inspection task, as PDF: 检查通知书 (the inspection notice handed
 to the entity) and 检查记录表 (the inspection record the officers sign).
 
-Chinese text needs a CJK font: WenQuanYi Micro Hei when the system has it (Debian
-fonts-wqy-microhei; embedded as a subset, so the text can be searched and copied), otherwise
-reportlab's built-in STSong-Light CID font (no font file needed; readers supply the glyphs).
+Chinese text needs a CJK font: kernel.pdf_fonts.cjk_font (WenQuanYi when installed, else
+reportlab's built-in STSong-Light).
 """
 
 from __future__ import annotations
 
 import io
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -20,33 +17,15 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from kernel.labels import department_labels
+from kernel.pdf_fonts import cjk_font
 from supervision.directory.views import check_items, inspectors
 from supervision.tasks import views as task_views
 
-FONT_FILES = (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
-              Path("/usr/share/fonts/wqy-microhei/wqy-microhei.ttc"))
 NOTICE_TITLE = "检查通知书"
 RECORD_TITLE = "检查记录表"
-
-
-@lru_cache(maxsize=1)
-def cjk_font() -> str:
-    """The registered font name: WenQuanYi if installed, else the built-in STSong-Light."""
-    for path in FONT_FILES:
-        if path.is_file():
-            try:
-                pdfmetrics.registerFont(TTFont("WQYMicroHei", str(path), subfontIndex=0))
-                return "WQYMicroHei"
-            except Exception:  # noqa: BLE001 - an unreadable font file: use the built-in one
-                continue
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
 
 
 def _styles() -> dict[str, ParagraphStyle]:

@@ -101,7 +101,8 @@ def test_report_is_issued_registered_and_verifiable(client, platform):
 
 
 def test_the_builtin_cid_font_renders_chinese_without_a_font_file():
-    from credit.reports.pdf import CID_FONT, cjk_font, render_report
+    from credit.reports.pdf import render_report
+    from kernel.pdf_fonts import CID_FONT, cjk_font
 
     assert cjk_font("/nonexistent/font.ttf") == CID_FONT
     record = {"entity": {"name": "金华测试有限公司", "uscc": uscc(1), "entity_type": "enterprise",
