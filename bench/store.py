@@ -34,12 +34,15 @@ from supervision.directory.entities import EntityData
 from supervision.directory.tables import (
     annual_reports,
     entities,
+    entity_name_grams,
     entity_pool,
     entity_statuses,
     legal_representations,
 )
 
-WRITTEN = (entities, legal_representations, annual_reports, entity_statuses, entity_pool)
+# every table the directory and pool projections write (the search's name grams included)
+WRITTEN = (entities, entity_name_grams, legal_representations, annual_reports, entity_statuses,
+           entity_pool)
 
 CHUNK = 2000
 
