@@ -140,8 +140,9 @@ class EntityDirectory(Projection):
         }
         unit.execute(_INSERT_ENTITY, row)
         self._queued[e.originator_id.hex] = (row, unit.flushes)
-        for gram in name_grams(e.name):
-            unit.execute(_INSERT_GRAM, {"gram": gram, "name": e.name, "entity_no": position})
+        name = e.name
+        unit.execute_many(_INSERT_GRAM, [{"gram": gram, "name": name, "entity_no": position}
+                                         for gram in name_grams(name)])
         if e.legal_representative:
             unit.execute(_INSERT_REPRESENTATION, {
                 "entity_no": position, "seq": 1, "name": e.legal_representative,

@@ -58,7 +58,9 @@ entity_name_grams = sa.Table(
     sa.Column("name", sa.String(200), primary_key=True),
     sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
     sqlite_with_rowid=False,
-    info={"projection": "entity_directory"},
+    # a name's grams land all over the key: a batch's inserts go out sorted by gram (kernel.units;
+    # the gram is most of the locality, and sorting on it alone costs a fifth of the whole key)
+    info={"projection": "entity_directory", "insert_order": ("gram",)},
 )
 
 # 法定代表人任职 Who represented which entity when: one row per period, the current one open.

@@ -49,3 +49,74 @@ def test_alternating_writes_match_sqlalchemy(settings):
     finally:
         meta.drop_all(engine)
         engine.dispose()
+
+
+other = sa.Table("unit_other", meta, sa.Column("k", sa.String(10), primary_key=True))
+shuffled = sa.Table("unit_shuffled", meta, sa.Column("g", sa.String(4), primary_key=True),
+                    sa.Column("n", sa.Integer, primary_key=True, autoincrement=False),
+                    info={"insert_order": ("g",)})
+OTHER = other.insert()   # prebuilt, as projections' statements are (a run is per statement)
+
+
+def test_runs_join_across_other_tables_and_keep_order_within_one(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/u.db")
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        unit = Unit(conn)
+        unit.execute(INSERT, {"k": "a"})
+        unit.execute(OTHER, {"k": "x"})
+        unit.execute(INSERT, {"k": "b"})            # joins the first run: only `other` between
+        assert [len(r[3]) for r in unit._runs] == [2, 1]
+        unit.execute(UPDATE, {"b_k": "a", "on": None, "amount": 1})
+        unit.execute(INSERT, {"k": "c"})            # after an update of its table: a new run
+        unit.execute_many(OTHER, [{"k": "y"}, {"k": "z"}])   # joins other's run
+        assert [len(r[3]) for r in unit._runs] == [2, 3, 1, 1]
+        unit.execute(sa.text("SELECT 1"), {})         # unknown tables: a barrier for everyone
+        unit.execute(OTHER, {"k": "w"})
+        assert len(unit._runs) == 6
+        unit.flush()
+        assert unit._runs == [] and unit.flushes == 1
+        assert [r.k for r in conn.execute(sa.select(scratch.c.k).order_by(scratch.c.k))] == \
+            ["a", "b", "c"]
+        assert conn.execute(sa.select(scratch.c.amount).where(scratch.c.k == "a")).scalar() == 1
+
+
+def test_a_random_keyed_tables_long_runs_go_out_sorted(tmp_path, monkeypatch):
+    import kernel.units as units
+
+    engine = sa.create_engine(f"sqlite:///{tmp_path}/s.db")
+    meta.create_all(engine)
+    monkeypatch.setattr(units, "SORT_MIN", 3)
+    rows = [{"g": g, "n": i} for i, g in enumerate("dbca")]
+    with engine.begin() as conn:
+        unit = Unit(conn)
+        unit.execute_many(shuffled.insert(), rows)
+        sent = unit._runs[0][3]
+        unit.flush()
+        assert [r["g"] for r in sent] == ["a", "b", "c", "d"]   # sorted before it went out
+        assert conn.execute(sa.select(sa.func.count()).select_from(shuffled)).scalar() == 4
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_copy_writes_what_insert_writes(settings, monkeypatch):
+    import kernel.units as units
+
+    monkeypatch.setattr(units, "COPY_MIN", 2)
+    monkeypatch.setattr(units, "COPY_BLOCK", 64)   # several blocks
+    engine = create_engine(settings)
+    meta.create_all(engine)
+    try:
+        tricky = ["tab\there", "new\nline", "back\\slash", "\\N", "", "名称\r\n", None]
+        rows = [{"k": f"c{i}", "on": date(2026, 1, 1 + i), "amount": Decimal("-0.5") * i,
+                 "flag": i % 2 == 1, "note": note} for i, note in enumerate(tricky)]
+        with engine.begin() as conn:
+            unit = Unit(conn, copy=True)
+            unit.execute_many(INSERT, rows)
+            unit.flush()
+            got = {r.k: tuple(r) for r in conn.execute(sa.select(scratch))}
+        assert got == {r["k"]: (r["k"], r["on"], r["amount"], r["flag"], r["note"])
+                       for r in rows}
+    finally:
+        meta.drop_all(engine)
+        engine.dispose()
