@@ -12,7 +12,7 @@ from credit.licensing.rules import CATEGORIES, END_GROUNDS
 from credit.licensing.tables import licences
 from credit.read_models import paged
 from kernel.workdays import provisional
-from supervision.directory.views import entities
+from supervision.directory.views import entities, name_contains
 
 # The read contract: other contexts import this relation from here, never from the tables.
 READ_RELATIONS = (licences,)
@@ -96,7 +96,7 @@ def public_licences(conn: sa.Connection, *, today: date, uscc: str | None = None
     if q:
         like = f"%{q}%"
         where.append(sa.or_(_l.decision_no.like(like), _l.licence_name.like(like),
-                            entities.c.name.like(like)))
+                            name_contains(conn, q, entities.c.entity_no, entities.c.name)))
     joined = licences.join(entities, entities.c.uscc == _l.uscc)
     total = conn.scalar(sa.select(sa.func.count()).select_from(joined).where(*where))
     rows = conn.execute(sa.select(*PUBLIC_COLUMNS).select_from(joined).where(*where)

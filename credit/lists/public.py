@@ -22,7 +22,7 @@ from credit.lists.tables import abnormal_listings, serious_listings
 from credit.rating.tables import red_list
 from kernel.eventlog import proved
 from kernel.labels import LISTS, MARKED_ABNORMAL
-from supervision.directory.views import entities
+from supervision.directory.views import entities, name_contains
 
 ABNORMAL_LABEL, SERIOUS_LABEL, MARKED_LABEL = LISTS["abnormal"], LISTS["serious"], MARKED_ABNORMAL
 
@@ -136,7 +136,7 @@ def list_page(conn: sa.Connection, name: str, today: date, q: str = "",
     q = q.strip()
     if q:
         where.append(sa.or_(table.c.uscc.startswith(q.upper(), autoescape=True),
-                            entities.c.name.contains(q, autoescape=True)))
+                            name_contains(conn, q, entities.c.entity_no, entities.c.name)))
     base = sa.select(table.c.uscc).join(entities, entities.c.uscc == table.c.uscc).where(*where)
     total = conn.execute(sa.select(sa.func.count()).select_from(
         base.limit(COUNT_CAP + 1).subquery())).scalar_one()

@@ -107,6 +107,20 @@ def _name_query(q: str) -> tuple[set[str], str]:
     return {q[i:i + 2] for i in range(len(q) - 1)}, "%" + _like(q) + "%"
 
 
+def name_contains(conn: sa.Connection, q: str, entity_no: sa.ColumnElement,
+                  name: sa.ColumnElement) -> sa.ColumnElement:
+    """The filter "the entity's name contains q" for a listing (the supervisors' directory, the
+    public lists), given the listing's entity number and name columns: the entity numbers under
+    the query's rarest gram whose name matches, so no listing scans every name (PostgreSQL
+    keeps no other index on names). One character is a plain LIKE on the name: no gram holds a
+    character wherever it stands in a name."""
+    if len(q) < 2:
+        return name.contains(q, autoescape=True)
+    grams = {q[i:i + 2] for i in range(min(len(q), MAX_QUERY) - 1)}
+    return entity_no.in_(sa.select(_g.entity_no).where(
+        _g.gram == _rarest(conn, grams), _g.name.like("%" + _like(q) + "%", escape="\\")))
+
+
 def search_entities(conn: sa.Connection, q: str, offset: int = 0,
                     limit: int = 20) -> tuple[int, list[dict[str, Any]]]:
     """Public search: matching codes first (the exact code, then code prefixes, ascending),

@@ -38,13 +38,10 @@ entities = sa.Table(
     sa.Column("updated_position", sa.BigInteger, nullable=False),
     info={"projection": "entity_directory"},
 )
-# No plain b-tree on name: names are searched by substring (list_entities, search).
-# Public name search on PostgreSQL (migration 0015): substrings of ≥ 3 characters by trigrams,
-# 1–2 character prefixes by a pattern b-tree (supervision.directory.views.search_entities)
-sa.Index("ix_entities_name_trgm", entities.c.name, postgresql_using="gin",
-         postgresql_ops={"name": "public.gin_trgm_ops"}).ddl_if(dialect="postgresql")
-sa.Index("ix_entities_name_prefix", entities.c.name,
-         postgresql_ops={"name": "text_pattern_ops"}).ddl_if(dialect="postgresql")
+# No index on name: a name is found through its grams (entity_name_grams below; the public
+# search, and every listing's name filter via supervision.directory.search.name_contains). The
+# pg_trgm GIN and pattern b-tree of migration 0015 are dropped by 0019: they cost a third of a
+# PostgreSQL catch-up and no query used them any more.
 
 # 名称检索 The public name search's index: each distinct character bigram of a name, plus the
 # name's first character marked "^" (a 1-character query is a name prefix), with the name itself,

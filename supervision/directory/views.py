@@ -144,7 +144,7 @@ def list_entities(conn: sa.Connection, *, region_prefix: str | None = None,
     if industry_prefix:
         where.append(entities.c.industry_code.startswith(industry_prefix, autoescape=True))
     if name:
-        where.append(entities.c.name.contains(name, autoescape=True))
+        where.append(name_contains(conn, name, entities.c.entity_no, entities.c.name))
     total = conn.execute(sa.select(sa.func.count()).select_from(entities).where(*where)).scalar_one()
     rows = conn.execute(sa.select(entities).where(*where).order_by(entities.c.uscc)
                         .offset(offset).limit(limit))
@@ -275,4 +275,8 @@ def item_names(conn: sa.Connection, codes: set[str]) -> dict[str, str]:
 
 
 # The public search (code prefix, name part) lives in its own module: the bigram index.
-from supervision.directory.search import CODE_LIKE, search_entities  # noqa: E402, F401
+from supervision.directory.search import (  # noqa: E402, F401
+    CODE_LIKE,
+    name_contains,
+    search_entities,
+)

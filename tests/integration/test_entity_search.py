@@ -73,6 +73,17 @@ class TestSearch:
                                   .where(entity_name_grams.c.name == "明亮照明")).scalars().all()
         assert set(stored) == name_grams("明亮照明") == {"^明", "明亮", "亮照", "照明"}
 
+    def test_listing_name_filters_go_through_the_grams(self, directory):
+        """The supervisors' directory filter matches a name part anywhere (one character too),
+        as LIKE would, with LIKE's special characters taken literally."""
+        from supervision.directory.views import list_entities
+
+        with directory.engine.connect() as conn:
+            for q in ("明辉", "辉商贸", "明", "辉", "_100%", "%", "有限公司", "不存在"):
+                total, rows = list_entities(conn, name=q, limit=100)
+                want = sorted(n for n in NAMES.values() if q in n)
+                assert total == len(want) and sorted(_names(rows)) == want, q
+
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
