@@ -119,6 +119,13 @@ audit_reads = sa.Table(
 )
 
 
+# The page cache a projection batch's SQLite connection works with (SQLite's default is 2 MB): a
+# long catch-up writes indexes keyed in random order (uscc, entity ids, name grams), and with
+# 2 MB most of its inserts re-read a page from the OS. Set by the runner on the connection it
+# holds (kernel.projections); other connections keep the default (a reader scans little).
+SQLITE_BATCH_CACHE = "PRAGMA cache_size=-131072"   # KiB: 128 MB, allocated as pages are used
+
+
 def create_engine(settings: Settings) -> sa.Engine:
     """Engine for the read models: WAL + busy timeout on SQLite, schema search path on PostgreSQL."""
     url = settings.sqlalchemy_url()

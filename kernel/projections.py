@@ -26,7 +26,7 @@ from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from kernel import decoding, failures, pglocks, progress
-from kernel.db import projection_tracking
+from kernel.db import SQLITE_BATCH_CACHE, projection_tracking
 from kernel.failures import ProjectionFailed
 from kernel.settings import Settings
 from kernel.units import Unit, _raw_form  # noqa: F401  (re-exported)
@@ -210,6 +210,7 @@ class ProjectionRunner:
             # reactions are idempotent and the conditional position update still guards it.
             conn.execute(projection_tracking.update().where(sa.false())
                          .values(position=projection_tracking.c.position))
+            conn.exec_driver_sql(SQLITE_BATCH_CACHE)
 
     def _run_batch(self, wait: bool) -> int:
         if not self._ensured:   # committed first: a reaction's handler writes on other
