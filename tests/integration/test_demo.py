@@ -63,6 +63,7 @@ def test_readme_demo_lookup_answers(platform):
         open_ = list_objections(conn, today=today, status="open")[0]
     assert shown > 50 and open_ >= 1, (shown, open_)
     _the_story_is_told(platform, today)
+    _every_event_decodes_as_the_mapper_decodes(platform)
     path = re.search(r"curl http://127\.0\.0\.1:8000(/api/v1/public/entities/\w+)", README.read_text())
     with TestClient(create_app(platform=platform)) as client:
         r = client.get(path.group(1))
@@ -75,6 +76,21 @@ def test_readme_demo_lookup_answers(platform):
             assert re.search(rf"`{username}` \| `{password}` \| inspector", README.read_text())
             r = client.post("/api/v1/auth/token", data={"username": username, "password": password})
             assert r.status_code == 200 and r.json()["role"] == "inspector"
+
+
+def _every_event_decodes_as_the_mapper_decodes(platform) -> None:
+    """The runners' decoder (kernel.decoding) builds the library mapper's very events, for every
+    event class the demo records."""
+    from kernel.decoding import EventDecoder
+
+    classes = set()
+    for app in (platform.supervision, platform.credit):
+        fast = EventDecoder(app.mapper)
+        for n in app.recorder.select_notifications(start=1, limit=10**9):
+            mine, theirs = fast(n), app.mapper.to_domain_event(n)
+            assert type(mine) is type(theirs) and mine.__dict__ == theirs.__dict__, n.topic
+            classes.add(type(mine))
+    assert len(classes) > 40, len(classes)
 
 
 def _the_story_is_told(platform, today) -> None:
