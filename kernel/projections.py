@@ -14,12 +14,13 @@ positions are read. The position update stays conditional on the position read, 
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlalchemy as sa
 from eventsourcing.application import Application
@@ -28,6 +29,7 @@ from eventsourcing.utils import get_topic
 from kernel import decoding, failures, pglocks, progress
 from kernel.db import SQLITE_BATCH_CACHE, projection_tracking
 from kernel.failures import ProjectionFailed
+from kernel.projection import Handler, Projection, handles  # noqa: F401  (re-exported)
 from kernel.settings import Settings
 from kernel.units import Unit, _raw_form  # noqa: F401  (re-exported)
 
@@ -42,58 +44,11 @@ class RunnerBusy(ConcurrentProjection):
     """Another process is applying this runner's batch right now; this one did nothing."""
 
 
-Handler = Callable[[Any, Any, int, Unit], None]
 COPY_BATCH = 2_000   # events in a batch from which its INSERT runs may go out as COPY
-
-
-def handles(*event_types: type) -> Callable[[Handler], Handler]:
-    """Mark a projection method as the handler of these event classes."""
-
-    def mark(fn: Handler) -> Handler:
-        fn._handles = event_types  # type: ignore[attr-defined]
-        return fn
-
-    return mark
-
-
-class Projection:
-    """A read model built from one application's events; subclasses mark handlers with @handles."""
-
-    name: ClassVar[str]
-    tables: ClassVar[tuple[sa.Table, ...]] = ()
-    # True when other runners' projections write rows of the same tables (the Merkle trees'
-    # log_leaves): a rebuild then clears and replays this projection's rows in place, as a
-    # generation switch would replace the other runners' rows too (kernel.generations)
-    shares_tables: ClassVar[bool] = False
-    # True when every handler reads only rows written for the event's own originator (and
-    # writes no row another originator's events also write): the projection may then be caught
-    # up by several workers, each owning a segment of originators (kernel.segments)
-    segmentable: ClassVar[bool] = False
-    _handlers: ClassVar[dict[type, Handler]]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._handlers = {}
-        for base in reversed(cls.__mro__):
-            for attr in vars(base).values():
-                for event_type in getattr(attr, "_handles", ()):
-                    cls._handlers[event_type] = attr
-
-    def apply(self, event: Any, position: int, unit: Unit) -> None:
-        handler = self._handlers.get(type(event))
-        if handler is not None:
-            handler(self, event, position, unit)
-
-    def begin_batch(self) -> None:
-        """Before each batch: drop any state a rolled-back batch left behind."""
-
-    def end_batch(self, unit: Unit) -> None:
-        """After the batch's events, in its transaction: write what was accumulated (e.g. sums)."""
-
-    def clear(self, conn: sa.Connection) -> None:
-        """Empty this projection's tables (before a rebuild)."""
-        for table in reversed(self.tables):
-            conn.execute(table.delete())
+_MOVE = (projection_tracking.update().where(
+    projection_tracking.c.projection.in_(sa.bindparam("names", expanding=True)),
+    projection_tracking.c.position == sa.bindparam("old"))
+    .values(position=sa.bindparam("last"), updated_at=sa.bindparam("now")))
 
 
 class ProjectionRunner:
@@ -172,6 +127,10 @@ class ProjectionRunner:
         If another process is applying this runner: RunnerBusy, or with `wait` wait for it."""
         with self.lock:
             self._moved = False
+            # a batch makes and drops up to millions of objects, none of them in cycles: the
+            # collector's passes over them are 10 % of a catch-up (restored after the batch)
+            collecting = gc.isenabled()
+            gc.disable()
             try:
                 done = self._run_batch(wait)
             except ConcurrentProjection:
@@ -184,6 +143,9 @@ class ProjectionRunner:
                 failed = ProjectionFailed(self.name, self.app.name, None, None, error)
                 self._failed(failed)
                 raise failed from error
+            finally:
+                if collecting:
+                    gc.enable()
             if done or self._moved:
                 self.failure = None
                 self._reached = max(self._reached, self._batch_end)   # committed
@@ -301,16 +263,14 @@ class ProjectionRunner:
             progress.notify_projected(conn, self.settings, self.name, last)
 
     def _move(self, conn: sa.Connection, pos: dict[str, int], last: int, now: datetime) -> None:
+        behind: dict[int, list[str]] = {}   # one UPDATE per old position (usually one in all)
         for name, old in pos.items():
-            if old >= last:
-                continue
-            result = conn.execute(
-                projection_tracking.update()
-                .where(projection_tracking.c.projection == name,
-                       projection_tracking.c.position == old)
-                .values(position=last, updated_at=now))
-            if result.rowcount != 1:
-                raise ConcurrentProjection(f"projection {name} moved past {old} meanwhile")
+            if old < last:
+                behind.setdefault(old, []).append(name)
+        for old, names in behind.items():
+            result = conn.execute(_MOVE, {"names": names, "old": old, "last": last, "now": now})
+            if result.rowcount != len(names):
+                raise ConcurrentProjection(f"projections {names} moved past {old} meanwhile")
 
     def catch_up(self, on_progress: Callable[[int], None] | None = None, wait: bool = True) -> int:
         """Run batches until the log is exhausted; return the number of events processed. A short
