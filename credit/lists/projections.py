@@ -27,7 +27,7 @@ from credit.lists.tables import (
     commendations,
     serious_listings,
 )
-from credit.read_models import keyed_update, stamp
+from credit.read_models import FoldingProjection, stamp
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.entities import MarketEntity, entity_id
 from supervision.rules import FollowUp
@@ -41,109 +41,79 @@ def recorded_on(e: Any) -> date:
     return e.timestamp.astimezone(CHINA).date()
 
 
-_LISTING_KEY = ("listing_id", "cycle")
-_INSERT_LISTING = abnormal_listings.insert()
-_INSERT_GROUND = abnormal_grounds.insert()
-_LISTED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "listed_on", "grounds",
-                       "legal_basis", "escalation_on", "listed_recorded_on", "decision_no",
-                       "department", "authority")
-_GROUND_CURED = keyed_update(abnormal_grounds, ("listing_id", "ground_key"), "status", "cured_on",
-                             "cure", versioned=False)
-_CLEARED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "removed_on",
-                        "removed_recorded_on")
-_ESCALATION = keyed_update(abnormal_listings, _LISTING_KEY, "escalation_noticed_on")
-_REMOVED = keyed_update(abnormal_listings, _LISTING_KEY, "status", "removed_on", "removal_reason",
-                        "removed_recorded_on")
-_CLOSE_GROUND = (abnormal_grounds.update()
-                 .where(abnormal_grounds.c.listing_id == sa.bindparam("b_listing_id"),
-                        abnormal_grounds.c.ground_key == sa.bindparam("b_ground_key"))
-                 .values(status="closed"))
-
-
-class AbnormalListBoard(Projection):
+class AbnormalListBoard(FoldingProjection):
     """经营异常名录 Listing cycles per entity and every ground with its cure (a listing row's
     `version` is that of its last listing-level event: ground-only events leave it)."""
 
     name = "credit_abnormal_list"
     tables = (abnormal_grounds, abnormal_listings)
+    keyed = ((abnormal_listings, ("listing_id", "cycle")),
+             (abnormal_grounds, ("listing_id", "ground_key")))
 
-    @staticmethod
-    def _key(e: Any, position: int) -> dict[str, Any]:
-        return {"b_listing_id": e.originator_id.hex, "b_cycle": e.cycle,
-                "version": e.originator_version, "updated_position": position}
+    def _listing(self, e: Any, position: int, values: dict[str, Any]) -> None:
+        self.rows["abnormal_listings"].update((e.originator_id.hex, e.cycle), {
+            **values, "version": e.originator_version, "updated_position": position})
 
     @handles(AbnormalListing.GroundArisen)
     def arisen(self, e: Any, position: int, unit: Unit) -> None:
         listing_id, on = e.originator_id.hex, recorded_on(e)
         if e.new_cycle:
-            unit.execute(_INSERT_LISTING, {
+            self.rows["abnormal_listings"].insert(unit, {
                 "listing_id": listing_id, "cycle": e.cycle, "uscc": e.uscc, "marked": e.marked,
                 "status": "pending", "first_ground_on": e.arose_on, "grounds": e.ground,
                 "recorded_on": on, "version": e.originator_version,
                 "updated_position": position})
-        unit.execute(_INSERT_GROUND, {
+        self.rows["abnormal_grounds"].insert(unit, {
             "listing_id": listing_id, "ground_key": e.key, "uscc": e.uscc, "cycle": e.cycle,
             "ground": e.ground, "arose_on": e.arose_on, "decide_by": e.decide_by,
             "status": "open", "recorded_on": on})
 
     @handles(AbnormalListing.Listed)
     def listed(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_LISTED, {**self._key(e, position), "status": "listed",
-                               "listed_on": e.listed_on, "grounds": ";".join(e.grounds),
-                               "legal_basis": e.legal_basis, "escalation_on": e.escalation_on,
-                               "listed_recorded_on": recorded_on(e),
-                               "decision_no": getattr(e, "decision_no", "") or None,
-                               "department": getattr(e, "department", "") or None,
-                               "authority": getattr(e, "authority", "") or None})
+        self._listing(e, position, {
+            "status": "listed", "listed_on": e.listed_on, "grounds": ";".join(e.grounds),
+            "legal_basis": e.legal_basis, "escalation_on": e.escalation_on,
+            "listed_recorded_on": recorded_on(e),
+            "decision_no": getattr(e, "decision_no", "") or None,
+            "department": getattr(e, "department", "") or None,
+            "authority": getattr(e, "authority", "") or None})
 
     @handles(AbnormalListing.GroundCured)
     def cured(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_GROUND_CURED, {"b_listing_id": e.originator_id.hex, "b_ground_key": e.key,
-                                     "status": "cured", "cured_on": e.cured_on, "cure": e.cure})
+        self.rows["abnormal_grounds"].update((e.originator_id.hex, e.key), {
+            "status": "cured", "cured_on": e.cured_on, "cure": e.cure})
         if e.cleared:  # every ground cured before the listing was decided
-            unit.execute(_CLEARED, {**self._key(e, position), "status": "cleared",
-                                    "removed_on": e.cured_on,
-                                    "removed_recorded_on": recorded_on(e)})
+            self._listing(e, position, {"status": "cleared", "removed_on": e.cured_on,
+                                        "removed_recorded_on": recorded_on(e)})
 
     @handles(AbnormalListing.EscalationNoticed)
     def escalation(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_ESCALATION, {**self._key(e, position),
-                                   "escalation_noticed_on": e.noticed_on})
+        self._listing(e, position, {"escalation_noticed_on": e.noticed_on})
 
     @handles(AbnormalListing.Removed)
     def removed(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_REMOVED, {**self._key(e, position), "status": "removed",
-                                "removed_on": e.removed_on, "removal_reason": e.reason,
-                                "removed_recorded_on": recorded_on(e)})
+        self._listing(e, position, {"status": "removed", "removed_on": e.removed_on,
+                                    "removal_reason": e.reason,
+                                    "removed_recorded_on": recorded_on(e)})
         for key in e.closed_grounds:
-            unit.execute(_CLOSE_GROUND, {"b_listing_id": e.originator_id.hex, "b_ground_key": key})
+            self.rows["abnormal_grounds"].update((e.originator_id.hex, key),
+                                                 {"status": "closed"})
 
 
-_INSERT_SERIOUS = serious_listings.insert()
-_SERIOUS_STATEMENT = keyed_update(serious_listings, _LISTING_KEY, "statement_on", "statement",
-                                  "hearing_requested")
-_SERIOUS_ANSWERED = keyed_update(serious_listings, _LISTING_KEY, "answered_on", "reply",
-                                 "statement_adopted")
-_SERIOUS_DECIDED = keyed_update(serious_listings, _LISTING_KEY, "status", "decision_no",
-                                "decided_on", "legal_basis", "listed_on", "auto_removal_on",
-                                "repair_possible_on", "department", "authority")
-_SERIOUS_REMOVED = keyed_update(serious_listings, _LISTING_KEY, "status", "removed_on",
-                                "removal_reason")
-
-
-class SeriousListBoard(Projection):
+class SeriousListBoard(FoldingProjection):
     """严重违法失信名单 Listing procedures per entity: noticed, listed, not listed, removed."""
 
     name = "credit_serious_list"
     tables = (serious_listings,)
+    keyed = ((serious_listings, ("listing_id", "cycle")),)
 
-    @staticmethod
-    def _key(e: Any) -> dict[str, Any]:
-        return {"b_listing_id": e.originator_id.hex, "b_cycle": e.cycle}
+    def _set(self, e: Any, position: int, values: dict[str, Any]) -> None:
+        self.rows["serious_listings"].update((e.originator_id.hex, e.cycle),
+                                             {**values, **stamp(e, position)})
 
     @handles(SeriousListing.NoticeGiven)
     def noticed(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_INSERT_SERIOUS, {
+        self.rows["serious_listings"].insert(unit, {
             "listing_id": e.originator_id.hex, "cycle": e.cycle, "uscc": e.uscc,
             "status": "noticed", "notice_no": e.notice_no, "noticed_on": e.noticed_on,
             "ground": e.ground, "facts": e.facts,
@@ -153,59 +123,51 @@ class SeriousListBoard(Projection):
 
     @handles(SeriousListing.StatementRecorded)
     def statement(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_SERIOUS_STATEMENT, {
-            **self._key(e), "statement_on": e.received_on, "statement": e.statement,
-            "hearing_requested": e.hearing_requested, **stamp(e, position)})
+        self._set(e, position, {"statement_on": e.received_on, "statement": e.statement,
+                                "hearing_requested": e.hearing_requested})
 
     @handles(SeriousListing.StatementAnswered)
     def answered(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_SERIOUS_ANSWERED, {
-            **self._key(e), "answered_on": e.answered_on, "reply": e.reply,
-            "statement_adopted": e.adopted, **stamp(e, position)})
+        self._set(e, position, {"answered_on": e.answered_on, "reply": e.reply,
+                                "statement_adopted": e.adopted})
 
     @handles(SeriousListing.Listed, SeriousListing.NotListed)
     def decided(self, e: Any, position: int, unit: Unit) -> None:
         listed = isinstance(e, SeriousListing.Listed)
-        unit.execute(_SERIOUS_DECIDED, {
-            **self._key(e), "status": "listed" if listed else "not_listed",
+        self._set(e, position, {
+            "status": "listed" if listed else "not_listed",
             "decision_no": e.decision_no, "decided_on": e.listed_on if listed else e.decided_on,
             "legal_basis": e.legal_basis if listed else None,
             "listed_on": e.listed_on if listed else None,
             "auto_removal_on": e.auto_removal_on if listed else None,
             "repair_possible_on": e.repair_possible_on if listed else None,
             "department": getattr(e, "department", "") or None,
-            "authority": getattr(e, "authority", "") or None, **stamp(e, position)})
+            "authority": getattr(e, "authority", "") or None})
 
     @handles(SeriousListing.Removed)
     def removed(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_SERIOUS_REMOVED, {**self._key(e), "status": "removed",
-                                        "removed_on": e.removed_on, "removal_reason": e.reason,
-                                        **stamp(e, position)})
+        self._set(e, position, {"status": "removed", "removed_on": e.removed_on,
+                                "removal_reason": e.reason})
 
 
-_INSERT_COMMENDATION = commendations.insert()
-_COMMENDATION_REVOKED = keyed_update(commendations, ("commendation_id",), "revoked_on",
-                                     "revocation_reason")
-
-
-class CommendationBoard(Projection):
+class CommendationBoard(FoldingProjection):
     """诚信典型 Commendations in force, expired and revoked (the red list's positive record)."""
 
     name = "credit_commendations"
     tables = (commendations,)
+    keyed = ((commendations, ("commendation_id",)),)
 
     @handles(Commendation.Granted)
     def granted(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_INSERT_COMMENDATION, {
+        self.rows["commendations"].insert(unit, {
             "commendation_id": e.originator_id.hex, "document_no": e.document_no,
             "uscc": e.uscc, "title": e.title, "department": e.department, "basis": e.basis,
             "granted_on": e.granted_on, "valid_until": e.valid_until, **stamp(e, position)})
 
     @handles(Commendation.Revoked)
     def revoked(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_COMMENDATION_REVOKED, {
-            "b_commendation_id": e.originator_id.hex, "revoked_on": e.revoked_on,
-            "revocation_reason": e.reason, **stamp(e, position)})
+        self.rows["commendations"].update((e.originator_id.hex,), {
+            "revoked_on": e.revoked_on, "revocation_reason": e.reason, **stamp(e, position)})
 
 
 _INSERT_SOURCE = abnormal_ground_sources.insert()
