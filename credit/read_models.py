@@ -3,6 +3,7 @@ rows folded per key within a batch, and pages of a read-model table."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -48,13 +49,14 @@ class KeyedRows:
         self._insert = table.insert()
         # columns an inserted row may leave out as NULL (no default of either side): filled in
         # so every queued row has the same keys and the inserts form one run
-        self._nullable = tuple(c.key for c in table.columns if c.default is None
-                               and c.server_default is None and c.nullable)
+        self._nulls = {c.key: None for c in table.columns if c.default is None
+                       and c.server_default is None and c.nullable}
+        self._key = operator.itemgetter(*keys)
         # key -> [inserted row or updated values, inserted?], in the order keys first came
         self._pending: dict[tuple, list] = {}
 
     def insert(self, unit: Unit, row: dict[str, Any]) -> None:
-        key = tuple(row[k] for k in self.keys)
+        key = self._key(row) if len(self.keys) > 1 else (row[self.keys[0]],)
         earlier = self._pending.pop(key, None)
         if earlier is not None:   # no event does this: whatever the database made of it
             self._send(unit, key, *earlier)
@@ -72,10 +74,10 @@ class KeyedRows:
         """Queue the batch's rows: the inserts, then the updates grouped by the columns set."""
         pending, self._pending = self._pending, {}
         inserts: dict[frozenset, list[dict]] = {}   # one run per key set
+        nulls = self._nulls
         for row, inserted in pending.values():
             if inserted:
-                for name in self._nullable:
-                    row.setdefault(name, None)
+                row = {**nulls, **row}
                 inserts.setdefault(frozenset(row), []).append(row)
         for rows in inserts.values():
             for row in rows:
