@@ -11,6 +11,7 @@ the same rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -194,21 +195,56 @@ _NOT_CONTACT = (FollowUp.ABNORMAL_GROUND.value, FollowUp.TERMINAL_STATUS.value)
 
 
 class GroundSources(Projection):
-    """Abnormal-list grounds found by inspections (codes C, 6; an overdue order) and their cures."""
+    """Abnormal-list grounds found by inspections (codes C, 6; an overdue order) and their cures.
+
+    A batch's cures go out before its new grounds, as one run per statement: every stored
+    source is older than the batch's events, so a cure's UPDATE may reach all of them, and a
+    ground the batch found is cured here, in its queued row, by the batch's later events (found
+    by uscc, task or entity, as the UPDATEs' own conditions select): the rows a catch-up leaves
+    are those of the events applied one by one, without a round trip per alternating statement."""
 
     name = "credit_ground_sources"
     tables = (abnormal_ground_sources,)
+
+    def __init__(self) -> None:
+        self.begin_batch()
+
+    def begin_batch(self) -> None:
+        self._cures: list[tuple[Any, dict[str, Any]]] = []   # UPDATEs of stored rows, in order
+        self._new: list[dict[str, Any]] = []   # the batch's new grounds, queued rows
+        self._by: dict[tuple[str, str | None], list[dict[str, Any]]] = {}
+
+    def end_batch(self, unit: Unit) -> None:
+        for stmt, params in self._cures:
+            unit.execute(stmt, params)
+        for row in self._new:
+            unit.execute(_INSERT_SOURCE, row)
+        self.begin_batch()
+
+    def _found(self, row: dict[str, Any]) -> None:
+        self._new.append(row)
+        for field in ("uscc", "task_id", "entity_id"):
+            if row[field] is not None:
+                self._by.setdefault((field, row[field]), []).append(row)
+
+    def _cure(self, stmt: Any, params: dict[str, Any], field: str, value: str,
+              cures: Callable[[dict[str, Any]], bool]) -> None:
+        self._cures.append((stmt, params))
+        for row in self._by.get((field, value), ()):
+            if row["cured_on"] is None and row["arose_on"] <= params["b_on"] and cures(row):
+                row["cured_on"], row["cure"] = params["b_on"], params["b_cure"]
 
     @handles(InspectionTask.ResultRecorded)
     def result(self, e: Any, position: int, unit: Unit) -> None:
         task = e.originator_id.hex
         if e.follow_up not in _NOT_CONTACT:  # inspected at the address: it is reachable again
-            unit.execute(_REACHABLE, {"b_uscc": e.uscc, "b_task_id": task,
-                                      "b_on": e.inspected_on,
-                                      "b_cure": f"检查联系上 reached by inspection {task}"})
+            self._cure(_REACHABLE, {"b_uscc": e.uscc, "b_task_id": task, "b_on": e.inspected_on,
+                                    "b_cure": f"检查联系上 reached by inspection {task}"},
+                       "uscc", e.uscc,
+                       lambda r: r["ground"] == "unreachable" and r["task_id"] != task)
         if e.abnormal_list_ground:
             unreachable = e.follow_up == FollowUp.ABNORMAL_GROUND.value
-            unit.execute(_INSERT_SOURCE, {
+            self._found({
                 "ground_key": f"result:{task}:{e.department}", "uscc": e.uscc,
                 "entity_id": entity_id(e.uscc).hex, "task_id": task,
                 "department": e.department,
@@ -218,7 +254,7 @@ class GroundSources(Projection):
     @handles(InspectionTask.FollowUpOverdue)
     def overdue(self, e: Any, position: int, unit: Unit) -> None:
         if e.abnormal_list_ground:  # 未在责令的期限内公示 (the event names only the task)
-            unit.execute(_INSERT_SOURCE, {
+            self._found({
                 "ground_key": f"follow_up:{e.originator_id.hex}:{e.department}:{e.follow_up_no}",
                 "uscc": None, "entity_id": None, "task_id": e.originator_id.hex,
                 "department": e.department, "ground": "publicity_order", "arose_on": e.found_on,
@@ -230,16 +266,21 @@ class GroundSources(Projection):
         # cures false information
         also = "false_information" if e.kind == FollowUp.ORDER_CORRECT.value \
             else "publicity_order"
-        unit.execute(_PART_CURED, {"b_task_id": e.originator_id.hex,
-                                   "b_department": e.department, "b_also": also,
-                                   "b_on": e.satisfied_on,
-                                   "b_cure": f"责令事项已履行 order satisfied ({e.kind})"})
+        self._cure(_PART_CURED, {"b_task_id": e.originator_id.hex,
+                                 "b_department": e.department, "b_also": also,
+                                 "b_on": e.satisfied_on,
+                                 "b_cure": f"责令事项已履行 order satisfied ({e.kind})"},
+                   "task_id", e.originator_id.hex,
+                   lambda r: r["department"] == e.department
+                   and r["ground"] in ("publicity_order", also))
 
     @handles(MarketEntity.DetailsChanged)
     def details_changed(self, e: Any, position: int, unit: Unit) -> None:
         if "address" in e.changes:  # 变更住所 the event has no effective date: its recording day
-            unit.execute(_MOVED, {"b_entity_id": e.originator_id.hex, "b_on": recorded_on(e),
-                                  "b_cure": "住所已变更 registered address changed"})
+            self._cure(_MOVED, {"b_entity_id": e.originator_id.hex, "b_on": recorded_on(e),
+                                "b_cure": "住所已变更 registered address changed"},
+                       "entity_id", e.originator_id.hex,
+                       lambda r: r["ground"] == "unreachable")
 
 
 def credit_projections_of_supervision() -> list[Projection]:
