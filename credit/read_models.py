@@ -62,6 +62,10 @@ class KeyedRows:
             self._send(unit, key, *earlier)
         self._pending[key] = [row, True]
 
+    def clear(self) -> None:
+        """Forget what a rolled-back batch queued."""
+        self._pending = {}
+
     def update(self, key: tuple, values: dict[str, Any]) -> None:
         """Set `values` on the row of `key` (the row the batch inserted, or a stored one)."""
         entry = self._pending.get(key)
@@ -121,7 +125,13 @@ class FoldingProjection(Projection):
         self.begin_batch()
 
     def begin_batch(self) -> None:
-        self.rows = {t.name: KeyedRows(t, keys) for t, keys in self.keyed}
+        # one KeyedRows per table for the projection's life, emptied: its prebuilt INSERT
+        # stays the same object, whose compiled form the unit caches (a new one per batch
+        # would be compiled again each batch)
+        if not hasattr(self, "rows"):
+            self.rows = {t.name: KeyedRows(t, keys) for t, keys in self.keyed}
+        for rows in self.rows.values():
+            rows.clear()
 
     def end_batch(self, unit: Unit) -> None:
         for rows in self.rows.values():
