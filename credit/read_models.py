@@ -46,11 +46,9 @@ class KeyedRows:
 
     def __init__(self, table: sa.Table, keys: tuple[str, ...]) -> None:
         self.table, self.keys = table, keys
-        self._insert = table.insert()
-        # columns an inserted row may leave out as NULL (no default of either side): filled in
-        # so every queued row has the same keys and the inserts form one run
-        self._nulls = {c.key: None for c in table.columns if c.default is None
-                       and c.server_default is None and c.nullable}
+        # the same prebuilt INSERT every batch: the unit caches its compiled form per object
+        # (a new one per batch was compiled again each batch, most of a short batch's time)
+        self._insert, self._nulls = _insert_of(table)
         self._key = operator.itemgetter(*keys)
         # key -> [inserted row or updated values, inserted?], in the order keys first came
         self._pending: dict[tuple, list] = {}
@@ -61,10 +59,6 @@ class KeyedRows:
         if earlier is not None:   # no event does this: whatever the database made of it
             self._send(unit, key, *earlier)
         self._pending[key] = [row, True]
-
-    def clear(self) -> None:
-        """Forget what a rolled-back batch queued."""
-        self._pending = {}
 
     def update(self, key: tuple, values: dict[str, Any]) -> None:
         """Set `values` on the row of `key` (the row the batch inserted, or a stored one)."""
@@ -103,6 +97,20 @@ class KeyedRows:
                          {**values, **{f"b_{k}": v for k, v in zip(self.keys, key)}})
 
 
+_INSERTS: dict[str, tuple[Any, dict[str, None]]] = {}
+
+
+def _insert_of(table: sa.Table) -> tuple[Any, dict[str, None]]:
+    """A table's prebuilt INSERT, and the columns an inserted row may leave out as NULL (no
+    default of either side): filled in, so every queued row has the same keys and the inserts
+    form one run."""
+    if table.name not in _INSERTS:
+        _INSERTS[table.name] = (table.insert(), {
+            c.key: None for c in table.columns
+            if c.default is None and c.server_default is None and c.nullable})
+    return _INSERTS[table.name]
+
+
 _UPDATES: dict[tuple[str, tuple[str, ...], frozenset], Any] = {}
 
 
@@ -125,13 +133,9 @@ class FoldingProjection(Projection):
         self.begin_batch()
 
     def begin_batch(self) -> None:
-        # one KeyedRows per table for the projection's life, emptied: its prebuilt INSERT
-        # stays the same object, whose compiled form the unit caches (a new one per batch
-        # would be compiled again each batch)
-        if not hasattr(self, "rows"):
-            self.rows = {t.name: KeyedRows(t, keys) for t, keys in self.keyed}
-        for rows in self.rows.values():
-            rows.clear()
+        # new ones each batch: a rebuild's copy of the projection (kernel.generations) must
+        # not share the live one's queued rows
+        self.rows = {t.name: KeyedRows(t, keys) for t, keys in self.keyed}
 
     def end_batch(self, unit: Unit) -> None:
         for rows in self.rows.values():

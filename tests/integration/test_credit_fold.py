@@ -7,6 +7,7 @@ grounds, which later events cure in their queued rows)."""
 
 from __future__ import annotations
 
+import copy
 import random
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from bench.credit_log import WRITTEN, check_rows, dump, entity_aggregates
 from credit.lists.projections import GroundSources
 from credit.lists.tables import abnormal_ground_sources
+from credit.penalties.projections import PenaltyBoard
 from kernel.db import projection_tracking
 from kernel.units import Unit
 from supervision.directory.entities import entity_id
@@ -40,6 +42,16 @@ def _catch_up_from_zero(platform, batch: int) -> dict[str, list[tuple]]:
     runner.catch_up()
     with platform.engine.connect() as conn:
         return dump(conn)
+
+
+def test_a_rebuilds_copy_queues_rows_of_its_own():
+    # kernel.generations builds the next generation with shallow copies of the live
+    # projections while the live runner goes on: no queued row may be shared
+    live = PenaltyBoard()
+    side = copy.copy(live)
+    side.begin_batch()
+    live.begin_batch()
+    assert live.rows["penalties"] is not side.rows["penalties"]
 
 
 class FoldScenario:
