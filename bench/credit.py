@@ -17,9 +17,8 @@
   day's run, which reads only what changed. Reference in the same run: the full-directory reads
   the job would otherwise repeat every day (the report sweep over every entity and the red-list
   facts of every entity, `load_facts` + `eligible`).
-- catch-up: the credit projections from position 0 over a log of penalty, commitment,
-  abnormal-list and repair events, against a raw read-and-fold of the same log and the raw
-  single-transaction executemany of one row per event.
+- catch-up: the credit projections from position 0 over a realistic credit log, rows checked,
+  against the write floor and the raw read-and-fold (bench/credit_log.py).
 """
 
 from __future__ import annotations
@@ -33,23 +32,20 @@ import numpy as np
 import sqlalchemy as sa
 
 from bench.common import Timer, fresh_platform, pg_reachable, report
-from credit.commitments.commitment import Commitment, CommitmentData
+from bench.credit_log import bench_catch_up
 from credit.commitments.tables import commitments
 from credit.jobs import reclassify
-from credit.lists.abnormal import AbnormalListing
 from credit.lists.tables import (
     abnormal_grounds,
     abnormal_listings,
     commendations,
     serious_listings,
 )
-from credit.penalties.case import Decision, PenaltyCase
 from credit.penalties.tables import penalties
 from credit.rating.facts import load_facts
 from credit.rating.scoring import classify, report_years
 from credit.rating.tables import risk_class_history, risk_classes
 from credit.rules import DEFAULT_RULES
-from kernel.db import projection_tracking
 from supervision.directory.tables import annual_reports, entities, entity_pool
 from supervision.plans.pool import epoch_day
 from supervision.tasks.tables import task_results
@@ -254,79 +250,6 @@ def bench_daily(backend: str, n: int) -> list[str]:
         return [report(f"[{backend}] credit-daily, quiet day", n, t.seconds,
                        "full-directory reads (report sweep + red-list facts of every entity)",
                        ref.seconds, unit="entities/s")]
-
-
-def _credit_log(p, n_events: int) -> int:  # noqa: ANN001
-    """Penalties, commitments, abnormal listings and repairs: about `n_events` events."""
-    today, app, rules, made, i = date(2030, 1, 1), p.credit, RULES, 0, 0
-    while made < n_events:
-        batch = []
-        for _ in range(200):
-            i += 1
-            code = f"91{i:016d}"
-            case = PenaltyCase(id=_uuid("p", i), uscc=code, department="market_regulation",
-                               opened_on=date(2025, 9, 1), inspection_task_id=None, notes="")
-            case.decide(Decision(f"罚{i}", "v", "b", ["fine"], "ordinary", date(2025, 9, 26),
-                                 False, 50_000, None), rules.publicity, today)
-            case.publish(date(2025, 10, 9), rules.publicity, today)
-            c = Commitment.accept(CommitmentData(code, "permit", "c", "d", date(2025, 3, 3)),
-                                  rules)
-            c.verify("fulfilled", date(2025, 4, 1), "online", "", today)
-            a = AbnormalListing(id=_uuid("a", i), uscc=code, marked=False)
-            a.raise_ground("annual_report:2025", "annual_report", date(2026, 7, 1),
-                           rules.abnormal_list, today)
-            a.list_if_due(today, rules.abnormal_list)
-            a.cure("annual_report:2025", date(2026, 8, 3), "filed", rules.abnormal_list, today)
-            batch += [case, c, a]
-            made += sum(len(x.pending_events) for x in (case, c, a))
-        app.save(*batch)
-    return made
-
-
-def _uuid(kind: str, i: int):  # noqa: ANN202
-    from uuid import NAMESPACE_URL, uuid5
-
-    return uuid5(NAMESPACE_URL, f"bench:{kind}:{i}")
-
-
-def bench_catch_up(backend: str, n_events: int) -> list[str]:
-    with fresh_platform(backend) as p:
-        made = _credit_log(p, n_events)
-        app = p.credit
-        fold = float("inf")
-        for _ in range(3):
-            with Timer() as t:
-                start = 0
-                while batch := app.recorder.select_notifications(start=start, limit=500,
-                                                                 inclusive_of_start=False):
-                    for note in batch:
-                        app.mapper.to_domain_event(note)
-                    start = batch[-1].id
-            fold = min(fold, t.seconds)
-        scratch = sa.Table("bench_raw_rows", sa.MetaData(), sa.Column("k", sa.String(32)),
-                           sa.Column("d", sa.Date), sa.Column("n", sa.Integer))
-        scratch.create(p.engine)
-        with Timer() as raw, p.engine.begin() as conn:
-            conn.execute(scratch.insert(), [{"k": f"{i:032x}", "d": ON, "n": i}
-                                            for i in range(made)])
-        runner = p.runners["credit"]
-        with Timer() as cu:
-            assert runner.catch_up() == made
-        best = cu.seconds
-        for _ in range(2):   # a shared machine is noisy: the best of three, from position 0
-            with p.engine.begin() as conn:
-                for projection in runner.projections:
-                    projection.clear(conn)
-                conn.execute(projection_tracking.update()
-                             .where(projection_tracking.c.projection.in_(runner.names))
-                             .values(position=0))
-            with Timer() as again:
-                assert runner.catch_up() == made
-            best = min(best, again.seconds)
-        return [report(f"[{backend}] credit projection catch-up (500 events/txn, best of 3)",
-                       made, best, "raw read-and-fold", fold),
-                report(f"[{backend}] credit projection catch-up (500 events/txn, best of 3)",
-                       made, best, "raw executemany, 1 txn", raw.seconds)]
 
 
 def main(argv: list[str] | None = None) -> list[str]:

@@ -6,26 +6,23 @@ from typing import Any
 
 from credit.licensing.aggregate import LicensingDecision
 from credit.licensing.tables import licences
-from credit.read_models import keyed_update, stamp
-from kernel.projections import Projection, Unit, handles
-
-_KEY = ("licence_id",)
-_INSERT = licences.insert()
-_PUBLISHED = keyed_update(licences, _KEY, "status", "published_on", "published_late")
-_OVERDUE = keyed_update(licences, _KEY, "publication_overdue_on")
-_CHANGED = keyed_update(licences, _KEY, "content", "valid_to", "changed_on", "change_reason")
-_ENDED = keyed_update(licences, _KEY, "status", "ended_on", "end_ground", "end_reason")
+from credit.read_models import FoldingProjection, stamp
+from kernel.projections import Unit, handles
 
 
-class LicenceBoard(Projection):
+class LicenceBoard(FoldingProjection):
     """行政许可 Licensing decisions as supervisors list them and the public sees them."""
 
     name = "credit_licences"
     tables = (licences,)
+    keyed = ((licences, ("licence_id",)),)
+
+    def _set(self, e: Any, position: int, values: dict[str, Any]) -> None:
+        self.rows["licences"].update((e.originator_id.hex,), {**values, **stamp(e, position)})
 
     @handles(LicensingDecision.Granted)
     def granted(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_INSERT, {
+        self.rows["licences"].insert(unit, {
             "licence_id": e.originator_id.hex, "uscc": e.uscc, "document_name": e.document_name,
             "decision_no": e.decision_no, "category": e.category,
             "licence_name": e.licence_name, "licence_no": e.licence_no, "content": e.content,
@@ -37,23 +34,19 @@ class LicenceBoard(Projection):
 
     @handles(LicensingDecision.Published)
     def published(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PUBLISHED, {"b_licence_id": e.originator_id.hex, "status": "published",
-                                  "published_on": e.published_on, "published_late": e.late,
-                                  **stamp(e, position)})
+        self._set(e, position, {"status": "published", "published_on": e.published_on,
+                                "published_late": e.late})
 
     @handles(LicensingDecision.PublicationOverdue)
     def overdue(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_OVERDUE, {"b_licence_id": e.originator_id.hex,
-                                "publication_overdue_on": e.flagged_on, **stamp(e, position)})
+        self._set(e, position, {"publication_overdue_on": e.flagged_on})
 
     @handles(LicensingDecision.Changed)
     def changed(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_CHANGED, {"b_licence_id": e.originator_id.hex, "content": e.content,
-                                "valid_to": e.valid_to, "changed_on": e.changed_on,
-                                "change_reason": e.reason, **stamp(e, position)})
+        self._set(e, position, {"content": e.content, "valid_to": e.valid_to,
+                                "changed_on": e.changed_on, "change_reason": e.reason})
 
     @handles(LicensingDecision.Ended)
     def ended(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_ENDED, {"b_licence_id": e.originator_id.hex, "status": e.ground,
-                              "ended_on": e.effective_on, "end_ground": e.ground,
-                              "end_reason": e.reason, **stamp(e, position)})
+        self._set(e, position, {"status": e.ground, "ended_on": e.effective_on,
+                                "end_ground": e.ground, "end_reason": e.reason})

@@ -6,25 +6,20 @@ from typing import Any
 
 from credit.objections.aggregate import Objection
 from credit.objections.tables import objections
-from credit.read_models import keyed_update, stamp
-from kernel.projections import Projection, Unit, handles
-
-_KEY = ("objection_id",)
-_INSERT = objections.insert()
-_HANDLED = keyed_update(objections, _KEY, "status", "handled_on", "handler", "outcome_reasons",
-                        "handled_late")
-_OVERDUE = keyed_update(objections, _KEY, "overdue_on")
+from credit.read_models import FoldingProjection, stamp
+from kernel.projections import Unit, handles
 
 
-class ObjectionBoard(Projection):
+class ObjectionBoard(FoldingProjection):
     """异议 The objection queue, and the open ones that mark public records."""
 
     name = "credit_objections"
     tables = (objections,)
+    keyed = ((objections, ("objection_id",)),)
 
     @handles(Objection.Filed)
     def filed(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_INSERT, {
+        self.rows["objections"].insert(unit, {
             "objection_id": e.originator_id.hex, "record_kind": e.record_kind, "uscc": e.uscc,
             "record_key": e.record_key, "department": e.department, "reason": e.reason,
             "contact_name": e.contact_name, "contact": e.contact, "filed_on": e.filed_on,
@@ -33,12 +28,11 @@ class ObjectionBoard(Projection):
 
     @handles(Objection.Handled)
     def handled(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_HANDLED, {"b_objection_id": e.originator_id.hex, "status": e.outcome,
-                                "handled_on": e.handled_on, "handler": e.handler,
-                                "outcome_reasons": e.reasons, "handled_late": e.late,
-                                **stamp(e, position)})
+        self.rows["objections"].update((e.originator_id.hex,), {
+            "status": e.outcome, "handled_on": e.handled_on, "handler": e.handler,
+            "outcome_reasons": e.reasons, "handled_late": e.late, **stamp(e, position)})
 
     @handles(Objection.HandlingOverdue)
     def overdue(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_OVERDUE, {"b_objection_id": e.originator_id.hex,
-                                "overdue_on": e.flagged_on, **stamp(e, position)})
+        self.rows["objections"].update((e.originator_id.hex,), {
+            "overdue_on": e.flagged_on, **stamp(e, position)})

@@ -6,38 +6,24 @@ from typing import Any
 
 from credit.penalties.case import PenaltyCase
 from credit.penalties.tables import penalties
-from credit.read_models import keyed_update, stamp
+from credit.read_models import FoldingProjection, stamp
 from credit.repair.case import RepairCase
-from kernel.projections import Projection, Unit, handles
-
-_PENALTY_KEY = ("case_id",)
-_INSERT_PENALTY = penalties.insert()
-_PENALTY_DECIDED = keyed_update(
-    penalties, _PENALTY_KEY, "status", "decision_no", "violation_type", "legal_basis", "kinds",
-    "procedure", "heavier_penalty", "fine_amount", "restriction_months", "decided_on",
-    "publicisable", "publication_due_on", "publication_due_basis", "publication_overdue_on",
-    "published_on", "published_late", "publicity_ends_on", "publicity_rule", "revocation_ground", "revoked_on", "revocation_reason", "withdrawal_due_on", "withdrawn_on",
-    "withdrawn_late", "fine_paid_on", "fulfilled_on")
-_PENALTY_PUBLISHED = keyed_update(penalties, _PENALTY_KEY, "status", "published_on",
-                                  "published_late", "publicity_ends_on", "publicity_rule")
-_PENALTY_OVERDUE = keyed_update(penalties, _PENALTY_KEY, "publication_overdue_on")
-_PENALTY_REVOKED = keyed_update(penalties, _PENALTY_KEY, "status", "revocation_ground",
-                                "revoked_on", "revocation_reason", "withdrawal_due_on",
-                                "withdrawn_on", "withdrawn_late")
-_PENALTY_FINE_PAID = keyed_update(penalties, _PENALTY_KEY, "fine_paid_on")
-_PENALTY_FULFILLED = keyed_update(penalties, _PENALTY_KEY, "fulfilled_on")
-_PENALTY_REPAIRED = keyed_update(penalties, _PENALTY_KEY, "repaired_on", versioned=False)
+from kernel.projections import Unit, handles
 
 
-class PenaltyBoard(Projection):
+class PenaltyBoard(FoldingProjection):
     """行政处罚 Penalty cases as supervisors list them and the public record shows them."""
 
     name = "credit_penalties"
     tables = (penalties,)
+    keyed = ((penalties, ("case_id",)),)
+
+    def _set(self, case_id: str, values: dict[str, Any]) -> None:
+        self.rows["penalties"].update((case_id,), values)
 
     @handles(PenaltyCase.Opened)
     def opened(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_INSERT_PENALTY, {
+        self.rows["penalties"].insert(unit, {
             "case_id": e.originator_id.hex, "uscc": e.uscc, "department": e.department,
             "inspection_task_id": e.inspection_task_id, "opened_on": e.opened_on,
             "notes": e.notes, "status": "opened", "kinds": "", "heavier_penalty": False,
@@ -46,8 +32,8 @@ class PenaltyBoard(Projection):
 
     @handles(PenaltyCase.Decided)
     def decided(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_DECIDED, {
-            "b_case_id": e.originator_id.hex, "status": "decided", "decision_no": e.decision_no,
+        self._set(e.originator_id.hex, {
+            "status": "decided", "decision_no": e.decision_no,
             "violation_type": e.violation_type, "legal_basis": e.legal_basis,
             "kinds": ",".join(e.kinds), "procedure": e.procedure,
             "heavier_penalty": e.heavier_penalty, "fine_amount": e.fine_amount,
@@ -63,22 +49,19 @@ class PenaltyBoard(Projection):
 
     @handles(PenaltyCase.Published)
     def published(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_PUBLISHED, {
-            "b_case_id": e.originator_id.hex, "status": "published",
-            "published_on": e.published_on, "published_late": e.late,
+        self._set(e.originator_id.hex, {
+            "status": "published", "published_on": e.published_on, "published_late": e.late,
             "publicity_ends_on": e.publicity_ends_on,
             "publicity_rule": getattr(e, "publicity_rule", "") or None, **stamp(e, position)})
 
     @handles(PenaltyCase.PublicationOverdue)
     def publication_overdue(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_OVERDUE, {"b_case_id": e.originator_id.hex,
-                                        "publication_overdue_on": e.flagged_on,
+        self._set(e.originator_id.hex, {"publication_overdue_on": e.flagged_on,
                                         **stamp(e, position)})
 
     @handles(PenaltyCase.Revoked)
     def revoked(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_REVOKED, {
-            "b_case_id": e.originator_id.hex,
+        self._set(e.originator_id.hex, {
             "status": "changed" if e.ground == "changed" else "revoked",
             "revocation_ground": e.ground, "revoked_on": e.effective_on,
             "revocation_reason": e.reason, "withdrawal_due_on": e.withdrawal_due_on,
@@ -87,16 +70,13 @@ class PenaltyBoard(Projection):
 
     @handles(PenaltyCase.FinePaid)
     def fine_paid(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_FINE_PAID, {"b_case_id": e.originator_id.hex,
-                                          "fine_paid_on": e.paid_on, **stamp(e, position)})
+        self._set(e.originator_id.hex, {"fine_paid_on": e.paid_on, **stamp(e, position)})
 
     @handles(PenaltyCase.ObligationsFulfilled)
     def fulfilled(self, e: Any, position: int, unit: Unit) -> None:
-        unit.execute(_PENALTY_FULFILLED, {"b_case_id": e.originator_id.hex,
-                                          "fulfilled_on": e.fulfilled_on, **stamp(e, position)})
+        self._set(e.originator_id.hex, {"fulfilled_on": e.fulfilled_on, **stamp(e, position)})
 
     @handles(RepairCase.Approved)
     def repaired(self, e: Any, position: int, unit: Unit) -> None:
-        if e.record_kind == "penalty":
-            unit.execute(_PENALTY_REPAIRED, {"b_case_id": e.record_key,
-                                             "repaired_on": e.decided_on})
+        if e.record_kind == "penalty":   # the repair's own version is not the case's
+            self._set(e.record_key, {"repaired_on": e.decided_on})
