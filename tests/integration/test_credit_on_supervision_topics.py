@@ -9,6 +9,7 @@ from datetime import date
 from eventsourcing.utils import get_topic
 
 from credit.lists.projections import GroundSources
+from kernel import decoding
 from supervision.directory.entities import MarketEntity
 from tests.factories import entity
 
@@ -16,7 +17,7 @@ from tests.factories import entity
 class TopicsScenario:
     backend = "sqlite"
 
-    def test_reads_and_decodes_only_what_its_projection_handles(self, platform):
+    def test_reads_and_decodes_only_what_its_projection_handles(self, platform, monkeypatch):
         runner = platform.runners["credit_on_supervision"]
         assert runner.topics == sorted(get_topic(t) for t in GroundSources._handlers)
         app = platform.supervision
@@ -26,13 +27,14 @@ class TopicsScenario:
         app.change_entity_details(entity(1).uscc, {"address": "浙江省金华市婺城区新址2号"},
                                   date(2026, 5, 6))
         decoded = []
-        mapper = runner.app.mapper
-        original = mapper.to_domain_event
-        mapper.to_domain_event = lambda n: decoded.append(n.topic) or original(n)
-        try:
-            assert runner.catch_up() == 1
-        finally:
-            del mapper.to_domain_event
+        original = decoding.decoder   # what the runner decodes with (kernel.decoding)
+
+        def spying(mapper):
+            decode = original(mapper)
+            return lambda n: decoded.append(n.topic) or decode(n)
+
+        monkeypatch.setattr(decoding, "decoder", spying)
+        assert runner.catch_up() == 1
         assert decoded == [get_topic(MarketEntity.DetailsChanged)]
         # the position still moves to the head of the log
         assert runner.position() == app.recorder.max_notification_id()
