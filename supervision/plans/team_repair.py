@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from supervision.plans.team_leftovers import settle_in_batches
+from supervision.plans.team_leftovers import settle_in_order
 
 if TYPE_CHECKING:
     from supervision.plans.drawing_inspectors import _Pools
@@ -161,21 +161,23 @@ class TeamRepair:
     def exact_loop(self, batched: bool = True) -> dict[int, str]:
         """Settle the remaining violating slots one by one; returns unassigned task reasons.
 
-        ``batched`` runs the loop's plain steps in vectorised batches with the same result
+        ``batched`` settles the loop's plain steps on a sorted free list with the same result
         (``supervision.plans.team_leftovers``); False is the reference, one task at a time."""
         reasons: dict[int, str] = {}
         rows = np.flatnonzero(any_per_row(self.hard | self.soft))
         # in random order: under scarcity no entity number is served first
         order = rows[np.argsort(self.bitgen.random_raw(rows.size), kind="stable")]
         if batched and self.pools.per == 1:
-            settle_in_batches(self, order, lambda t: self._settle_task(t, reasons))
+            settle_in_order(self, order, lambda t, cols: self._settle_task(t, reasons, cols))
         else:
             for t in order:
                 self._settle_task(int(t), reasons)
         return reasons
 
-    def _settle_task(self, t: int, reasons: dict[int, str]) -> None:
-        for c in np.flatnonzero(self.hard[t] | self.soft[t]):
+    def _settle_task(self, t: int, reasons: dict[int, str], columns=None) -> None:
+        if columns is None:
+            columns = np.flatnonzero(self.hard[t] | self.soft[t]).tolist()
+        for c in columns:
             if not self._settle(t, int(c)):
                 reasons[t] = self._reason(t, int(c))
                 staffed = self.team[t][self.team[t] >= 0]
