@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from kernel.mapped import release
 from kernel.uscc import ALPHABET
 
 USCC_LENGTH = 18
@@ -93,6 +94,9 @@ def first_invalid(uscc: np.ndarray) -> int:
         bad = (np.take(_PAIR, pairs[start:start + CHUNK]) == _INVALID).any(1)
         if bad.any():
             return start + int(np.argmax(bad))
+        if start % (CHUNK * 64) == CHUNK * 63:      # a mapped column: not kept resident
+            release(uscc, start - CHUNK * 63, start + CHUNK)
+    release(uscc)
     return -1
 
 
@@ -174,8 +178,11 @@ def rank(key16: bytes, uscc: Iterable[str] | np.ndarray) -> np.ndarray:
     return out
 
 
-def smallest(ranks: np.ndarray, uscc: np.ndarray, n: int) -> np.ndarray:
-    """Positions of the ``n`` lowest ranks, ties by USCC (byte order), ascending positions."""
+def smallest(ranks: np.ndarray, uscc: np.ndarray, n: int,
+             rows: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the ``n`` lowest ranks, ties by USCC (byte order), ascending positions;
+    ``rows``: ``uscc`` is the whole column and ``uscc[rows]`` the codes of ``ranks`` (read only
+    on a tie)."""
     if n <= 0:
         return np.zeros(0, np.int64)
     if n >= ranks.size:
@@ -184,7 +191,8 @@ def smallest(ranks: np.ndarray, uscc: np.ndarray, n: int) -> np.ndarray:
     below = np.flatnonzero(ranks < kth)
     tied = np.flatnonzero(ranks == kth)
     if tied.size > n - below.size:     # a 64-bit tie at the cut: the lower USCCs win
-        tied = tied[np.argsort(uscc[tied], kind="stable")[:n - below.size]]
+        codes = uscc[tied] if rows is None else uscc[rows[tied]]
+        tied = tied[np.argsort(codes, kind="stable")[:n - below.size]]
     return np.sort(np.concatenate((below, tied)))   # disjoint (np.unique hashes: slow)
 
 
