@@ -97,6 +97,7 @@ class EntityPool:
     def public_digest(self) -> str:
         """``public_pool_digest`` of the pool's USCCs, ascending (published before the draw)."""
         ordered = np.sort(self.uscc)
+        release(self.uscc)
         _require(ordered.size > 1 and not (ordered[1:] > ordered[:-1]).all(),
                  "uscc must be unique within the pool")
         return ranks.public_pool_digest(ordered)
