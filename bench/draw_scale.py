@@ -153,7 +153,8 @@ def curve(args) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     root = args.dir or Path("/tmp/opencheck-draw-bench")
     print(f"draw curve, {args.inspectors:,} inspectors, control_share {args.control_share}, "
-          f"jurisdiction_digits {args.digits}; pool columns under {root} (deleted after)")
+          f"jurisdiction_digits {args.digits}; pool columns under {root} "
+          f"({'kept' if args.keep else 'deleted after'})")
     for n in sizes:
         directory = root / f"pool-{n}"
         try:

@@ -54,27 +54,29 @@ def _stations(inspectors: int, departments: int, seed: int):
     return station, department, conflicts
 
 
-def _block(b: int, entities: int, station: np.ndarray, seed: int):
-    """Rows ``[b * BLOCK, ...)``: pool columns and (entity_no, inspector position) last pairs."""
+def _block(b: int, entities: int, station: np.ndarray, seed: int, block: int):
+    """Rows ``[b * block, ...)``: pool columns and (entity_no, inspector position) last pairs.
+    A whole block is drawn, then cut at the pool's end: its rows never depend on the pool size."""
     rng = np.random.default_rng([seed, b])
-    s = b * BLOCK
-    n = min(BLOCK, entities - s)
-    region = COUNTY_CODES[rng.integers(0, COUNTY_CODES.size, n)]
-    checked = rng.random(n) < 0.30
-    cols = dict(entity_no=np.arange(s, s + n, dtype=np.int64) * 7 + 100_000_000,
-                uscc=synthetic_uscc(region, np.arange(s, s + n)),
+    s = b * block
+    n = min(block, entities - s)
+    region = COUNTY_CODES[rng.integers(0, COUNTY_CODES.size, block)]
+    checked = rng.random(block) < 0.30
+    cols = dict(entity_no=np.arange(s, s + block, dtype=np.int64) * 7 + 100_000_000,
+                uscc=synthetic_uscc(region[:n], np.arange(s, s + n)),
                 region=region,
-                risk_class=rng.choice(4, n, p=MIX).astype(np.int8),
-                last_checked_days=np.where(checked, rng.integers(0, 5 * 365, n), -1)
+                risk_class=rng.choice(4, block, p=MIX).astype(np.int8),
+                last_checked_days=np.where(checked, rng.integers(0, 5 * 365, block), -1)
                 .astype(np.int32),
-                targeted=rng.random(n) < 0.001)
+                targeted=rng.random(block) < 0.001)
     # last inspector of every previously checked entity: someone of the same prefecture
     pref = station // 100
     by_pref = np.argsort(pref, kind="stable")
     prefs, start, count = np.unique(pref[by_pref], return_index=True, return_counts=True)
     p = np.searchsorted(prefs, region[checked] // 100)
     pick = start[p] + (rng.random(p.size) * count[p]).astype(np.int64)
-    return cols, np.column_stack([cols["entity_no"][checked], by_pref[pick]])
+    pairs = np.column_stack([cols["entity_no"][checked], by_pref[pick]])
+    return {k: v[:n] for k, v in cols.items()}, pairs[:int(np.count_nonzero(checked[:n]))]
 
 
 def _roster(station, department, conflicts, last_pairs, entities: int) -> dict:
@@ -87,10 +89,11 @@ def _roster(station, department, conflicts, last_pairs, entities: int) -> dict:
                 last_inspector=last)
 
 
-def synthetic(entities: int, inspectors: int, departments: int, seed: int = 7):
+def synthetic(entities: int, inspectors: int, departments: int, seed: int = 7,
+              block: int = BLOCK):
     """A deterministic province in memory: pool, roster with conflicts and last inspectors."""
     station, department, conflicts = _stations(inspectors, departments, seed)
-    blocks = [_block(b, entities, station, seed) for b in range(-(-entities // BLOCK))]
+    blocks = [_block(b, entities, station, seed, block) for b in range(-(-entities // block))]
     cols = {k: np.concatenate([c[k] for c, _ in blocks]) for k, _ in POOL}
     last = np.concatenate([pairs for _, pairs in blocks]) if blocks else np.zeros((0, 2), int)
     del blocks
@@ -102,7 +105,8 @@ def synthetic(entities: int, inspectors: int, departments: int, seed: int = 7):
 
 
 def write_pool(directory: Path, entities: int, inspectors: int, departments: int,
-               seed: int = 7, reference: Path | None = None) -> dict[str, float]:
+               seed: int = 7, reference: Path | None = None,
+               block: int = BLOCK) -> dict[str, float]:
     """Write the province block by block as ``.npy`` columns (synthesis untimed). Times the
     columns' writes through ``ColumnFiles`` (as ``PoolSnapshot`` writes a generation) and, when
     ``reference`` is given, bare numpy writing the same bytes with ``ndarray.tofile`` there."""
@@ -113,8 +117,8 @@ def write_pool(directory: Path, entities: int, inspectors: int, departments: int
     t = time.perf_counter()
     out = ColumnFiles(directory, POOL)
     written += time.perf_counter() - t
-    for b in range(-(-entities // BLOCK)):
-        cols, pairs = _block(b, entities, station, seed)
+    for b in range(-(-entities // block)):
+        cols, pairs = _block(b, entities, station, seed, block)
         last.append(pairs)
         t = time.perf_counter()
         out.append(cols)

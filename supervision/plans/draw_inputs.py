@@ -96,8 +96,10 @@ class EntityPool:
     @cached_property
     def public_digest(self) -> str:
         """``public_pool_digest`` of the pool's USCCs, ascending (published before the draw)."""
-        ordered = np.sort(self.uscc)
-        release(self.uscc)
+        ordered = np.empty_like(self.uscc)
+        for start, part in chunks(self.uscc, STEP):     # a mapped column: not kept resident
+            ordered[start:start + part.size] = part
+        ordered.sort()
         _require(ordered.size > 1 and not (ordered[1:] > ordered[:-1]).all(),
                  "uscc must be unique within the pool")
         return ranks.public_pool_digest(ordered)

@@ -80,8 +80,11 @@ class _Steps:
 
     def run(self, settle_columns) -> None:
         r = self.r
+        # a task's open slots as the loop reads them when it reaches the task: no earlier task
+        # changes them (a swap takes only slots breaking no rule, with per_department = 1)
+        flags = (r.hard[self.order] | r.soft[self.order]).tolist()
         for i, t in enumerate(self.order.tolist()):
-            columns = np.flatnonzero(r.hard[t] | r.soft[t]).tolist()
+            columns = [c for c, open_ in enumerate(flags[i]) if open_]
             for j, c in enumerate(columns):
                 if not self._plain(i, t, c):
                     before = self.load.copy()
@@ -97,7 +100,8 @@ class _Steps:
         sa, sb = (bisect_left(free, s_lo), bisect_left(free, s_hi)) if s_hi > s_lo else (a, a)
         where = self.pos[o]
         skip = set()
-        for x in (*r.team[t].tolist(), *self.barred[i]):
+        team = r.team[t].tolist()
+        for x in (*team, *self.barred[i]):
             p = where[x] if x >= 0 else -1
             if lo <= p < hi and not s_lo <= p < s_hi:
                 at = bisect_left(free, p)
@@ -112,9 +116,10 @@ class _Steps:
         at = a + u
         if at >= sa:
             at += sb - sa               # jump over the own station
-        y, x = self.ro[free[at]], int(r.team[t, c])
-        r.load[x] -= 1
-        r.load[y] += 1
+        y, x = self.ro[free[at]], team[c]
+        load = self.load
+        load[x] -= 1
+        load[y] += 1
         r.team[t, c] = y
         r.hard[t, c] = r.soft[t, c] = False
         r.repaired += 1

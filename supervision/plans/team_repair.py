@@ -44,13 +44,30 @@ def _under_cap(y: np.ndarray, load: np.ndarray, cap: np.ndarray, priority) -> np
         idx = np.flatnonzero(crowded)           # by inspector, then random priority
         bits = np.uint64(max(int(cap.size - 1).bit_length(), 1))
         key = (y[idx].astype(np.uint64) << (np.uint64(64) - bits)) | (priority[idx] >> bits)
-        order = idx[np.argsort(key, kind="stable")]
+        order = idx[_stable_order(key)]
         ys = y[order]
         first = np.ones(ys.size, bool)
         first[1:] = ys[1:] != ys[:-1]
         start = np.maximum.accumulate(np.where(first, np.arange(ys.size), 0))
         ok[order] = np.arange(ys.size) - start < room[ys]
     return ok
+
+
+def _stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for uint64 keys, by sorting the keys themselves with
+    each one's position in its low bits (a plain sort is ~10x faster than an argsort); when the
+    keys so shortened tie, the order needs their dropped bits: the argsort itself."""
+    bits = max(int(key.size - 1).bit_length(), 1)
+    if bits > 32:
+        return np.argsort(key, kind="stable")
+    shift = np.uint64(bits)
+    packed = (key >> shift) << shift
+    packed |= np.arange(key.size, dtype=np.uint64)
+    packed.sort()
+    top = packed >> shift
+    if (top[1:] == top[:-1]).any():
+        return np.argsort(key, kind="stable")
+    return (packed & np.uint64((1 << bits) - 1)).astype(np.int64)
 
 
 class TeamRepair:
