@@ -31,6 +31,7 @@ import numpy as np
 
 from bench.draw import RATIOS, bare_halves, bare_rank
 from bench.draw_synth import load_pool, write_pool
+from kernel.mapped import release
 from supervision.plans.drawing import DrawParams, derive_key, draw
 
 SALT = hashlib.sha256(b"bench salt").digest()
@@ -114,9 +115,12 @@ def reference_mapped(pool, key: bytes, sizes: list[int], n_c: int) -> int:
         hi, lo = bare_halves(pool.uscc[s:s + CHUNK])
         control[s:s + CHUNK] = bare_rank(key[:16], hi, lo)
         risk[s:s + CHUNK] = bare_rank(rkey, hi, lo)
+        release(pool.uscc, s, s + CHUNK)        # as the draw does: pages handed back
     del hi, lo
     code = np.where(pool.targeted, 4, pool.risk_class).astype(np.int8)
     code[(code == 0) & (pool.last_checked_days >= 0) & (pool.last_checked_days < 365)] = 5
+    for column in (pool.targeted, pool.risk_class, pool.last_checked_days):
+        release(column)
     picked = np.argpartition(control, n_c)[:n_c].size if n_c else 0
     del control
     for h, m in enumerate(sizes):

@@ -24,6 +24,11 @@ def _mapping(arr: np.ndarray) -> mmap.mmap | None:
     return base if read_only and base is not None and not base.closed else None
 
 
+def mapped(arr: np.ndarray) -> bool:
+    """Whether ``arr`` reads a read-only file mapping (``release`` has something to hand back)."""
+    return _mapping(arr) is not None
+
+
 def release(arr: np.ndarray, start: int = 0, stop: int | None = None) -> None:
     """Drop rows ``[start, stop)`` of a mapped 1-d column (the whole array when it has more
     dimensions) from the resident set: whole pages inside the range only."""

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from kernel.mapped import release
+from kernel.mapped import mapped, release
 from kernel.rulebook import RISK_CLASSES
 from supervision.plans import ranks
 from supervision.plans.draw_inputs import DrawParams, EntityPool, risk_key
@@ -38,11 +38,16 @@ class Selection:
     uscc: np.ndarray            # 'S18' per drawn row
 
 
-def gather(column: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``column[rows]``; a mapped column's pages are handed back after (the rows are spread
-    over nearly every page)."""
-    out = column[rows]
-    release(column)
+def gather(column: np.ndarray, rows: np.ndarray, step: int = 1 << 22) -> np.ndarray:
+    """``column[rows]`` for ascending ``rows``, ``step`` pool rows at a time, each span's pages
+    handed back once read when the column is mapped (the rows touch nearly every page)."""
+    if not mapped(column):
+        return column[rows]
+    out = np.empty(rows.size, column.dtype)
+    cuts = np.searchsorted(rows, np.arange(0, column.shape[0] + step, step))
+    for span, (i, j) in enumerate(zip(cuts[:-1].tolist(), cuts[1:].tolist())):
+        out[i:j] = column[rows[i:j]]
+        release(column, span * step, (span + 1) * step)
     return out
 
 

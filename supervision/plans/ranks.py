@@ -91,9 +91,9 @@ def first_invalid(uscc: np.ndarray) -> int:
     """Row of the first code with a character outside the alphabet (short codes too), or -1."""
     pairs = _bytes(uscc).view("<u2")
     for start in range(0, pairs.shape[0], CHUNK):
-        bad = (np.take(_PAIR, pairs[start:start + CHUNK]) == _INVALID).any(1)
-        if bad.any():
-            return start + int(np.argmax(bad))
+        values = np.take(_PAIR, pairs[start:start + CHUNK])
+        if values.size and values.max() == _INVALID:      # valid pairs are below 31 * 31
+            return start + int(np.argmax((values == _INVALID).any(1)))
         if start % (CHUNK * 64) == CHUNK * 63:      # a mapped column: not kept resident
             release(uscc, start - CHUNK * 63, start + CHUNK)
     release(uscc)
