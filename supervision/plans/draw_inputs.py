@@ -20,7 +20,7 @@ import numpy as np
 from kernel.mapped import chunks, release
 from supervision.plans import ranks
 
-STEP = 1 << 22      # rows per step of a pass over a column (a mapped column stays ~one step resident)
+STEP = 1 << 22      # rows per pass step over a column: a mapped one stays ~one step resident
 
 
 def _frozen(value: Any, dtype: str, name: str, length: int) -> np.ndarray:
