@@ -96,13 +96,7 @@ class EntityPool:
     @cached_property
     def public_digest(self) -> str:
         """``public_pool_digest`` of the pool's USCCs, ascending (published before the draw)."""
-        ordered = np.empty_like(self.uscc)
-        for start, part in chunks(self.uscc, STEP):     # a mapped column: not kept resident
-            ordered[start:start + part.size] = part
-        ordered.sort()
-        _require(ordered.size > 1 and not (ordered[1:] > ordered[:-1]).all(),
-                 "uscc must be unique within the pool")
-        return ranks.public_pool_digest(ordered)
+        return ranks.pool_file_digest(self.uscc)        # codes checked at construction
 
 
 def _ascending(column: np.ndarray) -> bool:

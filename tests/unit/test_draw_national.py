@@ -8,8 +8,17 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+import pytest
 
-from supervision.plans.drawing import DrawParams, EntityPool, Roster, derive_key, draw
+from supervision.plans import ranks
+from supervision.plans.drawing import (
+    DrawParams,
+    EntityPool,
+    Roster,
+    derive_key,
+    draw,
+    public_pool_digest,
+)
 from supervision.plans.drawing_inspectors import assign_inspectors
 from supervision.plans.team_repair import _stable_order
 from tests.unit.draw_fixtures import SALT, uscc_for
@@ -86,3 +95,27 @@ def test_the_proposals_order_is_the_stable_argsort():
         for high in (3, 2**20, 2**64 - 1):          # many ties, some, practically none
             key = rng.integers(0, high, n, dtype=np.uint64, endpoint=True)
             np.testing.assert_array_equal(_stable_order(key), np.argsort(key, kind="stable"))
+
+
+def _codes(rng, n: int, regions: int) -> np.ndarray:
+    number = rng.choice(31**9, n, replace=False)
+    region = 110000 + rng.integers(0, regions, n)
+    codes = uscc_for(number, region)
+    codes.view(np.uint8).reshape(-1, 18)[:, 1] = np.frombuffer(b"123459ABC", np.uint8)[
+        rng.integers(0, 9, n)]                       # several types: more first halves
+    return codes
+
+
+def test_the_pool_file_digest_equals_the_sorted_file_s(monkeypatch):
+    rng = np.random.default_rng(11)
+    for n, regions in ((0, 1), (1, 1), (2, 1), (3_000, 3), (20_000, 900)):
+        codes = _codes(rng, n, regions)
+        expected = public_pool_digest(np.sort(codes))
+        assert ranks.pool_file_digest(codes, step=1_000) == expected
+        monkeypatch.setattr(ranks, "_FIRSTS", 4)     # too many first halves: strings sorted
+        assert ranks.pool_file_digest(codes, step=1_000) == expected
+        monkeypatch.undo()
+        if n > 1:
+            twice = np.concatenate((codes, codes[n // 2:n // 2 + 1]))
+            with pytest.raises(ValueError, match="unique"):
+                ranks.pool_file_digest(twice)
