@@ -17,7 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from kernel.mapped import chunks, release
 from supervision.plans import ranks
+
+STEP = 1 << 22      # rows per pass step over a column: a mapped one stays ~one step resident
 
 
 def _frozen(value: Any, dtype: str, name: str, length: int) -> np.ndarray:
@@ -83,22 +86,36 @@ class EntityPool:
         for name, dtype in _POOL_FIELDS:
             column = _uscc_column if name == "uscc" else partial(_frozen, dtype=dtype, name=name)
             object.__setattr__(self, name, column(getattr(self, name), length=n))
-        _require(n > 1 and not (self.entity_no[1:] > self.entity_no[:-1]).all(),
-                 "entity_no must be unique and sorted ascending")
-        _require(n > 0 and (self.risk_class.min() < 0 or self.risk_class.max() > 3),
-                 "risk_class must be 0..3 (A..D)")
-        _require(n > 0 and self.last_checked_days.min() < -1,
+        _require(not _ascending(self.entity_no), "entity_no must be unique and sorted ascending")
+        _require(n > 0 and not _within(self.risk_class, 0, 3), "risk_class must be 0..3 (A..D)")
+        _require(n > 0 and not _within(self.last_checked_days, -1, None),
                  "last_checked_days must be >= 0, or -1 for never")
-        _require(n > 0 and (self.region.min() < 0 or self.region.max() > 999_999),
+        _require(n > 0 and not _within(self.region, 0, 999_999),
                  "region must be a 6-digit GB/T 2260 code")
 
     @cached_property
     def public_digest(self) -> str:
         """``public_pool_digest`` of the pool's USCCs, ascending (published before the draw)."""
-        ordered = np.sort(self.uscc)
-        _require(ordered.size > 1 and not (ordered[1:] > ordered[:-1]).all(),
-                 "uscc must be unique within the pool")
-        return ranks.public_pool_digest(ordered)
+        return ranks.pool_file_digest(self.uscc)        # codes checked at construction
+
+
+def _ascending(column: np.ndarray) -> bool:
+    """Strictly ascending, in passes of ``STEP`` rows (a mapped column is not kept resident)."""
+    last = None
+    for _, part in chunks(column, STEP):
+        if part.size and ((last is not None and part[0] <= last) or
+                          not (part[1:] > part[:-1]).all()):
+            return False
+        last = part[-1] if part.size else last
+    return True
+
+
+def _within(column: np.ndarray, low, high) -> bool:
+    """Every value in [low, high] (None: unbounded), in passes of ``STEP`` rows."""
+    for _, part in chunks(column, STEP):
+        if (low is not None and part.min() < low) or (high is not None and part.max() > high):
+            return False
+    return True
 
 
 def _uscc_column(value: Any, length: int) -> np.ndarray:
@@ -145,6 +162,8 @@ class Roster:
             known = pos < n
             known[known] = self.inspector_no[pos[known]] == column[known]
             object.__setattr__(self, name, np.where(known, pos, -1))
+        release(self.conflicts)
+        release(self.last_inspector)
 
 
 _POOL_FIELDS = (("entity_no", "<i8"), ("uscc", "|S18"), ("region", "<i4"), ("risk_class", "i1"),
@@ -295,6 +314,7 @@ def pool_digest(pool: EntityPool, roster: Roster, salt: bytes) -> str:
     for name, arr in _canonical(pool, roster):
         shape = "x".join(str(s) for s in arr.shape)
         h.update(f"{name} {arr.dtype.str} {shape}\n".encode())
-        if arr.size:
-            h.update(memoryview(np.ascontiguousarray(arr.T).reshape(-1)).cast("B"))
+        flat = np.ascontiguousarray(arr.T).reshape(-1)
+        for _, part in chunks(flat, STEP):
+            h.update(memoryview(part).cast("B"))
     return "hmac-sha256:" + h.hexdigest()

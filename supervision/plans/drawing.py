@@ -108,7 +108,7 @@ from supervision.plans.draw_inputs import (  # the drawer's public inputs, used 
 )
 from supervision.plans.draw_record import DrawResult
 from supervision.plans.drawing_inspectors import assign_inspectors
-from supervision.plans.entity_draw import STRATA, select_entities
+from supervision.plans.entity_draw import STRATA, gather, select_entities
 
 __all__ = ["ALGORITHM_VERSION", "RISK_CLASSES", "STRATA", "DrawParams", "DrawResult",
            "EntityPool", "Roster", "derive_key", "draw", "pool_digest", "public_pool_digest",
@@ -127,8 +127,8 @@ def draw(pool: EntityPool, roster: Roster, params: DrawParams, key: bytes,
     t1 = time.perf_counter()
     chosen = select_entities(pool, params, key, salt)
     t2 = time.perf_counter()
-    rows = chosen.rows
-    staffing = assign_inspectors(pool.entity_no[rows], pool.region[rows], roster, params,
+    entity_no, region = gather(pool.entity_no, chosen.rows), gather(pool.region, chosen.rows)
+    staffing = assign_inspectors(entity_no, region, roster, params,
                                  np.random.PCG64(teams_seed(key, salt)))
     t3 = time.perf_counter()
     digest = pool_digest(pool, roster, salt)
@@ -137,8 +137,8 @@ def draw(pool: EntityPool, roster: Roster, params: DrawParams, key: bytes,
                "inspector_assignment": t3 - t2, "pool_digest": t4 - t3, "total": t4 - t0}
     cutoff = None if chosen.control_cutoff is None else str(chosen.control_cutoff)
     return DrawResult(ALGORITHM_VERSION, key, salt_commitment(salt), digest, public_digest,
-                      int(pool.entity_no.size), params, chosen.strata, pool.entity_no[rows],
-                      pool.uscc[rows], chosen.control, chosen.control_rank, cutoff,
+                      int(pool.entity_no.size), params, chosen.strata, entity_no,
+                      chosen.uscc, chosen.control, chosen.control_rank, cutoff,
                       staffing.teams, staffing.unassigned, staffing.same_station,
                       staffing.counters, timings)
 

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from kernel.mapped import mapped, release
 from kernel.rulebook import RISK_CLASSES
 from supervision.plans import ranks
 from supervision.plans.draw_inputs import DrawParams, EntityPool, risk_key
@@ -34,6 +35,20 @@ class Selection:
     control_rank: np.ndarray    # uint64 per drawn row
     control_cutoff: int | None  # largest control rank in the control sample
     strata: dict[str, dict[str, int]]
+    uscc: np.ndarray            # 'S18' per drawn row
+
+
+def gather(column: np.ndarray, rows: np.ndarray, step: int = 1 << 22) -> np.ndarray:
+    """``column[rows]`` for ascending ``rows``, ``step`` pool rows at a time, each span's pages
+    handed back once read when the column is mapped (the rows touch nearly every page)."""
+    if not mapped(column):
+        return column[rows]
+    out = np.empty(rows.size, column.dtype)
+    cuts = np.searchsorted(rows, np.arange(0, column.shape[0] + step, step))
+    for span, (i, j) in enumerate(zip(cuts[:-1].tolist(), cuts[1:].tolist())):
+        out[i:j] = column[rows[i:j]]
+        release(column, span * step, (span + 1) * step)
+    return out
 
 
 def select_entities(pool: EntityPool, params: DrawParams, key: bytes,
@@ -64,7 +79,7 @@ def select_entities(pool: EntityPool, params: DrawParams, key: bytes,
         c_rows, c_rank = found[0], found[1]
         if c_rows.size < n_c:       # the bound was too tight: rank every row
             c_rows, c_rank = _candidates(pool, code, ck, rk, _ALL, r_bound, none, none)[:2]
-        control = c_rows[ranks.smallest(c_rank, pool.uscc[c_rows], n_c)]
+        control = c_rows[ranks.smallest(c_rank, pool.uscc, n_c, c_rows)]
     in_control = np.bincount(code[control], minlength=EXCLUDED + 1)
     risk = [control]
     r_rows, r_rank = found[2], found[3]
@@ -80,18 +95,19 @@ def select_entities(pool: EntityPool, params: DrawParams, key: bytes,
             again = _candidates(pool, code, ck, rk, None, np.full(EXCLUDED + 1, _ALL,
                                                                   np.uint64), only, none)
             rows, rank_h = _members(again[2], again[3], code[again[2]], h, control)
-        risk.append(rows[ranks.smallest(rank_h, pool.uscc[rows], m_h)])
+        risk.append(rows[ranks.smallest(rank_h, pool.uscc, m_h, rows)])
     drawn = np.sort(np.concatenate(risk))       # disjoint: the control rows, then each R_h
     is_control = np.isin(drawn, control, assume_unique=True)
-    crank = ranks.rank_halves(ck, *ranks.halves(pool.uscc[drawn]))
+    uscc = gather(pool.uscc, drawn)
+    crank = ranks.rank_halves(ck, *ranks.halves(uscc))
     cutoff = int(crank[is_control].max()) if n_c else None
-    stratum = np.where(pool.targeted[drawn], TARGETED, pool.risk_class[drawn])
+    stratum = np.where(gather(pool.targeted, drawn), TARGETED, gather(pool.risk_class, drawn))
     strata = {name: {"population": eligible[h] + excluded[h], "excluded_cool_off": excluded[h],
                      "target": sizes[h],
                      "control": int(np.count_nonzero(stratum[is_control] == h)),
                      "drawn": int(np.count_nonzero(stratum == h))}
               for h, name in enumerate(STRATA)}
-    return Selection(drawn, is_control, crank, cutoff, strata)
+    return Selection(drawn, is_control, crank, cutoff, strata, uscc)
 
 
 def expected_size(eligible, ratios) -> Fraction:
@@ -126,6 +142,8 @@ def filter_pool(pool: EntityPool, params: DrawParams):
             np.putmask(c, mask, np.int8(EXCLUDED))
         for h in range(len(STRATA)):
             eligible[h] += int(np.count_nonzero(c == h))
+        for column in (pool.risk_class, pool.targeted, pool.last_checked_days):
+            release(column, start, start + ranks.CHUNK * 32)   # mapped: not kept resident
     return code, eligible, excluded
 
 
@@ -167,6 +185,8 @@ def _candidates(pool, code, ck, rk, c_bound, r_bound, ranked, full):
     hi, lo = np.empty(step, np.uint64), np.empty(step, np.uint64)
     c_rank, r_rank = np.empty(step, np.uint64), np.zeros(step, np.uint64)
     for start in range(0, code.size, step):
+        if start and start % (step * 64) == 0:      # a mapped column: not kept resident
+            release(pool.uscc, start - step * 64, start)
         n = min(step, code.size - start)
         c = code[start:start + n]
         ranks.halves_into(raw[start:start + n], hi[:n], lo[:n])
@@ -187,4 +207,5 @@ def _candidates(pool, code, ck, rk, c_bound, r_bound, ranked, full):
         hit = hit[(r_rank[hit] <= bound[c[hit]]) & wanted[c[hit]]]
         out[2].append(hit + start)
         out[3].append(r_rank[hit])
+    release(pool.uscc)
     return [np.concatenate(parts) for parts in out]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from kernel.mapped import chunks, release
 from kernel.uscc import ALPHABET
 
 USCC_LENGTH = 18
@@ -90,9 +91,12 @@ def first_invalid(uscc: np.ndarray) -> int:
     """Row of the first code with a character outside the alphabet (short codes too), or -1."""
     pairs = _bytes(uscc).view("<u2")
     for start in range(0, pairs.shape[0], CHUNK):
-        bad = (np.take(_PAIR, pairs[start:start + CHUNK]) == _INVALID).any(1)
-        if bad.any():
-            return start + int(np.argmax(bad))
+        values = np.take(_PAIR, pairs[start:start + CHUNK])
+        if values.size and values.max() == _INVALID:      # valid pairs are below 31 * 31
+            return start + int(np.argmax((values == _INVALID).any(1)))
+        if start % (CHUNK * 64) == CHUNK * 63:      # a mapped column: not kept resident
+            release(uscc, start - CHUNK * 63, start + CHUNK)
+    release(uscc)
     return -1
 
 
@@ -174,8 +178,11 @@ def rank(key16: bytes, uscc: Iterable[str] | np.ndarray) -> np.ndarray:
     return out
 
 
-def smallest(ranks: np.ndarray, uscc: np.ndarray, n: int) -> np.ndarray:
-    """Positions of the ``n`` lowest ranks, ties by USCC (byte order), ascending positions."""
+def smallest(ranks: np.ndarray, uscc: np.ndarray, n: int,
+             rows: np.ndarray | None = None) -> np.ndarray:
+    """Positions of the ``n`` lowest ranks, ties by USCC (byte order), ascending positions;
+    ``rows``: ``uscc`` is the whole column and ``uscc[rows]`` the codes of ``ranks`` (read only
+    on a tie)."""
     if n <= 0:
         return np.zeros(0, np.int64)
     if n >= ranks.size:
@@ -184,8 +191,68 @@ def smallest(ranks: np.ndarray, uscc: np.ndarray, n: int) -> np.ndarray:
     below = np.flatnonzero(ranks < kth)
     tied = np.flatnonzero(ranks == kth)
     if tied.size > n - below.size:     # a 64-bit tie at the cut: the lower USCCs win
-        tied = tied[np.argsort(uscc[tied], kind="stable")[:n - below.size]]
+        codes = uscc[tied] if rows is None else uscc[rows[tied]]
+        tied = tied[np.argsort(codes, kind="stable")[:n - below.size]]
     return np.sort(np.concatenate((below, tied)))   # disjoint (np.unique hashes: slow)
+
+
+_HALF = np.uint64(45)                   # a half is below 31**9 < 2**45
+_LOW = np.uint64((1 << 45) - 1)
+_CHARS = np.frombuffer(ALPHABET.encode(), np.uint8)
+_FIRSTS = 1 << 19                       # distinct first halves a key has room for
+
+
+def pool_file_digest(uscc: np.ndarray, step: int = CHUNK * 128) -> str:
+    """``public_pool_digest(np.sort(uscc))`` of valid codes, without sorting strings; ValueError
+    if a code repeats. ALPHABET is in ASCII order, so codes sort as their (hi, lo) halves; the
+    pool has few distinct first halves (authority, type, county, one character), so each code
+    becomes one uint64, the rank of its hi among them above its lo: a plain integer sort, then
+    the codes are written back from the sorted keys chunk by chunk into the hashed file."""
+    parts = [np.unique(halves(part)[0]) for _, part in chunks(uscc, step)]
+    firsts = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.uint64)
+    if firsts.size > _FIRSTS:
+        ordered = np.sort(uscc)
+        if ordered.size > 1 and not (ordered[1:] > ordered[:-1]).all():
+            raise ValueError("uscc must be unique within the pool")
+        return public_pool_digest(ordered)
+    key = np.empty(uscc.size, np.uint64)
+    for start, part in chunks(uscc, step):
+        hi, lo = halves(part)
+        k = key[start:start + part.size]
+        k[:] = np.searchsorted(firsts, hi)
+        k <<= _HALF
+        k |= lo
+    key.sort()
+    if key.size > 1 and not (key[1:] > key[:-1]).all():
+        raise ValueError("uscc must be unique within the pool")
+    first_chars = np.empty((firsts.size, 9), np.uint8)
+    _digits_into(firsts, first_chars)
+    h = hashlib.sha256(PUBLIC_POOL_TAG)
+    line = np.empty((min(step, key.size), USCC_LENGTH + 1), np.uint8)
+    line[:, USCC_LENGTH] = ord("\n")
+    for start in range(0, key.size, step):
+        k = key[start:start + step]
+        line[:k.size, :9] = first_chars[(k >> _HALF).astype(np.intp)]
+        _digits_into(k & _LOW, line[:k.size, 9:USCC_LENGTH])
+        h.update(line[:k.size].tobytes())
+    return "sha256:" + h.hexdigest()
+
+
+_FIRST_OF_PAIR = _CHARS[np.arange(961) // 31]
+_SECOND_OF_PAIR = _CHARS[np.arange(961) % 31]
+
+
+def _digits_into(value: np.ndarray, out: np.ndarray) -> None:
+    """Nine base-31 digits of each value (< 31**9) as ALPHABET characters, the highest first:
+    one 64-bit division by 31**4, then 32-bit ones by 31**2 read two characters a table."""
+    high, low = np.divmod(value, np.uint64(31**4))
+    high, low = high.astype(np.uint32), low.astype(np.uint32)
+    top, rest = np.divmod(high, np.uint32(31**4))
+    out[:, 0] = _CHARS[top]
+    for j, part in ((1, rest), (5, low)):
+        pair, last = np.divmod(part, np.uint32(961))
+        out[:, j], out[:, j + 1] = _FIRST_OF_PAIR[pair], _SECOND_OF_PAIR[pair]
+        out[:, j + 2], out[:, j + 3] = _FIRST_OF_PAIR[last], _SECOND_OF_PAIR[last]
 
 
 def public_pool_digest(uscc_sorted: Sequence[str] | np.ndarray) -> str:

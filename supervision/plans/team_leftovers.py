@@ -1,21 +1,24 @@
-"""The exact loop of the team repair (second draw of 双随机), run in vectorised batches.
+"""The exact loop of the team repair (second draw of 双随机), on a sorted list of free inspectors.
 
 ``TeamRepair.exact_loop`` settles the slots the rejection rounds left open, task by task in a
 random order, each slot reading the loads its predecessors left. Most slots take the plain path
 of ``TeamRepair._settle``: a candidate under cap exists (of another station when the slot can
-avoid its own), and the pick is ``candidates[word mod count]``, one word. This module computes
-that path for a whole batch of consecutive tasks at once from the loads at the batch's start,
-then proves each step would have seen the same candidates in the loop: a step is *invalid* when
-it leaves the plain path, or when an earlier step of the batch moved an inspector of its pool
-across the workload cap (free before, full now, or back). The batch is committed up to the first
-task holding an invalid step, the random stream is rewound to the words actually used, and that
-task runs through the loop's own code. The result is the loop's, word for word; only
-``per_department = 1`` plans take this path (``per_department >= 2`` clears stale duplicates
-between slots, which the batches do not model).
+avoid its own), and the pick is ``candidates[word mod count]``, one word. Each step depends on
+the one before (at national size nearly every step moves an inspector across his workload cap:
+the dealt loads leave one or two slots of room), so the steps are not computed side by side.
+Instead every step costs a few binary searches: the roster positions of the inspectors under
+cap are kept as one sorted list, each pool and station being a range of positions, so a slot's
+candidates are counted and its pick found by position (the team and the barred skipped in rank
+order), without building the candidate array; the two inspectors a step moves are then updated
+in the list. What the tables cannot answer at once (no plain candidate: swaps, a last resort, a
+task given up) runs through the loop's own code, and the list follows the loads it changed. The
+result is the loop's, word for word; only ``per_department = 1`` plans take this path
+(``per_department >= 2`` clears stale duplicates between slots, which it does not model).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,148 +26,119 @@ import numpy as np
 if TYPE_CHECKING:
     from supervision.plans.team_repair import TeamRepair
 
-FIRST_BATCH, MAX_BATCH = 64, 8192       # tasks; the batch doubles while it commits whole
+
+def settle_in_order(repair: TeamRepair, order: np.ndarray, settle_columns) -> None:
+    """Settle ``order``'s tasks as the loop would one by one (see module doc);
+    ``settle_columns(t, columns)`` is the loop's own code for a task's remaining columns."""
+    if order.size == 0:
+        return
+    _Steps(repair, order).run(settle_columns)
 
 
-def settle_in_batches(repair: TeamRepair, order: np.ndarray, settle_task) -> None:
-    """Settle ``order``'s tasks as ``settle_task`` would one by one (see module doc)."""
-    batches = _Batches(repair)
-    i, size = 0, FIRST_BATCH
-    while i < order.size:
-        batch = order[i:i + size]
-        done = batches.run(batch)
-        if done == 0:
-            settle_task(int(order[i]))          # off the plain path: the loop's own code
-            done = 1
-        i += done
-        size = min(size * 2, MAX_BATCH) if done == batch.size else max(done, FIRST_BATCH)
+class _Steps:
+    """The leftover tasks' slot tables (pool and own-station ranges, barred inspectors) and the
+    sorted free list, as plain Python lists: the steps read them one at a time."""
 
-
-class _Batches:
-    """Positions of each inspector in the pools' orderings, and one batch's speculative run."""
-
-    def __init__(self, repair: TeamRepair):
-        self.r = repair
-        pools = repair.pools
+    def __init__(self, repair: TeamRepair, order: np.ndarray):
+        r, pools = repair, repair.pools
+        self.r, self.order = r, order
+        k = r.team.shape[1]
         orderings = 2 if pools.depts else 1
-        self.pos = np.full((orderings, repair.size), -1, np.int64)
+        pos = np.full((orderings, r.size), -1, np.int64)
         half = pools.ro.size // orderings
         for o in range(orderings):     # each ordering is one contiguous run of ``ro``
-            self.pos[o, pools.ro[o * half:(o + 1) * half]] = np.arange(o * half,
-                                                                       (o + 1) * half)
-
-    def run(self, tasks: np.ndarray) -> int:
-        """Commit the batch's tasks up to the first with an invalid step; how many."""
-        r, k = self.r, self.r.team.shape[1]
-        flags = r.hard[tasks] | r.soft[tasks]
-        bt, col = np.nonzero(flags)              # steps in loop order: task, then column
-        t = tasks[bt]
-        steps = t.size
-        state = r.bitgen.state
-        words = r.bitgen.random_raw(steps)
+            pos[o, pools.ro[o * half:(o + 1) * half]] = np.arange(o * half, (o + 1) * half)
+        self.places = [pos[:, x].tolist() for x in range(r.size)] if orderings > 1 else \
+            [[p] for p in pos[0].tolist()]
+        self.pos = pos.tolist()
+        self.ro = pools.ro.tolist()
+        t = np.repeat(order, k)
+        col = np.tile(np.arange(k), order.size)
         lo, hi, s_lo, s_hi = r.pools.ranges(r.gi[t], col, r.task_region[t])
         avoid = r.cross_station & (hi - lo > s_hi - s_lo)
         s_lo, s_hi = np.where(avoid, s_lo, lo), np.where(avoid, s_hi, lo)
-        ordering = r.pools.col_order[col] if self.pos.shape[0] > 1 else np.zeros(steps, np.int64)
-        free = r.load[r.pools.ro] < r.cap[r.pools.ro]
-        first = np.concatenate(([0], np.cumsum(free)))
-        forbidden = self._forbidden(tasks)
-        team = r.team[tasks].copy()
-        new = np.full(steps, -1, np.int64)
-        plain = np.zeros(steps, bool)
-        lead = np.append(True, bt[1:] != bt[:-1]) if steps else np.zeros(0, bool)
-        nth = np.arange(steps) - np.maximum.accumulate(np.where(lead, np.arange(steps), 0))
-        seen = np.empty((steps, k), np.int64)      # the team each step sees
-        for s in range(int(nth.max(initial=0)) + 1):
-            at = np.flatnonzero(nth == s)
-            seen[at] = team[bt[at]]
-            y = self._pick(team[bt[at]], forbidden[bt[at]], ordering[at], lo[at], hi[at],
-                           s_lo[at], s_hi[at], first, free, words[at])
-            plain[at] = y >= 0
-            new[at] = y
-            ok = at[y >= 0]
-            team[bt[ok], col[ok]] = new[ok]
-        bad = ~plain
-        bad |= self._crossed(t, col, new, ordering, (lo, hi, s_lo, s_hi),
-                             np.concatenate((seen, forbidden[bt]), axis=1))
-        cut = steps if not bad.any() else int(np.argmax(bad))
-        keep = np.flatnonzero(bt < bt[cut]) if cut < steps else np.arange(steps)
-        r.bitgen.state = state
-        r.bitgen.random_raw(keep.size)
-        if keep.size:
-            r._replace(t[keep], col[keep], new[keep])
-        return int(bt[cut]) if cut < steps else tasks.size
+        ordering = pools.col_order[col] if orderings > 1 else np.zeros(col.size, np.int64)
+        self.slots = np.stack([lo, hi, s_lo, s_hi, ordering], 1).reshape(order.size, k, 5) \
+            .tolist()
+        self.barred = self._barred(order)
+        self.load, self.cap = r.load, r.cap
+        self.free = np.flatnonzero(r.load[pools.ro] < r.cap[pools.ro]).tolist()
 
-    def _forbidden(self, tasks: np.ndarray) -> np.ndarray:
-        """Roster positions barred from each task (conflicts, last inspectors), -1 padded."""
+    def _barred(self, tasks: np.ndarray) -> list[list[int]]:
+        """Roster positions barred from each task (conflicts, last inspectors)."""
         r = self.r
         size = max(r.size, 1)
         a = np.searchsorted(r.fkeys, tasks * size)
         b = np.searchsorted(r.fkeys, (tasks + 1) * size)
-        width = int((b - a).max(initial=0))
-        out = np.full((tasks.size, width), -1, np.int64)
-        for j in range(width):
-            has = b - a > j
-            out[has, j] = r.fkeys[a[has] + j] - tasks[has] * size
+        owner = np.repeat(np.arange(tasks.size), b - a)
+        keys = r.fkeys[np.repeat(a - np.cumsum(b - a) + (b - a), b - a) +
+                       np.arange(owner.size)] if owner.size else np.zeros(0, np.int64)
+        out: list[list[int]] = [[] for _ in range(tasks.size)]
+        for i, x in zip(owner.tolist(), (keys - tasks[owner] * size).tolist()):
+            out[i].append(x)
         return out
 
-    def _pick(self, team, forbidden, ordering, lo, hi, s_lo, s_hi, first, free, words):
-        """``TeamRepair._settle``'s plain pick, -1 where the slot leaves the plain path."""
+    def run(self, settle_columns) -> None:
         r = self.r
-        pool_free = first[hi] - first[lo]
-        own_free = first[s_hi] - first[s_lo]
-        count = pool_free - own_free
-        excluded = np.concatenate((team, forbidden), axis=1)
-        p = np.where(excluded >= 0, self.pos[ordering[:, None], np.maximum(excluded, 0)], -1)
-        counted = (p >= lo[:, None]) & (p < hi[:, None]) & ~((p >= s_lo[:, None]) &
-                                                                (p < s_hi[:, None]))
-        counted &= free[np.maximum(p, 0)]
-        # rank of each excluded candidate among the allowed free positions, duplicates once
-        rank = first[np.maximum(p, 0)] - first[lo][:, None]
-        rank -= np.where(p >= s_hi[:, None], own_free[:, None], 0)
-        rank = np.where(counted, rank, np.iinfo(np.int64).max)
-        rank.sort(axis=1)
-        dup = np.zeros(rank.shape, bool)
-        dup[:, 1:] = rank[:, 1:] == rank[:, :-1]
-        rank[dup] = np.iinfo(np.int64).max
-        rank.sort(axis=1)
-        count -= (rank != np.iinfo(np.int64).max).sum(1)
-        y = np.full(lo.size, -1, np.int64)
-        go = np.flatnonzero(count > 0)
-        u = (words[go] % count[go].astype(np.uint64)).astype(np.int64)
-        for j in range(rank.shape[1]):       # skip the excluded, in ascending rank
-            u += rank[go, j] <= u
-        below = first[s_lo[go]] - first[lo[go]]
-        u += np.where(u >= below, own_free[go], 0)      # jump over the own station
-        at = np.searchsorted(first, first[lo[go]] + u, "right") - 1
-        y[go] = r.pools.ro[at]
-        return y
+        # a task's open slots as the loop reads them when it reaches the task: no earlier task
+        # changes them (a swap takes only slots breaking no rule, with per_department = 1)
+        flags = (r.hard[self.order] | r.soft[self.order]).tolist()
+        for i, t in enumerate(self.order.tolist()):
+            columns = [c for c, open_ in enumerate(flags[i]) if open_]
+            for j, c in enumerate(columns):
+                if not self._plain(i, t, c):
+                    before = self.load.copy()
+                    settle_columns(t, columns[j:])
+                    self._follow(np.flatnonzero(self.load != before).tolist())
+                    break
 
-    def _crossed(self, t, col, new, ordering, bounds, excluded) -> np.ndarray:
-        """Steps whose candidates hold an inspector an earlier step moved across the cap (its
-        pool minus the own station when avoided, minus the team and the barred)."""
-        r, (lo, hi, s_lo, s_hi) = self.r, bounds
-        steps = t.size
-        done = new >= 0
-        who = np.concatenate((r.team[t, col][done], new[done]))
-        step = np.concatenate((np.flatnonzero(done),) * 2)
-        delta = np.concatenate((np.full(done.sum(), -1), np.full(done.sum(), 1)))
-        order = np.lexsort((step, who))
-        who, step, delta = who[order], step[order], delta[order]
-        start = np.ones(who.size, bool)
-        start[1:] = who[1:] != who[:-1]
-        run = np.cumsum(delta)
-        head = np.maximum.accumulate(np.where(start, np.arange(who.size), 0))
-        run -= run[head] - delta[head]          # each inspector's own running sum
-        changed = (r.load[who] + run < r.cap[who]) != (r.load[who] < r.cap[who])
-        has_next = np.append(~start[1:], False)   # the same inspector's next event follows
-        until = np.where(has_next, np.append(step[1:], steps) + 1, steps)
-        bad = np.zeros(steps, bool)
-        for x, a, b in zip(who[changed].tolist(), (step[changed] + 1).tolist(),
-                           until[changed].tolist()):
-            if a >= b:
+    def _plain(self, i: int, t: int, c: int) -> bool:
+        """The step on the plain path, if it has one: pick, move, update the free list."""
+        r, free = self.r, self.free
+        lo, hi, s_lo, s_hi, o = self.slots[i][c]
+        a, b = bisect_left(free, lo), bisect_left(free, hi)
+        sa, sb = (bisect_left(free, s_lo), bisect_left(free, s_hi)) if s_hi > s_lo else (a, a)
+        where = self.pos[o]
+        skip = set()
+        team = r.team[t].tolist()
+        for x in (*team, *self.barred[i]):
+            p = where[x] if x >= 0 else -1
+            if lo <= p < hi and not s_lo <= p < s_hi:
+                at = bisect_left(free, p)
+                if at < len(free) and free[at] == p:
+                    skip.add(at - a - (sb - sa if at >= sb else 0))
+        count = (b - a) - (sb - sa) - len(skip)
+        if count <= 0:
+            return False
+        u = int(r.bitgen.random_raw()) % count
+        for rank in sorted(skip):       # skip the excluded, in ascending rank
+            u += rank <= u
+        at = a + u
+        if at >= sa:
+            at += sb - sa               # jump over the own station
+        y, x = self.ro[free[at]], team[c]
+        load = self.load
+        load[x] -= 1
+        load[y] += 1
+        r.team[t, c] = y
+        r.hard[t, c] = r.soft[t, c] = False
+        r.repaired += 1
+        self._follow((x, y))
+        return True
+
+    def _follow(self, inspectors) -> None:
+        """Bring the free list in line with these inspectors' loads."""
+        free = self.free
+        for x in inspectors:
+            if x < 0:
                 continue
-            p = self.pos[ordering[a:b], x]
-            bad[a:b] |= (p >= lo[a:b]) & (p < hi[a:b]) & ~((p >= s_lo[a:b]) & (p < s_hi[a:b])) \
-                & ~(excluded[a:b] == x).any(1)
-        return bad
+            now = bool(self.load[x] < self.cap[x])
+            for p in self.places[x]:
+                if p < 0:
+                    continue
+                at = bisect_left(free, p)
+                there = at < len(free) and free[at] == p
+                if now and not there:
+                    insort(free, p)
+                elif there and not now:
+                    del free[at]

@@ -206,7 +206,7 @@ class PlanUseCases(DrawVerification):
                                       after)
         return {**committed, "algorithm_version": drawing.ALGORITHM_VERSION,
                 "params_commitment": params_commitment(params, salt),
-                "public_pool_digest": drawing.public_pool_digest(np.sort(pool.uscc)),
+                "public_pool_digest": pool.public_digest,
                 "pool_digest": digest, "salt_commitment": drawing.salt_commitment(salt),
                 "pool_size": int(pool.entity_no.size), "control_size": params.control_size or 0,
                 "roster_size": int(frozen.roster.inspector_no.size),
