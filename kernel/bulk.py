@@ -214,11 +214,11 @@ def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[An
     columns = "originator_id, rowid" if first_only else \
         "originator_id, originator_version, topic, state"
     where = " AND originator_version = 1" if first_only else ""
+    by_hex = {i.hex: i for i in ids}   # the ids asked for, not parsed again from each row
     with recorder.datastore.transaction(commit=False) as c:
         c.execute(f"SELECT {columns} FROM {recorder.events_table_name} "
-                  f"WHERE originator_id IN ({marks}){where}", [i.hex for i in ids])
+                  f"WHERE originator_id IN ({marks}){where}", list(by_hex))
         rows = c.fetchall()
     if first_only:
-        return [(UUID(r[0]), r[1]) for r in rows]
-    return [StoredEvent(UUID(r["originator_id"]), r["originator_version"], r["topic"], r["state"])
-            for r in rows]
+        return [(by_hex[r[0]], r[1]) for r in rows]
+    return [StoredEvent(by_hex[r[0]], r[1], r[2], r[3]) for r in rows]
