@@ -3,7 +3,7 @@
     python -m bench.csv_import [--entities 1000000]
 
 Times what the command does: read and validate every row (both USCC check characters, region,
-industry, dates), register the rows by the bulk path (2,000 per write; codes already stored
+industry, dates), register the rows by the bulk path (10,000 per write; codes already stored
 are skipped), then project
 the read models; 0.1 % of the rows are broken on purpose and must come back as rejects. Prints
 rows/s for the import and for the projection, wall and CPU time (the CPU ratio is the steadier
