@@ -67,12 +67,15 @@ def fresh_platform(backend: str, **overrides) -> Iterator[Platform]:
 
 
 class Timer:
+    """Wall seconds (`seconds`) and this process's CPU seconds (`cpu`) of a block."""
+
     def __enter__(self) -> Timer:
-        self.start = time.perf_counter()
+        self.start, self.cpu_start = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *_: object) -> None:
         self.seconds = time.perf_counter() - self.start
+        self.cpu = time.process_time() - self.cpu_start
 
 
 def report(what: str, n: int, seconds: float, ref_what: str, ref_seconds: float,

@@ -24,7 +24,9 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import get_topic
 from psycopg.sql import SQL, Identifier
 
+from kernel import once
 from kernel.eventstore import OpenCheckApplication
+from kernel.once_recorders import SQLiteOnceRecorder
 
 READ_CHUNK = 1000   # originators per SELECT (SQLite allows 32,766 parameters)
 _PLAIN = frozenset({str, int, float, bool, type(None)})
@@ -53,20 +55,26 @@ class EventWriter:
             # same C function (json.encoder.encode_basestring for ensure_ascii=False)
             self.prefixes = [("{" if i == 0 else ",") + _quote(name) + ":"
                              for i, name in enumerate(self.fields)]
+            self.format = "".join(p.replace("%", "%%") + "%s" for p in self.prefixes) + "}"
             self._dates: dict[Any, str] = {}
+            self._moment: tuple[Any, str] = (None, "")
 
     def __call__(self, originator_id: UUID, version: int, **state: Any) -> StoredEvent:
         if not self.fast or len(state) != len(self.fields) or not self.fields:
             return self.mapper.to_stored_event(
                 self.cls(originator_id=originator_id, originator_version=version, **state))
-        parts = []
+        return self.values(originator_id, version, [state[name] for name in self.fields])
+
+    def values(self, originator_id: UUID, version: int, values: Sequence[Any]) -> StoredEvent:
+        """The stored event of the state `values`, given in the order of `self.fields`."""
+        if not self.fast or len(values) != len(self.fields) or not self.fields:
+            return self.mapper.to_stored_event(self.cls(
+                originator_id=originator_id, originator_version=version,
+                **dict(zip(self.fields, values))))
         value = self._value
-        for prefix, name in zip(self.prefixes, self.fields):
-            v = state[name]
-            parts.append(prefix)
-            parts.append(_quote(v) if v.__class__ is str else value(v))
-        parts.append("}")
-        return StoredEvent(originator_id, version, self.topic, "".join(parts).encode("utf8"))
+        text = self.format % tuple([_quote(v) if v.__class__ is str else value(v)
+                                    for v in values])
+        return StoredEvent(originator_id, version, self.topic, text.encode("utf8"))
 
     def _value(self, value: Any) -> str:
         """The JSON text the encoder writes for `value` inside an object; calendar dates,
@@ -79,11 +87,15 @@ class EventWriter:
             if text is None:
                 text = self._dates[value] = self.encode(self._plain(value))
             return text
+        if value is self._moment[0]:   # one moment shared by a bulk write's events
+            return self._moment[1]
         transcoding = self.types.get(kind)
         if transcoding is not None:   # a timestamp: its ISO text in the transcoding's wrapper
             data = transcoding.encode(value)
             if data.__class__ is str:
-                return f'{{"_type_":{_quote(transcoding.name)},"_data_":{_quote(data)}}}'
+                text = f'{{"_type_":{_quote(transcoding.name)},"_data_":{_quote(data)}}}'
+                self._moment = (value, text)
+                return text
         return self.encode(self._plain(value))
 
     def _plain(self, value: Any) -> Any:
@@ -135,7 +147,14 @@ def record_stored(app: OpenCheckApplication, stored: Sequence[StoredEvent]) -> i
     """Store stored events (from `EventWriter`) in one transaction, as `record` does."""
     if not stored:
         return 0
-    app.recorder.insert_events(stored)
+    recorder = app.recorder
+    if type(recorder).insert_events is SQLiteOnceRecorder.insert_events and once.claimable() is None:
+        # the library's SQLite insert, in one executemany: no row ids to hand back here
+        with recorder.datastore.transaction(commit=True) as c:
+            c.executemany(recorder.insert_events_statement, [
+                (s.originator_id.hex, s.originator_version, s.topic, s.state) for s in stored])
+    else:
+        recorder.insert_events(stored)
     if app.on_saved is not None:   # read-your-writes, as after a save (kernel.eventstore)
         app.on_saved()
     return len(stored)
@@ -195,11 +214,11 @@ def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[An
     columns = "originator_id, rowid" if first_only else \
         "originator_id, originator_version, topic, state"
     where = " AND originator_version = 1" if first_only else ""
+    by_hex = {i.hex: i for i in ids}   # the ids asked for, not parsed again from each row
     with recorder.datastore.transaction(commit=False) as c:
         c.execute(f"SELECT {columns} FROM {recorder.events_table_name} "
-                  f"WHERE originator_id IN ({marks}){where}", [i.hex for i in ids])
+                  f"WHERE originator_id IN ({marks}){where}", list(by_hex))
         rows = c.fetchall()
     if first_only:
-        return [(UUID(r[0]), r[1]) for r in rows]
-    return [StoredEvent(UUID(r["originator_id"]), r["originator_version"], r["topic"], r["state"])
-            for r in rows]
+        return [(by_hex[r[0]], r[1]) for r in rows]
+    return [StoredEvent(by_hex[r[0]], r[1], r[2], r[3]) for r in rows]

@@ -42,6 +42,7 @@ RESULT_MIX = {"1": 0.8496, "6": 0.0734, "C": 0.0402, "F": 0.012, "E": 0.01, "A":
               "B": 0.004, "8": 0.0032, "7": 0.0004}
 Progress = Callable[[str, int, "int | None"], None]   # step, done so far, total (None: unknown)
 EVERY = 500   # report progress every N items of a long step
+REPORTS_PER_WRITE = 10_000   # annual reports per bulk write
 
 
 FIRST_RULES_DAY = date(2024, 7, 1)   # the first month after the first annual-report deadline
@@ -103,27 +104,34 @@ def _as_csv(row: dict) -> dict[str, str]:
 
 def _annual_reports(platform: Platform, rng: np.random.Generator, today: date,
                     progress: Progress) -> None:
+    """Three years of annual reports (年报), filed in bulk (`file_annual_reports`: one write per
+    REPORTS_PER_WRITE reports, each checked against the entity's stored events); who files and
+    when is drawn for all entities at once."""
     with platform.engine.connect() as conn:
         rows = conn.execute(sa.select(entities.c.uscc, entities.c.registered_on)).all()
+    usccs = [uscc for uscc, _ in rows]
+    registered = np.array([d.year for _, d in rows], dtype=np.int64)
     # the entities that never file are mostly the same ones year after year (dormant businesses)
     dormant = rng.random(len(rows)) < 0.06
+    last = np.datetime64(today, "D")
     for year in (2023, 2024, 2025):   # 2023: the first deadline (2024-06-30) the rules look at
-        due, batch, step = date(year + 1, 6, 30), [], f"annual reports {year}"
+        step = f"annual reports {year}"
         progress(step, 0, len(rows))
-        for i, ((uscc, registered_on), asleep) in enumerate(zip(rows, dormant)):
-            if i % (EVERY * 20) == 0:
-                progress(step, i, len(rows))
-            if registered_on.year > year or asleep:   # not filed: a ground after 30 June
-                continue
-            late = rng.random() < 0.02
-            filed = (due + timedelta(days=int(rng.integers(1, 120))) if late
-                     else date(year + 1, 1, 1) + timedelta(days=int(rng.integers(0, 180))))
-            if filed <= today:
-                batch.append((uscc, year, filed))
-            if len(batch) == 1000:
-                platform.supervision.file_annual_reports(batch)
-                batch = []
-        platform.supervision.file_annual_reports(batch)
+        late = rng.random(len(rows)) < 0.02
+        # late: 1-119 days after the 30 June deadline (a ground for the abnormal list); else
+        # within the first 180 days of the year
+        filed = np.where(late,
+                         np.datetime64(date(year + 1, 6, 30), "D") + rng.integers(1, 120, len(rows)),
+                         np.datetime64(date(year + 1, 1, 1), "D") + rng.integers(0, 180, len(rows)))
+        files = np.flatnonzero((registered <= year) & ~dormant & (filed <= last))
+        days = filed[files].tolist()   # datetime.date objects
+        for start in range(0, len(files), REPORTS_PER_WRITE):
+            platform.supervision.file_annual_reports([
+                (usccs[i], year, day) for i, day in zip(
+                    files[start:start + REPORTS_PER_WRITE].tolist(),
+                    days[start:start + REPORTS_PER_WRITE])])
+            progress(step, min(len(rows), int(files[min(start + REPORTS_PER_WRITE,
+                                                         len(files)) - 1]) + 1), len(rows))
         progress(step, len(rows), len(rows))
 
 
@@ -178,15 +186,12 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
 def _inspect(platform: Platform, task_id: UUID, team: list[int], uscc: str, code: str,
              inspected: date, rng: np.random.Generator, today: date,
              numbers: Iterator[int]) -> None:
-    app = platform.supervision
-    for member in team:
-        app.acknowledge_task(task_id, member, inspected - timedelta(days=2))
-    app.start_task(task_id, team[0], inspected)
     findings = "未发现问题 no problem found" if code == "1" else "现场核查记录 on-site record"
-    app.record_result(task_id, team[0], code, findings, inspected, team, inspected, platform.rules)
     published = add_workdays(inspected, int(rng.integers(1, 24)))  # a few miss the 20-day deadline
-    if published <= today:
-        app.publish_result(task_id, None, published, "supervisor", None)
+    # acknowledged, started, recorded and published in one write (the same commands)
+    platform.supervision.record_inspection(
+        task_id, team, inspected - timedelta(days=2), code, findings, inspected,
+        published if published <= today else None, platform.rules)
     if code == "A":
         penalty(platform, uscc, str(task_id), inspected, rng, today, numbers)
 

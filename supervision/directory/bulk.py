@@ -10,9 +10,11 @@ aggregate's own rule (`check_annual_report`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +35,11 @@ ATTEMPTS = 3   # a bulk write that meets a concurrent change is rebuilt and retr
 _ENTITY_TOPIC = get_topic(MarketEntity)
 _REGISTERED_TOPIC = get_topic(MarketEntity.Registered)
 _REPORT_TOPIC = get_topic(MarketEntity.AnnualReportFiled)
+_DATA_NAMES = tuple(f.name for f in dataclasses.fields(EntityData)
+                    if f.name != "legal_representative_id")
+_DATA_FIELDS = attrgetter(*_DATA_NAMES)
+_REGISTERED_FIELDS = ["timestamp", "originator_topic", *_DATA_NAMES,
+                      "legal_representative_key", "legal_representative_masked"]
 
 
 @dataclass(frozen=True)
@@ -73,11 +80,18 @@ class BulkDirectoryUseCases:
 
     def register_entities(self, rows: Sequence[EntityData]) -> BulkOutcome:
         """Register already validated rows in one write; rows already registered (their
-        USCC-derived ids are stored) are reported, the others registered."""
+        USCC-derived ids are stored) are reported, the others registered. The events of one
+        write share its moment (`timestamp`): they are recorded in one transaction."""
         write, keyer = self._writer(MarketEntity.Registered), self.person_keyer
-        now = MarketEntity.Registered.create_timestamp
-        events = [write(entity_id(r.uscc), 1, timestamp=now(), originator_topic=_ENTITY_TOPIC,
-                        **registration(r, keyer)) for r in rows]
+        now = MarketEntity.Registered.create_timestamp()
+        if keyer is None or write.fields != _REGISTERED_FIELDS:
+            events = [write(entity_id(r.uscc), 1, timestamp=now, originator_topic=_ENTITY_TOPIC,
+                            **registration(r, keyer)) for r in rows]
+        else:   # the state in field order, straight from the rows (what `registration` gives)
+            person, events = keyer.person, []
+            for r in rows:
+                events.append(write.values(entity_id(r.uscc), 1, (
+                    now, _ENTITY_TOPIC, *_DATA_FIELDS(r), *person(r.legal_representative_id))))
         usccs = {e.originator_id: r.uscc for e, r in zip(events, rows)}
         duplicates: list[str] = []
         for _ in range(ATTEMPTS):
@@ -106,7 +120,9 @@ class BulkDirectoryUseCases:
     def _annual_report_events(self, reports: Sequence[tuple[str, int, date]]) -> list[Any]:
         ids = {uscc: entity_id(uscc) for uscc, _, _ in reports}
         state = self._filing_state(ids.values())
-        write, now = self._writer(MarketEntity.AnnualReportFiled), MarketEntity.Event.create_timestamp
+        write = self._writer(MarketEntity.AnnualReportFiled)
+        now = MarketEntity.Event.create_timestamp()   # one moment for the write's events
+        fast = write.fields == ["timestamp", "year", "filed_on"]
         events = []
         for uscc, year, filed_on in reports:
             entity = state.get(ids[uscc])
@@ -115,8 +131,9 @@ class BulkDirectoryUseCases:
             check_annual_report(entity.reports, entity.registered_on, year, filed_on)
             entity.reports[year] = filed_on
             entity.version += 1
-            events.append(write(ids[uscc], entity.version, timestamp=now(), year=year,
-                                filed_on=filed_on))
+            events.append(write.values(ids[uscc], entity.version, (now, year, filed_on)) if fast
+                          else write(ids[uscc], entity.version, timestamp=now, year=year,
+                                     filed_on=filed_on))
         return events
 
     def _filing_state(self, ids: Any) -> dict[UUID, _Filed]:

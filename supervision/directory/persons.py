@@ -63,7 +63,8 @@ class PersonKeyer:
     secret: bytes
 
     def key(self, number: str) -> str:
-        return hmac.new(self.secret, number.encode(), hashlib.sha256).hexdigest()
+        # hmac.digest: the one-shot C path, the same bytes as hmac.new(...).hexdigest()
+        return hmac.digest(self.secret, number.encode(), hashlib.sha256).hex()
 
     def person(self, number: str) -> tuple[str, str]:
         """(person key, masked number) of a checked number; ("", "") for none given."""

@@ -158,6 +158,25 @@ class TaskUseCases:
                            self._names([s for s in signatures if s not in task.inspector_nos]))
         self._save_task(task)
 
+    def record_inspection(self, task_id: UUID, team: list[int], acknowledged_on: date,
+                          code: str, findings: str, inspected_on: date,
+                          published_on: date | None, rules: SupervisionRules) -> None:
+        """A whole inspection in one write, for a history loaded in bulk (opencheck.demo): the
+        team acknowledges, its first member starts and records the result signed by the team
+        (as of the inspection day), which is published if `published_on`; the commands and
+        checks of `acknowledge_task`, `start_task`, `record_result` and `publish_result`."""
+        task = self.get_task(task_id)
+        for member in team:
+            task.acknowledge(member, acknowledged_on)
+        task.start(team[0], inspected_on, self._names(task.waiting_for()))
+        task.record_result(team[0], code, findings, inspected_on, team, inspected_on,
+                           rules.result, rules.publicity.inspection_result_deadline_workdays,
+                           None, None, rules.attachments.max_per_result,
+                           self._names([s for s in team if s not in task.inspector_nos]))
+        if published_on is not None:
+            task.publish(None, published_on, "supervisor", None)
+        self._save_task(task)
+
     def order_follow_up(self, task_id: UUID, department: str | None, kind: str,
                         deadline_workdays: int, note: str, today: date, by: str,
                         acting_department: str | None) -> None:

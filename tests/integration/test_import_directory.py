@@ -67,7 +67,7 @@ class ImportScenario:
     def test_entities_in_chunks(self, platform, tmp_path, monkeypatch):
         """Rows streamed in chunks: bad cells named by line and column, a code repeated in
         the same chunk or a later one rejected, a rerun registers nothing twice."""
-        monkeypatch.setattr(importing, "CHUNK", 50)
+        monkeypatch.setattr(importing, "ENTITY_CHUNK", 50)
         path = tmp_path / "entities.csv"
         rows = [{**r, "legal_representative_id": ""} for r in generate_entities(3, 120)]
         rows[4]["uscc"] = rows[4]["uscc"][:-1] + ("0" if rows[4]["uscc"][-1] != "0" else "1")
