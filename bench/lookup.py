@@ -62,8 +62,13 @@ def add_penalties(settings: Settings, codes: list[str]) -> None:
     platform.close()
 
 
+COLUMNS = ("entity_no", "entity_id", "uscc", "name", "entity_type", "legal_representative",
+           "region_code", "industry_code", "registered_on", "address", "registering_authority",
+           "status", "status_since", "last_annual_report_year", "version", "updated_position")
+
+
 def entity_rows(n: int) -> Iterator[tuple]:
-    """`entities` rows in table column order."""
+    """`entities` rows, values of COLUMNS (the table's other columns take their defaults)."""
     for i, r in enumerate(generate_entities(11, n), 1):
         yield (i, f"{i:032x}", r["uscc"], r["name"], r["entity_type"], r["legal_representative"],
                r["region_code"], r["industry_code"], r["registered_on"], r["address"],
@@ -74,7 +79,8 @@ def fill(db: Path, n: int) -> list[str]:
     con = sqlite3.connect(db)
     rows = entity_rows(n)
     while chunk := list(islice(rows, 100_000)):
-        con.executemany("INSERT INTO entities VALUES (" + ",".join("?" * 16) + ")", chunk)
+        con.executemany(f"INSERT INTO entities ({', '.join(COLUMNS)}) VALUES "
+                        f"({', '.join('?' * len(COLUMNS))})", chunk)
         con.commit()
     codes = [c for (c,) in con.execute("SELECT uscc FROM entities ORDER BY random() LIMIT 20000")]
     con.close()
@@ -83,7 +89,7 @@ def fill(db: Path, n: int) -> list[str]:
 
 def fill_pg(schema: str, n: int) -> list[str]:
     with psycopg.connect(PG_URL, options=f"-csearch_path={schema}") as con:
-        with con.cursor().copy("COPY entities FROM STDIN") as copy:
+        with con.cursor().copy(f"COPY entities ({', '.join(COLUMNS)}) FROM STDIN") as copy:
             for row in entity_rows(n):
                 copy.write_row(row)
         con.execute("ANALYZE entities")
