@@ -8,10 +8,11 @@ alternate tables (a credit case's penalty row, then its list row, then the next 
 row…) costs one round trip per statement instead of one per event. A write to a table already
 written by a later run starts a new run (order within a table is kept), and `query` flushes all.
 
-A table whose key arrives in random order (`info["insert_order"]`: the columns of its clustered
-key) gets each long run of plain INSERTs sorted by that key before it goes out: the B-tree is
-then written page after page instead of one random page per row (SQLite's WITHOUT ROWID search
-grams: ~2x on a first load). Rows of one plain INSERT run commute, so the order is free.
+A table whose key arrives in random order (`info["insert_order"]`: the leading columns of its
+clustered key) gets each long run of plain INSERTs sorted by them before it goes out: the B-tree
+is then written page after page instead of one random page per row (SQLite's WITHOUT ROWID
+search grams, sorted by gram: ~2x for that table). Rows of one plain INSERT run commute, so the
+order is free.
 """
 
 from __future__ import annotations
