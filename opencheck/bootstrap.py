@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -17,7 +16,7 @@ from credit.application import CreditApplication
 from credit.lists.projections import credit_projections_of_supervision
 from credit.lookups import SqlLookups
 from credit.projections import credit_projections
-from credit.rating.changes import reclassify_entity
+from credit.rating.changes import Rescoring, reclassify_entities
 from credit.rating.scoring import StoredRedList, StoredRiskClasses
 from credit.risk.stratum import ModelStratum
 from credit.rules import Rules, load_rules
@@ -215,12 +214,15 @@ def bootstrap(settings: Settings | None = None) -> Platform:
         return runner.wait_for(runner.app.recorder.max_notification_id() or 0, 60,
                                run_inline=True)
 
-    def reclassify(**event: Any) -> bool:
-        """Rescore the entity an event names on read models that show that event (and the
-        class changes before it); a change recorded is projected before the next event."""
+    def reclassify(facts: list[Rescoring]) -> int:
+        """Rescore the entities a batch of events names on read models that show those events
+        (and the class changes before them); the changes recorded are projected before the
+        next batch."""
+        if not facts:
+            return 0
         if not (current("supervision") and current("credit")):
             raise ReadModelsBehind("the read models of a rescoring are behind (/api/v1/health)")
-        recorded = reclassify_entity(engine, rules, credit.record_class_change, **event)
+        recorded = reclassify_entities(engine, rules, credit.record_class_change, facts)
         if recorded and not current("credit"):
             raise ReadModelsBehind("the class change could not be projected (/api/v1/health)")
         return recorded

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from credit.commitments.commitment import Commitment
 from credit.lists.abnormal import AbnormalListing
 from credit.lists.serious import SeriousListing
 from credit.penalties.case import PenaltyCase
+from credit.rating.changes import Rescoring
 from credit.repair.case import RepairCase
 from kernel.errors import DomainError
 from kernel.projections import Projection, Unit, handles
@@ -85,10 +87,30 @@ class ReadModelsBehind(RuntimeError):
     """The read models a rescoring reads could not catch up: the batch is retried later."""
 
 
-Reclassify = Callable[..., bool]   # (day=, cause=, uscc= | entity_no=) -> recorded
+Reclassify = Callable[[list[Rescoring]], int]   # the facts of a batch, in log order -> recorded
 
 
-class ReclassifyOnCreditFacts(Projection):
+class _Reclassify(Projection):
+    """The facts of a batch's events are gathered in log order and rescored together when the
+    batch ends (credit.rating.changes.reclassify_entities: one load of their entities' facts)."""
+
+    def __init__(self, reclassify: Reclassify) -> None:
+        self.reclassify = reclassify
+        self.pending: list[Rescoring] = []
+
+    def begin_batch(self) -> None:
+        self.pending = []
+
+    def end_batch(self, unit: Unit) -> None:
+        pending, self.pending = self.pending, []
+        self.reclassify(pending)
+
+    def rescore(self, e: Any, day: date, **entity: Any) -> None:
+        cause = f"{type(e).__qualname__} {e.originator_id.hex}#{e.originator_version}"
+        self.pending.append(Rescoring(day=day, cause=cause, **entity))
+
+
+class ReclassifyOnCreditFacts(_Reclassify):
     """企业信用风险分类 Classes that react: when a listing, a penalty, a repair or a false
     commitment changes an entity's credit, the entity is rescored as of that day with the
     monthly run's scoring and a change is recorded if its class moved (credit.rating.changes).
@@ -98,55 +120,50 @@ class ReclassifyOnCreditFacts(Projection):
     name = "risk_classes_on_credit"
 
     def __init__(self, credit: CreditApplication, reclassify: Reclassify) -> None:
-        self.credit, self.reclassify = credit, reclassify
+        super().__init__(reclassify)
+        self.credit = credit
 
     def _uscc(self, e: Any) -> str:
-        return self.credit.repository.get(e.originator_id).uscc
-
-    def _cause(self, e: Any) -> str:
-        return f"{type(e).__qualname__} {e.originator_id.hex}#{e.originator_version}"
+        """The entity of the aggregate `e` belongs to: its first event names it (a case's,
+        a listing's, a commitment record's), read alone rather than the whole aggregate."""
+        first = self.credit.recorder.select_events(e.originator_id, limit=1)
+        return self.credit.mapper.to_domain_event(first[0]).uscc
 
     @handles(PenaltyCase.Decided)
     def penalty_decided(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.decided_on, cause=self._cause(e), uscc=self._uscc(e))
+        self.rescore(e, e.decided_on, uscc=self._uscc(e))
 
     @handles(PenaltyCase.Revoked)
     def penalty_revoked(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.effective_on, cause=self._cause(e), uscc=self._uscc(e))
+        self.rescore(e, e.effective_on, uscc=self._uscc(e))
 
     @handles(SeriousListing.Listed, AbnormalListing.Listed)
     def listed(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.listed_on, cause=self._cause(e), uscc=self._uscc(e))
+        self.rescore(e, e.listed_on, uscc=self._uscc(e))
 
     @handles(SeriousListing.Removed, AbnormalListing.Removed)
     def removed(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.removed_on, cause=self._cause(e), uscc=self._uscc(e))
+        self.rescore(e, e.removed_on, uscc=self._uscc(e))
 
     @handles(Commitment.FoundFalse)
     def found_false(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.verified_on, cause=self._cause(e), uscc=self._uscc(e))
+        self.rescore(e, e.verified_on, uscc=self._uscc(e))
 
     @handles(RepairCase.Approved)
     def repaired(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.decided_on, cause=self._cause(e), uscc=e.uscc)
+        self.rescore(e, e.decided_on, uscc=e.uscc)
 
 
-class ReclassifyOnInspectionResults(Projection):
+class ReclassifyOnInspectionResults(_Reclassify):
     """企业信用风险分类 Classes that react to inspection results: a result recorded or
     withdrawn rescores the entity as of that day (credit.rating.changes)."""
 
     name = "risk_classes_on_results"
 
-    def __init__(self, reclassify: Reclassify) -> None:
-        self.reclassify = reclassify
-
-    def _cause(self, e: Any) -> str:
-        return f"{type(e).__qualname__} {e.originator_id.hex}#{e.originator_version}"
-
     @handles(InspectionTask.ResultRecorded)
     def recorded(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.inspected_on, cause=self._cause(e), entity_no=e.entity_no)
+        self.rescore(e, e.inspected_on, entity_no=e.entity_no)
 
     @handles(InspectionTask.ResultWithdrawn)
     def withdrawn(self, e: Any, position: int, unit: Unit) -> None:
-        self.reclassify(day=e.withdrawn_on, cause=self._cause(e), uscc=e.uscc)
+        self.rescore(e, e.withdrawn_on, uscc=e.uscc)

@@ -1,9 +1,9 @@
 """Classes that react: one entity rescored, with the monthly run's scoring, when a fact about it
 changes (a listing, a penalty, a repair, a false commitment, an inspection result).
 
-The composition root (opencheck.reactions) calls `reclassify_entity` for the entity an event
-names, as of the event's day; a change is recorded only when the class differs from the one the
-drawer reads (`risk_classes`), as a `RiskClassChange` whose id derives from the event that
+The composition root (opencheck.reactions) calls `reclassify_entities` with the facts of a
+batch of events (each names an entity and a day), in log order; a change is recorded only when
+the class differs from the one the drawer reads (`risk_classes`), as a `RiskClassChange` whose id derives from the event that
 caused it, so a replayed reaction records nothing twice. The change names every indicator that
 holds with its points and the records behind it (penalty case and decision number, listing and
 decision number, inspection task and result code…): the class is explainable. The monthly run
@@ -13,6 +13,8 @@ then compares with what the change recorded and sees nothing new unless time mov
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,12 +22,14 @@ import numpy as np
 import sqlalchemy as sa
 
 from credit.rating.evaluations import ClassChange
-from credit.rating.facts import CreditFacts, entity_scopes, load_facts
+from credit.rating.facts import CreditFacts, among_nos, entity_scopes, load_facts
 from credit.rating.scoring import CLASS_B, indicators, report_years, score_counts
 from credit.rating.tables import risk_classes
 from credit.risk.hazard import stored_hazard
 from credit.rules import RiskScoringRules, Rules
-from supervision.directory.views import entities, entity_pool
+from supervision.directory.views import entities
+
+_IN_LIST = 5_000
 
 
 def explain(f: CreditFacts, rules: RiskScoringRules, counts: dict[str, np.ndarray],
@@ -49,52 +53,110 @@ def explain(f: CreditFacts, rules: RiskScoringRules, counts: dict[str, np.ndarra
     return out
 
 
-def rescore(conn: sa.Connection, rules: Rules, entity_no: int,
-            on: date) -> tuple[int, float, int, list[dict[str, Any]]] | None:
-    """(class, score, reasons, factors) of one entity as of `on`, with the monthly run's
-    scoring; None if the entity is not in the pool."""
-    years = report_years(on, rules.abnormal_list, rules.risk_scoring.on_time_years)
-    among = sa.select(entity_pool.c.entity_no).where(entity_pool.c.entity_no == entity_no)
-    f = load_facts(conn, rules, years, among=among, refs=True)
-    if f.size != 1:
-        return None
-    counts, rows = indicators(f, rules.risk_scoring, rules.abnormal_list, on)
-    hazard = stored_hazard(conn, rules.hazard, f.entity_no) if rules.hazard.in_score else None
-    c = score_counts(f, counts, rules.risk_scoring, hazard)
-    return (int(c.risk_class[0]), float(c.score[0]), int(c.reasons[0]),
-            explain(f, rules.risk_scoring, counts, rows, 0))
+@dataclass(frozen=True)
+class Rescoring:
+    """A fact about one entity that rescores it as of `day`: `cause` names the event (a class
+    change's id derives from it), the entity by `uscc` or by `entity_no`."""
+
+    day: date
+    cause: str
+    uscc: str | None = None
+    entity_no: int | None = None
 
 
-def entity_no_of(conn: sa.Connection, uscc: str) -> int | None:
-    return conn.scalar(sa.select(entities.c.entity_no).where(entities.c.uscc == uscc))
+@dataclass(frozen=True, eq=False)
+class _Scored:
+    """The monthly run's scoring of a batch's entities as of one day (facts with `refs`)."""
+
+    facts: CreditFacts
+    counts: dict[str, np.ndarray]
+    rows: dict[str, tuple[str, np.ndarray]]
+    risk_class: np.ndarray
+    score: np.ndarray
+    reasons: np.ndarray
+
+    def index(self, entity_no: int) -> int | None:
+        i = int(np.searchsorted(self.facts.entity_no, entity_no))
+        return i if i < self.facts.size and self.facts.entity_no[i] == entity_no else None
 
 
-def reclassify_entity(engine: sa.Engine, rules: Rules, record: Any, *, day: date, cause: str,
-                      uscc: str | None = None, entity_no: int | None = None) -> bool:
-    """Rescore one entity as of `day` (or as of its latest classification, if later: a late
-    event never dates a change before one already recorded) and record the change through
-    `record` (a ClassChange → bool use case) if its class changed; whether one was recorded."""
+class _Scorer:
+    """Scores the given entities as of any day: their facts are loaded once per set of report
+    years the score looks at (a new year, a new load), the indicators computed once per day."""
+
+    def __init__(self, conn: sa.Connection, rules: Rules, entity_nos: list[int]) -> None:
+        self.conn, self.rules, self.among = conn, rules, entity_nos
+        self._facts: dict[tuple[int, ...], tuple[CreditFacts, np.ndarray | None]] = {}
+        self._days: dict[date, _Scored] = {}
+
+    def on(self, day: date) -> _Scored:
+        scored = self._days.get(day)
+        if scored is None:
+            rules = self.rules
+            years = report_years(day, rules.abnormal_list, rules.risk_scoring.on_time_years)
+            if years not in self._facts:
+                f = load_facts(self.conn, rules, years, among=self.among, refs=True)
+                self._facts[years] = (f, stored_hazard(self.conn, rules.hazard, f.entity_no)
+                                      if rules.hazard.in_score else None)
+            f, hazard = self._facts[years]
+            counts, rows = indicators(f, rules.risk_scoring, rules.abnormal_list, day)
+            c = score_counts(f, counts, rules.risk_scoring, hazard)
+            scored = self._days[day] = _Scored(f, counts, rows, c.risk_class, c.score, c.reasons)
+        return scored
+
+
+def reclassify_entities(engine: sa.Engine, rules: Rules, record: Callable[[ClassChange], bool],
+                        facts: Sequence[Rescoring]) -> int:
+    """Rescore each fact's entity as of its day (or as of the entity's latest classification,
+    if later: a late fact never dates a change before one already recorded), in the order
+    given (the log's), and record a change through `record` where the class moved; how many
+    were recorded. The facts of a batch share one load of their entities' credit facts; the
+    class each fact is compared with is the one the fact before it left."""
+    if not facts:
+        return 0
+    changes: list[ClassChange] = []
     with engine.connect() as conn:
-        if entity_no is None:
-            entity_no = entity_no_of(conn, uscc or "")
-        if entity_no is None:
-            return False
+        e = entities.c
+        named = sorted({f.uscc for f in facts if f.entity_no is None and f.uscc})
+        by_uscc: dict[str, int] = {}
+        for at in range(0, len(named), _IN_LIST):   # within SQLite's bound-variable limit
+            by_uscc.update(conn.execute(sa.select(e.uscc, e.entity_no).where(
+                e.uscc.in_(named[at:at + _IN_LIST]))).tuples().all())
+        nos = [f.entity_no if f.entity_no is not None else by_uscc.get(f.uscc or "")
+               for f in facts]
+        known = sorted({n for n in nos if n is not None})
+        if not known:
+            return 0
+        only = among_nos(conn, known)
+        uscc_of = dict(conn.execute(sa.select(e.entity_no, e.uscc).where(
+            only(e.entity_no))).tuples().all())
         rc = risk_classes.c
-        row = conn.execute(sa.select(rc["class"], rc.classified_on, rc.changed_on)
-                           .where(rc.entity_no == entity_no)).first()
-        previous = CLASS_B if row is None else int(row[0])
-        on = max([day, *(d for d in (row[1], row[2]) if d is not None)] if row else [day])
-        scored = rescore(conn, rules, entity_no, on)
-        if scored is None or scored[0] == previous:
-            return False
-        region, section = entity_scopes(conn, np.array([entity_no], np.int64))
-        if uscc is None:
-            uscc = conn.scalar(sa.select(entities.c.uscc).where(entities.c.entity_no == entity_no))
-    risk_class, score, reasons, factors = scored
-    return record(ClassChange(entity_no=entity_no, uscc=uscc or "", on=on, risk_class=risk_class,
-                              previous_class=previous, score=score, reasons=reasons,
-                              cause=cause[:300], factors=factors, region=int(region[0]),
-                              section=int(section[0])))
+        # each entity's class, classified_on and changed_on as the risk_classes row has them
+        state = {int(no): [int(k), on, changed] for no, k, on, changed in conn.execute(
+            sa.select(rc.entity_no, rc["class"], rc.classified_on, rc.changed_on)
+            .where(only(rc.entity_no)))}
+        region, section = entity_scopes(conn, np.array(known, np.int64))
+        scope = {no: (int(r), int(s)) for no, r, s in zip(known, region, section)}
+        scorer = _Scorer(conn, rules, known)
+        for fact, no in zip(facts, nos):
+            if no is None:
+                continue
+            previous, classified_on, changed_on = state.get(no, (CLASS_B, None, None))
+            on = max([fact.day, *(d for d in (classified_on, changed_on) if d is not None)])
+            scored = scorer.on(on)
+            i = scored.index(no)
+            if i is None or int(scored.risk_class[i]) == previous:
+                continue
+            risk_class = int(scored.risk_class[i])
+            changes.append(ClassChange(
+                entity_no=no, uscc=uscc_of.get(no, fact.uscc or ""), on=on,
+                risk_class=risk_class, previous_class=previous, score=float(scored.score[i]),
+                reasons=int(scored.reasons[i]), cause=fact.cause[:300],
+                factors=explain(scored.facts, rules.risk_scoring, scored.counts, scored.rows, i),
+                region=scope[no][0], section=scope[no][1]))
+            # what the change's projection leaves in the row (credit.rating.projections)
+            state[no] = [risk_class, classified_on or on, on]
+    return sum(1 for change in changes if record(change))
 
 
 def factors_json(factors: list[dict[str, Any]] | None) -> str | None:

@@ -11,7 +11,7 @@ never its aggregates.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
@@ -98,13 +98,15 @@ def _rows(conn: sa.Connection, stmt: sa.Select, names: tuple[str, ...],
     return out
 
 
-def _among(conn: sa.Connection, among: sa.Select | None) -> Callable[[Any], Any]:
-    """column → "entity_no among the selected": the selection is read once and bound as one
-    value (a PostgreSQL array, a JSON array for SQLite's json_each), so every fact query looks
-    its few entities up by index whatever the planner thinks of a sub-select, with no limit on
-    how many there are."""
+def _among(conn: sa.Connection, among: sa.SelectBase | Sequence[int] | None) -> Callable[[Any], Any]:
+    """column → "entity_no among the selected" (or among the entity_nos given): the selection
+    is read once and bound as one value (a PostgreSQL array, a JSON array for SQLite's
+    json_each), so every fact query looks its few entities up by index whatever the planner
+    thinks of a sub-select, with no limit on how many there are."""
     if among is None:
         return lambda column: sa.true()
+    if isinstance(among, (list, tuple)):
+        return among_nos(conn, [int(n) for n in among])
     return among_nos(conn, [int(n) for n in conn.scalars(among)])
 
 
@@ -119,10 +121,12 @@ def among_nos(conn: sa.Connection, nos: list[int]) -> Callable[[Any], Any]:
 
 
 def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] = (),
-               among: sa.Select | None = None, refs: bool = False) -> CreditFacts:
+               among: sa.SelectBase | Sequence[int] | None = None,
+               refs: bool = False) -> CreditFacts:
     """Every entity and its credit facts, each table in one SELECT (annual reports of
     `report_years` only: the years the score looks at); only the entities whose entity_no
-    `among` selects, if given (the daily red-list run reads a few thousand, not the province).
+    `among` selects or lists, if given (the daily red-list run reads a few thousand, not the
+    province).
     `refs`: every fact row also names its record (a reactive change's few entities only)."""
     only = _among(conn, among)
 

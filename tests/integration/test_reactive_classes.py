@@ -17,9 +17,12 @@ import sqlalchemy as sa
 from credit.commitments.tables import commitments
 from credit.rating.tables import risk_class_history, risk_classes
 from kernel.db import projection_tracking
+from opencheck.bootstrap import bootstrap
+from opencheck.migrate import upgrade
 from opencheck.scheduler import run_jobs
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks.tables import tasks
+from tests.conftest import make_settings, postgres_schema
 from tests.factories import (
     check_item,
     commitment,
@@ -196,6 +199,65 @@ class ReactiveClassScenario:
             flags = dict(conn.execute(sa.select(commitments.c.commitment_id,
                                                 commitments.c.documents_to_follow)).all())
         assert flags == {red.hex: True, other.hex: False, early.hex: False}
+
+
+    def test_a_batch_rescored_together_equals_one_event_at_a_time(self, platform, tmp_path):
+        """The reaction rescores the facts of a batch together (one load of their entities'
+        facts): the same changes, days, classes and scores as one event per batch, also when
+        one entity has several facts in the batch (penalty, listing, removal)."""
+        for other in _second_platform(self.backend, tmp_path):
+            histories = []
+            for p, settle_each in ((platform, True), (other, False)):
+                _world(p)
+                run_jobs(p, date(2026, 10, 1), {MONTHLY})
+                p.catch_up()
+                step = p.settle_all if settle_each else (lambda: p.settle("credit"))
+                _credit_story(p, step)
+                assert p.runners["classes_on_credit"].lag() > 0 or settle_each
+                p.settle_all()
+                histories.append([r[:6] for r in _history(p)])
+            assert histories[0] == histories[1]
+            # a change dated on the monthly run's day replaces that day's row of the history
+            assert {r[0]: r[2] for r in histories[0] if r[5] is not None} == {
+                entity_no(platform, entity(i).uscc): 1 for i in (3, 4, 7, 9)}
+            seven = entity_no(platform, entity(7).uscc)
+            assert [(r[1], r[2]) for r in histories[0] if r[0] == seven] == [
+                (date(2026, 10, 1), 1), (date(2026, 11, 16), 3), (date(2026, 12, 10), 1)]
+
+
+def _second_platform(backend: str, tmp_path):
+    """A second fresh store of the same backend (for an A/B of one story)."""
+    (tmp_path / "b").mkdir()
+    schemas = postgres_schema() if backend == "postgres" else iter([None])
+    for schema in schemas:
+        settings = make_settings(backend, tmp_path / "b", schema)
+        upgrade(settings)
+        other = bootstrap(settings)
+        try:
+            yield other
+        finally:
+            other.close()
+
+
+def _credit_story(platform, step) -> None:
+    """Facts about four entities, `step` after each command: heavier penalties of 2024 for 3
+    and 4 (B), and for 7 a penalty (B), a serious listing (D) and its removal (B)."""
+    credit = platform.credit
+    for i, decided in ((3, date(2024, 6, 3)), (4, date(2024, 7, 1)), (7, date(2024, 6, 3)),
+                       (9, date(2024, 8, 5))):
+        case = credit.open_penalty(entity(i).uscc, "market_regulation", decided, FAR)
+        credit.decide_penalty(case, decision(i, decided_on=decided, heavier_penalty=True), FAR)
+        step()
+        if i == 7:
+            heavy = case
+    code = entity(7).uscc
+    credit.give_listing_notice(code, listing_notice(
+        7, noticed_on=date(2026, 10, 5), penalty_case_id=heavy), FAR)
+    step()
+    credit.decide_listing(code, True, "婺市监失信决〔2026〕7号", date(2026, 11, 16), "", FAR)
+    step()
+    credit.remove_from_serious_list(code, date(2026, 12, 10), "decision_revoked", FAR)
+    step()
 
 
 class TestReactiveClassesOnSQLite(ReactiveClassScenario):
