@@ -4,6 +4,7 @@ drawer's cool-off table, and the inspectors' notifications."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from kernel.projections import Projection, Unit, handles
 from supervision.directory.tables import entity_inspections
@@ -24,9 +25,31 @@ from supervision.tasks.task import InspectionTask
 
 _INSERT_TASK = tasks.insert()
 _INSERT_TEAM = task_inspectors.insert()
-_TOUCH_TASK = (tasks.update().where(tasks.c.task_id == sa.bindparam("b_task_id"))
-               .values(version=sa.bindparam("version"),
-                       updated_position=sa.bindparam("position")))
+
+
+def _task_update(**values: object) -> sa.Update:
+    """UPDATE one task's row (bound `b_task_id`) with `values`, its version and position too."""
+    return (tasks.update().where(tasks.c.task_id == sa.bindparam("b_task_id"))
+            .values(version=sa.bindparam("version"), updated_position=sa.bindparam("position"),
+                    **values))
+
+
+_TOUCH_TASK = _task_update()
+_STARTED = _task_update(status="in_progress", started_on=sa.bindparam("started_on"))
+_CANCELLED = _task_update(status="cancelled")
+_STAFFED = _task_update(short_staffed=sa.bindparam("short"),
+                        unassigned_reason=sa.bindparam("reason"))
+# a result recorded or published: the counters move and the status follows them in the same
+# statement (SET reads the row as it was), no read of the row first
+_t = tasks.c
+_parts = sa.func.length(_t.departments) - sa.func.length(
+    sa.func.replace(_t.departments, ";", "")) + 1
+_recorded = _t.results_recorded + sa.bindparam("recorded", type_=sa.Integer)
+_published = _t.results_published + sa.bindparam("published", type_=sa.Integer)
+_RESULT = _task_update(
+    results_recorded=_recorded, results_published=_published,
+    status=sa.case((sa.and_(_recorded >= _parts, _published >= _parts), "published"),
+                   (_recorded >= _parts, "inspected"), else_="in_progress"))
 _UPDATE_MEMBER = (task_inspectors.update()
                   .where(task_inspectors.c.task_id == sa.bindparam("b_task_id"),
                          task_inspectors.c.inspector_no == sa.bindparam("b_inspector_no"))
@@ -84,12 +107,11 @@ class TaskBoard(Projection):
                                         "assigned_on": e.assigned_on, "active": True,
                                         "acknowledged_on": None, "recused_on": None})
 
-    def _touch(self, e, position: int, unit: Unit, **values) -> None:  # noqa: ANN001
-        unit.execute(_TOUCH_TASK, {"b_task_id": e.originator_id.hex,
-                                   "version": e.originator_version, "position": position})
-        if values:
-            unit.query(tasks.update().where(tasks.c.task_id == e.originator_id.hex)
-                       .values(**values))
+    @staticmethod
+    def _touch(e, position: int, unit: Unit, stmt: sa.Update = _TOUCH_TASK,  # noqa: ANN001
+               **values) -> None:
+        unit.execute(stmt, {"b_task_id": e.originator_id.hex, "version": e.originator_version,
+                            "position": position, **values})
 
     @handles(InspectionTask.Acknowledged)
     def acknowledged(self, e, position: int, unit: Unit) -> None:
@@ -113,33 +135,28 @@ class TaskBoard(Projection):
         if e.still_short:
             self._touch(e, position, unit)
         else:   # a later draw filled the last empty place (or there was none)
-            self._touch(e, position, unit, short_staffed=False, unassigned_reason="")
+            self._touch(e, position, unit, _STAFFED, short=False, reason="")
 
     @handles(InspectionTask.LeftShortStaffed)
     def left_short_staffed(self, e, position: int, unit: Unit) -> None:
-        self._touch(e, position, unit, short_staffed=True, unassigned_reason=e.reason)
+        self._touch(e, position, unit, _STAFFED, short=True, reason=e.reason)
 
     @handles(InspectionTask.Started)
     def started(self, e, position: int, unit: Unit) -> None:
-        self._touch(e, position, unit, status="in_progress", started_on=e.started_on)
+        self._touch(e, position, unit, _STARTED, started_on=e.started_on)
 
     @handles(InspectionTask.Cancelled)
     def cancelled(self, e, position: int, unit: Unit) -> None:
         # the team stays on record (task_inspectors); inboxes leave out cancelled tasks
-        self._touch(e, position, unit, status="cancelled")
+        self._touch(e, position, unit, _CANCELLED)
 
-    @handles(InspectionTask.ResultRecorded, InspectionTask.ResultPublished)
-    def result(self, e, position: int, unit: Unit) -> None:
-        row = unit.query(sa.select(tasks.c.departments, tasks.c.results_recorded,
-                                   tasks.c.results_published)
-                         .where(tasks.c.task_id == e.originator_id.hex)).one()
-        parts = len(row.departments.split(";"))
-        recorded = row.results_recorded + isinstance(e, InspectionTask.ResultRecorded)
-        published = row.results_published + isinstance(e, InspectionTask.ResultPublished)
-        status = "published" if recorded >= parts and published >= parts else (
-            "inspected" if recorded >= parts else "in_progress")
-        self._touch(e, position, unit, status=status, results_recorded=recorded,
-                    results_published=published)
+    @handles(InspectionTask.ResultRecorded)
+    def result_recorded(self, e, position: int, unit: Unit) -> None:
+        self._touch(e, position, unit, _RESULT, recorded=1, published=0)
+
+    @handles(InspectionTask.ResultPublished)
+    def result_published(self, e, position: int, unit: Unit) -> None:
+        self._touch(e, position, unit, _RESULT, recorded=0, published=1)
 
     @handles(InspectionTask.FollowUpOrdered, InspectionTask.FollowUpSatisfied,
              InspectionTask.FollowUpOverdue, InspectionTask.PublicationOverdue,
@@ -220,15 +237,25 @@ class EntityInspections(Projection):
 
     @handles(InspectionTask.ResultRecorded)
     def recorded(self, e, position: int, unit: Unit) -> None:
-        day, key = epoch_day(e.inspected_on), (entity_inspections.c.entity_no == e.entity_no,
-                                               entity_inspections.c.department == e.department)
-        # results may be recorded out of date order: keep the latest inspection day
-        done = unit.query(entity_inspections.update().where(*key).values(
-            last_inspected_day=sa.case((entity_inspections.c.last_inspected_day < day, day),
-                                       else_=entity_inspections.c.last_inspected_day)))
-        if done.rowcount == 0:
-            unit.query(entity_inspections.insert().values(
-                entity_no=e.entity_no, department=e.department, last_inspected_day=day))
+        unit.execute(_LAST_INSPECTED[unit.conn.dialect.name], {
+            "entity_no": e.entity_no, "department": e.department,
+            "last_inspected_day": epoch_day(e.inspected_on)})
+
+
+def _last_inspected() -> dict[str, sa.Insert]:
+    """Per dialect: insert an entity's inspection day, or keep the later of the two (results
+    may be recorded out of date order), one statement per event, no read first."""
+    out = {}
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql)):
+        stmt = dialect.insert(entity_inspections)
+        day, new = entity_inspections.c.last_inspected_day, stmt.excluded.last_inspected_day
+        out[name] = stmt.on_conflict_do_update(
+            index_elements=["entity_no", "department"],
+            set_={"last_inspected_day": sa.case((new > day, new), else_=day)})
+    return out
+
+
+_LAST_INSPECTED = _last_inspected()
 
 
 class Notifications(Projection):
