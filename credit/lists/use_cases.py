@@ -38,6 +38,7 @@ from credit.lists.serious import (
     serious_listing_id,
 )
 from credit.penalties.case import PenaltyCase
+from kernel.bulk import aggregates_of
 from kernel.errors import Conflict, InvalidInput, NotFound
 from kernel.uscc import checked_uscc
 
@@ -95,7 +96,12 @@ class AbnormalListUseCases:
         items = sorted(work.items())
         for start in range(0, len(items), BATCH):
             chunk = items[start:start + BATCH]
-            groups = [self._advance_entity(uscc, w, today) for uscc, w in chunk]
+            # the chunk's listings read together, not one aggregate read per entity
+            found = aggregates_of(self, AbnormalListing,
+                                  [abnormal_listing_id(uscc) for uscc, _ in chunk])
+            groups = [self._advance_entity(uscc, w, today,
+                                           found.get(abnormal_listing_id(uscc)))
+                      for uscc, w in chunk]
             tally = _tally(groups)
             try:
                 self.save(*[a for g in groups for a in g])
@@ -106,7 +112,7 @@ class AbnormalListUseCases:
         return counts
 
     def _retry(self, uscc: str, w: EntityWork, today: date) -> Counter:
-        group = self._advance_entity(uscc, w, today)
+        group = self._advance_entity(uscc, w, today, self.abnormal_listing(uscc))
         tally = _tally([group])
         try:
             self.save(*group)
@@ -115,8 +121,9 @@ class AbnormalListUseCases:
             log.warning("abnormal list of %s changed twice meanwhile; the next run retries", uscc)
             return Counter({RETRY_LATER: 1})
 
-    def _advance_entity(self, uscc: str, w: EntityWork, today: date) -> list[Aggregate]:
-        listing = self.abnormal_listing(uscc)
+    def _advance_entity(self, uscc: str, w: EntityWork, today: date,
+                        listing: AbnormalListing | None) -> list[Aggregate]:
+        """The steps due on the entity's `listing` (None: it has none yet)."""
         fresh = listing is None
         if listing is None:
             listing = AbnormalListing.open(uscc, w.marked)
