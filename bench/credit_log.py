@@ -42,7 +42,6 @@ from credit.persons.tables import listing_persons
 from credit.repair.case import RepairCase
 from credit.repair.tables import repair_applications
 from credit.rules import DEFAULT_RULES
-from kernel.db import projection_tracking
 
 RULES = DEFAULT_RULES
 TODAY = date(2030, 1, 1)
@@ -239,22 +238,13 @@ def write_floor_seconds(p, dumped: dict[str, list[tuple]], transactions: int,  #
     return t.seconds
 
 
-def _from_zero(p, runner) -> None:  # noqa: ANN001
-    with p.engine.begin() as conn:
-        for projection in runner.projections:
-            projection.clear(conn)
-        conn.execute(projection_tracking.update()
-                     .where(projection_tracking.c.projection.in_(runner.names))
-                     .values(position=0))
-
-
 def _best_catch_up(p, runner, kept: int, expect: dict[str, set],  # noqa: ANN001
                    dumped: dict | None) -> tuple[float, int, dict]:
     """The best of three catch-ups from position 0: (seconds, transactions, rows dumped);
     every one's rows checked (against the aggregates, or the first dump)."""
     best, txns = float("inf"), 0
     for _ in range(3):   # a shared machine is noisy
-        _from_zero(p, runner)
+        runner.reset()
         batches: list[int] = []
         start = time.perf_counter()
         assert runner.catch_up(on_progress=batches.append) == kept

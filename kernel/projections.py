@@ -313,17 +313,24 @@ class ProjectionRunner:
                 return done
             chosen -= beside
         with self.lock:
+            self.reset(chosen)
+            return self.catch_up(on_progress)
+
+    def reset(self, names: Iterable[str] | None = None) -> None:
+        """Empty the named projections' tables (default: all) and move them back to position 0,
+        in one transaction and in place: readers see the tables empty until a catch-up refills
+        them (`rebuild` builds beside them instead)."""
+        chosen = [p for p in self.projections if names is None or p.name in set(names)]
+        with self.lock:
             with self.engine.begin() as conn:
                 self._claim(conn, wait=True)
                 self._ensure_tracking(conn)
-                for p in self.projections:
-                    if p.name in chosen:
-                        p.clear(conn)
-                        conn.execute(projection_tracking.update()
-                                     .where(projection_tracking.c.projection == p.name)
-                                     .values(position=0))
+                for p in chosen:
+                    p.clear(conn)
+                conn.execute(projection_tracking.update()
+                             .where(projection_tracking.c.projection.in_([p.name for p in chosen]))
+                             .values(position=0))
             self._reached = 0
-            return self.catch_up(on_progress)
 
     def wait_for(self, position: int, timeout: float = 5.0, run_inline: bool = True) -> bool:
         """Block until every projection has reached `position` (run the batch here if allowed);

@@ -19,7 +19,6 @@ from bench.credit_log import WRITTEN, check_rows, dump, entity_aggregates
 from credit.lists.projections import GroundSources
 from credit.lists.tables import abnormal_ground_sources
 from credit.penalties.projections import PenaltyBoard
-from kernel.db import projection_tracking
 from kernel.units import Unit
 from supervision.directory.entities import entity_id
 from supervision.rules import FollowUp
@@ -32,12 +31,7 @@ ENTITIES = [*range(1, 13), 20, 40, 60]
 
 def _catch_up_from_zero(platform, batch: int) -> dict[str, list[tuple]]:
     runner = platform.runners["credit"]
-    with platform.engine.begin() as conn:
-        for projection in runner.projections:
-            projection.clear(conn)
-        conn.execute(projection_tracking.update()
-                     .where(projection_tracking.c.projection.in_(runner.names))
-                     .values(position=0))
+    runner.reset()
     runner.batch_size = runner.max_batch_size = batch
     runner.catch_up()
     with platform.engine.connect() as conn:

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 
 from dashboard.projections import dashboard_projections
 from dashboard.tables import entity_counts, entity_facets, entity_status_history
-from kernel.db import projection_tracking
 from kernel.projections import ProjectionRunner
 from tests.factories import entity, uscc
 
@@ -43,12 +42,7 @@ def test_batches_of_any_size_write_the_same_counts(platform):
     assert sum(r[-1] for r in expected["entity_counts"]) == 35, expected
     live = platform.runners["dashboard"]
     for size in (1, 2, 7, 10_000):
-        with platform.engine.begin() as conn:
-            for t in reversed(TABLES):
-                conn.execute(t.delete())
-            conn.execute(projection_tracking.update()
-                         .where(projection_tracking.c.projection.in_(live.names))
-                         .values(position=0))
+        live.reset()
         runner = ProjectionRunner(platform.engine, sup, dashboard_projections(), batch_size=size,
                                   max_batch_size=size, name="dashboard", settings=platform.settings)
         runner.catch_up()

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from credit.commitments.tables import commitments
 from credit.rating.tables import risk_class_history, risk_classes
-from kernel.db import projection_tracking
 from opencheck.bootstrap import bootstrap
 from opencheck.migrate import upgrade
 from opencheck.scheduler import run_jobs
@@ -139,11 +138,7 @@ class ReactiveClassScenario:
 
         # replaying the reaction records nothing twice
         before = len(_changes(platform))
-        with platform.engine.begin() as conn:
-            conn.execute(projection_tracking.update()
-                         .where(projection_tracking.c.projection == "risk_classes_on_credit")
-                         .values(position=0))
-        platform.runners["classes_on_credit"]._reached = 0
+        platform.runners["classes_on_credit"].reset()
         platform.catch_up()
         assert len(_changes(platform)) == before
         # a rebuild recreates the same history
