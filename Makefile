@@ -24,11 +24,13 @@ system-deps:
 	    chromium fonts-wqy-microhei >/dev/null; }
 
 PORT ?= 8000
+# pytest-xdist workers of `make test` (two: the cores of the reference machine)
+TEST_WORKERS ?= 2
 run: install
 	$(BIN)/opencheck demo --size small --port $(PORT)
 
 test: install system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not postgres and not browser and not slow"

@@ -76,3 +76,14 @@ def platform(settings) -> Iterator[Platform]:
         yield p
     finally:
         p.close()
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+    """`make test` runs two pytest-xdist workers (--dist loadgroup): the browser tests share one
+    seeded world and server per worker, so they all go to one worker; the tests that start
+    several OpenCheck processes run one after another, beside the other worker's tests."""
+    for item in items:
+        if "browser" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("multiprocess"):
+            item.add_marker(pytest.mark.xdist_group("multiprocess"))
