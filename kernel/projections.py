@@ -272,10 +272,12 @@ class ProjectionRunner:
             if result.rowcount != len(names):
                 raise ConcurrentProjection(f"projections {names} moved past {old} meanwhile")
 
-    def catch_up(self, on_progress: Callable[[int], None] | None = None, wait: bool = True) -> int:
+    def catch_up(self, on_progress: Callable[[int], None] | None = None, wait: bool = True,
+                 parts: bool = True) -> int:
         """Run batches until the log is exhausted; return the number of events processed. A short
         batch found the end of the log: no empty batch (a transaction) is run to confirm it.
-        `wait`: take turns with another process applying this runner (else RunnerBusy)."""
+        `wait`: take turns with another process applying this runner (else RunnerBusy).
+        `parts`: its segments' runners too (kernel.segments), one after the other."""
         total = 0
         while True:
             n = self.run_batch(wait)
@@ -284,7 +286,7 @@ class ProjectionRunner:
                 on_progress(n)
             if self._at_head:
                 break
-        for part in self.parts:   # one after the other here; in parallel: a worker per segment
+        for part in self.parts if parts else ():   # in parallel: a worker per segment
             total += part.catch_up(on_progress, wait)
         return total
 
