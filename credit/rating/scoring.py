@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import sqlalchemy as sa
@@ -153,33 +154,39 @@ def reason_texts(masks: list[int], indicators: list[str]) -> list[str]:
     return [texts[m] for m in masks]
 
 
+def _stored_classes(dialect: str) -> sa.Select:
+    """entity_no, class, score and the reasons as a bitmask over RISK_INDICATORS, all numbers:
+    the database turns each row's ','-joined names into the mask (one substring test per
+    indicator), so a province's rows come back without a Python object per row."""
+    rc = risk_classes.c
+    find = sa.func.strpos if dialect == "postgresql" else sa.func.instr
+    padded = "," + rc.reasons + ","
+    mask = sum((sa.case((find(padded, f",{name},") > 0, 1 << bit), else_=0)
+                for bit, name in enumerate(RISK_INDICATORS)), sa.literal(0))
+    return sa.select(rc.entity_no, rc["class"], rc.score, mask)
+
+
+_STORED = {name: _stored_classes(name) for name in ("sqlite", "postgresql")}
+
+
 def changed_classes(conn: sa.Connection, c: Classification) -> np.ndarray:
     """bool per entity of `c`: never classified, or its class, score or reasons differ from
     the `risk_classes` read model (what the previous classification recorded)."""
-    rc = risk_classes.c
-    cursor = conn.connection.cursor()
-    try:   # a million rows: the DB-API cursor, no per-row SQLAlchemy objects
-        cursor.execute(str(sa.select(rc.entity_no, rc["class"], rc.score, rc.reasons)
-                           .compile(dialect=conn.dialect)))
-        rows = cursor.fetchall()
+    result = conn.execute(_STORED[conn.dialect.name])
+    try:   # a million rows straight off the DB-API cursor (entity numbers fit a float64)
+        stored = np.fromiter(chain.from_iterable(result.cursor), np.float64).reshape(-1, 4)
     finally:
-        cursor.close()
-    if not rows:
+        result.close()
+    if not stored.size:
         return np.ones(c.entity_no.size, bool)
-    nos, classes, scores, texts = zip(*rows)
-    bits = {name: np.uint32(1) << np.uint32(bit) for bit, name in enumerate(RISK_INDICATORS)}
-    masks = {t: sum((bits[n] for n in t.split(",") if n in bits), np.uint32(0))
-             for t in set(texts)}
-    stored_no = np.array(nos, np.int64)
-    order = np.argsort(stored_no, kind="stable")
-    stored_no = stored_no[order]
+    stored = stored[np.argsort(stored[:, 0], kind="stable")]
+    stored_no = stored[:, 0].astype(np.int64)
     at = np.searchsorted(stored_no, c.entity_no)
     hit = at < stored_no.size
     hit[hit] = stored_no[at[hit]] == c.entity_no[hit]
-    i = order[at[hit]]
-    same = ((np.array(classes, np.int64)[i] == c.risk_class[hit])
-            & (np.array(scores, np.float64)[i] == c.score[hit])
-            & (np.array([masks[t] for t in texts], np.uint32)[i] == c.reasons[hit]))
+    row = stored[at[hit]]
+    same = ((row[:, 1] == c.risk_class[hit]) & (row[:, 2] == c.score[hit])
+            & (row[:, 3].astype(np.int64) == c.reasons[hit]))
     changed = np.ones(c.entity_no.size, bool)
     changed[np.flatnonzero(hit)[same]] = False
     return changed
