@@ -31,6 +31,10 @@ BENCHES = {
               "issue 23: import >= 25,000 events/s; catch-up of a realistic 1 M-event log >= 30,000 "
               "events/s, within 1.5x of the write floor, the last 100 k within 20 % of the first; "
               "bulk rebuild >= 50,000 events/s; 1, 2, 4 segment workers (SQLite and PostgreSQL)"),
+    "demo_city": ("bench.demo_city", ["--entities", "1000000"],
+                  ["--entities", "5000", "--no-reference"],
+                  "issue 23: `opencheck demo --size city` (1 M entities with two years of history) "
+                  "end to end <= 5 minutes; phase by phase, the demo's own work and the catch-up"),
     "csv_import": ("bench.csv_import", [], ["--entities", "20000"],
                    "1 M-row entity CSV end to end (parse, validate, register, project), "
                    "memory bounded by the 2,000-row chunks"),
