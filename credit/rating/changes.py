@@ -1,13 +1,14 @@
 """Classes that react: one entity rescored, with the monthly run's scoring, when a fact about it
 changes (a listing, a penalty, a repair, a false commitment, an inspection result).
 
-The composition root (opencheck.reactions) calls `reclassify_entities` with the facts of a
-batch of events (each names an entity and a day), in log order; a change is recorded only when
-the class differs from the one the drawer reads (`risk_classes`), as a `RiskClassChange` whose id derives from the event that
-caused it, so a replayed reaction records nothing twice. The change names every indicator that
-holds with its points and the records behind it (penalty case and decision number, listing and
-decision number, inspection task and result code…): the class is explainable. The monthly run
-then compares with what the change recorded and sees nothing new unless time moved the score.
+The composition root (opencheck.reactions) calls `reclassify_entities` with the facts of a batch
+of events (each names an entity and a day), in log order; a change is recorded only when the class
+differs from the one the drawer reads (`risk_classes`), as a `RiskClassChange` whose id derives
+from the event that caused it, so a replayed reaction records nothing twice. The change names
+every indicator that holds with its points and the records behind it (penalty case and decision
+number, listing and decision number, inspection task and result code…): the class is explainable.
+The monthly run then compares with what the change recorded and sees nothing new unless time moved
+the score.
 """
 
 from __future__ import annotations
