@@ -23,7 +23,9 @@ def _bodies(cls: type = Body) -> list[type]:
     return [c for sub in cls.__subclasses__() for c in (sub, *_bodies(sub))]
 
 
-BODIES = sorted(set(_bodies()), key=lambda c: c.__qualname__)
+# sorted by module too: two schemas modules may name a body alike, and every pytest-xdist
+# worker must collect the same tests in the same order
+BODIES = sorted(set(_bodies()), key=lambda c: (c.__qualname__, c.__module__))
 FIELDS = [(body, name) for body in BODIES for name in body.model_fields]
 
 
