@@ -202,13 +202,9 @@ def _segment_worker(overrides: dict, segment: int, ready, go, done) -> None:
 def _parallel_seconds(p, workers: int) -> tuple[float, int]:
     """The supervision log caught up from 0 again by `workers` processes, one per segment of
     the segmentable projections (the directory and the pool); the first also runs the others."""
-    with p.engine.begin() as conn:
-        for t in reversed(_written(p)):
-            conn.execute(t.delete())
+    p.runners["supervision"].reset()   # the bench's platform has one segment: no parts
+    with p.engine.begin() as conn:   # the segment positions the workers keep start afresh
         conn.execute(projection_segments.delete())
-        conn.execute(projection_tracking.update().where(projection_tracking.c.projection.in_(
-            p.runners["supervision"].names + ["entity_directory", "entity_pool"]))
-            .values(position=0))
     s = p.settings
     overrides = {"database_url": s.database_url, "database_schema": s.database_schema,
                  "secret_key": s.secret_key, "projection_segments": workers}

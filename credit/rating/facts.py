@@ -98,7 +98,8 @@ def _rows(conn: sa.Connection, stmt: sa.Select, names: tuple[str, ...],
     return out
 
 
-def _among(conn: sa.Connection, among: sa.SelectBase | Sequence[int] | None) -> Callable[[Any], Any]:
+def _among(conn: sa.Connection,
+           among: sa.SelectBase | Sequence[int] | None) -> Callable[[Any], Any]:
     """column → "entity_no among the selected" (or among the entity_nos given): the selection
     is read once and bound as one value (a PostgreSQL array, a JSON array for SQLite's
     json_each), so every fact query looks its few entities up by index whatever the planner
