@@ -18,7 +18,6 @@ from json.encoder import encode_basestring as _quote  # the C escape, ensure_asc
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import project_aggregate
 from eventsourcing.persistence import JSONTranscoder, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
@@ -190,7 +189,9 @@ def aggregates_of(app: OpenCheckApplication, cls: type[G], ids: Iterable[UUID]) 
     per aggregate; an id with no events or of another class is left out."""
     to_domain, out = app.mapper.to_domain_event, {}
     for originator, stored in stored_events_of(app, ids).items():
-        aggregate = project_aggregate(None, map(to_domain, stored))
+        aggregate = None   # eventsourcing's project_aggregate, without its per-event
+        for e in stored:   # runtime Protocol check (an isinstance that costs ~10 µs)
+            aggregate = to_domain(e).mutate(aggregate)
         if isinstance(aggregate, cls):
             out[originator] = aggregate
     return out

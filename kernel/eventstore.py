@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Recording, Transcoding
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -64,7 +64,21 @@ class OpenCheckApplication(Application):
         transcoder.register(DateAsISO())
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
-        recordings = super().save(*objs, **kwargs)
+        # eventsourcing's Application.save, with the aggregates' events collected without its
+        # runtime Protocol isinstance checks (~10 µs an aggregate: a few % of a bulk run);
+        # anything else is collected by the library as before
+        processing_event: ProcessingEvent = ProcessingEvent()
+        if all(isinstance(o, Aggregate) for o in objs):
+            for obj in objs:
+                processing_event.events.extend(obj.collect_events())
+                processing_event.aggregates[obj.id] = obj
+            processing_event.saved_kwargs.update(kwargs)
+        else:
+            processing_event.collect_events(*objs, **kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)   # the library's deprecated hook, as it calls it
         if recordings and self.on_saved is not None:
             self.on_saved()
         return recordings

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 
 import numpy as np
 import sqlalchemy as sa
@@ -154,31 +153,33 @@ def reason_texts(masks: list[int], indicators: list[str]) -> list[str]:
     return [texts[m] for m in masks]
 
 
-def _stored_classes(dialect: str) -> sa.Select:
-    """entity_no, class, score and the reasons as a bitmask over RISK_INDICATORS, all numbers:
-    the database turns each row's ','-joined names into the mask (one substring test per
-    indicator), so a province's rows come back without a Python object per row."""
-    rc = risk_classes.c
-    find = sa.func.strpos if dialect == "postgresql" else sa.func.instr
-    padded = "," + rc.reasons + ","
-    mask = sum((sa.case((find(padded, f",{name},") > 0, 1 << bit), else_=0)
-                for bit, name in enumerate(RISK_INDICATORS)), sa.literal(0))
-    return sa.select(rc.entity_no, rc["class"], rc.score, mask)
+_STORED = sa.select(risk_classes.c.entity_no, risk_classes.c["class"], risk_classes.c.score,
+                    risk_classes.c.reasons)
 
 
-_STORED = {name: _stored_classes(name) for name in ("sqlite", "postgresql")}
+def reason_mask(text: str) -> int:
+    """The bitmask over RISK_INDICATORS of ','-joined indicator names (unknown names: none)."""
+    return sum(1 << RISK_INDICATORS.index(name) for name in set(text.split(","))
+               if name in RISK_INDICATORS)
 
 
 def changed_classes(conn: sa.Connection, c: Classification) -> np.ndarray:
     """bool per entity of `c`: never classified, or its class, score or reasons differ from
     the `risk_classes` read model (what the previous classification recorded)."""
-    result = conn.execute(_STORED[conn.dialect.name])
-    try:   # a million rows straight off the DB-API cursor (entity numbers fit a float64)
-        stored = np.fromiter(chain.from_iterable(result.cursor), np.float64).reshape(-1, 4)
+    result = conn.execute(_STORED)
+    try:   # a million rows straight off the DB-API cursor, split into columns in C
+        columns = tuple(zip(*result.cursor.fetchall()))
     finally:
         result.close()
-    if not stored.size:
+    if not columns:
         return np.ones(c.entity_no.size, bool)
+    # a province has a few hundred distinct reason lists: each one's mask is computed once
+    masks = {text: reason_mask(text) for text in set(columns[3])}
+    stored = np.empty((len(columns[0]), 4), np.float64)   # entity numbers fit a float64
+    for i in range(3):
+        stored[:, i] = columns[i]
+    stored[:, 3] = np.fromiter(map(masks.__getitem__, columns[3]), np.float64, len(columns[3]))
+    del columns
     stored = stored[np.argsort(stored[:, 0], kind="stable")]
     stored_no = stored[:, 0].astype(np.int64)
     at = np.searchsorted(stored_no, c.entity_no)

@@ -37,12 +37,14 @@ from supervision.directory.tables import entities
 from supervision.plans.commitment import RandomSource
 from supervision.plans.plan import PlanScope, PlanTerms
 from supervision.tasks import views as task_views
+from supervision.tasks.use_cases import Inspection
 
 RESULT_MIX = {"1": 0.8496, "6": 0.0734, "C": 0.0402, "F": 0.012, "E": 0.01, "A": 0.008,
               "B": 0.004, "8": 0.0032, "7": 0.0004}
 Progress = Callable[[str, int, "int | None"], None]   # step, done so far, total (None: unknown)
 EVERY = 500   # report progress every N items of a long step
 REPORTS_PER_WRITE = 10_000   # annual reports per bulk write
+INSPECTIONS_PER_WRITE = 2_000   # inspections of drawn tasks per write (record_inspections)
 
 
 FIRST_RULES_DAY = date(2024, 7, 1)   # the first month after the first annual-report deadline
@@ -166,9 +168,13 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
     progress(f"{step}: plan and draw", len(tasks), len(tasks))
     open_tasks: dict[int, int] = {}
     codes, weights = list(RESULT_MIX), np.array(list(RESULT_MIX.values()))
+    done: list[Inspection] = []
     for i, task in enumerate(tasks):
         if i % EVERY == 0:
             progress(f"{step}: results", i, len(tasks))
+        if len(done) >= INSPECTIONS_PER_WRITE:
+            app.record_inspections(done, platform.rules)
+            done = []
         team = [m["inspector_no"] for m in task["team"]]
         if len(team) < 2:
             continue
@@ -177,23 +183,25 @@ def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: 
             for member in team:   # still to do: the inspector workspace shows these
                 open_tasks[member] = open_tasks.get(member, 0) + 1
             continue
-        _inspect(platform, UUID(task["task_id"]), team, task["uscc"],
-                 str(rng.choice(codes, p=weights / weights.sum())), inspected, rng, today, numbers)
+        done.append(_inspect(platform, UUID(task["task_id"]), team, task["uscc"],
+                             str(rng.choice(codes, p=weights / weights.sum())), inspected, rng,
+                             today, numbers))
+    app.record_inspections(done, platform.rules)
     progress(f"{step}: results", len(tasks), len(tasks))
     return max(open_tasks, key=open_tasks.get) if open_tasks else None
 
 
 def _inspect(platform: Platform, task_id: UUID, team: list[int], uscc: str, code: str,
              inspected: date, rng: np.random.Generator, today: date,
-             numbers: Iterator[int]) -> None:
+             numbers: Iterator[int]) -> Inspection:
+    """One task's inspection (acknowledged, started, recorded and published: the same
+    commands, recorded with others in one write by the caller); a penalty case if code A."""
     findings = "未发现问题 no problem found" if code == "1" else "现场核查记录 on-site record"
     published = add_workdays(inspected, int(rng.integers(1, 24)))  # a few miss the 20-day deadline
-    # acknowledged, started, recorded and published in one write (the same commands)
-    platform.supervision.record_inspection(
-        task_id, team, inspected - timedelta(days=2), code, findings, inspected,
-        published if published <= today else None, platform.rules)
-    if code == "A":
+    if code == "A":   # the case names the task (its result is recorded in the same run)
         penalty(platform, uscc, str(task_id), inspected, rng, today, numbers)
+    return Inspection(task_id, team, inspected - timedelta(days=2), code, findings, inspected,
+                      published if published <= today else None)
 
 
 def _commitments(platform: Platform, rng: np.random.Generator, today: date,

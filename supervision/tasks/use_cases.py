@@ -6,13 +6,15 @@ catalogue and the publication deadline in working days.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
-from kernel import once
+from kernel import bulk, once
 from kernel.errors import Conflict, NotFound
 from supervision.rules import SupervisionRules
 from supervision.tasks.notification_reads import NotificationRead
@@ -20,6 +22,21 @@ from supervision.tasks.ports import RecusalInputs
 from supervision.tasks.recusal import choose_replacement, replacement_seed
 from supervision.tasks.task import InspectionTask
 from supervision.tasks.task import task_id as id_of_task
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """One whole inspection of a task for `record_inspections`: the team (the first member
+    records), the day it acknowledged, the result code, findings and day, and the day the
+    result was published (None: not yet)."""
+
+    task_id: UUID
+    team: list[int]
+    acknowledged_on: date
+    code: str
+    findings: str
+    inspected_on: date
+    published_on: date | None
 
 
 class TaskUseCases:
@@ -165,17 +182,32 @@ class TaskUseCases:
         team acknowledges, its first member starts and records the result signed by the team
         (as of the inspection day), which is published if `published_on`; the commands and
         checks of `acknowledge_task`, `start_task`, `record_result` and `publish_result`."""
-        task = self.get_task(task_id)
-        for member in team:
-            task.acknowledge(member, acknowledged_on)
-        task.start(team[0], inspected_on, self._names(task.waiting_for()))
-        task.record_result(team[0], code, findings, inspected_on, team, inspected_on,
-                           rules.result, rules.publicity.inspection_result_deadline_workdays,
-                           None, None, rules.attachments.max_per_result,
-                           self._names([s for s in team if s not in task.inspector_nos]))
-        if published_on is not None:
-            task.publish(None, published_on, "supervisor", None)
-        self._save_task(task)
+        self.record_inspections([Inspection(task_id, team, acknowledged_on, code, findings,
+                                            inspected_on, published_on)], rules)
+
+    def record_inspections(self, inspections: Sequence[Inspection],
+                           rules: SupervisionRules) -> None:
+        """Many whole inspections (`record_inspection` each, one task each) in one write, all
+        or none: the tasks are read in a few queries, not one each."""
+        ids = [i.task_id for i in inspections]
+        if len(set(ids)) != len(ids):
+            raise Conflict("an inspection task appears twice in one write", field="task_id")
+        tasks = bulk.aggregates_of(self, InspectionTask, ids)   # type: ignore[arg-type]
+        for i in inspections:
+            task = tasks.get(i.task_id)
+            if task is None:
+                raise NotFound(f"no inspection task {i.task_id}", field="task_id")
+            for member in i.team:
+                task.acknowledge(member, i.acknowledged_on)
+            task.start(i.team[0], i.inspected_on, self._names(task.waiting_for()))
+            task.record_result(i.team[0], i.code, i.findings, i.inspected_on, i.team,
+                               i.inspected_on, rules.result,
+                               rules.publicity.inspection_result_deadline_workdays, None, None,
+                               rules.attachments.max_per_result,
+                               self._names([s for s in i.team if s not in task.inspector_nos]))
+            if i.published_on is not None:
+                task.publish(None, i.published_on, "supervisor", None)
+        self._save_task(*tasks.values())
 
     def order_follow_up(self, task_id: UUID, department: str | None, kind: str,
                         deadline_workdays: int, note: str, today: date, by: str,

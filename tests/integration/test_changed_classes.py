@@ -1,6 +1,6 @@
 """The monthly run records only the entities whose class, score or reasons moved: the stored
-reasons (','-joined indicator names) are turned into the run's bitmask by the database, on
-SQLite and PostgreSQL, every indicator included."""
+reasons (','-joined indicator names) are turned into the run's bitmask (each distinct list once),
+on SQLite and PostgreSQL, every indicator included."""
 
 from __future__ import annotations
 
