@@ -7,7 +7,9 @@ market entities; 1,000,000 is the city size) and prints where the time goes: eac
 load (the progress bar's steps: registration, annual reports, the rules month by month, spot
 checks, cases, ...) split into the demo's own work and the projection catch-up run inside it
 (every `ProjectionRunner.catch_up`, counted once however nested). The catch-up is the read
-models' share, the rest is what the demo generates and records.
+models' share run in the demo's process, the rest is what the demo generates and records; from
+50,000 entities a worker process projects beside the load (opencheck.demo.worker: the events it
+applied are printed; `--no-worker` runs every projection in the demo's process).
 Reference, same run: the bulk registration alone (`register_entities` over the same rows,
 already validated) into a second fresh store, i.e. the write floor of the demo's biggest step.
 """
@@ -15,6 +17,7 @@ already validated) into a second fresh store, i.e. the write floor of the demo's
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import resource
 import time
@@ -114,19 +117,30 @@ def main(argv: list[str] | None = None) -> list[str]:
     ap.add_argument("--entities", type=int, default=demo.SIZES["city"])
     ap.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     ap.add_argument("--no-reference", action="store_true")
+    ap.add_argument("--no-worker", action="store_true",
+                    help="no projection worker beside the load (all in this process)")
     args = ap.parse_args(argv)
-    phases = Phases()
-    original = projections.ProjectionRunner.catch_up
+    phases, workers = Phases(), []
+    original, beside = projections.ProjectionRunner.catch_up, demo.projecting_beside
     projections.ProjectionRunner.catch_up = phases.timed_catch_up(original)
+
+    @contextlib.contextmanager
+    def watched(*a: Any, **k: Any) -> Any:   # the worker beside the load, read after it
+        with beside(*a, **k) as w:
+            workers.append(w)
+            yield w
+
+    demo.projecting_beside = watched
     try:
         with fresh_platform(args.backend) as platform:
             started, cpu = time.perf_counter(), time.process_time()
             phases.start()
-            assert demo.load(platform, args.entities, phases)
+            assert demo.load(platform, args.entities, phases,
+                             beside=False if args.no_worker else None)
             phases.close()
             total, cpu = time.perf_counter() - started, time.process_time() - cpu
     finally:
-        projections.ProjectionRunner.catch_up = original
+        projections.ProjectionRunner.catch_up, demo.projecting_beside = original, beside
     caught_up, caught_up_cpu = sum(phases.catch_up.values()), sum(phases.catch_up_cpu.values())
     lines = [f"demo ({args.entities:,} entities, {args.backend}) end to end {total:,.1f} s "
              f"(CPU {cpu:,.1f} s): the demo's own work {total - caught_up:,.1f} s (CPU "
@@ -138,7 +152,11 @@ def main(argv: list[str] | None = None) -> list[str]:
             c, p, cc = phases.cpu[name], phases.catch_up[name], phases.catch_up_cpu[name]
             lines.append(f"  {seconds:6.1f}  {c:6.1f} | {seconds - p:8.1f} {c - cc:8.1f} | "
                          f"{p:13.1f} {cc:4.1f} | {name}")
-    lines.append(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+    if workers and workers[0].running:
+        lines.append(f"the worker beside the load projected {workers[0].events:,} events "
+                     f"(the catch-up above is this process's share)")
+    lines.append(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB "
+                 f"(this process)")
     if not args.no_reference:
         ref = reference(args.entities, args.backend)
         own = phases.wall.get("register market entities", 0.0) - \

@@ -93,6 +93,10 @@ class Platform:
     # The moment commands act at (UTC-aware): commitments name future beacon rounds by it.
     # Tests set it to replay recorded rounds.
     clock: Callable[[], datetime] = field(default=now_utc)
+    # The least a settle waits, whatever its caller's timeout: a bulk load projected by a
+    # worker beside it (opencheck.demo.worker) waits for the read models as long as they take,
+    # as it would running them itself
+    min_settle_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         if self.read_engine is None:
@@ -110,6 +114,7 @@ class Platform:
         of them fails (the others are still waited for)."""
         runners = [self.runners[n] for n in names] if names else list(self.runners.values())
         logs = {r.app.name: r.app for r in runners}
+        timeout = max(timeout, self.min_settle_seconds)
         deadline, settled = time.monotonic() + timeout, True
         for _ in range(SETTLE_PASSES):
             ends = {name: app.recorder.max_notification_id() or 0 for name, app in logs.items()}

@@ -122,7 +122,7 @@ def reclassify_entities(engine: sa.Engine, rules: Rules, record: Callable[[Class
         by_uscc: dict[str, int] = {}
         for at in range(0, len(named), _IN_LIST):   # within SQLite's bound-variable limit
             by_uscc.update(conn.execute(sa.select(e.uscc, e.entity_no).where(
-                e.uscc.in_(named[at:at + _IN_LIST]))).tuples().all())
+                e.uscc.in_(named[at:at + _IN_LIST]))).all())
         nos = [f.entity_no if f.entity_no is not None else by_uscc.get(f.uscc or "")
                for f in facts]
         known = sorted({n for n in nos if n is not None})
@@ -130,7 +130,7 @@ def reclassify_entities(engine: sa.Engine, rules: Rules, record: Callable[[Class
             return 0
         only = among_nos(conn, known)
         uscc_of = dict(conn.execute(sa.select(e.entity_no, e.uscc).where(
-            only(e.entity_no))).tuples().all())
+            only(e.entity_no))).all())
         rc = risk_classes.c
         # each entity's class, classified_on and changed_on as the risk_classes row has them
         state = {int(no): [int(k), on, changed] for no, k, on, changed in conn.execute(

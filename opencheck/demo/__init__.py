@@ -12,8 +12,9 @@ from kernel.clock import today_in_china
 from kernel.http import auth
 from opencheck.bootstrap import Platform
 from opencheck.demo.history import load_history
-from opencheck.demo.story import tell_the_story
+from opencheck.demo.story import Story, tell_the_story
 from opencheck.demo.synthdata import generate_entities
+from opencheck.demo.worker import projecting_beside
 from opencheck.scheduler import JOBS, run_jobs
 from supervision.directory.entities import EntityData
 from supervision.directory.tables import entities
@@ -33,6 +34,7 @@ DEMO_USERS = (
 # The demo inspector's partners on the story's tasks (opencheck.demo.story), listed in the README.
 DEMO_PARTNERS = (("inspector2", "inspector2-demo-pass"),)
 CHUNK = 10_000   # rows per bulk registration write
+BESIDE_FROM = 50_000   # entities from which a worker process projects while the demo loads
 
 
 def is_empty(platform: Platform) -> bool:
@@ -48,8 +50,24 @@ def load_if_empty(platform: Platform, size: str, bar: Progress) -> bool:
     return load(platform, SIZES[size], bar)
 
 
-def load(platform: Platform, n: int, bar: Progress) -> bool:
-    """Build the demo province of `n` market entities into an empty store."""
+def load(platform: Platform, n: int, bar: Progress, beside: bool | None = None) -> bool:
+    """Build the demo province of `n` market entities into an empty store; `beside`: the read
+    models projected by a worker process meanwhile (opencheck.demo.worker; default: from
+    BESIDE_FROM entities, where it pays for the worker's start)."""
+    with projecting_beside(platform, n >= BESIDE_FROM if beside is None else beside):
+        _, story = _load(platform, n, bar)
+    platform.catch_up()   # what the worker left when it stopped
+    for username, password, role, department in DEMO_USERS:
+        auth.add_user(platform.engine, username, password, role, department=department,
+                      inspector_no=story.inspector_no if role == "inspector" else None)
+    # the demo inspector's partners on the story's tasks sign in too (签收, co-signing)
+    for (username, password), number in zip(DEMO_PARTNERS, story.partners, strict=False):
+        auth.add_user(platform.engine, username, password, "inspector",
+                      department="market_regulation", inspector_no=number)
+    return True
+
+
+def _load(platform: Platform, n: int, bar: Progress) -> tuple[int, Story]:
     task = bar.add_task(f"register {n:,} market entities", total=n)
     rows, today = generate_entities(SEED, n), today_in_china()
     while chunk := list(islice(rows, CHUNK)):   # validated as an import validates them
@@ -83,15 +101,7 @@ def load(platform: Platform, n: int, bar: Progress) -> bool:
     bar.update(rules, description=f"rules as of {today}")
     run_jobs(platform, today)
     platform.catch_up()
-    story = tell_the_story(platform, today, inspector_no, step)
-    for username, password, role, department in DEMO_USERS:
-        auth.add_user(platform.engine, username, password, role, department=department,
-                      inspector_no=story.inspector_no if role == "inspector" else None)
-    # the demo inspector's partners on the story's tasks sign in too (签收, co-signing)
-    for (username, password), number in zip(DEMO_PARTNERS, story.partners, strict=False):
-        auth.add_user(platform.engine, username, password, "inspector",
-                      department="market_regulation", inspector_no=number)
-    return True
+    return inspector_no, tell_the_story(platform, today, inspector_no, step)
 
 
 def months_until(start: date, end: date) -> list[date]:
