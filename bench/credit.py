@@ -172,18 +172,19 @@ def bench_reclassify(backend: str, n: int) -> list[str]:
             with p.engine.begin() as conn:
                 raw = _raw_select_seconds(conn)
                 cols = [risk_classes.c[k] for k in ("entity_no", "class", "score", "reasons",
-                                                      "classified_on")]
+                                                      "reason_bits", "classified_on")]
                 rows = [tuple(r) for r in conn.execute(sa.select(*cols))]
                 with Timer() as w:
                     conn.execute(risk_classes.delete())
                     cursor = conn.connection.cursor()
                     if backend == "sqlite":
                         cursor.executemany("INSERT INTO risk_classes (entity_no, class, score, "
-                                           "reasons, classified_on) VALUES (?, ?, ?, ?, ?)",
-                                           [(a, b, c, d, str(e)) for a, b, c, d, e in rows])
+                                           "reasons, reason_bits, classified_on) "
+                                           "VALUES (?, ?, ?, ?, ?, ?)",
+                                           [(*r[:5], str(r[5])) for r in rows])
                     else:
                         with cursor.copy("COPY risk_classes (entity_no, class, score, reasons, "
-                                         "classified_on) FROM STDIN") as copy:
+                                         "reason_bits, classified_on) FROM STDIN") as copy:
                             for row in rows:
                                 copy.write_row(row)
                 ref = min(ref, raw + w.seconds)

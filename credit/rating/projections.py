@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from credit.rating.changes import factors_json
 from credit.rating.evaluations import ClassificationRun, RedListDay, RiskClassChange
-from credit.rating.scoring import reason_texts
+from credit.rating.scoring import reason_bits, reason_texts
 from credit.rating.tables import red_list, risk_class_history, risk_classes
 from kernel.projections import Projection, Unit, handles
 
@@ -61,9 +61,11 @@ def _upsert(table: sa.Table, keys: list[str], columns: tuple[str, ...]) -> dict[
     return out
 
 
-_CLASSIFY = _upsert(risk_classes, ["entity_no"], ("class", "score", "reasons", "classified_on"))
+_CLASSIFY = _upsert(risk_classes, ["entity_no"],
+                    ("class", "score", "reasons", "reason_bits", "classified_on"))
 # a reactive change leaves the run's day as it is (credit.jobs.reclassify's guard reads it)
-_CHANGE = _upsert(risk_classes, ["entity_no"], ("class", "score", "reasons", "changed_on"))
+_CHANGE = _upsert(risk_classes, ["entity_no"],
+                  ("class", "score", "reasons", "reason_bits", "changed_on"))
 # every class not changed by a run is confirmed by it
 _CONFIRMED = risk_classes.update().values(classified_on=sa.bindparam("b_on", type_=sa.Date))
 # one row per entity and day: the class at the end of that day (a later change the same day,
@@ -83,11 +85,12 @@ class RiskClassBoard(Projection):
         if isinstance(e, ClassificationRun.Classified):
             unit.execute(_CONFIRMED, {"b_on": e.on})
         texts = reason_texts(e.reasons, e.indicators)
+        bits = reason_bits(e.reasons, e.indicators)
         upsert = _CLASSIFY[unit.conn.dialect.name]
         rows = [{"entity_no": no, "class": k, "score": s, "reasons": t}
                 for no, k, s, t in zip(e.entity_no, e.risk_class, e.score, texts)]
-        for row in rows:
-            unit.execute(upsert, {**row, "classified_on": e.on})
+        for row, b in zip(rows, bits):
+            unit.execute(upsert, {**row, "reason_bits": b, "classified_on": e.on})
         history = _HISTORY[unit.conn.dialect.name]
         for row in rows:
             unit.execute(history, {**row, "classified_on": e.on, "previous_class": None,
@@ -98,7 +101,8 @@ class RiskClassBoard(Projection):
         row = {"entity_no": e.entity_no, "class": e.risk_class, "score": e.score,
                "reasons": reason_texts([e.reasons], e.indicators)[0]}
         unit.execute(_CHANGE[unit.conn.dialect.name],
-                     {**row, "classified_on": e.on, "changed_on": e.on})
+                     {**row, "reason_bits": reason_bits([e.reasons], e.indicators)[0],
+                      "classified_on": e.on, "changed_on": e.on})
         unit.execute(_HISTORY[unit.conn.dialect.name],
                      {**row, "classified_on": e.on, "previous_class": e.previous_class,
                       "factors": factors_json(e.factors), "cause": e.cause})

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import sqlalchemy as sa
@@ -153,8 +154,16 @@ def reason_texts(masks: list[int], indicators: list[str]) -> list[str]:
     return [texts[m] for m in masks]
 
 
-_STORED = sa.select(risk_classes.c.entity_no, risk_classes.c["class"], risk_classes.c.score,
-                    risk_classes.c.reasons)
+def reason_bits(masks: list[int], indicators: list[str]) -> list[int]:
+    """Bitmasks over `indicators` (an event's list) as bitmasks over RISK_INDICATORS (what
+    `risk_classes.reason_bits` stores), each distinct mask translated once."""
+    if list(indicators) == list(RISK_INDICATORS):
+        return [int(m) for m in masks]
+    at = [RISK_INDICATORS.index(n) if n in RISK_INDICATORS else None for n in indicators]
+    bits: dict[int, int] = {}
+    for m in set(masks):
+        bits[m] = sum(1 << a for i, a in enumerate(at) if a is not None and m >> i & 1)
+    return [bits[m] for m in masks]
 
 
 def reason_mask(text: str) -> int:
@@ -163,23 +172,20 @@ def reason_mask(text: str) -> int:
                if name in RISK_INDICATORS)
 
 
+_STORED = sa.select(risk_classes.c.entity_no, risk_classes.c["class"], risk_classes.c.score,
+                    risk_classes.c.reason_bits)
+
+
 def changed_classes(conn: sa.Connection, c: Classification) -> np.ndarray:
     """bool per entity of `c`: never classified, or its class, score or reasons differ from
     the `risk_classes` read model (what the previous classification recorded)."""
     result = conn.execute(_STORED)
-    try:   # a million rows straight off the DB-API cursor, split into columns in C
-        columns = tuple(zip(*result.cursor.fetchall()))
+    try:   # a million rows straight off the DB-API cursor (entity numbers fit a float64)
+        stored = np.fromiter(chain.from_iterable(result.cursor), np.float64).reshape(-1, 4)
     finally:
         result.close()
-    if not columns:
+    if not stored.size:
         return np.ones(c.entity_no.size, bool)
-    # a province has a few hundred distinct reason lists: each one's mask is computed once
-    masks = {text: reason_mask(text) for text in set(columns[3])}
-    stored = np.empty((len(columns[0]), 4), np.float64)   # entity numbers fit a float64
-    for i in range(3):
-        stored[:, i] = columns[i]
-    stored[:, 3] = np.fromiter(map(masks.__getitem__, columns[3]), np.float64, len(columns[3]))
-    del columns
     stored = stored[np.argsort(stored[:, 0], kind="stable")]
     stored_no = stored[:, 0].astype(np.int64)
     at = np.searchsorted(stored_no, c.entity_no)

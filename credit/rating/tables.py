@@ -35,6 +35,9 @@ risk_classes = sa.Table(
     sa.Column("class", sa.SmallInteger, nullable=False),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("reasons", sa.String(300), nullable=False, server_default=""),  # ','-joined
+    # the same reasons as a bitmask over credit.rules.RISK_INDICATORS (bit i: indicator i), so
+    # the monthly run compares a province's stored classes as numbers (scoring.changed_classes)
+    sa.Column("reason_bits", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("classified_on", sa.Date, nullable=False),
     # the day of the latest reactive change (credit.rating.changes), if any since the run
     sa.Column("changed_on", sa.Date, nullable=True),

@@ -11,7 +11,7 @@ from rich.progress import Progress, TaskID
 from kernel.clock import today_in_china
 from kernel.http import auth
 from opencheck.bootstrap import Platform
-from opencheck.demo.history import load_history
+from opencheck.demo.history import Registered, load_history
 from opencheck.demo.story import Story, tell_the_story
 from opencheck.demo.synthdata import generate_entities
 from opencheck.demo.worker import projecting_beside
@@ -69,14 +69,21 @@ def load(platform: Platform, n: int, bar: Progress, beside: bool | None = None) 
 
 def _load(platform: Platform, n: int, bar: Progress) -> tuple[int, Story]:
     task = bar.add_task(f"register {n:,} market entities", total=n)
-    rows, today = generate_entities(SEED, n), today_in_china()
+    rows, today, registered = generate_entities(SEED, n), today_in_china(), Registered()
     while chunk := list(islice(rows, CHUNK)):   # validated as an import validates them
-        platform.supervision.register_entities([_entity(r).validated(today) for r in chunk])
+        valid = [_entity(r).validated(today) for r in chunk]
+        platform.supervision.register_entities(valid)
+        for e in valid:
+            registered.add(e.uscc, e.registered_on)
         bar.advance(task, len(chunk))
-    proj = bar.add_task("project read models", total=sum(r.lag() for r in platform.runners.values()))
-    for runner in platform.runners.values():
-        runner.catch_up(lambda k: bar.advance(proj, k))
     steps: dict[str, TaskID] = {}
+
+    def project() -> None:   # the read models every step after the annual reports reads
+        total = sum(r.lag() for r in platform.runners.values())
+        proj = bar.add_task("project read models", total=total)
+        for runner in platform.runners.values():   # a worker beside the load shares this
+            runner.catch_up(lambda k: bar.advance(proj, k))
+        bar.update(proj, completed=total)   # the worker's share counted too
 
     def step(what: str, done: int, total: int | None) -> None:   # one bar per history step
         if what not in steps:
@@ -96,7 +103,7 @@ def _load(platform: Platform, n: int, bar: Progress) -> tuple[int, Story]:
             bar.advance(rules)
         platform.catch_up()   # the classes the next draw reads are a projection
 
-    inspector_no = load_history(platform, SEED, today, step, run_rules)
+    inspector_no = load_history(platform, SEED, today, step, run_rules, registered, project)
     run_rules(date(2026, 4, 1), today)
     bar.update(rules, description=f"rules as of {today}")
     run_jobs(platform, today)

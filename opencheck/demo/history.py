@@ -16,6 +16,7 @@ Every fact goes through the same use cases the API calls, dated in the past (the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import count
 from uuid import UUID
@@ -53,15 +54,20 @@ CASE_SETTLES_DAYS = 150   # a complaint case found this long before a draw is de
 
 
 def load_history(platform: Platform, seed: int, today: date, progress: Progress,
-                 run_rules: Callable[[date, date], None]) -> int:
+                 run_rules: Callable[[date, date], None], registered: Registered,
+                 project: Callable[[], None]) -> int:
     """Build directories, plans, draws, results, penalties and commitments in date order; before
     each year's draws the daily and monthly rules run month by month up to the draw (`run_rules`
-    from, until), so the A–D classes of that day set the draw's ratios. Return the demo
-    inspector's number (the inspector with the most open tasks)."""
+    from, until), so the A–D classes of that day set the draw's ratios. The annual reports of
+    the `registered` entities come first: they read the event store only, so a worker beside
+    the load projects the registrations meanwhile; `project` then waits for the read models
+    every later step reads. Return the demo inspector's number (the inspector with the most
+    open tasks)."""
     rng = np.random.default_rng(seed)
     known = KnownCodes.from_rules(platform.rules)
+    _annual_reports(platform, rng, today, progress, registered)
+    project()
     _one_list_two_databases(platform, known, seed, progress)
-    _annual_reports(platform, rng, today, progress)
     inspector, numbers = 0, count(1)   # decision numbers: a sequence, as a bureau issues them
     cases, rules_from = case_plan(platform, rng, today), FIRST_RULES_DAY
     for year in (2025, 2026):
@@ -104,27 +110,39 @@ def _as_csv(row: dict) -> dict[str, str]:
     return {k: ";".join(v) if isinstance(v, (list, tuple)) else str(v) for k, v in row.items()}
 
 
+@dataclass
+class Registered:
+    """The entities the demo registered, in registration order: their codes and the years
+    they were registered in (what the annual reports need, without reading a read model)."""
+
+    usccs: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    def add(self, uscc: str, registered_on: date) -> None:
+        self.usccs.append(uscc)
+        self.years.append(registered_on.year)
+
+
 def _annual_reports(platform: Platform, rng: np.random.Generator, today: date,
-                    progress: Progress) -> None:
+                    progress: Progress, entities: Registered) -> None:
     """Three years of annual reports (年报), filed in bulk (`file_annual_reports`: one write per
     REPORTS_PER_WRITE reports, each checked against the entity's stored events); who files and
     when is drawn for all entities at once."""
-    with platform.engine.connect() as conn:
-        rows = conn.execute(sa.select(entities.c.uscc, entities.c.registered_on)).all()
-    usccs = [uscc for uscc, _ in rows]
-    registered = np.array([d.year for _, d in rows], dtype=np.int64)
+    usccs = entities.usccs
+    n = len(usccs)
+    registered = np.array(entities.years, dtype=np.int64)
     # the entities that never file are mostly the same ones year after year (dormant businesses)
-    dormant = rng.random(len(rows)) < 0.06
+    dormant = rng.random(n) < 0.06
     last = np.datetime64(today, "D")
     for year in (2023, 2024, 2025):   # 2023: the first deadline (2024-06-30) the rules look at
         step = f"annual reports {year}"
-        progress(step, 0, len(rows))
-        late = rng.random(len(rows)) < 0.02
+        progress(step, 0, n)
+        late = rng.random(n) < 0.02
         # late: 1-119 days after the 30 June deadline (a ground for the abnormal list); else
         # within the first 180 days of the year
         filed = np.where(late,
-                         np.datetime64(date(year + 1, 6, 30), "D") + rng.integers(1, 120, len(rows)),
-                         np.datetime64(date(year + 1, 1, 1), "D") + rng.integers(0, 180, len(rows)))
+                         np.datetime64(date(year + 1, 6, 30), "D") + rng.integers(1, 120, n),
+                         np.datetime64(date(year + 1, 1, 1), "D") + rng.integers(0, 180, n))
         files = np.flatnonzero((registered <= year) & ~dormant & (filed <= last))
         days = filed[files].tolist()   # datetime.date objects
         for start in range(0, len(files), REPORTS_PER_WRITE):
@@ -132,9 +150,9 @@ def _annual_reports(platform: Platform, rng: np.random.Generator, today: date,
                 (usccs[i], year, day) for i, day in zip(
                     files[start:start + REPORTS_PER_WRITE].tolist(),
                     days[start:start + REPORTS_PER_WRITE])])
-            progress(step, min(len(rows), int(files[min(start + REPORTS_PER_WRITE,
-                                                         len(files)) - 1]) + 1), len(rows))
-        progress(step, len(rows), len(rows))
+            progress(step, min(n, int(files[min(start + REPORTS_PER_WRITE,
+                                                         len(files)) - 1]) + 1), n)
+        progress(step, n, n)
 
 
 def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: str, kind: str,
