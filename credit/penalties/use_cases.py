@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,9 +18,23 @@ from credit.penalties.case import (
     penalty_case_id,
     penalty_case_no_id,
 )
-from kernel import once
+from kernel import bulk, once
 from kernel.errors import Conflict
 from kernel.uscc import checked_uscc
+
+
+@dataclass(frozen=True)
+class PastPenalty:
+    """A case of a history for `record_penalties`: opened on `opened_on` (from an inspection
+    task, if named), decided as `decision` says, published on `published_on` (None: not yet)."""
+
+    uscc: str
+    department: str
+    opened_on: date
+    decision: Decision
+    published_on: date | None = None
+    inspection_task_id: str = ""
+
 
 FULFILMENTS = {"fine_paid": "缴纳罚款 fine paid", "obligations_fulfilled": "履行完毕 fulfilled"}
 
@@ -74,6 +90,39 @@ class PenaltyUseCases:
                            field="decision_no")
         pending = [DecisionNumber.reserve(number, case.id)] if case.holds_new_number else []
         self._save(case, *pending, conflict=f"decision number {number} was taken meanwhile")
+
+    def record_penalties(self, cases: Sequence[PastPenalty]) -> list[UUID]:
+        """Cases of a history loaded in bulk (opencheck.demo), many in one write, all or none:
+        each opened, decided and, if `published_on`, published, every step as of its own day,
+        with the checks of `open_penalty`, `decide_penalty` and `publish_penalty` (a decision
+        number used twice, here or before, is refused). The cases' ids, in order."""
+        if not cases:
+            return []
+        rules, opened, numbers = self.rules, [], {}
+        for c in cases:
+            uscc, task = checked_uscc(c.uscc), (c.inspection_task_id or "").strip()
+            department = checked_department(rules, c.department)
+            self._require_entity(uscc)
+            case_id = penalty_case_id(uscc, task) if task else uuid4()
+            case = PenaltyCase.open(case_id, uscc, department, c.opened_on, task, "",
+                                    c.opened_on)
+            case.decide(c.decision, rules.publicity, c.decision.decided_on)
+            number = case.decision.decision_no
+            if number in numbers:
+                raise Conflict(f"decision number {number} is given to two cases",
+                               field="decision_no")
+            numbers[number] = case.id
+            if c.published_on is not None:
+                case.publish(c.published_on, rules.publicity, c.published_on)
+            opened.append(case)
+        held = bulk.aggregates_of(self, DecisionNumber, [decision_number_id(n) for n in numbers])
+        for holder in held.values():
+            raise Conflict(f"decision number {holder.decision_no} is already used by case "
+                           f"{holder.case_id}", field="decision_no")
+        reserved = [DecisionNumber.reserve(n, case_id) for n, case_id in numbers.items()]
+        self._save(*opened, *reserved,
+                   conflict="a case or decision number was recorded meanwhile; repeat")
+        return [case.id for case in opened]
 
     def publish_penalty(self, case_id: UUID, published_on: date, today: date,
                         actor: Acting | None = None) -> None:
