@@ -55,7 +55,7 @@ def load(platform: Platform, n: int, bar: Progress, beside: bool | None = None) 
     models projected by a worker process meanwhile (opencheck.demo.worker; default: from
     BESIDE_FROM entities, where it pays for the worker's start)."""
     with projecting_beside(platform, n >= BESIDE_FROM if beside is None else beside):
-        _, story = _load(platform, n, bar)
+        story = _load(platform, n, bar)
     platform.catch_up()   # what the worker left when it stopped
     for username, password, role, department in DEMO_USERS:
         auth.add_user(platform.engine, username, password, role, department=department,
@@ -67,7 +67,7 @@ def load(platform: Platform, n: int, bar: Progress, beside: bool | None = None) 
     return True
 
 
-def _load(platform: Platform, n: int, bar: Progress) -> tuple[int, Story]:
+def _load(platform: Platform, n: int, bar: Progress) -> Story:
     task = bar.add_task(f"register {n:,} market entities", total=n)
     rows, today, registered = generate_entities(SEED, n), today_in_china(), Registered()
     while chunk := list(islice(rows, CHUNK)):   # validated as an import validates them
@@ -108,7 +108,7 @@ def _load(platform: Platform, n: int, bar: Progress) -> tuple[int, Story]:
     bar.update(rules, description=f"rules as of {today}")
     run_jobs(platform, today)
     platform.catch_up()
-    return inspector_no, tell_the_story(platform, today, inspector_no, step)
+    return tell_the_story(platform, today, inspector_no, step)
 
 
 def months_until(start: date, end: date) -> list[date]:

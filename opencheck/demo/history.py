@@ -45,6 +45,8 @@ RESULT_MIX = {"1": 0.8496, "6": 0.0734, "C": 0.0402, "F": 0.012, "E": 0.01, "A":
 Progress = Callable[[str, int, "int | None"], None]   # step, done so far, total (None: unknown)
 EVERY = 500   # report progress every N items of a long step
 REPORTS_PER_WRITE = 10_000   # annual reports per bulk write
+# 2023: the first deadline (2024-06-30) the rules look at
+REPORT_YEARS = (2023, 2024, 2025)
 INSPECTIONS_PER_WRITE = 2_000   # inspections of drawn tasks per write (record_inspections)
 
 
@@ -127,32 +129,34 @@ def _annual_reports(platform: Platform, rng: np.random.Generator, today: date,
                     progress: Progress, entities: Registered) -> None:
     """Three years of annual reports (年报), filed in bulk (`file_annual_reports`: one write per
     REPORTS_PER_WRITE reports, each checked against the entity's stored events); who files and
-    when is drawn for all entities at once."""
+    when is drawn for all entities at once, year by year. Each write files every year's reports
+    of a run of entities, so each entity's stored events are read once, not once a year."""
     usccs = entities.usccs
     n = len(usccs)
     registered = np.array(entities.years, dtype=np.int64)
     # the entities that never file are mostly the same ones year after year (dormant businesses)
     dormant = rng.random(n) < 0.06
     last = np.datetime64(today, "D")
-    for year in (2023, 2024, 2025):   # 2023: the first deadline (2024-06-30) the rules look at
-        step = f"annual reports {year}"
-        progress(step, 0, n)
+    filings = []
+    for year in REPORT_YEARS:
         late = rng.random(n) < 0.02
         # late: 1-119 days after the 30 June deadline (a ground for the abnormal list); else
         # within the first 180 days of the year
         filed = np.where(late,
                          np.datetime64(date(year + 1, 6, 30), "D") + rng.integers(1, 120, n),
                          np.datetime64(date(year + 1, 1, 1), "D") + rng.integers(0, 180, n))
-        files = np.flatnonzero((registered <= year) & ~dormant & (filed <= last))
-        days = filed[files].tolist()   # datetime.date objects
-        for start in range(0, len(files), REPORTS_PER_WRITE):
-            platform.supervision.file_annual_reports([
-                (usccs[i], year, day) for i, day in zip(
-                    files[start:start + REPORTS_PER_WRITE].tolist(),
-                    days[start:start + REPORTS_PER_WRITE])])
-            progress(step, min(n, int(files[min(start + REPORTS_PER_WRITE,
-                                                         len(files)) - 1]) + 1), n)
-        progress(step, n, n)
+        filings.append((year, (registered <= year) & ~dormant & (filed <= last), filed))
+    step = f"annual reports {REPORT_YEARS[0]}-{REPORT_YEARS[-1]}"
+    per_write = max(1, REPORTS_PER_WRITE // len(REPORT_YEARS))   # entities per write
+    for start in range(0, n, per_write):
+        progress(step, start, n)
+        reports = []
+        for year, files, filed in filings:   # in year order: each entity's versions follow
+            at = np.flatnonzero(files[start:start + per_write]) + start
+            reports += [(usccs[i], year, day)
+                        for i, day in zip(at.tolist(), filed[at].tolist())]   # dates
+        platform.supervision.file_annual_reports(reports)
+    progress(step, n, n)
 
 
 def _spot_checks(platform: Platform, rng: np.random.Generator, year: int, item: str, kind: str,

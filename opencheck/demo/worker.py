@@ -25,8 +25,6 @@ from kernel.settings import Settings
 from opencheck.bootstrap import Platform
 
 log = logging.getLogger(__name__)
-# the worker's largest batch: the load, when it settles, waits at most for the batch under way
-WORKER_BATCH = 5_000
 IDLE_SECONDS = 0.05
 STOP_SECONDS = 120
 
@@ -82,7 +80,7 @@ def _project(settings: Settings, names: list[str], stop: Any, projected: Any) ->
     from kernel.daemon import ProjectionDaemon
     from opencheck.bootstrap import bootstrap
 
-    platform = bootstrap(settings.model_copy(update={"projection_max_batch_size": WORKER_BATCH}))
+    platform = bootstrap(settings)   # far behind, its batches grow to projection_max_batch_size
     try:
         runners = [platform.runners[n] for n in names]
         daemon = ProjectionDaemon(runners, settings.projection_poll_seconds, platform.listener)
