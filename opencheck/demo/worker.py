@@ -7,8 +7,9 @@ overlap instead of alternating. Nothing else changes: wherever the load settles 
 draw, a job, a read) it still waits until the read models show everything recorded, running
 batches itself when the worker is not (a runner's lock lets one process apply a batch, the
 positions make every event applied once); reactions (runners with no tables, which record
-events) stay in the load's process, at the load's own settle points, so the history recorded
-is the one a load without a worker records.
+events) stay in the load's process, at the settle points where a load without a worker runs
+them. On SQLite the read models have one writer at a time: the worker and the load's own
+catch-ups take turns; what overlaps is the load's work and event writes with the worker's.
 """
 
 from __future__ import annotations
