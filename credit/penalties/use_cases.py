@@ -116,7 +116,8 @@ class PenaltyUseCases:
                 case.publish(c.published_on, rules.publicity, c.published_on)
             opened.append(case)
         held = bulk.aggregates_of(self, DecisionNumber, [decision_number_id(n) for n in numbers])
-        for holder in held.values():
+        if held:
+            holder = next(iter(held.values()))
             raise Conflict(f"decision number {holder.decision_no} is already used by case "
                            f"{holder.case_id}", field="decision_no")
         reserved = [DecisionNumber.reserve(n, case_id) for n, case_id in numbers.items()]
