@@ -31,7 +31,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.common import PG_URL
+from bench.common import PG_URL, pg_reachable
 from kernel.settings import Settings
 from opencheck.demo.synthdata import generate_entities
 from opencheck.migrate import upgrade
@@ -107,6 +107,8 @@ def store(backend: str, directory: str, n: int) -> Iterator[tuple[Settings, dict
         upgrade(settings)
         yield settings, {"BARE_SQLITE_PATH": str(db)}, fill(db, n)
         return
+    if not pg_reachable():   # creates the bench's own database when missing
+        raise SystemExit(f"PostgreSQL not reachable at {PG_URL}")
     schema = f"bench_lookup_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_URL, autocommit=True) as con:
         con.execute(f'CREATE SCHEMA "{schema}"')

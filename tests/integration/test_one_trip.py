@@ -66,6 +66,44 @@ def test_one_statement_equals_each_select_alone(settings):
         engine.dispose()
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_async_form_equals_the_sync_one(settings):
+    """run_async sends the statement in PostgreSQL's `$n` form on a raw cursor: the same rows,
+    a parameter named twice bound once, a literal `%` kept."""
+    import asyncio
+
+    import psycopg
+
+    sections = {**SECTIONS,
+                "twice": (sa.select(acts.c.id).where(acts.c.owner == OWNER, sa.or_(
+                    acts.c.note.like(sa.literal_column("'%1%'")), acts.c.owner == OWNER)), (acts.c.id,))}
+    engine = create_engine(settings)
+    meta.create_all(engine)
+    try:
+        with engine.begin() as conn:
+            conn.execute(acts.insert(), [
+                {"id": i, "owner": "a" if i % 2 else "b", "on": date(2026, 1, i), "amount": None,
+                 "flag": True, "note": f"记录{i}%"} for i in range(1, 13)])
+        trip = OneTrip(**sections)
+        with engine.connect() as conn:
+            expected = trip.run(conn, {"owner": "a"})
+
+        async def run_async() -> dict:
+            url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            async with await psycopg.AsyncConnection.connect(
+                    url, autocommit=True,
+                    options=f"-csearch_path={settings.database_schema}") as conn:
+                return await trip.run_async(conn, engine.dialect, {"owner": "a"})
+
+        got = asyncio.run(run_async())
+        assert got == expected
+        assert [r["id"] for r in got["twice"]] == [1, 3, 5, 7, 9, 11]
+    finally:
+        meta.drop_all(engine)
+        engine.dispose()
+
+
 def test_ordering_by_an_unselected_column_is_refused():
     with pytest.raises(ValueError, match="unselected"):
         OneTrip(x=(sa.select(acts.c.id), (acts.c.on,)))
