@@ -22,18 +22,16 @@ from credit.lists.public import ENTRIES_OF, public_entry
 from credit.objections.views import OPEN_OF_ENTITY
 from credit.penalties.views import PUBLIC_PENALTIES_OF, public_penalty
 from credit.rules import DEFAULT_RULES
-from kernel.db import OneTrip, projection_tracking
+from kernel.db import OneTrip, positions_of
 from kernel.eventlog import proved
 from supervision.directory.views import PUBLIC_ENTITY
 from supervision.tasks.views import PUBLISHED_OF_ENTITY, published_inspection
 
-_POSITIONS = (sa.select(projection_tracking.c.projection, projection_tracking.c.position,
-                        projection_tracking.c.updated_at), (projection_tracking.c.projection,))
 LISTS = ("serious", "abnormal", "red")
-RECORD = OneTrip(entity=(PUBLIC_ENTITY, ()), **{name: ENTRIES_OF[name] for name in LISTS},
-                  inspections=PUBLISHED_OF_ENTITY, penalties=PUBLIC_PENALTIES_OF,
-                  licences=LICENCES_OF, commitments=COMMITMENTS_OF, objections=OPEN_OF_ENTITY,
-                  positions=_POSITIONS)
+_SECTIONS = dict(entity=(PUBLIC_ENTITY, ()), **{name: ENTRIES_OF[name] for name in LISTS},
+                 inspections=PUBLISHED_OF_ENTITY, penalties=PUBLIC_PENALTIES_OF,
+                 licences=LICENCES_OF, commitments=COMMITMENTS_OF, objections=OPEN_OF_ENTITY)
+RECORD = OneTrip(**_SECTIONS, positions=positions_of(*(s for s, _ in _SECTIONS.values())))
 # false_commitments: the commitments found false, in the form the record had before every
 # 信用承诺 was public (the joint-punishment check counts them)
 FALSE_COMMITMENT_KEYS = ("id", "department", "permit_type", "committed_on", "verified_on",

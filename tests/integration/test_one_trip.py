@@ -72,6 +72,7 @@ def test_async_form_equals_the_sync_one(settings):
     """run_async sends the statement in PostgreSQL's `$n` form on a raw cursor: the same rows,
     a parameter named twice bound once, a literal `%` kept."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     import psycopg
 
@@ -96,12 +97,31 @@ def test_async_form_equals_the_sync_one(settings):
                     options=f"-csearch_path={settings.database_schema}") as conn:
                 return await trip.run_async(conn, engine.dialect, {"owner": "a"})
 
-        got = asyncio.run(run_async())
+        # in a thread of its own: another test's client may have left this thread's loop set
+        with ThreadPoolExecutor(1) as pool:
+            got = pool.submit(asyncio.run, run_async()).result()
         assert got == expected
         assert [r["id"] for r in got["twice"]] == [1, 3, 5, 7, 9, 11]
     finally:
         meta.drop_all(engine)
         engine.dispose()
+
+
+def test_positions_of_names_the_projections_the_selects_read():
+    from credit.record.public import RECORD
+    from kernel.db import positions_of
+    from supervision.directory.tables import entities
+    from supervision.tasks.views import PUBLISHED_OF_ENTITY
+
+    select, order = positions_of(sa.select(entities.c.uscc), PUBLISHED_OF_ENTITY[0])
+    sql = str(select)
+    assert all(f"'{n}'" in sql for n in ("entity_directory", "inspection_results", "task_board",
+                                           "plan_board"))
+    assert "credit_" not in sql and "log_tree" not in sql and order
+    record = str(RECORD.statement)
+    assert "'credit_penalties'" in record and "'dashboard" not in record
+    with pytest.raises(ValueError, match="no projection"):
+        positions_of(sa.select(acts.c.id))
 
 
 def test_ordering_by_an_unselected_column_is_refused():
