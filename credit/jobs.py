@@ -22,7 +22,7 @@ from credit.penalties.views import unflagged_overdue_publications
 from credit.rating.evaluations import ClassChanges
 from credit.rating.facts import entity_scopes, load_facts
 from credit.rating.scoring import changed_classes, classify, report_years
-from credit.rating.tables import risk_class_history, risk_classes
+from credit.rating.tables import LATEST_RUN, risk_class_history, risk_classes
 from credit.risk.hazard import stored_hazard
 from credit.rules import RISK_INDICATORS
 from kernel.rulebook import RISK_CLASSES
@@ -69,7 +69,10 @@ def reclassify(platform, today: date) -> np.ndarray | None:  # noqa: ANN001
         return None
     years = report_years(today, rules.abnormal_list, rules.risk_scoring.on_time_years)
     with platform.engine.connect() as conn:
-        latest = conn.scalar(sa.select(sa.func.max(risk_classes.c.classified_on)))
+        latest = max([d for d in (conn.scalar(LATEST_RUN.element),   # runs, and rows a
+                                  conn.scalar(sa.select(sa.func.max(   # reactive change wrote
+                                      risk_classes.c.classified_on)))) if d is not None],
+                     default=None)
         if latest is not None and today < latest:
             return None   # a late run for an earlier day never overwrites a later classification
         f = load_facts(conn, rules, years)

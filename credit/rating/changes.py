@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from credit.rating.evaluations import ClassChange
 from credit.rating.facts import CreditFacts, among_nos, entity_scopes, load_facts
 from credit.rating.scoring import CLASS_B, indicators, report_years, score_counts
-from credit.rating.tables import risk_classes
+from credit.rating.tables import as_of_run, risk_classes
 from credit.risk.hazard import stored_hazard
 from credit.rules import RiskScoringRules, Rules
 from supervision.directory.views import entities
@@ -134,7 +134,7 @@ def reclassify_entities(engine: sa.Engine, rules: Rules, record: Callable[[Class
         rc = risk_classes.c
         # each entity's class, classified_on and changed_on as the risk_classes row has them
         state = {int(no): [int(k), on, changed] for no, k, on, changed in conn.execute(
-            sa.select(rc.entity_no, rc["class"], rc.classified_on, rc.changed_on)
+            sa.select(rc.entity_no, rc["class"], as_of_run(rc.classified_on), rc.changed_on)
             .where(only(rc.entity_no)))}
         region, section = entity_scopes(conn, np.array(known, np.int64))
         scope = {no: (int(r), int(s)) for no, r, s in zip(known, region, section)}

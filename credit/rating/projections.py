@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from credit.rating.changes import factors_json
 from credit.rating.evaluations import ClassificationRun, RedListDay, RiskClassChange
 from credit.rating.scoring import reason_bits, reason_texts
-from credit.rating.tables import red_list, risk_class_history, risk_classes
+from credit.rating.tables import red_list, risk_class_history, risk_class_runs, risk_classes
 from kernel.projections import Projection, Unit, handles
 
 _r = red_list.c
@@ -66,8 +66,8 @@ _CLASSIFY = _upsert(risk_classes, ["entity_no"],
 # a reactive change leaves the run's day as it is (credit.jobs.reclassify's guard reads it)
 _CHANGE = _upsert(risk_classes, ["entity_no"],
                   ("class", "score", "reasons", "reason_bits", "changed_on"))
-# every class not changed by a run is confirmed by it
-_CONFIRMED = risk_classes.update().values(classified_on=sa.bindparam("b_on", type_=sa.Date))
+# the run itself: the classes it left as they were hold as of its day (tables.as_of_run)
+_RUN = _upsert(risk_class_runs, ["classified_on"], ("classified",))
 # one row per entity and day: the class at the end of that day (a later change the same day,
 # reactive or by the run, replaces the earlier one)
 _HISTORY = _upsert(risk_class_history, ["entity_no", "classified_on"],
@@ -78,12 +78,13 @@ class RiskClassBoard(Projection):
     """企业信用风险分类 Each entity's A–D class as of the latest run, and every change of it."""
 
     name = "credit_risk_classes"
-    tables = (risk_classes, risk_class_history)
+    tables = (risk_classes, risk_class_history, risk_class_runs)
 
     @handles(ClassificationRun.Classified, ClassificationRun.MoreChangesRecorded)
     def classified(self, e: Any, position: int, unit: Unit) -> None:
         if isinstance(e, ClassificationRun.Classified):
-            unit.execute(_CONFIRMED, {"b_on": e.on})
+            unit.execute(_RUN[unit.conn.dialect.name],
+                         {"classified_on": e.on, "classified": e.classified})
         texts = reason_texts(e.reasons, e.indicators)
         bits = reason_bits(e.reasons, e.indicators)
         upsert = _CLASSIFY[unit.conn.dialect.name]

@@ -38,11 +38,32 @@ risk_classes = sa.Table(
     # the same reasons as a bitmask over credit.rules.RISK_INDICATORS (bit i: indicator i), so
     # the monthly run compares a province's stored classes as numbers (scoring.changed_classes)
     sa.Column("reason_bits", sa.BigInteger, nullable=False, server_default="0"),
+    # the day of the run (or, for an entity no run had classified yet, the reactive change) that
+    # wrote this row's class; a run that leaves a class as it is does not rewrite the row (a
+    # province-wide UPDATE every month): the class holds as of the latest run (risk_class_runs,
+    # `as_of_run`)
     sa.Column("classified_on", sa.Date, nullable=False),
     # the day of the latest reactive change (credit.rating.changes), if any since the run
     sa.Column("changed_on", sa.Date, nullable=True),
     info={"projection": "credit_risk_classes"},
 )
+
+# Each monthly classification run: its day and how many entities it classified. INTERNAL ONLY.
+risk_class_runs = sa.Table(
+    "risk_class_runs",
+    metadata,
+    sa.Column("classified_on", sa.Date, primary_key=True),
+    sa.Column("classified", sa.Integer, nullable=False),
+    info={"projection": "credit_risk_classes"},
+)
+LATEST_RUN = sa.select(sa.func.max(risk_class_runs.c.classified_on)).scalar_subquery()
+
+
+def as_of_run(classified_on: sa.ColumnElement) -> sa.ColumnElement:
+    """A risk_classes row's day as readers mean it: the latest run's, or the row's own if later
+    (a reactive change after the run, or no run yet)."""
+    return sa.case((sa.or_(LATEST_RUN.is_(None), classified_on > LATEST_RUN), classified_on),
+                   else_=LATEST_RUN)
 
 # Each entity's class as each classification changed it (a run records only changes, so the
 # class on day D is the newest row classified on or before D). INTERNAL ONLY, like risk_classes.

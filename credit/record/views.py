@@ -40,7 +40,7 @@ from credit.objections.tables import objections
 from credit.objections.views import list_objections
 from credit.penalties.tables import penalties
 from credit.penalties.views import list_penalties
-from credit.rating.tables import red_list, risk_class_history, risk_classes
+from credit.rating.tables import as_of_run, red_list, risk_class_history, risk_classes
 from credit.record import asof
 from credit.repair.tables import repair_applications
 from credit.repair.views import list_repair_applications
@@ -58,8 +58,10 @@ def risk_of(conn: sa.Connection, entity_no: int, rules: Rules,
     """The entity's class, score and reasons (as of a day: the newest change classified on or
     before it); never classified: class B, no score."""
     if as_of is None:
-        row = conn.execute(sa.select(risk_classes).where(risk_classes.c.entity_no == entity_no)
-                           ).first()
+        row = conn.execute(sa.select(*[c for c in risk_classes.c if c.key != "classified_on"],
+                                     as_of_run(risk_classes.c.classified_on)
+                                     .label("classified_on"))
+                           .where(risk_classes.c.entity_no == entity_no)).first()
     else:
         h = risk_class_history.c
         row = conn.execute(sa.select(risk_class_history)

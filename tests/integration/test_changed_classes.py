@@ -72,3 +72,60 @@ def test_the_migration_gives_projected_classes_their_bits(settings):
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM risk_classes")).scalar() == 6
     engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_run_rewrites_only_the_classes_it_changes(platform):
+    """A monthly run records its day in risk_class_runs; the rows of classes it leaves alone keep
+    the day that wrote them, and readers see them as of the latest run."""
+    from credit.jobs import reclassify
+    from credit.rating.tables import risk_class_runs
+    from credit.record.views import risk_of
+    from tests.integration.credit_helpers import register
+
+    register(platform, [1, 2, 3], reports_until=2025)
+    platform.settle()
+    first, second = date(2026, 8, 3), date(2026, 9, 1)
+    assert reclassify(platform, first) is not None
+    platform.catch_up()
+    assert reclassify(platform, second) is not None   # nothing changed: nothing rewritten
+    platform.catch_up()
+    with platform.engine.connect() as conn:
+        runs = conn.execute(sa.select(risk_class_runs).order_by("classified_on")).all()
+        days = set(conn.scalars(sa.select(risk_classes.c.classified_on)))
+        no = conn.scalar(sa.select(sa.func.min(risk_classes.c.entity_no)))
+        risk = risk_of(conn, no, platform.rules)
+    assert [(r.classified_on, r.classified) for r in runs] == [(first, 3), (second, 3)]
+    assert days == {first} and risk["classified_on"] == second
+    # a late run for a day before the latest is refused, as before
+    assert reclassify(platform, date(2026, 8, 20)) is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_the_migration_lists_the_runs_already_projected(settings):
+    upgrade(settings, "c015")
+    engine = create_engine(settings)
+    with engine.begin() as conn:   # as runs on 08-01 and 09-01 left them, with a change on 09-10
+        conn.execute(sa.text("INSERT INTO risk_classes (entity_no, class, score, reasons, "
+                             "classified_on, changed_on) VALUES (:no, 1, 5.0, '', :on, :changed)"),
+                     [{"no": 1, "on": "2026-09-01", "changed": None},
+                      {"no": 2, "on": "2026-09-01", "changed": "2026-09-10"}])
+        conn.execute(sa.text("INSERT INTO risk_class_history (entity_no, classified_on, class, "
+                             "score, reasons, cause) VALUES (:no, :on, 1, 5.0, '', :cause)"),
+                     [{"no": 1, "on": "2026-08-01", "cause": None},
+                      {"no": 2, "on": "2026-08-01", "cause": None},
+                      {"no": 2, "on": "2026-09-10", "cause": "penalty"}])
+    upgrade(settings)
+    with engine.connect() as conn:
+        runs = conn.execute(sa.text("SELECT classified_on, classified FROM risk_class_runs "
+                                    "ORDER BY classified_on")).all()
+    assert [(str(d), n) for d, n in runs] == [("2026-08-01", 2), ("2026-09-01", 2)]
+    with engine.begin() as conn:   # a run after the upgrade leaves entity 1's row as it was
+        conn.execute(sa.text("INSERT INTO risk_class_runs VALUES ('2026-10-01', 2)"))
+    downgrade(settings, "c015")   # and back: every row carries the latest run's day again
+    with engine.connect() as conn:
+        days = conn.execute(sa.text("SELECT classified_on FROM risk_classes")).scalars().all()
+    assert [str(d) for d in days] == ["2026-10-01"] * 2
+    engine.dispose()
