@@ -19,6 +19,7 @@ from rich.progress import (
 )
 
 from kernel.errors import DomainError
+from kernel.i18n import translated
 from kernel.settings import Settings
 from opencheck.cli_log import verify_log
 from opencheck.cli_ops import audit_app, metrics_shared_by_workers, open_data_app
@@ -329,8 +330,9 @@ def main() -> None:
     """Entry point: domain errors become one readable line and a non-zero exit."""
     try:
         app()
-    except DomainError as e:
-        console.print(f"error: {e.field + ': ' if e.field else ''}{e.message}", markup=False)
+    except DomainError as e:   # in Chinese, then English, as the API answers (kernel.i18n)
+        message = translated(e.message, e.field, e.status_code)
+        console.print(f"error: {message.zh} | {message.en}", markup=False, soft_wrap=True)
         sys.exit(2)
     except Exception as e:  # the last line of defence: no traceback for the user
         from kernel.rulebook import InvalidRules

@@ -73,6 +73,9 @@ def test_errors_are_one_readable_line_and_non_zero(platform, tmp_path):
     assert "missing column" in r.stderr and "Traceback" not in r.stderr
     r = _cli(platform.settings, "users", "add", "someone", "--role", "boss", "--password", "long-enough-pass")
     assert r.returncode != 0 and "role must be one of" in r.stderr and "Traceback" not in r.stderr
+    last = r.stderr.strip().splitlines()[-1]   # a domain error: Chinese, then English
+    assert last.startswith("error: ") and " | " in last and last.index("|") < last.index("role")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in last.split("|")[0]), last
     r = _cli(platform.settings, "users", "add", "sup", "--role", "supervisor", "--password", "long-enough-pass")
     assert r.returncode == 0, r.stderr
     r = _cli(platform.settings, "users", "add", "sup", "--role", "supervisor", "--password", "long-enough-pass")
