@@ -192,6 +192,18 @@ def bench_reclassify(backend: str, n: int) -> list[str]:
         lines.append(report(f"[{backend}] reclassify (load + score + record + project)", n, best,
                             "raw SELECT of the same columns + raw write of the result",
                             ref, unit="entities/s"))
+        # later months, few changes: the run loads, scores and compares the province and
+        # records its day (no row of an unchanged class is rewritten: risk_class_runs)
+        later = raw_later = float("inf")
+        for month in (2, 3):
+            with Timer() as t:
+                assert reclassify(p, ON + timedelta(days=31 * month)) is not None
+                p.runners["credit"].catch_up()
+            later = min(later, t.seconds)
+            with p.engine.connect() as conn:
+                raw_later = min(raw_later, _raw_select_seconds(conn))
+        lines.append(report(f"[{backend}] a later monthly run (few classes change)", n, later,
+                            "raw SELECT of the same columns", raw_later, unit="entities/s"))
         with p.engine.connect() as conn:
             facts = load_facts(conn, RULES, report_years(ON, RULES.abnormal_list, 2))
         with Timer() as s:
