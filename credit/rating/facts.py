@@ -26,7 +26,7 @@ from credit.lists.tables import abnormal_listings, commendations, serious_listin
 from credit.penalties.case import PENALTY_KINDS
 from credit.penalties.tables import penalties
 from credit.rules import Rules
-from kernel.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
+from kernel.db import fetch_ints, fetch_ints_kept  # (rating, red_list import fetch_ints here)
 from supervision.directory.views import annual_reports, entities, entity_pool
 from supervision.plans.pool import epoch_day
 from supervision.tasks.views import task_results
@@ -74,12 +74,16 @@ def _kind_sets(kinds: tuple[str, ...]) -> list[str]:
 
 
 def _rows(conn: sa.Connection, stmt: sa.Select, names: tuple[str, ...],
-          entity_no: np.ndarray, ref: tuple[Any, ...] | None = None) -> Rows:
+          entity_no: np.ndarray, ref: tuple[Any, ...] | None = None,
+          kept: tuple[sa.Table, ...] = ()) -> Rows:
     """Fetch rows whose first column is an entity_no; map it to the entity's position. With
     `ref` (kind, id column, number column), each row also carries the record it comes from
-    (`ref`: an object array of {kind, id, no}): the few entities a reactive change rescores."""
+    (`ref`: an object array of {kind, id, no}): the few entities a reactive change rescores.
+    `kept`: the read-model tables a whole-table load reads, kept between loads while their
+    projections stand still (kernel.db.fetch_ints_kept)."""
     if ref is None:
-        a = fetch_ints(conn, stmt, len(names))
+        a = (fetch_ints_kept(conn, stmt, len(names), kept) if kept
+             else fetch_ints(conn, stmt, len(names)))
         refs = None
     else:
         kind, id_col, no_col = ref
@@ -134,9 +138,14 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
     def ref(kind: str, id_col: Any, no_col: Any) -> tuple[Any, ...] | None:
         return (kind, id_col, no_col) if refs else None
 
+    # supervision's read models, read whole for a province: kept between loads while their
+    # projections have not moved (the rules' runs write credit's tables, not these)
+    whole = among is None and not refs
     ep = entity_pool.c
-    base = fetch_ints(conn, sa.select(ep.entity_no, ep.registered_day, ep.status_code,
-                                      ep.type_code).where(only(ep.entity_no)), 4)
+    stmt = sa.select(ep.entity_no, ep.registered_day, ep.status_code, ep.type_code).where(
+        only(ep.entity_no))
+    base = (fetch_ints_kept(conn, stmt, 4, (entity_pool,)) if whole
+            else fetch_ints(conn, stmt, 4))
     if base.shape[0] > 1 and not (base[1:, 0] > base[:-1, 0]).all():
         base = base[np.argsort(base[:, 0], kind="stable")]
     nos = np.ascontiguousarray(base[:, 0])
@@ -194,12 +203,14 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
                                 sa.case((t.problem_found.is_(True), 0), else_=1))
                 .where(only(t.entity_no)),
                 ("entity", "day", "negative", "clean"), nos,
-                ref("inspection_result", t.task_id + ":" + t.department, t.result_code))
+                ref("inspection_result", t.task_id + ":" + t.department, t.result_code),
+                kept=(task_results,) if whole else ())
     r = annual_reports.c
     rep = _rows(conn, sa.select(r.entity_no, r.year, day_of(conn, r.filed_on))
                 .where(r.year.in_(report_years or (0,)), only(r.entity_no)),
                 ("entity", "year", "filed"), nos,
-                ref("annual_report", sa.cast(r.year, sa.String), r.filed_on))
+                ref("annual_report", sa.cast(r.year, sa.String), r.filed_on),
+                kept=(annual_reports,) if whole else ())
     return CreditFacts(entity_no=nos, registered=base[:, 1].astype(np.int32),
                        active=base[:, 2] == ACTIVE, individual=base[:, 3] == INDIVIDUAL,
                        penalties=pen, serious=ser, abnormal=abn, false_commitments=false,
