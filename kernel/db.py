@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import weakref
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -196,6 +197,7 @@ def _slot_type(column: Any) -> sa.types.TypeEngine:
 # many values in all (8 bytes each: 512 MB), the oldest dropped first
 KEPT_MAX_VALUES = 64_000_000
 _KEPT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
 
 
 def _stamp(conn: sa.Connection, tables: Sequence[sa.Table]) -> tuple:
@@ -221,19 +223,20 @@ def fetch_ints_kept(conn: sa.Connection, stmt: sa.Select, ncols: int,
     if any("projection" not in t.info for t in tables):
         raise ValueError("fetch_ints_kept reads read-model tables only")
     stamp = _stamp(conn, tables)
-    kept = _KEPT.setdefault(conn.engine, {})
     key = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    hit = kept.get(key)
+    with _KEPT_LOCK:
+        kept = _KEPT.setdefault(conn.engine, {})
+        hit = kept.get(key)
     if hit is not None and hit[0] == stamp:
         return hit[1]
     rows = fetch_ints(conn, stmt, ncols)
     rows.flags.writeable = False
-    kept.pop(key, None)
-    kept[key] = (stamp, rows)
-    while sum(v[1].size for v in kept.values()) > KEPT_MAX_VALUES and len(kept) > 1:
-        kept.pop(next(iter(kept)))   # the oldest load first (dicts keep insertion order)
-    if rows.size > KEPT_MAX_VALUES:
-        kept.pop(key)
+    with _KEPT_LOCK:
+        kept.pop(key, None)
+        if rows.size <= KEPT_MAX_VALUES:
+            kept[key] = (stamp, rows)
+        while sum(v[1].size for v in kept.values()) > KEPT_MAX_VALUES:
+            kept.pop(next(iter(kept)))   # the oldest load first (dicts keep insertion order)
     return rows
 
 
