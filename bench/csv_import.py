@@ -88,12 +88,12 @@ def same_work_seconds(platform, path: Path, db: Path, transactions: int) -> floa
               f"({', '.join('?' * len(events[0]))})")
     with Timer() as t:
         with path.open(newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
+            read = sum(1 for _ in csv.reader(f))   # streamed, as the import reads it
         for k in range(0, len(events), ENTITY_CHUNK):
             con.executemany(insert, events[k:k + ENTITY_CHUNK])
             con.commit()
     con.close()
-    assert len(rows) > len(events) // 2
+    assert read > len(events)
     return t.seconds + _write_floor_seconds(platform, dumped, transactions)
 
 

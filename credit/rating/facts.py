@@ -26,7 +26,8 @@ from credit.lists.tables import abnormal_listings, commendations, serious_listin
 from credit.penalties.case import PENALTY_KINDS
 from credit.penalties.tables import penalties
 from credit.rules import Rules
-from kernel.db import fetch_ints, fetch_ints_kept  # (rating, red_list import fetch_ints here)
+from kernel.db import fetch_ints  # noqa: F401  (rating and red_list import it from here)
+from kernel.kept import fetch_ints_kept
 from supervision.directory.views import annual_reports, entities, entity_pool
 from supervision.plans.pool import epoch_day
 from supervision.tasks.views import task_results
@@ -80,7 +81,7 @@ def _rows(conn: sa.Connection, stmt: sa.Select, names: tuple[str, ...],
     `ref` (kind, id column, number column), each row also carries the record it comes from
     (`ref`: an object array of {kind, id, no}): the few entities a reactive change rescores.
     `kept`: the read-model tables a whole-table load reads, kept between loads while their
-    projections stand still (kernel.db.fetch_ints_kept)."""
+    projections stand still (kernel.kept.fetch_ints_kept)."""
     if ref is None:
         a = (fetch_ints_kept(conn, stmt, len(names), kept) if kept
              else fetch_ints(conn, stmt, len(names)))

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from credit.rating.facts import load_facts
-from kernel.db import fetch_ints_kept
+from kernel.kept import fetch_ints_kept
 from supervision.directory.tables import annual_reports, entities
 from tests.factories import entity
 from tests.integration.credit_helpers import register
