@@ -75,7 +75,9 @@ def validators(positions: list[Mapping[str, Any]], target: str, today: date) -> 
     """(ETag, Last-Modified) of a public answer about `target` (path and query) as of `today`,
     from the rows of projection_tracking (projection, position, updated_at) read with it."""
     rows = sorted(positions, key=lambda r: r["projection"])
-    basis = ";".join(f"{r['projection']}={r['position']}" for r in rows)
+    # the time each moved too: a projection caught up by segments (kernel.segments) keeps its
+    # tracked position at the slowest segment's while the others move on, and stamps the move
+    basis = ";".join(f"{r['projection']}={r['position']}@{r['updated_at']}" for r in rows)
     raw = f"{basis}|{today.isoformat()}|{target}"
     etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
     stamps = [r["updated_at"] for r in rows if r["updated_at"] is not None]

@@ -96,3 +96,18 @@ def test_database_not_answering_is_a_503_not_a_500(client, monkeypatch):
     r = client.get(f"/api/v1/public/credit/{uscc(1)}")
     assert r.status_code == 503 and r.headers["retry-after"] == "5", r.text
     assert "database" in r.json()["detail"]
+
+
+def test_validators_move_with_a_segment_that_moves_on():
+    """A segmented projection's tracked position waits for its slowest segment; the other
+    segments' progress moves its `updated_at`, and so the validator."""
+    from datetime import date, datetime, timezone
+
+    from kernel.http.public import validators
+
+    row = {"projection": "entity_directory", "position": 100,
+           "updated_at": datetime(2026, 12, 6, 4, 0, tzinfo=timezone.utc)}
+    later = {**row, "updated_at": datetime(2026, 12, 6, 4, 1, tzinfo=timezone.utc)}
+    day = date(2026, 12, 6)
+    assert validators([row], "/x", day) == validators([dict(row)], "/x", day)
+    assert validators([later], "/x", day)[0] != validators([row], "/x", day)[0]
