@@ -140,7 +140,7 @@ def log_keys(p: PlatformDep) -> KeysPublic:
 
 
 @router.get("/log/{log}/checkpoints", response_model=list[CheckpointPublic])
-def checkpoints(p: PlatformDep, log: str, after_size: Annotated[int, Query(ge=0)] = 0,
+def checkpoints(p: PlatformDep, log: str, after_size: Annotated[int, Query(ge=0, le=2**62)] = 0,
                 limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[CheckpointPublic]:
     """Every signed checkpoint of a log, oldest first (from a tree size on)."""
     _app(p, log)

@@ -105,3 +105,6 @@ def test_unknown_logs_and_positions_are_404_not_500(client, platform):
                       params={"first": 3, "second": 1}).status_code == 404
     assert client.get("/api/v1/public/log/supervision/proof",
                       params={"position": "x"}).status_code == 422
+    # a size no database integer holds: refused as input (the fuzzer's 500, OverflowError)
+    r = client.get("/api/v1/public/log/credit/checkpoints", params={"after_size": 2**70})
+    assert r.status_code == 422 and "after_size" in r.text
