@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
@@ -191,11 +192,12 @@ def _slot_type(column: Any) -> sa.types.TypeEngine:
 
 
 def positions_of(*selects: sa.Select) -> tuple[sa.Select, tuple]:
-    """A OneTrip section: the tracking rows (projection, position, updated_at) of the
-    projections that write the tables `selects` read, the basis of an answer's cache
-    validators (kernel.http.public.validators): the answer changes only when one of them
-    moves. (Every projection's row was 35 rows a lookup, a third of them segment and
-    dashboard rows no record reads.)"""
+    """A OneTrip section of one row: where the projections that write the tables `selects` read
+    stand, the basis of an answer's cache validators (kernel.http.public.validators): the
+    answer changes only when one of them moves. `basis` names each projection's position and
+    when it moved (a segmented projection's position waits for its slowest segment while the
+    others move on, kernel.segments); `moved` is the latest move. (Every projection's row was 35
+    rows a lookup; one row per projection still cost a fifth of a lookup's database time.)"""
     names = sorted({t.info["projection"] for select in selects
                     for t in find_tables(select, include_joins=True, include_aliases=True,
                                          include_selects=True)
@@ -203,9 +205,13 @@ def positions_of(*selects: sa.Select) -> tuple[sa.Select, tuple]:
     if not names:
         raise ValueError("the selects read no projection's table")
     c = projection_tracking.c
-    return (sa.select(c.projection, c.position, c.updated_at)
-            .where(c.projection.in_([sa.literal_column(f"'{n}'") for n in names])),
-            (c.projection,))
+    each = (c.projection + sa.literal_column("'='") + sa.cast(c.position, sa.String)
+            + sa.literal_column("'@'")
+            + sa.func.coalesce(sa.cast(c.updated_at, sa.String), sa.literal_column("''")))
+    # in the order the rows come (a different order is a different basis, never a wrong one)
+    return (sa.select(sa.func.aggregate_strings(each, sa.literal_column("';'")).label("basis"),
+                      sa.func.max(c.updated_at).label("moved"))
+            .where(c.projection.in_([sa.literal_column(f"'{n}'") for n in names])), ())
 
 
 _PYFORMAT = re.compile(r"%\((\w+)\)s|%%")
@@ -282,7 +288,7 @@ class OneTrip:
         self.slot_types = slots
         self._compiled: dict[str, tuple] = {}
         self._results: dict[str, list] = {}
-        self._raw: dict[str, tuple[str, list[str]]] = {}
+        self._raw: dict[str, tuple[bytes, list[str]]] = {}
 
     def _compile(self, dialect: sa.Dialect) -> tuple:
         """(SQL, parameter order or None if named, literal values, bind processors)."""
@@ -308,23 +314,26 @@ class OneTrip:
             rows, description = cursor.fetchall(), cursor.description
         finally:
             cursor.close()
-        return self._collect(conn.dialect, rows, description)
+        return self._collect(conn.dialect, rows, lambda: description)
 
     async def run_async(self, conn: Any, dialect: sa.Dialect,
                         params: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         """The same on a psycopg AsyncConnection (PostgreSQL), compiled for `dialect`, sent in
         the server's own `$n` form through a raw cursor: psycopg parses `%(name)s` placeholders
         on every call for a statement longer than its 4,096-character cache (a public record's
-        is ~9,000), which was a tenth of a lookup's time."""
+        is ~9,000), which was a tenth of a lookup's time. Sent as bytes encoded once (psycopg
+        encodes and hashes a str query on every call), and the cursor's description (a column
+        object per slot) is read only the first time, for the result processors."""
         sql, args = self._prepare(dialect, params)
         raw = self._raw.get(sql)
         if raw is None:
-            raw = self._raw[sql] = _dollar_form(sql)
+            text, names = _dollar_form(sql)
+            raw = self._raw[sql] = (text.encode(), names)
         text, names = raw
         async with psycopg.AsyncRawCursor(conn) as cursor:
             await cursor.execute(text, [args[n] for n in names])
-            rows, description = await cursor.fetchall(), cursor.description
-        return self._collect(dialect, rows, description)
+            rows = await cursor.fetchall()
+            return self._collect(dialect, rows, lambda: cursor.description)
 
     def _prepare(self, dialect: sa.Dialect, params: dict[str, Any]) -> tuple[str, Any]:
         compiled = self._compiled.get(dialect.name)
@@ -334,11 +343,12 @@ class OneTrip:
         values = {k: binds[k](v) if k in binds else v for k, v in {**literals, **params}.items()}
         return sql, tuple(values[k] for k in order) if order is not None else values
 
-    def _collect(self, dialect: sa.Dialect, rows: list, description: Any
+    def _collect(self, dialect: sa.Dialect, rows: list, description: Callable[[], Any]
                  ) -> dict[str, list[dict[str, Any]]]:
         results = self._results.get(dialect.name)
         if results is None:
-            results = self._results[dialect.name] = self._result_processors(dialect, description)
+            results = self._results[dialect.name] = self._result_processors(dialect,
+                                                                             description())
         out: dict[str, list[dict[str, Any]]] = {name: [] for name in self.layouts}
         for row in rows:
             out[row[0]].append({key: results[slot](row[1 + slot]) if results[slot]

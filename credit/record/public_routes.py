@@ -96,6 +96,12 @@ async def credit_record(uscc: str, request: Request) -> Response:
     return Response(json_bytes(record), media_type="application/json", headers=headers)
 
 
+async def served_plainly(request: Request) -> Response:
+    """`credit_record` as a plain endpoint (kernel.http.api.PlainRoute, put ahead of the FastAPI
+    route by opencheck.app): it takes nothing but the code in its path."""
+    return await credit_record(request.path_params["uscc"], request)
+
+
 class KeysetPage(BaseModel, Generic[T]):
     """A page of a long public list: `next` is the cursor of the page after it (pass it as
     `after`), None on the last page; `total` as the list counts it."""

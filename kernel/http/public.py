@@ -8,6 +8,7 @@ the ETag is derived from the projection positions, the date and the request path
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import threading
@@ -73,18 +74,19 @@ class PublicRateLimit:
 
 def validators(positions: list[Mapping[str, Any]], target: str, today: date) -> tuple[str, str]:
     """(ETag, Last-Modified) of a public answer about `target` (path and query) as of `today`,
-    from the rows of projection_tracking (projection, position, updated_at) read with it."""
-    rows = sorted(positions, key=lambda r: r["projection"])
-    # the time each moved too: a projection caught up by segments (kernel.segments) keeps its
-    # tracked position at the slowest segment's while the others move on, and stamps the move
-    basis = ";".join(f"{r['projection']}={r['position']}@{r['updated_at']}" for r in rows)
-    raw = f"{basis}|{today.isoformat()}|{target}"
-    etag = '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
-    stamps = [r["updated_at"] for r in rows if r["updated_at"] is not None]
-    last = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=timezone.utc)
+    from the positions section read with it (kernel.db.positions_of: `basis`, `moved`)."""
+    (row,) = positions
+    raw = f"{row['basis']}|{today.isoformat()}|{target}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"', _last_modified(row["moved"])
+
+
+@functools.lru_cache(maxsize=64)
+def _last_modified(moved: datetime | None) -> str:
+    """The HTTP date of the latest move: the same for every lookup until a projection moves."""
+    last = moved or datetime(2000, 1, 1, tzinfo=timezone.utc)
     if last.tzinfo is None:
         last = last.replace(tzinfo=timezone.utc)
-    return etag, format_datetime(last.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(last.astimezone(timezone.utc), usegmt=True)
 
 
 def target_of(request: Request) -> str:

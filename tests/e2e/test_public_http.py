@@ -105,9 +105,35 @@ def test_validators_move_with_a_segment_that_moves_on():
 
     from kernel.http.public import validators
 
-    row = {"projection": "entity_directory", "position": 100,
-           "updated_at": datetime(2026, 12, 6, 4, 0, tzinfo=timezone.utc)}
-    later = {**row, "updated_at": datetime(2026, 12, 6, 4, 1, tzinfo=timezone.utc)}
+    at = datetime(2026, 12, 6, 4, 0, tzinfo=timezone.utc)
+    row = {"basis": f"entity_directory=100@{at}", "moved": at}
+    later = {"basis": "entity_directory=100@2026-12-06 04:01:00+00:00", "moved": at}
     day = date(2026, 12, 6)
     assert validators([row], "/x", day) == validators([dict(row)], "/x", day)
     assert validators([later], "/x", day)[0] != validators([row], "/x", day)[0]
+    assert validators([row], "/y", day)[0] != validators([row], "/x", day)[0]
+    assert validators([row], "/x", day)[1] == "Sun, 06 Dec 2026 04:00:00 GMT"
+
+def test_the_record_route_is_served_plainly_and_still_described(client, platform):
+    """The public record is served by a plain route ahead of FastAPI's (public_routes.
+    served_plainly): same answers and errors, still in the OpenAPI description, and counted
+    under its route template."""
+    from tests.e2e.test_observability_http import sample
+
+    _seed(platform, 3)
+    assert client.app.router.routes[0].path == "/api/v1/public/credit/{uscc}"
+    spec = client.get("/openapi.json").json()
+    assert "get" in spec["paths"]["/api/v1/public/credit/{uscc}"]
+    series = ('opencheck_http_responses_total{method="GET",route="/api/v1/public/credit/{uscc}",'
+              'status="%s"}')
+    before = client.get("/metrics").text
+    assert client.get(f"/api/v1/public/credit/{uscc(1)}").status_code == 200
+    missing = client.get(f"/api/v1/public/credit/{uscc(500)}")
+    assert missing.status_code == 404 and missing.json()["field"] == "uscc"
+    bad = client.get("/api/v1/public/credit/91330702ABCDEFGH5Y")
+    assert bad.status_code == 422 and bad.json()["field"] == "uscc", bad.text
+    assert "校验码" in bad.json()["detail"][0]["msg_zh"]
+    assert client.post(f"/api/v1/public/credit/{uscc(1)}").status_code == 405
+    after = client.get("/metrics").text
+    for status, n in (("200", 1), ("404", 1), ("422", 1)):
+        assert sample(after, series % status) - sample(before, series % status) == n, status

@@ -117,7 +117,7 @@ def test_positions_of_names_the_projections_the_selects_read():
     sql = str(select)
     assert all(f"'{n}'" in sql for n in ("entity_directory", "inspection_results", "task_board",
                                            "plan_board"))
-    assert "credit_" not in sql and "log_tree" not in sql and order
+    assert "credit_" not in sql and "log_tree" not in sql and order == ()
     record = str(RECORD.statement)
     assert "'credit_penalties'" in record and "'dashboard" not in record
     with pytest.raises(ValueError, match="no projection"):
@@ -132,3 +132,46 @@ def test_ordering_by_an_unselected_column_is_refused():
 def _same_types(row: dict) -> dict:
     """OneTrip returns Numeric as float (the JSON the public record becomes)."""
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_the_record_positions_change_with_any_move_of_its_projections(platform):
+    """The public record's positions section is one row (`basis`, `moved`) that changes when
+    one of its projections moves, even a segment's move that leaves the tracked position where
+    it was, and not when a projection it does not read moves."""
+    from datetime import timedelta
+
+    from credit.record.public import RECORD, record_params
+    from kernel.db import projection_tracking as t
+    from tests.factories import entity
+
+    platform.supervision.register_entities([entity(1)])
+    platform.settle()
+
+    def positions() -> dict:
+        with platform.engine.connect() as conn:
+            (row,) = RECORD.run(conn, record_params(entity(1).uscc, date(2026, 3, 2),
+                                                    platform.rules))["positions"]
+        return row
+
+    def touch(name: str) -> None:
+        with platform.engine.begin() as conn:
+            at = conn.execute(sa.select(t.c.updated_at).where(t.c.projection == name)).scalar()
+            conn.execute(t.update().where(t.c.projection == name)
+                         .values(updated_at=at + timedelta(seconds=1)))
+
+    first = positions()
+    assert "entity_directory=" in first["basis"] and "dashboard" not in first["basis"]
+    assert first["moved"] is not None and positions() == first
+    touch("entity_directory")   # a segment moved on, the tracked position did not
+    moved = positions()
+    assert moved["basis"] != first["basis"] and moved["moved"] > first["moved"]
+    with platform.engine.connect() as conn:
+        others = [n for n in conn.execute(sa.select(t.c.projection)
+                                          .where(t.c.updated_at.is_not(None))).scalars()
+                  if f"{n}=" not in first["basis"] and n != "entity_directory"]
+    assert others   # e.g. the dashboard's projections
+    for name in others:
+        touch(name)
+    assert positions() == moved
