@@ -98,6 +98,10 @@ MESSAGES_MORE: list[tuple[str, ...]] = [
     ("{source} is not a draw record file: {e}", "{source} 不是抽取记录文件：{e}"),
     ("{name} must be a number", "{name} 应为数字"),
     ("--until must not be before --date", "--until 不得早于 --date"),
+    ("another process leads the scheduler and runs the jobs; stop it to run jobs by hand",
+     "调度器正由另一进程主持并运行定时任务；如需手动运行，请先停止该进程"),
+    ("the scheduler's leadership was lost while the jobs ran; the rest were not run",
+     "运行定时任务期间失去调度器主持权；其余任务未运行"),
     # tasks and results
     ("a joint task: name the department", "联合检查任务：请注明部门"),
     ("refer to another department", "请移送其他部门"),

@@ -156,12 +156,23 @@ def run_jobs(on: Annotated[Optional[str], typer.Option("--date", help="ISO date 
     if last < day:
         raise DomainError("--until must not be before --date", field="until")
     platform = _platform()
+    # as the scheduler's leader, each job fenced (opencheck.scheduler.Leadership): never beside
+    # the scheduler's own run of the same job
+    leadership = jobs.Leadership(platform)
     try:
+        if not leadership.acquire():
+            raise DomainError("another process leads the scheduler and runs the jobs; stop it "
+                              "to run jobs by hand")
         while day <= last:
-            for job_id, summary in jobs.run_jobs(platform, day, set(only) if only else None).items():
+            for job_id, summary in jobs.run_jobs(platform, day, set(only) if only else None,
+                                                 leadership).items():
                 console.print(f"{day} {job_id}: {summary}" if until else f"{job_id}: {summary}")
             day += timedelta(days=1)
+    except jobs.NotLeader as lost:
+        raise DomainError("the scheduler's leadership was lost while the jobs ran; the rest "
+                          "were not run") from lost
     finally:
+        leadership.release()
         platform.close()
 
 

@@ -81,13 +81,19 @@ def prune_idempotency_keys(platform: Platform) -> str:
     return f"{n} idempotency keys pruned"
 
 
-def run_jobs(platform: Platform, today: date, only: set[str] | None = None) -> dict[str, str]:
+def run_jobs(platform: Platform, today: date, only: set[str] | None = None,
+             leadership: Leadership | None = None) -> dict[str, str]:
     """Run the jobs due on `today` now, or the `only` ones whatever the day (the CLI's
-    `run-jobs` and the tests use this)."""
+    `run-jobs` and the tests use this); with `leadership`, each fenced by it (NotLeader if it
+    is lost: the jobs not yet run are not run)."""
     results = {}
     for j in JOBS:
         if (j.id in only) if only is not None else j.runs_on(today):
-            results[j.id] = j.run(platform, today)
+            if leadership is None:
+                results[j.id] = j.run(platform, today)
+                continue
+            with leadership.fenced():
+                results[j.id] = j.run(platform, today)
     return results
 
 

@@ -129,3 +129,35 @@ def test_cli_catches_up_a_range_of_days(platform):
     assert "nothing new" in out and "risk-reclassification" not in out
     bad = _cli(platform.settings, "run-jobs", "--date", "2026-07-16", "--until", "2026-07-01")
     assert bad.returncode == 2 and "until" in bad.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres",
+                                                            marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_cli_run_jobs_never_runs_beside_the_scheduler(platform):
+    """`run-jobs` runs the jobs as the scheduler's leader, fenced: while a scheduler leads, it
+    refuses with one readable line and runs nothing; once the leader is gone it runs, and a
+    leader taking over afterwards gets a newer epoch."""
+    from opencheck.scheduler import Leadership
+    from tests.integration.test_cli import _cli
+
+    register(platform, [1])
+    leader = Leadership(platform)
+    assert leader.acquire()
+    try:
+        refused = _cli(platform.settings, "run-jobs", "--date", "2026-07-15", "--job",
+                       "credit-daily")
+    finally:
+        epoch = leader.epoch
+        leader.release()
+    assert refused.returncode != 0
+    assert "调度器正由另一进程主持" in refused.stderr and "leads the scheduler" in refused.stderr
+    assert "credit-daily:" not in refused.stdout + refused.stderr
+    ran = _cli(platform.settings, "run-jobs", "--date", "2026-07-15", "--job", "credit-daily")
+    assert ran.returncode == 0 and "credit-daily:" in ran.stdout + ran.stderr, ran.stderr
+    after = Leadership(platform)
+    assert after.acquire()
+    try:
+        assert after.epoch == epoch + 2   # the CLI led in between
+    finally:
+        after.release()
