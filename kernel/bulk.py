@@ -206,16 +206,30 @@ def created(app: OpenCheckApplication, ids: Iterable[UUID]) -> dict[UUID, int]:
     return out
 
 
-def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[Any]:
-    """The stored events of `ids`, or with `first_only` (id, notification id) of their first."""
+def first_events_of(app: OpenCheckApplication, ids: Iterable[UUID]) -> dict[UUID, StoredEvent]:
+    """The first stored event (version 1, the creation) of each of these originators that has
+    one, read in a few queries instead of one per originator."""
+    ids = list(dict.fromkeys(ids))
+    out: dict[UUID, StoredEvent] = {}
+    for start in range(0, len(ids), READ_CHUNK):
+        out.update((e.originator_id, e)
+                   for e in _select(app.recorder, ids[start:start + READ_CHUNK], first=True))
+    return out
+
+
+def _select(recorder: Any, ids: list[UUID], first_only: bool = False,
+            first: bool = False) -> list[Any]:
+    """The stored events of `ids` (with `first`, their first only), or with `first_only`
+    (id, notification id) of their first."""
     if not isinstance(recorder, (PostgresApplicationRecorder, SQLiteAggregateRecorder)):
         # another store (the in-memory one of the unit tests): one read per originator
-        found = [e for i in ids for e in recorder.select_events(i, limit=1 if first_only else None)]
+        one = first_only or first
+        found = [e for i in ids for e in recorder.select_events(i, limit=1 if one else None)]
         return [(e.originator_id, 0) for e in found] if first_only else found
     if isinstance(recorder, PostgresApplicationRecorder):
         columns = "originator_id, notification_id" if first_only else \
             "originator_id, originator_version, topic, state"
-        where = " AND originator_version = 1" if first_only else ""
+        where = " AND originator_version = 1" if first_only or first else ""
         statement = SQL(f"SELECT {columns} FROM {{0}}.{{1}} "
                         f"WHERE originator_id = ANY(%s){where}").format(
             Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
@@ -229,7 +243,7 @@ def _select(recorder: Any, ids: list[UUID], first_only: bool = False) -> list[An
     marks = ",".join("?" * len(ids))
     columns = "originator_id, rowid" if first_only else \
         "originator_id, originator_version, topic, state"
-    where = " AND originator_version = 1" if first_only else ""
+    where = " AND originator_version = 1" if first_only or first else ""
     by_hex = {i.hex: i for i in ids}   # the ids asked for, not parsed again from each row
     with recorder.datastore.transaction(commit=False) as c:
         c.execute(f"SELECT {columns} FROM {recorder.events_table_name} "

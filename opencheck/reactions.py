@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -21,6 +22,7 @@ from credit.lists.serious import SeriousListing
 from credit.penalties.case import PenaltyCase
 from credit.rating.changes import Rescoring
 from credit.repair.case import RepairCase
+from kernel import bulk
 from kernel.errors import DomainError
 from kernel.projections import Projection, Unit, handles
 from kernel.rulebook import UnknownResultCode
@@ -122,32 +124,47 @@ class ReclassifyOnCreditFacts(_Reclassify):
     def __init__(self, credit: CreditApplication, reclassify: Reclassify) -> None:
         super().__init__(reclassify)
         self.credit = credit
+        self.owners: dict[int, UUID] = {}   # pending index -> the aggregate naming the entity
 
-    def _uscc(self, e: Any) -> str:
-        """The entity of the aggregate `e` belongs to: its first event names it (a case's,
-        a listing's, a commitment record's), read alone rather than the whole aggregate."""
-        first = self.credit.recorder.select_events(e.originator_id, limit=1)
-        return self.credit.mapper.to_domain_event(first[0]).uscc
+    def begin_batch(self) -> None:
+        super().begin_batch()
+        self.owners = {}
+
+    def _owned(self, e: Any, day: date) -> None:
+        """Rescore the entity the aggregate of `e` belongs to: its first event names it (a
+        case's, a listing's, a commitment record's), read for the whole batch at its end."""
+        self.owners[len(self.pending)] = e.originator_id
+        self.rescore(e, day)
+
+    def end_batch(self, unit: Unit) -> None:
+        if self.owners:   # one read of the batch's aggregates' first events, not one each
+            firsts = bulk.first_events_of(self.credit, set(self.owners.values()))
+            read = bulk.EventReader(self.credit)
+            uscc = {i: read(stored, "uscc")[0] for i, stored in firsts.items()}
+            for k, owner in self.owners.items():
+                self.pending[k] = replace(self.pending[k], uscc=uscc[owner])
+            self.owners = {}
+        super().end_batch(unit)
 
     @handles(PenaltyCase.Decided)
     def penalty_decided(self, e: Any, position: int, unit: Unit) -> None:
-        self.rescore(e, e.decided_on, uscc=self._uscc(e))
+        self._owned(e, e.decided_on)
 
     @handles(PenaltyCase.Revoked)
     def penalty_revoked(self, e: Any, position: int, unit: Unit) -> None:
-        self.rescore(e, e.effective_on, uscc=self._uscc(e))
+        self._owned(e, e.effective_on)
 
     @handles(SeriousListing.Listed, AbnormalListing.Listed)
     def listed(self, e: Any, position: int, unit: Unit) -> None:
-        self.rescore(e, e.listed_on, uscc=self._uscc(e))
+        self._owned(e, e.listed_on)
 
     @handles(SeriousListing.Removed, AbnormalListing.Removed)
     def removed(self, e: Any, position: int, unit: Unit) -> None:
-        self.rescore(e, e.removed_on, uscc=self._uscc(e))
+        self._owned(e, e.removed_on)
 
     @handles(Commitment.FoundFalse)
     def found_false(self, e: Any, position: int, unit: Unit) -> None:
-        self.rescore(e, e.verified_on, uscc=self._uscc(e))
+        self._owned(e, e.verified_on)
 
     @handles(RepairCase.Approved)
     def repaired(self, e: Any, position: int, unit: Unit) -> None:

@@ -196,10 +196,18 @@ class ReactiveClassScenario:
         assert flags == {red.hex: True, other.hex: False, early.hex: False}
 
 
-    def test_a_batch_rescored_together_equals_one_event_at_a_time(self, platform, tmp_path):
+    def test_a_batch_rescored_together_equals_one_event_at_a_time(self, platform, tmp_path,
+                                                                  monkeypatch):
         """The reaction rescores the facts of a batch together (one load of their entities'
-        facts): the same changes, days, classes and scores as one event per batch, also when
-        one entity has several facts in the batch (penalty, listing, removal)."""
+        facts, one read of the entities their aggregates belong to): the same changes, days,
+        classes and scores as one event per batch, also when one entity has several facts in
+        the batch (penalty, listing, removal)."""
+        from opencheck import reactions
+
+        reads = []
+        first_events_of = reactions.bulk.first_events_of
+        monkeypatch.setattr(reactions.bulk, "first_events_of",
+                            lambda app, ids: reads.append(len(ids)) or first_events_of(app, ids))
         for other in _second_platform(self.backend, tmp_path):
             histories = []
             for p, settle_each in ((platform, True), (other, False)):
@@ -212,6 +220,7 @@ class ReactiveClassScenario:
                 p.settle_all()
                 histories.append([r[:6] for r in _history(p)])
             assert histories[0] == histories[1]
+            assert max(reads) > 1   # the batched run read several aggregates' owners at once
             # a change dated on the monthly run's day replaces that day's row of the history
             assert {r[0]: r[2] for r in histories[0] if r[5] is not None} == {
                 entity_no(platform, entity(i).uscc): 1 for i in (3, 4, 7, 9)}
