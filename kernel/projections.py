@@ -193,16 +193,19 @@ class ProjectionRunner:
             head = self.app.recorder.max_notification_id() or 0
             if self.stop is not None:
                 head = min(head, self.stop)
+            fresh = head
             ahead = self.read_ahead.take(start) if self.read_ahead else None
-            if ahead is not None:   # read while the previous batch was written (an older head)
+            if ahead is not None:   # read while the previous batch was written, to its head
                 head, limit, notifications = ahead.head, ahead.limit, ahead.notifications
             else:
                 limit = self._limit(head - start)
                 notifications = self._select(start, limit, head) if head > start else []
-            self._at_head = len(notifications) < limit
-            last = head if self._at_head else notifications[-1].id
+            short = len(notifications) < limit   # every event up to `head` was read
+            # at the head only if no event came after it (a read-ahead's head is older)
+            self._at_head = short and head >= fresh
+            last = head if short else notifications[-1].id
             if self.read_ahead and not self._at_head:
-                self.read_ahead.start(last, self._limit(head - last), head)
+                self.read_ahead.start(last, self._limit(fresh - last), fresh)
             events = ahead.events if ahead is not None else None
             notifications = ahead.kept if ahead is not None else self._keep(notifications)
             if not notifications:

@@ -7,6 +7,7 @@ on, the same logic on the other backend)."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from kernel.readahead import ReadAhead
 from tests.integration.test_projection_segments import _dump, _record
@@ -109,3 +110,28 @@ def test_a_read_ahead_that_fails_is_read_again(platform, monkeypatch):
     runner.catch_up()
     assert failures and taken.count(False) >= 2   # the first batch, and the failed read-ahead
     assert _dump(platform) == incremental and runner.failure is None
+
+
+@BOTH
+def test_a_read_ahead_that_reached_its_older_head_is_not_the_head(platform):
+    """A read-ahead ends at the head its batch saw; events recorded after that are still to
+    come: a catch-up taking a short read-ahead goes on to them (else `settle` would stop short
+    of events committed before it was called)."""
+    from tests.factories import entity
+
+    _record(platform, 1, 40)
+    platform.settle()
+    runner, taken = _far_behind(platform)
+    head = platform.supervision.recorder.max_notification_id()
+    while True:   # up to a pending read-ahead of the log's last few events (a short one)
+        runner.run_batch()
+        pending = runner.read_ahead._batch
+        assert pending is not None
+        if head - pending.start < runner.max_batch_size:
+            break
+    platform.supervision.register_entities([entity(900), entity(901)])   # after its head
+    runner.catch_up()
+    assert taken[-2:] == [True, True] and runner.lag() == 0   # the short one, then the rest
+    with platform.engine.connect() as conn:
+        codes = {r[0] for r in conn.execute(sa.text("SELECT uscc FROM entities"))}
+    assert {entity(900).uscc, entity(901).uscc} <= codes
