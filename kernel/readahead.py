@@ -6,6 +6,8 @@ for the database (the batch's inserts and COPY, the commit): on PostgreSQL the r
 the server half of the time, while the server had nothing to do during the Python half. The
 thread reads the next batch on a connection of the log's own pool and decodes it while the
 runner's thread waits on its writes (psycopg releases the interpreter lock while it waits).
+Measured on 2 shared cores, where the server and the runner already keep both busy: a median
+1.03x (docs/BENCHMARKS.md, fifth pass); the overlap is for a database on a host of its own.
 
 Nothing here decides what is applied: the runner takes a read-ahead only if it starts where the
 runner's positions, read in its own transaction, say the next batch starts (else it is dropped),
