@@ -42,6 +42,19 @@ def decision_possible_on(noticed_on: date, statement_workdays: int) -> date:
     return add_workdays(noticed_on, statement_workdays + 1)
 
 
+def first_decision_day(noticed_on: date, statement_on: date | None, answered_on: date | None,
+                       statement_workdays: int) -> date | None:
+    """The first day a decision may be taken on a noticed listing: the day a recorded
+    statement was answered, else the day after the statement period; None while a statement
+    awaits its answer (SAMR Order 44 Art 13-14). The aggregate and the read model's view both
+    ask this."""
+    if answered_on is not None:
+        return answered_on
+    if statement_on is not None:
+        return None
+    return decision_possible_on(noticed_on, statement_workdays)
+
+
 @dataclass(frozen=True)
 class ListingNotice:
     """列入严重违法失信名单告知书 The prior notice of an intended listing."""
@@ -143,13 +156,11 @@ class SeriousListing(Aggregate):
                   by: str) -> None:
         self.answered_on = answered_on
 
-    def decision_possible_on(self, rules: Rules) -> date:
-        """The first day a decision may be taken: after the statement period, or on the day
-        a recorded statement was answered (never while a statement awaits its answer)."""
+    def decision_possible_on(self, rules: Rules) -> date | None:
+        """The first day a decision may be taken (`first_decision_day`)."""
         assert self.noticed_on is not None
-        if self.answered_on is not None:
-            return self.answered_on
-        return decision_possible_on(self.noticed_on, rules.serious_list.statement_period_workdays)
+        return first_decision_day(self.noticed_on, self.statement_on, self.answered_on,
+                                  rules.serious_list.statement_period_workdays)
 
     def check_procedure(self, decided_on: date, rules: Rules) -> None:
         """SAMR Order 44 Art 13-14: notice → statement period (or statement answered) → decision."""
@@ -158,6 +169,7 @@ class SeriousListing(Aggregate):
                            f"statement received on {self.statement_on.isoformat()} is not answered "
                            f"yet: answer it first (POST …/statement/answer)", field="decided_on")
         possible = self.decision_possible_on(rules)
+        assert possible is not None   # a statement awaiting its answer was refused above
         if decided_on < possible:
             raise Conflict(f"陈述申辩期未届满，最早可于{possible.isoformat()}作出决定 the statement "
                            f"period ({rules.serious_list.statement_period_workdays} working days "

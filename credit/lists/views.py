@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 
-from credit.lists.serious import decision_possible_on
+from credit.lists.serious import first_decision_day
 from credit.lists.tables import abnormal_listings, commendations, serious_listings
 from credit.read_models import paged
 from kernel.workdays import provisional
@@ -67,13 +67,8 @@ def serious_listings_of(conn: sa.Connection, uscc: str,
 
 
 def _with_decision_day(row: dict[str, Any], statement_workdays: int) -> dict[str, Any]:
-    row["decision_possible_on"] = None
-    if row["status"] == "noticed":
-        if row.get("answered_on") is not None:
-            row["decision_possible_on"] = row["answered_on"]
-        elif row.get("statement_on") is None:
-            row["decision_possible_on"] = decision_possible_on(row["noticed_on"],
-                                                               statement_workdays)
+    row["decision_possible_on"] = None if row["status"] != "noticed" else first_decision_day(
+        row["noticed_on"], row.get("statement_on"), row.get("answered_on"), statement_workdays)
     return provisional(row, {"decision_possible_on": "noticed_on"})
 
 
