@@ -3,6 +3,7 @@ save) composed over shared plumbing, and CreditLookups, the port to the read mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
@@ -33,6 +34,8 @@ class CreditLookups(Protocol):
     """What the credit commands read from the read models (the composition root supplies it)."""
 
     def entity_exists(self, uscc: str) -> bool: ...
+
+    def missing_entities(self, codes: Sequence[str]) -> set[str]: ...   # not in the directory
 
     def commitments_unverified_by(self, day: date) -> list[UUID]: ...
 
@@ -86,3 +89,10 @@ class CreditApplication(PenaltyUseCases, CommendationUseCases, CommitmentUseCase
         # Credit reads the supervision directory's read model, never its aggregates.
         if self.lookups is not None and not self.lookups.entity_exists(uscc):
             raise NotFound(f"no market entity with code {uscc}", field="uscc")
+
+    def _require_entities(self, codes: Sequence[str]) -> None:
+        """`_require_entity` of many codes in one read: the first missing one is named."""
+        missing = self.lookups.missing_entities(codes) if self.lookups is not None else set()
+        first = next((c for c in codes if c in missing), None)
+        if first is not None:
+            raise NotFound(f"no market entity with code {first}", field="uscc")

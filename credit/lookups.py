@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -14,7 +15,12 @@ from credit.lists.tables import serious_listings
 from credit.persons.tables import listing_persons
 from credit.rating.tables import red_list
 from credit.repair.case import PublishedResult
-from supervision.directory.views import entity_record, representative_on, represented_on
+from supervision.directory.views import (
+    entity_record,
+    registered_of,
+    representative_on,
+    represented_on,
+)
 from supervision.tasks.views import published_result
 
 
@@ -34,6 +40,10 @@ class SqlLookups:
     def entity_exists(self, uscc: str) -> bool:
         with self.engine.connect() as conn:
             return entity_exists(conn, uscc)
+
+    def missing_entities(self, codes: Sequence[str]) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(codes) - registered_of(conn, codes)
 
     def commitments_unverified_by(self, day: date) -> list[UUID]:
         with self.engine.connect() as conn:

@@ -40,14 +40,15 @@ FULFILMENTS = {"fine_paid": "缴纳罚款 fine paid", "obligations_fulfilled": "
 
 
 class PenaltyUseCases:
-    """Mixed into CreditApplication (which provides rules, find, get_existing, _save and
-    _require_entity)."""
+    """Mixed into CreditApplication (which provides rules, find, get_existing, _save,
+    _require_entity and _require_entities)."""
 
     rules: Any
     find: Any
     get_existing: Any
     _save: Any
     _require_entity: Any
+    _require_entities: Any
 
     def _case(self, case_id: UUID, actor: Acting | None, command: str) -> PenaltyCase:
         """The case, if `actor` may act for the department that holds it (谁办案、谁负责)."""
@@ -99,10 +100,11 @@ class PenaltyUseCases:
         if not cases:
             return []
         rules, opened, numbers = self.rules, [], {}
-        for c in cases:
-            uscc, task = checked_uscc(c.uscc), (c.inspection_task_id or "").strip()
+        codes = [checked_uscc(c.uscc) for c in cases]
+        self._require_entities(codes)   # one read of the directory, not one per case
+        for c, uscc in zip(cases, codes):
+            task = (c.inspection_task_id or "").strip()
             department = checked_department(rules, c.department)
-            self._require_entity(uscc)
             case_id = penalty_case_id(uscc, task) if task else uuid4()
             case = PenaltyCase.open(case_id, uscc, department, c.opened_on, task, "",
                                     c.opened_on)

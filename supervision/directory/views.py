@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -105,6 +106,16 @@ def entity_record(conn: sa.Connection, uscc: str) -> dict[str, Any] | None:
     """The supervisor's view of one entity's directory record."""
     row = conn.execute(sa.select(entities).where(entities.c.uscc == uscc)).first()
     return dict(row._mapping) if row else None
+
+
+def registered_of(conn: sa.Connection, codes: Sequence[str]) -> set[str]:
+    """Those of `codes` in the directory (one query per thousand codes)."""
+    found: set[str] = set()
+    codes = list(dict.fromkeys(codes))
+    for k in range(0, len(codes), 1_000):
+        found.update(conn.scalars(sa.select(entities.c.uscc)
+                                  .where(entities.c.uscc.in_(codes[k:k + 1_000]))))
+    return found
 
 
 def entity_profile_on(conn: sa.Connection, uscc: str, day: date) -> dict[str, Any] | None:

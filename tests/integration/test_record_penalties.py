@@ -40,9 +40,18 @@ class RecordPenaltiesScenario:
         credit.publish_penalty(single, PUBLISHED, PUBLISHED)
         head = credit.recorder.max_notification_id()
         unknown = PastPenalty(entity(9).uscc, "market_regulation", OPENED, decision(9))
-        with pytest.raises(NotFound):
-            credit.record_penalties([PastPenalty(b, "market_regulation", OPENED, decision(2)),
-                                     unknown])
+        also = PastPenalty(entity(8).uscc, "market_regulation", OPENED, decision(8))
+        reads = []
+        missing = credit.lookups.missing_entities
+        credit.lookups.missing_entities = lambda codes: reads.append(codes) or missing(codes)
+        try:
+            with pytest.raises(NotFound) as gone:   # the first missing one is named
+                credit.record_penalties([PastPenalty(b, "market_regulation", OPENED,
+                                                     decision(2)), unknown, also])
+        finally:
+            del credit.lookups.missing_entities
+        assert entity(9).uscc in gone.value.message and gone.value.field == "uscc"
+        assert len(reads) == 1 and len(reads[0]) == 3   # the directory read once for all
         twice = [PastPenalty(b, "market_regulation", OPENED, decision(3)),
                  PastPenalty(c, "market_regulation", OPENED, decision(3))]
         with pytest.raises(Conflict) as shared:

@@ -216,6 +216,10 @@ class InMemoryReadModels:
         self.catch_up()
         return uscc in self.entities
 
+    def missing_entities(self, codes) -> set[str]:
+        self.catch_up()
+        return {c for c in codes if c not in self.entities}
+
     def commitments_unverified_by(self, day: date) -> list[UUID]:
         return []
 
