@@ -202,7 +202,7 @@ def created(app: OpenCheckApplication, ids: Iterable[UUID]) -> dict[UUID, int]:
     ids = list(dict.fromkeys(ids))
     out: dict[UUID, int] = {}
     for start in range(0, len(ids), READ_CHUNK):
-        out.update(_select(app.recorder, ids[start:start + READ_CHUNK], first_only=True))
+        out.update(_select(app.recorder, ids[start:start + READ_CHUNK], FIRST_POSITION))
     return out
 
 
@@ -213,23 +213,25 @@ def first_events_of(app: OpenCheckApplication, ids: Iterable[UUID]) -> dict[UUID
     out: dict[UUID, StoredEvent] = {}
     for start in range(0, len(ids), READ_CHUNK):
         out.update((e.originator_id, e)
-                   for e in _select(app.recorder, ids[start:start + READ_CHUNK], first=True))
+                   for e in _select(app.recorder, ids[start:start + READ_CHUNK], FIRST))
     return out
 
 
-def _select(recorder: Any, ids: list[UUID], first_only: bool = False,
-            first: bool = False) -> list[Any]:
-    """The stored events of `ids` (with `first`, their first only), or with `first_only`
-    (id, notification id) of their first."""
+ALL, FIRST, FIRST_POSITION = "all", "first", "first position"   # what `_select` reads
+
+
+def _select(recorder: Any, ids: list[UUID], what: str = ALL) -> list[Any]:
+    """The stored events of `ids` (ALL), their first only (FIRST), or (id, notification id) of
+    their first (FIRST_POSITION)."""
+    first_only, first = what == FIRST_POSITION, what != ALL
     if not isinstance(recorder, (PostgresApplicationRecorder, SQLiteAggregateRecorder)):
         # another store (the in-memory one of the unit tests): one read per originator
-        one = first_only or first
-        found = [e for i in ids for e in recorder.select_events(i, limit=1 if one else None)]
+        found = [e for i in ids for e in recorder.select_events(i, limit=1 if first else None)]
         return [(e.originator_id, 0) for e in found] if first_only else found
     if isinstance(recorder, PostgresApplicationRecorder):
         columns = "originator_id, notification_id" if first_only else \
             "originator_id, originator_version, topic, state"
-        where = " AND originator_version = 1" if first_only or first else ""
+        where = " AND originator_version = 1" if first else ""
         statement = SQL(f"SELECT {columns} FROM {{0}}.{{1}} "
                         f"WHERE originator_id = ANY(%s){where}").format(
             Identifier(recorder.datastore.schema), Identifier(recorder.events_table_name))
@@ -243,7 +245,7 @@ def _select(recorder: Any, ids: list[UUID], first_only: bool = False,
     marks = ",".join("?" * len(ids))
     columns = "originator_id, rowid" if first_only else \
         "originator_id, originator_version, topic, state"
-    where = " AND originator_version = 1" if first_only or first else ""
+    where = " AND originator_version = 1" if first else ""
     by_hex = {i.hex: i for i in ids}   # the ids asked for, not parsed again from each row
     with recorder.datastore.transaction(commit=False) as c:
         c.execute(f"SELECT {columns} FROM {recorder.events_table_name} "
