@@ -44,19 +44,19 @@ SELECT g, printf('%032d', g), '91' || printf('%016d', g), {NAME},
 # the grams of every name (name_grams in SQL): its bigrams and "^" + its first character
 GRAMS = {
     "postgres": """
-INSERT INTO entity_name_grams (gram, name, entity_no)
-SELECT g.gram, e.name, e.entity_no
+INSERT INTO entity_name_grams (gram, entity_no)
+SELECT g.gram, e.entity_no
 FROM entities e, LATERAL (SELECT substr(e.name, i, 2) AS gram
                           FROM generate_series(1, char_length(e.name) - 1) i
                           UNION SELECT '^' || substr(e.name, 1, 1)) g""",
     "sqlite": """
-INSERT OR IGNORE INTO entity_name_grams (gram, name, entity_no)
+INSERT OR IGNORE INTO entity_name_grams (gram, entity_no)
 WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM i WHERE k < 40)
-SELECT gram, name, entity_no FROM (
-  SELECT substr(e.name, i.k, 2) AS gram, e.name, e.entity_no FROM entities e
+SELECT gram, entity_no FROM (
+  SELECT substr(e.name, i.k, 2) AS gram, e.entity_no FROM entities e
   JOIN i ON i.k < length(e.name)
-  UNION ALL SELECT '^' || substr(name, 1, 1), name, entity_no FROM entities)
-ORDER BY gram, name, entity_no""",
+  UNION ALL SELECT '^' || substr(name, 1, 1), entity_no FROM entities)
+ORDER BY gram, entity_no""",
 }
 
 
@@ -85,7 +85,7 @@ def _fill(platform, backend: str, total: int) -> None:
         conn.execute(sa.text(GRAMS[backend]))
         if backend == "postgres":
             conn.exec_driver_sql("ALTER TABLE entity_name_grams ADD CONSTRAINT "
-                                 "pk_entity_name_grams PRIMARY KEY (gram, name, entity_no)")
+                                 "pk_entity_name_grams PRIMARY KEY (gram, entity_no)")
     with platform.engine.connect() as conn:
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
         visible = _vacuum(conn) if backend == "postgres" else 1.0
@@ -143,8 +143,10 @@ def _bare(conn: sa.Connection, backend: str):
 
     code_count = sql(s._CODE_COUNT, ["lo", "hi"])
     codes = sql(s._codes_page(20, 0), ["lo", "hi"])
-    count = sql(s._COUNT, ["gram", "pattern"])
-    page = sql(s._names_page(20, 0), ["gram", "pattern"])
+    # (the placeholders in statement order: the gram, the more grams, the pattern)
+    keys = ["gram", *(f"h{i}" for i in range(s.MORE)), "pattern"]
+    count = {m: sql(s._count(m), keys) for m in (None, *range(s.MORE + 1))}
+    page = {m: sql(s._names_page(20, 0, m), keys) for m in (None, *range(s.MORE + 1))}
 
     def run(q: str) -> None:
         code, found = q.upper(), 0
@@ -165,10 +167,12 @@ def _bare(conn: sa.Connection, backend: str):
             counts = cur.fetchone()
             if len(ordered) == 1 or min(counts) < s.FEW:
                 break
-        best = min(zip(counts, ordered))[1]
-        cur.execute(count, (best, pattern))
+        ranked = [g for _, g in sorted(zip(counts, ordered))]
+        more = None if pattern is None else len(ranked[1:1 + s.MORE])
+        args = (ranked[0],) if more is None else (ranked[0], *ranked[1:1 + s.MORE], pattern)
+        cur.execute(count[more], args)
         if cur.fetchone()[0] and found < 20:
-            cur.execute(page, (best, pattern))   # (the app's limit is what the page lacks)
+            cur.execute(page[more], args)   # (the app's limit is what the page lacks)
             cur.fetchall()
 
     return run

@@ -124,7 +124,8 @@ def search(conn: PublicConn,
                                    description="code prefix or part of the name")],
            after: After = None, limit: Limit = 20) -> dict:
     """Find entities by unified social credit code prefix or name part (one character: a name
-    prefix); the exact code ranks first, then codes, then names in name order. `total` counts
+    prefix); the exact code ranks first, then codes, then names in registration order
+    (earliest first). `total` counts
     up to 1001: more than 1000 matches answer 1001. Keyset-paged (`after` = `next`)."""
     from supervision.directory.search import search_page
 

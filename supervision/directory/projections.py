@@ -140,9 +140,8 @@ class EntityDirectory(Projection):
         }
         unit.execute(_INSERT_ENTITY, row)
         self._queued[e.originator_id.hex] = (row, unit.flushes)
-        name = e.name
-        unit.execute_many(_INSERT_GRAM, [{"gram": gram, "name": name, "entity_no": position}
-                                         for gram in name_grams(name)])
+        unit.execute_many(_INSERT_GRAM, [{"gram": gram, "entity_no": position}
+                                         for gram in name_grams(e.name)])
         if e.legal_representative:
             unit.execute(_INSERT_REPRESENTATION, {
                 "entity_no": position, "seq": 1, "name": e.legal_representative,
@@ -214,11 +213,9 @@ class EntityDirectory(Projection):
                 entities.c.entity_id == e.originator_id.hex)).one()
             unit.query(entity_name_grams.delete().where(
                 entity_name_grams.c.entity_no == old.entity_no,
-                entity_name_grams.c.name == old.name,
                 entity_name_grams.c.gram.in_(sorted(name_grams(old.name)))))
-            for gram in name_grams(changes["name"]):
-                unit.execute(_INSERT_GRAM, {"gram": gram, "name": changes["name"],
-                                            "entity_no": old.entity_no})
+            unit.execute_many(_INSERT_GRAM, [{"gram": gram, "entity_no": old.entity_no}
+                                             for gram in name_grams(changes["name"])])
         unit.query(entities.update().where(entities.c.entity_id == e.originator_id.hex)
                    .values(**changes, version=e.originator_version, updated_position=position))
 

@@ -44,19 +44,20 @@ entities = sa.Table(
 # PostgreSQL catch-up and no query used them any more.
 
 # 名称检索 The public name search's index: each distinct character bigram of a name, plus the
-# name's first character marked "^" (a 1-character query is a name prefix), with the name itself,
-# so one gram's rows are read in name order from the key alone (an index-only walk that stops
-# at the page) and filtered on the name without touching `entities`. A bigram, not pg_trgm's
-# trigram: two-character Chinese names and queries are common (supervision.directory.search).
+# name's first character marked "^" (a 1-character query is a name prefix), keyed by the gram
+# then the entity number. A bigram, not pg_trgm's trigram: two-character Chinese names and
+# queries are common (supervision.directory.search). Keyed in registration order within each
+# gram, a batch's registrations append at the end of each gram's range: the pages a catch-up
+# writes stay as few as the grams it touches however large the table grows (with the name in
+# the key, each row landed on a random page of a 300 MB tree at 550 k entities, and a batch's
+# writes slowed 3x as the table grew: issue 23).
 entity_name_grams = sa.Table(
     "entity_name_grams",
     metadata,
     sa.Column("gram", sa.String(4), primary_key=True),
-    sa.Column("name", sa.String(200), primary_key=True),
     sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
     sqlite_with_rowid=False,
-    # a name's grams land all over the key: a batch's inserts go out sorted by gram (kernel.units;
-    # the gram is most of the locality, and sorting on it alone costs a fifth of the whole key)
+    # a batch's inserts go out sorted by gram (kernel.units), each gram's in event order
     info={"projection": "entity_directory", "insert_order": ("gram",)},
 )
 

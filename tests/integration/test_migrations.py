@@ -38,3 +38,37 @@ def test_migrations_match_the_table_definitions(settings):
                                                      "compare_type": True})
         assert compare_metadata(ctx, metadata) == []
     engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_name_grams_lose_their_name_and_get_it_back(settings):
+    """0020 keys the search's grams by (gram, entity_no): the rows stay, without the name (the
+    search reads it from `entities`); its downgrade reads the names back from `entities`."""
+    from supervision.directory.search import name_grams, search_entities
+
+    upgrade(settings)
+    downgrade(settings, "0020_grams@-1")   # this branch's last step only
+    engine = create_engine(settings)
+    names = {1: "金华明辉商贸有限公司", 2: "明辉"}
+    with engine.begin() as conn:
+        for no, name in names.items():
+            conn.execute(sa.text(
+                "INSERT INTO entities (entity_no, entity_id, uscc, name, entity_type, "
+                "region_code, industry_code, registered_on, version, updated_position) VALUES "
+                "(:no, :id, :uscc, :name, 'enterprise', '330702', 'F5211', '2020-01-01', 1, :no)"),
+                {"no": no, "id": f"{no:032x}", "uscc": f"91{no:016d}", "name": name})
+            conn.execute(sa.text("INSERT INTO entity_name_grams (gram, name, entity_no) "
+                                 "VALUES (:g, :name, :no)"),
+                         [{"g": g, "name": name, "no": no} for g in name_grams(name)])
+    want = {(g, no) for no, name in names.items() for g in name_grams(name)}
+    upgrade(settings)
+    with engine.connect() as conn:
+        assert set(conn.execute(sa.text("SELECT gram, entity_no FROM entity_name_grams"))) == want
+        assert [i["name"] for i in search_entities(conn, "明辉")[1]] == [names[1], names[2]]
+        assert [i["name"] for i in search_entities(conn, "辉商贸")[1]] == [names[1]]
+    downgrade(settings, "0020_grams@-1")
+    with engine.connect() as conn:
+        assert set(conn.execute(sa.text("SELECT gram, entity_no, name FROM entity_name_grams"))
+                   ) == {(g, no, names[no]) for g, no in want}
+    engine.dispose()
