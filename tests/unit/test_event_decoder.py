@@ -75,3 +75,17 @@ def test_a_log_that_is_no_mapper_keeps_its_own():
     assert decoder(Raw())("n") == "n"
     mapper = _mapper()
     assert decoder(mapper) is decoder(mapper)
+
+
+def test_what_the_fast_parser_refuses_goes_through_the_mapper():
+    """orjson refuses NaN and integers beyond 64 bits, which the library's json writes and reads:
+    such an event is decoded by the mapper, the same event."""
+    mapper = _mapper()
+    event = Sample(originator_id=uuid4(), originator_version=1,
+                   timestamp=datetime(2026, 12, 5, tzinfo=timezone.utc), name="n",
+                   on=date(2026, 1, 1), amount=Decimal("1"), nested={"big": 2 ** 70},
+                   items=[float("inf")], plain={})
+    stored = mapper.to_stored_event(event)
+    got = EventDecoder(mapper)(stored)
+    assert got.nested == {"big": 2 ** 70} and got.items == [float("inf")]
+    assert got.__dict__ == mapper.to_domain_event(stored).__dict__
