@@ -120,3 +120,55 @@ def test_copy_writes_what_insert_writes(settings, monkeypatch):
     finally:
         meta.drop_all(engine)
         engine.dispose()
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_postgres_sends_a_flushs_runs_in_one_pipeline(settings, monkeypatch):
+    """Alternating statements (runs of one) go out in pipeline mode, left for a COPY and for a
+    statement SQLAlchemy runs; the rows are what they would be. A statement failing inside the
+    pipeline fails the flush with its own error, the transaction rolls back whole, and the
+    connection serves the next transaction."""
+    import psycopg
+
+    import kernel.units as units
+
+    monkeypatch.setattr(units, "COPY_MIN", 3)
+    entered = []
+    pipeline = psycopg.Connection.pipeline
+    monkeypatch.setattr(psycopg.Connection, "pipeline",
+                        lambda self: entered.append(1) or pipeline(self))
+    engine = create_engine(settings)
+    meta.create_all(engine)
+    try:
+        with engine.begin() as conn:
+            unit = Unit(conn, copy=True)
+            for i in range(3):
+                unit.execute(INSERT, {"k": f"a{i}"})
+                unit.execute(UPDATE, {"b_k": f"a{i}", "on": date(2026, 1, 1 + i),
+                                      "amount": Decimal(i)})
+            unit.execute_many(OTHER, [{"k": f"o{i}"} for i in range(4)])   # a COPY
+            unit.execute(INSERT, {"k": "b"})
+            unit.execute(UPDATE, {"b_k": "b", "on": None, "amount": Decimal("9.5")})
+            unit.execute(IN_LIST, {"ks": ["a0"]})   # SQLAlchemy's own (expanding)
+            unit.execute(INSERT, {"k": "c"})
+            unit.execute(UPDATE, {"b_k": "c", "on": None, "amount": Decimal("1")})
+            unit.flush()
+            got = {r.k: (r.on, r.amount) for r in conn.execute(sa.select(scratch))}
+            assert conn.execute(sa.select(sa.func.count()).select_from(other)).scalar() == 4
+        assert got == {"a1": (date(2026, 1, 2), 1), "a2": (date(2026, 1, 3), 2),
+                       "b": (None, Decimal("9.5")), "c": (None, 1)}
+        assert len(entered) == 3   # before the COPY, after it, after SQLAlchemy's DELETE
+        with pytest.raises(psycopg.errors.UniqueViolation):   # (the raw path's own error)
+            with engine.begin() as conn:
+                unit = Unit(conn)
+                for k in ("d", "a1", "e"):   # a1 exists: the second statement fails
+                    unit.execute(INSERT, {"k": k})
+                    unit.execute(UPDATE, {"b_k": k, "on": None, "amount": Decimal("2")})
+                unit.flush()
+        with engine.begin() as conn:
+            keys = set(conn.execute(sa.select(scratch.c.k)).scalars())
+        assert keys == {"a1", "a2", "b", "c"}
+    finally:
+        meta.drop_all(engine)
+        engine.dispose()
