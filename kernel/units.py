@@ -20,11 +20,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable
+from datetime import date
 from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
 from psycopg.generators import send
+from sqlalchemy.dialects.sqlite.base import DATE as SQLITE_DATE
 from sqlalchemy.sql.util import find_tables
 
 SORT_MIN = 1_000   # rows in a run from which a random-keyed table's inserts are sorted
@@ -261,11 +263,28 @@ def _copy_form(dialect: Any, stmt: Any, params: dict[str, Any]) -> Any:
     return _COPY_FORMS[key]
 
 
+def _iso_date(value: Any) -> str | None:
+    """SQLite's DATE bind processor in its default storage format (YYYY-MM-DD; a datetime's
+    date part), by the C isoformat: a third of the time of SQLAlchemy's %-formatting."""
+    return None if value is None else _date_iso(value)
+
+
+_date_iso = date.isoformat
+
+
+def _processor(compiled: Any, name: str) -> Any:
+    f = compiled._bind_processors.get(name)
+    if f is not None and compiled.dialect.name == "sqlite":
+        impl = compiled.binds[name].type.dialect_impl(compiled.dialect)
+        if isinstance(impl, SQLITE_DATE) and impl._storage_format == SQLITE_DATE._storage_format:
+            return _iso_date
+    return f
+
+
 def _binder(compiled: Any, keys: set[str]) -> Callable[[dict[str, Any]], Any]:
-    processors = compiled._bind_processors
     names = (tuple(compiled.positiontup) if compiled.positional
              else tuple(compiled.bind_names.values()))
-    steps = [(n, processors.get(n)) for n in names]
+    steps = [(n, _processor(compiled, n)) for n in names]
     direct = set(names) <= keys   # bind names are the parameter keys: no mapping needed
 
     if compiled.positional and direct:
