@@ -8,7 +8,8 @@ costs what its page and its rarest gram's rows cost, never a scan of the directo
 and PostgreSQL alike: two-character names included (pg_trgm's trigrams need three). A
 two-character query is its gram (holding it is containing it: the walk is index-only), one
 character is a name prefix (the gram "^x": as a substring it is in a large share of all names),
-a longer query is its rarest gram's rows whose name contains it.
+a longer query is its rarest gram's rows whose entity holds its next rarest grams too (index
+probes) and whose name contains it.
 
 Names come in registration order, earliest first (a new registration never moves an earlier
 page). Counts stop at COUNT_CAP (a page says "1000+"): an exact count of a common fragment is a
