@@ -178,8 +178,10 @@ class _Pipe:
     def close(self) -> None:
         if self.pipeline is not None:
             pipeline, self.pipeline = self.pipeline, None
-            # the whole output sent before the Sync (kernel.eventstore.SocketSafeRecorder: on a
-            # Unix socket psycopg may otherwise wait on results for data it never sent)
+            # the whole output sent before the Sync, as kernel.eventstore.SocketSafeRecorder
+            # does: the same psycopg path hung the event store's big saves on a Unix socket.
+            # Not reproduced for pipelined flushes (their socket test passes without it); kept
+            # as that fix's insurance: one flush of what is already queued.
             self.driver.wait(send(self.driver.pgconn))
             pipeline.__exit__(None, None, None)
 

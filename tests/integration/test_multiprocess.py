@@ -236,6 +236,51 @@ def test_unix_socket_url_is_honoured_and_big_saves_do_not_hang(pg_schema, tmp_pa
 
 
 @pytest.mark.postgres
+def test_a_pipelined_flush_over_the_unix_socket_does_not_hang(pg_schema, tmp_path):
+    """A projection batch's writes that alternate on one table go out in pipeline mode
+    (kernel.units): over a Unix socket, megabytes of them must still reach the server before
+    the Sync (the socket takes a few hundred KB at a time)."""
+    from kernel.db import create_engine
+    from kernel.units import Unit
+
+    socket_url = PG_URL.replace("@127.0.0.1:5432/", "@/") + "?host=/var/run/postgresql"
+    settings = make_settings("postgres", tmp_path, pg_schema).model_copy(
+        update={"database_url": socket_url})
+    md = sa.MetaData()
+    rows = sa.Table("pipe_scratch", md, sa.Column("k", sa.Integer, primary_key=True),
+                    sa.Column("text", sa.Text, nullable=False))
+    insert = rows.insert()
+    update = rows.update().where(rows.c.k == sa.bindparam("b_k")).values(
+        text=sa.bindparam("text"))
+    engine = create_engine(settings)
+    md.create_all(engine)
+    try:
+        done = threading.Event()
+
+        def flush() -> None:
+            with engine.begin() as conn:
+                assert conn.scalar(sa.text("SELECT inet_server_addr() IS NULL"))
+                unit = Unit(conn)
+                for k in range(3000):   # runs of one: INSERT, UPDATE, INSERT, ... (~4 MB)
+                    unit.execute(insert, {"k": k, "text": "账" * 230})
+                    unit.execute(update, {"b_k": k, "text": "册" * 230})
+                unit.execute(update, {"b_k": 0, "text": "大" * 700_000})   # 2 MB, last
+                unit.flush()
+            done.set()
+
+        threading.Thread(target=flush, daemon=True).start()
+        assert done.wait(60), "a pipelined flush over the Unix socket hung"
+        with engine.connect() as conn:
+            assert conn.scalar(sa.select(sa.func.count()).where(
+                rows.c.text == "册" * 230)) == 2999
+            assert conn.scalar(sa.select(sa.func.length(rows.c.text)).where(rows.c.k == 0)) \
+                == 700_000
+    finally:
+        md.drop_all(engine)
+        engine.dispose()
+
+
+@pytest.mark.postgres
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 def test_a_busy_process_stays_within_its_connection_budget(platform, monkeypatch):
     # a fresh process's connections carry their own application_name (libpq's PGAPPNAME)
