@@ -5,7 +5,9 @@ inserted ten rows on random pages of a tree that grows with the directory: a cat
 slowed ~3x as the table grew and the table was three times its new size (issue 23). Keyed by
 the entity number, a gram's new rows append at the end of its range; the search checks a
 longer query against `entities.name` (supervision.directory.search) and lists names in
-registration order. The rows are the same grams without their name: no rebuild needed.
+registration order. The rows are the same grams without their name: no rebuild needed (on
+PostgreSQL the dropped column's bytes stay in the table until it is rewritten: VACUUM FULL or
+`opencheck rebuild`).
 
 Revision ID: 0020_grams
 Revises: 0019_names
@@ -21,8 +23,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    # only the grams of each entity's current name (a stale row of an earlier name would now
+    # match without a name check): then (gram, entity_no) is unique, one name per entity
     if op.get_bind().dialect.name == "postgresql":
-        # (gram, entity_no) is unique already: an entity has one name, hence one row per gram
+        op.execute("DELETE FROM entity_name_grams g WHERE NOT EXISTS (SELECT 1 FROM entities e "
+                   "WHERE e.entity_no = g.entity_no AND e.name = g.name)")
         op.execute("ALTER TABLE entity_name_grams DROP CONSTRAINT pk_entity_name_grams")
         op.execute("ALTER TABLE entity_name_grams DROP COLUMN name")
         op.execute("ALTER TABLE entity_name_grams ADD CONSTRAINT pk_entity_name_grams "
@@ -30,8 +35,9 @@ def upgrade() -> None:
         return
     op.rename_table('entity_name_grams', 'entity_name_grams_0019')
     _create(sa.PrimaryKeyConstraint('gram', 'entity_no', name=op.f('pk_entity_name_grams')))
-    op.execute("INSERT INTO entity_name_grams (gram, entity_no) SELECT gram, entity_no "
-               "FROM entity_name_grams_0019 ORDER BY gram, entity_no")
+    op.execute("INSERT INTO entity_name_grams (gram, entity_no) SELECT g.gram, g.entity_no "
+               "FROM entity_name_grams_0019 g JOIN entities e ON e.entity_no = g.entity_no "
+               "AND e.name = g.name ORDER BY g.gram, g.entity_no")
     op.drop_table('entity_name_grams_0019')
 
 

@@ -43,8 +43,9 @@ def test_migrations_match_the_table_definitions(settings):
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
                          indirect=True)
 def test_name_grams_lose_their_name_and_get_it_back(settings):
-    """0020 keys the search's grams by (gram, entity_no): the rows stay, without the name (the
-    search reads it from `entities`); its downgrade reads the names back from `entities`."""
+    """0020 keys the search's grams by (gram, entity_no): the rows of each entity's current
+    name stay, without the name (the search reads it from `entities`), a stale row goes; its
+    downgrade reads the names back from `entities`."""
     from supervision.directory.search import name_grams, search_entities
 
     upgrade(settings)
@@ -61,12 +62,16 @@ def test_name_grams_lose_their_name_and_get_it_back(settings):
             conn.execute(sa.text("INSERT INTO entity_name_grams (gram, name, entity_no) "
                                  "VALUES (:g, :name, :no)"),
                          [{"g": g, "name": name, "no": no} for g in name_grams(name)])
+        # a stale gram of a name entity 2 no longer has: dropped (it would match unchecked)
+        conn.execute(sa.text("INSERT INTO entity_name_grams (gram, name, entity_no) "
+                             "VALUES ('旧名', '旧名', 2)"))
     want = {(g, no) for no, name in names.items() for g in name_grams(name)}
     upgrade(settings)
     with engine.connect() as conn:
         assert set(conn.execute(sa.text("SELECT gram, entity_no FROM entity_name_grams"))) == want
         assert [i["name"] for i in search_entities(conn, "明辉")[1]] == [names[1], names[2]]
         assert [i["name"] for i in search_entities(conn, "辉商贸")[1]] == [names[1]]
+        assert search_entities(conn, "旧名")[0] == 0
     downgrade(settings, "0020_grams@-1")
     with engine.connect() as conn:
         assert set(conn.execute(sa.text("SELECT gram, entity_no, name FROM entity_name_grams"))
