@@ -157,14 +157,16 @@ def name_contains(conn: sa.Connection, q: str, entity_no: sa.ColumnElement,
     character wherever it stands in a name."""
     if len(q) < 2:
         return name.contains(q, autoescape=True)
-    ranked = _ranked(conn, {q[i:i + 2] for i in range(min(len(q), MAX_QUERY) - 1)})
+    grams, pattern = _name_query(q)
+    ranked = _ranked(conn, grams)
     g = entity_name_grams.alias("g")
     rows = sa.select(g.c.entity_no).where(g.c.gram == ranked[0])
-    if len(q) == 2:
+    if pattern is None:   # two characters: holding the gram is the match
         return entity_no.in_(rows)
     for gram in ranked[1:1 + MORE]:
         h = entity_name_grams.alias()
         rows = rows.where(sa.exists().where(h.c.gram == gram, h.c.entity_no == g.c.entity_no))
+    # the whole query, not its first MAX_QUERY characters: a listing filters exactly
     return sa.and_(entity_no.in_(rows), name.like("%" + _like(q) + "%", escape="\\"))
 
 
@@ -221,10 +223,11 @@ def search_page(conn: sa.Connection, q: str, after: str | None = None, limit: in
             rows = conn.execute(_codes_after(limit + 1, phase == "c"), {**bounds, "au": au}).all()
             from_codes = len(rows)
     more, params = _walk(conn, q)
-    names = conn.execute(_count(more), {**params, "au": au}).scalar_one()
+    params["au"] = au
+    names = conn.execute(_count(more), params).scalar_one()
     if len(rows) <= limit and names:
         rows += conn.execute(_names_page(limit + 1 - len(rows), 0, more, phase == "n"),
-                             {**params, "au": au}).all()
+                             params).all()
     nxt = None
     if len(rows) > limit:
         last = rows[limit - 1]._mapping
