@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
-from kernel import decoding, failures, pglocks, progress
+from kernel import failures, pglocks, progress
+from kernel.batch import COPY_BATCH, BatchSteps, Pending  # noqa: F401  (re-exported)
 from kernel.db import SQLITE_BATCH_CACHE, projection_tracking
 from kernel.failures import ProjectionFailed
 from kernel.projection import Handler, Projection, handles  # noqa: F401  (re-exported)
@@ -45,14 +46,13 @@ class RunnerBusy(ConcurrentProjection):
     """Another process is applying this runner's batch right now; this one did nothing."""
 
 
-COPY_BATCH = 2_000   # events in a batch from which its INSERT runs may go out as COPY
 _MOVE = (projection_tracking.update().where(
     projection_tracking.c.projection.in_(sa.bindparam("names", expanding=True)),
     projection_tracking.c.position == sa.bindparam("old"))
     .values(position=sa.bindparam("last"), updated_at=sa.bindparam("now")))
 
 
-class ProjectionRunner:
+class ProjectionRunner(BatchSteps):
     """Follows one application's notification log for a set of projections (one reader: a
     projection that fails stops its own runner's batches, and no other runner's)."""
 
@@ -186,72 +186,10 @@ class ProjectionRunner:
         with self.engine.begin() as conn:
             self._claim(conn, wait)
             self._ensure_tracking(conn)
-            pos = self.positions(conn)
-            start = min(pos.values())
-            # read the head first: an event committed after it has a higher id (writers commit
-            # in id order), so a short read below means every event up to it was seen
-            head = self.app.recorder.max_notification_id() or 0
-            if self.stop is not None:
-                head = min(head, self.stop)
-            fresh = head
-            ahead = self.read_ahead.take(start) if self.read_ahead else None
-            if ahead is not None:   # read while the previous batch was written, to its head
-                head, limit, notifications = ahead.head, ahead.limit, ahead.notifications
-            else:
-                limit = self._limit(head - start)
-                notifications = self._select(start, limit, head) if head > start else []
-            short = len(notifications) < limit   # every event up to `head` was read
-            # at the head only if no event came after it (a read-ahead's head is older)
-            self._at_head = short and head >= fresh
-            last = head if short else notifications[-1].id
-            if self.read_ahead and not self._at_head:
-                self.read_ahead.start(last, self._limit(fresh - last), fresh)
-            events = ahead.events if ahead is not None else None
-            notifications = ahead.kept if ahead is not None else self._keep(notifications)
-            if not notifications:
-                if last > start:   # nothing this runner reads: only the positions move
-                    self._advance(conn, pos, last)
-                    return 0
-                if self._clear_stored:   # caught up: whatever failed before is over
-                    failures.clear(conn, self.name)
-                    self._clear_stored = False
-                return 0
-            # One unit per projection: projections write disjoint tables, so each one's
-            # consecutive inserts batch into one executemany even when events interleave them.
-            # far behind (a long backlog, a first load) PostgreSQL takes long runs of plain
-            # INSERTs as COPY, the same rows in the same transaction (kernel.units)
-            copy = self.bulk or len(notifications) >= COPY_BATCH
-            units = [Unit(conn, copy=copy) for _ in self.projections]
-            for p in self.projections:
-                p.begin_batch()
-            to_domain_event = decoding.decoder(self.app.mapper)   # the mapper's, faster
-            # per event class, the projections with a handler for it (or their own `apply`)
-            targets: dict[type, list[tuple[Projection, Unit]]] = {}
-            for i, n in enumerate(notifications):
-                event = events[i] if events is not None else to_domain_event(n)
-                kind = type(event)
-                chosen = targets.get(kind)
-                if chosen is None:
-                    chosen = targets[kind] = [
-                        (p, u) for p, u in zip(self.projections, units)
-                        if kind in p._handlers or type(p).apply is not Projection.apply]
-                for p, unit in chosen:
-                    if pos[p.name] < n.id:
-                        try:
-                            p.apply(event, n.id, unit)
-                        except Exception as error:
-                            raise ProjectionFailed(self.name, self.app.name, p.name, n.id,
-                                                   error) from error
-            for p, unit in zip(self.projections, units):
-                try:
-                    p.end_batch(unit)
-                    unit.flush()
-                except Exception as error:   # queued writes: the batch's first new event
-                    first = next(n.id for n in notifications if n.id > pos[p.name])
-                    raise ProjectionFailed(self.name, self.app.name, p.name, first,
-                                           error) from error
-            self._advance(conn, pos, last)
-            return len(notifications)
+            batch = self._read(self.positions(conn))
+            if batch.kept:
+                self._apply(batch, conn)
+            return self._finish(conn, batch)
 
     def _select(self, start: int, limit: int, head: int) -> list[Any]:
         return self.app.recorder.select_notifications(

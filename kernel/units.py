@@ -36,10 +36,10 @@ class Unit:
     """The writes of one batch, as runs of one statement each executed with one executemany."""
 
     def __init__(self, conn: sa.Connection, copy: bool = False) -> None:
-        self.conn = conn
+        self.conn, self.dialect = conn, conn.dialect
         # PostgreSQL, the bulk path (a rebuild's new generation): runs of a plain INSERT go
         # out as one COPY each (the same rows, ~2.7x faster than batched INSERTs)
-        self.copy = copy and conn.dialect.name == "postgresql"
+        self.copy = copy and self.dialect.name == "postgresql"
         # runs in order: [statement, key set, tables it touches, params]
         self._runs: list[list[Any]] = []
         # (statement, key set) -> index of its newest run; table -> index of the newest run
@@ -88,11 +88,11 @@ class Unit:
         return self.conn.execute(stmt, params or {})
 
     def flush(self) -> None:
+        conn = self.conn
         self.flushes += 1
         runs, self._runs = self._runs, []
         self._open, self._touched, self._barrier = {}, {}, -1
-        pipe = _Pipe(self.conn) if len(runs) > 1 and self.conn.dialect.name == "postgresql" \
-            else None
+        pipe = _Pipe(conn) if len(runs) > 1 and self.dialect.name == "postgresql" else None
         try:
             for stmt, _, _, params in runs:
                 self._run(stmt, params, pipe)
@@ -109,13 +109,13 @@ class Unit:
             if order and not (stmt._post_values_clause or stmt._values):
                 params.sort(key=itemgetter(*order))
         if self.copy and len(params) >= COPY_MIN:
-            columns = _copy_form(self.conn.dialect, stmt, params[0])
+            columns = _copy_form(self.dialect, stmt, params[0])
             if columns is not None:
                 if pipe is not None:   # no COPY in pipeline mode
                     pipe.close()
                 self._copy(stmt.table.name, columns, params)
                 return
-        raw = _raw_form(self.conn.dialect, stmt, params[0])
+        raw = _raw_form(self.dialect, stmt, params[0])
         if raw is None:
             if pipe is not None:   # SQLAlchemy reads each statement's outcome
                 pipe.close()

@@ -42,12 +42,8 @@ from opencheck.reactions import (
 )
 from supervision.application import SupervisionApplication
 from supervision.directory.persons import PersonKeyer
-from supervision.directory.projections import (
-    CheckItemList,
-    EntityDirectory,
-    EntityPoolProjection,
-    InspectorDirectory,
-)
+from supervision.directory.projections import EntityDirectory, EntityPoolProjection
+from supervision.directory.roster_projections import CheckItemList, InspectorDirectory
 from supervision.plans.draws import SqlDrawInputs
 from supervision.plans.item_reads import SqlCheckItemCatalogue
 from supervision.plans.pool_snapshot import PoolSnapshot

@@ -83,16 +83,16 @@ class RiskClassBoard(Projection):
     @handles(ClassificationRun.Classified, ClassificationRun.MoreChangesRecorded)
     def classified(self, e: Any, position: int, unit: Unit) -> None:
         if isinstance(e, ClassificationRun.Classified):
-            unit.execute(_RUN[unit.conn.dialect.name],
+            unit.execute(_RUN[unit.dialect.name],
                          {"classified_on": e.on, "classified": e.classified})
         texts = reason_texts(e.reasons, e.indicators)
         bits = reason_bits(e.reasons, e.indicators)
-        upsert = _CLASSIFY[unit.conn.dialect.name]
+        upsert = _CLASSIFY[unit.dialect.name]
         rows = [{"entity_no": no, "class": k, "score": s, "reasons": t}
                 for no, k, s, t in zip(e.entity_no, e.risk_class, e.score, texts)]
         for row, b in zip(rows, bits):
             unit.execute(upsert, {**row, "reason_bits": b, "classified_on": e.on})
-        history = _HISTORY[unit.conn.dialect.name]
+        history = _HISTORY[unit.dialect.name]
         for row in rows:
             unit.execute(history, {**row, "classified_on": e.on, "previous_class": None,
                                    "factors": None, "cause": None})
@@ -101,9 +101,9 @@ class RiskClassBoard(Projection):
     def changed(self, e: Any, position: int, unit: Unit) -> None:
         row = {"entity_no": e.entity_no, "class": e.risk_class, "score": e.score,
                "reasons": reason_texts([e.reasons], e.indicators)[0]}
-        unit.execute(_CHANGE[unit.conn.dialect.name],
+        unit.execute(_CHANGE[unit.dialect.name],
                      {**row, "reason_bits": reason_bits([e.reasons], e.indicators)[0],
                       "classified_on": e.on, "changed_on": e.on})
-        unit.execute(_HISTORY[unit.conn.dialect.name],
+        unit.execute(_HISTORY[unit.dialect.name],
                      {**row, "classified_on": e.on, "previous_class": e.previous_class,
                       "factors": factors_json(e.factors), "cause": e.cause})

@@ -237,7 +237,7 @@ class EntityInspections(Projection):
 
     @handles(InspectionTask.ResultRecorded)
     def recorded(self, e, position: int, unit: Unit) -> None:
-        unit.execute(_LAST_INSPECTED[unit.conn.dialect.name], {
+        unit.execute(_LAST_INSPECTED[unit.dialect.name], {
             "entity_no": e.entity_no, "department": e.department,
             "last_inspected_day": epoch_day(e.inspected_on)})
 

@@ -94,6 +94,23 @@ class TestSearch:
                                   .where(entity_name_grams.c.entity_no == no)).scalars().all()
         assert set(stored) == name_grams("明亮照明") == {"^明", "明亮", "亮照", "照明"}
 
+    def test_the_database_writes_the_grams_name_grams_gives(self, directory):
+        """A batch's grams are made in SQL from its registered names: the same set as
+        `name_grams` for one-character names, characters beyond the BMP and repeated bigrams,
+        also when a name registered in the batch is changed in the same batch."""
+        odd = {20: "明", 21: "𠀀𠀁商行", 22: "哈哈哈哈", 23: "A B 商店"}
+        directory.supervision.register_entities([entity(i, name=n) for i, n in odd.items()])
+        directory.supervision.change_entity_details(uscc(21), {"name": "𠀁𠀀商行"})
+        runner = directory.runners["supervision"]
+        for r in [runner, *runner.parts]:
+            r.reset()   # one catch-up from 0: registration and rename in the same batch
+        directory.settle()
+        with directory.engine.connect() as conn:
+            names = dict(conn.execute(sa.text("SELECT entity_no, name FROM entities")).all())
+            stored = set(conn.execute(sa.select(entity_name_grams)).all())
+        assert "𠀁𠀀商行" in names.values()
+        assert stored == {(g, no) for no, name in names.items() for g in name_grams(name)}
+
     def test_listing_name_filters_go_through_the_grams(self, directory):
         """The supervisors' directory filter matches a name part anywhere (one character too),
         as LIKE would, with LIKE's special characters taken literally."""
