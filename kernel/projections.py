@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
-from kernel import failures, pglocks, progress
+from kernel import failures, notifications, pglocks, progress
 from kernel.batch import COPY_BATCH, BatchSteps, Pending  # noqa: F401  (re-exported)
 from kernel.db import SQLITE_BATCH_CACHE, projection_tracking
 from kernel.failures import ProjectionFailed
@@ -192,8 +192,7 @@ class ProjectionRunner(BatchSteps):
             return self._finish(conn, batch)
 
     def _select(self, start: int, limit: int, head: int) -> list[Any]:
-        return self.app.recorder.select_notifications(
-            start=start, limit=limit, stop=head, topics=self.topics, inclusive_of_start=False)
+        return notifications.select(self.app.recorder, start, limit, head, self.topics)
 
     def _keep(self, notifications: list[Any]) -> list[Any]:
         """The notifications this runner applies (a segment's: its originators' only)."""
