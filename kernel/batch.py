@@ -58,8 +58,9 @@ class BatchSteps:
         last = head if short else notifications[-1].id
         if self.read_ahead and not self._at_head:
             self.read_ahead.start(last, self._limit(fresh - last), fresh)
-        return Pending(pos, start, last, ahead.kept if ahead is not None else
-                       self._keep(notifications), ahead.events if ahead is not None else None)
+        if ahead is not None:
+            return Pending(pos, start, last, ahead.kept, ahead.events)
+        return Pending(pos, start, last, self._keep(notifications))
 
     def _apply(self, batch: Pending, conn: sa.Connection) -> None:
         """Decode the batch's events and run the handlers, their writes queued in one unit per

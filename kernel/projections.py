@@ -27,7 +27,7 @@ from eventsourcing.application import Application
 from eventsourcing.utils import get_topic
 
 from kernel import failures, notifications, pglocks, progress
-from kernel.batch import COPY_BATCH, BatchSteps, Pending  # noqa: F401  (re-exported)
+from kernel.batch import BatchSteps
 from kernel.db import SQLITE_BATCH_CACHE, projection_tracking
 from kernel.failures import ProjectionFailed
 from kernel.projection import Handler, Projection, handles  # noqa: F401  (re-exported)
