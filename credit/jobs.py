@@ -20,7 +20,7 @@ from credit.lists.use_cases import RETRY_LATER
 from credit.objections.views import unflagged_overdue_objections
 from credit.penalties.views import unflagged_overdue_publications
 from credit.rating.evaluations import ClassChanges
-from credit.rating.facts import entity_scopes, load_facts
+from credit.rating.facts import load_facts
 from credit.rating.scoring import changed_classes, classify, report_years
 from credit.rating.tables import LATEST_RUN, risk_class_history, risk_classes
 from credit.risk.hazard import stored_hazard
@@ -85,8 +85,8 @@ def reclassify(platform, today: date) -> np.ndarray | None:  # noqa: ANN001
                                       .where(risk_class_history.c.cause.is_(None)).limit(1))
         changed = changed_classes(conn, c) if recorded_before is not None \
             else np.ones(c.entity_no.size, bool)
-        nos = c.entity_no[changed]
-        region, section = entity_scopes(conn, nos)
+        nos = c.entity_no[changed]   # the classification's entities are the facts'
+        region, section = f.region[changed], f.section[changed]
     per_class = np.bincount(c.risk_class, minlength=len(RISK_CLASSES))
     recorded = platform.credit.record_classification(ClassChanges(
         on=today, classified=int(c.entity_no.size), per_class=per_class.tolist(),

@@ -23,7 +23,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from credit.rating.evaluations import ClassChange
-from credit.rating.facts import CreditFacts, among_nos, entity_scopes, load_facts
+from credit.rating.facts import CreditFacts, among_nos, load_facts
 from credit.rating.scoring import CLASS_B, indicators, report_years, score_counts
 from credit.rating.tables import as_of_run, risk_classes
 from credit.risk.hazard import stored_hazard
@@ -136,8 +136,6 @@ def reclassify_entities(engine: sa.Engine, rules: Rules, record: Callable[[Class
         state = {int(no): [int(k), on, changed] for no, k, on, changed in conn.execute(
             sa.select(rc.entity_no, rc["class"], as_of_run(rc.classified_on), rc.changed_on)
             .where(only(rc.entity_no)))}
-        region, section = entity_scopes(conn, np.array(known, np.int64))
-        scope = {no: (int(r), int(s)) for no, r, s in zip(known, region, section)}
         scorer = _Scorer(conn, rules, known)
         for fact, no in zip(facts, nos):
             if no is None:
@@ -154,7 +152,7 @@ def reclassify_entities(engine: sa.Engine, rules: Rules, record: Callable[[Class
                 risk_class=risk_class, previous_class=previous, score=float(scored.score[i]),
                 reasons=int(scored.reasons[i]), cause=fact.cause[:300],
                 factors=explain(scored.facts, rules.risk_scoring, scored.counts, scored.rows, i),
-                region=scope[no][0], section=scope[no][1]))
+                region=int(scored.facts.region[i]), section=int(scored.facts.section[i])))
             # what the change's projection leaves in the row (credit.rating.projections)
             state[no] = [risk_class, classified_on or on, on]
     return sum(1 for change in changes if record(change))

@@ -53,6 +53,10 @@ class CreditFacts:
     results: Rows = field(default_factory=dict)      # entity, day, negative, clean
     reports: Rows = field(default_factory=dict)      # entity, year, filed
     commendations: Rows = field(default_factory=dict)  # entity, since, until (revoked or ended)
+    # where each entity is (entity_pool's region_int and industry_section, read with the
+    # entities): what a classification records beside a class. Empty for made-up facts.
+    region: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    section: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def size(self) -> int:
@@ -143,10 +147,10 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
     # projections have not moved (the rules' runs write credit's tables, not these)
     whole = among is None and not refs
     ep = entity_pool.c
-    stmt = sa.select(ep.entity_no, ep.registered_day, ep.status_code, ep.type_code).where(
-        only(ep.entity_no))
-    base = (fetch_ints_kept(conn, stmt, 4, (entity_pool,)) if whole
-            else fetch_ints(conn, stmt, 4))
+    stmt = sa.select(ep.entity_no, ep.registered_day, ep.status_code, ep.type_code,
+                     ep.region_int, ep.industry_section).where(only(ep.entity_no))
+    base = (fetch_ints_kept(conn, stmt, 6, (entity_pool,)) if whole
+            else fetch_ints(conn, stmt, 6))
     if base.shape[0] > 1 and not (base[1:, 0] > base[:-1, 0]).all():
         base = base[np.argsort(base[:, 0], kind="stable")]
     nos = np.ascontiguousarray(base[:, 0])
@@ -214,26 +218,10 @@ def load_facts(conn: sa.Connection, rules: Rules, report_years: tuple[int, ...] 
                 kept=(annual_reports,) if whole else ())
     return CreditFacts(entity_no=nos, registered=base[:, 1].astype(np.int32),
                        active=base[:, 2] == ACTIVE, individual=base[:, 3] == INDIVIDUAL,
+                       region=base[:, 4], section=base[:, 5],
                        penalties=pen, serious=ser, abnormal=abn, false_commitments=false,
                        results=res, reports=rep, commendations=com)
 
 
 def day_number(d: date) -> int:
     return epoch_day(d)
-
-
-def entity_scopes(conn: sa.Connection, entity_no: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(region_int, industry_section) of each entity of `entity_no` from `entity_pool`; 0 for
-    one not found. Many entities: the whole pool in one read; a few: by index."""
-    ep = entity_pool.c
-    stmt = sa.select(ep.entity_no, ep.region_int, ep.industry_section)
-    if entity_no.size <= 20_000:
-        stmt = stmt.where(among_nos(conn, [int(n) for n in entity_no])(ep.entity_no))
-    rows = fetch_ints(conn, stmt, 3) if entity_no.size else np.zeros((0, 3), np.int64)
-    rows = rows[np.argsort(rows[:, 0], kind="stable")]
-    at = np.searchsorted(rows[:, 0], entity_no)
-    hit = at < rows.shape[0]
-    hit[hit] = rows[at[hit], 0] == entity_no[hit]
-    region, section = np.zeros(entity_no.size, np.int64), np.zeros(entity_no.size, np.int64)
-    region[hit], section[hit] = rows[at[hit], 1], rows[at[hit], 2]
-    return region, section
