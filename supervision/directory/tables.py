@@ -11,7 +11,10 @@ entities = sa.Table(
     metadata,
     # entity_no: the notification id of the registration event; stable across rebuilds, a
     # compact int64 key for the drawer's arrays, and in log order (rows append at the end).
-    sa.Column("entity_no", sa.BigInteger, primary_key=True, autoincrement=False),
+    # On SQLite declared INTEGER, so it is the rowid: the table is clustered by it and the
+    # uscc / entity_id indexes carry it (a lookup by either ends in the index; 0021_rowid)
+    sa.Column("entity_no", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+              primary_key=True, autoincrement=False),
     # unique index: an event's originator -> entity_no (the directory's and pool's projections
     # resolve a batch's annual reports and status changes with one SELECT … IN)
     sa.Column("entity_id", sa.String(32), nullable=False, unique=True),

@@ -49,7 +49,7 @@ def test_name_grams_lose_their_name_and_get_it_back(settings):
     from supervision.directory.search import name_grams, search_entities
 
     upgrade(settings)
-    downgrade(settings, "0020_grams@-1")   # this branch's last step only
+    downgrade(settings, "0019_names")   # to the step before 0020 (this branch only)
     engine = create_engine(settings)
     names = {1: "金华明辉商贸有限公司", 2: "明辉"}
     with engine.begin() as conn:
@@ -72,8 +72,46 @@ def test_name_grams_lose_their_name_and_get_it_back(settings):
         assert [i["name"] for i in search_entities(conn, "明辉")[1]] == [names[1], names[2]]
         assert [i["name"] for i in search_entities(conn, "辉商贸")[1]] == [names[1]]
         assert search_entities(conn, "旧名")[0] == 0
-    downgrade(settings, "0020_grams@-1")
+    downgrade(settings, "0019_names")
     with engine.connect() as conn:
         assert set(conn.execute(sa.text("SELECT gram, entity_no, name FROM entity_name_grams"))
                    ) == {(g, no, names[no]) for g, no in want}
+    engine.dispose()
+
+
+def test_sqlite_entities_keyed_by_rowid_keep_their_rows(settings):
+    """0021 (SQLite): `entity_no` becomes the rowid, so a lookup by uscc or entity_id ends in
+    its index; the rows, the constraints' names and the uniqueness checks stay, and the
+    downgrade gives the BIGINT key back."""
+    upgrade(settings)
+    downgrade(settings, "0020_grams")
+    engine = create_engine(settings)
+    insert = sa.text(
+        "INSERT INTO entities (entity_no, entity_id, uscc, name, entity_type, region_code, "
+        "industry_code, registered_on, version, updated_position) VALUES (:no, :id, :uscc, "
+        "'明辉商贸', 'enterprise', '330702', 'F5211', '2020-01-01', 1, :no)")
+    with engine.begin() as conn:
+        conn.execute(insert, [{"no": no, "id": f"{no:032x}", "uscc": f"91{no:016d}"}
+                              for no in (5, 2, 9_000_000_000)])
+        before = conn.execute(sa.text("SELECT * FROM entities ORDER BY entity_no")).all()
+    upgrade(settings)
+
+    def plan(conn: sa.Connection, column: str) -> str:
+        return " ".join(r[-1] for r in conn.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN SELECT entity_no FROM entities WHERE {column} = 'x'"))
+
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT * FROM entities ORDER BY entity_no")).all() == before
+        assert conn.scalar(sa.text("SELECT rowid FROM entities WHERE entity_no = 2")) == 2
+        assert "COVERING INDEX" in plan(conn, "uscc") and "COVERING INDEX" in plan(conn, "entity_id")
+        names = {u["name"] for u in sa.inspect(conn).get_unique_constraints("entities")}
+        assert names == {"uq_entities_entity_id", "uq_entities_uscc"}
+        assert sa.inspect(conn).get_pk_constraint("entities")["name"] == "pk_entities"
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:   # still unique
+        conn.execute(insert, {"no": 6, "id": f"{6:032x}", "uscc": f"91{5:016d}"})
+    downgrade(settings, "0020_grams")
+    engine.dispose()   # (a pooled connection may keep the plan of the table it knew)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT * FROM entities ORDER BY entity_no")).all() == before
+        assert "COVERING" not in plan(conn, "uscc")
     engine.dispose()
