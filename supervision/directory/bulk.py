@@ -118,7 +118,8 @@ class BulkDirectoryUseCases:
                        field="uscc")
 
     def _annual_report_events(self, reports: Sequence[tuple[str, int, date]]) -> list[Any]:
-        ids = {uscc: entity_id(uscc) for uscc, _, _ in reports}
+        # one id per entity (a write files several years of an entity: uuid5 once each)
+        ids = {uscc: entity_id(uscc) for uscc in dict.fromkeys(u for u, _, _ in reports)}
         state = self._filing_state(ids.values())
         write = self._writer(MarketEntity.AnnualReportFiled)
         now = MarketEntity.Event.create_timestamp()   # one moment for the write's events
