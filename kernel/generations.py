@@ -119,11 +119,11 @@ def _copy(tables: list[sa.Table]) -> sa.MetaData:
 
 
 class _Side:
-    engine: sa.Engine
-
     """Where a next generation is built. The bulk path: its tables are loaded without their
     secondary (non-unique) indexes, which `build_indexes` makes once after the first catch-up
     (unique ones stay: upserts and checks rely on them)."""
+
+    engine: sa.Engine
 
     def __init__(self, runner: ProjectionRunner) -> None:
         self.runner = runner
