@@ -67,13 +67,15 @@ def _scoped_pool(conn: sa.Connection, t: PlanTerms, today: date, plan_id: UUID |
                       department=t.lead_department, items=covering)
     if snapshot is None:
         pool = load_pool(conn, scope)
-        codes = dict(conn.execute(sa.select(entity_pool.c.entity_no, entities.c.uscc)
-                                  .join(entities, entities.c.entity_no == entity_pool.c.entity_no)
-                                  .where(entity_pool.c.status_code == 0,
-                                         *region_filter(t.scope.region_prefix))).all())
+        known, codes = _active_codes(conn, t.scope.region_prefix)
 
         def uscc_of(numbers: np.ndarray) -> np.ndarray:
-            return np.array([codes[int(no)] for no in numbers], dtype="S18").reshape(-1)
+            at = np.searchsorted(known, numbers)
+            found = at < known.size
+            found[found] = known[at[found]] == numbers[found]
+            if not found.all():   # the pool's entities are active ones of the same region
+                raise KeyError(int(numbers[~found][0]))
+            return codes[at].reshape(-1)
     else:
         snapshot.refresh(conn)
         cols = snapshot.columns()
@@ -91,6 +93,22 @@ def _scoped_pool(conn: sa.Connection, t: PlanTerms, today: date, plan_id: UUID |
     if keep.all():      # no copy of a national pool's columns
         return pool, mask, pool.entity_no[:0], uscc_of
     return pool.only(keep), mask[keep], pool.entity_no[~keep], uscc_of
+
+
+def _active_codes(conn: sa.Connection, region_prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    """The entity numbers (ascending) and USCCs of the active entities of a region, read off
+    the DB-API cursor: a city's million codes without a row object or a dict entry each."""
+    result = conn.execute(sa.select(entity_pool.c.entity_no, entities.c.uscc)
+                          .join(entities, entities.c.entity_no == entity_pool.c.entity_no)
+                          .where(entity_pool.c.status_code == 0, *region_filter(region_prefix)))
+    try:
+        rows = result.cursor.fetchall()
+    finally:
+        result.close()
+    known = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+    codes = np.array([r[1] for r in rows], dtype="S18") if rows else np.empty(0, "S18")
+    order = np.argsort(known, kind="stable")
+    return known[order], codes[order]
 
 
 def archive(conn: sa.Connection, digest: str, a: Archived) -> None:
