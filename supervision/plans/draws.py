@@ -106,7 +106,7 @@ def _active_codes(conn: sa.Connection, region_prefix: str) -> tuple[np.ndarray, 
     finally:
         result.close()
     known = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-    codes = np.array([r[1] for r in rows], dtype="S18") if rows else np.empty(0, "S18")
+    codes = np.array([r[1] for r in rows], dtype="S18")
     order = np.argsort(known, kind="stable")
     return known[order], codes[order]
 
